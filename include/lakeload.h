@@ -1,0 +1,123 @@
+/*
+ * lakeload: load JSON records into a data lake of Parquet files and Iceberg
+ * tables, registered in a catalog and queryable with SQL.
+ *
+ * This header is the whole public API. Every function that can fail returns
+ * an ll_status (LL_OK is zero, failures are negative) and fills the ll_error
+ * the caller passes, which says what happened, where in the input it happened
+ * (file, line, column, table, column name) and what to do about it. The
+ * library never prints and never exits; messages reach the caller through
+ * ll_error and the optional log callback.
+ *
+ * Ownership: objects returned through an `out` parameter belong to the caller
+ * and are released with the matching ll_<noun>_free. Strings a function
+ * returns as `const char *` are borrowed from the object they came from.
+ */
+#ifndef LAKELOAD_H
+#define LAKELOAD_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define LL_VERSION "0.1.0"
+
+/** Result of every fallible call. */
+typedef enum ll_status {
+	LL_OK = 0,
+	LL_EINVAL = -1,       /**< bad argument, option or configuration */
+	LL_EIO = -2,          /**< reading or writing a file or object failed */
+	LL_ENOMEM = -3,       /**< out of memory */
+	LL_EFORMAT = -4,      /**< malformed input: JSON, Parquet, metadata */
+	LL_ESCHEMA = -5,      /**< the data does not fit the schema rules */
+	LL_ECONFLICT = -6,    /**< a concurrent change won; reload and retry */
+	LL_ENOTFOUND = -7,    /**< a table, dataset, file or key does not exist */
+	LL_EUNSUPPORTED = -8, /**< valid, but not something lakeload does */
+	LL_ETERMINAL = -9,    /**< a job failed permanently; retrying won't help */
+	LL_ESQL = -10,        /**< a query failed */
+	LL_EAUTH = -11,       /**< credentials missing or rejected */
+} ll_status;
+
+/**
+ * Details of the last failure. Callers own it (usually on the stack); the
+ * library fills it. Location fields are empty or zero when they don't apply.
+ */
+typedef struct ll_error {
+	ll_status code;
+	char message[1024];
+	char file[512];   /**< input file the failure is about */
+	uint64_t line;    /**< 1-based line in that file, 0 if unknown */
+	uint64_t column;  /**< 1-based column (byte) in that line, 0 if unknown */
+	char table[256];  /**< table the failure is about */
+	char column_name[256];
+} ll_error;
+
+/** Resets an error to LL_OK with no message. */
+void ll_error_clear(ll_error *err);
+
+/**
+ * Writes "file:line:column: message (table T, column C)" into buf, leaving
+ * out the parts that are empty. Returns buf.
+ */
+const char *ll_error_format(const ll_error *err, char *buf, size_t size);
+
+/** A short name for a status ("invalid argument", "malformed input", ...). */
+const char *ll_status_name(ll_status status);
+
+/** Column data types, as dlt names them. */
+typedef enum ll_data_type {
+	LL_TYPE_TEXT = 0,
+	LL_TYPE_BIGINT,
+	LL_TYPE_DOUBLE,
+	LL_TYPE_BOOL,
+	LL_TYPE_TIMESTAMP, /**< UTC instant, microseconds since the epoch */
+	LL_TYPE_DATE,      /**< days since 1970-01-01 */
+	LL_TYPE_TIME,      /**< time of day; not loadable into Athena tables */
+	LL_TYPE_DECIMAL,   /**< precision and scale kept with the column */
+	LL_TYPE_BINARY,
+	LL_TYPE_JSON,      /**< nested value kept as JSON text */
+	LL_TYPE_COUNT_
+} ll_data_type;
+
+/** dlt's name of a type ("text", "bigint", ...). */
+const char *ll_data_type_name(ll_data_type type);
+
+/** Parses a dlt type name; returns false when the name is unknown. */
+bool ll_data_type_parse(const char *name, ll_data_type *out);
+
+typedef enum ll_write_disposition {
+	LL_WRITE_APPEND = 0,
+	LL_WRITE_REPLACE,
+	LL_WRITE_MERGE,
+} ll_write_disposition;
+
+const char *ll_write_disposition_name(ll_write_disposition disposition);
+bool ll_write_disposition_parse(const char *name, ll_write_disposition *out);
+
+typedef enum ll_table_format {
+	LL_FORMAT_HIVE = 0, /**< plain Parquet files listed in the catalog */
+	LL_FORMAT_ICEBERG,
+} ll_table_format;
+
+const char *ll_table_format_name(ll_table_format format);
+bool ll_table_format_parse(const char *name, ll_table_format *out);
+
+typedef enum ll_log_level {
+	LL_LOG_DEBUG = 0,
+	LL_LOG_INFO,
+	LL_LOG_WARN,
+	LL_LOG_ERROR,
+} ll_log_level;
+
+/** Receives log lines; msg is borrowed for the duration of the call. */
+typedef void (*ll_log_fn)(void *user, ll_log_level level, const char *msg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

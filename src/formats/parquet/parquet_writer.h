@@ -1,0 +1,137 @@
+/*
+ * ll_parquet_writer: writes one Parquet file row by row.
+ *
+ * Values are put column by column for the current row, then the row is
+ * ended; columns not put in a row are null. Rows accumulate in per-column
+ * buffers (values already encoded, dictionary kept while it stays small) and
+ * are flushed as a row group when the buffered size reaches
+ * options.row_group_bytes or on close, so memory is bounded by the row group
+ * size whatever the file size. Every column chunk carries min/max/null_count
+ * statistics; pages use RLE/bit-packed definition levels, RLE_DICTIONARY
+ * with a PLAIN fallback, and the chosen codec.
+ *
+ * Columns are flat (one leaf per column, optional unless nullable is false).
+ * A column may be added while no row group has been flushed yet: rows
+ * already buffered read as null in it. Once a row group is out, the file's
+ * schema is fixed and ll_parquet_writer_add_column fails with LL_ECONFLICT,
+ * telling the caller to start a new file.
+ *
+ * Type mapping (DESIGN §4): text/json -> BYTE_ARRAY STRING; bigint -> INT64;
+ * double -> DOUBLE; bool -> BOOLEAN; date -> INT32 DATE; timestamp -> INT64
+ * TIMESTAMP(isAdjustedToUTC, MILLIS or MICROS per options); decimal(p,s) ->
+ * FIXED_LEN_BYTE_ARRAY(minimal bytes for p) DECIMAL; binary -> BYTE_ARRAY.
+ * time is refused at add_column with LL_ETERMINAL.
+ *
+ * The file is written to "<path>.tmp" and renamed to path by close, so a
+ * reader never sees a half-written file under the final name.
+ */
+#ifndef LL_PARQUET_WRITER_H
+#define LL_PARQUET_WRITER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "lakeload.h"
+#include "util/error.h"
+
+typedef enum ll_parquet_codec {
+	LL_CODEC_UNCOMPRESSED = 0,
+	LL_CODEC_SNAPPY,
+	LL_CODEC_GZIP,
+	LL_CODEC_ZSTD,
+} ll_parquet_codec;
+
+/** Parses "snappy", "zstd", "gzip", "none"/"uncompressed". */
+bool ll_parquet_codec_parse(const char *name, ll_parquet_codec *out);
+
+typedef enum ll_timestamp_unit {
+	LL_TS_MILLIS = 0, /* hive tables (Athena) */
+	LL_TS_MICROS,     /* Iceberg tables */
+} ll_timestamp_unit;
+
+typedef struct ll_parquet_column_spec {
+	const char *name;
+	ll_data_type type;
+	int precision; /* decimal only, 1..38 */
+	int scale;     /* decimal only, 0..precision */
+	bool nullable;
+	int32_t field_id; /* written as the schema element's field_id when >= 0 */
+} ll_parquet_column_spec;
+
+typedef struct ll_parquet_writer_options {
+	ll_parquet_codec codec;
+	int compression_level;     /* 0: the codec's default */
+	ll_timestamp_unit timestamp_unit;
+	size_t row_group_bytes;    /* 0: 64 MiB of buffered, encoded data */
+	size_t page_bytes;         /* 0: 1 MiB */
+	bool disable_dictionary;
+	const char *created_by;    /* NULL: "lakeload version X" */
+} ll_parquet_writer_options;
+
+/** Fills o with the defaults (snappy, millis, 64 MiB row groups, 1 MiB pages). */
+void ll_parquet_writer_options_init(ll_parquet_writer_options *o);
+
+typedef struct ll_parquet_writer ll_parquet_writer;
+
+/** Creates "<path>.tmp" with the given columns (ncols may be 0; add later). */
+ll_status ll_parquet_writer_open(ll_parquet_writer **out, const char *path,
+				 const ll_parquet_column_spec *cols, size_t ncols,
+				 const ll_parquet_writer_options *opt, ll_error *err);
+
+/** Adds a column at the end; see the contract above. Sets *index. */
+ll_status ll_parquet_writer_add_column(ll_parquet_writer *w, const ll_parquet_column_spec *col,
+				       size_t *index, ll_error *err);
+
+size_t ll_parquet_writer_column_count(const ll_parquet_writer *w);
+
+/*
+ * Value setters for the current row. The setter must match the column's
+ * type: int64 for bigint and timestamp (microseconds; converted to millis
+ * when the unit is MILLIS, truncating toward negative infinity), int32 for
+ * date (days), double, bool, bytes for text/json/binary (copied), decimal as
+ * a 16-byte big-endian two's-complement unscaled value. Putting a value for
+ * the same column twice in one row keeps the last one. These cannot fail;
+ * a memory failure is reported by end_row.
+ */
+void ll_parquet_writer_put_null(ll_parquet_writer *w, size_t col);
+void ll_parquet_writer_put_int64(ll_parquet_writer *w, size_t col, int64_t v);
+void ll_parquet_writer_put_int32(ll_parquet_writer *w, size_t col, int32_t v);
+void ll_parquet_writer_put_double(ll_parquet_writer *w, size_t col, double v);
+void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v);
+void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *data, size_t len);
+void ll_parquet_writer_put_decimal(ll_parquet_writer *w, size_t col, const uint8_t unscaled_be[16]);
+
+/**
+ * Ends the current row. Fails with LL_ESCHEMA if a non-nullable column got
+ * no value (naming the column). May flush a row group.
+ */
+ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err);
+
+/** Flushes buffered rows as a row group now (no-op when none are buffered). */
+ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err);
+
+/** Bytes currently buffered for the open row group (for memory budgets). */
+size_t ll_parquet_writer_buffered_bytes(const ll_parquet_writer *w);
+
+/** Rows written so far, flushed or buffered. */
+uint64_t ll_parquet_writer_row_count(const ll_parquet_writer *w);
+
+/** Statistics of a finished file, for the catalog. */
+typedef struct ll_parquet_file_info {
+	uint64_t rows;
+	uint64_t file_size;
+	uint32_t row_groups;
+} ll_parquet_file_info;
+
+/**
+ * Flushes, writes the footer, fsyncs and renames to the final path, then
+ * frees the writer (also on failure, removing the temporary file). info may
+ * be NULL.
+ */
+ll_status ll_parquet_writer_close(ll_parquet_writer *w, ll_parquet_file_info *info, ll_error *err);
+
+/** Frees the writer and removes its temporary file (for error paths). */
+void ll_parquet_writer_abort(ll_parquet_writer *w);
+
+#endif

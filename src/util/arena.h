@@ -1,0 +1,31 @@
+/*
+ * ll_arena: bump allocation for data that lives and dies together.
+ *
+ * Per-record and per-batch data (a parsed JSON record, the strings of one
+ * row) is allocated here and released all at once with ll_arena_reset, which
+ * keeps the first block so a steady stream of records stops calling malloc.
+ * Allocations are 16-byte aligned. NULL means out of memory.
+ */
+#ifndef LL_UTIL_ARENA_H
+#define LL_UTIL_ARENA_H
+
+#include <stddef.h>
+
+typedef struct ll_arena_block ll_arena_block;
+
+typedef struct ll_arena {
+	ll_arena_block *head;
+	size_t block_size;
+	size_t total; /* bytes held in blocks, for memory accounting */
+} ll_arena;
+
+/** Prepares an empty arena whose blocks are block_size bytes (0: 64 KiB). */
+void ll_arena_init(ll_arena *a, size_t block_size);
+void *ll_arena_alloc(ll_arena *a, size_t size);
+/** Copies len bytes and adds a NUL terminator. */
+char *ll_arena_strndup(ll_arena *a, const char *s, size_t len);
+/** Frees everything allocated since init, keeping one block for reuse. */
+void ll_arena_reset(ll_arena *a);
+void ll_arena_free(ll_arena *a);
+
+#endif

@@ -1,0 +1,333 @@
+/*
+ * File system helpers; see fs.h for the durability contract.
+ */
+#include "util/fs.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static ll_status os_error(ll_error *err, const char *what, const char *path)
+{
+	int e = errno;
+	return ll_error_set(err, e == ENOMEM ? LL_ENOMEM : LL_EIO, "cannot %s %s: %s", what, path,
+			    strerror(e));
+}
+
+ll_status ll_fs_mkdirs(const char *path, ll_error *err)
+{
+	size_t len = strlen(path);
+	char *tmp = malloc(len + 1);
+	if (!tmp)
+		return ll_error_oom(err);
+	memcpy(tmp, path, len + 1);
+	for (size_t i = 1; i <= len; i++) {
+		if (tmp[i] != '/' && tmp[i] != '\0')
+			continue;
+		char saved = tmp[i];
+		tmp[i] = '\0';
+		if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
+			ll_status st = os_error(err, "create directory", tmp);
+			free(tmp);
+			return st;
+		}
+		tmp[i] = saved;
+	}
+	free(tmp);
+	if (!ll_fs_is_dir(path))
+		return ll_error_set(err, LL_EIO, "cannot create directory %s: a file is in the way", path);
+	return LL_OK;
+}
+
+static void dir_of(const char *path, ll_buf *out)
+{
+	const char *slash = strrchr(path, '/');
+	if (!slash)
+		ll_buf_puts(out, ".");
+	else if (slash == path)
+		ll_buf_puts(out, "/");
+	else
+		ll_buf_append(out, path, (size_t)(slash - path));
+}
+
+ll_status ll_fs_sync_path(const char *path, ll_error *err)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return os_error(err, "open", path);
+	int rc = fsync(fd);
+	/* some file systems refuse fsync on directories; that is not a failure */
+	if (rc != 0 && errno != EINVAL && errno != EROFS) {
+		ll_status st = os_error(err, "sync", path);
+		close(fd);
+		return st;
+	}
+	close(fd);
+	return LL_OK;
+}
+
+static ll_status sync_parent(const char *path, ll_error *err)
+{
+	ll_buf dir = LL_BUF_INIT;
+	dir_of(path, &dir);
+	if (ll_buf_oom(&dir))
+		return ll_error_oom(err);
+	ll_status st = ll_fs_sync_path(dir.data, err);
+	ll_buf_free(&dir);
+	return st;
+}
+
+static ll_status write_fd_all(int fd, const void *data, size_t len, const char *path, ll_error *err)
+{
+	const char *p = data;
+	while (len) {
+		ssize_t w = write(fd, p, len);
+		if (w < 0) {
+			if (errno == EINTR)
+				continue;
+			return os_error(err, "write", path);
+		}
+		p += w;
+		len -= (size_t)w;
+	}
+	return LL_OK;
+}
+
+ll_status ll_fs_write_atomic(const char *path, const void *data, size_t len, ll_error *err)
+{
+	ll_buf tmp = LL_BUF_INIT;
+	ll_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	if (ll_buf_oom(&tmp))
+		return ll_error_oom(err);
+	ll_status st = LL_OK;
+	int fd = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (fd < 0) {
+		st = os_error(err, "create", tmp.data);
+		goto done;
+	}
+	st = write_fd_all(fd, data, len, tmp.data, err);
+	if (st == LL_OK && fsync(fd) != 0)
+		st = os_error(err, "sync", tmp.data);
+	close(fd);
+	if (st == LL_OK && rename(tmp.data, path) != 0)
+		st = os_error(err, "rename into place", path);
+	if (st == LL_OK)
+		st = sync_parent(path, err);
+	if (st != LL_OK)
+		unlink(tmp.data);
+done:
+	ll_buf_free(&tmp);
+	return st;
+}
+
+ll_status ll_fs_read_all(const char *path, ll_buf *out, ll_error *err)
+{
+	ll_buf_clear(out);
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		if (errno == ENOENT)
+			return ll_error_set(err, LL_ENOTFOUND, "%s does not exist", path);
+		return os_error(err, "open", path);
+	}
+	for (;;) {
+		if (!ll_buf_reserve(out, 65536)) {
+			close(fd);
+			return ll_error_oom(err);
+		}
+		ssize_t r = read(fd, out->data + out->len, out->cap - out->len - 1);
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			ll_status st = os_error(err, "read", path);
+			close(fd);
+			return st;
+		}
+		if (r == 0)
+			break;
+		out->len += (size_t)r;
+		out->data[out->len] = '\0';
+	}
+	close(fd);
+	return LL_OK;
+}
+
+ll_status ll_fs_rename(const char *from, const char *to, ll_error *err)
+{
+	if (rename(from, to) != 0) {
+		int e = errno;
+		return ll_error_set(err, LL_EIO, "cannot rename %s to %s: %s", from, to, strerror(e));
+	}
+	return sync_parent(to, err);
+}
+
+ll_status ll_fs_copy(const char *from, const char *to, ll_error *err)
+{
+	int in = open(from, O_RDONLY | O_CLOEXEC);
+	if (in < 0)
+		return os_error(err, "open", from);
+	ll_buf tmp = LL_BUF_INIT;
+	ll_buf_printf(&tmp, "%s.tmp.%ld", to, (long)getpid());
+	char *chunk = malloc(1 << 20);
+	ll_status st = LL_OK;
+	int out = -1;
+	if (!chunk || ll_buf_oom(&tmp)) {
+		st = ll_error_oom(err);
+		goto done;
+	}
+	out = open(tmp.data, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (out < 0) {
+		st = os_error(err, "create", tmp.data);
+		goto done;
+	}
+	for (;;) {
+		ssize_t r = read(in, chunk, 1 << 20);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			st = os_error(err, "read", from);
+			break;
+		}
+		if (r == 0)
+			break;
+		st = write_fd_all(out, chunk, (size_t)r, tmp.data, err);
+		if (st != LL_OK)
+			break;
+	}
+	if (st == LL_OK && fsync(out) != 0)
+		st = os_error(err, "sync", tmp.data);
+	close(out);
+	if (st == LL_OK && rename(tmp.data, to) != 0)
+		st = os_error(err, "rename into place", to);
+	if (st == LL_OK)
+		st = sync_parent(to, err);
+	if (st != LL_OK)
+		unlink(tmp.data);
+done:
+	close(in);
+	free(chunk);
+	ll_buf_free(&tmp);
+	return st;
+}
+
+ll_status ll_fs_remove_tree(const char *path, ll_error *err)
+{
+	struct stat sb;
+	if (lstat(path, &sb) != 0)
+		return errno == ENOENT ? LL_OK : os_error(err, "inspect", path);
+	if (!S_ISDIR(sb.st_mode)) {
+		if (unlink(path) != 0 && errno != ENOENT)
+			return os_error(err, "remove", path);
+		return LL_OK;
+	}
+	char **names;
+	size_t n;
+	ll_status st = ll_fs_list(path, &names, &n, err);
+	if (st != LL_OK)
+		return st;
+	ll_buf child = LL_BUF_INIT;
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		ll_buf_clear(&child);
+		ll_path_join(&child, path, names[i]);
+		st = ll_buf_oom(&child) ? ll_error_oom(err) : ll_fs_remove_tree(child.data, err);
+	}
+	ll_buf_free(&child);
+	ll_fs_free_list(names, n);
+	if (st == LL_OK && rmdir(path) != 0 && errno != ENOENT)
+		st = os_error(err, "remove directory", path);
+	return st;
+}
+
+bool ll_fs_exists(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0;
+}
+
+bool ll_fs_is_dir(const char *path)
+{
+	struct stat sb;
+	return stat(path, &sb) == 0 && S_ISDIR(sb.st_mode);
+}
+
+ll_status ll_fs_stat(const char *path, uint64_t *size, int64_t *mtime_ns, ll_error *err)
+{
+	struct stat sb;
+	if (stat(path, &sb) != 0) {
+		if (errno == ENOENT)
+			return ll_error_set(err, LL_ENOTFOUND, "%s does not exist", path);
+		return os_error(err, "inspect", path);
+	}
+	if (size)
+		*size = (uint64_t)sb.st_size;
+	if (mtime_ns)
+		*mtime_ns = (int64_t)sb.st_mtim.tv_sec * 1000000000 + sb.st_mtim.tv_nsec;
+	return LL_OK;
+}
+
+static int compare_names(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+ll_status ll_fs_list(const char *dir, char ***names, size_t *count, ll_error *err)
+{
+	*names = NULL;
+	*count = 0;
+	DIR *d = opendir(dir);
+	if (!d) {
+		if (errno == ENOENT)
+			return LL_OK;
+		return os_error(err, "list", dir);
+	}
+	size_t n = 0, cap = 0;
+	char **list = NULL;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		if (n + 1 >= cap) {
+			cap = cap ? cap * 2 : 16;
+			char **grown = realloc(list, cap * sizeof(*list));
+			if (!grown)
+				goto oom;
+			list = grown;
+		}
+		if (!(list[n] = strdup(e->d_name)))
+			goto oom;
+		n++;
+	}
+	closedir(d);
+	if (list) {
+		qsort(list, n, sizeof(*list), compare_names);
+		list[n] = NULL;
+	}
+	*names = list;
+	*count = n;
+	return LL_OK;
+oom:
+	closedir(d);
+	ll_fs_free_list(list, n);
+	return ll_error_oom(err);
+}
+
+void ll_fs_free_list(char **names, size_t count)
+{
+	for (size_t i = 0; i < count; i++)
+		free(names[i]);
+	free(names);
+}
+
+void ll_path_join(ll_buf *out, const char *a, const char *b)
+{
+	ll_buf_puts(out, a);
+	if (out->len && out->data[out->len - 1] != '/')
+		ll_buf_putc(out, '/');
+	while (*b == '/')
+		b++;
+	ll_buf_puts(out, b);
+}

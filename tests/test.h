@@ -1,0 +1,102 @@
+/*
+ * A minimal test harness: each test program defines test functions, lists
+ * them in LL_TESTS, and main() runs them all, printing one line per failed
+ * check with file:line, and exits non-zero if any check failed. ctest runs
+ * each program and prints the summary.
+ */
+#ifndef LL_TEST_H
+#define LL_TEST_H
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lakeload.h"
+
+extern int ll_test_failures;
+int ll_test_failures;
+
+#define CHECK(cond) \
+	do { \
+		if (!(cond)) { \
+			fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, #cond); \
+			ll_test_failures++; \
+		} \
+	} while (0)
+
+#define CHECK_INT(a, b) \
+	do { \
+		long long a_ = (long long)(a), b_ = (long long)(b); \
+		if (a_ != b_) { \
+			fprintf(stderr, "%s:%d: %s == %lld, expected %s == %lld\n", __FILE__, __LINE__, \
+				#a, a_, #b, b_); \
+			ll_test_failures++; \
+		} \
+	} while (0)
+
+#define CHECK_STR(a, b) \
+	do { \
+		const char *a_ = (a), *b_ = (b); \
+		if (!a_ || !b_ || strcmp(a_, b_) != 0) { \
+			fprintf(stderr, "%s:%d: %s == \"%s\", expected \"%s\"\n", __FILE__, __LINE__, #a, \
+				a_ ? a_ : "(null)", b_ ? b_ : "(null)"); \
+			ll_test_failures++; \
+		} \
+	} while (0)
+
+/* Checks that a call returned LL_OK, printing the error otherwise. */
+#define CHECK_OK(call, errp) \
+	do { \
+		ll_status s_ = (call); \
+		if (s_ != LL_OK) { \
+			char m_[2048]; \
+			fprintf(stderr, "%s:%d: %s failed: %s\n", __FILE__, __LINE__, #call, \
+				ll_error_format((errp), m_, sizeof(m_))); \
+			ll_test_failures++; \
+		} \
+	} while (0)
+
+typedef struct ll_test_case {
+	const char *name;
+	void (*fn)(void);
+} ll_test_case;
+
+#define LL_TEST(fn) { #fn, fn }
+
+#define LL_TEST_MAIN(...) \
+	int main(void) \
+	{ \
+		static const ll_test_case cases_[] = { __VA_ARGS__ }; \
+		for (size_t i_ = 0; i_ < sizeof(cases_) / sizeof(cases_[0]); i_++) { \
+			int before_ = ll_test_failures; \
+			cases_[i_].fn(); \
+			printf("%s %s\n", ll_test_failures == before_ ? "ok  " : "FAIL", cases_[i_].name); \
+			fflush(stdout); \
+		} \
+		return ll_test_failures ? 1 : 0; \
+	}
+
+/* Path of a file in ../shared/testdata (set by ctest in LL_TESTDATA_DIR). */
+static inline const char *ll_testdata(const char *rel, char *buf, size_t size)
+{
+	const char *dir = getenv("LL_TESTDATA_DIR");
+	snprintf(buf, size, "%s/%s", dir ? dir : "../shared/testdata", rel);
+	return buf;
+}
+
+/* A fresh empty directory under the build dir's tmp/, named after the test. */
+static inline const char *ll_test_tmpdir(const char *name, char *buf, size_t size)
+{
+	const char *build = getenv("LL_BUILD_DIR");
+	char cmd[4200];
+	snprintf(buf, size, "%s/tmp/%s", build ? build : ".", name);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", buf, buf);
+	if (system(cmd) != 0) {
+		fprintf(stderr, "cannot prepare %s\n", buf);
+		exit(2);
+	}
+	return buf;
+}
+
+#endif
