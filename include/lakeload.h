@@ -116,6 +116,37 @@ typedef enum ll_log_level {
 /** Receives log lines; msg is borrowed for the duration of the call. */
 typedef void (*ll_log_fn)(void *user, ll_log_level level, const char *msg);
 
+/** Kind of a query result cell (SQLite's storage classes). */
+typedef enum ll_cell_kind {
+	LL_CELL_NULL = 0,
+	LL_CELL_INT,
+	LL_CELL_REAL,
+	LL_CELL_TEXT,
+	LL_CELL_BLOB,
+} ll_cell_kind;
+
+/** One value of a query result; s/len are borrowed for the callback. */
+typedef struct ll_cell {
+	ll_cell_kind kind;
+	int64_t i;
+	double d;
+	const char *s;
+	size_t len;
+} ll_cell;
+
+/**
+ * Receives one result row. names and cells are borrowed for the call.
+ * Return 0 to continue, non-zero to stop the query early.
+ */
+typedef int (*ll_row_fn)(void *user, size_t ncols, const char *const *names, const ll_cell *cells);
+
+/** How query results are printed. */
+typedef enum ll_result_format {
+	LL_RESULT_TABLE = 0, /**< aligned columns with a header, for people */
+	LL_RESULT_CSV,       /**< RFC 4180, header line first */
+	LL_RESULT_JSON,      /**< a JSON array of objects */
+} ll_result_format;
+
 #ifdef __cplusplus
 }
 #endif
