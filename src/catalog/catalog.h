@@ -1,0 +1,95 @@
+/*
+ * ll_catalog: the local catalog, a SQLite file at <lake>/catalog.db.
+ *
+ * It records which datasets and tables exist, each table's columns and the
+ * Parquet files that make up its current contents, and which loads have been
+ * committed. A load becomes visible in exactly one SQLite transaction
+ * (ll_catalog_commit_load): its files, its new columns, the removal of the
+ * files a replace supersedes and its row in ll_loads appear together or not
+ * at all. Committing the same load id twice is a no-op that reports it was
+ * already committed, which is what makes resuming an interrupted load safe.
+ *
+ * Files a replace supersedes are not deleted in the transaction: they move to
+ * a garbage list and are deleted from disk afterwards
+ * (ll_catalog_collect_garbage), so a crash never leaves the catalog pointing
+ * at missing files. Paths are stored relative to the lake directory.
+ *
+ * The Iceberg SQL-catalog tables (iceberg_tables,
+ * iceberg_namespace_properties) are created with the standard layout so
+ * Iceberg tools can open the same file.
+ */
+#ifndef LL_CATALOG_CATALOG_H
+#define LL_CATALOG_CATALOG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "schema/schema.h"
+#include "util/error.h"
+
+typedef struct ll_catalog ll_catalog;
+
+/** Opens (creating when missing) <lake>/catalog.db; creates the lake dir. */
+ll_status ll_catalog_open(ll_catalog **out, const char *lake, ll_error *err);
+void ll_catalog_free(ll_catalog *c);
+
+const char *ll_catalog_lake(const ll_catalog *c);
+
+/** A file of a load, to be registered for a table. */
+typedef struct ll_catalog_file {
+	const char *table;
+	const char *path; /* relative to the lake */
+	uint64_t rows;
+	uint64_t bytes;
+} ll_catalog_file;
+
+/** Everything one load changes, committed atomically. */
+typedef struct ll_catalog_load {
+	const char *dataset;
+	const char *load_id;
+	const char *pipeline;
+	const ll_schema *schema;       /* columns of the tables below come from here */
+	const char *const *tables;     /* tables the load writes (files or replace) */
+	size_t ntables;
+	const char *const *replace;    /* tables whose current files the load replaces */
+	size_t nreplace;
+	const ll_catalog_file *files;
+	size_t nfiles;
+} ll_catalog_load;
+
+/**
+ * Commits a load in one transaction. *already is set when the load id was
+ * committed before (then nothing changes). Fails with LL_ESCHEMA if a
+ * column's type differs from the one registered, or if a table would switch
+ * between hive and iceberg.
+ */
+ll_status ll_catalog_commit_load(ll_catalog *c, const ll_catalog_load *load, bool *already,
+				 ll_error *err);
+
+/** True if the load id is committed in the dataset. */
+ll_status ll_catalog_has_load(ll_catalog *c, const char *dataset, const char *load_id, bool *out,
+			      ll_error *err);
+
+/** Deletes superseded files from disk and forgets them. */
+ll_status ll_catalog_collect_garbage(ll_catalog *c, ll_error *err);
+
+/** A registered table with its columns and current files. */
+typedef struct ll_catalog_table {
+	char *dataset;
+	char *name;
+	ll_table_format format;
+	ll_column *columns;
+	size_t ncolumns;
+	char **files; /* absolute paths */
+	size_t nfiles;
+	uint64_t rows;
+	uint64_t bytes;
+} ll_catalog_table;
+
+/** Lists tables (of one dataset, or all when dataset is NULL). */
+ll_status ll_catalog_list_tables(ll_catalog *c, const char *dataset, ll_catalog_table **tables,
+				 size_t *n, ll_error *err);
+void ll_catalog_tables_free(ll_catalog_table *tables, size_t n);
+
+#endif

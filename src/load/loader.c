@@ -1,0 +1,200 @@
+/*
+ * Local destination loading; see loader.h for the protocol.
+ */
+#include "load/loader.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "load/layout.h"
+#include "util/failpoint.h"
+#include "util/fs.h"
+#include "util/log.h"
+
+/* Moves one job file into the lake; the move is skipped if it already happened. */
+static ll_status place_job(const char *package_dir, const char *lake_file, const ll_package_job *job,
+			   ll_error *err)
+{
+	ll_buf src = LL_BUF_INIT, dir = LL_BUF_INIT;
+	ll_package_job_path(&src, package_dir, job);
+	const char *slash = strrchr(lake_file, '/');
+	ll_buf_append(&dir, lake_file, (size_t)(slash - lake_file));
+	ll_status st = (ll_buf_oom(&src) || ll_buf_oom(&dir)) ? ll_error_oom(err) : LL_OK;
+	if (st == LL_OK && !ll_fs_exists(src.data)) {
+		if (!ll_fs_exists(lake_file))
+			st = ll_error_set(err, LL_EIO,
+					  "load package %s is damaged: job file %s is missing and was "
+					  "never placed in the lake",
+					  package_dir, src.data);
+		goto done;
+	}
+	if (st == LL_OK)
+		st = ll_fs_mkdirs(dir.data, err);
+	if (st == LL_OK && rename(src.data, lake_file) != 0) {
+		if (errno != EXDEV) {
+			st = ll_error_set(err, LL_EIO, "cannot move %s to %s: %s", src.data, lake_file,
+					  strerror(errno));
+		} else {
+			st = ll_fs_copy(src.data, lake_file, err);
+			if (st == LL_OK)
+				unlink(src.data);
+		}
+	}
+	if (st == LL_OK)
+		st = ll_fs_sync_path(dir.data, err);
+done:
+	ll_buf_free(&src);
+	ll_buf_free(&dir);
+	return st;
+}
+
+/* Distinct table names of the jobs plus the replaced tables. */
+static ll_status collect_tables(const ll_package_manifest *m, const char ***out, size_t *n,
+				ll_error *err)
+{
+	const char **names = calloc(m->njobs + m->ntables + 1, sizeof(*names));
+	if (!names)
+		return ll_error_oom(err);
+	size_t count = 0;
+	for (size_t i = 0; i < m->njobs + m->ntables; i++) {
+		const char *t = i < m->njobs ? m->jobs[i].table : m->tables[i - m->njobs];
+		bool seen = false;
+		for (size_t k = 0; k < count && !seen; k++)
+			seen = strcmp(names[k], t) == 0;
+		if (!seen)
+			names[count++] = t;
+	}
+	*out = names;
+	*n = count;
+	return LL_OK;
+}
+
+static ll_status commit_package(ll_catalog *catalog, const ll_package_manifest *m,
+				const ll_schema *schema, const char *const *paths, ll_load_result *result,
+				ll_error *err)
+{
+	ll_catalog_file *files = calloc(m->njobs + 1, sizeof(*files));
+	const char **tables = NULL;
+	size_t ntables = 0;
+	ll_status st = files ? collect_tables(m, &tables, &ntables, err) : ll_error_oom(err);
+	if (st != LL_OK) {
+		free(files);
+		return st;
+	}
+	for (size_t i = 0; i < m->njobs; i++) {
+		files[i] = (ll_catalog_file){ m->jobs[i].table, paths[i], m->jobs[i].rows, m->jobs[i].bytes };
+		result->rows += m->jobs[i].rows;
+	}
+	result->files = m->njobs;
+	bool replace = m->disposition == LL_WRITE_REPLACE;
+	ll_catalog_load load = {
+		.dataset = m->dataset,
+		.load_id = m->load_id,
+		.pipeline = m->pipeline,
+		.schema = schema,
+		.tables = tables,
+		.ntables = ntables,
+		.replace = replace ? (const char *const *)m->tables : NULL,
+		.nreplace = replace ? m->ntables : 0,
+		.files = files,
+		.nfiles = m->njobs,
+	};
+	st = ll_catalog_commit_load(catalog, &load, &result->already_committed, err);
+	free(files);
+	free(tables);
+	return st;
+}
+
+static ll_status read_package_schema(const char *package_dir, ll_schema **schema, ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT;
+	ll_path_join(&path, package_dir, "schema.json");
+	ll_status st = ll_buf_oom(&path) ? ll_error_oom(err) : ll_fs_read_all(path.data, &text, err);
+	if (st == LL_OK)
+		st = ll_schema_from_json(ll_buf_cstr(&text), text.len, path.data, schema, err);
+	ll_buf_free(&path);
+	ll_buf_free(&text);
+	return st;
+}
+
+/* Renders every job's lake path (relative to the lake) into paths[]. */
+static ll_status render_paths(const ll_package_manifest *m, const ll_schema *schema,
+			      const char *layout, char **paths, ll_error *err)
+{
+	for (size_t i = 0; i < m->njobs; i++) {
+		ll_buf rel = LL_BUF_INIT;
+		ll_layout_values v = { m->jobs[i].table, m->load_id, m->jobs[i].file_id, "parquet",
+				       schema->name };
+		ll_buf_printf(&rel, "%s/", m->dataset);
+		ll_layout_render(layout, &v, &rel);
+		if (ll_buf_oom(&rel))
+			return ll_error_oom(err);
+		paths[i] = ll_buf_detach(&rel);
+	}
+	return LL_OK;
+}
+
+static ll_status place_jobs(ll_catalog *catalog, const char *package_dir,
+			    const ll_package_manifest *m, char *const *paths, ll_error *err)
+{
+	ll_status st = LL_OK;
+	ll_buf abs = LL_BUF_INIT;
+	for (size_t i = 0; i < m->njobs && st == LL_OK; i++) {
+		if (i == 1)
+			ll_failpoint("between_moves");
+		ll_buf_clear(&abs);
+		ll_path_join(&abs, ll_catalog_lake(catalog), paths[i]);
+		st = ll_buf_oom(&abs) ? ll_error_oom(err) : place_job(package_dir, abs.data, &m->jobs[i], err);
+	}
+	ll_buf_free(&abs);
+	return st;
+}
+
+ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
+				 const char *load_id, const ll_loader_options *opt,
+				 ll_load_result *result, ll_error *err)
+{
+	memset(result, 0, sizeof(*result));
+	const char *layout = opt && opt->layout ? opt->layout : LL_LAYOUT_DEFAULT;
+	ll_status st = ll_layout_validate(layout, err);
+	if (st != LL_OK)
+		return st;
+	ll_buf dir = LL_BUF_INIT;
+	ll_package_path(&dir, pipeline_dir, LL_PACKAGE_NORMALIZED, load_id);
+	if (ll_buf_oom(&dir))
+		return ll_error_oom(err);
+	ll_package_manifest m;
+	ll_schema *schema = NULL;
+	st = ll_package_read_manifest(dir.data, &m, err);
+	if (st != LL_OK) {
+		ll_buf_free(&dir);
+		return st;
+	}
+	char **paths = calloc(m.njobs + 1, sizeof(*paths));
+	st = paths ? read_package_schema(dir.data, &schema, err) : ll_error_oom(err);
+	if (st == LL_OK)
+		st = render_paths(&m, schema, layout, paths, err);
+	if (st == LL_OK)
+		st = place_jobs(catalog, dir.data, &m, paths, err);
+	ll_failpoint("before_commit");
+	if (st == LL_OK)
+		st = commit_package(catalog, &m, schema, (const char *const *)paths, result, err);
+	ll_failpoint("after_commit");
+	if (st == LL_OK)
+		st = ll_package_move(pipeline_dir, load_id, LL_PACKAGE_NORMALIZED, LL_PACKAGE_LOADED, err);
+	ll_error gc_err;
+	if (st == LL_OK && ll_catalog_collect_garbage(catalog, &gc_err) != LL_OK)
+		ll_log(opt ? opt->logger : NULL, LL_LOG_WARN, "%s", gc_err.message);
+	if (st != LL_OK)
+		ll_error_prefix(err, "loading package %s", load_id);
+	for (size_t i = 0; paths && i < m.njobs; i++)
+		free(paths[i]);
+	free(paths);
+	ll_schema_free(schema);
+	ll_package_manifest_free(&m);
+	ll_buf_free(&dir);
+	return st;
+}

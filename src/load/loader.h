@@ -1,0 +1,34 @@
+/*
+ * ll_loader: commits a normalized load package to the local destination.
+ *
+ * Loading is idempotent and resumable: job files are moved into the lake
+ * under their final names (a file already there is a move that completed
+ * before a crash), then one catalog transaction publishes them, then the
+ * package moves to loaded/. If the catalog already has the load id, the
+ * earlier run committed it and only the package move is left to do. Files
+ * that a replace supersedes are deleted only after the commit.
+ */
+#ifndef LL_LOAD_LOADER_H
+#define LL_LOAD_LOADER_H
+
+#include "catalog/catalog.h"
+#include "load/package.h"
+#include "util/log.h"
+
+typedef struct ll_loader_options {
+	const char *layout; /* NULL: LL_LAYOUT_DEFAULT */
+	const ll_logger *logger;
+} ll_loader_options;
+
+typedef struct ll_load_result {
+	bool already_committed; /* an earlier, interrupted run had committed it */
+	uint64_t files;
+	uint64_t rows;
+} ll_load_result;
+
+/** Loads <pipeline_dir>/load/normalized/<load_id> and moves it to loaded/. */
+ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
+				 const char *load_id, const ll_loader_options *opt,
+				 ll_load_result *result, ll_error *err);
+
+#endif

@@ -1,0 +1,60 @@
+/*
+ * Base64 encoding and strict decoding.
+ */
+#include "util/base64.h"
+
+static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+
+void ll_base64_encode(const void *data, size_t len, ll_buf *out)
+{
+	const unsigned char *p = data;
+	if (!ll_buf_reserve(out, (len + 2) / 3 * 4))
+		return;
+	for (size_t i = 0; i < len; i += 3) {
+		unsigned v = (unsigned)p[i] << 16;
+		if (i + 1 < len)
+			v |= (unsigned)p[i + 1] << 8;
+		if (i + 2 < len)
+			v |= p[i + 2];
+		char q[4] = { alphabet[v >> 18], alphabet[(v >> 12) & 63],
+			      i + 1 < len ? alphabet[(v >> 6) & 63] : '=', i + 2 < len ? alphabet[v & 63] : '=' };
+		ll_buf_append(out, q, 4);
+	}
+}
+
+static int decode_char(char c)
+{
+	if (c >= 'A' && c <= 'Z')
+		return c - 'A';
+	if (c >= 'a' && c <= 'z')
+		return c - 'a' + 26;
+	if (c >= '0' && c <= '9')
+		return c - '0' + 52;
+	if (c == '+')
+		return 62;
+	if (c == '/')
+		return 63;
+	return -1;
+}
+
+bool ll_base64_decode(const char *text, size_t len, ll_buf *out)
+{
+	if (len % 4)
+		return false;
+	for (size_t i = 0; i < len; i += 4) {
+		int v[4];
+		int pad = 0;
+		for (int k = 0; k < 4; k++) {
+			if (text[i + k] == '=' && i + 4 == len && k >= 2) {
+				v[k] = 0;
+				pad++;
+			} else if (pad || (v[k] = decode_char(text[i + k])) < 0) {
+				return false;
+			}
+		}
+		unsigned w = (unsigned)v[0] << 18 | (unsigned)v[1] << 12 | (unsigned)v[2] << 6 | (unsigned)v[3];
+		char b[3] = { (char)(w >> 16), (char)(w >> 8), (char)w };
+		ll_buf_append(out, b, (size_t)(3 - pad));
+	}
+	return !ll_buf_oom(out);
+}

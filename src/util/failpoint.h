@@ -1,0 +1,14 @@
+/*
+ * Crash points for testing exactly-once loading.
+ *
+ * ll_failpoint(name) kills the process with SIGKILL, as `kill -9` would, when
+ * the environment variable LAKELOAD_FAILPOINT equals name. The load protocol
+ * marks its risky steps with these so tests can crash a run at each one
+ * deterministically and check that the next run finishes the load once.
+ */
+#ifndef LL_UTIL_FAILPOINT_H
+#define LL_UTIL_FAILPOINT_H
+
+void ll_failpoint(const char *name);
+
+#endif
