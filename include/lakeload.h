@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -146,6 +147,111 @@ typedef enum ll_result_format {
 	LL_RESULT_CSV,       /**< RFC 4180, header line first */
 	LL_RESULT_JSON,      /**< a JSON array of objects */
 } ll_result_format;
+
+/* ---------------------------------------------------------------------
+ * Pipelines: load records into a lake
+ * ------------------------------------------------------------------ */
+
+/**
+ * A pipeline loads records into one dataset of a lake and remembers, in its
+ * working directory (<home>/pipelines/<name>/), its schema, its state and the
+ * load packages in flight. Only one process uses a pipeline at a time; a
+ * second one gets LL_ECONFLICT.
+ */
+typedef struct ll_pipeline ll_pipeline;
+
+typedef struct ll_pipeline_options {
+	const char *name;    /**< NULL: the dataset name */
+	const char *dataset; /**< required; normalized to snake_case */
+	const char *lake;    /**< lake directory; NULL: the pipeline's last lake, else "lake" */
+	const char *home;    /**< NULL: $LAKELOAD_HOME, else ~/.lakeload */
+	const char *codec;   /**< Parquet codec: snappy (default), zstd, gzip, none */
+	const char *layout;  /**< filename layout; NULL: {table_name}/{load_id}.{file_id}.{ext} */
+	ll_log_fn log;       /**< NULL: no log */
+	void *log_user;
+	ll_log_level log_level;
+} ll_pipeline_options;
+
+ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
+void ll_pipeline_free(ll_pipeline *p);
+
+/** A column hint: the column gets this type instead of an inferred one. */
+typedef struct ll_column_hint {
+	const char *name;
+	ll_data_type type;
+	int precision, scale; /**< decimal; 0: (38, 9) */
+	bool nullable;
+} ll_column_hint;
+
+/** What the records are and how they are written (dlt's resource hints). */
+typedef struct ll_resource {
+	const char *table; /**< root table name; normalized to snake_case */
+	ll_write_disposition write_disposition;
+	ll_table_format table_format;
+	const char *const *primary_key;
+	size_t nprimary_key;
+	const char *const *merge_key;
+	size_t nmerge_key;
+	const ll_column_hint *columns;
+	size_t ncolumns;
+} ll_resource;
+
+/** What a load did. */
+typedef struct ll_load_info {
+	char load_id[32];
+	uint64_t records;      /**< records read (rows of the root table) */
+	uint64_t rows;         /**< rows written to all data tables */
+	uint64_t files;        /**< data files written */
+	size_t tables;         /**< data tables written */
+	size_t resumed;        /**< interrupted loads this call finished first */
+	bool already_loaded;   /**< the input was loaded by an interrupted run finished now */
+} ll_load_info;
+
+/**
+ * Loads a file ("-": standard input; gzip detected) of NDJSON, a JSON array
+ * or one JSON object. First finishes loads an earlier run left behind; if one
+ * of them was this same file (same path, size and modification time, same
+ * table), the file is not loaded again and info->already_loaded is set. On a
+ * malformed record nothing of this load becomes visible.
+ */
+ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
+				ll_load_info *info, ll_error *err);
+
+/** Finishes loads an interrupted run left behind. */
+ll_status ll_pipeline_resume(ll_pipeline *p, size_t *resumed, ll_error *err);
+
+/** A load fed with records from memory. */
+typedef struct ll_load ll_load;
+
+ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load **out,
+				 ll_error *err);
+
+/** Adds records: JSON text holding one or more values (NDJSON or an array). */
+ll_status ll_load_push_json(ll_load *load, const char *json, size_t len, ll_error *err);
+
+/** Commits everything pushed as one load and frees the load. */
+ll_status ll_load_commit(ll_load *load, ll_load_info *info, ll_error *err);
+
+/** Discards everything pushed and frees the load. */
+void ll_load_abort(ll_load *load);
+
+/* ---------------------------------------------------------------------
+ * Lakes: query and inspect
+ * ------------------------------------------------------------------ */
+
+/** Runs SQL over the lake; tables are named <dataset>.<table>. */
+ll_status ll_lake_query(const char *lake, const char *sql, ll_row_fn fn, void *user,
+			ll_error *err);
+
+/** Runs SQL and prints the result to out in the given format. */
+ll_status ll_lake_query_print(const char *lake, const char *sql, ll_result_format format,
+			      FILE *out, ll_error *err);
+
+/**
+ * Prints what pipelines know: their dataset and lake, load packages and their
+ * states, tables with row counts. pipeline NULL: every pipeline in home.
+ */
+ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err);
 
 #ifdef __cplusplus
 }

@@ -1,0 +1,354 @@
+/*
+ * The lakeload command line: a thin client of the public API in lakeload.h.
+ *
+ * Each command parses its options, calls the library and turns the result
+ * into a message and an exit status: 0 success, 1 the operation failed, 2
+ * the command line was wrong. Errors print as "lakeload: <where>: <what>".
+ */
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lakeload.h"
+
+#define MAX_LIST 64
+
+typedef struct cli_args {
+	const char *positional[MAX_LIST];
+	size_t npositional;
+	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
+	const char *disposition, *table_format;
+	const char *primary_key[MAX_LIST];
+	size_t nprimary_key;
+	const char *merge_key[MAX_LIST];
+	size_t nmerge_key;
+	const char *columns[MAX_LIST];
+	size_t ncolumns;
+	int verbosity;
+} cli_args;
+
+static const char usage_text[] =
+	"usage: lakeload <command> [options]\n"
+	"\n"
+	"commands:\n"
+	"  load FILE...   load NDJSON / JSON files (\"-\" for stdin; .gz detected) into a dataset\n"
+	"  query SQL      run SQL over the lake (tables are <dataset>.<table>)\n"
+	"  info           show pipelines, their loads and tables\n"
+	"\n"
+	"load options:\n"
+	"  --dataset NAME              dataset (schema) to load into (required)\n"
+	"  --table NAME                root table (default: the file name without extensions)\n"
+	"  --write-disposition MODE    append (default), replace or merge\n"
+	"  --primary-key COLUMN        primary key column (repeatable)\n"
+	"  --merge-key COLUMN          merge key column (repeatable)\n"
+	"  --column NAME:TYPE          type hint: text bigint double bool timestamp date\n"
+	"                              decimal decimal(P,S) binary json (repeatable)\n"
+	"  --table-format FORMAT       hive (default)\n"
+	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
+	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
+	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
+	"\n"
+	"common options:\n"
+	"  --lake DIR                  lake directory (default: the pipeline's, else ./lake)\n"
+	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
+	"  --format table|csv|json     query output format (default: table)\n"
+	"  -q, --quiet / -v, --verbose less / more messages on stderr\n"
+	"  -h, --help, --version\n";
+
+static void print_error(const ll_error *err)
+{
+	char buf[4096];
+	fprintf(stderr, "lakeload: %s\n", ll_error_format(err, buf, sizeof(buf)));
+}
+
+static int usage_error(const char *fmt, const char *arg)
+{
+	fprintf(stderr, "lakeload: ");
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nrun 'lakeload --help' for usage\n");
+	return 2;
+}
+
+static void log_to_stderr(void *user, ll_log_level level, const char *msg)
+{
+	(void)user;
+	static const char *const names[] = { "debug", "info", "warning", "error" };
+	if (level == LL_LOG_INFO)
+		fprintf(stderr, "lakeload: %s\n", msg);
+	else
+		fprintf(stderr, "lakeload: %s: %s\n", names[level], msg);
+}
+
+static bool push_list(const char **list, size_t *n, const char *value)
+{
+	if (*n >= MAX_LIST)
+		return false;
+	list[(*n)++] = value;
+	return true;
+}
+
+/* Options that take a value; returns the slot for it or NULL if unknown. */
+static const char **value_slot(cli_args *a, const char *name)
+{
+	static const struct { const char *name; size_t offset; } options[] = {
+		{ "dataset", offsetof(cli_args, dataset) },
+		{ "table", offsetof(cli_args, table) },
+		{ "lake", offsetof(cli_args, lake) },
+		{ "pipeline", offsetof(cli_args, pipeline) },
+		{ "home", offsetof(cli_args, home) },
+		{ "codec", offsetof(cli_args, codec) },
+		{ "layout", offsetof(cli_args, layout) },
+		{ "format", offsetof(cli_args, format) },
+		{ "write-disposition", offsetof(cli_args, disposition) },
+		{ "table-format", offsetof(cli_args, table_format) },
+	};
+	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
+		if (strcmp(name, options[i].name) == 0)
+			return (const char **)((char *)a + options[i].offset);
+	}
+	return NULL;
+}
+
+/* Options that may repeat; returns their list or NULL if name is not one. */
+static const char **repeatable_list(cli_args *a, const char *name, size_t **n)
+{
+	if (strcmp(name, "primary-key") == 0)
+		return *n = &a->nprimary_key, a->primary_key;
+	if (strcmp(name, "merge-key") == 0)
+		return *n = &a->nmerge_key, a->merge_key;
+	if (strcmp(name, "column") == 0)
+		return *n = &a->ncolumns, a->columns;
+	return NULL;
+}
+
+static int parse_args(int argc, char **argv, cli_args *a)
+{
+	for (int i = 0; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "-q") == 0 || strcmp(arg, "--quiet") == 0) {
+			a->verbosity = -1;
+			continue;
+		}
+		if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
+			a->verbosity = 1;
+			continue;
+		}
+		if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "-") == 0) {
+			if (!push_list(a->positional, &a->npositional, arg))
+				return usage_error("too many arguments (at most %s)", "64");
+			continue;
+		}
+		char name[64];
+		const char *eq = strchr(arg + 2, '=');
+		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
+		if (len >= sizeof(name))
+			return usage_error("unknown option %s", arg);
+		memcpy(name, arg + 2, len);
+		name[len] = '\0';
+		const char *value = eq ? eq + 1 : (i + 1 < argc ? argv[i + 1] : NULL);
+		const char **slot = value_slot(a, name);
+		size_t *count = NULL;
+		const char **list = slot ? NULL : repeatable_list(a, name, &count);
+		if (!slot && !list)
+			return usage_error("unknown option %s", arg);
+		if (!value)
+			return usage_error("option --%s needs a value", name);
+		if (slot)
+			*slot = value;
+		else if (!push_list(list, count, value))
+			return usage_error("too many --%s options", name);
+		if (!eq)
+			i++;
+	}
+	return 0;
+}
+
+/* "name:type", "name:decimal(p,s)" -> hint. */
+static bool parse_column_hint(const char *spec, ll_column_hint *h, char *name, size_t size)
+{
+	const char *colon = strrchr(spec, ':');
+	if (!colon || colon == spec || (size_t)(colon - spec) >= size)
+		return false;
+	memcpy(name, spec, (size_t)(colon - spec));
+	name[colon - spec] = '\0';
+	memset(h, 0, sizeof(*h));
+	h->name = name;
+	h->nullable = true;
+	const char *type = colon + 1;
+	int p, s;
+	if (sscanf(type, "decimal(%d,%d)", &p, &s) == 2) {
+		if (p < 1 || p > 38 || s < 0 || s > p)
+			return false;
+		h->type = LL_TYPE_DECIMAL;
+		h->precision = p;
+		h->scale = s;
+		return true;
+	}
+	return ll_data_type_parse(type, &h->type);
+}
+
+/* Default table name: the file's base name up to its first dot. */
+static void table_from_path(const char *path, char *out, size_t size)
+{
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t len = strcspn(base, ".");
+	if (len >= size)
+		len = size - 1;
+	memcpy(out, base, len);
+	out[len] = '\0';
+}
+
+static ll_pipeline_options pipeline_options(const cli_args *a)
+{
+	ll_pipeline_options o = { 0 };
+	o.name = a->pipeline;
+	o.dataset = a->dataset;
+	o.lake = a->lake;
+	o.home = a->home;
+	o.codec = a->codec;
+	o.layout = a->layout;
+	o.log = log_to_stderr;
+	o.log_level = a->verbosity > 0 ? LL_LOG_DEBUG : a->verbosity < 0 ? LL_LOG_WARN : LL_LOG_INFO;
+	return o;
+}
+
+static int build_resource(const cli_args *a, ll_resource *res, ll_column_hint *hints,
+			  char (*names)[256])
+{
+	memset(res, 0, sizeof(*res));
+	if (a->disposition && !ll_write_disposition_parse(a->disposition, &res->write_disposition))
+		return usage_error("unknown write disposition \"%s\"; use append, replace or merge",
+				   a->disposition);
+	if (a->table_format && !ll_table_format_parse(a->table_format, &res->table_format))
+		return usage_error("unknown table format \"%s\"; use hive", a->table_format);
+	for (size_t i = 0; i < a->ncolumns; i++) {
+		if (!parse_column_hint(a->columns[i], &hints[i], names[i], 256))
+			return usage_error("bad --column \"%s\"; write NAME:TYPE with TYPE one of text "
+					   "bigint double bool timestamp date time decimal(P,S) binary json",
+					   a->columns[i]);
+	}
+	res->columns = hints;
+	res->ncolumns = a->ncolumns;
+	res->primary_key = a->primary_key;
+	res->nprimary_key = a->nprimary_key;
+	res->merge_key = a->merge_key;
+	res->nmerge_key = a->nmerge_key;
+	return 0;
+}
+
+static void report_load(const cli_args *a, const char *dataset, const char *table, const char *path,
+			const ll_load_info *info)
+{
+	if (a->verbosity < 0)
+		return;
+	if (info->already_loaded) {
+		fprintf(stderr, "lakeload: %s: already loaded by the interrupted run finished above\n", path);
+		return;
+	}
+	fprintf(stderr,
+		"lakeload: loaded %llu records from %s into %s.%s: %llu rows in %zu table%s, %llu file%s (load %s)\n",
+		(unsigned long long)info->records, path, dataset, table, (unsigned long long)info->rows,
+		info->tables, info->tables == 1 ? "" : "s", (unsigned long long)info->files,
+		info->files == 1 ? "" : "s", info->load_id);
+}
+
+static int cmd_load(const cli_args *a)
+{
+	if (a->npositional == 0)
+		return usage_error("load needs at least one FILE (use - for stdin)%s", "");
+	if (!a->dataset)
+		return usage_error("load needs --dataset NAME%s", "");
+	ll_resource res;
+	ll_column_hint hints[MAX_LIST];
+	static char names[MAX_LIST][256];
+	int rc = build_resource(a, &res, hints, names);
+	if (rc)
+		return rc;
+	ll_pipeline_options o = pipeline_options(a);
+	ll_pipeline *p;
+	ll_error err;
+	ll_error_clear(&err);
+	if (ll_pipeline_open(&p, &o, &err) != LL_OK) {
+		print_error(&err);
+		return 1;
+	}
+	for (size_t i = 0; i < a->npositional && rc == 0; i++) {
+		char table[256];
+		if (a->table)
+			snprintf(table, sizeof(table), "%s", a->table);
+		else
+			table_from_path(strcmp(a->positional[i], "-") == 0 ? "stdin" : a->positional[i], table,
+					sizeof(table));
+		res.table = table;
+		ll_load_info info;
+		if (ll_pipeline_load_file(p, a->positional[i], &res, &info, &err) != LL_OK) {
+			print_error(&err);
+			rc = 1;
+		} else {
+			report_load(a, a->dataset, table, a->positional[i], &info);
+		}
+	}
+	ll_pipeline_free(p);
+	return rc;
+}
+
+static int cmd_query(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("query takes exactly one SQL statement (quote it)%s", "");
+	ll_result_format fmt = LL_RESULT_TABLE;
+	if (a->format) {
+		if (strcmp(a->format, "csv") == 0)
+			fmt = LL_RESULT_CSV;
+		else if (strcmp(a->format, "json") == 0)
+			fmt = LL_RESULT_JSON;
+		else if (strcmp(a->format, "table") != 0)
+			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
+	}
+	ll_error err;
+	ll_error_clear(&err);
+	if (ll_lake_query_print(a->lake ? a->lake : "lake", a->positional[0], fmt, stdout, &err) != LL_OK) {
+		print_error(&err);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_info(const cli_args *a)
+{
+	ll_error err;
+	ll_error_clear(&err);
+	if (ll_info_print(a->home, a->pipeline, stdout, &err) != LL_OK) {
+		print_error(&err);
+		return 1;
+	}
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, argc < 2 ? stderr : stdout);
+		return argc < 2 ? 2 : 0;
+	}
+	if (strcmp(argv[1], "--version") == 0) {
+		printf("lakeload %s\n", LL_VERSION);
+		return 0;
+	}
+	cli_args a;
+	memset(&a, 0, sizeof(a));
+	int rc = parse_args(argc - 2, argv + 2, &a);
+	if (rc)
+		return rc;
+	const char *cmd = argv[1];
+	if (strcmp(cmd, "load") == 0)
+		return cmd_load(&a);
+	if (strcmp(cmd, "query") == 0)
+		return cmd_query(&a);
+	if (strcmp(cmd, "info") == 0)
+		return cmd_info(&a);
+	return usage_error("unknown command \"%s\"", cmd);
+}

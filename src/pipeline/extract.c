@@ -1,0 +1,473 @@
+/*
+ * Loading new records: extract and normalize fused into one pass.
+ *
+ * A load reads records (from a file or from memory), normalizes each one
+ * straight into Parquet job files inside a package in extracting/, and on
+ * commit writes the dlt tables, the schema and the manifest into the package,
+ * publishes it to normalized/ and loads it. The working schema is a copy of
+ * the live one, so a load that fails changes nothing: its package is removed
+ * and the live schema is untouched.
+ */
+#include "pipeline/pipeline_internal.h"
+
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/input.h"
+#include "json/json.h"
+#include "load/dlt_tables.h"
+#include "load/package.h"
+#include "normalize/normalize.h"
+#include "util/arena.h"
+#include "util/failpoint.h"
+#include "util/fs.h"
+
+struct ll_load {
+	ll_pipeline *p;
+	char load_id[32];
+	ll_buf dir; /* the package directory in extracting/ */
+	ll_schema *schema;
+	char *root;
+	ll_write_disposition disposition;
+	ll_normalizer *norm;
+	ll_arena arena;
+	char *source;
+	char *fingerprint;
+	uint64_t records;
+	char **primary_key;
+	size_t nprimary_key;
+	char **merge_key;
+	size_t nmerge_key;
+};
+
+static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_error *err)
+{
+	ll_buf name = LL_BUF_INIT;
+	ll_naming_normalize(h->name, strlen(h->name), &name);
+	if (ll_buf_oom(&name))
+		return ll_error_oom(err);
+	long idx = ll_table_find_column(t, name.data, name.len);
+	ll_status st = LL_OK;
+	if (idx < 0) {
+		ll_column col = { .name = name.data, .type = h->type, .precision = h->precision,
+				  .scale = h->scale, .nullable = h->nullable, .field_id = -1 };
+		st = ll_table_add_column(t, &col, NULL, err);
+	} else if (h->type != t->columns[idx].type) {
+		ll_error_set_table(err, t->name, name.data);
+		st = ll_error_set(err, LL_ESCHEMA,
+				  "column %s of table %s already has type %s; a hint cannot change it to %s",
+				  name.data, t->name, ll_data_type_name(t->columns[idx].type),
+				  ll_data_type_name(h->type));
+	}
+	ll_buf_free(&name);
+	return st;
+}
+
+/*
+ * Marks key columns by name. Runs after normalization, when every column the
+ * data brought exists, so a key may name a column first seen in this load.
+ */
+static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge, ll_error *err)
+{
+	ll_buf name = LL_BUF_INIT;
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		ll_naming_normalize(keys[i], strlen(keys[i]), &name);
+		if (ll_buf_oom(&name)) {
+			st = ll_error_oom(err);
+			break;
+		}
+		long idx = ll_table_find_column(t, name.data, name.len);
+		if (idx < 0) {
+			ll_error_set_table(err, t->name, name.data);
+			st = ll_error_set(err, LL_ESCHEMA,
+					  "%s key column %s does not occur in the data of table %s",
+					  merge ? "merge" : "primary", keys[i], t->name);
+		} else if (merge) {
+			t->columns[idx].merge_key = true;
+		} else {
+			t->columns[idx].primary_key = true;
+			t->columns[idx].nullable = false;
+		}
+	}
+	ll_buf_free(&name);
+	return st;
+}
+
+static ll_status copy_keys(const char *const *keys, size_t n, char ***out, ll_error *err)
+{
+	*out = calloc(n + 1, sizeof(char *));
+	if (!*out)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < n; i++) {
+		if (!((*out)[i] = strdup(keys[i])))
+			return ll_error_oom(err);
+	}
+	return LL_OK;
+}
+
+static void free_keys(char **keys, size_t n)
+{
+	for (size_t i = 0; keys && i < n; i++)
+		free(keys[i]);
+	free(keys);
+}
+
+static ll_status apply_resource(ll_load *l, const ll_resource *res, ll_error *err)
+{
+	ll_buf name = LL_BUF_INIT;
+	ll_naming_normalize(res->table, strlen(res->table), &name);
+	l->root = ll_buf_detach(&name);
+	if (!l->root)
+		return ll_error_oom(err);
+	ll_table *t = ll_schema_find_table(l->schema, l->root);
+	if (t && t->table_format != res->table_format) {
+		ll_error_set_table(err, l->root, NULL);
+		return ll_error_set(err, LL_ESCHEMA,
+				    "table %s is a %s table; switching it to %s is not supported (load into "
+				    "a new table instead)",
+				    l->root, ll_table_format_name(t->table_format),
+				    ll_table_format_name(res->table_format));
+	}
+	ll_status st = ll_schema_add_table(l->schema, l->root, NULL, &t, err);
+	if (st != LL_OK)
+		return st;
+	t->write_disposition = res->write_disposition;
+	t->table_format = res->table_format;
+	for (size_t i = 0; i < res->ncolumns && st == LL_OK; i++)
+		st = apply_column_hint(t, &res->columns[i], err);
+	l->nprimary_key = res->nprimary_key;
+	l->nmerge_key = res->nmerge_key;
+	if (st == LL_OK)
+		st = copy_keys(res->primary_key, res->nprimary_key, &l->primary_key, err);
+	if (st == LL_OK)
+		st = copy_keys(res->merge_key, res->nmerge_key, &l->merge_key, err);
+	return st;
+}
+
+static void warn_merge_fallback(ll_load *l)
+{
+	const ll_table *t = ll_schema_find_table(l->schema, l->root);
+	if (l->disposition == LL_WRITE_MERGE && t && t->table_format == LL_FORMAT_HIVE)
+		ll_log(&l->p->logger, LL_LOG_WARN,
+		       "table %s is not an Iceberg table, so merge falls back to append (as in dlt's "
+		       "Athena destination); use --table-format iceberg to merge",
+		       l->root);
+}
+
+ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load **out, ll_error *err)
+{
+	*out = NULL;
+	if (!res || !res->table || !res->table[0])
+		return ll_error_set(err, LL_EINVAL, "a table name is required (--table NAME)");
+	ll_load *l = calloc(1, sizeof(*l));
+	if (!l)
+		return ll_error_oom(err);
+	l->p = p;
+	l->disposition = res->write_disposition;
+	ll_arena_init(&l->arena, 0);
+	ll_pipeline_new_load_id(p, l->load_id);
+	ll_status st = ll_schema_clone(p->schema, &l->schema, err);
+	if (st == LL_OK)
+		st = apply_resource(l, res, err);
+	if (st == LL_OK)
+		st = ll_package_create(p->dir, l->load_id, &l->dir, err);
+	if (st == LL_OK) {
+		warn_merge_fallback(l);
+		ll_normalize_options nopt = { 0 };
+		ll_buf jobs = LL_BUF_INIT;
+		ll_path_join(&jobs, ll_buf_cstr(&l->dir), "jobs");
+		nopt.load_id = l->load_id;
+		nopt.out_dir = ll_buf_cstr(&jobs);
+		ll_parquet_writer_options_init(&nopt.parquet);
+		nopt.parquet.codec = p->codec;
+		nopt.logger = &p->logger;
+		st = ll_buf_oom(&jobs) ? ll_error_oom(err)
+				       : ll_normalizer_open(&l->norm, l->schema, l->root, &nopt, err);
+		ll_buf_free(&jobs);
+	}
+	if (st != LL_OK) {
+		ll_load_abort(l);
+		return st;
+	}
+	*out = l;
+	return LL_OK;
+}
+
+/* Pushes every record of an input through the normalizer. */
+static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
+{
+	ll_json_reader *reader;
+	ll_status st = ll_json_reader_open(&reader, in, err);
+	if (st != LL_OK)
+		return st;
+	const char *source = ll_input_name(in);
+	for (;;) {
+		const ll_json_value *record;
+		ll_arena_reset(&l->arena);
+		st = ll_json_reader_next(reader, &l->arena, &record, err);
+		if (st != LL_OK || !record)
+			break;
+		uint64_t line, column;
+		ll_json_reader_record_position(reader, &line, &column);
+		st = ll_normalizer_push(l->norm, record, source, line, column, err);
+		if (st != LL_OK)
+			break;
+		l->records++;
+	}
+	ll_json_reader_free(reader);
+	return st;
+}
+
+ll_status ll_load_push_json(ll_load *l, const char *json, size_t len, ll_error *err)
+{
+	ll_input *in;
+	ll_status st = ll_input_open_memory(&in, json, len, "<records>", err);
+	if (st != LL_OK)
+		return st;
+	st = push_input(l, in, err);
+	ll_input_free(in);
+	return st;
+}
+
+void ll_load_abort(ll_load *l)
+{
+	if (!l)
+		return;
+	ll_normalizer_free(l->norm);
+	if (l->dir.len)
+		ll_fs_remove_tree(l->dir.data, NULL);
+	ll_buf_free(&l->dir);
+	ll_schema_free(l->schema);
+	ll_arena_free(&l->arena);
+	free(l->root);
+	free(l->source);
+	free(l->fingerprint);
+	free_keys(l->primary_key, l->nprimary_key);
+	free_keys(l->merge_key, l->nmerge_key);
+	free(l);
+}
+
+static ll_status manifest_add_jobs(ll_package_manifest *m, const ll_job_file *files, size_t n,
+				   ll_error *err)
+{
+	m->jobs = calloc(n + 1, sizeof(*m->jobs));
+	if (!m->jobs)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < n; i++) {
+		ll_package_job *j = &m->jobs[m->njobs++];
+		j->table = strdup(files[i].table);
+		j->file_id = strdup(files[i].file_id);
+		j->rows = files[i].rows;
+		j->bytes = files[i].bytes;
+		if (!j->table || !j->file_id)
+			return ll_error_oom(err);
+	}
+	return LL_OK;
+}
+
+/* Every table in the root's tree: what a replace empties. */
+static ll_status manifest_add_tree(ll_package_manifest *m, const ll_schema *s, const char *root,
+				   ll_error *err)
+{
+	const ll_table *r = ll_schema_find_table(s, root);
+	m->tables = calloc(s->ntables + 1, sizeof(char *));
+	if (!m->tables)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < s->ntables; i++) {
+		if (r && ll_schema_in_tree(s, s->tables[i], r) &&
+		    !(m->tables[m->ntables++] = strdup(s->tables[i]->name)))
+			return ll_error_oom(err);
+	}
+	return LL_OK;
+}
+
+static ll_status fill_manifest(ll_load *l, const ll_job_file *files, size_t n,
+			       ll_package_manifest *m, ll_error *err)
+{
+	ll_pipeline *p = l->p;
+	memset(m, 0, sizeof(*m));
+	m->load_id = strdup(l->load_id);
+	m->pipeline = strdup(p->name);
+	m->dataset = strdup(p->dataset);
+	m->root_table = strdup(l->root);
+	m->source = strdup(l->source ? l->source : "<records>");
+	m->fingerprint = strdup(l->fingerprint ? l->fingerprint : "");
+	m->disposition = l->disposition;
+	m->root_rows = l->records;
+	if (!m->load_id || !m->pipeline || !m->dataset || !m->root_table || !m->source || !m->fingerprint)
+		return ll_error_oom(err);
+	ll_status st = manifest_add_jobs(m, files, n, err);
+	if (st == LL_OK)
+		st = manifest_add_tree(m, l->schema, l->root, err);
+	return st;
+}
+
+static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool schema_changed,
+				     ll_error *err)
+{
+	ll_pipeline *p = l->p;
+	ll_buf state = LL_BUF_INIT, schema = LL_BUF_INIT, path = LL_BUF_INIT;
+	ll_pipeline_state_json(p, &state);
+	ll_dlt_rows rows = { .load_id = l->load_id, .pipeline_name = p->name, .schema = l->schema,
+			     .schema_changed = schema_changed, .state_json = ll_buf_cstr(&state),
+			     .state_version = p->state_version + 1, .codec = p->codec,
+			     .timestamp_unit = LL_TS_MILLIS };
+	ll_status st = ll_buf_oom(&state) ? ll_error_oom(err) : ll_dlt_write_rows(l->dir.data, &rows, m, err);
+	ll_schema_to_json(l->schema, &schema);
+	ll_path_join(&path, l->dir.data, "schema.json");
+	if (st == LL_OK && (ll_buf_oom(&schema) || ll_buf_oom(&path)))
+		st = ll_error_oom(err);
+	if (st == LL_OK)
+		st = ll_fs_write_atomic(path.data, schema.data, schema.len, err);
+	if (st == LL_OK)
+		st = ll_package_write_manifest(l->dir.data, m, err);
+	ll_buf_clear(&path);
+	ll_path_join(&path, l->dir.data, "jobs");
+	if (st == LL_OK)
+		st = ll_fs_sync_path(ll_buf_cstr(&path), err);
+	ll_buf_free(&state);
+	ll_buf_free(&schema);
+	ll_buf_free(&path);
+	return st;
+}
+
+static void summarize(const ll_package_manifest *m, ll_load_info *info)
+{
+	for (size_t i = 0; i < m->njobs; i++) {
+		if (ll_schema_is_dlt_name(m->jobs[i].table))
+			continue;
+		info->rows += m->jobs[i].rows;
+		info->files++;
+		bool seen = false;
+		for (size_t k = 0; k < i && !seen; k++)
+			seen = strcmp(m->jobs[k].table, m->jobs[i].table) == 0;
+		info->tables += !seen;
+	}
+}
+
+/* Finishes normalization and writes the package; it stays in extracting/. */
+static ll_status seal_package(ll_load *l, ll_package_manifest *m, ll_error *err)
+{
+	ll_job_file *files = NULL;
+	size_t nfiles = 0;
+	ll_status st = ll_normalizer_finish(l->norm, &files, &nfiles, err);
+	ll_table *root = ll_schema_find_table(l->schema, l->root);
+	if (st == LL_OK)
+		st = apply_keys(root, l->primary_key, l->nprimary_key, false, err);
+	if (st == LL_OK)
+		st = apply_keys(root, l->merge_key, l->nmerge_key, true, err);
+	bool changed = ll_schema_update_version(l->schema);
+	if (st == LL_OK)
+		st = fill_manifest(l, files, nfiles, m, err);
+	if (st == LL_OK)
+		st = write_package_files(l, m, changed, err);
+	ll_job_files_free(files, nfiles);
+	return st;
+}
+
+ll_status ll_load_commit(ll_load *l, ll_load_info *info, ll_error *err)
+{
+	ll_load_info local;
+	if (!info)
+		info = &local;
+	memset(info, 0, sizeof(*info));
+	ll_pipeline *p = l->p;
+	ll_package_manifest m;
+	memset(&m, 0, sizeof(m));
+	ll_status st = seal_package(l, &m, err);
+	if (st == LL_OK)
+		st = ll_package_move(p->dir, l->load_id, LL_PACKAGE_EXTRACTING, LL_PACKAGE_NORMALIZED, err);
+	if (st != LL_OK) {
+		ll_package_manifest_free(&m);
+		ll_load_abort(l);
+		return st;
+	}
+	/* The package is durable in normalized/ now: from here a failure leaves it for the next run. */
+	ll_buf_clear(&l->dir);
+	ll_failpoint("after_normalize");
+	snprintf(info->load_id, sizeof(info->load_id), "%s", l->load_id);
+	info->records = l->records;
+	summarize(&m, info);
+	ll_package_manifest_free(&m);
+	st = ll_pipeline_load_package(p, l->load_id, NULL, err);
+	if (st != LL_OK)
+		ll_error_prefix(err, "load %s is saved and the next run will finish it", l->load_id);
+	ll_load_abort(l);
+	return st;
+}
+
+static ll_status input_fingerprint(const ll_pipeline *p, const char *path, const char *table,
+				   ll_write_disposition d, char **out, ll_error *err)
+{
+	*out = NULL;
+	if (strcmp(path, "-") == 0)
+		return LL_OK;
+	char resolved[PATH_MAX];
+	uint64_t size;
+	int64_t mtime;
+	ll_status st = ll_fs_stat(path, &size, &mtime, err);
+	if (st != LL_OK)
+		return st;
+	if (!realpath(path, resolved))
+		return ll_error_set(err, LL_EIO, "cannot resolve %s", path);
+	ll_buf fp = LL_BUF_INIT;
+	ll_buf_printf(&fp, "%s|%llu|%lld|%s|%s|%s", resolved, (unsigned long long)size, (long long)mtime,
+		      p->dataset, table, ll_write_disposition_name(d));
+	if (ll_buf_oom(&fp))
+		return ll_error_oom(err);
+	*out = ll_buf_detach(&fp);
+	return LL_OK;
+}
+
+static bool finished_before(const ll_pipeline *p, const char *fingerprint)
+{
+	for (size_t i = 0; fingerprint && i < p->nfinished; i++) {
+		if (strcmp(p->finished_fingerprints[i], fingerprint) == 0)
+			return true;
+	}
+	return false;
+}
+
+ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
+				ll_load_info *info, ll_error *err)
+{
+	ll_load_info local;
+	if (!info)
+		info = &local;
+	memset(info, 0, sizeof(*info));
+	ll_status st = ll_pipeline_resume(p, &info->resumed, err);
+	char *fingerprint = NULL;
+	if (st == LL_OK && res && res->table)
+		st = input_fingerprint(p, path, res->table, res->write_disposition, &fingerprint, err);
+	if (st == LL_OK && finished_before(p, fingerprint)) {
+		ll_log(&p->logger, LL_LOG_INFO,
+		       "%s was already loaded by an interrupted run, finished now; not loading it again", path);
+		info->already_loaded = true;
+		free(fingerprint);
+		return LL_OK;
+	}
+	ll_load *l = NULL;
+	if (st == LL_OK)
+		st = ll_pipeline_begin_load(p, res, &l, err);
+	if (st != LL_OK) {
+		free(fingerprint);
+		return st;
+	}
+	l->fingerprint = fingerprint;
+	l->source = strdup(path);
+	ll_input *in = NULL;
+	st = l->source ? ll_input_open(&in, path, err) : ll_error_oom(err);
+	if (st == LL_OK)
+		st = push_input(l, in, err);
+	ll_input_free(in);
+	if (st != LL_OK) {
+		ll_load_abort(l);
+		return st;
+	}
+	size_t resumed = info->resumed;
+	st = ll_load_commit(l, info, err);
+	info->resumed = resumed;
+	return st;
+}

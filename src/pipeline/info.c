@@ -1,0 +1,113 @@
+/*
+ * `lakeload info`: what a pipeline knows, for people. Reads the working
+ * directory and the catalog without taking the pipeline's lock, so it works
+ * while a load runs (and may then show that load as in progress).
+ */
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "catalog/catalog.h"
+#include "lakeload.h"
+#include "load/package.h"
+#include "pipeline/pipeline_internal.h"
+#include "util/fs.h"
+
+static void print_packages(const char *dir, ll_package_state state, FILE *out)
+{
+	char **ids;
+	size_t n;
+	ll_error err;
+	if (ll_package_list(dir, state, &ids, &n, &err) != LL_OK)
+		return;
+	ll_buf pkg = LL_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		ll_buf_clear(&pkg);
+		ll_package_path(&pkg, dir, state, ids[i]);
+		ll_package_manifest m;
+		if (state == LL_PACKAGE_EXTRACTING ||
+		    ll_package_read_manifest(ll_buf_cstr(&pkg), &m, &err) != LL_OK) {
+			fprintf(out, "    %s  %-10s\n", ids[i], ll_package_state_name(state));
+			continue;
+		}
+		fprintf(out, "    %s  %-10s  %s -> %s (%s), %llu records, %zu files\n", ids[i],
+			ll_package_state_name(state), m.source, m.root_table,
+			ll_write_disposition_name(m.disposition), (unsigned long long)m.root_rows, m.njobs);
+		ll_package_manifest_free(&m);
+	}
+	ll_buf_free(&pkg);
+	ll_fs_free_list(ids, n);
+}
+
+static void print_tables(const char *lake, const char *dataset, FILE *out)
+{
+	ll_catalog *cat;
+	ll_error err;
+	if (!ll_fs_exists(lake) || ll_catalog_open(&cat, lake, &err) != LL_OK) {
+		fprintf(out, "  tables: (lake %s not found)\n", lake);
+		return;
+	}
+	ll_catalog_table *tables;
+	size_t n;
+	if (ll_catalog_list_tables(cat, dataset, &tables, &n, &err) == LL_OK) {
+		fprintf(out, "  tables:%s\n", n ? "" : " none yet");
+		for (size_t i = 0; i < n; i++)
+			fprintf(out, "    %s.%-32s %10llu rows  %4zu files  %3zu columns  %s\n", tables[i].dataset,
+				tables[i].name, (unsigned long long)tables[i].rows, tables[i].nfiles,
+				tables[i].ncolumns, ll_table_format_name(tables[i].format));
+		ll_catalog_tables_free(tables, n);
+	}
+	ll_catalog_free(cat);
+}
+
+static void print_pipeline(const char *home, const char *name, FILE *out)
+{
+	ll_buf dir = LL_BUF_INIT, path = LL_BUF_INIT, text = LL_BUF_INIT;
+	ll_buf_printf(&dir, "%s/pipelines/%s", home, name);
+	ll_path_join(&path, ll_buf_cstr(&dir), "state.json");
+	ll_error err;
+	json_t *doc = NULL;
+	if (ll_fs_read_all(ll_buf_cstr(&path), &text, &err) == LL_OK)
+		doc = json_loadb(ll_buf_cstr(&text), text.len, 0, NULL);
+	const char *dataset = json_string_value(json_object_get(doc, "dataset_name"));
+	const char *lake = json_string_value(json_object_get(doc, "lake"));
+	fprintf(out, "pipeline %s\n  working dir: %s\n  dataset: %s\n  lake: %s\n  loads:\n", name,
+		ll_buf_cstr(&dir), dataset ? dataset : "?", lake ? lake : "?");
+	for (int s = LL_PACKAGE_EXTRACTING; s <= LL_PACKAGE_LOADED; s++)
+		print_packages(ll_buf_cstr(&dir), (ll_package_state)s, out);
+	if (lake && dataset)
+		print_tables(lake, dataset, out);
+	json_decref(doc);
+	ll_buf_free(&dir);
+	ll_buf_free(&path);
+	ll_buf_free(&text);
+}
+
+ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err)
+{
+	ll_buf root = LL_BUF_INIT, dir = LL_BUF_INIT;
+	ll_pipeline_home(home, &root);
+	ll_buf_printf(&dir, "%s/pipelines", ll_buf_cstr(&root));
+	ll_status st = LL_OK;
+	if (pipeline) {
+		ll_buf_printf(&dir, "/%s", pipeline);
+		if (!ll_fs_is_dir(ll_buf_cstr(&dir)))
+			st = ll_error_set(err, LL_ENOTFOUND, "no pipeline named %s in %s", pipeline,
+					  ll_buf_cstr(&root));
+		else
+			print_pipeline(ll_buf_cstr(&root), pipeline, out);
+	} else {
+		char **names;
+		size_t n;
+		st = ll_fs_list(ll_buf_cstr(&dir), &names, &n, err);
+		if (st == LL_OK && n == 0)
+			fprintf(out, "no pipelines in %s yet; run lakeload load first\n", ll_buf_cstr(&root));
+		for (size_t i = 0; st == LL_OK && i < n; i++)
+			print_pipeline(ll_buf_cstr(&root), names[i], out);
+		if (st == LL_OK)
+			ll_fs_free_list(names, n);
+	}
+	ll_buf_free(&root);
+	ll_buf_free(&dir);
+	return st;
+}

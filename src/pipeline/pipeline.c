@@ -1,0 +1,335 @@
+/*
+ * Pipelines: working directory, lock, live schema and state, and finishing
+ * interrupted loads. Loading new records is in extract.c.
+ *
+ * The working directory holds state.json (dataset, lake, state version),
+ * schemas/<name>.json (the live schema: what the destination has) and load/
+ * (packages, see load/package.h). The live schema changes only after a load
+ * commits, so a failed load never leaves columns behind that the lake lacks.
+ */
+#include "pipeline/pipeline_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "load/loader.h"
+#include "load/package.h"
+#include "util/fs.h"
+#include "util/time.h"
+
+void ll_pipeline_home(const char *home, ll_buf *out)
+{
+	const char *env = getenv("LAKELOAD_HOME");
+	if (home && home[0])
+		ll_buf_puts(out, home);
+	else if (env && env[0])
+		ll_buf_puts(out, env);
+	else
+		ll_buf_printf(out, "%s/.lakeload", getenv("HOME") ? getenv("HOME") : ".");
+}
+
+static bool valid_name(const char *name)
+{
+	if (!name[0] || name[0] == '.')
+		return false;
+	for (const char *c = name; *c; c++) {
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+		      *c == '_' || *c == '-' || *c == '.'))
+			return false;
+	}
+	return strlen(name) < 128;
+}
+
+static ll_status lock_dir(ll_pipeline *p, ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT;
+	ll_path_join(&path, p->dir, ".lock");
+	if (ll_buf_oom(&path))
+		return ll_error_oom(err);
+	p->lock_fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	ll_status st = LL_OK;
+	if (p->lock_fd < 0)
+		st = ll_error_set(err, LL_EIO, "cannot open %s: %s", path.data, strerror(errno));
+	else if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0)
+		st = ll_error_set(err, LL_ECONFLICT,
+				  "pipeline %s is in use by another lakeload process; wait for it to "
+				  "finish, or use another --pipeline",
+				  p->name);
+	ll_buf_free(&path);
+	return st;
+}
+
+/* Reads state.json if present: the lake of earlier runs and the state version. */
+static ll_status read_state(ll_pipeline *p, const char *lake_opt, ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT;
+	ll_path_join(&path, p->dir, "state.json");
+	ll_status st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
+	const char *lake = lake_opt;
+	json_t *doc = NULL;
+	if (st == LL_ENOTFOUND) {
+		st = LL_OK;
+	} else if (st == LL_OK) {
+		json_error_t jerr;
+		doc = json_loadb(text.data, text.len, 0, &jerr);
+		if (!doc)
+			st = ll_error_set(err, LL_EFORMAT, "%s is damaged: %s", path.data, jerr.text);
+		else {
+			p->state_version = json_integer_value(json_object_get(doc, "state_version"));
+			if (!lake)
+				lake = json_string_value(json_object_get(doc, "lake"));
+		}
+	}
+	if (st == LL_OK && !(p->lake = strdup(lake ? lake : "lake")))
+		st = ll_error_oom(err);
+	json_decref(doc);
+	ll_buf_free(&path);
+	ll_buf_free(&text);
+	return st;
+}
+
+static void schema_path(const ll_pipeline *p, ll_buf *out)
+{
+	ll_buf_printf(out, "%s/schemas/%s.json", p->dir, p->schema ? p->schema->name : p->name);
+}
+
+static ll_status read_schema(ll_pipeline *p, ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT;
+	schema_path(p, &path);
+	ll_status st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
+	if (st == LL_OK)
+		st = ll_schema_from_json(ll_buf_cstr(&text), text.len, path.data, &p->schema, err);
+	else if (st == LL_ENOTFOUND)
+		st = ll_schema_new(p->name, &p->schema, err);
+	if (st == LL_OK)
+		st = ll_schema_add_dlt_tables(p->schema, err);
+	ll_buf_free(&path);
+	ll_buf_free(&text);
+	return st;
+}
+
+static ll_status init_pipeline(ll_pipeline *p, const ll_pipeline_options *opt, ll_error *err)
+{
+	ll_buf dataset = LL_BUF_INIT, home = LL_BUF_INIT, dir = LL_BUF_INIT;
+	ll_naming_normalize(opt->dataset, strlen(opt->dataset), &dataset);
+	p->dataset = ll_buf_detach(&dataset);
+	p->name = strdup(opt->name ? opt->name : p->dataset ? p->dataset : "");
+	p->layout = opt->layout ? strdup(opt->layout) : NULL;
+	ll_pipeline_home(opt->home, &home);
+	ll_buf_printf(&dir, "%s/pipelines/%s", ll_buf_cstr(&home), p->name ? p->name : "");
+	p->dir = ll_buf_detach(&dir);
+	ll_buf_free(&home);
+	if (!p->dataset || !p->name || !p->dir || (opt->layout && !p->layout))
+		return ll_error_oom(err);
+	if (!valid_name(p->name))
+		return ll_error_set(err, LL_EINVAL,
+				    "pipeline name \"%s\" is not usable; use letters, digits, '_', '-' and '.'",
+				    p->name);
+	if (opt->codec && !ll_parquet_codec_parse(opt->codec, &p->codec))
+		return ll_error_set(err, LL_EINVAL,
+				    "unknown codec \"%s\"; use snappy, zstd, gzip or none", opt->codec);
+	ll_status st = ll_fs_mkdirs(p->dir, err);
+	if (st == LL_OK)
+		st = lock_dir(p, err);
+	if (st == LL_OK)
+		st = read_state(p, opt->lake, err);
+	if (st == LL_OK)
+		st = read_schema(p, err);
+	if (st == LL_OK)
+		st = ll_catalog_open(&p->catalog, p->lake, err);
+	return st;
+}
+
+ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err)
+{
+	*out = NULL;
+	if (!opt || !opt->dataset || !opt->dataset[0])
+		return ll_error_set(err, LL_EINVAL, "a dataset name is required (--dataset NAME)");
+	ll_pipeline *p = calloc(1, sizeof(*p));
+	if (!p)
+		return ll_error_oom(err);
+	p->lock_fd = -1;
+	p->codec = LL_CODEC_SNAPPY;
+	p->logger = (ll_logger){ opt->log, opt->log_user, opt->log_level };
+	ll_status st = init_pipeline(p, opt, err);
+	if (st != LL_OK) {
+		ll_pipeline_free(p);
+		return st;
+	}
+	*out = p;
+	return LL_OK;
+}
+
+void ll_pipeline_free(ll_pipeline *p)
+{
+	if (!p)
+		return;
+	if (p->lock_fd >= 0)
+		close(p->lock_fd);
+	ll_catalog_free(p->catalog);
+	ll_schema_free(p->schema);
+	for (size_t i = 0; i < p->nfinished; i++)
+		free(p->finished_fingerprints[i]);
+	free(p->finished_fingerprints);
+	free(p->name);
+	free(p->dataset);
+	free(p->dir);
+	free(p->lake);
+	free(p->layout);
+	free(p);
+}
+
+void ll_pipeline_state_json(const ll_pipeline *p, ll_buf *out)
+{
+	json_t *doc = json_pack("{s:I, s:i, s:s, s:s, s:s, s:[s], s:s, s:s}", "_state_version",
+				(json_int_t)p->state_version, "_state_engine_version", 4, "pipeline_name",
+				p->name, "dataset_name", p->dataset, "default_schema_name", p->schema->name,
+				"schema_names", p->schema->name, "destination_name", "local",
+				"destination_type", "lakeload.local");
+	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
+	if (text)
+		ll_buf_puts(out, text);
+	else
+		out->oom = true;
+	free(text);
+	json_decref(doc);
+}
+
+ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT, dir = LL_BUF_INIT;
+	ll_buf_printf(&dir, "%s/schemas", p->dir);
+	schema_path(p, &path);
+	ll_schema_to_json(p->schema, &text);
+	ll_status st = (ll_buf_oom(&path) || ll_buf_oom(&text) || ll_buf_oom(&dir)) ? ll_error_oom(err) : LL_OK;
+	if (st == LL_OK)
+		st = ll_fs_mkdirs(dir.data, err);
+	if (st == LL_OK)
+		st = ll_fs_write_atomic(path.data, text.data, text.len, err);
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:I}", "pipeline_name", p->name, "dataset_name",
+				p->dataset, "lake", ll_catalog_lake(p->catalog), "state_version",
+				(json_int_t)p->state_version);
+	char *state = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
+	ll_buf_clear(&path);
+	ll_path_join(&path, p->dir, "state.json");
+	if (st == LL_OK)
+		st = state && !ll_buf_oom(&path) ? ll_fs_write_atomic(path.data, state, strlen(state), err)
+						 : ll_error_oom(err);
+	free(state);
+	json_decref(doc);
+	ll_buf_free(&path);
+	ll_buf_free(&text);
+	ll_buf_free(&dir);
+	return st;
+}
+
+void ll_pipeline_new_load_id(const ll_pipeline *p, char out[32])
+{
+	ll_buf probe = LL_BUF_INIT;
+	int64_t now = ll_time_now_micros();
+	for (;; now++) {
+		snprintf(out, 32, "%lld.%06lld", (long long)(now / 1000000), (long long)(now % 1000000));
+		bool used = false;
+		for (int s = LL_PACKAGE_EXTRACTING; s <= LL_PACKAGE_LOADED && !used; s++) {
+			ll_buf_clear(&probe);
+			ll_package_path(&probe, p->dir, (ll_package_state)s, out);
+			used = ll_fs_exists(ll_buf_cstr(&probe));
+		}
+		if (!used)
+			break;
+	}
+	ll_buf_free(&probe);
+}
+
+/* Adopts the schema a committed package was written with as the live schema. */
+static ll_status adopt_package_schema(ll_pipeline *p, const char *load_id, ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT;
+	ll_package_path(&path, p->dir, LL_PACKAGE_LOADED, load_id);
+	ll_buf_puts(&path, "/schema.json");
+	ll_schema *schema = NULL;
+	ll_status st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
+	if (st == LL_OK)
+		st = ll_schema_from_json(ll_buf_cstr(&text), text.len, path.data, &schema, err);
+	if (st == LL_OK) {
+		ll_schema_free(p->schema);
+		p->schema = schema;
+		p->state_version++;
+		st = ll_pipeline_save(p, err);
+	}
+	ll_buf_free(&path);
+	ll_buf_free(&text);
+	return st;
+}
+
+static ll_status remember_fingerprint(ll_pipeline *p, const char *load_id, ll_error *err)
+{
+	ll_buf dir = LL_BUF_INIT;
+	ll_package_path(&dir, p->dir, LL_PACKAGE_LOADED, load_id);
+	ll_package_manifest m;
+	ll_status st = ll_package_read_manifest(ll_buf_cstr(&dir), &m, err);
+	ll_buf_free(&dir);
+	if (st != LL_OK || !m.fingerprint[0]) {
+		if (st == LL_OK)
+			ll_package_manifest_free(&m);
+		return st;
+	}
+	char **grown = realloc(p->finished_fingerprints, (p->nfinished + 1) * sizeof(*grown));
+	if (!grown) {
+		ll_package_manifest_free(&m);
+		return ll_error_oom(err);
+	}
+	p->finished_fingerprints = grown;
+	p->finished_fingerprints[p->nfinished++] = m.fingerprint;
+	m.fingerprint = NULL;
+	ll_package_manifest_free(&m);
+	return LL_OK;
+}
+
+ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
+				   ll_error *err)
+{
+	ll_loader_options lopt = { p->layout, &p->logger };
+	ll_load_result result;
+	ll_status st = ll_loader_load_package(p->catalog, p->dir, load_id, &lopt, &result, err);
+	if (st == LL_OK)
+		st = adopt_package_schema(p, load_id, err);
+	if (st == LL_OK && info) {
+		info->files = result.files;
+		info->rows = result.rows;
+	}
+	return st;
+}
+
+ll_status ll_pipeline_resume(ll_pipeline *p, size_t *resumed, ll_error *err)
+{
+	*resumed = 0;
+	size_t discarded;
+	ll_status st = ll_package_discard_incomplete(p->dir, &discarded, err);
+	if (st != LL_OK)
+		return st;
+	if (discarded)
+		ll_log(&p->logger, LL_LOG_WARN,
+		       "discarded %zu incomplete load(s) of pipeline %s interrupted while reading input; "
+		       "nothing of them was visible",
+		       discarded, p->name);
+	char **ids;
+	size_t n;
+	st = ll_package_list(p->dir, LL_PACKAGE_NORMALIZED, &ids, &n, err);
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		ll_log(&p->logger, LL_LOG_INFO, "finishing interrupted load %s", ids[i]);
+		st = ll_pipeline_load_package(p, ids[i], NULL, err);
+		if (st == LL_OK)
+			st = remember_fingerprint(p, ids[i], err);
+		if (st == LL_OK)
+			(*resumed)++;
+	}
+	ll_fs_free_list(ids, n);
+	return st;
+}

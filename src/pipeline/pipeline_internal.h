@@ -1,0 +1,48 @@
+/*
+ * What the pipeline module's files share: the pipeline object, its working
+ * directory and how its state is saved.
+ */
+#ifndef LL_PIPELINE_INTERNAL_H
+#define LL_PIPELINE_INTERNAL_H
+
+#include "catalog/catalog.h"
+#include "formats/parquet/parquet_writer.h"
+#include "lakeload.h"
+#include "schema/schema.h"
+#include "util/buf.h"
+#include "util/log.h"
+
+struct ll_pipeline {
+	char *name;
+	char *dataset;
+	char *dir;  /* <home>/pipelines/<name> */
+	char *lake;
+	char *layout;
+	ll_parquet_codec codec;
+	ll_logger logger;
+	int lock_fd;
+	ll_schema *schema; /* the live schema: what the destination has */
+	int64_t state_version;
+	ll_catalog *catalog;
+	/* fingerprints of inputs whose interrupted loads were finished by this process */
+	char **finished_fingerprints;
+	size_t nfinished;
+};
+
+/** Resolves the pipelines home: explicit, $LAKELOAD_HOME, or ~/.lakeload. */
+void ll_pipeline_home(const char *home, ll_buf *out);
+
+/** Writes state.json and the live schema of the pipeline. */
+ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err);
+
+/** The pipeline state document stored in _dlt_pipeline_state. */
+void ll_pipeline_state_json(const ll_pipeline *p, ll_buf *out);
+
+/** Creates a load id (dlt's format: seconds.microseconds, UTC) not used yet. */
+void ll_pipeline_new_load_id(const ll_pipeline *p, char out[32]);
+
+/** Loads a normalized package and makes its schema the live one. info may be NULL. */
+ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
+				   ll_error *err);
+
+#endif
