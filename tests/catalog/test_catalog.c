@@ -1,0 +1,164 @@
+/*
+ * The local catalog: atomic, idempotent load commits; replace moves old
+ * files to garbage and deletes them only afterwards; no retyping; no
+ * switching between hive and iceberg; the Iceberg SQL-catalog tables exist.
+ */
+#include <sqlite3.h>
+
+#include "catalog/catalog.h"
+#include "test.h"
+#include "util/fs.h"
+
+static ll_schema *make_schema(ll_data_type id_type)
+{
+	ll_schema *s;
+	ll_error err;
+	ll_table *t;
+	CHECK_OK(ll_schema_new("shop", &s, &err), &err);
+	CHECK_OK(ll_schema_add_table(s, "events", NULL, &t, &err), &err);
+	ll_column id = { .name = "id", .type = id_type, .nullable = true, .field_id = -1 };
+	ll_column name = { .name = "name", .type = LL_TYPE_TEXT, .nullable = true, .field_id = -1 };
+	CHECK_OK(ll_table_add_column(t, &id, NULL, &err), &err);
+	CHECK_OK(ll_table_add_column(t, &name, NULL, &err), &err);
+	return s;
+}
+
+static void touch(const char *lake, const char *rel)
+{
+	ll_buf p = LL_BUF_INIT;
+	ll_error err;
+	ll_path_join(&p, lake, rel);
+	char *slash = strrchr(p.data, '/');
+	*slash = '\0';
+	CHECK_OK(ll_fs_mkdirs(p.data, &err), &err);
+	*slash = '/';
+	CHECK_OK(ll_fs_write_atomic(p.data, "x", 1, &err), &err);
+	ll_buf_free(&p);
+}
+
+static ll_status commit(ll_catalog *c, ll_schema *s, const char *load_id, const char *file,
+			bool replace, bool *already, ll_error *err)
+{
+	const char *tables[] = { "events" };
+	ll_catalog_file f = { "events", file, 10, 100 };
+	ll_catalog_load load = { .dataset = "shop", .load_id = load_id, .pipeline = "p", .schema = s,
+				 .tables = tables, .ntables = 1, .replace = replace ? tables : NULL,
+				 .nreplace = replace ? 1 : 0, .files = &f, .nfiles = 1 };
+	return ll_catalog_commit_load(c, &load, already, err);
+}
+
+static void test_commit_is_idempotent(void)
+{
+	char lake[1024];
+	ll_error err;
+	ll_test_tmpdir("catalog_idempotent", lake, sizeof(lake));
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	ll_schema *s = make_schema(LL_TYPE_BIGINT);
+	bool already;
+	CHECK_OK(commit(c, s, "1.1", "shop/events/1.1.a.parquet", false, &already, &err), &err);
+	CHECK(!already);
+	CHECK_OK(commit(c, s, "1.1", "shop/events/1.1.a.parquet", false, &already, &err), &err);
+	CHECK(already);
+	ll_catalog_table *tables;
+	size_t n;
+	CHECK_OK(ll_catalog_list_tables(c, "shop", &tables, &n, &err), &err);
+	CHECK_INT(n, 1);
+	CHECK_INT(tables[0].nfiles, 1);
+	CHECK_INT(tables[0].rows, 10);
+	CHECK_INT(tables[0].ncolumns, 2);
+	CHECK_STR(tables[0].columns[0].name, "id");
+	CHECK(strstr(tables[0].files[0], "/shop/events/1.1.a.parquet") != NULL);
+	CHECK(tables[0].files[0][0] == '/');
+	ll_catalog_tables_free(tables, n);
+	bool has;
+	CHECK_OK(ll_catalog_has_load(c, "shop", "1.1", &has, &err), &err);
+	CHECK(has);
+	CHECK_OK(ll_catalog_has_load(c, "shop", "2.2", &has, &err), &err);
+	CHECK(!has);
+	ll_schema_free(s);
+	ll_catalog_free(c);
+}
+
+static void test_replace_collects_garbage_after_commit(void)
+{
+	char lake[1024];
+	ll_error err;
+	ll_test_tmpdir("catalog_replace", lake, sizeof(lake));
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	ll_schema *s = make_schema(LL_TYPE_BIGINT);
+	bool already;
+	touch(lake, "shop/events/1.a.parquet");
+	touch(lake, "shop/events/2.a.parquet");
+	CHECK_OK(commit(c, s, "1", "shop/events/1.a.parquet", false, &already, &err), &err);
+	CHECK_OK(commit(c, s, "2", "shop/events/2.a.parquet", true, &already, &err), &err);
+	char path[2048];
+	snprintf(path, sizeof(path), "%s/shop/events/1.a.parquet", lake);
+	CHECK(ll_fs_exists(path)); /* still on disk until garbage is collected */
+	ll_catalog_table *tables;
+	size_t n;
+	CHECK_OK(ll_catalog_list_tables(c, NULL, &tables, &n, &err), &err);
+	CHECK_INT(tables[0].nfiles, 1);
+	ll_catalog_tables_free(tables, n);
+	CHECK_OK(ll_catalog_collect_garbage(c, &err), &err);
+	CHECK(!ll_fs_exists(path));
+	snprintf(path, sizeof(path), "%s/shop/events/2.a.parquet", lake);
+	CHECK(ll_fs_exists(path));
+	ll_schema_free(s);
+	ll_catalog_free(c);
+}
+
+static void test_no_retyping_and_no_format_switch(void)
+{
+	char lake[1024];
+	ll_error err;
+	ll_test_tmpdir("catalog_retype", lake, sizeof(lake));
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	ll_schema *s = make_schema(LL_TYPE_BIGINT);
+	bool already;
+	CHECK_OK(commit(c, s, "1", "shop/events/1.parquet", false, &already, &err), &err);
+	ll_schema *retyped = make_schema(LL_TYPE_TEXT);
+	CHECK_INT(commit(c, retyped, "2", "shop/events/2.parquet", false, &already, &err), LL_ESCHEMA);
+	CHECK(strstr(err.message, "bigint") && strstr(err.message, "text"));
+	CHECK_STR(err.column_name, "id");
+	ll_schema_find_table(s, "events")->table_format = LL_FORMAT_ICEBERG;
+	CHECK_INT(commit(c, s, "3", "shop/events/3.parquet", false, &already, &err), LL_ESCHEMA);
+	CHECK(strstr(err.message, "switching") != NULL);
+	/* neither failed load left anything behind */
+	bool has;
+	CHECK_OK(ll_catalog_has_load(c, "shop", "2", &has, &err), &err);
+	CHECK(!has);
+	ll_catalog_table *tables;
+	size_t n;
+	CHECK_OK(ll_catalog_list_tables(c, "shop", &tables, &n, &err), &err);
+	CHECK_INT(tables[0].nfiles, 1);
+	ll_catalog_tables_free(tables, n);
+	ll_schema_free(s);
+	ll_schema_free(retyped);
+	ll_catalog_free(c);
+}
+
+static void test_iceberg_sql_catalog_tables_exist(void)
+{
+	char lake[1024], path[1100];
+	ll_error err;
+	ll_test_tmpdir("catalog_iceberg", lake, sizeof(lake));
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	ll_catalog_free(c);
+	snprintf(path, sizeof(path), "%s/catalog.db", lake);
+	sqlite3 *db;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "SELECT catalog_name, table_namespace, table_name, metadata_location, "
+			   "previous_metadata_location FROM iceberg_tables;"
+			   "SELECT catalog_name, namespace, property_key, property_value "
+			   "FROM iceberg_namespace_properties",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+}
+
+LL_TEST_MAIN(LL_TEST(test_commit_is_idempotent), LL_TEST(test_replace_collects_garbage_after_commit),
+	     LL_TEST(test_no_retyping_and_no_format_switch), LL_TEST(test_iceberg_sql_catalog_tables_exist))

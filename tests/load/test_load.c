@@ -1,0 +1,106 @@
+/*
+ * Load packages and layouts: manifests round-trip, packages move between
+ * states, incomplete packages are discarded, layouts are validated the way
+ * Athena needs and rendered, pipeline state survives dlt's encoding.
+ */
+#include "load/dlt_tables.h"
+#include "load/layout.h"
+#include "load/package.h"
+#include "test.h"
+#include "util/fs.h"
+
+static void test_manifest_round_trip_and_moves(void)
+{
+	char dir[1024];
+	ll_error err;
+	ll_test_tmpdir("load_package", dir, sizeof(dir));
+	ll_buf pkg = LL_BUF_INIT;
+	CHECK_OK(ll_package_create(dir, "1700000000.000001", &pkg, &err), &err);
+	char *tables[] = { "events", "events__items" };
+	ll_package_job jobs[] = { { "events", "abc", 10, 1000 }, { "events__items", "def", 30, 2000 } };
+	ll_package_manifest m = { .load_id = "1700000000.000001", .pipeline = "p", .dataset = "shop",
+				  .root_table = "events", .disposition = LL_WRITE_REPLACE,
+				  .source = "e.ndjson", .fingerprint = "fp", .root_rows = 10,
+				  .tables = tables, .ntables = 2, .jobs = jobs, .njobs = 2 };
+	CHECK_OK(ll_package_write_manifest(pkg.data, &m, &err), &err);
+	CHECK_OK(ll_package_move(dir, m.load_id, LL_PACKAGE_EXTRACTING, LL_PACKAGE_NORMALIZED, &err), &err);
+	char **ids;
+	size_t n;
+	CHECK_OK(ll_package_list(dir, LL_PACKAGE_NORMALIZED, &ids, &n, &err), &err);
+	CHECK_INT(n, 1);
+	ll_buf_clear(&pkg);
+	ll_package_path(&pkg, dir, LL_PACKAGE_NORMALIZED, ids[0]);
+	ll_package_manifest r;
+	CHECK_OK(ll_package_read_manifest(pkg.data, &r, &err), &err);
+	CHECK_STR(r.dataset, "shop");
+	CHECK_INT(r.disposition, LL_WRITE_REPLACE);
+	CHECK_INT(r.njobs, 2);
+	CHECK_STR(r.jobs[1].file_id, "def");
+	CHECK_INT(r.jobs[1].rows, 30);
+	CHECK_INT(r.ntables, 2);
+	CHECK_STR(r.fingerprint, "fp");
+	ll_package_manifest_free(&r);
+	ll_fs_free_list(ids, n);
+	ll_buf_free(&pkg);
+}
+
+static void test_incomplete_packages_are_discarded(void)
+{
+	char dir[1024];
+	ll_error err;
+	ll_test_tmpdir("load_discard", dir, sizeof(dir));
+	ll_buf pkg = LL_BUF_INIT;
+	CHECK_OK(ll_package_create(dir, "1.0", &pkg, &err), &err);
+	size_t discarded;
+	CHECK_OK(ll_package_discard_incomplete(dir, &discarded, &err), &err);
+	CHECK_INT(discarded, 1);
+	CHECK(!ll_fs_exists(pkg.data));
+	ll_buf_free(&pkg);
+}
+
+static void test_damaged_manifest_is_an_error(void)
+{
+	char dir[1024], path[1100];
+	ll_error err;
+	ll_test_tmpdir("load_damaged", dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	CHECK_OK(ll_fs_write_atomic(path, "{\"load_id\": ", 12, &err), &err);
+	ll_package_manifest m;
+	CHECK_INT(ll_package_read_manifest(dir, &m, &err), LL_EFORMAT);
+	CHECK(strstr(err.file, "manifest.json") != NULL);
+}
+
+static void test_layouts(void)
+{
+	ll_error err;
+	CHECK_OK(ll_layout_validate(LL_LAYOUT_DEFAULT, &err), &err);
+	CHECK_OK(ll_layout_validate("{table_name}/{curr_date}/{load_id}.{file_id}.{ext}", &err), &err);
+	CHECK_INT(ll_layout_validate("{load_id}/{table_name}/{file_id}", &err), LL_EINVAL);
+	CHECK(strstr(err.message, "must start with {table_name}/") != NULL);
+	CHECK_INT(ll_layout_validate("{table_name}{file_id}", &err), LL_EINVAL);
+	CHECK_INT(ll_layout_validate("{table_name}/{load_id}.{ext}", &err), LL_EINVAL);
+	CHECK(strstr(err.message, "{file_id}") != NULL);
+	CHECK_INT(ll_layout_validate("{table_name}/{nope}.{file_id}", &err), LL_EINVAL);
+	CHECK(strstr(err.message, "{nope}") != NULL);
+	ll_buf out = LL_BUF_INIT;
+	ll_layout_values v = { "events", "1700000000.123456", "f1", "parquet", "shop" };
+	ll_layout_render("{table_name}/{curr_date}/{timestamp}-{file_id}.{ext}", &v, &out);
+	CHECK_STR(ll_buf_cstr(&out), "events/2023-11-14/1700000000-f1.parquet");
+	ll_buf_free(&out);
+}
+
+static void test_state_encoding(void)
+{
+	ll_error err;
+	ll_buf enc = LL_BUF_INIT, dec = LL_BUF_INIT;
+	const char *state = "{\"_state_version\":3,\"pipeline_name\":\"shop\"}";
+	CHECK_OK(ll_dlt_encode_state(state, &enc, &err), &err);
+	CHECK_OK(ll_dlt_decode_state(enc.data, enc.len, &dec, &err), &err);
+	CHECK_STR(ll_buf_cstr(&dec), state);
+	CHECK_INT(ll_dlt_decode_state("!!!!", 4, &dec, &err), LL_EFORMAT);
+	ll_buf_free(&enc);
+	ll_buf_free(&dec);
+}
+
+LL_TEST_MAIN(LL_TEST(test_manifest_round_trip_and_moves), LL_TEST(test_incomplete_packages_are_discarded),
+	     LL_TEST(test_damaged_manifest_is_an_error), LL_TEST(test_layouts), LL_TEST(test_state_encoding))
