@@ -14,7 +14,7 @@ FAIL=0
 ll() { "$LAKELOAD" "$@"; }
 
 # Rows of a query as CSV without the header line.
-q() { "$LAKELOAD" query --lake "$LAKE" --format csv "$1" | tail -n +2; }
+q() { "$LAKELOAD" query --lake "$LAKE" --format csv "$1" | tail -n +2 | tr -d '\r'; }
 
 # Rows DuckDB returns for a query (one CSV line per row, no header).
 duck() { node "$LL_INTEROP_DIR/duckdb_query.mjs" "$1"; }
