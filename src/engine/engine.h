@@ -1,0 +1,143 @@
+/*
+ * ll_engine: the embedded SQL engine. SQLite runs the query; the lake's
+ * tables appear in it as virtual tables over their Parquet files.
+ *
+ * The engine does not know where tables come from. A provider (the local
+ * catalog, a Glue client, a test) lists them: dataset, name, columns and the
+ * Parquet files that make up the table's current contents. The engine asks
+ * for that list at the start of every query and gives it back when the query
+ * ends, so one query sees one consistent set of files and the next query
+ * sees whatever was committed in between.
+ *
+ * A dataset is a SQL schema: `shop.events` (or "shop"."events") is table
+ * events of dataset shop. Each query runs on a fresh in-memory SQLite
+ * connection holding only the datasets and tables whose names occur in the
+ * SQL text, because SQLite attaches at most 10 schemas and declares at most
+ * 2000 columns per table. Consequences a caller can see:
+ *   - a query may name at most 10 datasets;
+ *   - a table with more than 1999 columns exposes only the columns the
+ *     query names (SELECT * on it fails, asking for the column names);
+ *   - state does not survive between queries (no temp tables, no ATTACH).
+ * Only read-only statements run; one statement per call.
+ *
+ * Values as SQLite sees them: bigint -> INTEGER; double -> REAL; bool ->
+ * INTEGER 0/1; text and json -> TEXT; timestamp -> TEXT
+ * 'YYYY-MM-DD HH:MM:SS.fff' (millisecond columns) or '.ffffff' (microsecond
+ * columns), so date functions and string comparisons work; date -> TEXT
+ * 'YYYY-MM-DD'; time -> TEXT 'HH:MM:SS.ffffff'; decimal -> TEXT with its
+ * full scale ('12.340'; compare it numerically with CAST(x AS REAL));
+ * binary -> BLOB. A column a file lacks (added to the table later) reads as
+ * NULL in that file's rows.
+ *
+ * Scans read a file's footer first, skip the row groups (and so whole files)
+ * whose statistics rule out a comparison of a column with a constant
+ * (=, <, <=, >, >=, IS NULL, IS NOT NULL), and decode only the columns the
+ * query uses, one batch at a time, one file at a time.
+ *
+ * An ll_engine runs one query at a time; it is not thread-safe.
+ */
+#ifndef LL_ENGINE_ENGINE_H
+#define LL_ENGINE_ENGINE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "formats/parquet/parquet_writer.h"
+#include "lakeload.h"
+#include "util/error.h"
+
+/** A column of a lake table, as the catalog records it. */
+typedef struct ll_engine_column {
+	const char *name;
+	ll_data_type type;
+	int precision, scale;   /**< decimal; informational (values carry their scale) */
+	ll_timestamp_unit unit; /**< timestamp: LL_TS_MILLIS shows .fff, LL_TS_MICROS .ffffff */
+} ll_engine_column;
+
+/**
+ * A lake table: its columns in order and the Parquet files holding its
+ * current rows. Files are matched to columns by field name; a column a file
+ * does not have reads as NULL, a field no column names is ignored.
+ */
+typedef struct ll_engine_table {
+	const char *dataset;
+	const char *name;
+	const ll_engine_column *columns;
+	size_t ncolumns;
+	const char *const *files; /**< paths the engine opens as given */
+	size_t nfiles;
+	uint64_t rows; /**< total rows if known, for query planning; 0: unknown */
+} ll_engine_table;
+
+/**
+ * Where the engine gets its tables. list_tables fills *tables with an array
+ * of *n tables (every string and array in it owned by the provider) and
+ * returns LL_OK, or fails and fills err. The engine calls it once per query
+ * and hands the array back to free_tables (which may be NULL when the
+ * provider owns the array anyway) once the query is done.
+ */
+typedef struct ll_engine_provider {
+	void *ctx;
+	ll_status (*list_tables)(void *ctx, ll_engine_table **tables, size_t *n, ll_error *err);
+	void (*free_tables)(void *ctx, ll_engine_table *tables, size_t n);
+} ll_engine_provider;
+
+/** What the scans of the last query did, for tests and `EXPLAIN`-style output. */
+typedef struct ll_engine_stats {
+	uint64_t files_opened;       /**< Parquet footers read */
+	uint64_t files_skipped;      /**< opened files none of whose row groups was read */
+	uint64_t row_groups_scanned; /**< row groups whose columns were read (or counted) */
+	uint64_t row_groups_skipped; /**< row groups ruled out by statistics */
+	uint64_t fields_decoded;     /**< sum over scanned files of the fields decoded */
+	uint64_t rows_scanned;       /**< rows the table scans produced */
+} ll_engine_stats;
+
+typedef struct ll_engine ll_engine;
+
+/**
+ * Creates an engine over a provider (copied; its ctx must outlive the
+ * engine). Free with ll_engine_free.
+ */
+ll_status ll_engine_open(ll_engine **out, const ll_engine_provider *provider, ll_error *err);
+void ll_engine_free(ll_engine *e);
+
+/**
+ * Names a dataset whose tables also resolve without a schema prefix (like
+ * Athena's query context database): `SELECT * FROM events`. NULL clears it.
+ */
+ll_status ll_engine_set_dataset(ll_engine *e, const char *dataset, ll_error *err);
+
+/**
+ * Receives a query's result. columns, when not NULL, is called once with the
+ * result's column names before the first row (also when there are no rows);
+ * names are borrowed for the call. row is called per row (see ll_row_fn).
+ */
+typedef struct ll_engine_sink {
+	void (*columns)(void *user, size_t ncols, const char *const *names);
+	ll_row_fn row;
+	void *user;
+} ll_engine_sink;
+
+/**
+ * Runs one read-only SQL statement and delivers its rows to the sink. A row
+ * callback returning non-zero stops the query early; that is not an error.
+ * Failures: LL_ESQL for SQL the engine refuses or SQLite rejects (including
+ * "no such table", which then names the tables the dataset has),
+ * LL_EUNSUPPORTED for queries beyond SQLite's limits, LL_EFORMAT/LL_EIO for
+ * unreadable files (naming the file), or whatever the provider reported.
+ */
+ll_status ll_engine_run(ll_engine *e, const char *sql, const ll_engine_sink *sink, ll_error *err);
+
+/** ll_engine_run with only a row callback. */
+ll_status ll_engine_query(ll_engine *e, const char *sql, ll_row_fn fn, void *user, ll_error *err);
+
+/** Runs a query and prints its result to out (see result_print.h). */
+ll_status ll_engine_query_print(ll_engine *e, const char *sql, ll_result_format format, FILE *out,
+				ll_error *err);
+
+/** Scan statistics of the last query run (zero before the first). */
+const ll_engine_stats *ll_engine_last_stats(const ll_engine *e);
+
+#endif
