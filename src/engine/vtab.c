@@ -1,0 +1,713 @@
+/*
+ * The lakeload virtual table: a lake table as SQLite sees it.
+ *
+ * The work is split as in SQLite's ext/misc/csv.c and series.c:
+ *   planning  (xBestIndex) turns what SQLite offers into a plan string
+ *             (idxStr): the columns the query uses (colUsed) and the
+ *             constraints worth pruning with, plus an estimate of rows and
+ *             cost;
+ *   scanning  (xFilter, xNext) walks the table's files one at a time:
+ *             footer first, row groups chosen by statistics, the used
+ *             fields decoded one batch at a time;
+ *   producing (xColumn) converts one value of the current row to SQL.
+ *
+ * Invariants: a cursor holds at most one open reader, one Parquet cursor and
+ * one batch, so memory is bounded by a batch whatever the table size. A
+ * declared column the current file lacks has slot -1 and reads as NULL.
+ * Constraints are never marked omitted: SQLite checks every row again, so
+ * pruning only has to be conservative (prune.c).
+ *
+ * colUsed has one bit per column up to 62 and one bit for "63 or later".
+ * For the later columns the scan decodes those the SQL text names, or all
+ * of them when the text has a `*` (sql_names.h); a column read anyway fails
+ * the query with a message instead of reading as NULL.
+ */
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "engine/engine_internal.h"
+#include "util/buf.h"
+#include "util/time.h"
+
+typedef struct ll_vtab {
+	sqlite3_vtab base;
+	ll_engine_scan_ctx *run;
+	const ll_engine_decl *decl;
+} ll_vtab;
+
+typedef struct ll_vcursor {
+	sqlite3_vtab_cursor base;
+	ll_vtab *vt;
+	/* plan of the current scan */
+	bool *used; /* per declared column */
+	ll_pred *preds;
+	size_t npreds;
+	/* position */
+	size_t next_file;
+	ll_parquet_reader *reader;
+	ll_parquet_cursor *scan;
+	const ll_parquet_batch *batch;
+	size_t row;
+	bool counting;       /* nothing to decode: rows are only counted */
+	uint64_t count_left; /* counting: rows left in the chosen row groups */
+	sqlite3_int64 rowid;
+	bool eof;
+	/* per declared column, for the open file */
+	long *slot;                      /* batch column, or -1: NULL in this file */
+	const ll_parquet_field **fields; /* the file field feeding it */
+	/* per open file */
+	size_t *decode; /* file fields to decode */
+	bool *keep;     /* row groups to read */
+	size_t keep_cap;
+} ll_vcursor;
+
+static const ll_engine_column *decl_column(const ll_engine_decl *d, size_t i)
+{
+	return &d->table->columns[d->cols[i]];
+}
+
+/* ---- connecting ----------------------------------------------------------- */
+
+static const char *sql_type(ll_data_type type)
+{
+	switch (ll_engine_domain_of(type)) {
+	case LL_DOMAIN_INT:
+		return "INTEGER";
+	case LL_DOMAIN_REAL:
+		return "REAL";
+	case LL_DOMAIN_BLOB:
+		return "BLOB";
+	default:
+		return "TEXT";
+	}
+}
+
+static void put_quoted(ll_buf *b, const char *name)
+{
+	ll_buf_putc(b, '"');
+	for (const char *p = name; *p; p++) {
+		if (*p == '"')
+			ll_buf_putc(b, '"');
+		ll_buf_putc(b, *p);
+	}
+	ll_buf_putc(b, '"');
+}
+
+/* xCreate and xConnect: argv[3] is the index of the table's declaration in the run. */
+static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
+		      sqlite3_vtab **out, char **errmsg)
+{
+	ll_engine_scan_ctx *run = aux;
+	char *end = NULL;
+	unsigned long idx = argc == 4 ? strtoul(argv[3], &end, 10) : 0;
+	if (argc != 4 || !end || *end || idx >= run->ndecls) {
+		*errmsg = sqlite3_mprintf("lakeload tables are declared by the engine, not by SQL");
+		return SQLITE_ERROR;
+	}
+	const ll_engine_decl *d = &run->decls[idx];
+	ll_buf sql = LL_BUF_INIT;
+	ll_buf_puts(&sql, "CREATE TABLE x(");
+	for (size_t i = 0; i < d->ncols; i++) {
+		const ll_engine_column *c = decl_column(d, i);
+		if (i)
+			ll_buf_puts(&sql, ", ");
+		put_quoted(&sql, c->name);
+		ll_buf_printf(&sql, " %s", sql_type(c->type));
+	}
+	ll_buf_putc(&sql, ')');
+	if (ll_buf_oom(&sql)) {
+		ll_buf_free(&sql);
+		return SQLITE_NOMEM;
+	}
+	int rc = sqlite3_declare_vtab(db, sql.data);
+	ll_buf_free(&sql);
+	if (rc != SQLITE_OK) {
+		*errmsg = sqlite3_mprintf("declaring %s.%s: %s", d->table->dataset, d->table->name,
+					  sqlite3_errmsg(db));
+		return rc;
+	}
+	ll_vtab *vt = sqlite3_malloc64(sizeof(*vt));
+	if (!vt)
+		return SQLITE_NOMEM;
+	memset(vt, 0, sizeof(*vt));
+	vt->run = run;
+	vt->decl = d;
+	*out = &vt->base;
+	return SQLITE_OK;
+}
+
+static int vt_disconnect(sqlite3_vtab *base)
+{
+	sqlite3_free(base);
+	return SQLITE_OK;
+}
+
+/* ---- planning ------------------------------------------------------------- */
+
+/* Plan letters for the operators we prune with; 0 for the rest. */
+static char plan_op(unsigned char op)
+{
+	switch (op) {
+	case SQLITE_INDEX_CONSTRAINT_EQ:
+		return '=';
+	case SQLITE_INDEX_CONSTRAINT_LT:
+		return '<';
+	case SQLITE_INDEX_CONSTRAINT_LE:
+		return '[';
+	case SQLITE_INDEX_CONSTRAINT_GT:
+		return '>';
+	case SQLITE_INDEX_CONSTRAINT_GE:
+		return ']';
+	case SQLITE_INDEX_CONSTRAINT_ISNULL:
+		return 'n';
+	case SQLITE_INDEX_CONSTRAINT_ISNOTNULL:
+		return 'N';
+	default:
+		return 0;
+	}
+}
+
+static bool op_has_value(char op)
+{
+	return op != 'n' && op != 'N';
+}
+
+/*
+ * Whether constraint i can prune: its right side must be a literal (so only
+ * the column's affinity applies to it, see prune.c) and text must compare
+ * with the BINARY collation, the byte order of Parquet statistics.
+ */
+static bool constraint_prunes(sqlite3_index_info *info, int i, char op,
+			      const ll_engine_column *col)
+{
+	ll_engine_domain dom = ll_engine_domain_of(col->type);
+	if (dom == LL_DOMAIN_DECIMAL)
+		return false;
+	if (!op_has_value(op))
+		return true;
+	sqlite3_value *rhs = NULL;
+	if (sqlite3_vtab_rhs_value(info, i, &rhs) != SQLITE_OK || !rhs)
+		return false;
+	if (dom == LL_DOMAIN_TEXT || dom == LL_DOMAIN_BLOB) {
+		const char *coll = sqlite3_vtab_collation(info, i);
+		if (coll && sqlite3_stricmp(coll, "BINARY") != 0)
+			return false;
+	}
+	return true;
+}
+
+/* Fraction of rows a constraint keeps, SQLite's usual guesses. */
+static double op_selectivity(char op)
+{
+	switch (op) {
+	case '=':
+	case 'n':
+		return 0.1;
+	case 'N':
+		return 0.9;
+	default:
+		return 0.33;
+	}
+}
+
+static void plan_estimate(const ll_vtab *vt, sqlite3_index_info *info, double sel)
+{
+	const ll_engine_table *t = vt->decl->table;
+	/* a lake file holds about 100k rows when the catalog does not say */
+	double rows = t->rows ? (double)t->rows : (double)t->nfiles * 100000.0;
+	int nused = 0;
+	for (int b = 0; b < 64; b++)
+		nused += (info->colUsed >> b) & 1;
+	/*
+	 * Statistics skip whole row groups only where the data is clustered by
+	 * the column, which we cannot know; assume half the benefit of the
+	 * selectivity. Footers cost a read each.
+	 */
+	double fraction = (1.0 + sel) / 2.0;
+	info->estimatedRows = (sqlite3_int64)(rows * sel) + 1;
+	info->estimatedCost = (double)t->nfiles * 10.0 + rows * fraction * (1.0 + nused) / 4.0;
+}
+
+static int vt_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
+{
+	ll_vtab *vt = (ll_vtab *)base;
+	ll_buf plan = LL_BUF_INIT;
+	ll_buf_printf(&plan, "%llx;", (unsigned long long)info->colUsed);
+	int argc = 0;
+	double sel = 1.0;
+	for (int i = 0; i < info->nConstraint; i++) {
+		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
+		char op = plan_op(c->op);
+		if (!c->usable || c->iColumn < 0 || (size_t)c->iColumn >= vt->decl->ncols || !op)
+			continue;
+		if (!constraint_prunes(info, i, op, decl_column(vt->decl, (size_t)c->iColumn)))
+			continue;
+		if (op_has_value(op))
+			info->aConstraintUsage[i].argvIndex = ++argc;
+		ll_buf_printf(&plan, "%d%c", c->iColumn, op);
+		sel *= op_selectivity(op);
+	}
+	if (ll_buf_oom(&plan)) {
+		ll_buf_free(&plan);
+		return SQLITE_NOMEM;
+	}
+	info->idxStr = sqlite3_mprintf("%s", plan.data);
+	ll_buf_free(&plan);
+	if (!info->idxStr)
+		return SQLITE_NOMEM;
+	info->needToFreeIdxStr = 1;
+	plan_estimate(vt, info, sel);
+	return SQLITE_OK;
+}
+
+/* ---- cursors -------------------------------------------------------------- */
+
+static int vt_open(sqlite3_vtab *base, sqlite3_vtab_cursor **out)
+{
+	ll_vtab *vt = (ll_vtab *)base;
+	size_t n = vt->decl->ncols;
+	ll_vcursor *cur = sqlite3_malloc64(sizeof(*cur));
+	if (!cur)
+		return SQLITE_NOMEM;
+	memset(cur, 0, sizeof(*cur));
+	cur->vt = vt;
+	cur->used = sqlite3_malloc64(n * sizeof(*cur->used));
+	cur->slot = sqlite3_malloc64(n * sizeof(*cur->slot));
+	cur->fields = sqlite3_malloc64(n * sizeof(*cur->fields));
+	cur->decode = sqlite3_malloc64(n * sizeof(*cur->decode));
+	if (!cur->used || !cur->slot || !cur->fields || !cur->decode) {
+		sqlite3_free(cur->used);
+		sqlite3_free(cur->slot);
+		sqlite3_free(cur->fields);
+		sqlite3_free(cur->decode);
+		sqlite3_free(cur);
+		return SQLITE_NOMEM;
+	}
+	cur->eof = true;
+	*out = &cur->base;
+	return SQLITE_OK;
+}
+
+static void cursor_close_file(ll_vcursor *cur)
+{
+	ll_parquet_cursor_free(cur->scan);
+	ll_parquet_reader_free(cur->reader);
+	cur->scan = NULL;
+	cur->reader = NULL;
+	cur->batch = NULL;
+	cur->counting = false;
+	cur->count_left = 0;
+}
+
+static void cursor_clear_plan(ll_vcursor *cur)
+{
+	for (size_t i = 0; i < cur->npreds; i++)
+		ll_pred_clear(&cur->preds[i]);
+	sqlite3_free(cur->preds);
+	cur->preds = NULL;
+	cur->npreds = 0;
+}
+
+static int vt_close(sqlite3_vtab_cursor *base)
+{
+	ll_vcursor *cur = (ll_vcursor *)base;
+	cursor_close_file(cur);
+	cursor_clear_plan(cur);
+	sqlite3_free(cur->used);
+	sqlite3_free(cur->slot);
+	sqlite3_free(cur->fields);
+	sqlite3_free(cur->decode);
+	sqlite3_free(cur->keep);
+	sqlite3_free(cur);
+	return SQLITE_OK;
+}
+
+/* Records a scan failure for the engine and hands SQLite its message. */
+static int cursor_fail(ll_vcursor *cur, ll_error *err)
+{
+	ll_vtab *vt = cur->vt;
+	const ll_engine_table *t = vt->decl->table;
+	if (err->code == LL_ENOMEM)
+		return SQLITE_NOMEM;
+	ll_error_prefix(err, "reading table %s.%s", t->dataset, t->name);
+	if (!err->table[0]) {
+		char name[256];
+		snprintf(name, sizeof(name), "%s.%s", t->dataset, t->name);
+		ll_error_set_table(err, name, NULL);
+	}
+	if (!vt->run->failed) {
+		vt->run->err = *err;
+		vt->run->failed = true;
+	}
+	sqlite3_free(vt->base.zErrMsg);
+	vt->base.zErrMsg = sqlite3_mprintf("%s", err->message);
+	return SQLITE_ERROR;
+}
+
+/* ---- scanning ------------------------------------------------------------- */
+
+static ll_pred_op pred_op(char op)
+{
+	switch (op) {
+	case '<':
+		return LL_PRED_LT;
+	case '[':
+		return LL_PRED_LE;
+	case '>':
+		return LL_PRED_GT;
+	case ']':
+		return LL_PRED_GE;
+	case 'n':
+		return LL_PRED_ISNULL;
+	case 'N':
+		return LL_PRED_NOTNULL;
+	default:
+		return LL_PRED_EQ;
+	}
+}
+
+/* Which declared columns the scan must produce (see the note on colUsed above). */
+static void cursor_set_used(ll_vcursor *cur, unsigned long long col_used)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	const ll_sql_names *names = cur->vt->run->names;
+	bool high = (col_used >> 63) & 1;
+	for (size_t i = 0; i < d->ncols; i++) {
+		if (i < 63)
+			cur->used[i] = (col_used >> i) & 1;
+		else
+			cur->used[i] = high && (names->star ||
+						ll_sql_names_has(names, decl_column(d, i)->name));
+	}
+}
+
+/* Reads the plan string of vt_best_index and the constants SQLite passes for it. */
+static int cursor_set_plan(ll_vcursor *cur, const char *plan, int argc, sqlite3_value **argv)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	char *end;
+	cursor_set_used(cur, strtoull(plan, &end, 16));
+	const char *p = *end == ';' ? end + 1 : "";
+	cur->preds = sqlite3_malloc64((strlen(p) / 2 + 1) * sizeof(*cur->preds));
+	if (!cur->preds)
+		return SQLITE_NOMEM;
+	int k = 0;
+	while (*p) {
+		unsigned long col = strtoul(p, &end, 10);
+		char op = *end;
+		if (end == p || !op || col >= d->ncols)
+			break;
+		p = end + 1;
+		sqlite3_value *v = NULL;
+		if (op_has_value(op)) {
+			if (k >= argc)
+				continue;
+			v = argv[k++];
+		}
+		ll_pred *pr = &cur->preds[cur->npreds];
+		memset(pr, 0, sizeof(*pr));
+		pr->col = col;
+		pr->op = pred_op(op);
+		cur->npreds++;
+		if (!ll_pred_set_value(pr, decl_column(d, col)->type, v))
+			return SQLITE_NOMEM;
+	}
+	return SQLITE_OK;
+}
+
+/* Finds the file fields of the used columns; fills slot, fields and decode. */
+static size_t cursor_map_fields(ll_vcursor *cur)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	size_t n = 0;
+	for (size_t i = 0; i < d->ncols; i++) {
+		cur->slot[i] = -1;
+		cur->fields[i] = NULL;
+		if (!cur->used[i])
+			continue;
+		long f = ll_parquet_reader_find_field(cur->reader, decl_column(d, i)->name);
+		if (f < 0)
+			continue;
+		/* declared names are distinct (SQLite insists), so each field is listed once */
+		cur->decode[n] = (size_t)f;
+		cur->slot[i] = (long)n++;
+		cur->fields[i] = ll_parquet_reader_field(cur->reader, (size_t)f);
+	}
+	return n;
+}
+
+/* Marks the row groups no constraint rules out; counts them and their rows. */
+static ll_status cursor_choose_row_groups(ll_vcursor *cur, size_t *kept, uint64_t *rows,
+					  ll_error *err)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	ll_engine_stats *stats = cur->vt->run->stats;
+	size_t nrg = ll_parquet_reader_row_group_count(cur->reader);
+	if (nrg > cur->keep_cap) {
+		bool *keep = sqlite3_realloc64(cur->keep, nrg * sizeof(*keep));
+		if (!keep)
+			return ll_error_oom(err);
+		cur->keep = keep;
+		cur->keep_cap = nrg;
+	}
+	for (size_t k = 0; k < cur->npreds; k++)
+		cur->preds[k].field = ll_parquet_reader_find_field(
+			cur->reader, decl_column(d, cur->preds[k].col)->name);
+	*kept = 0;
+	*rows = 0;
+	for (size_t rg = 0; rg < nrg; rg++) {
+		bool keep = true;
+		for (size_t k = 0; keep && k < cur->npreds; k++) {
+			const ll_pred *p = &cur->preds[k];
+			keep = !ll_pred_rules_out(p, decl_column(d, p->col), cur->reader, rg, p->field);
+		}
+		cur->keep[rg] = keep;
+		if (keep) {
+			(*kept)++;
+			*rows += ll_parquet_reader_row_group_rows(cur->reader, rg);
+		}
+	}
+	stats->row_groups_scanned += *kept;
+	stats->row_groups_skipped += nrg - *kept;
+	return LL_OK;
+}
+
+/* Opens the next file: footer, row-group choice, then a cursor over the used fields. */
+static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
+{
+	const ll_engine_table *t = cur->vt->decl->table;
+	ll_engine_stats *stats = cur->vt->run->stats;
+	const char *path = t->files[cur->next_file++];
+	ll_parquet_reader *r = NULL;
+	ll_status st = ll_parquet_reader_open(&r, path, err);
+	if (st != LL_OK) {
+		if (!err->file[0])
+			ll_error_set_location(err, path, 0, 0);
+		return st;
+	}
+	cur->reader = r;
+	stats->files_opened++;
+	size_t kept = 0;
+	uint64_t rows = 0;
+	st = cursor_choose_row_groups(cur, &kept, &rows, err);
+	if (st != LL_OK || kept == 0) {
+		stats->files_skipped += st == LL_OK;
+		cursor_close_file(cur);
+		return st;
+	}
+	size_t n = cursor_map_fields(cur);
+	stats->fields_decoded += n;
+	if (n == 0) {
+		cur->counting = true;
+		cur->count_left = rows;
+		return LL_OK;
+	}
+	st = ll_parquet_cursor_open(r, cur->decode, n, cur->keep, &cur->scan, err);
+	if (st != LL_OK) {
+		cur->scan = NULL;
+		cursor_close_file(cur);
+	}
+	return st;
+}
+
+/* Moves to the next row of the open file; *have is false at its end. */
+static ll_status cursor_next_in_file(ll_vcursor *cur, bool *have, ll_error *err)
+{
+	*have = false;
+	if (cur->counting) {
+		if (cur->count_left) {
+			cur->count_left--;
+			*have = true;
+		}
+		return LL_OK;
+	}
+	if (cur->batch && cur->row + 1 < cur->batch->rows) {
+		cur->row++;
+		*have = true;
+		return LL_OK;
+	}
+	ll_status st = ll_parquet_cursor_next(cur->scan, LL_ENGINE_BATCH_ROWS, &cur->batch, err);
+	if (st != LL_OK) {
+		cur->batch = NULL;
+		return st;
+	}
+	if (cur->batch && cur->batch->rows) {
+		cur->row = 0;
+		*have = true;
+	}
+	return LL_OK;
+}
+
+static int cursor_advance(ll_vcursor *cur)
+{
+	const ll_engine_table *t = cur->vt->decl->table;
+	ll_error err;
+	ll_error_clear(&err);
+	for (;;) {
+		if (cur->reader) {
+			bool have;
+			if (cursor_next_in_file(cur, &have, &err) != LL_OK)
+				return cursor_fail(cur, &err);
+			if (have) {
+				cur->rowid++;
+				cur->vt->run->stats->rows_scanned++;
+				return SQLITE_OK;
+			}
+			cursor_close_file(cur);
+		}
+		if (cur->next_file >= t->nfiles) {
+			cur->eof = true;
+			return SQLITE_OK;
+		}
+		if (cursor_open_file(cur, &err) != LL_OK)
+			return cursor_fail(cur, &err);
+	}
+}
+
+static int vt_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str, int argc,
+		     sqlite3_value **argv)
+{
+	ll_vcursor *cur = (ll_vcursor *)base;
+	(void)idx_num;
+	cursor_close_file(cur);
+	cursor_clear_plan(cur);
+	cur->next_file = 0;
+	cur->rowid = 0;
+	cur->eof = false;
+	/* without a plan, produce every column */
+	int rc = cursor_set_plan(cur, idx_str ? idx_str : "ffffffffffffffff;", argc, argv);
+	if (rc != SQLITE_OK)
+		return rc;
+	for (size_t k = 0; k < cur->npreds; k++) {
+		if (cur->preds[k].never) {
+			cur->eof = true;
+			return SQLITE_OK;
+		}
+	}
+	return cursor_advance(cur);
+}
+
+static int vt_next(sqlite3_vtab_cursor *base)
+{
+	return cursor_advance((ll_vcursor *)base);
+}
+
+static int vt_eof(sqlite3_vtab_cursor *base)
+{
+	return ((ll_vcursor *)base)->eof;
+}
+
+static int vt_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid)
+{
+	*rowid = ((ll_vcursor *)base)->rowid;
+	return SQLITE_OK;
+}
+
+/* ---- producing ------------------------------------------------------------ */
+
+/*
+ * Times as text. A value too far out to be a calendar time (beyond about
+ * year 146000, or a time of day outside 0-24h) comes back as its raw
+ * number rather than as text that would sort wrongly.
+ */
+static void produce_temporal(sqlite3_context *ctx, int64_t v, ll_data_type type, int digits)
+{
+	char buf[48];
+	size_t n;
+	if (type == LL_TYPE_TIMESTAMP && v > -(INT64_C(1) << 62) && v < (INT64_C(1) << 62))
+		n = ll_time_format_timestamp(v, digits, ' ', false, buf);
+	else if (type == LL_TYPE_DATE && v > -(INT64_C(1) << 31) && v < (INT64_C(1) << 31))
+		n = ll_time_format_date(v, buf);
+	else if (type == LL_TYPE_TIME && v >= 0 && v < INT64_C(86400000000))
+		n = ll_engine_format_time(v, buf);
+	else {
+		sqlite3_result_int64(ctx, v);
+		return;
+	}
+	sqlite3_result_text64(ctx, buf, n, SQLITE_TRANSIENT, SQLITE_UTF8);
+}
+
+/* One value, converted by the type the file stores it as (the catalog's type may differ). */
+static void produce(sqlite3_context *ctx, const ll_value *v, const ll_parquet_field *f,
+		    const ll_engine_column *col)
+{
+	if (v->is_null) {
+		sqlite3_result_null(ctx);
+		return;
+	}
+	const char *s = v->s ? v->s : "";
+	switch (f->nested ? LL_TYPE_JSON : f->type) {
+	case LL_TYPE_BIGINT:
+		sqlite3_result_int64(ctx, v->i);
+		break;
+	case LL_TYPE_BOOL:
+		sqlite3_result_int(ctx, v->i != 0);
+		break;
+	case LL_TYPE_DOUBLE:
+		sqlite3_result_double(ctx, v->d);
+		break;
+	case LL_TYPE_TIMESTAMP:
+		produce_temporal(ctx, v->i, LL_TYPE_TIMESTAMP,
+				 col->type == LL_TYPE_TIMESTAMP ? ll_engine_ts_digits(col)
+				 : f->unit == LL_TS_MILLIS     ? 3
+							       : 6);
+		break;
+	case LL_TYPE_DATE:
+	case LL_TYPE_TIME:
+		produce_temporal(ctx, v->i, f->type, 0);
+		break;
+	case LL_TYPE_BINARY:
+		sqlite3_result_blob64(ctx, s, v->len, SQLITE_TRANSIENT);
+		break;
+	default:
+		sqlite3_result_text64(ctx, s, v->len, SQLITE_TRANSIENT, SQLITE_UTF8);
+		break;
+	}
+}
+
+static int vt_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int i)
+{
+	ll_vcursor *cur = (ll_vcursor *)base;
+	const ll_engine_decl *d = cur->vt->decl;
+	if (cur->eof || i < 0 || (size_t)i >= d->ncols) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	if (!cur->used[i]) {
+		ll_error err;
+		ll_error_clear(&err);
+		ll_error_set(&err, LL_EUNSUPPORTED,
+			     "column %s is used but not named in the query text; name it explicitly",
+			     decl_column(d, (size_t)i)->name);
+		return cursor_fail(cur, &err);
+	}
+	long s = cur->slot[i];
+	if (s < 0 || cur->counting || !cur->batch || (size_t)s >= cur->batch->ncolumns) {
+		sqlite3_result_null(ctx);
+		return SQLITE_OK;
+	}
+	produce(ctx, &cur->batch->columns[s][cur->row], cur->fields[i], decl_column(d, (size_t)i));
+	return SQLITE_OK;
+}
+
+static const sqlite3_module ll_vtab_module = {
+	.iVersion = 0,
+	.xCreate = vt_connect,
+	.xConnect = vt_connect,
+	.xBestIndex = vt_best_index,
+	.xDisconnect = vt_disconnect,
+	.xDestroy = vt_disconnect,
+	.xOpen = vt_open,
+	.xClose = vt_close,
+	.xFilter = vt_filter,
+	.xNext = vt_next,
+	.xEof = vt_eof,
+	.xColumn = vt_column,
+	.xRowid = vt_rowid,
+};
+
+int ll_engine_vtab_register(sqlite3 *db, ll_engine_scan_ctx *run)
+{
+	return sqlite3_create_module_v2(db, LL_ENGINE_MODULE, &ll_vtab_module, run, NULL);
+}
