@@ -248,9 +248,10 @@ static ll_status query_declare_tables(ll_query *q, ll_error *err)
 		ll_status st = decl_columns(q, t, &q->run.decls[idx], err);
 		if (st != LL_OK)
 			return st;
+		/* SQLite's printf has no %zu: its %z means "string, then free it" */
 		char *sql = sqlite3_mprintf("CREATE VIRTUAL TABLE \"%w\".\"%w\" USING " LL_ENGINE_MODULE
-					    "(%zu)",
-					    t->dataset, t->name, idx);
+					    "(%llu)",
+					    t->dataset, t->name, (unsigned long long)idx);
 		if (!sql)
 			return ll_error_oom(err);
 		int rc = sqlite3_exec(q->db, sql, NULL, NULL, NULL);

@@ -21,12 +21,12 @@
 #define LL_PRINT_SAMPLE_ROWS 1000
 #define LL_PRINT_SAMPLE_CELLS 100000
 
-/* A rendered TABLE cell: display text, its width in terminal cells, alignment. */
+/* A rendered TABLE cell: display text, its width in terminal cells, its kind. */
 typedef struct ll_print_cell {
 	const char *text;
 	size_t len;
 	size_t width;
-	bool right;
+	ll_cell_kind kind;
 } ll_print_cell;
 
 struct ll_result_printer {
@@ -45,6 +45,7 @@ struct ll_result_printer {
 	ll_print_cell *sample; /* nsample rows of ncols cells */
 	size_t nsample, sample_cap;
 	size_t *widths;
+	bool *numeric; /* the column's sampled values are all numbers: NULLs align right too */
 };
 
 /* ---- UTF-8 and display width ------------------------------------------ */
@@ -419,11 +420,13 @@ static bool table_line(ll_result_printer *p, const ll_print_cell *cells)
 	for (size_t i = 0; i < p->ncols; i++) {
 		const ll_print_cell *c = &cells[i];
 		size_t pad = p->widths[i] > c->width ? p->widths[i] - c->width : 0;
+		bool right = c->kind == LL_CELL_INT || c->kind == LL_CELL_REAL ||
+			     (c->kind == LL_CELL_NULL && p->numeric[i]);
 		ll_buf_puts(&p->line, i ? "| " : " ");
-		if (c->right)
+		if (right)
 			table_pad(&p->line, pad);
 		ll_buf_append(&p->line, c->text, c->len);
-		if (!c->right)
+		if (!right)
 			table_pad(&p->line, pad);
 		ll_buf_putc(&p->line, ' ');
 	}
@@ -447,7 +450,7 @@ static bool table_render(ll_result_printer *p, const ll_cell *cells, ll_print_ce
 		}
 		if (ll_buf_oom(&p->scratch))
 			return false;
-		outc[i].right = cells[i].kind == LL_CELL_INT || cells[i].kind == LL_CELL_REAL;
+		outc[i].kind = cells[i].kind;
 		outc[i].width = w;
 		outc[i].len = p->scratch.len;
 		outc[i].text = ll_arena_strndup(&p->arena, ll_buf_cstr(&p->scratch), p->scratch.len);
@@ -464,11 +467,15 @@ static bool table_flush_sample(ll_result_printer *p)
 	for (size_t i = 0; i < p->ncols; i++) {
 		ll_buf_clear(&tmp);
 		p->widths[i] = put_display_text(&tmp, p->names[i], strlen(p->names[i]));
+		size_t numbers = 0, others = 0;
 		for (size_t r = 0; r < p->nsample; r++) {
-			size_t w = p->sample[r * p->ncols + i].width;
-			if (w > p->widths[i])
-				p->widths[i] = w;
+			const ll_print_cell *c = &p->sample[r * p->ncols + i];
+			if (c->width > p->widths[i])
+				p->widths[i] = c->width;
+			numbers += c->kind == LL_CELL_INT || c->kind == LL_CELL_REAL;
+			others += c->kind == LL_CELL_TEXT || c->kind == LL_CELL_BLOB;
 		}
+		p->numeric[i] = numbers > 0 && others == 0;
 	}
 	ll_buf_free(&tmp);
 	bool ok = table_header(p);
@@ -546,8 +553,9 @@ static bool set_columns(ll_result_printer *p, size_t ncols, const char *const *n
 	if (p->sample_cap == 0)
 		p->sample_cap = 1;
 	p->widths = calloc(ncols ? ncols : 1, sizeof(*p->widths));
+	p->numeric = calloc(ncols ? ncols : 1, sizeof(*p->numeric));
 	p->sample = calloc(ncols ? ncols * p->sample_cap : 1, sizeof(*p->sample));
-	return p->widths && p->sample;
+	return p->widths && p->numeric && p->sample;
 }
 
 void ll_result_printer_columns(void *printer, size_t ncols, const char *const *names)
@@ -623,6 +631,7 @@ void ll_result_printer_free(ll_result_printer *p)
 		free(p->names[i]);
 	free(p->names);
 	free(p->widths);
+	free(p->numeric);
 	free(p->sample);
 	ll_buf_free(&p->line);
 	ll_buf_free(&p->scratch);

@@ -9,7 +9,7 @@
  *
  * Formats:
  *   TABLE  psql's layout: centered header, a rule, numbers right-aligned,
- *          text left-aligned, "(N rows)" last. NULL shows as "NULL" (as in
+ *          text left-aligned (NULL as its column's numbers), "(N rows)" last. NULL shows as "NULL" (as in
  *          DuckDB), so it differs from an empty string. Widths count
  *          terminal cells (East Asian wide characters and emoji take two,
  *          combining marks none); control characters and invalid UTF-8

@@ -133,6 +133,7 @@ static size_t scan_token(const char *s, size_t i, ll_name_list *l, ll_buf *tok, 
 		const char *end = strstr(s + i + 2, "*/");
 		return end ? (size_t)(end - s) + 2 : i + strlen(s + i);
 	}
+	ll_prev_token before = *prev;
 	*prev = LL_PREV_OPERAND;
 	if (c == '\'')
 		return scan_quoted(s, i, '\'', tok);
@@ -161,7 +162,7 @@ static size_t scan_token(const char *s, size_t i, ll_name_list *l, ll_buf *tok, 
 		add_name(l, tok);
 		return i;
 	}
-	if (c == '*' && !is_count_star(s, i) && *prev == LL_PREV_NONE)
+	if (c == '*' && !is_count_star(s, i) && before == LL_PREV_NONE)
 		*star = true;
 	*prev = c == ',' || c == '.' || c == '(' ? LL_PREV_NONE : LL_PREV_OPERAND;
 	return i + 1;
