@@ -84,7 +84,7 @@ typedef struct ll_engine_provider {
 	void (*free_tables)(void *ctx, ll_engine_table *tables, size_t n);
 } ll_engine_provider;
 
-/** What the scans of the last query did, for tests and `EXPLAIN`-style output. */
+/** What the scans of the last query did, for tests and diagnostics. */
 typedef struct ll_engine_stats {
 	uint64_t files_opened;       /**< Parquet footers read */
 	uint64_t files_skipped;      /**< opened files none of whose row groups was read */

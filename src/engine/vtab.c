@@ -123,8 +123,7 @@ static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 	int rc = sqlite3_declare_vtab(db, sql.data);
 	ll_buf_free(&sql);
 	if (rc != SQLITE_OK) {
-		*errmsg = sqlite3_mprintf("declaring %s.%s: %s", d->table->dataset, d->table->name,
-					  sqlite3_errmsg(db));
+		*errmsg = sqlite3_mprintf("%s", sqlite3_errmsg(db));
 		return rc;
 	}
 	ll_vtab *vt = sqlite3_malloc64(sizeof(*vt));
@@ -182,10 +181,10 @@ static bool constraint_prunes(sqlite3_index_info *info, int i, char op,
 			      const ll_engine_column *col)
 {
 	ll_engine_domain dom = ll_engine_domain_of(col->type);
-	if (dom == LL_DOMAIN_DECIMAL)
-		return false;
 	if (!op_has_value(op))
 		return true;
+	if (dom == LL_DOMAIN_DECIMAL)
+		return false;
 	sqlite3_value *rhs = NULL;
 	if (sqlite3_vtab_rhs_value(info, i, &rhs) != SQLITE_OK || !rhs)
 		return false;
