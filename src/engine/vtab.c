@@ -14,6 +14,10 @@
  * Invariants: a cursor holds at most one open reader, one Parquet cursor and
  * one batch, so memory is bounded by a batch whatever the table size. A
  * declared column the current file lacks has slot -1 and reads as NULL.
+ * The rowid names the physical row (file index << 40 | row in the file),
+ * never the position in a scan: SQLite may run several scans for one query
+ * (an OR of constraints) and merges their rows by rowid, so a row must get
+ * the same rowid whatever was pruned.
  * Constraints are never marked omitted: SQLite checks every row again, so
  * pruning only has to be conservative (prune.c).
  *
@@ -50,8 +54,11 @@ typedef struct ll_vcursor {
 	const ll_parquet_batch *batch;
 	size_t row;
 	bool counting;       /* nothing to decode: rows are only counted */
-	uint64_t count_left; /* counting: rows left in the chosen row groups */
-	sqlite3_int64 rowid;
+	size_t count_rg;     /* counting: row group of the next row */
+	uint64_t count_pos;  /* counting: its position in that row group */
+	uint64_t batch_first; /* row in the file of the batch's first row */
+	size_t batch_rg;
+	uint64_t row_in_file; /* of the current row */
 	bool eof;
 	/* per declared column, for the open file */
 	long *slot;                      /* batch column, or -1: NULL in this file */
@@ -59,6 +66,7 @@ typedef struct ll_vcursor {
 	/* per open file */
 	size_t *decode; /* file fields to decode */
 	bool *keep;     /* row groups to read */
+	uint64_t *rg_first; /* row in the file of each row group's first row */
 	size_t keep_cap;
 } ll_vcursor;
 
@@ -296,7 +304,8 @@ static void cursor_close_file(ll_vcursor *cur)
 	cur->reader = NULL;
 	cur->batch = NULL;
 	cur->counting = false;
-	cur->count_left = 0;
+	cur->count_rg = 0;
+	cur->count_pos = 0;
 }
 
 static void cursor_clear_plan(ll_vcursor *cur)
@@ -318,6 +327,7 @@ static int vt_close(sqlite3_vtab_cursor *base)
 	sqlite3_free(cur->fields);
 	sqlite3_free(cur->decode);
 	sqlite3_free(cur->keep);
+	sqlite3_free(cur->rg_first);
 	sqlite3_free(cur);
 	return SQLITE_OK;
 }
@@ -436,36 +446,38 @@ static size_t cursor_map_fields(ll_vcursor *cur)
 	return n;
 }
 
-/* Marks the row groups no constraint rules out; counts them and their rows. */
-static ll_status cursor_choose_row_groups(ll_vcursor *cur, size_t *kept, uint64_t *rows,
-					  ll_error *err)
+/* Marks the row groups no constraint rules out and counts them. */
+static ll_status cursor_choose_row_groups(ll_vcursor *cur, size_t *kept, ll_error *err)
 {
 	const ll_engine_decl *d = cur->vt->decl;
 	ll_engine_stats *stats = cur->vt->run->stats;
 	size_t nrg = ll_parquet_reader_row_group_count(cur->reader);
 	if (nrg > cur->keep_cap) {
 		bool *keep = sqlite3_realloc64(cur->keep, nrg * sizeof(*keep));
-		if (!keep)
+		if (keep)
+			cur->keep = keep;
+		uint64_t *first = sqlite3_realloc64(cur->rg_first, nrg * sizeof(*first));
+		if (first)
+			cur->rg_first = first;
+		if (!keep || !first)
 			return ll_error_oom(err);
-		cur->keep = keep;
 		cur->keep_cap = nrg;
 	}
 	for (size_t k = 0; k < cur->npreds; k++)
 		cur->preds[k].field = ll_parquet_reader_find_field(
 			cur->reader, decl_column(d, cur->preds[k].col)->name);
 	*kept = 0;
-	*rows = 0;
+	uint64_t first = 0;
 	for (size_t rg = 0; rg < nrg; rg++) {
+		cur->rg_first[rg] = first;
+		first += ll_parquet_reader_row_group_rows(cur->reader, rg);
 		bool keep = true;
 		for (size_t k = 0; keep && k < cur->npreds; k++) {
 			const ll_pred *p = &cur->preds[k];
 			keep = !ll_pred_rules_out(p, decl_column(d, p->col), cur->reader, rg, p->field);
 		}
 		cur->keep[rg] = keep;
-		if (keep) {
-			(*kept)++;
-			*rows += ll_parquet_reader_row_group_rows(cur->reader, rg);
-		}
+		*kept += keep;
 	}
 	stats->row_groups_scanned += *kept;
 	stats->row_groups_skipped += nrg - *kept;
@@ -488,8 +500,7 @@ static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
 	cur->reader = r;
 	stats->files_opened++;
 	size_t kept = 0;
-	uint64_t rows = 0;
-	st = cursor_choose_row_groups(cur, &kept, &rows, err);
+	st = cursor_choose_row_groups(cur, &kept, err);
 	if (st != LL_OK || kept == 0) {
 		stats->files_skipped += st == LL_OK;
 		cursor_close_file(cur);
@@ -499,9 +510,9 @@ static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
 	stats->fields_decoded += n;
 	if (n == 0) {
 		cur->counting = true;
-		cur->count_left = rows;
 		return LL_OK;
 	}
+	cur->batch_rg = SIZE_MAX;
 	st = ll_parquet_cursor_open(r, cur->decode, n, cur->keep, &cur->scan, err);
 	if (st != LL_OK) {
 		cur->scan = NULL;
@@ -510,31 +521,51 @@ static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
 	return st;
 }
 
+/* Counting mode: steps through the rows of the chosen row groups without decoding. */
+static ll_status cursor_count_in_file(ll_vcursor *cur, bool *have)
+{
+	size_t nrg = ll_parquet_reader_row_group_count(cur->reader);
+	while (cur->count_rg < nrg &&
+	       (!cur->keep[cur->count_rg] ||
+		cur->count_pos >= ll_parquet_reader_row_group_rows(cur->reader, cur->count_rg))) {
+		cur->count_rg++;
+		cur->count_pos = 0;
+	}
+	*have = cur->count_rg < nrg;
+	if (*have)
+		cur->row_in_file = cur->rg_first[cur->count_rg] + cur->count_pos++;
+	return LL_OK;
+}
+
 /* Moves to the next row of the open file; *have is false at its end. */
 static ll_status cursor_next_in_file(ll_vcursor *cur, bool *have, ll_error *err)
 {
 	*have = false;
-	if (cur->counting) {
-		if (cur->count_left) {
-			cur->count_left--;
-			*have = true;
-		}
-		return LL_OK;
-	}
+	if (cur->counting)
+		return cursor_count_in_file(cur, have);
 	if (cur->batch && cur->row + 1 < cur->batch->rows) {
 		cur->row++;
+		cur->row_in_file++;
 		*have = true;
 		return LL_OK;
 	}
+	uint64_t after = cur->batch ? cur->batch_first + cur->batch->rows : 0;
 	ll_status st = ll_parquet_cursor_next(cur->scan, LL_ENGINE_BATCH_ROWS, &cur->batch, err);
 	if (st != LL_OK) {
 		cur->batch = NULL;
 		return st;
 	}
-	if (cur->batch && cur->batch->rows) {
-		cur->row = 0;
-		*have = true;
-	}
+	if (!cur->batch || !cur->batch->rows)
+		return LL_OK;
+	/* a batch continues its row group or starts a new one at its first row */
+	size_t rg = ll_parquet_cursor_row_group(cur->scan);
+	if (rg != cur->batch_rg && rg < ll_parquet_reader_row_group_count(cur->reader))
+		after = cur->rg_first[rg];
+	cur->batch_rg = rg;
+	cur->batch_first = after;
+	cur->row = 0;
+	cur->row_in_file = after;
+	*have = true;
 	return LL_OK;
 }
 
@@ -549,7 +580,6 @@ static int cursor_advance(ll_vcursor *cur)
 			if (cursor_next_in_file(cur, &have, &err) != LL_OK)
 				return cursor_fail(cur, &err);
 			if (have) {
-				cur->rowid++;
 				cur->vt->run->stats->rows_scanned++;
 				return SQLITE_OK;
 			}
@@ -572,7 +602,6 @@ static int vt_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str
 	cursor_close_file(cur);
 	cursor_clear_plan(cur);
 	cur->next_file = 0;
-	cur->rowid = 0;
 	cur->eof = false;
 	/* without a plan, produce every column */
 	int rc = cursor_set_plan(cur, idx_str ? idx_str : "ffffffffffffffff;", argc, argv);
@@ -599,7 +628,8 @@ static int vt_eof(sqlite3_vtab_cursor *base)
 
 static int vt_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid)
 {
-	*rowid = ((ll_vcursor *)base)->rowid;
+	const ll_vcursor *cur = (const ll_vcursor *)base;
+	*rowid = (sqlite3_int64)(((uint64_t)(cur->next_file - 1) << 40) | cur->row_in_file);
 	return SQLITE_OK;
 }
 

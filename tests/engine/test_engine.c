@@ -451,6 +451,22 @@ static void test_pruning_agrees_with_full_scan(void)
 	ll_engine_free(e);
 }
 
+/* SQLite merges the scans of an OR by rowid, so a rowid must not depend on pruning. */
+static void test_rowid_names_the_row(void)
+{
+	ll_engine *e = engine_new();
+	CHECK_ROWS(e, "SELECT rowid, i32 FROM shop.events WHERE i32 = 450", "450|450\n");
+	CHECK_INT(stats(e)->row_groups_skipped, 3);
+	CHECK_ROWS(e, "SELECT rowid FROM shop.events2 WHERE i32 = 5", "5\n1099511627781\n");
+	CHECK_ROWS(e, "SELECT rowid FROM shop.evolved WHERE score IS NULL LIMIT 2 OFFSET 600",
+		   "600\n601\n");
+	CHECK_INT(stats(e)->fields_decoded, 0);
+	CHECK_ROWS(e, "SELECT count(*), sum(i32) FROM shop.events WHERE i32 < 3 OR i32 > 997"
+		      " OR i32 = 1",
+		   "5|2000\n");
+	ll_engine_free(e);
+}
+
 /* ---- queries ---------------------------------------------------------------- */
 
 static void test_aggregates_match_expected(void)
@@ -738,7 +754,7 @@ static void test_attach_limit(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_select_star_matches_expected), LL_TEST(test_value_types),
-	     LL_TEST(test_projection_decodes_used_columns), LL_TEST(test_pruning),
+	     LL_TEST(test_projection_decodes_used_columns), LL_TEST(test_pruning), LL_TEST(test_rowid_names_the_row),
 	     LL_TEST(test_pruning_agrees_with_full_scan), LL_TEST(test_aggregates_match_expected),
 	     LL_TEST(test_two_datasets), LL_TEST(test_quoted_identifiers),
 	     LL_TEST(test_default_dataset), LL_TEST(test_missing_table),
