@@ -53,19 +53,19 @@ typedef struct ll_vcursor {
 	ll_parquet_cursor *scan;
 	const ll_parquet_batch *batch;
 	size_t row;
-	bool counting;       /* nothing to decode: rows are only counted */
-	size_t count_rg;     /* counting: row group of the next row */
-	uint64_t count_pos;  /* counting: its position in that row group */
-	uint64_t batch_first; /* row in the file of the batch's first row */
-	size_t batch_rg;
-	uint64_t row_in_file; /* of the current row */
+	bool counting;         /* nothing to decode: rows are only counted */
+	size_t count_rg;       /* counting: row group of the next row */
+	uint64_t count_pos;    /* counting: its position in that row group */
+	uint64_t batch_first;  /* row in the file of the batch's first row */
+	size_t batch_rg;       /* row group of the batch */
+	uint64_t row_in_file;  /* of the current row */
 	bool eof;
 	/* per declared column, for the open file */
 	long *slot;                      /* batch column, or -1: NULL in this file */
 	const ll_parquet_field **fields; /* the file field feeding it */
 	/* per open file */
-	size_t *decode; /* file fields to decode */
-	bool *keep;     /* row groups to read */
+	size_t *decode;     /* file fields to decode */
+	bool *keep;         /* row groups to read */
 	uint64_t *rg_first; /* row in the file of each row group's first row */
 	size_t keep_cap;
 } ll_vcursor;
