@@ -3,21 +3,31 @@
  *
  * A schema owns its tables and a table owns its columns; names are already
  * normalized (snake_case, lowercase) when they get here. Columns only grow:
- * evolution adds columns and never drops or retypes one. Every change bumps
+ * evolution adds columns and never drops or retypes one. A change bumps
  * nothing by itself; ll_schema_update_version compares the content hash with
  * the stored one and bumps `version` when it differs, the way dlt does, so a
  * schema saved after a load carries a version and a hash that readers of
  * `_dlt_version` can trust.
  *
- * Column lookup by name is a hash-table probe, because the normalizer looks
- * up every key of every record. Pointers to columns are invalidated when a
- * column is added to the same table; use indexes across additions.
+ * Column and table lookup by name is a hash-table probe, because the
+ * normalizer looks up every key of every record. Pointers to columns are
+ * invalidated when a column is added to the same table; use indexes across
+ * additions. Table pointers stay valid until the schema is freed.
+ *
+ * The version hash is SHA3-256 (base64, as dlt writes it) over a canonical
+ * rendering of the content: every field except version and version_hash,
+ * tables in name order, columns in their order. It does not depend on how a
+ * schema file was formatted, only on what it says.
  *
  * Serialization is JSON close to dlt's schema files:
  *   {"name":..,"version":..,"version_hash":..,"engine_version":..,
  *    "tables":{"events":{"name":"events","parent":..,"write_disposition":..,
- *      "table_format":..,"columns":{"id":{"name":"id","data_type":"bigint",
- *      "nullable":true,"primary_key":false,...}}}}}
+ *      "table_format":..,"partition":[..],"columns":{"id":{"name":"id",
+ *      "data_type":"bigint","nullable":true,"primary_key":false,
+ *      "merge_key":false,"precision":..,"scale":..,"variant":true,
+ *      "variant_of":..,"field_id":..}}}}}
+ * precision/scale are written for decimals only, variant/variant_of for
+ * variant columns only, field_id only once assigned (>= 0).
  */
 #ifndef LL_SCHEMA_SCHEMA_H
 #define LL_SCHEMA_SCHEMA_H
@@ -32,6 +42,9 @@
 
 #define LL_SCHEMA_ENGINE_VERSION 9
 
+/* Length of a version hash (base64 of 32 bytes) plus its NUL. */
+#define LL_SCHEMA_HASH_SIZE 48
+
 typedef struct ll_column {
 	char *name;
 	ll_data_type type;
@@ -41,7 +54,7 @@ typedef struct ll_column {
 	bool merge_key;
 	/* For a variant column (`price__v_text`), the column it is a variant of. */
 	char *variant_of;
-	/* Iceberg field id, assigned when the table is first written as Iceberg. */
+	/* Iceberg field id, assigned when the table is first written as Iceberg; -1: none. */
 	int32_t field_id;
 } ll_column;
 
@@ -55,7 +68,7 @@ typedef struct ll_table {
 	/* Partition hints, e.g. "category", "month(created_at)"; Iceberg only. */
 	char **partition;
 	size_t npartition;
-	/* private: open-addressing index name -> column position */
+	/* private: open-addressing index name -> column position + 1 (0: empty) */
 	size_t columns_cap;
 	uint32_t *index;
 	size_t index_cap;
@@ -64,12 +77,16 @@ typedef struct ll_table {
 typedef struct ll_schema {
 	char *name;
 	int64_t version;
-	char version_hash[32];
+	char version_hash[LL_SCHEMA_HASH_SIZE];
 	ll_table **tables;
 	size_t ntables;
 	size_t tables_cap;
+	/* private: open-addressing index name -> table position + 1 (0: empty) */
+	uint32_t *table_index;
+	size_t table_index_cap;
 } ll_schema;
 
+/** Creates an empty schema (version 0, no hash). */
 ll_status ll_schema_new(const char *name, ll_schema **out, ll_error *err);
 void ll_schema_free(ll_schema *s);
 
@@ -80,7 +97,8 @@ ll_table *ll_schema_find_table(const ll_schema *s, const char *name);
 
 /**
  * Adds a table (root when parent is NULL) with append disposition and hive
- * format; if it exists, returns it unchanged. *table may be NULL.
+ * format; if it exists, returns it unchanged. A parent must exist already
+ * (LL_EINVAL otherwise). *table may be NULL.
  */
 ll_status ll_schema_add_table(ll_schema *s, const char *name, const char *parent,
 			      ll_table **table, ll_error *err);
@@ -100,11 +118,17 @@ const ll_table *ll_schema_root_of(const ll_schema *s, const ll_table *t);
 /** True if t is root or a descendant of root. */
 bool ll_schema_in_tree(const ll_schema *s, const ll_table *t, const ll_table *root);
 
-/** Adds dlt's own tables (_dlt_loads, _dlt_version, _dlt_pipeline_state). */
+/**
+ * Adds dlt's own tables (_dlt_loads, _dlt_version, _dlt_pipeline_state) with
+ * dlt's columns and nullability; tables that exist are left alone.
+ */
 ll_status ll_schema_add_dlt_tables(ll_schema *s, ll_error *err);
 
 /** True for dlt's own tables and columns (names starting with "_dlt"). */
 bool ll_schema_is_dlt_name(const char *name);
+
+/** Writes the content hash (see above) into hash. */
+void ll_schema_content_hash(const ll_schema *s, char hash[LL_SCHEMA_HASH_SIZE]);
 
 /**
  * Recomputes the content hash; if it differs from version_hash, stores it
@@ -115,23 +139,50 @@ bool ll_schema_update_version(ll_schema *s);
 /** Appends the schema as JSON (see the format above). */
 void ll_schema_to_json(const ll_schema *s, ll_buf *out);
 
-/** Parses a schema saved by ll_schema_to_json; name says where it came from. */
+/**
+ * Parses a schema saved by ll_schema_to_json; name says where it came from
+ * (a path, for messages). Anything malformed or inconsistent (unknown type,
+ * duplicate column, missing parent) is LL_EFORMAT naming the table and column.
+ */
 ll_status ll_schema_from_json(const char *text, size_t len, const char *name, ll_schema **out,
 			      ll_error *err);
 
 /*
- * Naming (dlt's snake_case convention): lowercase, camelCase split with "_",
- * characters outside [a-z0-9_] replaced, a leading digit prefixed with "_",
- * runs of "_" collapsed, trailing "_" replaced by "x"; identifiers longer than
- * the limit are shortened with a hash tag so they stay unique. Nested paths
- * join with "__".
+ * Naming: dlt's snake_case convention, exactly (dlt/common/normalizers/naming/
+ * snake_case.py): surrounding whitespace trimmed; "+-*@|" become "x_xal";
+ * every run of characters other than ASCII letters, digits, "_" and Unicode
+ * decimal digits becomes one "_"; camelCase and acronyms split with "_"
+ * ("getHTTPResponse" -> "get_http_response"); lowercase; a leading digit
+ * gets a "_" in front; each trailing "_" becomes "x"; runs of "_" collapse.
+ * An identifier longer than LL_NAME_MAX characters is cut to that length
+ * with a 6-character tag (SHAKE-128 of the original) in the middle, so two
+ * long names stay distinct. Nested paths join with "__".
  */
 #define LL_NAME_MAX 255
 
-/** Normalizes one identifier into out (replacing its contents). */
+/**
+ * Normalizes one identifier into out (replacing its contents). An input
+ * that is empty or only whitespace gives an empty result; callers decide
+ * what that means.
+ */
 void ll_naming_normalize(const char *in, size_t len, ll_buf *out);
 
-/** Appends "<prefix>__<name>" (name already normalized) and shortens if needed. */
+/**
+ * Normalizes a key or table name the way dlt's relational normalizer does
+ * (normalize_path): split at "__", normalize each non-blank part, join with
+ * "__", shorten the whole. "a__b" stays "a__b" (a path) where
+ * ll_naming_normalize gives "a_b". Replaces out's contents; empty when no
+ * part is left.
+ */
+void ll_naming_normalize_path(const char *in, size_t len, ll_buf *out);
+
+/**
+ * Appends name, shortened to LL_NAME_MAX with a tag computed from name
+ * itself (dlt's shorten_fragments of an already joined path).
+ */
+void ll_naming_shorten(const char *name, size_t len, ll_buf *out);
+
+/** Appends "<prefix>__<name>" (both already normalized) and shortens if needed. */
 void ll_naming_join(const char *prefix, const char *name, ll_buf *out);
 
 #endif
