@@ -1,0 +1,518 @@
+/*
+ * The record walk: turns one JSON record into rows of the root table and
+ * its child tables, in dlt's order (a row is complete and written before
+ * the rows of its lists), and drives the normalizer's lifecycle.
+ *
+ * Invariants: a table has at most one row being built at a time, because a
+ * row is written before any row of a child table starts and child tables
+ * are always other tables. Lists found while a row is flattened wait on the
+ * pending stack; the entries a row pushed (from `base` up) are consumed and
+ * popped right after that row is written, so the stack never holds more
+ * than one path's worth of lists. `level` counts down dlt's max_nesting the
+ * way relational.py does: minus one per nested object and per list, minus
+ * two for a list inside a list; at zero nested values are kept whole.
+ */
+#include "normalize/normalize_internal.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "util/hash.h"
+#include "util/log.h"
+
+#define DEFAULT_BUDGET ((size_t)128 << 20)
+#define DEFAULT_MAX_NESTING 1000
+
+/* A string that need not be NUL-terminated. */
+typedef struct norm_str {
+	const char *ptr;
+	size_t len;
+} norm_str;
+
+static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
+			     const ll_json_value *obj, int level, ll_error *err);
+static ll_status walk_pending(ll_normalizer *n, size_t base, norm_str parent_id, norm_str root_id,
+			      int row_level, ll_error *err);
+
+/* ---- the row being built ---- */
+
+static void row_begin(ll_norm_table *nt)
+{
+	if (++nt->gen == 0) {
+		memset(nt->slot_gen, 0, nt->slots_cap * sizeof(*nt->slot_gen));
+		nt->gen = 1;
+	}
+	nt->nvalues = 0;
+}
+
+static void row_set(ll_norm_table *nt, const ll_row_value *v)
+{
+	size_t c = v->column;
+	if (nt->slot_gen[c] == nt->gen) {
+		nt->values[nt->slot_pos[c]] = *v;
+		return;
+	}
+	nt->slot_gen[c] = nt->gen;
+	nt->slot_pos[c] = (uint32_t)nt->nvalues;
+	nt->values[nt->nvalues++] = *v;
+}
+
+/* A later null for a key that had a value in this row wins, as in a Python dict. */
+static void row_unset(ll_norm_table *nt, uint32_t c)
+{
+	if (nt->slot_gen[c] != nt->gen)
+		return;
+	uint32_t pos = nt->slot_pos[c];
+	nt->slot_gen[c] = 0;
+	if (pos != --nt->nvalues) {
+		nt->values[pos] = nt->values[nt->nvalues];
+		nt->slot_pos[nt->values[pos].column] = pos;
+	}
+}
+
+static const ll_row_value *row_get(const ll_norm_table *nt, uint32_t c)
+{
+	return c != LL_NORM_NONE && nt->slot_gen[c] == nt->gen ? &nt->values[nt->slot_pos[c]] : NULL;
+}
+
+/* The value as short JSON text, for messages. */
+static const char *value_preview(ll_normalizer *n, const ll_json_value *v)
+{
+	ll_buf_clear(&n->tmp);
+	ll_json_write(v, &n->tmp);
+	if (n->tmp.len > 80) {
+		n->tmp.len = 77;
+		ll_buf_puts(&n->tmp, "...");
+	}
+	return ll_buf_cstr(&n->tmp);
+}
+
+static ll_status put_value(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
+			   ll_error *err)
+{
+	uint32_t c = n->keys[key].column;
+	ll_status st = n->keys[key].bound ? LL_OK : ll_norm_bind_column(n, key, v, &c, err);
+	if (st != LL_OK)
+		return st;
+	ll_row_value val;
+	ll_coerce_result r = ll_norm_coerce(v, &n->tables[table].t->columns[c], &n->scratch, &n->tmp, &val);
+	if (r == LL_COERCE_NO) {
+		uint32_t base = c;
+		st = ll_norm_variant_column(n, key, v, &c, err);
+		if (st != LL_OK)
+			return st;
+		const ll_table *t = n->tables[table].t;
+		r = ll_norm_coerce(v, &t->columns[c], &n->scratch, &n->tmp, &val);
+		if (r == LL_COERCE_NO)
+			return ll_norm_fail(n, err, LL_ESCHEMA, t->name, t->columns[c].name,
+					    "value %s of key \"%.*s\" fits neither column %s (%s) nor its "
+					    "variant column %s (%s) of table %s; fix the value in the source "
+					    "data or the variant column's type in the schema",
+					    value_preview(n, v), (int)n->keys[key].raw_len, n->keys[key].raw,
+					    t->columns[base].name, ll_data_type_name(t->columns[base].type),
+					    t->columns[c].name, ll_data_type_name(t->columns[c].type), t->name);
+	}
+	if (r == LL_COERCE_NOMEM)
+		return ll_error_oom(err);
+	val.column = c;
+	row_set(&n->tables[table], &val);
+	return LL_OK;
+}
+
+/* A null creates no column (dlt infers nothing from it) and may not go into a non-nullable one. */
+static ll_status put_null(ll_normalizer *n, uint32_t table, uint32_t key, ll_error *err)
+{
+	uint32_t c = ll_norm_key_column(n, key);
+	if (c == LL_NORM_NONE)
+		return LL_OK;
+	ll_norm_table *nt = &n->tables[table];
+	const ll_column *col = &nt->t->columns[c];
+	/* dlt's own columns are filled by the normalizer, whatever the record says */
+	if (!col->nullable && !ll_schema_is_dlt_name(col->name))
+		return ll_norm_fail(n, err, LL_ESCHEMA, nt->t->name, col->name,
+				    "key \"%.*s\" is null, but column %s of table %s is not nullable; give it "
+				    "a value or make the column nullable",
+				    (int)n->keys[key].raw_len, n->keys[key].raw, col->name, nt->t->name);
+	row_unset(nt, c);
+	return LL_OK;
+}
+
+static ll_status put_text(ll_normalizer *n, uint32_t table, uint32_t *slot, const char *name,
+			  norm_str s, ll_error *err)
+{
+	ll_status st = *slot == LL_NORM_NONE ? ll_norm_link_column(n, table, slot, name, LL_TYPE_TEXT, err) : LL_OK;
+	if (st != LL_OK)
+		return st;
+	ll_row_value v = { .column = *slot, .type = LL_TYPE_TEXT };
+	v.u.s.ptr = s.ptr;
+	v.u.s.len = s.len;
+	row_set(&n->tables[table], &v);
+	return LL_OK;
+}
+
+/* Nested values stay whole past max_nesting and under keys whose column is json. */
+static bool keep_whole(ll_normalizer *n, uint32_t table, uint32_t key, int level)
+{
+	if (level <= 0)
+		return true;
+	uint32_t c = ll_norm_key_column(n, key);
+	return c != LL_NORM_NONE && n->tables[table].t->columns[c].type == LL_TYPE_JSON;
+}
+
+static ll_status pending_push(ll_normalizer *n, uint32_t table, uint32_t key,
+			      const ll_json_value *list, ll_error *err)
+{
+	if (n->npending == n->pending_cap) {
+		size_t cap = n->pending_cap ? n->pending_cap * 2 : 64;
+		ll_norm_pending *p = realloc(n->pending, cap * sizeof(*p));
+		if (!p)
+			return ll_error_oom(err);
+		n->pending = p;
+		n->pending_cap = cap;
+	}
+	n->pending[n->npending++] = (ll_norm_pending){ table, key, list };
+	return LL_OK;
+}
+
+static ll_status walk_member(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
+			     int level, ll_error *err)
+{
+	switch (v->kind) {
+	case LL_JSON_NULL:
+		return put_null(n, table, key, err);
+	case LL_JSON_OBJECT:
+	case LL_JSON_ARRAY:
+		if (keep_whole(n, table, key, level))
+			return put_value(n, table, key, v, err);
+		if (v->kind == LL_JSON_ARRAY)
+			return v->u.arr.count ? pending_push(n, table, key, v, err) : LL_OK;
+		if (v->u.obj.count) {
+			uint32_t node;
+			ll_status st = ll_norm_object_node(n, key, &node, err);
+			return st == LL_OK ? walk_object(n, table, node, v, level - 1, err) : st;
+		}
+		return LL_OK;
+	default:
+		return put_value(n, table, key, v, err);
+	}
+}
+
+static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
+			     const ll_json_value *obj, int level, ll_error *err)
+{
+	uint32_t prev = LL_NORM_NONE;
+	for (size_t i = 0; i < obj->u.obj.count; i++) {
+		const ll_json_member *m = &obj->u.obj.members[i];
+		uint32_t key;
+		ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
+		if (st == LL_OK)
+			st = walk_member(n, table, key, m->value, level, err);
+		if (st != LL_OK)
+			return st;
+		prev = key;
+	}
+	return LL_OK;
+}
+
+/* ---- finishing rows ---- */
+
+/* The row's _dlt_id: the record's own non-empty one (as dlt keeps it), else a fresh one. */
+static ll_status row_id(ll_normalizer *n, uint32_t table, char buf[15], norm_str *id, ll_error *err)
+{
+	if (n->tables[table].c_id == LL_NORM_NONE) {
+		ll_status st = ll_norm_link_column(n, table, &n->tables[table].c_id, "_dlt_id", LL_TYPE_TEXT, err);
+		if (st != LL_OK)
+			return st;
+	}
+	ll_norm_table *nt = &n->tables[table];
+	const ll_row_value *own = row_get(nt, nt->c_id);
+	uint64_t counter = nt->rows++;
+	if (own && own->u.s.len > 0) {
+		id->ptr = own->u.s.ptr;
+		id->len = own->u.s.len;
+		return LL_OK;
+	}
+	ll_row_id(nt->id_seed, counter, buf);
+	id->ptr = buf;
+	id->len = 14;
+	return put_text(n, table, &n->tables[table].c_id, "_dlt_id", *id, err);
+}
+
+static ll_status check_required(ll_normalizer *n, uint32_t table, ll_error *err)
+{
+	const ll_norm_table *nt = &n->tables[table];
+	for (size_t i = 0; i < nt->nrequired; i++) {
+		if (!row_get(nt, nt->required[i])) {
+			const char *col = nt->t->columns[nt->required[i]].name;
+			return ll_norm_fail(n, err, LL_ESCHEMA, nt->t->name, col,
+					    "column %s of table %s is not nullable, but the record has no value "
+					    "for it; add the value to every record or make the column nullable",
+					    col, nt->t->name);
+		}
+	}
+	return LL_OK;
+}
+
+/* Link columns, the id, the write; then the rows of the lists this row holds. */
+static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base, norm_str parent_id,
+				  norm_str root_id, int64_t idx, int row_level, ll_error *err)
+{
+	ll_norm_table *nt = &n->tables[table];
+	ll_status st = put_text(n, table, &nt->c_root_id, "_dlt_root_id", root_id, err);
+	if (st == LL_OK)
+		st = put_text(n, table, &n->tables[table].c_parent_id, "_dlt_parent_id", parent_id, err);
+	if (st == LL_OK && n->tables[table].c_list_idx == LL_NORM_NONE)
+		st = ll_norm_link_column(n, table, &n->tables[table].c_list_idx, "_dlt_list_idx",
+					 LL_TYPE_BIGINT, err);
+	if (st != LL_OK)
+		return st;
+	nt = &n->tables[table];
+	ll_row_value v = { .column = nt->c_list_idx, .type = LL_TYPE_BIGINT, .u.i = idx };
+	row_set(nt, &v);
+	char buf[15];
+	norm_str id;
+	st = row_id(n, table, buf, &id, err);
+	if (st == LL_OK)
+		st = check_required(n, table, err);
+	if (st == LL_OK)
+		st = ll_norm_write_row(n, table, err);
+	return st == LL_OK ? walk_pending(n, base, id, root_id, row_level, err) : st;
+}
+
+/* dlt wraps what is not an object: scalars as {"value": x}, lists in lists as {"list": x}. */
+static void wrap(ll_json_member *m, ll_json_value *obj, const char *key, const ll_json_value *v)
+{
+	m->key = key;
+	m->key_len = strlen(key);
+	m->value = (ll_json_value *)v;
+	obj->kind = LL_JSON_OBJECT;
+	obj->u.obj.members = m;
+	obj->u.obj.count = 1;
+}
+
+static ll_status walk_list(ll_normalizer *n, uint32_t key, const ll_json_value *list,
+			   norm_str parent_id, norm_str root_id, int level, ll_error *err)
+{
+	uint32_t table;
+	ll_status st = ll_norm_child_table(n, key, &table, err);
+	for (size_t i = 0; i < list->u.arr.count && st == LL_OK; i++) {
+		const ll_json_value *item = list->u.arr.items[i];
+		ll_json_member m;
+		ll_json_value wrapped;
+		int row_level = level;
+		if (item->kind == LL_JSON_ARRAY) {
+			wrap(&m, &wrapped, "list", item);
+			item = &wrapped;
+			row_level = level - 1;
+		} else if (item->kind != LL_JSON_OBJECT) {
+			wrap(&m, &wrapped, "value", item);
+			item = &wrapped;
+		}
+		row_begin(&n->tables[table]);
+		size_t base = n->npending;
+		st = walk_object(n, table, n->tables[table].top, item, row_level, err);
+		if (st == LL_OK)
+			st = finish_child_row(n, table, base, parent_id, root_id, (int64_t)i, row_level, err);
+	}
+	return st;
+}
+
+static ll_status walk_pending(ll_normalizer *n, size_t base, norm_str parent_id, norm_str root_id,
+			      int row_level, ll_error *err)
+{
+	size_t end = n->npending;
+	ll_status st = LL_OK;
+	for (size_t i = base; i < end && st == LL_OK; i++) {
+		ll_norm_pending p = n->pending[i];
+		st = walk_list(n, p.key, p.list, parent_id, root_id, row_level - 1, err);
+	}
+	n->npending = base;
+	return st;
+}
+
+static ll_status walk_record(ll_normalizer *n, const ll_json_value *record, ll_error *err)
+{
+	ll_json_member m;
+	ll_json_value wrapped;
+	if (record->kind != LL_JSON_OBJECT) {
+		wrap(&m, &wrapped, "value", record);
+		record = &wrapped;
+	}
+	const uint32_t root = 0;
+	row_begin(&n->tables[root]);
+	n->npending = 0;
+	ll_status st = walk_object(n, root, n->tables[root].top, record, n->max_nesting, err);
+	norm_str load_id = { n->load_id, strlen(n->load_id) };
+	if (st == LL_OK)
+		st = put_text(n, root, &n->tables[root].c_load_id, "_dlt_load_id", load_id, err);
+	char buf[15];
+	norm_str id;
+	if (st == LL_OK)
+		st = row_id(n, root, buf, &id, err);
+	if (st == LL_OK)
+		st = check_required(n, root, err);
+	if (st == LL_OK)
+		st = ll_norm_write_row(n, root, err);
+	return st == LL_OK ? walk_pending(n, 0, id, id, n->max_nesting, err) : st;
+}
+
+ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, const char *source,
+			     uint64_t line, uint64_t column, ll_error *err)
+{
+	if (n->failed || n->finished)
+		return ll_error_set(err, LL_EINVAL,
+				    "the normalizer %s; start a new load",
+				    n->failed ? "failed on an earlier record" : "is finished");
+	n->source = source;
+	n->line = line;
+	n->column = column;
+	ll_arena_reset(&n->scratch);
+	ll_status st = walk_record(n, record, err);
+	n->failed = st != LL_OK;
+	return st;
+}
+
+/* ---- lifecycle ---- */
+
+/* Athena reads no TIME from Parquet, so a table tree with a time column can never load. */
+static ll_status check_no_time(const ll_schema *s, const ll_table *root, ll_error *err)
+{
+	for (size_t i = 0; i < s->ntables; i++) {
+		const ll_table *t = s->tables[i];
+		if (!ll_schema_in_tree(s, t, root))
+			continue;
+		for (size_t c = 0; c < t->ncolumns; c++) {
+			if (t->columns[c].type != LL_TYPE_TIME)
+				continue;
+			ll_error_set_table(err, t->name, t->columns[c].name);
+			return ll_error_set(err, LL_ETERMINAL,
+					    "column %s of table %s has type time, and Athena cannot load TIME "
+					    "values from Parquet; convert the values to text or timestamp (change "
+					    "the column's type hint) and load again",
+					    t->columns[c].name, t->name);
+		}
+	}
+	return LL_OK;
+}
+
+static ll_status check_open_args(ll_schema *schema, const char *root_table,
+				 const ll_normalize_options *opt, const ll_row_sink *sink,
+				 ll_table **root, ll_error *err)
+{
+	if (!schema || !root_table || !opt || !opt->load_id || !opt->out_dir || !sink || !sink->open ||
+	    !sink->add_column || !sink->write_row || !sink->buffered_bytes || !sink->flush ||
+	    !sink->close || !sink->abort)
+		return ll_error_set(err, LL_EINVAL,
+				    "normalizer: schema, root table, load_id, out_dir and a complete sink "
+				    "are required");
+	*root = ll_schema_find_table(schema, root_table);
+	if (!*root) {
+		ll_error_set_table(err, root_table, NULL);
+		return ll_error_set(err, LL_EINVAL, "table %s is not in schema %s; add it before normalizing",
+				    root_table, schema->name);
+	}
+	if ((*root)->parent) {
+		ll_error_set_table(err, root_table, NULL);
+		return ll_error_set(err, LL_EINVAL,
+				    "table %s is a child table of %s; records load into root tables",
+				    root_table, (*root)->parent);
+	}
+	return check_no_time(schema, *root, err);
+}
+
+ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const char *root_table,
+				  const ll_normalize_options *opt, const ll_row_sink *sink,
+				  ll_error *err)
+{
+	*out = NULL;
+	ll_table *root = NULL;
+	ll_status st = check_open_args(schema, root_table, opt, sink, &root, err);
+	if (st != LL_OK)
+		return st;
+	ll_normalizer *n = calloc(1, sizeof(*n));
+	if (!n)
+		return ll_error_oom(err);
+	n->schema = schema;
+	n->sink = *sink;
+	n->parquet = opt->parquet;
+	n->budget = opt->memory_budget ? opt->memory_budget : DEFAULT_BUDGET;
+	n->max_nesting = opt->max_nesting > 0 ? opt->max_nesting : DEFAULT_MAX_NESTING;
+	n->logger = opt->logger;
+	ll_arena_init(&n->names, 0);
+	ll_arena_init(&n->scratch, 0);
+	n->load_id = strdup(opt->load_id);
+	n->out_dir = strdup(opt->out_dir);
+	if (!n->load_id || !n->out_dir) {
+		ll_normalizer_free(n);
+		return ll_error_oom(err);
+	}
+	n->load_seed = ll_hash64(n->load_id, strlen(n->load_id), 0x6c6f6164ULL);
+	uint32_t index;
+	st = ll_norm_table_new(n, root, LL_NORM_NONE, LL_NORM_NONE, root->name, &index, err);
+	if (st != LL_OK) {
+		ll_normalizer_free(n);
+		return st;
+	}
+	*out = n;
+	return LL_OK;
+}
+
+ll_status ll_normalizer_finish(ll_normalizer *n, ll_job_file **files, size_t *nfiles, ll_error *err)
+{
+	*files = NULL;
+	*nfiles = 0;
+	if (n->failed || n->finished)
+		return ll_error_set(err, LL_EINVAL, "the normalizer %s; start a new load",
+				    n->failed ? "failed on an earlier record" : "is finished already");
+	ll_status st = ll_norm_close_files(n, err);
+	if (st != LL_OK) {
+		n->failed = true;
+		return st;
+	}
+	*files = n->done;
+	*nfiles = n->ndone;
+	n->done = NULL;
+	n->ndone = n->done_cap = 0;
+	n->finished = true;
+	return LL_OK;
+}
+
+void ll_job_files_free(ll_job_file *files, size_t n)
+{
+	for (size_t i = 0; files && i < n; i++) {
+		free(files[i].table);
+		free(files[i].file_id);
+		free(files[i].path);
+	}
+	free(files);
+}
+
+void ll_normalizer_free(ll_normalizer *n)
+{
+	if (!n)
+		return;
+	if (!n->finished)
+		ll_norm_discard_files(n);
+	ll_job_files_free(n->done, n->ndone);
+	for (size_t i = 0; i < n->ntables; i++) {
+		ll_norm_table *nt = &n->tables[i];
+		free(nt->values);
+		free(nt->slot_gen);
+		free(nt->slot_pos);
+		free(nt->owner);
+		free(nt->required);
+		free(nt->file_path);
+	}
+	free(n->tables);
+	free(n->nodes);
+	free(n->keys);
+	free(n->key_index);
+	free(n->pending);
+	ll_arena_free(&n->names);
+	ll_arena_free(&n->scratch);
+	ll_buf_free(&n->tmp);
+	ll_buf_free(&n->name);
+	free(n->load_id);
+	free(n->out_dir);
+	free(n);
+}

@@ -1,0 +1,208 @@
+/*
+ * ll_normalizer: dlt's relational normalizer, streaming.
+ *
+ * Records (JSON trees) go in one at a time; rows come out, one Parquet job
+ * file per table (more when a table's file has to be split, see below), and
+ * the schema evolves in place as new columns and tables appear. Nothing is
+ * kept per record: the tree is read while it is walked, values are coerced
+ * into a row buffer per table and handed to that table's writer, so memory
+ * is bounded by the writers' buffers (the memory budget), the key cache and
+ * the schema, never by the input.
+ *
+ * What a record becomes (dlt/common/normalizers/json/relational.py and the
+ * jsonl item normalizer, matched rule by rule):
+ *  - a record that is not an object is wrapped as {"value": x};
+ *  - keys are normalized with dlt's snake_case as paths (ll_naming_
+ *    normalize_path: "a__b" stays a path); an empty or blank key is "_empty";
+ *  - nested objects flatten into the row with "__" (user__address__city); an
+ *    empty object adds nothing;
+ *  - a list becomes rows of the child table <table>__<key>; objects in it
+ *    are flattened, scalars go to column `value`, a list inside a list
+ *    becomes a row of only link columns whose items go to <child>__list;
+ *    empty lists add nothing, but an empty object or a null inside a list
+ *    is still a row (of only link columns), as in dlt;
+ *  - every row gets `_dlt_id`: ll_row_id of a seed made from load_id and the
+ *    table name, and the table's row counter, so a rerun of the same input
+ *    gives the same ids; a record that brings its own non-empty `_dlt_id`
+ *    keeps it, as in dlt. Root rows get `_dlt_load_id`; child rows get
+ *    `_dlt_parent_id`, `_dlt_list_idx` and `_dlt_root_id`. Link columns are
+ *    not nullable;
+ *  - a null for a column that does not exist yet creates nothing; a null
+ *    for an existing non-nullable column is LL_ESCHEMA;
+ *  - a new column takes its type from the first non-null value: bool,
+ *    bigint (integers that fit int64), decimal(38,0) for longer integers of
+ *    up to 38 digits and text beyond, double, timestamp or date for strings
+ *    ll_time_parse accepts, text otherwise, json for nested values kept
+ *    whole;
+ *  - a value for an existing column is coerced the way dlt's coerce_value
+ *    does (int -> double, "42" -> bigint, ISO string -> timestamp, number ->
+ *    text, ...); a value that cannot be coerced goes to the variant column
+ *    <name>__v_<type of the value> (variant_of set), typed by inference; a
+ *    value that fits neither is LL_ESCHEMA naming table and column;
+ *  - a column of type json (a hint) receives nested values as compact JSON
+ *    text instead of being flattened or made a child table; past dlt's
+ *    max_nesting (1000 levels) nested values are kept as json too.
+ *
+ * Rules lakeload adds to dlt's:
+ *  - two different source keys that normalize to the same column of a table
+ *    ("userName" and "user_name", or "A" and "a", in one record or in
+ *    different ones) are LL_ESCHEMA naming both keys and the table, at the
+ *    record's file:line:column; two lists that normalize to the same child
+ *    table likewise. dlt silently merges them;
+ *  - a column of type time anywhere in the root's table tree fails at open
+ *    with LL_ETERMINAL: Athena cannot read TIME from Parquet;
+ *  - _dlt_root_id is always written (dlt writes it only for merge tables);
+ *  - values into decimal columns must fit the column's precision and scale
+ *    exactly (else the variant column), where dlt lets the writer fail; a
+ *    double goes to decimal by its shortest round-trip text (0.1 is 0.1),
+ *    not by its binary expansion;
+ *  - integers that do not fit int64 never go into bigint columns, and
+ *    timestamps must fall in years 1..9999 (else the variant column);
+ *  - columns of a new row appear in document order; dlt's flattening stack
+ *    puts a nested object's columns after its siblings' scalar columns;
+ *  - a string coerced into a date column takes the UTC date of a timestamp.
+ *
+ * Files: a table's file is opened at its first row with every column the
+ * table has, and the column set grows with the schema through
+ * ll_parquet_writer_add_column. Once a row group of the file is flushed the
+ * writer refuses new columns (LL_ECONFLICT); the file is then closed and
+ * the table continues in a new file with all columns. When the bytes
+ * buffered across all open files exceed the memory budget, the largest
+ * buffer is flushed as a row group. Timestamps are written in milliseconds
+ * for hive tables and microseconds for Iceberg tables (the root table's
+ * format, which child tables inherit). Columns of Iceberg tables that have
+ * no field id get the next free one, so data files carry field ids.
+ *
+ * Rows reach the files through an ll_row_sink: the Parquet writer normally
+ * (ll_normalizer_open), any other implementation through
+ * ll_normalizer_open_sink. The sink is the seam tests use to see rows
+ * exactly as the writer would receive them, without depending on a Parquet
+ * reader; it mirrors the writer's contract (add_column may refuse with
+ * LL_ECONFLICT once a row group is out).
+ *
+ * Hot path: per record no allocation once the keys, tables and buffers
+ * have been seen (per-record scratch lives in an arena that is reset); a
+ * key is hashed once per occurrence and looked up in a cache of
+ * (object position, raw key) -> column, so snake_case runs once per
+ * distinct key, and no path string is built for a known key.
+ *
+ * Errors: every failure fills ll_error with the record's source, line and
+ * column and, when it is about one, the table and column. After a failure
+ * the normalizer accepts nothing more; free it (which removes the files it
+ * wrote).
+ */
+#ifndef LL_NORMALIZE_NORMALIZE_H
+#define LL_NORMALIZE_NORMALIZE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/parquet/parquet_writer.h"
+#include "json/json.h"
+#include "lakeload.h"
+#include "schema/schema.h"
+#include "util/log.h"
+
+typedef struct ll_normalize_options {
+	const char *load_id; /* required: stamped into _dlt_load_id, seeds _dlt_id */
+	const char *out_dir; /* required: job files are written here (it must exist) */
+	/* Codec, row group size, ...; timestamp_unit is chosen per table (see above). */
+	ll_parquet_writer_options parquet;
+	size_t memory_budget; /* bytes buffered across all open files; 0: 128 MiB */
+	int max_nesting;      /* levels flattened before values are kept as json; 0: 1000 */
+	const ll_logger *logger; /* NULL: no log */
+} ll_normalize_options;
+
+/**
+ * One value of a row as a sink receives it. `type` is the column's type and
+ * says which member is set: i for bigint, timestamp (microseconds) and date
+ * (days); d for double; b for bool; s for text, json and binary (borrowed
+ * until write_row returns); dec for decimal (16-byte big-endian two's
+ * complement unscaled value, the column's scale applies).
+ */
+typedef struct ll_row_value {
+	size_t column;
+	ll_data_type type;
+	union {
+		int64_t i;
+		double d;
+		bool b;
+		struct {
+			const char *ptr;
+			size_t len;
+		} s;
+		uint8_t dec[16];
+	} u;
+} ll_row_value;
+
+/**
+ * Where rows go. A file is one output file of one table; every function but
+ * open receives the file that open returned. write_row gets the non-null
+ * values of one row (any order, each column at most once); columns not in
+ * it are null. close finishes the file and reports its rows and size;
+ * abort discards it. add_column returns LL_ECONFLICT when the file cannot
+ * take a new column any more.
+ */
+typedef struct ll_row_sink {
+	void *user;
+	ll_status (*open)(void *user, const char *path, const ll_parquet_column_spec *cols,
+			  size_t ncols, const ll_parquet_writer_options *opt, void **file,
+			  ll_error *err);
+	ll_status (*add_column)(void *file, const ll_parquet_column_spec *col, ll_error *err);
+	ll_status (*write_row)(void *file, const ll_row_value *values, size_t n, ll_error *err);
+	size_t (*buffered_bytes)(void *file);
+	ll_status (*flush)(void *file, ll_error *err);
+	ll_status (*close)(void *file, uint64_t *rows, uint64_t *bytes, ll_error *err);
+	void (*abort)(void *file);
+} ll_row_sink;
+
+typedef struct ll_normalizer ll_normalizer;
+
+/**
+ * Opens a normalizer writing Parquet job files. schema is borrowed and
+ * evolved in place; root_table must exist in it (with its hints, format and
+ * disposition). Fails with LL_ETERMINAL if a table of the root's tree has a
+ * time column.
+ */
+ll_status ll_normalizer_open(ll_normalizer **out, ll_schema *schema, const char *root_table,
+			     const ll_normalize_options *opt, ll_error *err);
+
+/** The same, with rows going to sink (copied; sink->user is borrowed). */
+ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const char *root_table,
+				  const ll_normalize_options *opt, const ll_row_sink *sink,
+				  ll_error *err);
+
+/**
+ * Normalizes one record. source, line and column say where it starts, for
+ * messages. record is only read during the call.
+ */
+ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, const char *source,
+			     uint64_t line, uint64_t column, ll_error *err);
+
+/** A finished job file: <out_dir>/<table>.<file_id>.parquet. */
+typedef struct ll_job_file {
+	char *table;
+	char *file_id; /* 14 URL-safe characters, unique within the load */
+	char *path;
+	uint64_t rows;
+	uint64_t bytes;
+} ll_job_file;
+
+/**
+ * Closes every open file and returns the job files written, in the order
+ * they were finished (free with ll_job_files_free). Tables without rows
+ * have no file. After this only ll_normalizer_free may be called.
+ */
+ll_status ll_normalizer_finish(ll_normalizer *n, ll_job_file **files, size_t *nfiles,
+			       ll_error *err);
+
+/**
+ * Frees the normalizer. Unless finish succeeded, files it wrote (open or
+ * already closed) are removed. NULL is fine.
+ */
+void ll_normalizer_free(ll_normalizer *n);
+
+void ll_job_files_free(ll_job_file *files, size_t n);
+
+#endif

@@ -1,0 +1,206 @@
+/*
+ * The normalizer's state, shared by its parts: the record walk
+ * (normalize.c), the key cache and schema evolution (keys.c), coercion
+ * (coerce.c) and the output files (files.c).
+ *
+ * Everything is addressed by 32-bit index, not pointer, because the arrays
+ * grow while a record is walked: a pointer to a key, node or table is only
+ * valid until the next call that may create one.
+ *
+ * The key cache maps (node, raw key bytes) to a key entry. A node is a
+ * position in a table's rows: the table's top level or a nested object
+ * under some key. The entry remembers what the key resolved to: the column
+ * of scalar values, the node of nested objects, the child table of lists
+ * and the variant column per value type. Names are computed when an entry
+ * is created and never again.
+ *
+ * The row being built lives in its table: values[] holds the non-null
+ * values in the order set, and slot_gen/slot_pos say per column whether the
+ * current row (generation gen) has a value and where, so setting a column
+ * twice keeps the last value without a search.
+ */
+#ifndef LL_NORMALIZE_INTERNAL_H
+#define LL_NORMALIZE_INTERNAL_H
+
+#include <stdarg.h>
+
+#include "normalize/normalize.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+#define LL_NORM_NONE UINT32_MAX
+
+/* ---- coercion (coerce.c) ---- */
+
+typedef enum ll_coerce_result {
+	LL_COERCE_OK = 0,
+	LL_COERCE_NO,    /* the value does not fit the type: a variant column takes it */
+	LL_COERCE_NOMEM,
+} ll_coerce_result;
+
+/** dlt's type of a JSON value: what it is coerced from and what its variant is named after. */
+ll_data_type ll_norm_value_type(const ll_json_value *v);
+
+/** Sets type, precision and scale of a new column from its first value. */
+void ll_norm_infer_column(const ll_json_value *v, ll_column *col);
+
+/**
+ * Converts v (not null) into a value of col's type. Strings it builds are
+ * allocated in arena; tmp is scratch.
+ */
+ll_coerce_result ll_norm_coerce(const ll_json_value *v, const ll_column *col, ll_arena *arena,
+				ll_buf *tmp, ll_row_value *out);
+
+/** Python's repr() of a float ("1.5", "1e+16", "0.0001", "2.0"). Returns the length. */
+size_t ll_norm_double_repr(double v, char *buf, size_t size);
+
+/* ---- state ---- */
+
+typedef struct ll_norm_key {
+	uint64_t hash;
+	const char *raw; /* copy of the raw key */
+	uint32_t raw_len;
+	uint32_t node;          /* where the key occurs */
+	uint32_t next_guess;    /* the key that followed this one last time, for the fast path */
+	const char *norm;       /* normalized key (a path of identifiers) */
+	const char *name;       /* column name: the node's path joined with norm, shortened */
+	uint32_t column;        /* column of scalar values */
+	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
+	bool bound;             /* `column` is known and owned by this key */
+	uint32_t object_node;   /* node of nested objects under this key */
+	uint32_t child;         /* table of lists under this key */
+	uint32_t variants[LL_TYPE_COUNT_];
+} ll_norm_key;
+
+typedef struct ll_norm_node {
+	uint32_t table;
+	uint32_t via_key;    /* key whose object this is; NONE at a table's top level */
+	uint32_t first_guess; /* the first key of the last object seen here */
+	const char *path;    /* unshortened path of normalized keys within the table ("" at top) */
+} ll_norm_node;
+
+typedef struct ll_norm_table {
+	ll_table *t;
+	uint32_t parent;  /* NONE for the root */
+	uint32_t top;     /* node of the table's top level */
+	uint32_t via_key; /* key whose lists fill this table; NONE for the root */
+	const char *path; /* unshortened path from the root's name; children are named from it */
+	bool iceberg;
+	ll_timestamp_unit unit; /* milliseconds for hive tables, microseconds for Iceberg */
+	uint64_t id_seed;
+	uint64_t rows;    /* rows produced in this load: the row id counter */
+	uint32_t c_id, c_load_id, c_parent_id, c_list_idx, c_root_id;
+	int32_t next_field_id; /* Iceberg tables: next free field id */
+	/* the row being built */
+	ll_row_value *values;
+	size_t nvalues;
+	uint32_t *slot_gen, *slot_pos;
+	uint32_t *owner; /* per column: key index + 1 that writes it, 0 while none has */
+	size_t slots_cap;
+	uint32_t gen;
+	uint32_t *required; /* non-nullable columns the data must fill */
+	size_t nrequired;
+	/* the open file */
+	void *file;
+	size_t file_columns;
+	size_t buffered;
+	uint32_t files; /* files started: seeds the next file id */
+	char file_id[15];
+	char *file_path;
+} ll_norm_table;
+
+typedef struct ll_norm_pending {
+	uint32_t table;
+	uint32_t key;
+	const ll_json_value *list;
+} ll_norm_pending;
+
+struct ll_normalizer {
+	ll_schema *schema;
+	ll_row_sink sink;
+	char *load_id;
+	char *out_dir;
+	ll_parquet_writer_options parquet;
+	size_t budget;
+	size_t buffered; /* across all open files */
+	int max_nesting;
+	const ll_logger *logger;
+	uint64_t load_seed;
+
+	ll_norm_table *tables;
+	size_t ntables, tables_cap;
+	ll_norm_node *nodes;
+	size_t nnodes, nodes_cap;
+	ll_norm_key *keys;
+	size_t nkeys, keys_cap;
+	uint32_t *key_index; /* open addressing: key index + 1, 0 empty */
+	size_t key_index_cap;
+	ll_norm_pending *pending; /* lists found in rows whose children are not written yet */
+	size_t npending, pending_cap;
+
+	ll_arena names;   /* keys and names, for the normalizer's life */
+	ll_arena scratch; /* per record */
+	ll_buf tmp;
+	ll_buf name;
+
+	ll_job_file *done; /* finished files */
+	size_t ndone, done_cap;
+
+	/* the record being pushed, for messages */
+	const char *source;
+	uint64_t line, column;
+	bool failed, finished;
+};
+
+/* ---- errors ---- */
+
+/** Fills err with the current record's location, table, column and message. Returns code. */
+ll_status ll_norm_fail(ll_normalizer *n, ll_error *err, ll_status code, const char *table,
+		       const char *column, const char *fmt, ...) LL_PRINTF(6, 7);
+
+/** Appends the raw path of a key from the record's top ("orders[].Sku"). */
+void ll_norm_key_path(const ll_normalizer *n, uint32_t key, ll_buf *out);
+
+/* ---- keys, tables and columns (keys.c) ---- */
+
+/** Creates the table state for a schema table; *index receives its position. */
+ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint32_t via_key,
+			    const char *path, uint32_t *index, ll_error *err);
+
+/** Finds or creates the key entry for raw key bytes at node; prev is the key before it in its object. */
+ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
+			   size_t len, uint32_t *key, ll_error *err);
+
+/** The node of nested objects under key (created on first use). */
+ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err);
+
+/** The child table of lists under key (created on first use). */
+ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, ll_error *err);
+
+/** The column a key's scalar values go to, if it exists yet; NONE otherwise. */
+uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key);
+
+/** The key's column for value v: found or created with v's type, and owned by key. */
+ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
+			      uint32_t *column, ll_error *err);
+
+/** The key's variant column for v's type: found or created, and owned by key. */
+ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
+				 uint32_t *column, ll_error *err);
+
+/** A link column (_dlt_id, ...) of a table, found or created, with its expected type. */
+ll_status ll_norm_link_column(ll_normalizer *n, uint32_t table, uint32_t *slot, const char *name,
+			      ll_data_type type, ll_error *err);
+
+/* ---- output (files.c) ---- */
+
+/** Hands the table's current row to its file, opening or splitting files as needed. */
+ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err);
+
+/** Closes every open file into n->done. */
+ll_status ll_norm_close_files(ll_normalizer *n, ll_error *err);
+
+/** Discards open files and removes finished ones. */
+void ll_norm_discard_files(ll_normalizer *n);
+
+#endif

@@ -1,0 +1,896 @@
+/*
+ * Tests of the relational normalizer through a recording row sink: every
+ * rule of normalize.h (flattening, child tables and their links, lists of
+ * lists, wrapping, nulls, inference, coercion, variants, big integers,
+ * times, json hints, the time and collision errors, evolution within and
+ * across files, nesting limits, unicode and very wide records) is checked on
+ * the rows exactly as the Parquet writer would receive them.
+ */
+#include <math.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "harness.h"
+#include "normalize/normalize_internal.h"
+#include "test.h"
+#include "util/time.h"
+
+static void setup(fixture *f, const char *name)
+{
+	char dir[512];
+	ll_test_tmpdir(name, dir, sizeof(dir));
+	CHECK_OK(fx_init(f, dir), &f->err);
+}
+
+static void open_ok(fixture *f)
+{
+	CHECK_OK(fx_open(f), &f->err);
+}
+
+static void push_ok(fixture *f, const char *json)
+{
+	ll_status st = fx_push(f, json);
+	if (st != LL_OK) {
+		char m[2048];
+		fprintf(stderr, "push %s failed: %s\n", json, ll_error_format(&f->err, m, sizeof(m)));
+	}
+	CHECK_INT(st, LL_OK);
+}
+
+static void finish_ok(fixture *f)
+{
+	CHECK_OK(fx_finish(f), &f->err);
+}
+
+#define CELL(f, table, row, col) rec_cell(&(f)->sink, table, row, col)
+
+static const ll_column *column_of(const ll_schema *s, const char *table, const char *column)
+{
+	const ll_table *t = ll_schema_find_table(s, table);
+	long c = t ? ll_table_find_column(t, column, strlen(column)) : -1;
+	return c < 0 ? NULL : &t->columns[c];
+}
+
+static void check_type(const fixture *f, const char *table, const char *column, ll_data_type type)
+{
+	const ll_column *c = column_of(f->schema, table, column);
+	if (!c)
+		fprintf(stderr, "no column %s in table %s\n", column, table);
+	CHECK(c != NULL);
+	if (c)
+		CHECK_STR(ll_data_type_name(c->type), ll_data_type_name(type));
+}
+
+static void check_column_order(const fixture *f, const char *table, const char *const *names, size_t n)
+{
+	const ll_table *t = ll_schema_find_table(f->schema, table);
+	CHECK(t != NULL);
+	if (!t)
+		return;
+	CHECK_INT(t->ncolumns, n);
+	for (size_t i = 0; i < n && i < t->ncolumns; i++)
+		CHECK_STR(t->columns[i].name, names[i]);
+}
+
+static void test_flatten_nested_objects(void)
+{
+	fixture f;
+	setup(&f, "norm_flatten");
+	open_ok(&f);
+	push_ok(&f, "{\"id\": 1, \"user\": {\"name\": \"Ann\", \"address\": {\"city\": \"Oslo\", "
+		    "\"zip\": \"0150\"}}, \"active\": true, \"empty\": {}}");
+	finish_ok(&f);
+	static const char *const cols[] = { "id", "user__name", "user__address__city", "user__address__zip",
+					    "active", "_dlt_load_id", "_dlt_id" };
+	check_column_order(&f, "events", cols, 7);
+	CHECK_STR(CELL(&f, "events", 0, "user__address__city"), "Oslo");
+	CHECK_STR(CELL(&f, "events", 0, "user__address__zip"), "0150");
+	CHECK_STR(CELL(&f, "events", 0, "active"), "true");
+	CHECK_STR(CELL(&f, "events", 0, "_dlt_load_id"), "1700000000.123456");
+	CHECK_INT(strlen(CELL(&f, "events", 0, "_dlt_id")), 14);
+	CHECK_INT(f.schema->ntables, 1);
+	CHECK(!column_of(f.schema, "events", "_dlt_id")->nullable);
+	CHECK_INT(f.nfiles, 1);
+	if (f.nfiles == 1) {
+		CHECK_STR(f.files[0].table, "events");
+		CHECK_INT(f.files[0].rows, 1);
+		char want[700];
+		snprintf(want, sizeof(want), "%s/events.%s.parquet", f.dir, f.files[0].file_id);
+		CHECK_STR(f.files[0].path, want);
+	}
+	fx_free(&f);
+}
+
+static void test_child_tables_and_links(void)
+{
+	fixture f;
+	setup(&f, "norm_children");
+	open_ok(&f);
+	push_ok(&f, "{\"id\": 7, \"tags\": [\"a\", \"b\"], \"orders\": [{\"sku\": \"x\", \"items\": "
+		    "[{\"q\": 1}, {\"q\": 2}]}, {\"sku\": \"y\"}], \"none\": []}");
+	finish_ok(&f);
+	const char *root_id = CELL(&f, "events", 0, "_dlt_id");
+	CHECK_STR(CELL(&f, "events", 0, "tags"), "<none>");
+	CHECK_INT(rec_rows(&f.sink, "events__tags"), 2);
+	CHECK_STR(CELL(&f, "events__tags", 0, "value"), "a");
+	CHECK_STR(CELL(&f, "events__tags", 1, "value"), "b");
+	CHECK_STR(CELL(&f, "events__tags", 1, "_dlt_list_idx"), "1");
+	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_parent_id"), root_id);
+	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_root_id"), root_id);
+	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_load_id"), "<none>");
+	static const char *const tag_cols[] = { "value", "_dlt_root_id", "_dlt_parent_id", "_dlt_list_idx",
+						"_dlt_id" };
+	check_column_order(&f, "events__tags", tag_cols, 5);
+
+	CHECK_INT(rec_rows(&f.sink, "events__orders"), 2);
+	CHECK_STR(CELL(&f, "events__orders", 1, "sku"), "y");
+	const char *order0 = CELL(&f, "events__orders", 0, "_dlt_id");
+	CHECK_INT(rec_rows(&f.sink, "events__orders__items"), 2);
+	CHECK_STR(CELL(&f, "events__orders__items", 1, "q"), "2");
+	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_parent_id"), order0);
+	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_root_id"), root_id);
+	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_list_idx"), "1");
+	const ll_table *items = ll_schema_find_table(f.schema, "events__orders__items");
+	CHECK(items && items->parent && strcmp(items->parent, "events__orders") == 0);
+	CHECK(ll_schema_find_table(f.schema, "events__none") == NULL);
+	CHECK_INT(f.nfiles, 4);
+	fx_free(&f);
+}
+
+static void test_lists_of_lists(void)
+{
+	fixture f;
+	setup(&f, "norm_list_of_lists");
+	open_ok(&f);
+	push_ok(&f, "{\"m\": [[1, 2], [3]]}");
+	finish_ok(&f);
+	CHECK_INT(rec_rows(&f.sink, "events__m"), 2);
+	static const char *const link_cols[] = { "_dlt_root_id", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, "events__m", link_cols, 4);
+	CHECK_INT(rec_rows(&f.sink, "events__m__list"), 3);
+	const char *m0 = CELL(&f, "events__m", 0, "_dlt_id");
+	const char *m1 = CELL(&f, "events__m", 1, "_dlt_id");
+	CHECK_STR(CELL(&f, "events__m__list", 0, "value"), "1");
+	CHECK_STR(CELL(&f, "events__m__list", 1, "_dlt_parent_id"), m0);
+	CHECK_STR(CELL(&f, "events__m__list", 2, "value"), "3");
+	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_parent_id"), m1);
+	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_list_idx"), "0");
+	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_root_id"), CELL(&f, "events", 0, "_dlt_id"));
+	const ll_table *t = ll_schema_find_table(f.schema, "events__m__list");
+	CHECK(t && strcmp(t->parent, "events__m") == 0);
+	fx_free(&f);
+}
+
+static void test_wrapped_scalars(void)
+{
+	fixture f;
+	setup(&f, "norm_wrap");
+	open_ok(&f);
+	push_ok(&f, "5");
+	push_ok(&f, "[1, 2]");
+	push_ok(&f, "\"hello\"");
+	push_ok(&f, "null");
+	finish_ok(&f);
+	CHECK_INT(rec_rows(&f.sink, "events"), 4);
+	CHECK_STR(CELL(&f, "events", 0, "value"), "5");
+	check_type(&f, "events", "value", LL_TYPE_BIGINT);
+	CHECK_INT(rec_rows(&f.sink, "events__value"), 2);
+	CHECK_STR(CELL(&f, "events__value", 1, "value"), "2");
+	CHECK_STR(CELL(&f, "events", 2, "value__v_text"), "hello");
+	CHECK(CELL(&f, "events", 3, "value") == NULL);
+	fx_free(&f);
+}
+
+static void test_nulls_and_empties(void)
+{
+	fixture f;
+	setup(&f, "norm_nulls");
+	open_ok(&f);
+	push_ok(&f, "{\"a\": null, \"e\": {}, \"f\": []}");
+	CHECK(column_of(f.schema, "events", "a") == NULL);
+	CHECK(column_of(f.schema, "events", "e") == NULL);
+	push_ok(&f, "{\"a\": 1}");
+	push_ok(&f, "{\"a\": null, \"l\": [null, 1], \"g\": [{}]}");
+	finish_ok(&f);
+	CHECK_INT(rec_rows(&f.sink, "events"), 3);
+	CHECK(CELL(&f, "events", 2, "a") == NULL);
+	CHECK_STR(CELL(&f, "events", 1, "a"), "1");
+	CHECK_INT(rec_rows(&f.sink, "events__l"), 2);
+	CHECK(CELL(&f, "events__l", 0, "value") == NULL);
+	CHECK_STR(CELL(&f, "events__l", 1, "value"), "1");
+	CHECK_INT(rec_rows(&f.sink, "events__g"), 1);
+	CHECK_INT(ll_schema_find_table(f.schema, "events__g")->ncolumns, 4);
+	CHECK(ll_schema_find_table(f.schema, "events__f") == NULL);
+	fx_free(&f);
+}
+
+static void test_inference_and_coercion(void)
+{
+	fixture f;
+	setup(&f, "norm_coerce");
+	open_ok(&f);
+	push_ok(&f, "{\"n\": 1, \"d\": 1.5, \"s\": \"abc\", \"b\": true, \"t\": \"2024-01-02T03:04:05Z\", "
+		    "\"day\": \"2024-01-02\"}");
+	check_type(&f, "events", "n", LL_TYPE_BIGINT);
+	check_type(&f, "events", "d", LL_TYPE_DOUBLE);
+	check_type(&f, "events", "s", LL_TYPE_TEXT);
+	check_type(&f, "events", "b", LL_TYPE_BOOL);
+	check_type(&f, "events", "t", LL_TYPE_TIMESTAMP);
+	check_type(&f, "events", "day", LL_TYPE_DATE);
+	push_ok(&f, "{\"n\": \"42\", \"d\": 2, \"s\": 5, \"b\": \"yes\", \"t\": \"2024-01-03\", "
+		    "\"day\": \"2024-01-03T23:59:59Z\"}");
+	push_ok(&f, "{\"n\": 3.0, \"d\": \" 1_000.5 \", \"s\": 1.5, \"b\": 0, \"t\": 1700000000}");
+	push_ok(&f, "{\"s\": true, \"b\": \"F\"}");
+	push_ok(&f, "{\"s\": 1e16, \"n\": \"0x1f\"}");
+	push_ok(&f, "{\"s\": 0.0001, \"n\": \" -7 \"}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "t"), "2024-01-02T03:04:05.000000Z");
+	CHECK_STR(CELL(&f, "events", 0, "day"), "2024-01-02");
+	CHECK_STR(CELL(&f, "events", 1, "n"), "42");
+	CHECK_STR(CELL(&f, "events", 1, "d"), "2");
+	CHECK_STR(CELL(&f, "events", 1, "s"), "5");
+	CHECK_STR(CELL(&f, "events", 1, "b"), "true");
+	CHECK_STR(CELL(&f, "events", 1, "t"), "2024-01-03T00:00:00.000000Z");
+	CHECK_STR(CELL(&f, "events", 1, "day"), "2024-01-03");
+	CHECK_STR(CELL(&f, "events", 2, "n"), "3");
+	CHECK_STR(CELL(&f, "events", 2, "d"), "1000.5");
+	CHECK_STR(CELL(&f, "events", 2, "s"), "1.5");
+	CHECK_STR(CELL(&f, "events", 2, "b"), "false");
+	CHECK_STR(CELL(&f, "events", 2, "t"), "2023-11-14T22:13:20.000000Z");
+	CHECK_STR(CELL(&f, "events", 3, "s"), "True");
+	CHECK_STR(CELL(&f, "events", 3, "b"), "false");
+	CHECK_STR(CELL(&f, "events", 4, "s"), "1e+16");
+	CHECK_STR(CELL(&f, "events", 4, "n"), "31");
+	CHECK_STR(CELL(&f, "events", 5, "s"), "0.0001");
+	CHECK_STR(CELL(&f, "events", 5, "n"), "-7");
+	/* no variant column was needed */
+	CHECK_INT(ll_schema_find_table(f.schema, "events")->ncolumns, 8);
+	fx_free(&f);
+}
+
+static void test_variant_columns(void)
+{
+	fixture f;
+	setup(&f, "norm_variants");
+	open_ok(&f);
+	push_ok(&f, "{\"n\": 1, \"t\": \"2024-01-01T00:00:00Z\", \"j\": 1}");
+	push_ok(&f, "{\"n\": 2.5}");
+	push_ok(&f, "{\"n\": \"abc\", \"t\": \"soon\"}");
+	push_ok(&f, "{\"n\": true}");
+	push_ok(&f, "{\"n\": \"#big:99999999999999999999\"}");
+	push_ok(&f, "{\"j\": \"2024-05-06T07:08:09Z\"}");
+	const ll_column *v = column_of(f.schema, "events", "n__v_double");
+	CHECK(v && v->variant_of && strcmp(v->variant_of, "n") == 0 && v->type == LL_TYPE_DOUBLE);
+	check_type(&f, "events", "n__v_text", LL_TYPE_TEXT);
+	check_type(&f, "events", "n__v_bool", LL_TYPE_BOOL);
+	check_type(&f, "events", "n__v_decimal", LL_TYPE_DECIMAL);
+	check_type(&f, "events", "t__v_text", LL_TYPE_TEXT);
+	/* like dlt: a variant is named after the value's type and typed by inference */
+	check_type(&f, "events", "j__v_text", LL_TYPE_TIMESTAMP);
+	/* a value that fits neither the column nor its variant fails */
+	CHECK_INT(fx_push(&f, "{\"j\": \"hello\"}"), LL_ESCHEMA);
+	CHECK(strstr(f.err.message, "j__v_text") != NULL);
+	CHECK(strstr(f.err.message, "\"hello\"") != NULL);
+	CHECK_STR(f.err.table, "events");
+	CHECK_INT(f.err.line, 7);
+	CHECK_INT(fx_push(&f, "{\"n\": 1}"), LL_EINVAL);
+	fx_free(&f);
+}
+
+static void test_variant_rows(void)
+{
+	fixture f;
+	setup(&f, "norm_variant_rows");
+	open_ok(&f);
+	push_ok(&f, "{\"n\": 1}");
+	push_ok(&f, "{\"n\": 2.5}");
+	push_ok(&f, "{\"n\": \"abc\"}");
+	push_ok(&f, "{\"n\": \"#big:99999999999999999999\"}");
+	finish_ok(&f);
+	CHECK(CELL(&f, "events", 1, "n") == NULL);
+	CHECK_STR(CELL(&f, "events", 1, "n__v_double"), "2.5");
+	CHECK_STR(CELL(&f, "events", 2, "n__v_text"), "abc");
+	CHECK_STR(CELL(&f, "events", 3, "n__v_decimal"), "99999999999999999999");
+	fx_free(&f);
+}
+
+static void test_big_integers_and_decimals(void)
+{
+	fixture f;
+	setup(&f, "norm_decimal");
+	CHECK_OK(fx_hint(&f, "price", LL_TYPE_DECIMAL, 10, 2), &f.err);
+	CHECK_OK(fx_hint(&f, "amount", LL_TYPE_DECIMAL, 0, 0), &f.err);
+	open_ok(&f);
+	push_ok(&f, "{\"big\": \"#big:12345678901234567890\", \"huge\": "
+		    "\"#big:1234567890123456789012345678901234567890\", \"price\": 12.34, \"amount\": 1.5}");
+	check_type(&f, "events", "big", LL_TYPE_DECIMAL);
+	CHECK_INT(column_of(f.schema, "events", "big")->precision, 38);
+	CHECK_INT(column_of(f.schema, "events", "big")->scale, 0);
+	check_type(&f, "events", "huge", LL_TYPE_TEXT);
+	push_ok(&f, "{\"big\": 5, \"price\": \"7.5\", \"amount\": \"-0.000000001\"}");
+	push_ok(&f, "{\"big\": \"#big:-99999999999999999999999999999999999999\", \"price\": 3}");
+	push_ok(&f, "{\"big\": \"#big:999999999999999999999999999999999999999\", \"price\": 1.005}");
+	push_ok(&f, "{\"price\": \"12345678901.00\"}");
+	push_ok(&f, "{\"price\": -99999999.99}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "big"), "12345678901234567890");
+	CHECK_STR(CELL(&f, "events", 0, "huge"), "1234567890123456789012345678901234567890");
+	CHECK_STR(CELL(&f, "events", 0, "price"), "12.34");
+	CHECK_STR(CELL(&f, "events", 0, "amount"), "1.500000000");
+	CHECK_STR(CELL(&f, "events", 1, "big"), "5");
+	CHECK_STR(CELL(&f, "events", 1, "price"), "7.50");
+	CHECK_STR(CELL(&f, "events", 1, "amount"), "-0.000000001");
+	CHECK_STR(CELL(&f, "events", 2, "big"), "-99999999999999999999999999999999999999");
+	CHECK_STR(CELL(&f, "events", 2, "price"), "3.00");
+	CHECK_STR(CELL(&f, "events", 3, "big__v_text"), "999999999999999999999999999999999999999");
+	CHECK_STR(CELL(&f, "events", 3, "price__v_double"), "1.0049999999999999");
+	CHECK_STR(CELL(&f, "events", 4, "price__v_text"), "12345678901.00");
+	CHECK_STR(CELL(&f, "events", 5, "price"), "-99999999.99");
+	const ll_parquet_column_spec *spec = rec_column(&f.sink, "events", "amount");
+	CHECK(spec && spec->precision == 38 && spec->scale == 9);
+	fx_free(&f);
+}
+
+static void test_timestamp_units_and_field_ids(void)
+{
+	fixture f;
+	setup(&f, "norm_units");
+	open_ok(&f);
+	push_ok(&f, "{\"at\": \"2024-01-02T03:04:05.123456+01:00\", \"l\": [{\"at\": \"2024-01-02\"}]}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "at"), "2024-01-02T02:04:05.123456Z");
+	CHECK_INT(f.sink.files[0]->unit, LL_TS_MILLIS);
+	CHECK_INT(rec_column(&f.sink, "events", "at")->field_id, -1);
+	check_type(&f, "events__l", "at", LL_TYPE_DATE);
+	fx_free(&f);
+
+	setup(&f, "norm_units_iceberg");
+	f.root->table_format = LL_FORMAT_ICEBERG;
+	open_ok(&f);
+	push_ok(&f, "{\"at\": \"2024-01-02T03:04:05Z\", \"l\": [1]}");
+	push_ok(&f, "{\"x\": 1}");
+	finish_ok(&f);
+	CHECK_INT(f.sink.files[0]->unit, LL_TS_MICROS);
+	CHECK_INT(rec_column(&f.sink, "events", "at")->field_id, 1);
+	CHECK_INT(rec_column(&f.sink, "events", "_dlt_id")->field_id, 3);
+	CHECK_INT(rec_column(&f.sink, "events", "x")->field_id, 4);
+	CHECK_INT(column_of(f.schema, "events", "x")->field_id, 4);
+	CHECK_INT(rec_column(&f.sink, "events__l", "value")->field_id, 1);
+	CHECK_INT(ll_schema_find_table(f.schema, "events__l")->table_format, LL_FORMAT_ICEBERG);
+	fx_free(&f);
+}
+
+static void test_json_hint(void)
+{
+	fixture f;
+	setup(&f, "norm_json_hint");
+	CHECK_OK(fx_hint(&f, "payload", LL_TYPE_JSON, 0, 0), &f.err);
+	open_ok(&f);
+	push_ok(&f, "{\"payload\": {\"a\": [1, {\"b\": \"x\"}]}}");
+	push_ok(&f, "{\"payload\": [1, \"x\"]}");
+	push_ok(&f, "{\"payload\": \"[1,2]\"}");
+	push_ok(&f, "{\"payload\": 5}");
+	push_ok(&f, "{\"payload\": {}}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "payload"), "{\"a\":[1,{\"b\":\"x\"}]}");
+	CHECK_STR(CELL(&f, "events", 1, "payload"), "[1,\"x\"]");
+	CHECK_STR(CELL(&f, "events", 2, "payload"), "[1,2]");
+	CHECK_STR(CELL(&f, "events", 3, "payload__v_bigint"), "5");
+	CHECK_STR(CELL(&f, "events", 4, "payload"), "{}");
+	CHECK_INT(f.schema->ntables, 1);
+	fx_free(&f);
+}
+
+static void test_max_nesting(void)
+{
+	fixture f;
+	setup(&f, "norm_max_nesting");
+	f.opt.max_nesting = 2;
+	open_ok(&f);
+	push_ok(&f, "{\"a\": {\"b\": {\"c\": {\"d\": 1}}}, \"l\": [{\"x\": [1], \"y\": {\"z\": 2}}]}");
+	finish_ok(&f);
+	check_type(&f, "events", "a__b__c", LL_TYPE_JSON);
+	CHECK_STR(CELL(&f, "events", 0, "a__b__c"), "{\"d\":1}");
+	/* the list's row is one level down: its nested values stay whole one level sooner */
+	CHECK(column_of(f.schema, "events__l", "x") == NULL);
+	CHECK_STR(CELL(&f, "events__l__x", 0, "value"), "1");
+	check_type(&f, "events__l", "y__z", LL_TYPE_BIGINT);
+	fx_free(&f);
+
+	setup(&f, "norm_max_nesting_1");
+	f.opt.max_nesting = 1;
+	open_ok(&f);
+	push_ok(&f, "{\"l\": [{\"x\": [1], \"y\": {\"z\": 2}}]}");
+	finish_ok(&f);
+	check_type(&f, "events__l", "x", LL_TYPE_JSON);
+	check_type(&f, "events__l", "y", LL_TYPE_JSON);
+	CHECK_STR(CELL(&f, "events__l", 0, "x"), "[1]");
+	fx_free(&f);
+}
+
+static void test_time_column_fails(void)
+{
+	fixture f;
+	setup(&f, "norm_time_root");
+	CHECK_OK(fx_hint(&f, "at", LL_TYPE_TIME, 0, 0), &f.err);
+	CHECK_INT(fx_open(&f), LL_ETERMINAL);
+	CHECK_STR(f.err.table, "events");
+	CHECK_STR(f.err.column_name, "at");
+	CHECK(strstr(f.err.message, "Athena cannot load TIME") != NULL);
+	CHECK(strstr(f.err.message, "text or timestamp") != NULL);
+	fx_free(&f);
+
+	setup(&f, "norm_time_child");
+	ll_table *child = NULL;
+	CHECK_OK(ll_schema_add_table(f.schema, "events__x", "events", &child, &f.err), &f.err);
+	ll_column c = { .name = "clock", .type = LL_TYPE_TIME, .nullable = true, .field_id = -1 };
+	CHECK_OK(ll_table_add_column(child, &c, NULL, &f.err), &f.err);
+	CHECK_INT(fx_open(&f), LL_ETERMINAL);
+	CHECK_STR(f.err.table, "events__x");
+	CHECK_STR(f.err.column_name, "clock");
+	fx_free(&f);
+}
+
+static void expect_collision(fixture *f, const char *json, const char *a, const char *b,
+			     const char *table, uint64_t line)
+{
+	CHECK_INT(fx_push(f, json), LL_ESCHEMA);
+	if (!strstr(f->err.message, a) || !strstr(f->err.message, b))
+		fprintf(stderr, "message: %s\n", f->err.message);
+	CHECK(strstr(f->err.message, a) != NULL);
+	CHECK(strstr(f->err.message, b) != NULL);
+	CHECK(strstr(f->err.message, table) != NULL);
+	CHECK_STR(f->err.table, table);
+	CHECK_STR(f->err.file, "input.ndjson");
+	CHECK_INT(f->err.line, line);
+	CHECK_INT(f->err.column, 1);
+}
+
+static void test_column_collisions(void)
+{
+	fixture f;
+	setup(&f, "norm_collide_one");
+	open_ok(&f);
+	expect_collision(&f, "{\"userName\": 1, \"user_name\": 2}", "\"userName\"", "\"user_name\"", "events", 1);
+	CHECK_STR(f.err.column_name, "user_name");
+	fx_free(&f);
+
+	setup(&f, "norm_collide_two");
+	open_ok(&f);
+	push_ok(&f, "{\"A\": 1}");
+	push_ok(&f, "{\"A\": 2, \"b\": 3}");
+	expect_collision(&f, "{\"a\": 3}", "\"A\"", "\"a\"", "events", 3);
+	fx_free(&f);
+
+	setup(&f, "norm_collide_nested");
+	open_ok(&f);
+	expect_collision(&f, "{\"user\": {\"Name\": 1}, \"user__name\": 2}", "\"user.Name\"", "\"user__name\"",
+			 "events", 1);
+	fx_free(&f);
+
+	setup(&f, "norm_collide_child");
+	open_ok(&f);
+	push_ok(&f, "{\"items\": [{\"Sku\": 1}]}");
+	expect_collision(&f, "{\"items\": [{\"sku\": 1}]}", "\"items[].Sku\"", "\"items[].sku\"",
+			 "events__items", 2);
+	fx_free(&f);
+
+	setup(&f, "norm_collide_unicode");
+	open_ok(&f);
+	expect_collision(&f, "{\"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\": 1, \"\xe4\xb8\xad\xe6\x96\x87\": 2}",
+			 "\"\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e\"", "\"\xe4\xb8\xad\xe6\x96\x87\"", "events", 1);
+	fx_free(&f);
+}
+
+static void test_child_table_collisions(void)
+{
+	fixture f;
+	setup(&f, "norm_collide_tables");
+	open_ok(&f);
+	push_ok(&f, "{\"Tags\": [1]}");
+	expect_collision(&f, "{\"tags\": [2]}", "\"Tags\"", "\"tags\"", "events__tags", 2);
+	CHECK(strstr(f.err.message, "table events__tags") != NULL);
+	fx_free(&f);
+
+	setup(&f, "norm_collide_root_table");
+	CHECK_OK(ll_schema_add_table(f.schema, "events__tags", NULL, NULL, &f.err), &f.err);
+	open_ok(&f);
+	CHECK_INT(fx_push(&f, "{\"tags\": [1]}"), LL_ESCHEMA);
+	CHECK(strstr(f.err.message, "root table") != NULL);
+	fx_free(&f);
+}
+
+static void test_evolution_across_records(void)
+{
+	fixture f;
+	setup(&f, "norm_evolve");
+	open_ok(&f);
+	push_ok(&f, "{\"a\": 1}");
+	push_ok(&f, "{\"b\": 2}");
+	push_ok(&f, "{\"a\": 3, \"c\": \"x\"}");
+	finish_ok(&f);
+	static const char *const cols[] = { "a", "_dlt_load_id", "_dlt_id", "b", "c" };
+	check_column_order(&f, "events", cols, 5);
+	CHECK_INT(rec_files(&f.sink, "events"), 1);
+	CHECK_INT(f.sink.files[0]->added_columns, 2);
+	CHECK(CELL(&f, "events", 0, "b") == NULL);
+	CHECK_STR(CELL(&f, "events", 1, "b"), "2");
+	CHECK_STR(CELL(&f, "events", 2, "c"), "x");
+	fx_free(&f);
+}
+
+static void test_evolution_after_flush(void)
+{
+	fixture f;
+	setup(&f, "norm_evolve_flush");
+	f.sink.flush_every_rows = 2;
+	open_ok(&f);
+	push_ok(&f, "{\"a\": 1}");
+	push_ok(&f, "{\"a\": 2}");
+	push_ok(&f, "{\"a\": 3, \"b\": 4}");
+	push_ok(&f, "{\"a\": 5}");
+	finish_ok(&f);
+	CHECK_INT(rec_files(&f.sink, "events"), 2);
+	CHECK_INT(f.nfiles, 2);
+	if (f.nfiles == 2) {
+		CHECK_INT(f.files[0].rows, 2);
+		CHECK_INT(f.files[1].rows, 2);
+		CHECK(strcmp(f.files[0].file_id, f.files[1].file_id) != 0);
+		CHECK_INT(strlen(f.files[0].file_id), 14);
+	}
+	CHECK_INT(f.sink.files[1]->ncols, 4);
+	CHECK_STR(CELL(&f, "events", 2, "b"), "4");
+	CHECK_STR(CELL(&f, "events", 3, "a"), "5");
+	CHECK_INT(f.sink.aborts, 0);
+	fx_free(&f);
+}
+
+static void test_memory_budget(void)
+{
+	fixture f;
+	setup(&f, "norm_budget");
+	f.opt.memory_budget = 2000;
+	open_ok(&f);
+	char rec[256];
+	for (int i = 0; i < 200; i++) {
+		snprintf(rec, sizeof(rec),
+			 "{\"text\": \"%0100d\", \"small\": [%d]}", i, i);
+		push_ok(&f, rec);
+	}
+	size_t flushes_root = 0, flushes_child = 0;
+	for (size_t i = 0; i < f.sink.nfiles; i++) {
+		if (strcmp(f.sink.files[i]->table, "events") == 0)
+			flushes_root += f.sink.files[i]->flushes;
+		else
+			flushes_child += f.sink.files[i]->flushes;
+	}
+	CHECK(flushes_root > 5);
+	CHECK(flushes_root > flushes_child);
+	CHECK(f.n->buffered <= 2000);
+	finish_ok(&f);
+	CHECK_INT(rec_rows(&f.sink, "events"), 200);
+	fx_free(&f);
+}
+
+static void test_row_ids(void)
+{
+	fixture a, b, c;
+	setup(&a, "norm_ids_a");
+	setup(&b, "norm_ids_b");
+	setup(&c, "norm_ids_c");
+	c.opt.load_id = "1700000001.000000";
+	open_ok(&a);
+	open_ok(&b);
+	open_ok(&c);
+	for (int i = 0; i < 2000; i++) {
+		push_ok(&a, "{\"x\": 1, \"l\": [1, 2]}");
+		push_ok(&b, "{\"x\": 1, \"l\": [1, 2]}");
+		push_ok(&c, "{\"x\": 1, \"l\": [1, 2]}");
+	}
+	finish_ok(&a);
+	finish_ok(&b);
+	finish_ok(&c);
+	int same = 0, differ = 0, dup = 0;
+	for (size_t i = 0; i < 2000; i++) {
+		same += strcmp(CELL(&a, "events", i, "_dlt_id"), CELL(&b, "events", i, "_dlt_id")) == 0;
+		differ += strcmp(CELL(&a, "events", i, "_dlt_id"), CELL(&c, "events", i, "_dlt_id")) != 0;
+	}
+	CHECK_INT(same, 2000);
+	CHECK_INT(differ, 2000);
+	/* unique over the root and child rows together */
+	size_t n = 6000;
+	const char **ids = malloc(n * sizeof(*ids));
+	for (size_t i = 0; i < 2000; i++)
+		ids[i] = CELL(&a, "events", i, "_dlt_id");
+	for (size_t i = 0; i < 4000; i++)
+		ids[2000 + i] = CELL(&a, "events__l", i, "_dlt_id");
+	for (size_t i = 0; i < n; i++) {
+		for (size_t k = i + 1; k < n; k++)
+			dup += strcmp(ids[i], ids[k]) == 0;
+	}
+	CHECK_INT(dup, 0);
+	free(ids);
+	fx_free(&a);
+	fx_free(&b);
+	fx_free(&c);
+}
+
+static void test_own_dlt_id_kept(void)
+{
+	fixture f;
+	setup(&f, "norm_own_id");
+	open_ok(&f);
+	push_ok(&f, "{\"_dlt_id\": \"mine\", \"l\": [1]}");
+	push_ok(&f, "{\"_dlt_id\": null, \"_dlt_load_id\": \"theirs\"}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "_dlt_id"), "mine");
+	CHECK_STR(CELL(&f, "events__l", 0, "_dlt_parent_id"), "mine");
+	CHECK_STR(CELL(&f, "events__l", 0, "_dlt_root_id"), "mine");
+	CHECK_INT(strlen(CELL(&f, "events", 1, "_dlt_id")), 14);
+	CHECK_STR(CELL(&f, "events", 1, "_dlt_load_id"), "1700000000.123456");
+	fx_free(&f);
+}
+
+static void test_not_nullable_columns(void)
+{
+	fixture f;
+	setup(&f, "norm_not_null");
+	ll_column k = { .name = "k", .type = LL_TYPE_BIGINT, .nullable = false, .field_id = -1 };
+	CHECK_OK(ll_table_add_column(f.root, &k, NULL, &f.err), &f.err);
+	open_ok(&f);
+	push_ok(&f, "{\"k\": 1}");
+	CHECK_INT(fx_push(&f, "{\"k\": null}"), LL_ESCHEMA);
+	CHECK(strstr(f.err.message, "not nullable") != NULL);
+	CHECK_STR(f.err.column_name, "k");
+	fx_free(&f);
+
+	setup(&f, "norm_not_null_missing");
+	CHECK_OK(ll_table_add_column(f.root, &k, NULL, &f.err), &f.err);
+	open_ok(&f);
+	CHECK_INT(fx_push(&f, "{\"other\": 1}"), LL_ESCHEMA);
+	CHECK(strstr(f.err.message, "no value") != NULL);
+	fx_free(&f);
+}
+
+static void test_unicode_and_odd_keys(void)
+{
+	fixture f;
+	setup(&f, "norm_unicode");
+	open_ok(&f);
+	push_ok(&f, "{\"Gr\xc3\xb6\xc3\x9f" "e\": 1, \"\xc3\x9cn\xc3\xaf" "c\xc3\xb6" "d\xc3\xa9\": 2, "
+		    "\"\xd9\xa3\xd9\xa4" "abc\": 3, \"\": 4, \"camelCase\": {\"innerKey\": 5}, \"a__b\": 6, "
+		    "\"Price ($)\": 7}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "gr_e"), "1");
+	CHECK_STR(CELL(&f, "events", 0, "_n_c_dx"), "2");
+	CHECK_STR(CELL(&f, "events", 0, "_\xd9\xa3\xd9\xa4" "abc"), "3");
+	CHECK_STR(CELL(&f, "events", 0, "_empty"), "4");
+	CHECK_STR(CELL(&f, "events", 0, "camel_case__inner_key"), "5");
+	CHECK_STR(CELL(&f, "events", 0, "a__b"), "6");
+	CHECK_STR(CELL(&f, "events", 0, "pricex"), "7");
+	fx_free(&f);
+}
+
+static void test_deep_nesting(void)
+{
+	fixture f;
+	setup(&f, "norm_deep");
+	open_ok(&f);
+	ll_buf json = LL_BUF_INIT;
+	for (int i = 0; i < 300; i++)
+		ll_buf_printf(&json, "{\"k%d\": ", i);
+	ll_buf_puts(&json, "1");
+	for (int i = 0; i < 300; i++)
+		ll_buf_putc(&json, '}');
+	push_ok(&f, json.data);
+	ll_buf_clear(&json);
+	/* lists nested 50 deep: one child table per level */
+	ll_buf_puts(&json, "{\"l\": ");
+	for (int i = 0; i < 50; i++)
+		ll_buf_puts(&json, "[");
+	ll_buf_puts(&json, "7");
+	for (int i = 0; i < 50; i++)
+		ll_buf_puts(&json, "]");
+	ll_buf_puts(&json, "}");
+	push_ok(&f, json.data);
+	finish_ok(&f);
+	const ll_table *t = ll_schema_find_table(f.schema, "events");
+	CHECK_INT(t->ncolumns, 3);
+	CHECK_INT(strlen(t->columns[0].name), LL_NAME_MAX);
+	CHECK(strncmp(t->columns[0].name, "k0__k1__k2__", 12) == 0);
+	CHECK_STR(rec_cell(&f.sink, "events", 0, t->columns[0].name), "1");
+	/* events, the 300-level row's table, and 50 list levels */
+	CHECK_INT(f.schema->ntables, 51);
+	CHECK_STR(CELL(&f, f.schema->tables[50]->name, 0, "value"), "7");
+	ll_buf_free(&json);
+	fx_free(&f);
+}
+
+static void test_ten_thousand_keys(void)
+{
+	fixture f;
+	setup(&f, "norm_wide");
+	open_ok(&f);
+	ll_buf json = LL_BUF_INIT;
+	ll_buf_putc(&json, '{');
+	for (int i = 0; i < 10000; i++)
+		ll_buf_printf(&json, "%s\"someKey%d\": %d", i ? ", " : "", i, i);
+	ll_buf_putc(&json, '}');
+	double t0 = ll_time_monotonic();
+	push_ok(&f, json.data);
+	push_ok(&f, json.data);
+	double elapsed = ll_time_monotonic() - t0;
+	finish_ok(&f);
+	CHECK_INT(ll_schema_find_table(f.schema, "events")->ncolumns, 10002);
+	CHECK_STR(CELL(&f, "events", 1, "some_key9999"), "9999");
+	CHECK_STR(CELL(&f, "events", 0, "some_key0"), "0");
+	CHECK(elapsed < 5.0);
+	ll_buf_free(&json);
+	fx_free(&f);
+}
+
+static void test_duplicate_keys(void)
+{
+	fixture f;
+	setup(&f, "norm_duplicates");
+	open_ok(&f);
+	/* the test parser merges duplicate keys, so this record is built by hand */
+	ll_json_value one = { .kind = LL_JSON_INT, .u.i = 1 }, two = { .kind = LL_JSON_INT, .u.i = 2 };
+	ll_json_value null = { .kind = LL_JSON_NULL };
+	ll_json_member m[] = { { "a", 1, &one }, { "b", 1, &one }, { "a", 1, &two }, { "b", 1, &null } };
+	ll_json_value rec = { .kind = LL_JSON_OBJECT, .u.obj = { m, 4 } };
+	CHECK_OK(ll_normalizer_push(f.n, &rec, "hand", 1, 1, &f.err), &f.err);
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "a"), "2");
+	CHECK(CELL(&f, "events", 0, "b") == NULL);
+	fx_free(&f);
+}
+
+static void test_free_removes_files(void)
+{
+	fixture f;
+	setup(&f, "norm_free_removes");
+	f.sink.flush_every_rows = 1;
+	f.sink.touch_files = true;
+	open_ok(&f);
+	push_ok(&f, "{\"a\": 1}");
+	push_ok(&f, "{\"a\": 2, \"b\": 3}");
+	CHECK_INT(f.sink.nfiles, 2);
+	char first[1024];
+	snprintf(first, sizeof(first), "%s", f.sink.files[0]->path);
+	CHECK(access(first, F_OK) == 0);
+	ll_normalizer_free(f.n);
+	f.n = NULL;
+	CHECK(access(first, F_OK) != 0);
+	CHECK_INT(f.sink.aborts, 1);
+	CHECK_INT(f.sink.open_files, 0);
+	fx_free(&f);
+}
+
+static void test_open_errors(void)
+{
+	fixture f;
+	setup(&f, "norm_open_errors");
+	ll_row_sink ops = rec_sink_ops(&f.sink);
+	ll_normalizer *n = NULL;
+	CHECK_INT(ll_normalizer_open_sink(&n, f.schema, "nope", &f.opt, &ops, &f.err), LL_EINVAL);
+	CHECK(strstr(f.err.message, "nope") != NULL);
+	CHECK_OK(ll_schema_add_table(f.schema, "events__c", "events", NULL, &f.err), &f.err);
+	CHECK_INT(ll_normalizer_open_sink(&n, f.schema, "events__c", &f.opt, &ops, &f.err), LL_EINVAL);
+	ll_normalize_options bad = f.opt;
+	bad.out_dir = NULL;
+	CHECK_INT(ll_normalizer_open_sink(&n, f.schema, "events", &bad, &ops, &f.err), LL_EINVAL);
+	CHECK(n == NULL);
+	fx_free(&f);
+}
+
+static void test_double_repr(void)
+{
+	static const struct {
+		double v;
+		const char *repr;
+	} cases[] = {
+		{ 1e16, "1e+16" },   { 0.0001, "0.0001" },   { 1e-5, "1e-05" },
+		{ 123456789.123, "123456789.123" }, { -0.0, "-0.0" }, { 1.5e300, "1.5e+300" },
+		{ 2.0, "2.0" },      { 0.1 + 0.2, "0.30000000000000004" }, { 1e22, "1e+22" },
+		{ 123456789012345678.0, "1.2345678901234568e+17" }, { 5e-324, "5e-324" },
+		{ 1234567890123456.0, "1234567890123456.0" },
+	};
+	char buf[64];
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ll_norm_double_repr(cases[i].v, buf, sizeof(buf));
+		CHECK_STR(buf, cases[i].repr);
+	}
+}
+
+static void test_coerce_text_parsing(void)
+{
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_buf tmp = LL_BUF_INIT;
+	static const struct {
+		ll_data_type type;
+		const char *text;
+		ll_coerce_result want;
+		long long i;
+	} cases[] = {
+		{ LL_TYPE_BIGINT, "1_000", LL_COERCE_OK, 1000 },
+		{ LL_TYPE_BIGINT, "1__0", LL_COERCE_NO, 0 },
+		{ LL_TYPE_BIGINT, "1e3", LL_COERCE_NO, 0 },
+		{ LL_TYPE_BIGINT, "+5", LL_COERCE_OK, 5 },
+		{ LL_TYPE_BIGINT, "9223372036854775807", LL_COERCE_OK, 9223372036854775807LL },
+		{ LL_TYPE_BIGINT, "9223372036854775808", LL_COERCE_NO, 0 },
+		{ LL_TYPE_BIGINT, "-9223372036854775808", LL_COERCE_OK, (-9223372036854775807LL - 1) },
+		{ LL_TYPE_BIGINT, "", LL_COERCE_NO, 0 },
+		{ LL_TYPE_BOOL, "TRUE", LL_COERCE_OK, 1 },
+		{ LL_TYPE_BOOL, " true", LL_COERCE_NO, 0 },
+		{ LL_TYPE_BOOL, "n", LL_COERCE_OK, 0 },
+		{ LL_TYPE_DATE, "1970-01-02", LL_COERCE_OK, 1 },
+		{ LL_TYPE_TIMESTAMP, "2024-13-01", LL_COERCE_NO, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		ll_json_value v = { .kind = LL_JSON_STRING };
+		v.u.s.ptr = cases[i].text;
+		v.u.s.len = strlen(cases[i].text);
+		ll_column col = { .name = "c", .type = cases[i].type };
+		ll_row_value out;
+		ll_coerce_result r = ll_norm_coerce(&v, &col, &arena, &tmp, &out);
+		if (r != cases[i].want)
+			fprintf(stderr, "case %zu: \"%s\"\n", i, cases[i].text);
+		CHECK_INT(r, cases[i].want);
+		if (r == LL_COERCE_OK && cases[i].type == LL_TYPE_BOOL)
+			CHECK_INT(out.u.b, cases[i].i);
+		else if (r == LL_COERCE_OK)
+			CHECK_INT(out.u.i, cases[i].i);
+	}
+	static const struct {
+		const char *text;
+		ll_coerce_result want;
+		double d;
+	} doubles[] = {
+		{ "1.5", LL_COERCE_OK, 1.5 }, { "-inf", LL_COERCE_OK, -INFINITY }, { "1e400", LL_COERCE_OK, INFINITY },
+		{ "0x10", LL_COERCE_OK, 16 }, { "0x1p3", LL_COERCE_NO, 0 }, { "1.", LL_COERCE_OK, 1 },
+		{ ".5", LL_COERCE_OK, 0.5 }, { ".", LL_COERCE_NO, 0 }, { "1e", LL_COERCE_NO, 0 },
+		{ "nan(1)", LL_COERCE_NO, 0 },
+	};
+	for (size_t i = 0; i < sizeof(doubles) / sizeof(doubles[0]); i++) {
+		ll_json_value v = { .kind = LL_JSON_STRING };
+		v.u.s.ptr = doubles[i].text;
+		v.u.s.len = strlen(doubles[i].text);
+		ll_column col = { .name = "c", .type = LL_TYPE_DOUBLE };
+		ll_row_value out;
+		ll_coerce_result r = ll_norm_coerce(&v, &col, &arena, &tmp, &out);
+		if (r != doubles[i].want)
+			fprintf(stderr, "double case \"%s\"\n", doubles[i].text);
+		CHECK_INT(r, doubles[i].want);
+		if (r == LL_COERCE_OK)
+			CHECK(out.u.d == doubles[i].d);
+	}
+	/* binary: hex and strict base64 */
+	ll_json_value hex = { .kind = LL_JSON_STRING, .u.s = { "0xdead beef", 11 } };
+	ll_json_value b64 = { .kind = LL_JSON_STRING, .u.s = { "3q2+7w==", 8 } };
+	ll_json_value bad = { .kind = LL_JSON_STRING, .u.s = { "3q2+7w=", 7 } };
+	ll_column bin = { .name = "b", .type = LL_TYPE_BINARY };
+	ll_row_value out;
+	CHECK_INT(ll_norm_coerce(&hex, &bin, &arena, &tmp, &out), LL_COERCE_OK);
+	CHECK(out.u.s.len == 4 && memcmp(out.u.s.ptr, "\xde\xad\xbe\xef", 4) == 0);
+	CHECK_INT(ll_norm_coerce(&b64, &bin, &arena, &tmp, &out), LL_COERCE_OK);
+	CHECK(out.u.s.len == 4 && memcmp(out.u.s.ptr, "\xde\xad\xbe\xef", 4) == 0);
+	CHECK_INT(ll_norm_coerce(&bad, &bin, &arena, &tmp, &out), LL_COERCE_NO);
+	ll_buf_free(&tmp);
+	ll_arena_free(&arena);
+}
+
+LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and_links),
+	     LL_TEST(test_lists_of_lists), LL_TEST(test_wrapped_scalars), LL_TEST(test_nulls_and_empties),
+	     LL_TEST(test_inference_and_coercion), LL_TEST(test_variant_columns),
+	     LL_TEST(test_variant_rows), LL_TEST(test_big_integers_and_decimals),
+	     LL_TEST(test_timestamp_units_and_field_ids), LL_TEST(test_json_hint),
+	     LL_TEST(test_max_nesting), LL_TEST(test_time_column_fails), LL_TEST(test_column_collisions),
+	     LL_TEST(test_child_table_collisions), LL_TEST(test_evolution_across_records),
+	     LL_TEST(test_evolution_after_flush), LL_TEST(test_memory_budget), LL_TEST(test_row_ids),
+	     LL_TEST(test_own_dlt_id_kept), LL_TEST(test_not_nullable_columns),
+	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting),
+	     LL_TEST(test_ten_thousand_keys), LL_TEST(test_duplicate_keys),
+	     LL_TEST(test_free_removes_files), LL_TEST(test_open_errors), LL_TEST(test_double_repr),
+	     LL_TEST(test_coerce_text_parsing))
