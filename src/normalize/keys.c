@@ -70,13 +70,12 @@ static bool ensure_slots(ll_norm_table *nt, size_t ncolumns)
 {
 	if (ncolumns <= nt->slots_cap)
 		return true;
-	size_t cap = nt->slots_cap, c2 = cap, c3 = cap, c4 = cap;
-	if (!grow(&nt->slot_gen, &cap, ncolumns, sizeof(uint32_t)) ||
-	    !grow(&nt->slot_pos, &c2, ncolumns, sizeof(uint32_t)) ||
-	    !grow(&nt->owner, &c3, ncolumns, sizeof(uint32_t)) ||
-	    !grow(&nt->values, &c4, ncolumns, sizeof(ll_row_value)))
+	size_t cap = nt->slots_cap, c2 = cap, c3 = cap;
+	if (!grow(&nt->slots, &cap, ncolumns, sizeof(ll_norm_slot)) ||
+	    !grow(&nt->owner, &c2, ncolumns, sizeof(uint32_t)) ||
+	    !grow(&nt->values, &c3, ncolumns, sizeof(ll_row_value)))
 		return false;
-	/* all four grew to the same capacity from the same start */
+	/* all three grew to the same capacity from the same start */
 	nt->slots_cap = cap;
 	return true;
 }
@@ -276,7 +275,7 @@ ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll
 	ll_buf_puts(&n->name, k->norm);
 	if (ll_buf_oom(&n->name))
 		return ll_error_oom(err);
-	uint32_t created;
+	uint32_t created = LL_NORM_NONE;
 	ll_status st = node_new(n, parent->table, key, n->name.data, &created, err);
 	if (st == LL_OK)
 		*node = n->keys[key].object_node = created;
@@ -365,7 +364,7 @@ ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, l
 	uint32_t existing = table_state_of(n, t);
 	if (existing != LL_NORM_NONE)
 		return collision(n, n->tables[existing].via_key, key, t->name, NULL, "table", err);
-	uint32_t created;
+	uint32_t created = LL_NORM_NONE;
 	st = ll_norm_table_new(n, t, parent, key, ll_buf_cstr(&n->name), &created, err);
 	if (st == LL_OK)
 		*table = n->keys[key].child = created;
@@ -432,6 +431,7 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 		return st;
 	ll_norm_key *k = &n->keys[key];
 	k->column = c;
+	k->type = n->tables[table].t->columns[c].type;
 	k->bound = true;
 	*column = c;
 	return LL_OK;

@@ -39,7 +39,7 @@ static ll_status walk_pending(ll_normalizer *n, size_t base, norm_str parent_id,
 static void row_begin(ll_norm_table *nt)
 {
 	if (++nt->gen == 0) {
-		memset(nt->slot_gen, 0, nt->slots_cap * sizeof(*nt->slot_gen));
+		memset(nt->slots, 0, nt->slots_cap * sizeof(*nt->slots));
 		nt->gen = 1;
 	}
 	nt->nvalues = 0;
@@ -47,32 +47,32 @@ static void row_begin(ll_norm_table *nt)
 
 static void row_set(ll_norm_table *nt, const ll_row_value *v)
 {
-	size_t c = v->column;
-	if (nt->slot_gen[c] == nt->gen) {
-		nt->values[nt->slot_pos[c]] = *v;
+	ll_norm_slot *slot = &nt->slots[v->column];
+	if (slot->gen == nt->gen) {
+		nt->values[slot->pos] = *v;
 		return;
 	}
-	nt->slot_gen[c] = nt->gen;
-	nt->slot_pos[c] = (uint32_t)nt->nvalues;
+	slot->gen = nt->gen;
+	slot->pos = (uint32_t)nt->nvalues;
 	nt->values[nt->nvalues++] = *v;
 }
 
 /* A later null for a key that had a value in this row wins, as in a Python dict. */
 static void row_unset(ll_norm_table *nt, uint32_t c)
 {
-	if (nt->slot_gen[c] != nt->gen)
+	if (nt->slots[c].gen != nt->gen)
 		return;
-	uint32_t pos = nt->slot_pos[c];
-	nt->slot_gen[c] = 0;
+	uint32_t pos = nt->slots[c].pos;
+	nt->slots[c].gen = 0;
 	if (pos != --nt->nvalues) {
 		nt->values[pos] = nt->values[nt->nvalues];
-		nt->slot_pos[nt->values[pos].column] = pos;
+		nt->slots[nt->values[pos].column].pos = pos;
 	}
 }
 
 static const ll_row_value *row_get(const ll_norm_table *nt, uint32_t c)
 {
-	return c != LL_NORM_NONE && nt->slot_gen[c] == nt->gen ? &nt->values[nt->slot_pos[c]] : NULL;
+	return c != LL_NORM_NONE && nt->slots[c].gen == nt->gen ? &nt->values[nt->slots[c].pos] : NULL;
 }
 
 /* The value as short JSON text, for messages. */
@@ -87,9 +87,31 @@ static const char *value_preview(ll_normalizer *n, const ll_json_value *v)
 	return ll_buf_cstr(&n->tmp);
 }
 
+/* The values that need no conversion, without a call: most values of most records. */
+static bool put_same_type(ll_norm_table *nt, const ll_norm_key *k, const ll_json_value *v)
+{
+	ll_row_value val = { .column = k->column, .type = k->type };
+	if (v->kind == LL_JSON_STRING && k->type == LL_TYPE_TEXT) {
+		val.u.s.ptr = v->u.s.ptr;
+		val.u.s.len = v->u.s.len;
+	} else if (v->kind == LL_JSON_INT && k->type == LL_TYPE_BIGINT) {
+		val.u.i = v->u.i;
+	} else if (v->kind == LL_JSON_DOUBLE && k->type == LL_TYPE_DOUBLE) {
+		val.u.d = v->u.d;
+	} else if ((v->kind == LL_JSON_TRUE || v->kind == LL_JSON_FALSE) && k->type == LL_TYPE_BOOL) {
+		val.u.b = v->kind == LL_JSON_TRUE;
+	} else {
+		return false;
+	}
+	row_set(nt, &val);
+	return true;
+}
+
 static ll_status put_value(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
 			   ll_error *err)
 {
+	if (n->keys[key].bound && put_same_type(&n->tables[table], &n->keys[key], v))
+		return LL_OK;
 	uint32_t c = n->keys[key].column;
 	ll_status st = n->keys[key].bound ? LL_OK : ll_norm_bind_column(n, key, v, &c, err);
 	if (st != LL_OK)
@@ -187,7 +209,7 @@ static ll_status walk_member(ll_normalizer *n, uint32_t table, uint32_t key, con
 		if (v->kind == LL_JSON_ARRAY)
 			return v->u.arr.count ? pending_push(n, table, key, v, err) : LL_OK;
 		if (v->u.obj.count) {
-			uint32_t node;
+			uint32_t node = LL_NORM_NONE;
 			ll_status st = ll_norm_object_node(n, key, &node, err);
 			return st == LL_OK ? walk_object(n, table, node, v, level - 1, err) : st;
 		}
@@ -203,7 +225,7 @@ static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
 	uint32_t prev = LL_NORM_NONE;
 	for (size_t i = 0; i < obj->u.obj.count; i++) {
 		const ll_json_member *m = &obj->u.obj.members[i];
-		uint32_t key;
+		uint32_t key = LL_NORM_NONE;
 		ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
 		if (st == LL_OK)
 			st = walk_member(n, table, key, m->value, level, err);
@@ -293,7 +315,7 @@ static void wrap(ll_json_member *m, ll_json_value *obj, const char *key, const l
 static ll_status walk_list(ll_normalizer *n, uint32_t key, const ll_json_value *list,
 			   norm_str parent_id, norm_str root_id, int level, ll_error *err)
 {
-	uint32_t table;
+	uint32_t table = LL_NORM_NONE;
 	ll_status st = ll_norm_child_table(n, key, &table, err);
 	for (size_t i = 0; i < list->u.arr.count && st == LL_OK; i++) {
 		const ll_json_value *item = list->u.arr.items[i];
@@ -447,7 +469,7 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 		return ll_error_oom(err);
 	}
 	n->load_seed = ll_hash64(n->load_id, strlen(n->load_id), 0x6c6f6164ULL);
-	uint32_t index;
+	uint32_t index = 0;
 	st = ll_norm_table_new(n, root, LL_NORM_NONE, LL_NORM_NONE, root->name, &index, err);
 	if (st != LL_OK) {
 		ll_normalizer_free(n);
@@ -497,8 +519,7 @@ void ll_normalizer_free(ll_normalizer *n)
 	for (size_t i = 0; i < n->ntables; i++) {
 		ll_norm_table *nt = &n->tables[i];
 		free(nt->values);
-		free(nt->slot_gen);
-		free(nt->slot_pos);
+		free(nt->slots);
 		free(nt->owner);
 		free(nt->required);
 		free(nt->file_path);

@@ -15,9 +15,9 @@
  * is created and never again.
  *
  * The row being built lives in its table: values[] holds the non-null
- * values in the order set, and slot_gen/slot_pos say per column whether the
- * current row (generation gen) has a value and where, so setting a column
- * twice keeps the last value without a search.
+ * values in the order set, and slots[] say per column whether the current
+ * row (generation gen) has a value and where, so setting a column twice
+ * keeps the last value without a search.
  */
 #ifndef LL_NORMALIZE_INTERNAL_H
 #define LL_NORMALIZE_INTERNAL_H
@@ -65,6 +65,7 @@ typedef struct ll_norm_key {
 	const char *norm;       /* normalized key (a path of identifiers) */
 	const char *name;       /* column name: the node's path joined with norm, shortened */
 	uint32_t column;        /* column of scalar values */
+	ll_data_type type;      /* its type, once bound */
 	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
 	bool bound;             /* `column` is known and owned by this key */
 	uint32_t object_node;   /* node of nested objects under this key */
@@ -78,6 +79,12 @@ typedef struct ll_norm_node {
 	uint32_t first_guess; /* the first key of the last object seen here */
 	const char *path;    /* unshortened path of normalized keys within the table ("" at top) */
 } ll_norm_node;
+
+/* Where a column's value is in the row being built; valid when gen is the row's. */
+typedef struct ll_norm_slot {
+	uint32_t gen;
+	uint32_t pos;
+} ll_norm_slot;
 
 typedef struct ll_norm_table {
 	ll_table *t;
@@ -94,7 +101,7 @@ typedef struct ll_norm_table {
 	/* the row being built */
 	ll_row_value *values;
 	size_t nvalues;
-	uint32_t *slot_gen, *slot_pos;
+	ll_norm_slot *slots;
 	uint32_t *owner; /* per column: key index + 1 that writes it, 0 while none has */
 	size_t slots_cap;
 	uint32_t gen;

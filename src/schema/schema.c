@@ -258,14 +258,14 @@ static ll_status table_clone(const ll_table *src, ll_table **out, ll_error *err)
 
 ll_status ll_schema_clone(const ll_schema *s, ll_schema **out, ll_error *err)
 {
-	ll_schema *c;
+	ll_schema *c = NULL;
 	ll_status st = ll_schema_new(s->name, &c, err);
 	if (st != LL_OK)
 		return st;
 	c->version = s->version;
 	memcpy(c->version_hash, s->version_hash, sizeof(c->version_hash));
 	for (size_t i = 0; i < s->ntables && st == LL_OK; i++) {
-		ll_table *t;
+		ll_table *t = NULL;
 		st = table_clone(s->tables[i], &t, err);
 		if (st == LL_OK)
 			st = schema_append_table(c, t, err);
@@ -318,7 +318,7 @@ static ll_status add_dlt_table(ll_schema *s, const char *name, const dlt_column_
 {
 	if (ll_schema_find_table(s, name))
 		return LL_OK;
-	ll_table *t;
+	ll_table *t = NULL;
 	ll_status st = ll_schema_add_table(s, name, NULL, &t, err);
 	for (size_t i = 0; i < n && st == LL_OK; i++) {
 		ll_column c = { .name = (char *)cols[i].name, .type = cols[i].type,

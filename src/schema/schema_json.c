@@ -259,7 +259,7 @@ static ll_status table_from_json(ll_schema *s, const char *key, const json_t *o,
 		return bad(x, "\"parent\" must be a table name");
 	if (cols && !json_is_object(cols))
 		return bad(x, "\"columns\" must be an object");
-	ll_table *t;
+	ll_table *t = NULL;
 	ll_status st = ll_schema_add_table(s, key, NULL, &t, x->err);
 	if (st == LL_OK && json_is_string(parent) && !(t->parent = strdup(json_string_value(parent))))
 		st = ll_error_oom(x->err);
