@@ -402,8 +402,8 @@ static ll_status column_add(ll_normalizer *n, uint32_t table, ll_column *col, ui
 	return LL_OK;
 }
 
-/* Makes key the owner of column c, or reports the key that owns it already. */
-static ll_status column_own(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c, ll_error *err)
+ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
+			     ll_error *err)
 {
 	ll_norm_table *nt = &n->tables[table];
 	if (nt->owner[c] == 0)
@@ -426,7 +426,7 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 		if (st != LL_OK)
 			return st;
 	}
-	ll_status st = column_own(n, table, key, c, err);
+	ll_status st = ll_norm_own_column(n, table, key, c, err);
 	if (st != LL_OK)
 		return st;
 	ll_norm_key *k = &n->keys[key];
@@ -463,7 +463,7 @@ ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_v
 		st = column_add(n, table, &col, &c, err);
 	}
 	if (st == LL_OK)
-		st = column_own(n, table, key, c, err);
+		st = ll_norm_own_column(n, table, key, c, err);
 	if (st == LL_OK)
 		*column = n->keys[key].variants[vt] = c;
 	return st;

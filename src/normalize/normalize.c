@@ -148,6 +148,9 @@ static ll_status put_null(ll_normalizer *n, uint32_t table, uint32_t key, ll_err
 	if (c == LL_NORM_NONE)
 		return LL_OK;
 	ll_norm_table *nt = &n->tables[table];
+	/* a null does not claim a column, but it may not blank out another key's value either */
+	if (nt->owner[c] != 0 && nt->owner[c] != key + 1)
+		return ll_norm_own_column(n, table, key, c, err);
 	const ll_column *col = &nt->t->columns[c];
 	/* dlt's own columns are filled by the normalizer, whatever the record says */
 	if (!col->nullable && !ll_schema_is_dlt_name(col->name))
@@ -385,6 +388,8 @@ ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, cons
 		return ll_error_set(err, LL_EINVAL,
 				    "the normalizer %s; start a new load",
 				    n->failed ? "failed on an earlier record" : "is finished");
+	if (!record)
+		return ll_error_set(err, LL_EINVAL, "no record to normalize");
 	n->source = source;
 	n->line = line;
 	n->column = column;

@@ -191,6 +191,10 @@ uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key);
 ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
 			      uint32_t *column, ll_error *err);
 
+/** Makes key the owner of column c of table, or fails naming the key that owns it. */
+ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
+			     ll_error *err);
+
 /** The key's variant column for v's type: found or created, and owned by key. */
 ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
 				 uint32_t *column, ll_error *err);

@@ -462,6 +462,13 @@ static void test_column_collisions(void)
 	expect_collision(&f, "{\"a\": 3}", "\"A\"", "\"a\"", "events", 3);
 	fx_free(&f);
 
+	/* a null does not blank out the value another key wrote to the same column */
+	setup(&f, "norm_collide_null");
+	open_ok(&f);
+	expect_collision(&f, "{\"userName\": \"x\", \"user_name\": null}", "\"userName\"", "\"user_name\"",
+			 "events", 1);
+	fx_free(&f);
+
 	setup(&f, "norm_collide_nested");
 	open_ok(&f);
 	expect_collision(&f, "{\"user\": {\"Name\": 1}, \"user__name\": 2}", "\"user.Name\"", "\"user__name\"",
