@@ -166,9 +166,41 @@ static uint64_t key_hash(uint32_t node, const char *raw, size_t len)
 	return ll_hash64(raw, len, ll_mix64(node));
 }
 
+/* Byte comparison without a library call for the short keys records are made of. */
+static bool bytes_equal(const char *a, const char *b, size_t len)
+{
+	if (len < 4) {
+		for (size_t i = 0; i < len; i++) {
+			if (a[i] != b[i])
+				return false;
+		}
+		return true;
+	}
+	if (len <= 8) {
+		/* first and last four bytes, overlapping when len < 8 */
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + len - 4, 4);
+		memcpy(&t, b + len - 4, 4);
+		return p == q && r == t;
+	}
+	uint64_t x, y;
+	for (size_t i = 0; i + 8 < len; i += 8) {
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			return false;
+	}
+	/* the last 8 bytes, overlapping what was compared already */
+	memcpy(&x, a + len - 8, 8);
+	memcpy(&y, b + len - 8, 8);
+	return x == y;
+}
+
 static bool key_is(const ll_norm_key *k, uint32_t node, const char *raw, size_t len)
 {
-	return k->node == node && k->raw_len == len && memcmp(k->raw, raw, len) == 0;
+	return k->node == node && k->raw_len == len && bytes_equal(k->raw, raw, len);
 }
 
 static bool key_index_grow(ll_normalizer *n)

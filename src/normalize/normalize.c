@@ -45,16 +45,20 @@ static void row_begin(ll_norm_table *nt)
 	nt->nvalues = 0;
 }
 
+/* The value of column c in the row being built: the one set before, or a new one. */
+static ll_row_value *row_slot(ll_norm_table *nt, size_t c)
+{
+	ll_norm_slot *slot = &nt->slots[c];
+	if (slot->gen != nt->gen) {
+		slot->gen = nt->gen;
+		slot->pos = (uint32_t)nt->nvalues++;
+	}
+	return &nt->values[slot->pos];
+}
+
 static void row_set(ll_norm_table *nt, const ll_row_value *v)
 {
-	ll_norm_slot *slot = &nt->slots[v->column];
-	if (slot->gen == nt->gen) {
-		nt->values[slot->pos] = *v;
-		return;
-	}
-	slot->gen = nt->gen;
-	slot->pos = (uint32_t)nt->nvalues;
-	nt->values[nt->nvalues++] = *v;
+	*row_slot(nt, v->column) = *v;
 }
 
 /* A later null for a key that had a value in this row wins, as in a Python dict. */
@@ -90,28 +94,31 @@ static const char *value_preview(ll_normalizer *n, const ll_json_value *v)
 /* The values that need no conversion, without a call: most values of most records. */
 static bool put_same_type(ll_norm_table *nt, const ll_norm_key *k, const ll_json_value *v)
 {
-	ll_row_value val = { .column = k->column, .type = k->type };
-	if (v->kind == LL_JSON_STRING && k->type == LL_TYPE_TEXT) {
-		val.u.s.ptr = v->u.s.ptr;
-		val.u.s.len = v->u.s.len;
-	} else if (v->kind == LL_JSON_INT && k->type == LL_TYPE_BIGINT) {
-		val.u.i = v->u.i;
-	} else if (v->kind == LL_JSON_DOUBLE && k->type == LL_TYPE_DOUBLE) {
-		val.u.d = v->u.d;
-	} else if ((v->kind == LL_JSON_TRUE || v->kind == LL_JSON_FALSE) && k->type == LL_TYPE_BOOL) {
-		val.u.b = v->kind == LL_JSON_TRUE;
-	} else {
+	bool same = (k->type == LL_TYPE_TEXT && v->kind == LL_JSON_STRING) ||
+		    (k->type == LL_TYPE_BIGINT && v->kind == LL_JSON_INT) ||
+		    (k->type == LL_TYPE_DOUBLE && v->kind == LL_JSON_DOUBLE) ||
+		    (k->type == LL_TYPE_BOOL && (v->kind == LL_JSON_TRUE || v->kind == LL_JSON_FALSE));
+	if (!same)
 		return false;
+	ll_row_value *out = row_slot(nt, k->column);
+	out->column = k->column;
+	out->type = k->type;
+	if (k->type == LL_TYPE_TEXT) {
+		out->u.s.ptr = v->u.s.ptr;
+		out->u.s.len = v->u.s.len;
+	} else if (k->type == LL_TYPE_BOOL) {
+		out->u.b = v->kind == LL_JSON_TRUE;
+	} else {
+		/* bigint and double share the 8 bytes */
+		memcpy(&out->u, &v->u, sizeof(int64_t));
 	}
-	row_set(nt, &val);
 	return true;
 }
 
-static ll_status put_value(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
-			   ll_error *err)
+/* A value that needs its column found or created, a conversion or a variant column. */
+static ll_status put_converted(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
+			       ll_error *err)
 {
-	if (n->keys[key].bound && put_same_type(&n->tables[table], &n->keys[key], v))
-		return LL_OK;
 	uint32_t c = n->keys[key].column;
 	ll_status st = n->keys[key].bound ? LL_OK : ll_norm_bind_column(n, key, v, &c, err);
 	if (st != LL_OK)
@@ -139,6 +146,14 @@ static ll_status put_value(ll_normalizer *n, uint32_t table, uint32_t key, const
 	val.column = c;
 	row_set(&n->tables[table], &val);
 	return LL_OK;
+}
+
+static ll_status put_value(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
+			   ll_error *err)
+{
+	if (n->keys[key].bound && put_same_type(&n->tables[table], &n->keys[key], v))
+		return LL_OK;
+	return put_converted(n, table, key, v, err);
 }
 
 /* A null creates no column (dlt infers nothing from it) and may not go into a non-nullable one. */
