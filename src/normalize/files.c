@@ -7,7 +7,8 @@
  * a row is written only once the file has every column the table has.
  * n->buffered is the sum of the buffered bytes the sink last reported for
  * the open files, and is brought back under the budget after every row by
- * flushing the largest buffer. A file that is closed moves to n->done, and
+ * flushing the largest buffer. n->open_files never exceeds max_open_files:
+ * the least recently written file is closed to make room. A file that is closed moves to n->done, and
  * until finish hands n->done to the caller those files are removed on
  * failure.
  */
@@ -34,8 +35,31 @@ static void column_spec(ll_norm_table *nt, size_t i, ll_parquet_column_spec *spe
 	spec->field_id = c->field_id;
 }
 
+static ll_status file_close(ll_normalizer *n, ll_norm_table *nt, ll_error *err);
+
+/* Closes the file written to least recently, to stay within max_open_files. */
+static ll_status close_least_recent(ll_normalizer *n, ll_error *err)
+{
+	ll_norm_table *oldest = NULL;
+	for (size_t i = 0; i < n->ntables; i++) {
+		ll_norm_table *nt = &n->tables[i];
+		if (nt->file && (!oldest || nt->last_write < oldest->last_write))
+			oldest = nt;
+	}
+	if (!oldest)
+		return LL_OK;
+	ll_log(n->logger, LL_LOG_DEBUG, "%zu files open: closing the file of table %s", n->open_files,
+	       oldest->t->name);
+	return file_close(n, oldest, err);
+}
+
 static ll_status file_open(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
 {
+	if (n->open_files >= n->max_open_files) {
+		ll_status st = close_least_recent(n, err);
+		if (st != LL_OK)
+			return st;
+	}
 	const ll_table *t = nt->t;
 	ll_row_id(ll_hash64(t->name, strlen(t->name), n->load_seed ^ 0x66696c65ULL), nt->files++, nt->file_id);
 	ll_buf path = LL_BUF_INIT;
@@ -61,6 +85,7 @@ static ll_status file_open(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
 	nt->file_path = ll_buf_detach(&path);
 	nt->file_columns = t->ncolumns;
 	nt->buffered = 0;
+	n->open_files++;
 	return LL_OK;
 }
 
@@ -93,6 +118,7 @@ static ll_status file_close(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
 	uint64_t rows = 0, bytes = 0;
 	void *file = nt->file;
 	nt->file = NULL;
+	n->open_files--;
 	n->buffered -= nt->buffered;
 	nt->buffered = 0;
 	ll_status st = n->sink.close(file, &rows, &bytes, err);
@@ -166,6 +192,7 @@ ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err)
 	size_t now = n->sink.buffered_bytes(nt->file);
 	n->buffered = n->buffered - nt->buffered + now;
 	nt->buffered = now;
+	nt->last_write = ++n->rows_written;
 	/* a single flush can leave the total above budget when many tables buffer a little each */
 	for (int i = 0; i < 4 && n->buffered > n->budget && st == LL_OK; i++)
 		st = flush_largest(n, err);
@@ -194,6 +221,7 @@ void ll_norm_discard_files(ll_normalizer *n)
 		free(nt->file_path);
 		nt->file_path = NULL;
 	}
+	n->open_files = 0;
 	for (size_t i = 0; i < n->ndone; i++)
 		remove(n->done[i].path);
 }

@@ -22,6 +22,7 @@
 
 #define DEFAULT_BUDGET ((size_t)128 << 20)
 #define DEFAULT_MAX_NESTING 1000
+#define DEFAULT_MAX_OPEN_FILES 256
 
 /* A string that need not be NUL-terminated. */
 typedef struct norm_str {
@@ -479,6 +480,7 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 	n->parquet = opt->parquet;
 	n->budget = opt->memory_budget ? opt->memory_budget : DEFAULT_BUDGET;
 	n->max_nesting = opt->max_nesting > 0 ? opt->max_nesting : DEFAULT_MAX_NESTING;
+	n->max_open_files = opt->max_open_files ? opt->max_open_files : DEFAULT_MAX_OPEN_FILES;
 	n->logger = opt->logger;
 	ll_arena_init(&n->names, 0);
 	ll_arena_init(&n->scratch, 0);

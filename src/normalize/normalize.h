@@ -68,7 +68,10 @@
  * writer refuses new columns (LL_ECONFLICT); the file is then closed and
  * the table continues in a new file with all columns. When the bytes
  * buffered across all open files exceed the memory budget, the largest
- * buffer is flushed as a row group. Timestamps are written in milliseconds
+ * buffer is flushed as a row group. At most max_open_files files are open
+ * at once, so records with very many lists cannot run out of file
+ * descriptors: opening one more closes the file written to least recently
+ * (its table continues in a new file when it gets rows again). Timestamps are written in milliseconds
  * for hive tables and microseconds for Iceberg tables (the root table's
  * format, which child tables inherit). Columns of Iceberg tables that have
  * no field id get the next free one, so data files carry field ids.
@@ -110,6 +113,7 @@ typedef struct ll_normalize_options {
 	/* Codec, row group size, ...; timestamp_unit is chosen per table (see above). */
 	ll_parquet_writer_options parquet;
 	size_t memory_budget; /* bytes buffered across all open files; 0: 128 MiB */
+	size_t max_open_files; /* files open at once; 0: 256 */
 	int max_nesting;      /* levels flattened before values are kept as json; 0: 1000 */
 	const ll_logger *logger; /* NULL: no log */
 } ll_normalize_options;

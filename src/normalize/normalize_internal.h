@@ -111,6 +111,7 @@ typedef struct ll_norm_table {
 	void *file;
 	size_t file_columns;
 	size_t buffered;
+	uint64_t last_write; /* rows_written when this table last wrote a row */
 	uint32_t files; /* files started: seeds the next file id */
 	char file_id[15];
 	char *file_path;
@@ -130,6 +131,9 @@ struct ll_normalizer {
 	ll_parquet_writer_options parquet;
 	size_t budget;
 	size_t buffered; /* across all open files */
+	size_t max_open_files;
+	size_t open_files;
+	uint64_t rows_written; /* all tables: orders files by their last use */
 	int max_nesting;
 	const ll_logger *logger;
 	uint64_t load_seed;

@@ -579,6 +579,28 @@ static void test_memory_budget(void)
 	fx_free(&f);
 }
 
+static void test_open_file_limit(void)
+{
+	fixture f;
+	setup(&f, "norm_open_limit");
+	f.opt.max_open_files = 2;
+	open_ok(&f);
+	for (int i = 0; i < 3; i++)
+		push_ok(&f, "{\"a\": [1], \"b\": [2], \"c\": [3], \"d\": [4]}");
+	CHECK(f.sink.open_files <= 2);
+	finish_ok(&f);
+	CHECK_INT(f.sink.open_files, 0);
+	CHECK(f.nfiles > 5);
+	CHECK_INT(rec_rows(&f.sink, "events"), 3);
+	CHECK_INT(rec_rows(&f.sink, "events__d"), 3);
+	CHECK_STR(CELL(&f, "events__c", 2, "value"), "3");
+	uint64_t rows = 0;
+	for (size_t i = 0; i < f.nfiles; i++)
+		rows += f.files[i].rows;
+	CHECK_INT(rows, 15);
+	fx_free(&f);
+}
+
 static void test_row_ids(void)
 {
 	fixture a, b, c;
@@ -895,7 +917,7 @@ LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and
 	     LL_TEST(test_timestamp_units_and_field_ids), LL_TEST(test_json_hint),
 	     LL_TEST(test_max_nesting), LL_TEST(test_time_column_fails), LL_TEST(test_column_collisions),
 	     LL_TEST(test_child_table_collisions), LL_TEST(test_evolution_across_records),
-	     LL_TEST(test_evolution_after_flush), LL_TEST(test_memory_budget), LL_TEST(test_row_ids),
+	     LL_TEST(test_evolution_after_flush), LL_TEST(test_memory_budget), LL_TEST(test_open_file_limit), LL_TEST(test_row_ids),
 	     LL_TEST(test_own_dlt_id_kept), LL_TEST(test_not_nullable_columns),
 	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting),
 	     LL_TEST(test_ten_thousand_keys), LL_TEST(test_duplicate_keys),
