@@ -36,7 +36,8 @@
  *    whole;
  *  - a value for an existing column is coerced the way dlt's coerce_value
  *    does (int -> double, "42" -> bigint, ISO string -> timestamp, number ->
- *    text, ...); a value that cannot be coerced goes to the variant column
+ *    text as Python's str() writes it, so true -> "True", 1e16 -> "1e+16",
+ *    ...); a value that cannot be coerced goes to the variant column
  *    <name>__v_<type of the value> (variant_of set), typed by inference; a
  *    value that fits neither is LL_ESCHEMA naming table and column;
  *  - a column of type json (a hint) receives nested values as compact JSON
@@ -71,9 +72,9 @@
  * buffer is flushed as a row group. At most max_open_files files are open
  * at once, so records with very many lists cannot run out of file
  * descriptors: opening one more closes the file written to least recently
- * (its table continues in a new file when it gets rows again). Timestamps are written in milliseconds
- * for hive tables and microseconds for Iceberg tables (the root table's
- * format, which child tables inherit). Columns of Iceberg tables that have
+ * (its table continues in a new file when it gets rows again). Timestamps
+ * are written in milliseconds for hive tables and microseconds for Iceberg
+ * tables (the root table's format, which child tables inherit). Columns of Iceberg tables that have
  * no field id get the next free one, so data files carry field ids.
  *
  * Rows reach the files through an ll_row_sink: the Parquet writer normally
@@ -84,13 +85,17 @@
  * LL_ECONFLICT once a row group is out).
  *
  * Hot path: per record no allocation once the keys, tables and buffers
- * have been seen (per-record scratch lives in an arena that is reset); a
- * key is hashed once per occurrence and looked up in a cache of
- * (object position, raw key) -> column, so snake_case runs once per
- * distinct key, and no path string is built for a known key.
+ * have been seen (per-record scratch lives in an arena that is reset). A
+ * key resolves through a cache of (object position, raw key) -> column:
+ * first by comparing it with the key that followed the same predecessor
+ * last time (records of one source repeat their key order), else by hash.
+ * snake_case runs once per distinct key, no path string is built for a
+ * known key, and values whose JSON type matches the column's go into the
+ * row without a conversion call.
  *
- * Errors: every failure fills ll_error with the record's source, line and
- * column and, when it is about one, the table and column. After a failure
+ * Errors: a failure about the data fills ll_error with the record's source,
+ * line and column and the table and column it concerns; a failure of the
+ * sink (I/O) keeps the sink's message and names the table. After a failure
  * the normalizer accepts nothing more; free it (which removes the files it
  * wrote).
  */
