@@ -44,7 +44,7 @@ struct ll_load {
 static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_error *err)
 {
 	ll_buf name = LL_BUF_INIT;
-	ll_naming_normalize(h->name, strlen(h->name), &name);
+	ll_naming_normalize_path(h->name, strlen(h->name), &name);
 	if (ll_buf_oom(&name))
 		return ll_error_oom(err);
 	long idx = ll_table_find_column(t, name.data, name.len);
@@ -73,7 +73,7 @@ static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge
 	ll_buf name = LL_BUF_INIT;
 	ll_status st = LL_OK;
 	for (size_t i = 0; i < n && st == LL_OK; i++) {
-		ll_naming_normalize(keys[i], strlen(keys[i]), &name);
+		ll_naming_normalize_path(keys[i], strlen(keys[i]), &name);
 		if (ll_buf_oom(&name)) {
 			st = ll_error_oom(err);
 			break;
@@ -117,7 +117,7 @@ static void free_keys(char **keys, size_t n)
 static ll_status apply_resource(ll_load *l, const ll_resource *res, ll_error *err)
 {
 	ll_buf name = LL_BUF_INIT;
-	ll_naming_normalize(res->table, strlen(res->table), &name);
+	ll_naming_normalize_path(res->table, strlen(res->table), &name);
 	l->root = ll_buf_detach(&name);
 	if (!l->root)
 		return ll_error_oom(err);
