@@ -1,0 +1,857 @@
+/*
+ * ll_parquet_writer: the public API, row buffering and the file itself; see
+ * parquet_writer.h for the contract and writer_internal.h for the buffering
+ * invariants.
+ *
+ * The hot path is a put: check the column and its kind, append the value to
+ * the column's array (or intern it in the dictionary and append its index),
+ * add its size to w->buffered. No put allocates except when an array grows.
+ * end_row then gives every column its definition level, and flushes a row
+ * group once w->buffered reaches options.row_group_bytes.
+ *
+ * A put cannot report failure, so its first failure in a row (wrong setter,
+ * unknown column, oversized value, memory) is kept and end_row reports it;
+ * a failed row is taken back out of every column, leaving the writer as it
+ * was before the row began. An I/O or encoding failure while flushing breaks
+ * the writer: the file can no longer be finished, and every later call says
+ * so until close or abort removes the temporary file.
+ */
+#include "formats/parquet/writer_internal.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "util/fs.h"
+
+#define LL_PQW_DEFAULT_ROW_GROUP ((size_t)64 << 20)
+#define LL_PQW_DEFAULT_PAGE ((size_t)1 << 20)
+/* A dictionary page larger than this falls back to PLAIN, as parquet-mr does at 1 MiB. */
+#define LL_PQW_DICT_LIMIT ((size_t)1 << 20)
+/* Value counts at which a dictionary must show it saves a quarter of the PLAIN size. */
+#define LL_PQW_DICT_FIRST_CHECK 4096
+/* Output is written to the file in pieces of about this size. */
+#define LL_PQW_DRAIN_BYTES ((size_t)1 << 20)
+/* Parquet stores byte array lengths in 4 bytes and pages up to 2 GiB; leave room for the page. */
+#define LL_PQW_MAX_VALUE ((size_t)INT32_MAX - ((size_t)1 << 20))
+
+void ll_parquet_writer_options_init(ll_parquet_writer_options *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->codec = LL_CODEC_SNAPPY;
+	o->timestamp_unit = LL_TS_MILLIS;
+	o->row_group_bytes = LL_PQW_DEFAULT_ROW_GROUP;
+	o->page_bytes = LL_PQW_DEFAULT_PAGE;
+}
+
+/* ---- row failures ---- */
+
+static void row_fail(ll_parquet_writer *w, ll_status code, const char *column, const char *fmt, ...)
+	LL_PRINTF(4, 5);
+
+static void row_fail(ll_parquet_writer *w, ll_status code, const char *column, const char *fmt, ...)
+{
+	if (w->row_status != LL_OK)
+		return;
+	ll_error_clear(&w->row_err);
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(w->row_err.message, sizeof(w->row_err.message), fmt, ap);
+	va_end(ap);
+	w->row_err.code = code;
+	if (column)
+		ll_error_set_table(&w->row_err, NULL, column);
+	w->row_status = code;
+}
+
+static void row_oom(ll_parquet_writer *w, const ll_pqw_column *c)
+{
+	row_fail(w, LL_ENOMEM, c->name, "out of memory buffering a value of column %s", c->name);
+}
+
+static ll_status broken_error(const ll_parquet_writer *w, ll_error *err)
+{
+	return ll_error_set(err, LL_EIO,
+			    "the Parquet file %s could not be finished after an earlier failure; "
+			    "abort it and write the rows to a new file",
+			    w->path);
+}
+
+/* ---- columns ---- */
+
+/* Largest decimal precision each FIXED_LEN_BYTE_ARRAY length holds: digits of 2^(8n-1)-1. */
+static const int decimal_max_precision[17] = { 0,  2,  4,  6,  9,  11, 14, 16, 18,
+					      21, 23, 26, 28, 31, 33, 35, 38 };
+
+static uint32_t decimal_width(int precision)
+{
+	uint32_t n = 1;
+	while (decimal_max_precision[n] < precision)
+		n++;
+	return n;
+}
+
+/* 10^p as a 128-bit number, for the range check of decimal values. */
+static void pow10_128(int p, uint64_t *hi, uint64_t *lo)
+{
+	uint64_t h = 0, l = 1;
+	for (int i = 0; i < p; i++) {
+		/* x * 10 = (x << 3) + (x << 1) */
+		uint64_t h8 = h << 3 | l >> 61, l8 = l << 3;
+		uint64_t h2 = h << 1 | l >> 63, l2 = l << 1;
+		l = l8 + l2;
+		h = h8 + h2 + (l < l8);
+	}
+	*hi = h;
+	*lo = l;
+}
+
+static ll_status column_kind(ll_pqw_column *c, const ll_parquet_column_spec *spec, ll_error *err)
+{
+	switch (spec->type) {
+	case LL_TYPE_TEXT:
+	case LL_TYPE_JSON:
+	case LL_TYPE_BINARY:
+		c->kind = LL_PQW_BYTES, c->physical = LL_PQW_TYPE_BYTE_ARRAY, c->width = 0;
+		return LL_OK;
+	case LL_TYPE_BIGINT:
+	case LL_TYPE_TIMESTAMP:
+		c->kind = LL_PQW_I64, c->physical = LL_PQW_TYPE_INT64, c->width = 8;
+		return LL_OK;
+	case LL_TYPE_DATE:
+		c->kind = LL_PQW_I32, c->physical = LL_PQW_TYPE_INT32, c->width = 4;
+		return LL_OK;
+	case LL_TYPE_DOUBLE:
+		c->kind = LL_PQW_DOUBLE, c->physical = LL_PQW_TYPE_DOUBLE, c->width = 8;
+		return LL_OK;
+	case LL_TYPE_BOOL:
+		c->kind = LL_PQW_BOOL, c->physical = LL_PQW_TYPE_BOOLEAN, c->width = 1;
+		return LL_OK;
+	case LL_TYPE_DECIMAL:
+		if (spec->precision < 1 || spec->precision > 38 || spec->scale < 0 ||
+		    spec->scale > spec->precision)
+			return ll_error_set(err, LL_EINVAL,
+					    "column %s is decimal(%d,%d); precision must be 1..38 "
+					    "and scale 0..precision",
+					    spec->name, spec->precision, spec->scale);
+		c->kind = LL_PQW_FIXED, c->physical = LL_PQW_TYPE_FIXED;
+		c->width = decimal_width(spec->precision);
+		c->precision = spec->precision;
+		c->scale = spec->scale;
+		pow10_128(spec->precision, &c->dec_limit_hi, &c->dec_limit_lo);
+		return LL_OK;
+	case LL_TYPE_TIME:
+		return ll_error_set(err, LL_ETERMINAL,
+				    "column %s has type time, which Athena cannot read from Parquet; "
+				    "convert it to text or timestamp",
+				    spec->name);
+	default:
+		return ll_error_set(err, LL_EINVAL, "column %s has an unknown type (%d)", spec->name,
+				    (int)spec->type);
+	}
+}
+
+static bool dict_enabled(const ll_parquet_writer *w, const ll_pqw_column *c)
+{
+	return !w->opt.disable_dictionary && c->kind != LL_PQW_BOOL;
+}
+
+/* Starts the column's next chunk: arrays released, dictionary emptied. */
+static void column_reset(ll_parquet_writer *w, ll_pqw_column *c)
+{
+	ll_pqw_vec_release(&c->values);
+	ll_pqw_vec_release(&c->def);
+	ll_pqw_dict_clear(&c->dict);
+	c->has_def = false;
+	c->nnulls = 0;
+	c->use_dict = dict_enabled(w, c);
+	c->dict_stale = false;
+	c->plain_bytes = 0;
+	c->next_check = LL_PQW_DICT_FIRST_CHECK;
+}
+
+static void column_free(ll_pqw_column *c)
+{
+	free(c->name);
+	ll_pqw_vec_free(&c->values);
+	ll_pqw_vec_free(&c->def);
+	ll_pqw_dict_free(&c->dict);
+}
+
+static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *spec, ll_error *err)
+{
+	if (!spec || !spec->name || !spec->name[0])
+		return ll_error_set(err, LL_EINVAL, "a Parquet column needs a non-empty name");
+	for (size_t i = 0; i < w->ncols; i++) {
+		if (strcmp(w->cols[i].name, spec->name) == 0)
+			return ll_error_set(err, LL_EINVAL,
+					    "column %s is already in %s; column names must be unique",
+					    spec->name, w->path);
+	}
+	ll_pqw_column c;
+	memset(&c, 0, sizeof(c));
+	ll_status st = column_kind(&c, spec, err);
+	if (st != LL_OK)
+		return st;
+	if (!spec->nullable && w->rg_rows > 0)
+		return ll_error_set(err, LL_ESCHEMA,
+				    "column %s is required but %zu rows are already buffered without "
+				    "it; add it as nullable or before the first row",
+				    spec->name, w->rg_rows);
+	if (w->ncols == w->cols_cap) {
+		size_t cap = w->cols_cap ? w->cols_cap * 2 : 16;
+		ll_pqw_column *cols = realloc(w->cols, cap * sizeof(*cols));
+		if (!cols)
+			return ll_error_oom(err);
+		w->cols = cols;
+		w->cols_cap = cap;
+	}
+	c.name = strdup(spec->name);
+	if (!c.name)
+		return ll_error_oom(err);
+	c.type = spec->type;
+	c.nullable = spec->nullable;
+	c.field_id = spec->field_id;
+	column_reset(w, &c);
+	if (w->rg_rows > 0) {
+		/* the rows already buffered read as null in the new column */
+		if (!ll_pqw_vec_reserve(&c.def, w->rg_rows)) {
+			column_free(&c);
+			return ll_error_oom(err);
+		}
+		memset(c.def.data, 0, w->rg_rows);
+		c.def.len = w->rg_rows;
+		c.has_def = true;
+		c.nnulls = w->rg_rows;
+		w->buffered += w->rg_rows;
+	}
+	w->cols[w->ncols++] = c;
+	if (!c.nullable)
+		w->nrequired++;
+	return LL_OK;
+}
+
+/* ---- the file ---- */
+
+ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err)
+{
+	if (ll_buf_oom(&w->out))
+		return ll_error_oom(err);
+	if (!force && w->out.len < LL_PQW_DRAIN_BYTES)
+		return LL_OK;
+	const char *p = w->out.data;
+	size_t left = w->out.len;
+	while (left) {
+		ssize_t n = write(w->fd, p, left);
+		if (n < 0) {
+			int e = errno;
+			if (e == EINTR)
+				continue;
+			return ll_error_set(err, LL_EIO, "cannot write %s: %s", w->tmp_path,
+					    strerror(e));
+		}
+		p += n;
+		left -= (size_t)n;
+	}
+	w->written += w->out.len;
+	ll_buf_clear(&w->out);
+	return LL_OK;
+}
+
+static char *path_with_suffix(const char *path, const char *suffix)
+{
+	ll_buf b = LL_BUF_INIT;
+	ll_buf_puts(&b, path);
+	ll_buf_puts(&b, suffix);
+	return ll_buf_detach(&b);
+}
+
+static void writer_free(ll_parquet_writer *w)
+{
+	if (w->fd >= 0)
+		close(w->fd);
+	for (size_t i = 0; i < w->ncols; i++)
+		column_free(&w->cols[i]);
+	free(w->cols);
+	for (size_t g = 0; g < w->ngroups; g++)
+		free(w->groups[g].chunks);
+	free(w->groups);
+	ll_buf_free(&w->out);
+	ll_buf_free(&w->page);
+	ll_buf_free(&w->zpage);
+	ll_buf_free(&w->header);
+	free(w->created_by);
+	free(w->tmp_path);
+	free(w->path);
+	free(w);
+}
+
+static ll_status options_check(ll_parquet_writer *w, const ll_parquet_writer_options *opt,
+			       ll_error *err)
+{
+	if (opt)
+		w->opt = *opt;
+	else
+		ll_parquet_writer_options_init(&w->opt);
+	if ((unsigned)w->opt.codec > LL_CODEC_ZSTD)
+		return ll_error_set(err, LL_EINVAL, "unknown Parquet codec %d for %s",
+				    (int)w->opt.codec, w->path);
+	if ((unsigned)w->opt.timestamp_unit > LL_TS_MICROS)
+		return ll_error_set(err, LL_EINVAL, "unknown timestamp unit %d for %s",
+				    (int)w->opt.timestamp_unit, w->path);
+	if (!w->opt.row_group_bytes)
+		w->opt.row_group_bytes = LL_PQW_DEFAULT_ROW_GROUP;
+	if (!w->opt.page_bytes)
+		w->opt.page_bytes = LL_PQW_DEFAULT_PAGE;
+	if (w->opt.created_by) {
+		w->created_by = strdup(w->opt.created_by);
+	} else {
+		w->created_by = strdup("lakeload version " LL_VERSION);
+	}
+	w->opt.created_by = NULL;
+	if (!w->created_by)
+		return ll_error_oom(err);
+	return LL_OK;
+}
+
+ll_status ll_parquet_writer_open(ll_parquet_writer **out, const char *path,
+				 const ll_parquet_column_spec *cols, size_t ncols,
+				 const ll_parquet_writer_options *opt, ll_error *err)
+{
+	*out = NULL;
+	if (!path || !path[0])
+		return ll_error_set(err, LL_EINVAL, "a Parquet file needs a path");
+	if (ncols && !cols)
+		return ll_error_set(err, LL_EINVAL, "%zu columns given for %s but no specs", ncols,
+				    path);
+	ll_parquet_writer *w = calloc(1, sizeof(*w));
+	if (!w)
+		return ll_error_oom(err);
+	w->fd = -1;
+	w->path = strdup(path);
+	w->tmp_path = path_with_suffix(path, ".tmp");
+	if (!w->path || !w->tmp_path) {
+		writer_free(w);
+		return ll_error_oom(err);
+	}
+	ll_status st = options_check(w, opt, err);
+	for (size_t i = 0; i < ncols && st == LL_OK; i++)
+		st = column_add(w, &cols[i], err);
+	if (st != LL_OK) {
+		writer_free(w);
+		return st;
+	}
+	w->fd = open(w->tmp_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0666);
+	if (w->fd < 0) {
+		st = ll_error_set(err, LL_EIO, "cannot create %s: %s", w->tmp_path, strerror(errno));
+		writer_free(w);
+		return st;
+	}
+	ll_buf_append(&w->out, "PAR1", 4);
+	*out = w;
+	return LL_OK;
+}
+
+ll_status ll_parquet_writer_add_column(ll_parquet_writer *w, const ll_parquet_column_spec *col,
+				       size_t *index, ll_error *err)
+{
+	if (w->broken)
+		return broken_error(w, err);
+	if (w->ngroups > 0)
+		return ll_error_set(err, LL_ECONFLICT,
+				    "cannot add column %s to %s: a row group is already written and "
+				    "fixes the schema; start a new file for rows with this column",
+				    col && col->name ? col->name : "?", w->path);
+	ll_status st = column_add(w, col, err);
+	if (st == LL_OK && index)
+		*index = w->ncols - 1;
+	return st;
+}
+
+size_t ll_parquet_writer_column_count(const ll_parquet_writer *w)
+{
+	return w->ncols;
+}
+
+size_t ll_parquet_writer_buffered_bytes(const ll_parquet_writer *w)
+{
+	return w->buffered;
+}
+
+uint64_t ll_parquet_writer_row_count(const ll_parquet_writer *w)
+{
+	return w->rows;
+}
+
+/* ---- values ---- */
+
+static void put_mismatch(ll_parquet_writer *w, size_t col, const char *setter)
+{
+	if (col >= w->ncols) {
+		row_fail(w, LL_EINVAL, NULL,
+			 "%s for column index %zu, but %s has %zu columns; add the column first",
+			 setter, col, w->path, w->ncols);
+		return;
+	}
+	const ll_pqw_column *c = &w->cols[col];
+	row_fail(w, LL_EINVAL, c->name, "column %s is %s; %s cannot set it", c->name,
+		 ll_data_type_name(c->type), setter);
+}
+
+/* Takes the value already put in this row back out (a second put replaces it). */
+static void pop_value(ll_parquet_writer *w, ll_pqw_column *c)
+{
+	size_t before = c->values.len;
+	if (c->use_dict) {
+		c->values.len -= 4;
+		c->dict_stale = true;
+		if (c->kind == LL_PQW_BYTES) {
+			uint32_t idx;
+			memcpy(&idx, c->values.data + c->values.len, 4);
+			c->plain_bytes -= 4 + ((const ll_pqw_dict_entry *)c->dict.entries.data)[idx].len;
+		}
+	} else if (c->kind == LL_PQW_BYTES) {
+		c->values.len = c->last_start;
+	} else {
+		c->values.len -= c->width;
+	}
+	w->buffered -= before - c->values.len;
+	c->mark_value = false;
+}
+
+static inline void begin_put(ll_parquet_writer *w, ll_pqw_column *c)
+{
+	uint64_t mark = w->rows + 1;
+	if (c->mark == mark && c->mark_value)
+		pop_value(w, c);
+	c->mark = mark;
+	c->mark_value = false;
+	w->row_open = true;
+}
+
+/* The column a put addresses, ready for a value; NULL (the row fails) when it does not fit. */
+static inline ll_pqw_column *put_target(ll_parquet_writer *w, size_t col, ll_pqw_kind kind,
+					const char *setter)
+{
+	if (col >= w->ncols || w->cols[col].kind != kind) {
+		put_mismatch(w, col, setter);
+		return NULL;
+	}
+	ll_pqw_column *c = &w->cols[col];
+	begin_put(w, c);
+	return c;
+}
+
+bool ll_pqw_column_drop_dict(ll_parquet_writer *w, ll_pqw_column *c)
+{
+	size_t n = c->values.len / 4;
+	size_t plain = c->kind == LL_PQW_BYTES ? c->plain_bytes : n * c->width;
+	ll_pqw_vec pv = { NULL, 0, 0, c->values.hint };
+	if (!ll_pqw_vec_grow(&pv, plain ? plain : 1))
+		return false;
+	const uint32_t *idx = (const uint32_t *)c->values.data;
+	const uint8_t *dv = c->dict.values.data;
+	if (c->kind == LL_PQW_BYTES) {
+		const ll_pqw_dict_entry *entries = (const ll_pqw_dict_entry *)c->dict.entries.data;
+		for (size_t i = 0; i < n; i++) {
+			const ll_pqw_dict_entry *e = &entries[idx[i]];
+			/* the entry's PLAIN form, length included, starts 4 bytes before its bytes */
+			c->last_start = pv.len;
+			memcpy(pv.data + pv.len, dv + e->offset - 4, 4 + (size_t)e->len);
+			pv.len += 4 + (size_t)e->len;
+		}
+	} else {
+		for (size_t i = 0; i < n; i++)
+			memcpy(pv.data + i * c->width, dv + (size_t)idx[i] * c->width, c->width);
+		pv.len = plain;
+	}
+	size_t before = c->values.len + ll_pqw_dict_bytes(&c->dict);
+	ll_pqw_vec_free(&c->values);
+	c->values = pv;
+	ll_pqw_dict_clear(&c->dict);
+	c->use_dict = false;
+	c->dict_stale = false;
+	w->buffered = w->buffered - before + plain;
+	return true;
+}
+
+/* Whether dictionary encoding saves at least a quarter of the PLAIN size so far. */
+static bool dict_pays(const ll_pqw_column *c)
+{
+	size_t n = c->values.len / 4;
+	size_t plain = c->kind == LL_PQW_BYTES ? c->plain_bytes : n * c->width;
+	size_t bits = (size_t)ll_pqw_bit_width(c->dict.count);
+	size_t encoded = c->dict.values.len + n * bits / 8;
+	return encoded <= plain / 4 * 3;
+}
+
+/* After an insertion: falls back to PLAIN when the dictionary grew too big or does not pay. */
+static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
+{
+	size_t n = c->values.len / 4;
+	bool drop = c->dict.values.len > LL_PQW_DICT_LIMIT;
+	if (!drop && n >= c->next_check) {
+		c->next_check = n * 2;
+		drop = !dict_pays(c);
+	}
+	if (drop && !ll_pqw_column_drop_dict(w, c))
+		row_oom(w, c);
+}
+
+static void append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t len)
+{
+	size_t before = ll_pqw_dict_bytes(&c->dict);
+	int64_t idx = ll_pqw_dict_intern(&c->dict, v, c->width, len);
+	if (idx < 0 || !ll_pqw_vec_reserve(&c->values, 4)) {
+		/* an entry no index refers to must not reach the statistics */
+		c->dict_stale = true;
+		row_oom(w, c);
+		return;
+	}
+	uint32_t i32 = (uint32_t)idx;
+	memcpy(c->values.data + c->values.len, &i32, 4);
+	c->values.len += 4;
+	size_t after = ll_pqw_dict_bytes(&c->dict);
+	w->buffered += 4 + (after - before);
+	if (c->kind == LL_PQW_BYTES)
+		c->plain_bytes += 4 + len;
+	c->mark_value = true;
+	if (after != before)
+		judge_dict(w, c);
+}
+
+static inline void append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const void *v,
+				size_t width)
+{
+	if (c->use_dict) {
+		append_dict(w, c, v, width);
+		return;
+	}
+	if (!ll_pqw_vec_reserve(&c->values, width)) {
+		row_oom(w, c);
+		return;
+	}
+	memcpy(c->values.data + c->values.len, v, width);
+	c->values.len += width;
+	w->buffered += width;
+	c->mark_value = true;
+}
+
+void ll_parquet_writer_put_null(ll_parquet_writer *w, size_t col)
+{
+	if (col >= w->ncols) {
+		put_mismatch(w, col, "put_null");
+		return;
+	}
+	begin_put(w, &w->cols[col]);
+}
+
+void ll_parquet_writer_put_int64(ll_parquet_writer *w, size_t col, int64_t v)
+{
+	ll_pqw_column *c = put_target(w, col, LL_PQW_I64, "put_int64");
+	if (!c)
+		return;
+	if (c->type == LL_TYPE_TIMESTAMP && w->opt.timestamp_unit == LL_TS_MILLIS)
+		v = v / 1000 - (v % 1000 < 0); /* floor, so 1969-12-31T23:59:59.9995 stays in 1969 */
+	append_fixed(w, c, &v, 8);
+}
+
+void ll_parquet_writer_put_int32(ll_parquet_writer *w, size_t col, int32_t v)
+{
+	ll_pqw_column *c = put_target(w, col, LL_PQW_I32, "put_int32");
+	if (c)
+		append_fixed(w, c, &v, 4);
+}
+
+void ll_parquet_writer_put_double(ll_parquet_writer *w, size_t col, double v)
+{
+	ll_pqw_column *c = put_target(w, col, LL_PQW_DOUBLE, "put_double");
+	if (c)
+		append_fixed(w, c, &v, 8);
+}
+
+void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v)
+{
+	ll_pqw_column *c = put_target(w, col, LL_PQW_BOOL, "put_bool");
+	uint8_t b = v ? 1 : 0;
+	if (c)
+		append_fixed(w, c, &b, 1);
+}
+
+void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *data, size_t len)
+{
+	ll_pqw_column *c = put_target(w, col, LL_PQW_BYTES, "put_bytes");
+	if (!c)
+		return;
+	if (len > LL_PQW_MAX_VALUE || (len && !data)) {
+		row_fail(w, len && !data ? LL_EINVAL : LL_EUNSUPPORTED, c->name,
+			 "a value of %zu bytes for column %s %s", len, c->name,
+			 len && !data ? "has no data" : "is larger than a Parquet page can hold");
+		return;
+	}
+	if (c->use_dict && len > LL_PQW_DICT_LIMIT && !ll_pqw_column_drop_dict(w, c)) {
+		row_oom(w, c);
+		return;
+	}
+	if (c->use_dict) {
+		append_dict(w, c, data, len);
+		return;
+	}
+	if (!ll_pqw_vec_reserve(&c->values, 4 + len)) {
+		row_oom(w, c);
+		return;
+	}
+	uint32_t len32 = (uint32_t)len;
+	c->last_start = c->values.len;
+	memcpy(c->values.data + c->values.len, &len32, 4);
+	if (len)
+		memcpy(c->values.data + c->values.len + 4, data, len);
+	c->values.len += 4 + len;
+	w->buffered += 4 + len;
+	c->mark_value = true;
+}
+
+static uint64_t load_be64(const uint8_t *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+/* Whether a 128-bit two's complement value has fewer digits than the column's precision. */
+static bool decimal_fits(const ll_pqw_column *c, const uint8_t be[16])
+{
+	uint64_t hi = load_be64(be), lo = load_be64(be + 8);
+	if (hi >> 63) {
+		lo = ~lo + 1;
+		hi = ~hi + (lo == 0);
+	}
+	return hi < c->dec_limit_hi || (hi == c->dec_limit_hi && lo < c->dec_limit_lo);
+}
+
+void ll_parquet_writer_put_decimal(ll_parquet_writer *w, size_t col, const uint8_t unscaled_be[16])
+{
+	ll_pqw_column *c = put_target(w, col, LL_PQW_FIXED, "put_decimal");
+	if (!c)
+		return;
+	if (!unscaled_be || !decimal_fits(c, unscaled_be)) {
+		row_fail(w, LL_ESCHEMA, c->name,
+			 "a value of column %s has more digits than its type decimal(%d,%d) holds; "
+			 "widen the column's precision",
+			 c->name, c->precision, c->scale);
+		return;
+	}
+	append_fixed(w, c, unscaled_be + 16 - c->width, c->width);
+}
+
+/* ---- rows ---- */
+
+/* Everything that can fail for a row, checked before any column changes. */
+static ll_status row_check(ll_parquet_writer *w, uint64_t mark, ll_error *err)
+{
+	for (size_t i = 0; i < w->ncols; i++) {
+		ll_pqw_column *c = &w->cols[i];
+		bool has = c->mark == mark && c->mark_value;
+		if (!has && !c->nullable) {
+			ll_error_set(err, LL_ESCHEMA,
+				     "column %s is not nullable but row %" PRIu64 " of %s has no "
+				     "value for it",
+				     c->name, mark, w->path);
+			ll_error_set_table(err, NULL, c->name);
+			return LL_ESCHEMA;
+		}
+		if ((c->has_def || !has) &&
+		    !ll_pqw_vec_reserve(&c->def, c->has_def ? 1 : w->rg_rows + 1))
+			return ll_error_oom(err);
+	}
+	return LL_OK;
+}
+
+static void row_commit(ll_parquet_writer *w, uint64_t mark)
+{
+	for (size_t i = 0; i < w->ncols; i++) {
+		ll_pqw_column *c = &w->cols[i];
+		if (c->mark == mark && c->mark_value) {
+			if (c->has_def) {
+				c->def.data[c->def.len++] = 1;
+				w->buffered++;
+			}
+			continue;
+		}
+		if (!c->has_def) {
+			/* the chunk's first null: every row before it had a value */
+			memset(c->def.data, 1, w->rg_rows);
+			c->def.len = w->rg_rows;
+			c->has_def = true;
+			w->buffered += w->rg_rows;
+		}
+		c->def.data[c->def.len++] = 0;
+		w->buffered++;
+		c->nnulls++;
+	}
+}
+
+static void row_discard(ll_parquet_writer *w, uint64_t mark)
+{
+	for (size_t i = 0; i < w->ncols; i++) {
+		ll_pqw_column *c = &w->cols[i];
+		if (c->mark != mark)
+			continue;
+		if (c->mark_value)
+			pop_value(w, c);
+		c->mark = 0;
+	}
+	w->row_status = LL_OK;
+	w->row_open = false;
+}
+
+ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
+{
+	if (w->broken)
+		return broken_error(w, err);
+	uint64_t mark = w->rows + 1;
+	ll_status st = w->row_status;
+	if (st != LL_OK) {
+		ll_error_set(err, st, "%s", w->row_err.message);
+		ll_error_set_table(err, NULL, w->row_err.column_name);
+	} else {
+		st = row_check(w, mark, err);
+	}
+	if (st != LL_OK) {
+		row_discard(w, mark);
+		return st;
+	}
+	row_commit(w, mark);
+	w->row_open = false;
+	w->rows++;
+	w->rg_rows++;
+	if (w->buffered >= w->opt.row_group_bytes)
+		return ll_parquet_writer_flush_row_group(w, err);
+	return LL_OK;
+}
+
+/* ---- row groups and the footer ---- */
+
+static ll_status row_group_write(ll_parquet_writer *w, ll_error *err)
+{
+	if (w->ngroups == w->groups_cap) {
+		size_t cap = w->groups_cap ? w->groups_cap * 2 : 8;
+		ll_pqw_row_group *g = realloc(w->groups, cap * sizeof(*g));
+		if (!g)
+			return ll_error_oom(err);
+		w->groups = g;
+		w->groups_cap = cap;
+	}
+	ll_pqw_row_group *rg = &w->groups[w->ngroups];
+	memset(rg, 0, sizeof(*rg));
+	rg->chunks = calloc(w->ncols ? w->ncols : 1, sizeof(*rg->chunks));
+	if (!rg->chunks)
+		return ll_error_oom(err);
+	rg->num_rows = (int64_t)w->rg_rows;
+	rg->file_offset = (int64_t)ll_pqw_offset(w);
+	for (size_t i = 0; i < w->ncols; i++) {
+		ll_pqw_column *c = &w->cols[i];
+		/* a chunk too small to reach a check may still be better off PLAIN, and an
+		 * all-null chunk has no dictionary to write; if memory for the conversion is
+		 * short, the dictionary is a valid encoding all the same */
+		if (c->use_dict && (c->dict.count == 0 || !dict_pays(c)))
+			ll_pqw_column_drop_dict(w, c);
+		ll_status st = ll_pqw_chunk_write(w, c, &rg->chunks[i], err);
+		if (st != LL_OK) {
+			free(rg->chunks);
+			rg->chunks = NULL;
+			ll_error_set_table(err, NULL, c->name);
+			return st;
+		}
+		rg->total_byte_size += rg->chunks[i].total_uncompressed;
+		rg->total_compressed += rg->chunks[i].total_compressed;
+	}
+	w->ngroups++;
+	for (size_t i = 0; i < w->ncols; i++)
+		column_reset(w, &w->cols[i]);
+	w->buffered = 0;
+	w->rg_rows = 0;
+	return ll_pqw_drain(w, false, err);
+}
+
+ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err)
+{
+	if (w->broken)
+		return broken_error(w, err);
+	if (w->row_open)
+		return ll_error_set(err, LL_EINVAL,
+				    "cannot flush %s while a row is being built; end the row first",
+				    w->path);
+	if (w->rg_rows == 0)
+		return LL_OK;
+	ll_status st = row_group_write(w, err);
+	if (st != LL_OK)
+		w->broken = true;
+	return st;
+}
+
+static ll_status file_finish(ll_parquet_writer *w, ll_parquet_file_info *info, ll_error *err)
+{
+	size_t start = w->out.len;
+	ll_pqw_encode_footer(w, &w->out);
+	size_t footer = w->out.len - start;
+	if (ll_buf_oom(&w->out))
+		return ll_error_oom(err);
+	if (footer > UINT32_MAX)
+		return ll_error_set(err, LL_EUNSUPPORTED,
+				    "the footer of %s needs %zu bytes, more than Parquet allows; "
+				    "write fewer row groups per file",
+				    w->path, footer);
+	uint8_t tail[8] = { (uint8_t)footer, (uint8_t)(footer >> 8), (uint8_t)(footer >> 16),
+			    (uint8_t)(footer >> 24), 'P', 'A', 'R', '1' };
+	ll_buf_append(&w->out, tail, sizeof(tail));
+	ll_status st = ll_pqw_drain(w, true, err);
+	if (st != LL_OK)
+		return st;
+	int fd = w->fd;
+	w->fd = -1;
+	if (close(fd) != 0)
+		return ll_error_set(err, LL_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
+	st = ll_fs_sync_path(w->tmp_path, err);
+	if (st == LL_OK)
+		st = ll_fs_rename(w->tmp_path, w->path, err);
+	if (st == LL_OK && info) {
+		info->rows = w->rows;
+		info->file_size = w->written;
+		info->row_groups = (uint32_t)w->ngroups;
+	}
+	return st;
+}
+
+ll_status ll_parquet_writer_close(ll_parquet_writer *w, ll_parquet_file_info *info, ll_error *err)
+{
+	if (!w)
+		return ll_error_set(err, LL_EINVAL, "no Parquet writer to close");
+	/* a row that was begun but never ended is not part of the file */
+	if (w->row_open)
+		row_discard(w, w->rows + 1);
+	ll_status st = ll_parquet_writer_flush_row_group(w, err);
+	if (st == LL_OK)
+		st = file_finish(w, info, err);
+	if (st != LL_OK)
+		unlink(w->tmp_path);
+	writer_free(w);
+	return st;
+}
+
+void ll_parquet_writer_abort(ll_parquet_writer *w)
+{
+	if (!w)
+		return;
+	if (w->fd >= 0) {
+		close(w->fd);
+		w->fd = -1;
+	}
+	unlink(w->tmp_path);
+	writer_free(w);
+}

@@ -1,0 +1,171 @@
+/*
+ * Value and level encodings of the Parquet writer: the RLE/bit-packing hybrid
+ * (definition levels, dictionary indices) and PLAIN booleans.
+ *
+ * Hybrid rules (Parquet Encodings.md): a run is either RLE, a ULEB128 header
+ * (count << 1) followed by the value in ceil(bit_width / 8) little-endian
+ * bytes, or bit-packed, a header (groups << 1 | 1) followed by groups of 8
+ * values packed least significant bit first. A bit-packed run therefore
+ * covers a multiple of 8 values; only the last run of a page may be padded
+ * with zeros, since the page header gives the real count. Runs of 8 or more
+ * equal values become RLE runs; a literal stretch that is not yet a multiple
+ * of 8 long borrows values from the following run to fill its last group.
+ *
+ * Every function reserves the worst case once and then writes through a
+ * pointer, so the per-value cost is a compare and a shift, not a call.
+ */
+#include "formats/parquet/writer_internal.h"
+
+#include <string.h>
+
+int ll_pqw_bit_width(uint64_t max)
+{
+	int w = 0;
+	while (max) {
+		w++;
+		max >>= 1;
+	}
+	return w;
+}
+
+static uint8_t *put_uleb(uint8_t *p, uint64_t v)
+{
+	while (v >= 0x80) {
+		*p++ = (uint8_t)(v | 0x80);
+		v >>= 7;
+	}
+	*p++ = (uint8_t)v;
+	return p;
+}
+
+/* Gathers the low bits of 8 bytes that are each 0 or 1 into one byte, byte i to bit i. */
+static inline uint8_t pack_bits8(const uint8_t *b)
+{
+	uint64_t x;
+	memcpy(&x, b, 8);
+	/* each byte's bit lands in the top byte at its own position; no two products collide */
+	return (uint8_t)((x * 0x0102040810204080ULL) >> 56);
+}
+
+static uint8_t *pack_bytes_bw1(const uint8_t *v, size_t n, uint8_t *p)
+{
+	size_t full = n / 8;
+	for (size_t g = 0; g < full; g++)
+		*p++ = pack_bits8(v + 8 * g);
+	if (n % 8) {
+		uint8_t tail[8] = { 0 };
+		memcpy(tail, v + 8 * full, n % 8);
+		*p++ = pack_bits8(tail);
+	}
+	return p;
+}
+
+static uint8_t *pack_u32(const uint32_t *v, size_t n, int bw, uint8_t *p)
+{
+	uint64_t acc = 0;
+	int bits = 0;
+	size_t padded = (n + 7) / 8 * 8;
+	for (size_t i = 0; i < padded; i++) {
+		acc |= (uint64_t)(i < n ? v[i] : 0) << bits;
+		bits += bw;
+		while (bits >= 8) {
+			*p++ = (uint8_t)acc;
+			acc >>= 8;
+			bits -= 8;
+		}
+	}
+	return p;
+}
+
+static uint8_t *put_run(uint8_t *p, uint32_t value, size_t count, int bw)
+{
+	p = put_uleb(p, (uint64_t)count << 1);
+	for (int b = 0; b < (bw + 7) / 8; b++)
+		*p++ = (uint8_t)(value >> (8 * b));
+	return p;
+}
+
+/* Worst case of the hybrid: every stretch of 8 its own run, plus one literal run. */
+static size_t hybrid_bound(size_t n, int bw)
+{
+	return (n / 8 + 2) * (size_t)(bw + 16) + 16;
+}
+
+static void commit(ll_buf *out, uint8_t *end)
+{
+	out->len = (size_t)((char *)end - out->data);
+	out->data[out->len] = '\0';
+}
+
+static inline uint32_t load(const void *v, size_t i, bool bytes)
+{
+	return bytes ? ((const uint8_t *)v)[i] : ((const uint32_t *)v)[i];
+}
+
+static inline uint8_t *pack(const void *v, size_t start, size_t count, int bw, bool bytes,
+			    uint8_t *p)
+{
+	p = put_uleb(p, ((uint64_t)(count + 7) / 8) << 1 | 1);
+	if (bytes)
+		return pack_bytes_bw1((const uint8_t *)v + start, count, p);
+	return pack_u32((const uint32_t *)v + start, count, bw, p);
+}
+
+/*
+ * The hybrid encoder over 0/1 level bytes (bytes, bit width 1) or uint32
+ * indices. Both callers pass a constant `bytes`, so each gets its own
+ * branch-free copy once this is inlined.
+ */
+static inline void hybrid(const void *v, size_t n, int bw, bool bytes, ll_buf *out)
+{
+	if (!ll_buf_reserve(out, hybrid_bound(n, bw)))
+		return;
+	uint8_t *p = (uint8_t *)out->data + out->len;
+	size_t i = 0, lit = 0; /* values [lit, i) wait to be bit-packed */
+	while (i < n) {
+		uint32_t x = load(v, i, bytes);
+		size_t j = i + 1;
+		while (j < n && load(v, j, bytes) == x)
+			j++;
+		size_t pad = (8 - (i - lit) % 8) % 8;
+		if (j - i >= 8 + pad) {
+			i += pad;
+			if (i > lit)
+				p = pack(v, lit, i - lit, bw, bytes, p);
+			p = put_run(p, x, j - i, bw);
+			lit = j;
+		}
+		i = j;
+	}
+	if (n > lit)
+		p = pack(v, lit, n - lit, bw, bytes, p);
+	commit(out, p);
+}
+
+void ll_pqw_encode_levels(const uint8_t *levels, size_t n, ll_buf *out)
+{
+	hybrid(levels, n, 1, true, out);
+}
+
+void ll_pqw_encode_indices(const uint32_t *idx, size_t n, int bit_width, ll_buf *out)
+{
+	hybrid(idx, n, bit_width, false, out);
+}
+
+void ll_pqw_encode_run(uint32_t value, size_t n, int bw, ll_buf *out)
+{
+	if (!ll_buf_reserve(out, 16))
+		return;
+	uint8_t *p = (uint8_t *)out->data + out->len;
+	p = put_run(p, value, n, bw);
+	commit(out, p);
+}
+
+void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out)
+{
+	if (!ll_buf_reserve(out, n / 8 + 1))
+		return;
+	uint8_t *p = (uint8_t *)out->data + out->len;
+	p = pack_bytes_bw1(v, n, p);
+	commit(out, p);
+}

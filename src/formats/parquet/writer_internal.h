@@ -1,0 +1,271 @@
+/*
+ * Internals of ll_parquet_writer shared by its source files (parquet_writer.c
+ * for the API and row buffering, writer_dictionary.c, writer_encoding.c,
+ * writer_stats.c, writer_chunk.c for column chunks and pages,
+ * writer_metadata.c for Thrift structures).
+ *
+ * Buffering invariants, per column of the open row group:
+ * - values holds the non-null values of the ended rows (plus, while a row is
+ *   being built, the value put for it): PLAIN-encoded (fixed-width values
+ *   little-endian, byte arrays as 4-byte length + bytes, booleans one byte
+ *   each) or, while use_dict holds, one uint32 dictionary index per value.
+ * - def holds one definition level byte (0 null, 1 value) per ended row, but
+ *   only once has_def is set, which happens at the chunk's first null; until
+ *   then every ended row has a value.
+ * - the dictionary holds exactly the distinct values inserted in this chunk
+ *   (a value popped again by an overwrite leaves its entry; dict_stale says
+ *   so, and statistics then walk the indices instead of the entries).
+ * - w->buffered is the sum over columns of values.len + def.len + the
+ *   dictionary's bytes (entries, values and hash slots), kept exact on
+ *   every append so the caller's memory budget sees the truth.
+ */
+#ifndef LL_PARQUET_WRITER_INTERNAL_H
+#define LL_PARQUET_WRITER_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include "formats/parquet/parquet_writer.h"
+#include "util/buf.h"
+
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "the Parquet writer stores values in host order, which must be little-endian like PLAIN"
+#endif
+
+/* Parquet's Type, ConvertedType, Encoding, PageType and FieldRepetitionType values. */
+enum {
+	LL_PQW_TYPE_BOOLEAN = 0,
+	LL_PQW_TYPE_INT32 = 1,
+	LL_PQW_TYPE_INT64 = 2,
+	LL_PQW_TYPE_DOUBLE = 5,
+	LL_PQW_TYPE_BYTE_ARRAY = 6,
+	LL_PQW_TYPE_FIXED = 7,
+};
+enum {
+	LL_PQW_CONV_UTF8 = 0,
+	LL_PQW_CONV_DECIMAL = 5,
+	LL_PQW_CONV_DATE = 6,
+	LL_PQW_CONV_TIMESTAMP_MILLIS = 9,
+	LL_PQW_CONV_TIMESTAMP_MICROS = 10,
+	LL_PQW_CONV_JSON = 19,
+};
+enum {
+	LL_PQW_ENC_PLAIN = 0,
+	LL_PQW_ENC_RLE = 3,
+	LL_PQW_ENC_RLE_DICTIONARY = 8,
+};
+enum {
+	LL_PQW_PAGE_DATA = 0,
+	LL_PQW_PAGE_DICTIONARY = 2,
+};
+enum {
+	LL_PQW_REQUIRED = 0,
+	LL_PQW_OPTIONAL = 1,
+};
+
+/* How a column's values are held. */
+typedef enum ll_pqw_kind {
+	LL_PQW_I64 = 0,
+	LL_PQW_I32,
+	LL_PQW_DOUBLE,
+	LL_PQW_BOOL,
+	LL_PQW_BYTES,
+	LL_PQW_FIXED,
+} ll_pqw_kind;
+
+/*
+ * A growable byte array; the hot path appends inline, growth is out of line.
+ * Between row groups a column's arrays are released (the memory goes back
+ * while the writer waits) and hint remembers how large the last chunk grew,
+ * so the next chunk allocates that once instead of doubling its way up.
+ */
+typedef struct ll_pqw_vec {
+	uint8_t *data;
+	size_t len;
+	size_t cap;
+	size_t hint;
+} ll_pqw_vec;
+
+bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra);
+/** Frees the memory, keeping the current length as the next allocation's size. */
+void ll_pqw_vec_release(ll_pqw_vec *v);
+void ll_pqw_vec_free(ll_pqw_vec *v);
+
+static inline bool ll_pqw_vec_reserve(ll_pqw_vec *v, size_t extra)
+{
+	return v->cap - v->len >= extra || ll_pqw_vec_grow(v, extra);
+}
+
+/* One dictionary entry of a byte-array column: where its bytes are in values. */
+typedef struct ll_pqw_dict_entry {
+	uint32_t offset; /* of the bytes, after the 4-byte length */
+	uint32_t len;
+	uint32_t hash;
+} ll_pqw_dict_entry;
+
+/*
+ * Distinct values of one column chunk. values is the dictionary page body
+ * (PLAIN); slots is an open-addressing table of entry index + 1 (0: empty)
+ * kept at most half full.
+ */
+typedef struct ll_pqw_dict {
+	uint32_t *slots;
+	size_t nslots; /* a power of two, or 0 before the first insert */
+	size_t count;
+	ll_pqw_vec values;
+	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
+} ll_pqw_dict;
+
+/* Bytes a dictionary holds, for the memory budget. */
+static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
+{
+	return d->values.len + d->entries.len + (d->count ? d->nslots * sizeof(uint32_t) : 0);
+}
+
+/*
+ * Finds v (width bytes; or, for byte arrays, width 0 and len bytes) in the
+ * dictionary, adding it when absent. Returns the entry index, or -1 when
+ * memory runs out (the dictionary is unchanged then).
+ */
+int64_t ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len);
+void ll_pqw_dict_clear(ll_pqw_dict *d);
+void ll_pqw_dict_free(ll_pqw_dict *d);
+
+typedef struct ll_pqw_column {
+	char *name;
+	ll_data_type type;
+	int precision, scale;
+	bool nullable;
+	int32_t field_id;
+	ll_pqw_kind kind;
+	int physical;    /* LL_PQW_TYPE_* */
+	uint32_t width;  /* bytes per PLAIN value; 0 for byte arrays */
+	uint64_t dec_limit_hi, dec_limit_lo; /* decimal: 10^precision, as 128 bits */
+
+	/* the row being built: mark is that row's number + 1 when it has a put */
+	uint64_t mark;
+	bool mark_value;   /* the put was a value (not put_null) */
+	size_t last_start; /* where that value starts in values */
+
+	/* the open row group */
+	size_t nnulls;
+	bool has_def;
+	bool use_dict;
+	bool dict_stale;
+	size_t plain_bytes;  /* PLAIN size of the values, tracked in dictionary mode */
+	size_t next_check;   /* value count at which the dictionary's payoff is judged */
+	ll_pqw_vec def;
+	ll_pqw_vec values;
+	ll_pqw_dict dict;
+} ll_pqw_column;
+
+/* Longest string statistic kept; a longer bound drops min/max for the chunk. */
+#define LL_PQW_STAT_MAX 64
+
+typedef struct ll_pqw_chunk_meta {
+	int64_t data_page_offset;
+	int64_t dict_page_offset; /* -1: no dictionary page */
+	int64_t total_uncompressed;
+	int64_t total_compressed;
+	int64_t num_values;
+	int64_t null_count;
+	int64_t nan_count; /* doubles only */
+	bool used_dict;
+	bool has_minmax;
+	uint8_t min_len, max_len;
+	uint8_t min[LL_PQW_STAT_MAX];
+	uint8_t max[LL_PQW_STAT_MAX];
+} ll_pqw_chunk_meta;
+
+typedef struct ll_pqw_row_group {
+	ll_pqw_chunk_meta *chunks; /* one per column */
+	int64_t num_rows;
+	int64_t file_offset;
+	int64_t total_byte_size;
+	int64_t total_compressed;
+} ll_pqw_row_group;
+
+struct ll_parquet_writer {
+	char *path;
+	char *tmp_path;
+	int fd;
+	ll_parquet_writer_options opt;
+	char *created_by;
+
+	ll_pqw_column *cols;
+	size_t ncols, cols_cap;
+	size_t nrequired;
+
+	uint64_t rows;   /* rows ended, flushed or buffered */
+	size_t rg_rows;  /* rows of the open row group */
+	size_t buffered; /* see the invariants above */
+
+	bool row_open; /* a put happened since the last end_row */
+	/* the first failure of a put in the row being built, reported by end_row */
+	ll_status row_status;
+	ll_error row_err;
+	/* set after an I/O or encoding failure: only abort/close remain */
+	bool broken;
+
+	uint64_t written; /* bytes written to the file so far */
+	ll_buf out;       /* encoded bytes not yet written; file offset = written + out.len */
+	ll_buf page;      /* scratch: one uncompressed page */
+	ll_buf zpage;     /* scratch: one compressed page */
+	ll_buf header;    /* scratch: one page header */
+
+	ll_pqw_row_group *groups;
+	size_t ngroups, groups_cap;
+};
+
+/* Offset in the file of the next byte appended to w->out. */
+static inline uint64_t ll_pqw_offset(const ll_parquet_writer *w)
+{
+	return w->written + w->out.len;
+}
+
+/* Writes buffered output to the file once it is large (or always, when force). */
+ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err);
+
+/* Turns a dictionary-encoded chunk into PLAIN values; false when memory ran out. */
+bool ll_pqw_column_drop_dict(ll_parquet_writer *w, ll_pqw_column *c);
+
+/* ---- writer_encoding.c ---- */
+
+/** Bits needed for values up to max (0 for max 0). */
+int ll_pqw_bit_width(uint64_t max);
+
+/** Appends levels (0/1 bytes) RLE/bit-packed with bit width 1. */
+void ll_pqw_encode_levels(const uint8_t *levels, size_t n, ll_buf *out);
+
+/** Appends n repeats of value as one RLE run of the given bit width. */
+void ll_pqw_encode_run(uint32_t value, size_t n, int bit_width, ll_buf *out);
+
+/** Appends indices RLE/bit-packed with bit_width (the width byte not included). */
+void ll_pqw_encode_indices(const uint32_t *idx, size_t n, int bit_width, ll_buf *out);
+
+/** Appends booleans (0/1 bytes) PLAIN: bit-packed, least significant bit first. */
+void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out);
+
+/* ---- writer_stats.c ---- */
+
+/** Fills m's null_count, nan_count and min/max from the column's buffered values. */
+void ll_pqw_stats_compute(const ll_pqw_column *c, ll_pqw_chunk_meta *m);
+
+/* ---- writer_chunk.c ---- */
+
+/** Encodes the column's buffered chunk into pages appended to w->out. */
+ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_chunk_meta *m,
+			     ll_error *err);
+
+/* ---- writer_metadata.c ---- */
+
+/** Appends a data page (LL_PQW_PAGE_DATA) or dictionary page header. */
+void ll_pqw_encode_page_header(ll_buf *out, int page_type, size_t uncompressed,
+			       size_t compressed, size_t num_values, int encoding);
+
+/** Appends the serialized FileMetaData of everything written. */
+void ll_pqw_encode_footer(const ll_parquet_writer *w, ll_buf *out);
+
+#endif
