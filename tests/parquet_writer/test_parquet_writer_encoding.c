@@ -1,0 +1,252 @@
+/*
+ * Byte-level tests of the writer's encoders: the Thrift compact protocol
+ * against hand-assembled bytes from the protocol specification, and the
+ * RLE/bit-packing hybrid against a small decoder written from Parquet's
+ * Encodings.md, over runs, literals and every bit width indices can have.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/parquet/thrift_encode.h"
+#include "formats/parquet/writer_internal.h"
+#include "test.h"
+
+static void check_bytes(const ll_buf *b, const uint8_t *want, size_t n, int line)
+{
+	bool same = !ll_buf_oom(b) && b->len == n && memcmp(b->data, want, n) == 0;
+	if (same)
+		return;
+	fprintf(stderr, "%s:%d: bytes differ\n  got ", __FILE__, line);
+	for (size_t i = 0; i < b->len; i++)
+		fprintf(stderr, " %02X", (uint8_t)b->data[i]);
+	fprintf(stderr, "\n  want");
+	for (size_t i = 0; i < n; i++)
+		fprintf(stderr, " %02X", want[i]);
+	fprintf(stderr, "\n");
+	ll_test_failures++;
+}
+
+#define CHECK_BYTES(buf, ...) \
+	do { \
+		static const uint8_t want_[] = { __VA_ARGS__ }; \
+		check_bytes((buf), want_, sizeof(want_), __LINE__); \
+	} while (0)
+
+static void test_thrift_fields(void)
+{
+	ll_buf b = LL_BUF_INIT;
+	ll_thrift_encoder e;
+	ll_thrift_encoder_init(&e, &b);
+	ll_thrift_encode_i32(&e, 1, 0);
+	ll_thrift_encode_i32(&e, 2, -1);
+	/* a jump of more than 15 ids takes the long form: type byte, zigzag id */
+	ll_thrift_encode_i64(&e, 20, 300);
+	ll_thrift_encode_bool(&e, 21, true);
+	ll_thrift_encode_bool(&e, 22, false);
+	ll_thrift_encode_binary(&e, 23, "ab", 2);
+	ll_thrift_encode_double(&e, 24, 1.0);
+	ll_thrift_encode_struct_begin(&e, 25);
+	ll_thrift_encode_i32(&e, 1, 7);
+	ll_thrift_encode_struct_end(&e);
+	ll_thrift_encode_empty_struct(&e, 26);
+	/* going back to a lower id also takes the long form */
+	ll_thrift_encode_i32(&e, 3, 64);
+	ll_thrift_encode_struct_end(&e);
+	CHECK_BYTES(&b, 0x15, 0x00, 0x15, 0x01, 0x06, 0x28, 0xD8, 0x04, 0x11, 0x12, 0x18, 0x02, 'a', 'b',
+		    0x17, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0xF0, 0x3F, 0x1C, 0x15, 0x0E, 0x00, 0x1C,
+		    0x00, 0x05, 0x06, 0x80, 0x01, 0x00);
+	ll_buf_free(&b);
+}
+
+static void test_thrift_lists(void)
+{
+	ll_buf b = LL_BUF_INIT;
+	ll_thrift_encoder e;
+	ll_thrift_encoder_init(&e, &b);
+	ll_thrift_encode_list_begin(&e, 1, LL_THRIFT_WIRE_I32, 3);
+	for (int i = 1; i <= 3; i++)
+		ll_thrift_encode_element_i32(&e, i);
+	/* 15 elements or more: the size follows as a varint */
+	ll_thrift_encode_list_begin(&e, 2, LL_THRIFT_WIRE_I64, 15);
+	for (int i = 0; i < 15; i++)
+		ll_thrift_encode_element_i64(&e, -i);
+	ll_thrift_encode_list_begin(&e, 3, LL_THRIFT_WIRE_STRUCT, 2);
+	for (int i = 0; i < 2; i++) {
+		ll_thrift_encode_element_struct_begin(&e);
+		ll_thrift_encode_string(&e, 4, "x");
+		ll_thrift_encode_struct_end(&e);
+	}
+	ll_thrift_encode_list_begin(&e, 4, LL_THRIFT_WIRE_BINARY, 1);
+	ll_thrift_encode_element_string(&e, "yz");
+	ll_thrift_encode_struct_end(&e);
+	CHECK_BYTES(&b, 0x19, 0x35, 0x02, 0x04, 0x06, 0x19, 0xF6, 0x0F, 0x00, 0x01, 0x03, 0x05, 0x07,
+		    0x09, 0x0B, 0x0D, 0x0F, 0x11, 0x13, 0x15, 0x17, 0x19, 0x1B, 0x19, 0x2C, 0x48, 0x01,
+		    'x', 0x00, 0x48, 0x01, 'x', 0x00, 0x19, 0x18, 0x02, 'y', 'z', 0x00);
+	ll_buf_free(&b);
+}
+
+static void test_thrift_misuse(void)
+{
+	ll_buf b = LL_BUF_INIT;
+	ll_thrift_encoder e;
+	ll_thrift_encoder_init(&e, &b);
+	ll_thrift_encode_struct_end(&e);
+	CHECK(!ll_buf_oom(&b));
+	/* closing more than was opened poisons the buffer instead of writing garbage */
+	ll_thrift_encode_struct_end(&e);
+	CHECK(ll_buf_oom(&b));
+	ll_buf_free(&b);
+	ll_thrift_encoder_init(&e, &b);
+	for (int i = 0; i < LL_THRIFT_MAX_DEPTH + 2; i++)
+		ll_thrift_encode_struct_begin(&e, 1);
+	CHECK(ll_buf_oom(&b));
+	ll_buf_free(&b);
+}
+
+/* ---- the RLE/bit-packing hybrid ---- */
+
+static uint64_t read_uleb(const uint8_t **p, const uint8_t *end, bool *ok)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (*p >= end) {
+			*ok = false;
+			return 0;
+		}
+		uint8_t b = *(*p)++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	*ok = false;
+	return 0;
+}
+
+/* Decodes n values of width bw; false on malformed input or a count mismatch. */
+static bool hybrid_decode(const uint8_t *p, size_t len, int bw, size_t n, uint32_t *out)
+{
+	const uint8_t *end = p + len;
+	size_t got = 0;
+	bool ok = true;
+	while (p < end && ok) {
+		uint64_t h = read_uleb(&p, end, &ok);
+		if (h & 1) {
+			size_t count = (size_t)(h >> 1) * 8;
+			if ((size_t)(end - p) < (size_t)(h >> 1) * (size_t)bw)
+				return false;
+			for (size_t i = 0; i < count; i++) {
+				uint32_t v = 0;
+				for (int b = 0; b < bw; b++) {
+					size_t bit = i * (size_t)bw + (size_t)b;
+					v |= (uint32_t)((p[bit / 8] >> (bit % 8)) & 1) << b;
+				}
+				if (got < n)
+					out[got] = v;
+				got++;
+			}
+			p += (h >> 1) * (size_t)bw;
+		} else {
+			size_t count = (size_t)(h >> 1);
+			uint32_t v = 0;
+			for (int b = 0; b < (bw + 7) / 8; b++) {
+				if (p >= end)
+					return false;
+				v |= (uint32_t)*p++ << (8 * b);
+			}
+			for (size_t i = 0; i < count; i++) {
+				if (got < n)
+					out[got] = v;
+				got++;
+			}
+		}
+	}
+	/* only the last, bit-packed, run may carry padding */
+	return ok && got >= n && got < n + 8;
+}
+
+static void test_hybrid_known_bytes(void)
+{
+	ll_buf b = LL_BUF_INIT;
+	uint8_t eight[8] = { 1, 1, 1, 1, 1, 1, 1, 1 };
+	ll_pqw_encode_levels(eight, 8, &b);
+	CHECK_BYTES(&b, 0x10, 0x01);
+	ll_buf_clear(&b);
+	uint8_t three[3] = { 1, 0, 1 };
+	ll_pqw_encode_levels(three, 3, &b);
+	CHECK_BYTES(&b, 0x03, 0x05);
+	ll_buf_clear(&b);
+	/* 3 literals then a run: the literal group borrows 5 of the run's values */
+	uint8_t mixed[20] = { 0, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1 };
+	ll_pqw_encode_levels(mixed, 20, &b);
+	CHECK_BYTES(&b, 0x03, 0xFA, 0x18, 0x01);
+	ll_buf_clear(&b);
+	ll_pqw_encode_run(5, 1000, 3, &b);
+	CHECK_BYTES(&b, 0xD0, 0x0F, 0x05);
+	ll_buf_clear(&b);
+	uint8_t bools[9] = { 1, 0, 1, 1, 0, 0, 0, 1, 1 };
+	ll_pqw_encode_bools(bools, 9, &b);
+	CHECK_BYTES(&b, 0x8D, 0x01);
+	ll_buf_free(&b);
+	CHECK_INT(ll_pqw_bit_width(0), 0);
+	CHECK_INT(ll_pqw_bit_width(1), 1);
+	CHECK_INT(ll_pqw_bit_width(3), 2);
+	CHECK_INT(ll_pqw_bit_width(255), 8);
+	CHECK_INT(ll_pqw_bit_width(256), 9);
+	CHECK_INT(ll_pqw_bit_width(UINT32_MAX), 32);
+}
+
+/* Values with runs of every length, literals, and a tail of any size. */
+static size_t make_values(uint32_t *v, size_t n, int bw, unsigned seed)
+{
+	uint32_t mask = bw == 32 ? UINT32_MAX : ((uint32_t)1 << bw) - 1;
+	size_t i = 0;
+	while (i < n) {
+		seed = seed * 1103515245u + 12345u;
+		size_t run = (seed >> 16) % 4 == 0 ? 1 + (seed >> 8) % 40 : 1;
+		uint32_t x = (seed * 2654435761u) & mask;
+		for (size_t k = 0; k < run && i < n; k++)
+			v[i++] = x;
+	}
+	return n;
+}
+
+static void test_hybrid_round_trip(void)
+{
+	enum { N = 3001 };
+	uint32_t *v = malloc(N * sizeof(*v)), *back = malloc(N * sizeof(*back));
+	uint8_t *levels = malloc(N);
+	ll_buf b = LL_BUF_INIT;
+	for (int bw = 1; bw <= 32; bw++) {
+		for (size_t n = 0; n < N; n += n < 40 ? 1 : 397) {
+			make_values(v, n, bw, (unsigned)(bw * 7919 + n));
+			ll_buf_clear(&b);
+			ll_pqw_encode_indices(v, n, bw, &b);
+			bool ok = hybrid_decode((const uint8_t *)b.data, b.len, bw, n, back) &&
+				  memcmp(v, back, n * sizeof(*v)) == 0;
+			if (!ok) {
+				fprintf(stderr, "indices of width %d, %zu values, do not round-trip\n", bw, n);
+				ll_test_failures++;
+			}
+			if (bw != 1)
+				continue;
+			for (size_t i = 0; i < n; i++)
+				levels[i] = (uint8_t)v[i];
+			ll_buf_clear(&b);
+			ll_pqw_encode_levels(levels, n, &b);
+			ok = hybrid_decode((const uint8_t *)b.data, b.len, 1, n, back);
+			for (size_t i = 0; ok && i < n; i++)
+				ok = back[i] == levels[i];
+			if (!ok) {
+				fprintf(stderr, "%zu levels do not round-trip\n", n);
+				ll_test_failures++;
+			}
+		}
+	}
+	ll_buf_free(&b);
+	free(v);
+	free(back);
+	free(levels);
+}
+
+LL_TEST_MAIN(LL_TEST(test_thrift_fields), LL_TEST(test_thrift_lists), LL_TEST(test_thrift_misuse),
+	     LL_TEST(test_hybrid_known_bytes), LL_TEST(test_hybrid_round_trip))
