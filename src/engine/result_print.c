@@ -17,6 +17,7 @@
 
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/number.h"
 
 #define LL_PRINT_SAMPLE_ROWS 1000
 #define LL_PRINT_SAMPLE_CELLS 100000
@@ -182,7 +183,6 @@ static size_t put_display_text(ll_buf *b, const char *s, size_t len)
 
 /* ---- values ------------------------------------------------------------- */
 
-/* The shortest "%.Ng" that reads back as d, with ".0" when it looks integral. */
 static void put_real(ll_buf *b, double d)
 {
 	if (isnan(d)) {
@@ -193,15 +193,8 @@ static void put_real(ll_buf *b, double d)
 		ll_buf_puts(b, d < 0 ? "-Infinity" : "Infinity");
 		return;
 	}
-	char tmp[40];
-	for (int prec = 1; prec <= 17; prec++) {
-		snprintf(tmp, sizeof(tmp), "%.*g", prec, d);
-		if (strtod(tmp, NULL) == d)
-			break;
-	}
-	ll_buf_puts(b, tmp);
-	if (!strpbrk(tmp, ".e"))
-		ll_buf_puts(b, ".0");
+	char tmp[LL_DOUBLE_TEXT_MAX];
+	ll_buf_append(b, tmp, ll_double_repr(d, tmp, sizeof(tmp)));
 }
 
 static void put_hex(ll_buf *b, const char *s, size_t len)

@@ -51,9 +51,6 @@ void ll_norm_infer_column(const ll_json_value *v, ll_column *col);
 ll_coerce_result ll_norm_coerce(const ll_json_value *v, const ll_column *col, ll_arena *arena,
 				ll_buf *tmp, ll_row_value *out);
 
-/** Python's repr() of a float ("1.5", "1e+16", "0.0001", "2.0"). Returns the length. */
-size_t ll_norm_double_repr(double v, char *buf, size_t size);
-
 /* ---- state ---- */
 
 typedef struct ll_norm_key {

@@ -13,6 +13,7 @@
 #include "harness.h"
 #include "normalize/normalize_internal.h"
 #include "test.h"
+#include "util/number.h"
 #include "util/time.h"
 
 static void setup(fixture *f, const char *name)
@@ -827,7 +828,7 @@ static void test_double_repr(void)
 	};
 	char buf[64];
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
-		ll_norm_double_repr(cases[i].v, buf, sizeof(buf));
+		ll_double_repr(cases[i].v, buf, sizeof(buf));
 		CHECK_STR(buf, cases[i].repr);
 	}
 }

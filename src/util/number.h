@@ -1,0 +1,19 @@
+/*
+ * Doubles as text, written the way Python's repr() writes them, because
+ * that is the text a dlt user sees for the same value in JSON columns,
+ * decimals loaded from floats and query results: the shortest digits that
+ * read back exactly, "0.1" not "0.10000000000000001", "100.0" for integral
+ * values and exponents beyond 1e16.
+ */
+#ifndef LL_UTIL_NUMBER_H
+#define LL_UTIL_NUMBER_H
+
+#include <stddef.h>
+
+/** Room ll_double_repr needs, NUL included. */
+#define LL_DOUBLE_TEXT_MAX 40
+
+/** Writes v as Python's repr would ("nan", "inf" included); returns the length. */
+size_t ll_double_repr(double v, char *buf, size_t size);
+
+#endif
