@@ -89,10 +89,14 @@ static inline const char *ll_testdata(const char *rel, char *buf, size_t size)
 static inline const char *ll_test_tmpdir(const char *name, char *buf, size_t size)
 {
 	const char *build = getenv("LL_BUILD_DIR");
-	char cmd[4200];
 	snprintf(buf, size, "%s/tmp/%s", build ? build : ".", name);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s' && mkdir -p '%s'", buf, buf);
-	if (system(cmd) != 0) {
+	size_t cmd_size = 2 * strlen(buf) + 64;
+	char *cmd = malloc(cmd_size);
+	if (cmd)
+		snprintf(cmd, cmd_size, "rm -rf '%s' && mkdir -p '%s'", buf, buf);
+	int rc = cmd ? system(cmd) : -1;
+	free(cmd);
+	if (rc != 0) {
 		fprintf(stderr, "cannot prepare %s\n", buf);
 		exit(2);
 	}

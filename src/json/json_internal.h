@@ -1,0 +1,57 @@
+/*
+ * The JSON value parser shared by the streaming reader and ll_json_parse.
+ *
+ * The parser works on a window of bytes [p, end) that is always followed by
+ * a NUL and at least LL_JSON_PAD readable bytes, so the scanners can test a
+ * word at a time and stop on the NUL without a bounds check per byte. When a
+ * value runs past end and more input may follow (eof false) the parse
+ * returns LL_JSON_MORE: the caller refills the window and parses the whole
+ * record again from its first byte, which costs little because windows are
+ * large and records small.
+ */
+#ifndef LL_JSON_INTERNAL_H
+#define LL_JSON_INTERNAL_H
+
+#include "json/json.h"
+
+/* Readable bytes guaranteed after end (the NUL included). */
+#define LL_JSON_PAD 16
+/* Not an ll_status: "the window ended inside a value". */
+#define LL_JSON_MORE 1
+/* Deeper nesting is refused rather than risk the C stack. */
+#define LL_JSON_MAX_DEPTH 1000
+
+typedef struct ll_json_parser {
+	const char *buf;  /* window start, for offsets */
+	const char *p;    /* next byte */
+	const char *end;  /* *end == '\0' */
+	bool eof;         /* nothing follows end */
+	uint64_t base;    /* absolute input offset of buf */
+	uint64_t line;    /* line of p, 1-based */
+	uint64_t line_start; /* absolute offset where that line begins */
+	int depth;
+	const char *name; /* input name for messages */
+	ll_arena *arena;
+	ll_error *err;
+	/* Children of the containers being parsed, popped as each one closes. */
+	ll_json_value **items;
+	size_t nitems, items_cap;
+	ll_json_member *members;
+	size_t nmembers, members_cap;
+} ll_json_parser;
+
+/** Parses one value at p. LL_OK, LL_JSON_MORE or an error. */
+int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out);
+
+/** Skips whitespace, counting lines. LL_JSON_MORE when it reaches end before eof. */
+int ll_json_skip_ws(ll_json_parser *ps);
+
+/** Fails with the location of `at` (a pointer into the window). */
+ll_status ll_json_fail(ll_json_parser *ps, const char *at, const char *fmt, ...) LL_PRINTF(3, 4);
+
+/** Describes the byte at `at` for a message: 'x', or byte 0xC3, or end of input. */
+const char *ll_json_describe(const ll_json_parser *ps, const char *at, char tmp[32]);
+
+void ll_json_parser_free_stacks(ll_json_parser *ps);
+
+#endif

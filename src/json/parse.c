@@ -1,0 +1,637 @@
+/*
+ * Recursive-descent JSON value parser (RFC 8259, strict).
+ *
+ * Values are built in the caller's arena. Container children are collected
+ * on two parser-owned stacks and copied into the arena, exactly sized, when
+ * the container closes, so a record costs one arena allocation per value
+ * plus one per container and nothing is freed piecemeal.
+ */
+#include <math.h>
+#include <stddef.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "json/json_internal.h"
+#include "util/error.h"
+
+static int more_or_fail(ll_json_parser *ps, const char *expected)
+{
+	if (!ps->eof)
+		return LL_JSON_MORE;
+	return ll_json_fail(ps, ps->end, "invalid JSON: unexpected end of input, expected %s",
+			    expected);
+}
+
+const char *ll_json_describe(const ll_json_parser *ps, const char *at, char tmp[32])
+{
+	unsigned char c = (unsigned char)*at;
+	if (at >= ps->end)
+		return "end of input";
+	if (c > 0x20 && c < 0x7f)
+		snprintf(tmp, 32, "'%c'", c);
+	else
+		snprintf(tmp, 32, "byte 0x%02X", c);
+	return tmp;
+}
+
+ll_status ll_json_fail(ll_json_parser *ps, const char *at, const char *fmt, ...)
+{
+	if (!ps->err)
+		return LL_EFORMAT;
+	char msg[sizeof(ps->err->message)];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	uint64_t offset = ps->base + (uint64_t)(at - ps->buf);
+	ll_error_set(ps->err, LL_EFORMAT, "%s", msg);
+	ll_error_set_location(ps->err, ps->name, ps->line, offset - ps->line_start + 1);
+	return LL_EFORMAT;
+}
+
+int ll_json_skip_ws(ll_json_parser *ps)
+{
+	const char *p = ps->p;
+	for (;;) {
+		char c = *p;
+		if (c == ' ' || c == '\t' || c == '\r') {
+			p++;
+		} else if (c == '\n') {
+			p++;
+			ps->line++;
+			ps->line_start = ps->base + (uint64_t)(p - ps->buf);
+		} else {
+			break;
+		}
+	}
+	ps->p = p;
+	return p == ps->end && !ps->eof ? LL_JSON_MORE : LL_OK;
+}
+
+static ll_json_value *new_value(ll_json_parser *ps, ll_json_kind kind)
+{
+	ll_json_value *v = ll_arena_alloc(ps->arena, sizeof(*v));
+	if (v)
+		v->kind = kind;
+	else
+		ll_error_oom(ps->err);
+	return v;
+}
+
+/* ---- strings ------------------------------------------------------------- */
+
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define LL_JSON_SWAR 1
+#endif
+
+/* Advances p to the first byte that ends a plain run: '"', '\\', a control
+ * byte (the NUL at end among them) or a non-ASCII byte. */
+static const char *scan_plain(const char *p)
+{
+#ifdef LL_JSON_SWAR
+	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
+	for (;;) {
+		uint64_t w;
+		memcpy(&w, p, 8);
+		uint64_t q = w ^ (ones * '"'), b = w ^ (ones * '\\');
+		/* A byte is flagged when it is zero in q or b, below 0x20, or has
+		 * its high bit set; false flags only follow a true one. */
+		uint64_t m = ((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w) | w;
+		m &= highs;
+		if (m)
+			return p + (__builtin_ctzll(m) >> 3);
+		p += 8;
+	}
+#else
+	for (;;) {
+		unsigned char c = (unsigned char)*p;
+		if (c == '"' || c == '\\' || c < 0x20 || c >= 0x80)
+			return p;
+		p++;
+	}
+#endif
+}
+
+/* Length of the UTF-8 sequence at p, 0 if invalid, -1 if cut by end. */
+static int utf8_sequence(const ll_json_parser *ps, const unsigned char *p)
+{
+	unsigned char c = p[0];
+	int n;
+	unsigned char lo = 0x80, hi = 0xBF;
+	if (c >= 0xC2 && c <= 0xDF) {
+		n = 2;
+	} else if (c >= 0xE0 && c <= 0xEF) {
+		n = 3;
+		if (c == 0xE0)
+			lo = 0xA0; /* overlong */
+		if (c == 0xED)
+			hi = 0x9F; /* surrogates */
+	} else if (c >= 0xF0 && c <= 0xF4) {
+		n = 4;
+		if (c == 0xF0)
+			lo = 0x90; /* overlong */
+		if (c == 0xF4)
+			hi = 0x8F; /* above U+10FFFF */
+	} else {
+		return 0;
+	}
+	const unsigned char *end = (const unsigned char *)ps->end;
+	for (int i = 1; i < n; i++) {
+		if (p + i >= end)
+			return -1;
+		unsigned char min = i == 1 ? lo : 0x80, max = i == 1 ? hi : 0xBF;
+		if (p[i] < min || p[i] > max)
+			return 0;
+	}
+	return n;
+}
+
+static int hex4(const char *p)
+{
+	int v = 0;
+	for (int i = 0; i < 4; i++) {
+		char c = p[i];
+		int d = c >= '0' && c <= '9' ? c - '0'
+			: c >= 'a' && c <= 'f' ? c - 'a' + 10
+			: c >= 'A' && c <= 'F' ? c - 'A' + 10
+					       : -1;
+		if (d < 0)
+			return -1;
+		v = v * 16 + d;
+	}
+	return v;
+}
+
+/* Checks the escape at p (the backslash); returns its length in bytes. */
+static int check_escape(ll_json_parser *ps, const char *p, int *len)
+{
+	if (ps->end - p < 2)
+		return more_or_fail(ps, "an escape sequence");
+	switch (p[1]) {
+	case '"': case '\\': case '/': case 'b': case 'f': case 'n': case 'r': case 't':
+		*len = 2;
+		return LL_OK;
+	case 'u':
+		break;
+	default: {
+		char tmp[32];
+		return ll_json_fail(ps, p, "invalid JSON: bad escape \\%s in string; only \\\" \\\\ \\/ \\b \\f \\n \\r \\t \\uXXXX are allowed",
+				    ll_json_describe(ps, p + 1, tmp));
+	}
+	}
+	if (ps->end - p < 6)
+		return more_or_fail(ps, "four hex digits after \\u");
+	int u = hex4(p + 2);
+	if (u < 0)
+		return ll_json_fail(ps, p, "invalid JSON: \\u must be followed by four hex digits");
+	if (u >= 0xDC00 && u <= 0xDFFF)
+		return ll_json_fail(ps, p, "invalid JSON: \\u%04X is a lone low surrogate", (unsigned)u);
+	if (u < 0xD800 || u > 0xDBFF) {
+		*len = 6;
+		return LL_OK;
+	}
+	/* Fail as soon as the bytes seen rule out "\\uDC00".."\\uDFFF". */
+	ptrdiff_t have = ps->end - p;
+	bool prefix_ok = (have <= 6 || p[6] == '\\') && (have <= 7 || p[7] == 'u');
+	if (prefix_ok && have < 12)
+		return more_or_fail(ps, "a low surrogate \\uDC00-\\uDFFF");
+	int lo = prefix_ok ? hex4(p + 8) : -1;
+	if (lo < 0xDC00 || lo > 0xDFFF)
+		return ll_json_fail(ps, p, "invalid JSON: high surrogate \\u%04X is not followed by a low surrogate",
+				    (unsigned)u);
+	*len = 12;
+	return LL_OK;
+}
+
+static char *put_utf8(char *o, unsigned cp)
+{
+	if (cp < 0x80) {
+		*o++ = (char)cp;
+	} else if (cp < 0x800) {
+		*o++ = (char)(0xC0 | (cp >> 6));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	} else if (cp < 0x10000) {
+		*o++ = (char)(0xE0 | (cp >> 12));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	} else {
+		*o++ = (char)(0xF0 | (cp >> 18));
+		*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
+		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
+		*o++ = (char)(0x80 | (cp & 0x3F));
+	}
+	return o;
+}
+
+/* Decodes the already-validated body [p, end) into o; returns the length. */
+static size_t unescape(const char *p, const char *end, char *o)
+{
+	char *start = o;
+	while (p < end) {
+		if (*p != '\\') {
+			*o++ = *p++;
+			continue;
+		}
+		char c = p[1];
+		if (c != 'u') {
+			static const char from[] = "\"\\/bfnrt", to[] = "\"\\/\b\f\n\r\t";
+			*o++ = to[strchr(from, c) - from];
+			p += 2;
+			continue;
+		}
+		unsigned cp = (unsigned)hex4(p + 2);
+		p += 6;
+		if (cp >= 0xD800 && cp <= 0xDBFF) {
+			cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)hex4(p + 2) - 0xDC00);
+			p += 6;
+		}
+		o = put_utf8(o, cp);
+	}
+	return (size_t)(o - start);
+}
+
+/* Scans the string at p (the opening quote) and copies it into the arena. */
+static int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
+{
+	const char *body = ps->p + 1, *p = body;
+	bool escaped = false;
+	for (;;) {
+		p = scan_plain(p);
+		unsigned char c = (unsigned char)*p;
+		if (c == '"')
+			break;
+		if (c == '\\') {
+			int len = 0, st = check_escape(ps, p, &len);
+			if (st)
+				return st;
+			escaped = true;
+			p += len;
+		} else if (c >= 0x80) {
+			int n = utf8_sequence(ps, (const unsigned char *)p);
+			if (n < 0 && !ps->eof)
+				return LL_JSON_MORE;
+			if (n < 0)
+				return ll_json_fail(ps, p, "invalid UTF-8: the input ends inside a multi-byte character");
+			if (n == 0)
+				return ll_json_fail(ps, p, "invalid UTF-8: byte 0x%02X cannot appear here; the input must be UTF-8 encoded",
+						    c);
+			p += n;
+		} else if (p == ps->end) {
+			return more_or_fail(ps, "a closing '\"'");
+		} else {
+			return ll_json_fail(ps, p, "invalid JSON: control character 0x%02X in a string must be escaped",
+					    c);
+		}
+	}
+	size_t raw = (size_t)(p - body);
+	char *s = ll_arena_alloc(ps->arena, raw + 1);
+	if (!s)
+		return ll_error_oom(ps->err);
+	size_t len = raw;
+	if (escaped)
+		len = unescape(body, p, s);
+	else
+		memcpy(s, body, raw);
+	s[len] = '\0';
+	*out = s;
+	*out_len = len;
+	ps->p = p + 1;
+	return LL_OK;
+}
+
+/* ---- numbers and literals ------------------------------------------------ */
+
+static bool is_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+static const char *skip_digits(const char *p)
+{
+	while (is_digit(*p))
+		p++;
+	return p;
+}
+
+/* The digits of an integer too large for int64, kept as text. */
+static int big_integer(ll_json_parser *ps, const char *start, const char *p, ll_json_value *v)
+{
+	size_t len = (size_t)(p - start);
+	char *s = ll_arena_strndup(ps->arena, start, len);
+	if (!s)
+		return ll_error_oom(ps->err);
+	v->kind = LL_JSON_BIGINT;
+	v->u.s.ptr = s;
+	v->u.s.len = len;
+	return LL_OK;
+}
+
+static int integer_value(ll_json_parser *ps, const char *start, const char *digits, const char *p,
+			 ll_json_value *v)
+{
+	bool neg = *start == '-';
+	uint64_t mag = 0;
+	bool overflow = false;
+	for (const char *d = digits; d < p; d++) {
+		unsigned dv = (unsigned)(*d - '0');
+		if (mag > (UINT64_MAX - dv) / 10) {
+			overflow = true;
+			break;
+		}
+		mag = mag * 10 + dv;
+	}
+	if (overflow || mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+		return big_integer(ps, start, p, v);
+	v->kind = LL_JSON_INT;
+	v->u.i = neg ? (int64_t)(0 - mag) : (int64_t)mag;
+	return LL_OK;
+}
+
+static int double_value(ll_json_parser *ps, const char *start, const char *p, ll_json_value *v)
+{
+	char *endp;
+	double d = strtod(start, &endp);
+	if (endp != p || isinf(d) || isnan(d))
+		return ll_json_fail(ps, start, "invalid JSON: number %.*s does not fit a double; quote it to load it as text",
+				    (int)(p - start > 60 ? 60 : p - start), start);
+	v->kind = LL_JSON_DOUBLE;
+	v->u.d = d;
+	return LL_OK;
+}
+
+static int parse_number(ll_json_parser *ps, ll_json_value **out)
+{
+	const char *start = ps->p, *p = start;
+	if (*p == '-')
+		p++;
+	const char *digits = p;
+	if (*p == '0') {
+		p++;
+		if (is_digit(*p))
+			return ll_json_fail(ps, start, "invalid JSON: numbers cannot have leading zeros");
+	} else if (is_digit(*p)) {
+		p = skip_digits(p);
+	} else if (p == ps->end) {
+		return more_or_fail(ps, "a digit");
+	} else if (*p == 'I') {
+		return ll_json_fail(ps, start, "invalid JSON: -Infinity is not a JSON number; use null or a string");
+	} else {
+		return ll_json_fail(ps, p, "invalid JSON: expected a digit after '-'");
+	}
+	const char *int_end = p;
+	bool real = false;
+	if (*p == '.') {
+		real = true;
+		p++;
+		if (!is_digit(*p))
+			return p == ps->end ? more_or_fail(ps, "a digit")
+					    : ll_json_fail(ps, p, "invalid JSON: expected a digit after '.'");
+		p = skip_digits(p);
+	}
+	if (*p == 'e' || *p == 'E') {
+		real = true;
+		p++;
+		if (*p == '+' || *p == '-')
+			p++;
+		if (!is_digit(*p))
+			return p == ps->end ? more_or_fail(ps, "a digit")
+					    : ll_json_fail(ps, p, "invalid JSON: expected a digit in the exponent");
+		p = skip_digits(p);
+	}
+	if (p == ps->end && !ps->eof)
+		return LL_JSON_MORE; /* the next window may hold more digits */
+	ll_json_value *v = new_value(ps, LL_JSON_INT);
+	if (!v)
+		return LL_ENOMEM;
+	int st = real ? double_value(ps, start, p, v) : integer_value(ps, start, digits, int_end, v);
+	if (st)
+		return st;
+	ps->p = p;
+	*out = v;
+	return LL_OK;
+}
+
+static int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind,
+			 ll_json_value **out)
+{
+	size_t n = strlen(word);
+	size_t have = (size_t)(ps->end - ps->p);
+	if (memcmp(ps->p, word, have < n ? have : n) != 0) {
+		char tmp[32];
+		return ll_json_fail(ps, ps->p, "invalid JSON: unexpected %s (expected a value)",
+				    ll_json_describe(ps, ps->p, tmp));
+	}
+	if (have < n)
+		return more_or_fail(ps, word);
+	ll_json_value *v = new_value(ps, kind);
+	if (!v)
+		return LL_ENOMEM;
+	ps->p += n;
+	*out = v;
+	return LL_OK;
+}
+
+/* ---- containers ---------------------------------------------------------- */
+
+static int push_item(ll_json_parser *ps, ll_json_value *v)
+{
+	if (ps->nitems == ps->items_cap) {
+		size_t cap = ps->items_cap ? ps->items_cap * 2 : 64;
+		ll_json_value **items = realloc(ps->items, cap * sizeof(*items));
+		if (!items)
+			return ll_error_oom(ps->err);
+		ps->items = items;
+		ps->items_cap = cap;
+	}
+	ps->items[ps->nitems++] = v;
+	return LL_OK;
+}
+
+static int push_member(ll_json_parser *ps, const char *key, size_t key_len, ll_json_value *v)
+{
+	if (ps->nmembers == ps->members_cap) {
+		size_t cap = ps->members_cap ? ps->members_cap * 2 : 64;
+		ll_json_member *m = realloc(ps->members, cap * sizeof(*m));
+		if (!m)
+			return ll_error_oom(ps->err);
+		ps->members = m;
+		ps->members_cap = cap;
+	}
+	ps->members[ps->nmembers++] = (ll_json_member){ key, key_len, v };
+	return LL_OK;
+}
+
+static int enter(ll_json_parser *ps)
+{
+	if (++ps->depth > LL_JSON_MAX_DEPTH)
+		return ll_json_fail(ps, ps->p, "JSON nested deeper than %d levels is not supported",
+				    LL_JSON_MAX_DEPTH);
+	ps->p++;
+	return ll_json_skip_ws(ps);
+}
+
+static int expected(ll_json_parser *ps, const char *what)
+{
+	char tmp[32];
+	if (ps->p == ps->end)
+		return more_or_fail(ps, what);
+	return ll_json_fail(ps, ps->p, "invalid JSON: expected %s, found %s", what,
+			    ll_json_describe(ps, ps->p, tmp));
+}
+
+static int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
+{
+	ll_json_value *v = new_value(ps, LL_JSON_ARRAY);
+	size_t n = ps->nitems - first;
+	ll_json_value **items = n ? ll_arena_alloc(ps->arena, n * sizeof(*items)) : NULL;
+	if (!v || (n && !items))
+		return ll_error_oom(ps->err);
+	if (n)
+		memcpy(items, ps->items + first, n * sizeof(*items));
+	v->u.arr.items = items;
+	v->u.arr.count = n;
+	ps->nitems = first;
+	ps->depth--;
+	ps->p++;
+	*out = v;
+	return LL_OK;
+}
+
+static int parse_array(ll_json_parser *ps, ll_json_value **out)
+{
+	size_t first = ps->nitems;
+	int st = enter(ps);
+	if (st)
+		return st;
+	if (*ps->p == ']')
+		return close_array(ps, first, out);
+	for (;;) {
+		ll_json_value *item;
+		if ((st = ll_json_parse_value(ps, &item)) || (st = push_item(ps, item)) ||
+		    (st = ll_json_skip_ws(ps)))
+			return st;
+		if (*ps->p == ']')
+			return close_array(ps, first, out);
+		if (*ps->p != ',')
+			return expected(ps, "',' or ']' in an array");
+		ps->p++;
+		if ((st = ll_json_skip_ws(ps)))
+			return st;
+		if (*ps->p == ']')
+			return ll_json_fail(ps, ps->p, "invalid JSON: trailing comma before ']'");
+	}
+}
+
+static int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
+{
+	ll_json_value *v = new_value(ps, LL_JSON_OBJECT);
+	size_t n = ps->nmembers - first;
+	ll_json_member *members = n ? ll_arena_alloc(ps->arena, n * sizeof(*members)) : NULL;
+	if (!v || (n && !members))
+		return ll_error_oom(ps->err);
+	if (n)
+		memcpy(members, ps->members + first, n * sizeof(*members));
+	v->u.obj.members = members;
+	v->u.obj.count = n;
+	ps->nmembers = first;
+	ps->depth--;
+	ps->p++;
+	*out = v;
+	return LL_OK;
+}
+
+static int parse_member(ll_json_parser *ps)
+{
+	if (*ps->p != '"')
+		return expected(ps, "a member name in double quotes");
+	const char *key;
+	size_t key_len;
+	ll_json_value *value;
+	int st;
+	if ((st = parse_string(ps, &key, &key_len)) || (st = ll_json_skip_ws(ps)))
+		return st;
+	if (*ps->p != ':')
+		return expected(ps, "':' after a member name");
+	ps->p++;
+	if ((st = ll_json_skip_ws(ps)) || (st = ll_json_parse_value(ps, &value)))
+		return st;
+	return push_member(ps, key, key_len, value);
+}
+
+static int parse_object(ll_json_parser *ps, ll_json_value **out)
+{
+	size_t first = ps->nmembers;
+	int st = enter(ps);
+	if (st)
+		return st;
+	if (*ps->p == '}')
+		return close_object(ps, first, out);
+	for (;;) {
+		if ((st = parse_member(ps)) || (st = ll_json_skip_ws(ps)))
+			return st;
+		if (*ps->p == '}')
+			return close_object(ps, first, out);
+		if (*ps->p != ',')
+			return expected(ps, "',' or '}' after an object member");
+		ps->p++;
+		if ((st = ll_json_skip_ws(ps)))
+			return st;
+		if (*ps->p == '}')
+			return ll_json_fail(ps, ps->p, "invalid JSON: trailing comma before '}'");
+	}
+}
+
+static int parse_string_value(ll_json_parser *ps, ll_json_value **out)
+{
+	const char *s;
+	size_t len;
+	int st = parse_string(ps, &s, &len);
+	if (st)
+		return st;
+	ll_json_value *v = new_value(ps, LL_JSON_STRING);
+	if (!v)
+		return LL_ENOMEM;
+	v->u.s.ptr = s;
+	v->u.s.len = len;
+	*out = v;
+	return LL_OK;
+}
+
+int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out)
+{
+	char tmp[32];
+	switch (*ps->p) {
+	case '{': return parse_object(ps, out);
+	case '[': return parse_array(ps, out);
+	case '"': return parse_string_value(ps, out);
+	case '-': case '0': case '1': case '2': case '3': case '4':
+	case '5': case '6': case '7': case '8': case '9':
+		return parse_number(ps, out);
+	case 't': return parse_literal(ps, "true", LL_JSON_TRUE, out);
+	case 'f': return parse_literal(ps, "false", LL_JSON_FALSE, out);
+	case 'n': return parse_literal(ps, "null", LL_JSON_NULL, out);
+	case 'N':
+	case 'I':
+		return ll_json_fail(ps, ps->p, "invalid JSON: NaN and Infinity are not JSON numbers; use null or a string");
+	default:
+		if (ps->p == ps->end)
+			return more_or_fail(ps, "a value");
+		if ((unsigned char)*ps->p >= 0x80 && utf8_sequence(ps, (const unsigned char *)ps->p) == 0)
+			return ll_json_fail(ps, ps->p, "invalid UTF-8: byte 0x%02X cannot appear here; the input must be UTF-8 encoded",
+					    (unsigned char)*ps->p);
+		return ll_json_fail(ps, ps->p, "invalid JSON: unexpected %s, expected a value",
+				    ll_json_describe(ps, ps->p, tmp));
+	}
+}
+
+void ll_json_parser_free_stacks(ll_json_parser *ps)
+{
+	free(ps->items);
+	free(ps->members);
+	ps->items = NULL;
+	ps->members = NULL;
+	ps->items_cap = ps->members_cap = 0;
+	ps->nitems = ps->nmembers = 0;
+}

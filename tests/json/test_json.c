@@ -1,0 +1,354 @@
+/*
+ * The streaming JSON reader: record shapes, number kinds, strings, strict
+ * rejection of invalid input with its exact position, records that straddle
+ * the reader's window, and gzip input.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <zlib.h>
+
+#include "extract/input.h"
+#include "json/json.h"
+#include "test.h"
+#include "util/buf.h"
+
+/* Reads every record of text, writing each compactly on its own line. */
+static ll_status read_all(const void *text, size_t len, ll_buf *out, ll_error *err)
+{
+	ll_input *in;
+	ll_json_reader *r;
+	ll_arena arena;
+	ll_status st = ll_input_open_memory(&in, text, len, "t.json", err);
+	if (st)
+		return st;
+	if ((st = ll_json_reader_open(&r, in, err))) {
+		ll_input_free(in);
+		return st;
+	}
+	ll_arena_init(&arena, 0);
+	for (;;) {
+		const ll_json_value *rec;
+		if ((st = ll_json_reader_next(r, &arena, &rec, err)) || !rec)
+			break;
+		ll_json_write(rec, out);
+		ll_buf_putc(out, '\n');
+		ll_arena_reset(&arena);
+	}
+	ll_arena_free(&arena);
+	ll_json_reader_free(r);
+	ll_input_free(in);
+	return st;
+}
+
+static void check_records(const char *text, const char *expected)
+{
+	ll_buf out = LL_BUF_INIT;
+	ll_error err = { 0 };
+	CHECK_OK(read_all(text, strlen(text), &out, &err), &err);
+	if (strcmp(ll_buf_cstr(&out), expected) != 0)
+		fprintf(stderr, "input: %s\n", text);
+	CHECK_STR(ll_buf_cstr(&out), expected);
+	ll_buf_free(&out);
+}
+
+static void check_rejected(const char *text, uint64_t line, uint64_t column, const char *words)
+{
+	ll_buf out = LL_BUF_INIT;
+	ll_error err = { 0 };
+	ll_status st = read_all(text, strlen(text), &out, &err);
+	if (st != LL_EFORMAT || err.line != line || err.column != column ||
+	    !strstr(err.message, words)) {
+		fprintf(stderr, "input %s: status %d at %llu:%llu \"%s\", expected %llu:%llu \"%s\"\n",
+			text, st, (unsigned long long)err.line, (unsigned long long)err.column,
+			err.message, (unsigned long long)line, (unsigned long long)column, words);
+		ll_test_failures++;
+	}
+	CHECK_STR(err.file, "t.json");
+	ll_buf_free(&out);
+}
+
+static void test_shapes(void)
+{
+	check_records("{\"a\":1}\n{\"a\":2}\n", "{\"a\":1}\n{\"a\":2}\n");
+	check_records("{\"a\":1}\r\n{\"a\":2}", "{\"a\":1}\n{\"a\":2}\n");
+	check_records("[{\"a\":1},\n {\"a\":2}]\n", "{\"a\":1}\n{\"a\":2}\n");
+	check_records("  {\"a\": {\"b\": [1, 2, {\"c\": null}]}}  ", "{\"a\":{\"b\":[1,2,{\"c\":null}]}}\n");
+	check_records("{\"a\":1}{\"a\":2} {\"a\":3}", "{\"a\":1}\n{\"a\":2}\n{\"a\":3}\n");
+	check_records("", "");
+	check_records(" \n\n ", "");
+	check_records("[]", "");
+	check_records("[ ]\n", "");
+	check_records("\xEF\xBB\xBF{\"bom\":true}", "{\"bom\":true}\n");
+	check_records("{}\n[]\n", "{}\n[]\n");
+	check_records("{\"k\":1,\"k\":2}", "{\"k\":1,\"k\":2}\n");
+	check_records("{\"t\":true,\"f\":false,\"n\":null}", "{\"t\":true,\"f\":false,\"n\":null}\n");
+	check_records("[[1,[2,[3]]],[]]", "[1,[2,[3]]]\n[]\n");
+}
+
+static void test_numbers(void)
+{
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_error err = { 0 };
+	const ll_json_value *v;
+	static const char doc[] = "[0, -0, 9223372036854775807, -9223372036854775808, "
+				  "9223372036854775808, -9223372036854775809, "
+				  "123456789012345678901234567890, 1.5, -2.5e-3, 1E2, 1e-400, 0.1]";
+	CHECK_OK(ll_json_parse(doc, strlen(doc), "doc", &arena, &v, &err), &err);
+	CHECK(v && v->kind == LL_JSON_ARRAY && v->u.arr.count == 12);
+	if (!v || v->u.arr.count != 12) {
+		ll_arena_free(&arena);
+		return;
+	}
+	ll_json_value **it = v->u.arr.items;
+	CHECK(it[0]->kind == LL_JSON_INT && it[0]->u.i == 0);
+	CHECK(it[1]->kind == LL_JSON_INT && it[1]->u.i == 0);
+	CHECK(it[2]->kind == LL_JSON_INT && it[2]->u.i == INT64_MAX);
+	CHECK(it[3]->kind == LL_JSON_INT && it[3]->u.i == INT64_MIN);
+	CHECK(it[4]->kind == LL_JSON_BIGINT);
+	CHECK_STR(it[4]->u.s.ptr, "9223372036854775808");
+	CHECK(it[5]->kind == LL_JSON_BIGINT);
+	CHECK_STR(it[5]->u.s.ptr, "-9223372036854775809");
+	CHECK_STR(it[6]->u.s.ptr, "123456789012345678901234567890");
+	CHECK(it[7]->kind == LL_JSON_DOUBLE && it[7]->u.d == 1.5);
+	CHECK(it[8]->kind == LL_JSON_DOUBLE && it[8]->u.d == -2.5e-3);
+	CHECK(it[9]->kind == LL_JSON_DOUBLE && it[9]->u.d == 100.0);
+	CHECK(it[10]->kind == LL_JSON_DOUBLE && it[10]->u.d == 0.0); /* underflow is zero, not an error */
+	ll_buf out = LL_BUF_INIT;
+	ll_json_write(it[11], &out);
+	CHECK_STR(ll_buf_cstr(&out), "0.1");
+	ll_buf_free(&out);
+	ll_arena_free(&arena);
+}
+
+static void test_strings(void)
+{
+	check_records("{\"s\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"}", "{\"s\":\"a\\\"b\\\\c/d\\b\\f\\n\\r\\t\"}\n");
+	check_records("{\"s\":\"\\u00e9\\u4e2d\\ud83d\\ude00\"}", "{\"s\":\"\xC3\xA9\xE4\xB8\xAD\xF0\x9F\x98\x80\"}\n");
+	check_records("{\"na\xC3\xAFve\":\"\xF0\x9F\x98\x80\"}", "{\"na\xC3\xAFve\":\"\xF0\x9F\x98\x80\"}\n");
+	check_records("{\"nul\":\"a\\u0000b\"}", "{\"nul\":\"a\\u0000b\"}\n");
+
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_error err = { 0 };
+	const ll_json_value *v;
+	CHECK_OK(ll_json_parse("\"x\\u0000y\"", 10, "doc", &arena, &v, &err), &err);
+	CHECK(v && v->kind == LL_JSON_STRING && v->u.s.len == 3 && memcmp(v->u.s.ptr, "x\0y", 3) == 0);
+	ll_arena_free(&arena);
+}
+
+static void test_rejections(void)
+{
+	check_rejected("{\"a\":1}\n{\"a\":", 2, 6, "unexpected end of input");
+	check_rejected("{\"a\":1}\n{\"a\":2", 2, 7, "unexpected end of input");
+	check_rejected("{\"a\":\"abc", 1, 10, "unexpected end of input");
+	check_rejected("{\"a\":NaN}", 1, 6, "NaN");
+	check_rejected("{\"a\":Infinity}", 1, 6, "Infinity");
+	check_rejected("{\"a\":-Infinity}", 1, 6, "Infinity");
+	check_rejected("\n\n  {\"a\":1e400}", 3, 8, "does not fit a double");
+	check_rejected("{\"a\":-1e400}", 1, 6, "does not fit a double");
+	check_rejected("{\"a\":\"x\\q\"}", 1, 8, "bad escape");
+	check_rejected("{\"a\":\"\\u12G4\"}", 1, 7, "four hex digits");
+	check_rejected("{\"a\":\"\\ud800\"}", 1, 7, "low surrogate");
+	check_rejected("{\"a\":\"\\udc00\"}", 1, 7, "lone low surrogate");
+	check_rejected("{\"a\":\"\xFF\"}", 1, 7, "invalid UTF-8");
+	check_rejected("{\"a\":\"\xC0\xAF\"}", 1, 7, "invalid UTF-8");          /* overlong '/' */
+	check_rejected("{\"a\":\"\xE0\x80\xAF\"}", 1, 7, "invalid UTF-8");      /* overlong */
+	check_rejected("{\"a\":\"\xED\xA0\x80\"}", 1, 7, "invalid UTF-8");      /* UTF-16 surrogate */
+	check_rejected("{\"a\":\"\xF4\x90\x80\x80\"}", 1, 7, "invalid UTF-8");  /* above U+10FFFF */
+	check_rejected("{\"a\":\"\xC3\"}", 1, 7, "invalid UTF-8");              /* cut sequence */
+	check_rejected("{\"a\":\"\xC3", 1, 7, "ends inside a multi-byte character");
+	check_rejected("{\"\xFF\":1}", 1, 3, "invalid UTF-8");
+	check_rejected("{\"a\":\"tab\there\"}", 1, 10, "control character");
+	check_rejected("{\"a\":01}", 1, 6, "leading zeros");
+	check_rejected("{\"a\":1.}", 1, 8, "digit after '.'");
+	check_rejected("{\"a\":1e}", 1, 8, "exponent");
+	check_rejected("{\"a\":-}", 1, 7, "digit after '-'");
+	check_rejected("{\"a\":+1}", 1, 6, "unexpected '+'");
+	check_rejected("{\"a\":1,}", 1, 8, "trailing comma");
+	check_rejected("{\"a\":[1,]}", 1, 9, "trailing comma");
+	check_rejected("{\"a\" 1}", 1, 6, "':'");
+	check_rejected("{a:1}", 1, 2, "member name");
+	check_rejected("{'a':1}", 1, 2, "member name");
+	check_rejected("{\"a\":1 \"b\":2}", 1, 8, "',' or '}'");
+	check_rejected("{\"a\":tru}", 1, 6, "unexpected 't'");
+	check_rejected("{\"a\":nul", 1, 9, "unexpected end of input");
+	check_rejected("[{\"a\":1},]", 1, 10, "trailing comma");
+	check_rejected("[{\"a\":1} {\"a\":2}]", 1, 10, "',' or ']'");
+	check_rejected("[{\"a\":1}", 1, 9, "expected ']'");
+	check_rejected("[{\"a\":1}] {\"b\":2}", 1, 11, "after the top-level array");
+	check_rejected("{\"a\":1}\n}", 2, 1, "unexpected '}'");
+	check_rejected("\xC3\xA9", 1, 1, "unexpected byte 0xC3");
+	check_rejected("\x80", 1, 1, "invalid UTF-8");
+}
+
+static void test_depth_limit(void)
+{
+	size_t depth = 1002; /* the top-level array's own level is not counted */
+	char *text = malloc(depth * 2 + 1);
+	memset(text, '[', depth);
+	memset(text + depth, ']', depth);
+	text[depth * 2] = '\0';
+	ll_buf out = LL_BUF_INIT;
+	ll_error err = { 0 };
+	CHECK_INT(read_all(text, depth * 2, &out, &err), LL_EFORMAT);
+	CHECK(strstr(err.message, "deeper than 1000") != NULL);
+	/* 1000 levels inside the top-level array are fine. */
+	CHECK_OK(read_all(text + 1, (depth - 1) * 2, &out, &err), &err);
+	ll_buf_free(&out);
+	free(text);
+}
+
+/* Records of every size around the 1 MiB window, one larger than the window,
+ * and positions that stay right across refills. */
+static void build_big_input(ll_buf *text, ll_buf *expected, size_t *nrecords)
+{
+	size_t n = 0;
+	for (size_t i = 0; text->len < 5u << 20; i++, n++) {
+		size_t pad = (i * 7919) % 3000;
+		if (i == 700)
+			pad = 2u << 20; /* one record bigger than the window */
+		ll_buf rec = LL_BUF_INIT;
+		ll_buf_printf(&rec, "{\"i\":%zu,\"d\":%zu.25,\"s\":\"", i, i);
+		for (size_t k = 0; k < pad; k++)
+			ll_buf_putc(&rec, (char)('a' + k % 26));
+		ll_buf_puts(&rec, "\\u00e9\"}");
+		ll_buf_append(text, rec.data, rec.len);
+		ll_buf_puts(text, i % 3 ? "\n" : "\r\n\n");
+		ll_buf_free(&rec);
+		ll_buf_printf(expected, "%zu", i);
+	}
+	*nrecords = n;
+}
+
+static void test_window_boundaries(void)
+{
+	ll_buf text = LL_BUF_INIT, ids = LL_BUF_INIT;
+	size_t n;
+	build_big_input(&text, &ids, &n);
+	ll_input *in;
+	ll_json_reader *r;
+	ll_error err = { 0 };
+	CHECK_OK(ll_input_open_memory(&in, text.data, text.len, "big.ndjson", &err), &err);
+	CHECK_OK(ll_json_reader_open(&r, in, &err), &err);
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	uint64_t expected_line = 1;
+	size_t i = 0;
+	for (;; i++) {
+		const ll_json_value *rec;
+		CHECK_OK(ll_json_reader_next(r, &arena, &rec, &err), &err);
+		if (!rec)
+			break;
+		const ll_json_value *id = ll_json_get(rec, "i"), *d = ll_json_get(rec, "d");
+		const ll_json_value *s = ll_json_get(rec, "s");
+		CHECK(id && id->kind == LL_JSON_INT && (size_t)id->u.i == i);
+		CHECK(d && d->kind == LL_JSON_DOUBLE && d->u.d == (double)i + 0.25);
+		CHECK(s && s->kind == LL_JSON_STRING && s->u.s.len >= 2 &&
+		      memcmp(s->u.s.ptr + s->u.s.len - 2, "\xC3\xA9", 2) == 0);
+		uint64_t line, col;
+		ll_json_reader_record_position(r, &line, &col);
+		if (line != expected_line || col != 1) {
+			fprintf(stderr, "record %zu at %llu:%llu, expected line %llu\n", i,
+				(unsigned long long)line, (unsigned long long)col,
+				(unsigned long long)expected_line);
+			ll_test_failures++;
+			break;
+		}
+		expected_line += i % 3 ? 1 : 2;
+		ll_arena_reset(&arena);
+	}
+	CHECK_INT(i, n);
+	ll_arena_free(&arena);
+	ll_json_reader_free(r);
+	ll_input_free(in);
+	ll_buf_free(&text);
+	ll_buf_free(&ids);
+}
+
+/* An error deep in a large input still names the right line. */
+static void test_error_position_after_refills(void)
+{
+	ll_buf text = LL_BUF_INIT;
+	for (int i = 0; i < 40000; i++)
+		ll_buf_printf(&text, "{\"id\":%d,\"name\":\"user number %d\"}\n", i, i);
+	ll_buf_puts(&text, "{\"id\":1,\"name\":\"bad \\x escape\"}\n");
+	ll_buf out = LL_BUF_INIT;
+	ll_error err = { 0 };
+	CHECK_INT(read_all(text.data, text.len, &out, &err), LL_EFORMAT);
+	CHECK_INT(err.line, 40001);
+	CHECK_INT(err.column, 21);
+	ll_buf_free(&text);
+	ll_buf_free(&out);
+}
+
+static void gzip_into(const char *text, size_t len, ll_buf *out)
+{
+	z_stream zs = { 0 };
+	CHECK(deflateInit2(&zs, 6, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY) == Z_OK);
+	size_t bound = deflateBound(&zs, len) + 64;
+	ll_buf_reserve(out, bound);
+	zs.next_in = (unsigned char *)text;
+	zs.avail_in = (uInt)len;
+	zs.next_out = (unsigned char *)out->data + out->len;
+	zs.avail_out = (uInt)bound;
+	CHECK(deflate(&zs, Z_FINISH) == Z_STREAM_END);
+	out->len += bound - zs.avail_out;
+	deflateEnd(&zs);
+}
+
+static void test_gzip(void)
+{
+	ll_buf text = LL_BUF_INIT, gz = LL_BUF_INIT, expected = LL_BUF_INIT, got = LL_BUF_INIT;
+	for (int i = 0; i < 100000; i++) {
+		ll_buf_printf(&text, "{\"id\":%d,\"tags\":[\"a\",\"b\"]}\n", i);
+		ll_buf_printf(&expected, "{\"id\":%d,\"tags\":[\"a\",\"b\"]}\n", i);
+	}
+	gzip_into(text.data, text.len, &gz);
+	ll_error err = { 0 };
+	CHECK_OK(read_all(gz.data, gz.len, &got, &err), &err);
+	CHECK(got.len == expected.len && memcmp(got.data, expected.data, got.len) == 0);
+
+	/* Two members, as `cat a.gz b.gz` makes. */
+	size_t one = gz.len;
+	gzip_into("{\"id\":-1}\n", 10, &gz);
+	ll_buf_clear(&got);
+	ll_buf_puts(&expected, "{\"id\":-1}\n");
+	CHECK_OK(read_all(gz.data, gz.len, &got, &err), &err);
+	CHECK(got.len == expected.len && memcmp(got.data, expected.data, got.len) == 0);
+
+	/* Truncated: an error, never a silent short read. */
+	ll_buf_clear(&got);
+	CHECK_INT(read_all(gz.data, one / 2, &got, &err), LL_EFORMAT);
+	CHECK(strstr(err.message, "gzip") != NULL);
+	ll_buf_free(&text);
+	ll_buf_free(&gz);
+	ll_buf_free(&expected);
+	ll_buf_free(&got);
+}
+
+static void test_files(void)
+{
+	char dir[4096], path[4200];
+	ll_test_tmpdir("json_files", dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/in.json", dir);
+	FILE *f = fopen(path, "w");
+	fputs("[{\"a\":1},{\"a\":2}]", f);
+	fclose(f);
+	ll_input *in;
+	ll_error err = { 0 };
+	CHECK_OK(ll_input_open(&in, path, &err), &err);
+	char buf[64];
+	size_t got;
+	CHECK_OK(ll_input_read(in, buf, sizeof(buf), &got, &err), &err);
+	CHECK_INT(got, 17);
+	CHECK_STR(ll_input_name(in), path);
+	ll_input_free(in);
+	snprintf(path, sizeof(path), "%s/missing.json", dir);
+	CHECK_INT(ll_input_open(&in, path, &err), LL_ENOTFOUND);
+	CHECK(strstr(err.message, "missing.json") != NULL);
+}
+
+LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_strings),
+	     LL_TEST(test_rejections), LL_TEST(test_depth_limit), LL_TEST(test_window_boundaries),
+	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_files))
