@@ -43,8 +43,21 @@ typedef struct ll_json_parser {
 /** Parses one value at p. LL_OK, LL_JSON_MORE or an error. */
 int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out);
 
+int ll_json_skip_ws_slow(ll_json_parser *ps);
+
 /** Skips whitespace, counting lines. LL_JSON_MORE when it reaches end before eof. */
-int ll_json_skip_ws(ll_json_parser *ps);
+static inline int ll_json_skip_ws(ll_json_parser *ps)
+{
+	/* Most tokens follow their predecessor directly or after one space. */
+	unsigned char c = (unsigned char)*ps->p;
+	if (c > ' ')
+		return 0;
+	if (c == ' ' && (unsigned char)ps->p[1] > ' ') {
+		ps->p++;
+		return 0;
+	}
+	return ll_json_skip_ws_slow(ps);
+}
 
 /** Fails with the location of `at` (a pointer into the window). */
 ll_status ll_json_fail(ll_json_parser *ps, const char *at, const char *fmt, ...) LL_PRINTF(3, 4);

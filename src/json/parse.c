@@ -51,7 +51,7 @@ ll_status ll_json_fail(ll_json_parser *ps, const char *at, const char *fmt, ...)
 	return LL_EFORMAT;
 }
 
-int ll_json_skip_ws(ll_json_parser *ps)
+int ll_json_skip_ws_slow(ll_json_parser *ps)
 {
 	const char *p = ps->p;
 	for (;;) {
@@ -354,7 +354,7 @@ static int double_value(ll_json_parser *ps, const char *start, const char *p, ll
 	char *endp;
 	double d = strtod(start, &endp);
 	if (endp != p || isinf(d) || isnan(d))
-		return ll_json_fail(ps, start, "invalid JSON: number %.*s does not fit a double; quote it to load it as text",
+		return ll_json_fail(ps, start, "invalid JSON: number %.*s is out of range for a double; quote it to load it as text",
 				    (int)(p - start > 60 ? 60 : p - start), start);
 	v->kind = LL_JSON_DOUBLE;
 	v->u.d = d;

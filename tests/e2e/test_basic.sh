@@ -32,7 +32,7 @@ check_eq "load id on root rows" "$(q 'SELECT count(DISTINCT _dlt_load_id) FROM s
 # types: timestamps are UTC millisecond timestamps, booleans are booleans
 schema=$(duck "SELECT name, type, logical_type FROM parquet_schema('$LAKE/shop/events/*.parquet') WHERE name IN ('created_at','is_mobile','id','amount') ORDER BY name")
 check_contains "timestamp type" "$schema" "created_at,INT64"
-check_contains "timestamp millis" "$schema" "unit=TimeUnit(MILLIS=MilliSeconds())"
+check_contains "timestamp millis" "$schema" "TimeUnit(MILLIS=MilliSeconds()"
 check_contains "bool type" "$schema" "is_mobile,BOOLEAN"
 check_eq "timestamp value" "$(q "SELECT created_at FROM shop.events WHERE id = 1")" "2024-02-21 01:04:52.548"
 check_eq "timestamp via duckdb" "$(duck "SELECT strftime(created_at, '%Y-%m-%d %H:%M:%S.%g') FROM $(files_of shop events) WHERE id = 1")" "2024-02-21 01:04:52.548"
