@@ -160,12 +160,9 @@ static bool dict_enabled(const ll_parquet_writer *w, const ll_pqw_column *c)
 	return !w->opt.disable_dictionary && c->kind != LL_PQW_BOOL;
 }
 
-/* Starts the column's next chunk: arrays released, dictionary emptied. */
-static void column_reset(ll_parquet_writer *w, ll_pqw_column *c)
+/* Starts the column's next chunk, on empty arrays and an empty dictionary. */
+static void column_start_chunk(ll_parquet_writer *w, ll_pqw_column *c)
 {
-	ll_pqw_vec_release(&c->values);
-	ll_pqw_vec_release(&c->def);
-	ll_pqw_dict_clear(&c->dict);
 	c->has_def = false;
 	c->nnulls = 0;
 	c->use_dict = dict_enabled(w, c);
@@ -174,12 +171,17 @@ static void column_reset(ll_parquet_writer *w, ll_pqw_column *c)
 	c->next_check = LL_PQW_DICT_FIRST_CHECK;
 }
 
-static void column_free(ll_pqw_column *c)
+static void chunk_free(ll_pqw_column *c)
 {
-	free(c->name);
 	ll_pqw_vec_free(&c->values);
 	ll_pqw_vec_free(&c->def);
 	ll_pqw_dict_free(&c->dict);
+}
+
+static void column_free(ll_pqw_column *c)
+{
+	free(c->name);
+	chunk_free(c);
 }
 
 static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *spec, ll_error *err)
@@ -216,7 +218,7 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 	c.type = spec->type;
 	c.nullable = spec->nullable;
 	c.field_id = spec->field_id;
-	column_reset(w, &c);
+	column_start_chunk(w, &c);
 	if (w->rg_rows > 0) {
 		/* the rows already buffered read as null in the new column */
 		if (!ll_pqw_vec_reserve(&c.def, w->rg_rows)) {
@@ -277,6 +279,9 @@ static void writer_free(ll_parquet_writer *w)
 	for (size_t i = 0; i < w->ncols; i++)
 		column_free(&w->cols[i]);
 	free(w->cols);
+	for (size_t i = 0; w->sealed && i < w->ncols; i++)
+		chunk_free(&w->sealed[i]);
+	free(w->sealed);
 	for (size_t g = 0; g < w->ngroups; g++)
 		free(w->groups[g].chunks);
 	free(w->groups);
@@ -361,7 +366,7 @@ ll_status ll_parquet_writer_add_column(ll_parquet_writer *w, const ll_parquet_co
 {
 	if (w->broken)
 		return broken_error(w, err);
-	if (w->ngroups > 0)
+	if (w->sealed)
 		return ll_error_set(err, LL_ECONFLICT,
 				    "cannot add column %s to %s: a row group is already written and "
 				    "fixes the schema; start a new file for rows with this column",
@@ -446,7 +451,8 @@ static inline ll_pqw_column *put_target(ll_parquet_writer *w, size_t col, ll_pqw
 	return c;
 }
 
-bool ll_pqw_column_drop_dict(ll_parquet_writer *w, ll_pqw_column *c)
+/* Turns a dictionary-encoded chunk into PLAIN values; false when memory ran out. */
+static bool chunk_drop_dict(ll_pqw_column *c)
 {
 	size_t n = c->values.len / 4;
 	size_t plain = c->kind == LL_PQW_BYTES ? c->plain_bytes : n * c->width;
@@ -469,13 +475,21 @@ bool ll_pqw_column_drop_dict(ll_parquet_writer *w, ll_pqw_column *c)
 			memcpy(pv.data + i * c->width, dv + (size_t)idx[i] * c->width, c->width);
 		pv.len = plain;
 	}
-	size_t before = c->values.len + ll_pqw_dict_bytes(&c->dict);
 	ll_pqw_vec_free(&c->values);
 	c->values = pv;
 	ll_pqw_dict_clear(&c->dict);
 	c->use_dict = false;
 	c->dict_stale = false;
-	w->buffered = w->buffered - before + plain;
+	return true;
+}
+
+/* The same for a column of the open row group, whose size the budget counts. */
+static bool column_drop_dict(ll_parquet_writer *w, ll_pqw_column *c)
+{
+	size_t before = c->values.len + ll_pqw_dict_bytes(&c->dict);
+	if (!chunk_drop_dict(c))
+		return false;
+	w->buffered = w->buffered - before + c->values.len;
 	return true;
 }
 
@@ -498,7 +512,7 @@ static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
 		c->next_check = n * 2;
 		drop = !dict_pays(c);
 	}
-	if (drop && !ll_pqw_column_drop_dict(w, c))
+	if (drop && !column_drop_dict(w, c))
 		row_oom(w, c);
 }
 
@@ -593,7 +607,7 @@ void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *d
 			 len && !data ? "has no data" : "is larger than a Parquet page can hold");
 		return;
 	}
-	if (c->use_dict && len > LL_PQW_DICT_LIMIT && !ll_pqw_column_drop_dict(w, c)) {
+	if (c->use_dict && len > LL_PQW_DICT_LIMIT && !column_drop_dict(w, c)) {
 		row_oom(w, c);
 		return;
 	}
@@ -737,7 +751,37 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 
 /* ---- row groups and the footer ---- */
 
-static ll_status row_group_write(ll_parquet_writer *w, ll_error *err)
+/*
+ * Moves column c's chunk into s, its slot of the sealed set (empty: a
+ * chunk's arrays are freed as soon as it is written). c continues with
+ * empty arrays, to be allocated at the size of the chunk just sealed.
+ */
+static void column_seal(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_column *s)
+{
+	*s = *c;
+	c->def = (ll_pqw_vec){ NULL, 0, 0, s->def.len };
+	c->values = (ll_pqw_vec){ NULL, 0, 0, s->values.len };
+	memset(&c->dict, 0, sizeof(c->dict));
+	column_start_chunk(w, c);
+}
+
+/* Seals the open row group; the previous sealed one must be written. */
+static ll_status row_group_seal(ll_parquet_writer *w, ll_error *err)
+{
+	if (!w->sealed) {
+		w->sealed = calloc(w->ncols ? w->ncols : 1, sizeof(*w->sealed));
+		if (!w->sealed)
+			return ll_error_oom(err);
+	}
+	for (size_t i = 0; i < w->ncols; i++)
+		column_seal(w, &w->cols[i], &w->sealed[i]);
+	w->sealed_rows = w->rg_rows;
+	w->buffered = 0;
+	w->rg_rows = 0;
+	return LL_OK;
+}
+
+ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 {
 	if (w->ngroups == w->groups_cap) {
 		size_t cap = w->groups_cap ? w->groups_cap * 2 : 8;
@@ -752,16 +796,16 @@ static ll_status row_group_write(ll_parquet_writer *w, ll_error *err)
 	rg->chunks = calloc(w->ncols ? w->ncols : 1, sizeof(*rg->chunks));
 	if (!rg->chunks)
 		return ll_error_oom(err);
-	rg->num_rows = (int64_t)w->rg_rows;
+	rg->num_rows = (int64_t)w->sealed_rows;
 	rg->file_offset = (int64_t)ll_pqw_offset(w);
 	for (size_t i = 0; i < w->ncols; i++) {
-		ll_pqw_column *c = &w->cols[i];
+		ll_pqw_column *c = &w->sealed[i];
 		/* a chunk too small to reach a check may still be better off PLAIN, and an
 		 * all-null chunk has no dictionary to write; if memory for the conversion is
 		 * short, the dictionary is a valid encoding all the same */
 		if (c->use_dict && (c->dict.count == 0 || !dict_pays(c)))
-			ll_pqw_column_drop_dict(w, c);
-		ll_status st = ll_pqw_chunk_write(w, c, &rg->chunks[i], err);
+			chunk_drop_dict(c);
+		ll_status st = ll_pqw_chunk_write(w, c, w->sealed_rows, &rg->chunks[i], err);
 		if (st != LL_OK) {
 			free(rg->chunks);
 			rg->chunks = NULL;
@@ -770,13 +814,17 @@ static ll_status row_group_write(ll_parquet_writer *w, ll_error *err)
 		}
 		rg->total_byte_size += rg->chunks[i].total_uncompressed;
 		rg->total_compressed += rg->chunks[i].total_compressed;
+		chunk_free(c);
 	}
 	w->ngroups++;
-	for (size_t i = 0; i < w->ncols; i++)
-		column_reset(w, &w->cols[i]);
-	w->buffered = 0;
-	w->rg_rows = 0;
 	return ll_pqw_drain(w, false, err);
+}
+
+/* Seals the open row group and writes it. */
+static ll_status row_group_flush(ll_parquet_writer *w, ll_error *err)
+{
+	ll_status st = row_group_seal(w, err);
+	return st == LL_OK ? ll_pqw_row_group_write(w, err) : st;
 }
 
 ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err)
@@ -789,7 +837,7 @@ ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err)
 				    w->path);
 	if (w->rg_rows == 0)
 		return LL_OK;
-	ll_status st = row_group_write(w, err);
+	ll_status st = row_group_flush(w, err);
 	if (st != LL_OK)
 		w->broken = true;
 	return st;

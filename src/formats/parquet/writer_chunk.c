@@ -77,11 +77,10 @@ typedef struct page_cut {
 	size_t row, value, offset;
 } page_cut;
 
-static page_cut next_cut(const ll_parquet_writer *w, const ll_pqw_column *c, page_cut at,
-			 size_t per_page)
+static page_cut next_cut(const ll_parquet_writer *w, const ll_pqw_column *c, size_t nrows,
+			 page_cut at, size_t per_page)
 {
 	const uint8_t *def = c->has_def ? c->def.data : NULL;
-	size_t nrows = w->rg_rows;
 	page_cut end = at;
 	if (c->kind == LL_PQW_BYTES && !c->use_dict) {
 		size_t size = 0;
@@ -133,12 +132,12 @@ static void encode_values(const ll_pqw_column *c, page_cut a, page_cut b, int bi
 	}
 }
 
-ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_chunk_meta *m,
-			     ll_error *err)
+ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, size_t rows,
+			     ll_pqw_chunk_meta *m, ll_error *err)
 {
 	memset(m, 0, sizeof(*m));
 	m->dict_page_offset = -1;
-	m->num_values = (int64_t)w->rg_rows;
+	m->num_values = (int64_t)rows;
 	ll_pqw_stats_compute(c, m);
 	int bit_width = 0;
 	size_t bits = c->kind == LL_PQW_BOOL ? 1 : 8 * (size_t)c->width;
@@ -158,8 +157,8 @@ ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_chun
 	size_t per_page = rows_per_page(w->opt.page_bytes, bits ? bits : 1);
 	int encoding = m->used_dict ? LL_PQW_ENC_RLE_DICTIONARY : LL_PQW_ENC_PLAIN;
 	page_cut at = { 0, 0, 0 };
-	while (at.row < w->rg_rows) {
-		page_cut end = next_cut(w, c, at, per_page);
+	while (at.row < rows) {
+		page_cut end = next_cut(w, c, rows, at, per_page);
 		ll_buf_clear(&w->page);
 		if (c->nullable)
 			encode_levels(c, at, end, &w->page);

@@ -34,13 +34,6 @@ bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
 	return true;
 }
 
-void ll_pqw_vec_release(ll_pqw_vec *v)
-{
-	size_t hint = v->len;
-	ll_pqw_vec_free(v);
-	v->hint = hint;
-}
-
 void ll_pqw_vec_free(ll_pqw_vec *v)
 {
 	free(v->data);

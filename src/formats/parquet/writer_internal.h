@@ -18,6 +18,14 @@
  * - w->buffered is the sum over columns of values.len + def.len + the
  *   dictionary's bytes (entries, values and hash slots), kept exact on
  *   every append so the caller's memory budget sees the truth.
+ *
+ * Flushing seals the open row group: every column's chunk (its arrays and
+ * per-chunk state) moves into w->sealed, a second set of columns, and the
+ * column continues on empty arrays, allocated at the size of the chunk just
+ * sealed. The sealed group is then encoded, compressed and written; each
+ * sealed chunk's arrays are freed as soon as it is written, so the second
+ * set holds memory only while a row group is being written. ncols and the
+ * columns' schema fields are fixed by the first seal.
  */
 #ifndef LL_PARQUET_WRITER_INTERNAL_H
 #define LL_PARQUET_WRITER_INTERNAL_H
@@ -77,9 +85,9 @@ typedef enum ll_pqw_kind {
 
 /*
  * A growable byte array; the hot path appends inline, growth is out of line.
- * Between row groups a column's arrays are released (the memory goes back
- * while the writer waits) and hint remembers how large the last chunk grew,
- * so the next chunk allocates that once instead of doubling its way up.
+ * A chunk's arrays are freed once it is written, and hint remembers how
+ * large the last chunk grew, so the next chunk allocates that once instead
+ * of doubling its way up.
  */
 typedef struct ll_pqw_vec {
 	uint8_t *data;
@@ -89,8 +97,7 @@ typedef struct ll_pqw_vec {
 } ll_pqw_vec;
 
 bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra);
-/** Frees the memory, keeping the current length as the next allocation's size. */
-void ll_pqw_vec_release(ll_pqw_vec *v);
+/** Frees the memory; hint stays. */
 void ll_pqw_vec_free(ll_pqw_vec *v);
 
 static inline bool ll_pqw_vec_reserve(ll_pqw_vec *v, size_t extra)
@@ -149,7 +156,7 @@ typedef struct ll_pqw_column {
 	bool mark_value;   /* the put was a value (not put_null) */
 	size_t last_start; /* where that value starts in values */
 
-	/* the open row group */
+	/* the chunk: of the open row group in w->cols, of the sealed one in w->sealed */
 	size_t nnulls;
 	bool has_def;
 	bool use_dict;
@@ -217,6 +224,10 @@ struct ll_parquet_writer {
 
 	ll_pqw_row_group *groups;
 	size_t ngroups, groups_cap;
+
+	/* the sealed row group: NULL until the first seal, which fixes the columns */
+	ll_pqw_column *sealed; /* ncols chunks; their names are borrowed from cols */
+	size_t sealed_rows;
 };
 
 /* Offset in the file of the next byte appended to w->out. */
@@ -228,8 +239,8 @@ static inline uint64_t ll_pqw_offset(const ll_parquet_writer *w)
 /* Writes buffered output to the file once it is large (or always, when force). */
 ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err);
 
-/* Turns a dictionary-encoded chunk into PLAIN values; false when memory ran out. */
-bool ll_pqw_column_drop_dict(ll_parquet_writer *w, ll_pqw_column *c);
+/* Writes the sealed row group and frees its arrays. */
+ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err);
 
 /* ---- writer_encoding.c ---- */
 
@@ -255,9 +266,9 @@ void ll_pqw_stats_compute(const ll_pqw_column *c, ll_pqw_chunk_meta *m);
 
 /* ---- writer_chunk.c ---- */
 
-/** Encodes the column's buffered chunk into pages appended to w->out. */
-ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_chunk_meta *m,
-			     ll_error *err);
+/** Encodes a column's chunk of rows rows into pages appended to w->out. */
+ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, size_t rows,
+			     ll_pqw_chunk_meta *m, ll_error *err);
 
 /* ---- writer_metadata.c ---- */
 
