@@ -23,9 +23,13 @@
 #include "engine/result_print.h"
 #include "util/buf.h"
 
+/* Join lookups are per table and query; 256 MiB keeps a few of them well inside a laptop. */
+#define LL_ENGINE_JOIN_MEMORY ((size_t)256 << 20)
+
 struct ll_engine {
 	ll_engine_provider provider;
 	char *dataset;
+	size_t join_memory;
 	ll_engine_stats stats;
 };
 
@@ -55,6 +59,7 @@ ll_status ll_engine_open(ll_engine **out, const ll_engine_provider *provider, ll
 	if (!e)
 		return ll_error_oom(err);
 	e->provider = *provider;
+	e->join_memory = LL_ENGINE_JOIN_MEMORY;
 	*out = e;
 	return LL_OK;
 }
@@ -75,6 +80,11 @@ ll_status ll_engine_set_dataset(ll_engine *e, const char *dataset, ll_error *err
 	free(e->dataset);
 	e->dataset = copy;
 	return LL_OK;
+}
+
+void ll_engine_set_join_memory(ll_engine *e, size_t bytes)
+{
+	e->join_memory = bytes;
 }
 
 const ll_engine_stats *ll_engine_last_stats(const ll_engine *e)
@@ -470,6 +480,7 @@ ll_status ll_engine_run(ll_engine *e, const char *sql, const ll_engine_sink *sin
 	memset(&q, 0, sizeof(q));
 	q.e = e;
 	q.run.stats = &e->stats;
+	q.run.join_memory = e->join_memory;
 	q.run.names = &q.names;
 	ll_status st = e->provider.list_tables(e->provider.ctx, &q.tables, &q.ntables, err);
 	if (st != LL_OK) {

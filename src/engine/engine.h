@@ -32,7 +32,9 @@
  * Scans read a file's footer first, skip the row groups (and so whole files)
  * whose statistics rule out a comparison of a column with a constant
  * (=, <, <=, >, >=, IS NULL, IS NOT NULL), and decode only the columns the
- * query uses, one batch at a time, one file at a time.
+ * query uses, one batch at a time, one file at a time. The one exception to
+ * that streaming is the inner side of a join, held in memory within a
+ * budget (ll_engine_set_join_memory).
  *
  * An ll_engine runs one query at a time; it is not thread-safe.
  */
@@ -92,6 +94,7 @@ typedef struct ll_engine_stats {
 	uint64_t row_groups_skipped; /**< row groups ruled out by statistics */
 	uint64_t fields_decoded;     /**< sum over scanned files of the fields decoded */
 	uint64_t rows_scanned;       /**< rows the table scans produced */
+	uint64_t join_lookups;       /**< tables held in memory to answer the inner side of a join */
 } ll_engine_stats;
 
 typedef struct ll_engine ll_engine;
@@ -108,6 +111,15 @@ void ll_engine_free(ll_engine *e);
  * Athena's query context database): `SELECT * FROM events`. NULL clears it.
  */
 ll_status ll_engine_set_dataset(ll_engine *e, const char *dataset, ll_error *err);
+
+/**
+ * Bytes a query may hold per table to answer the inner side of a join from
+ * memory (default 256 MiB). SQLite joins lake tables by nested loops; a
+ * table that fits is read once and probed through a hash on the join
+ * column, one that does not is read again for every outer row. 0 turns
+ * this off.
+ */
+void ll_engine_set_join_memory(ll_engine *e, size_t bytes);
 
 /**
  * Receives a query's result. columns, when not NULL, is called once with the

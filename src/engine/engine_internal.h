@@ -17,6 +17,7 @@
 #include "engine/engine.h"
 #include "engine/sql_names.h"
 #include "formats/parquet/parquet_reader.h"
+#include "util/buf.h"
 
 /* Rows decoded per batch: bounds a scan's memory together with the reader's column chunks. */
 #define LL_ENGINE_BATCH_ROWS 2048
@@ -33,6 +34,7 @@ typedef struct ll_engine_decl {
 
 typedef struct ll_engine_scan_ctx {
 	ll_engine_stats *stats;
+	size_t join_memory; /* byte budget of each join lookup */
 	const ll_sql_names *names;
 	ll_engine_decl *decls;
 	size_t ndecls;
@@ -104,5 +106,39 @@ void ll_pred_clear(ll_pred *p);
  */
 bool ll_pred_rules_out(const ll_pred *p, const ll_engine_column *col,
 		       const ll_parquet_reader *r, size_t rg, long field);
+
+/*
+ * Join lookups (lookup.c): a table's used columns held in memory and hashed
+ * on the join column, built on a cursor's first scan for a join and probed
+ * by each later one.
+ */
+typedef struct ll_lookup ll_lookup;
+
+typedef struct ll_lookup_iter {
+	bool all;    /* the probe matches every row (SQLite sorts it out) */
+	size_t next; /* all: next row; else: next entry of the hash chain */
+	int key_tag;
+	int64_t i;
+	double d;
+	ll_buf bytes; /* text or blob key, owned */
+} ll_lookup_iter;
+
+/** A lookup of rows with nused cells each, keyed on cell key_slot; NULL when out of memory. */
+ll_lookup *ll_lookup_new(size_t nused, size_t key_slot, ll_engine_domain domain, size_t budget);
+
+/** Copies a row in; false when it would pass the budget or memory ran out. */
+bool ll_lookup_add(ll_lookup *l, sqlite3_int64 rowid, const ll_cell *cells);
+
+/** Builds the hash once every row is in; false when out of memory. */
+bool ll_lookup_seal(ll_lookup *l);
+
+/** Starts an iteration over the rows that may equal v. */
+void ll_lookup_probe(const ll_lookup *l, sqlite3_value *v, ll_lookup_iter *it);
+
+bool ll_lookup_next(const ll_lookup *l, ll_lookup_iter *it, size_t *row);
+const ll_cell *ll_lookup_row(const ll_lookup *l, size_t row);
+sqlite3_int64 ll_lookup_rowid(const ll_lookup *l, size_t row);
+void ll_lookup_iter_free(ll_lookup_iter *it);
+void ll_lookup_free(ll_lookup *l);
 
 #endif

@@ -21,6 +21,14 @@
  * Constraints are never marked omitted: SQLite checks every row again, so
  * pruning only has to be conservative (prune.c).
  *
+ * Joins: SQLite can only nest loops over virtual tables, rescanning the
+ * inner table for each outer row. When it offers an equality whose right
+ * side is not a literal (a join column), the plan keys on it ('j'): the
+ * cursor's first scan keeps the table's used columns in a hash lookup
+ * (lookup.c, within the engine's join memory) and each later scan for the
+ * same plan probes it instead of reading files. A table that does not fit
+ * is scanned from its files as before.
+ *
  * colUsed has one bit per column up to 62 and one bit for "63 or later".
  * For the later columns the scan decodes those the SQL text names, or all
  * of them when the text has a `*` (sql_names.h); a column read anyway fails
@@ -68,6 +76,15 @@ typedef struct ll_vcursor {
 	bool *keep;         /* row groups to read */
 	uint64_t *rg_first; /* row in the file of each row group's first row */
 	size_t keep_cap;
+	/* join lookup */
+	long join_col;             /* declared column the plan keys on, -1: none */
+	sqlite3_value *join_value; /* its value, during xFilter only */
+	ll_lookup *lookup;
+	char *lookup_plan;  /* the plan the lookup was built, or given up, for */
+	long *lookup_slot;  /* per declared column: its cell in a lookup row, -1: unused */
+	bool replay;        /* the rows come from the lookup */
+	ll_lookup_iter iter;
+	size_t replay_row;
 } ll_vcursor;
 
 static const ll_engine_column *decl_column(const ll_engine_decl *d, size_t i)
@@ -177,7 +194,7 @@ static char plan_op(unsigned char op)
 
 static bool op_has_value(char op)
 {
-	return op != 'n' && op != 'N';
+	return op != 'n' && op != 'N' && op != 'j';
 }
 
 /*
@@ -204,6 +221,19 @@ static bool constraint_prunes(sqlite3_index_info *info, int i, char op,
 	return true;
 }
 
+/* An equality with a column of another table (or any non-literal): a join key for a lookup. */
+static bool constraint_joins(sqlite3_index_info *info, int i, const ll_engine_column *col)
+{
+	sqlite3_value *rhs = NULL;
+	if (sqlite3_vtab_rhs_value(info, i, &rhs) == SQLITE_OK)
+		return false;
+	ll_engine_domain dom = ll_engine_domain_of(col->type);
+	if (dom == LL_DOMAIN_INT || dom == LL_DOMAIN_REAL)
+		return true;
+	const char *coll = sqlite3_vtab_collation(info, i);
+	return !coll || sqlite3_stricmp(coll, "BINARY") == 0;
+}
+
 /* Fraction of rows a constraint keeps, SQLite's usual guesses. */
 static double op_selectivity(char op)
 {
@@ -218,7 +248,7 @@ static double op_selectivity(char op)
 	}
 }
 
-static void plan_estimate(const ll_vtab *vt, sqlite3_index_info *info, double sel)
+static void plan_estimate(const ll_vtab *vt, sqlite3_index_info *info, double sel, bool join)
 {
 	const ll_engine_table *t = vt->decl->table;
 	/* a lake file holds about 100k rows when the catalog does not say */
@@ -232,8 +262,18 @@ static void plan_estimate(const ll_vtab *vt, sqlite3_index_info *info, double se
 	 * selectivity. Footers cost a read each.
 	 */
 	double fraction = (1.0 + sel) / 2.0;
+	double scan = (double)t->nfiles * 10.0 + rows * fraction * (1.0 + nused) / 4.0;
 	info->estimatedRows = (sqlite3_int64)(rows * sel) + 1;
-	info->estimatedCost = (double)t->nfiles * 10.0 + rows * fraction * (1.0 + nused) / 4.0;
+	info->estimatedCost = scan;
+	if (!join)
+		return;
+	/*
+	 * A probe is a hash lookup returning a few rows (SQLite's own guess for
+	 * an equality is 10). The one scan that builds the lookup cannot be
+	 * charged once, so it is spread over an assumed thousand probes.
+	 */
+	info->estimatedRows = info->estimatedRows < 10 ? info->estimatedRows : 10;
+	info->estimatedCost = 10.0 + scan / 1000.0;
 }
 
 static int vt_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
@@ -241,19 +281,27 @@ static int vt_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 	ll_vtab *vt = (ll_vtab *)base;
 	ll_buf plan = LL_BUF_INIT;
 	ll_buf_printf(&plan, "%llx;", (unsigned long long)info->colUsed);
-	int argc = 0;
+	int argc = 0, join = -1;
 	double sel = 1.0;
 	for (int i = 0; i < info->nConstraint; i++) {
 		const struct sqlite3_index_constraint *c = &info->aConstraint[i];
 		char op = plan_op(c->op);
 		if (!c->usable || c->iColumn < 0 || (size_t)c->iColumn >= vt->decl->ncols || !op)
 			continue;
-		if (!constraint_prunes(info, i, op, decl_column(vt->decl, (size_t)c->iColumn)))
+		const ll_engine_column *col = decl_column(vt->decl, (size_t)c->iColumn);
+		if (!constraint_prunes(info, i, op, col)) {
+			if (op == '=' && join < 0 && constraint_joins(info, i, col))
+				join = i;
 			continue;
+		}
 		if (op_has_value(op))
 			info->aConstraintUsage[i].argvIndex = ++argc;
 		ll_buf_printf(&plan, "%d%c", c->iColumn, op);
 		sel *= op_selectivity(op);
+	}
+	if (join >= 0) {
+		info->aConstraintUsage[join].argvIndex = ++argc;
+		ll_buf_printf(&plan, "%dj", info->aConstraint[join].iColumn);
 	}
 	if (ll_buf_oom(&plan)) {
 		ll_buf_free(&plan);
@@ -264,7 +312,7 @@ static int vt_best_index(sqlite3_vtab *base, sqlite3_index_info *info)
 	if (!info->idxStr)
 		return SQLITE_NOMEM;
 	info->needToFreeIdxStr = 1;
-	plan_estimate(vt, info, sel);
+	plan_estimate(vt, info, sel, join >= 0);
 	return SQLITE_OK;
 }
 
@@ -283,14 +331,17 @@ static int vt_open(sqlite3_vtab *base, sqlite3_vtab_cursor **out)
 	cur->slot = sqlite3_malloc64(n * sizeof(*cur->slot));
 	cur->fields = sqlite3_malloc64(n * sizeof(*cur->fields));
 	cur->decode = sqlite3_malloc64(n * sizeof(*cur->decode));
-	if (!cur->used || !cur->slot || !cur->fields || !cur->decode) {
+	cur->lookup_slot = sqlite3_malloc64(n * sizeof(*cur->lookup_slot));
+	if (!cur->used || !cur->slot || !cur->fields || !cur->decode || !cur->lookup_slot) {
 		sqlite3_free(cur->used);
 		sqlite3_free(cur->slot);
 		sqlite3_free(cur->fields);
 		sqlite3_free(cur->decode);
+		sqlite3_free(cur->lookup_slot);
 		sqlite3_free(cur);
 		return SQLITE_NOMEM;
 	}
+	cur->join_col = -1;
 	cur->eof = true;
 	*out = &cur->base;
 	return SQLITE_OK;
@@ -328,6 +379,10 @@ static int vt_close(sqlite3_vtab_cursor *base)
 	sqlite3_free(cur->decode);
 	sqlite3_free(cur->keep);
 	sqlite3_free(cur->rg_first);
+	sqlite3_free(cur->lookup_slot);
+	sqlite3_free(cur->lookup_plan);
+	ll_lookup_free(cur->lookup);
+	ll_lookup_iter_free(&cur->iter);
 	sqlite3_free(cur);
 	return SQLITE_OK;
 }
@@ -352,6 +407,109 @@ static int cursor_fail(ll_vcursor *cur, ll_error *err)
 	sqlite3_free(vt->base.zErrMsg);
 	vt->base.zErrMsg = sqlite3_mprintf("%s", err->message);
 	return SQLITE_ERROR;
+}
+
+/* ---- values ---------------------------------------------------------------- */
+
+/*
+ * Times as text into buf (48 bytes). A value too far out to be a calendar
+ * time (beyond about year 146000, or a time of day outside 0-24h) comes back
+ * as its raw number rather than as text that would sort wrongly.
+ */
+static void temporal_cell(int64_t v, ll_data_type type, int digits, char *buf, ll_cell *out)
+{
+	size_t n;
+	if (type == LL_TYPE_TIMESTAMP && v > -(INT64_C(1) << 62) && v < (INT64_C(1) << 62))
+		n = ll_time_format_timestamp(v, digits, ' ', false, buf);
+	else if (type == LL_TYPE_DATE && v > -(INT64_C(1) << 31) && v < (INT64_C(1) << 31))
+		n = ll_time_format_date(v, buf);
+	else if (type == LL_TYPE_TIME && v >= 0 && v < INT64_C(86400000000))
+		n = ll_engine_format_time(v, buf);
+	else {
+		out->kind = LL_CELL_INT;
+		out->i = v;
+		return;
+	}
+	out->kind = LL_CELL_TEXT;
+	out->s = buf;
+	out->len = n;
+}
+
+/*
+ * One value as SQL sees it, converted by the type the file stores it as
+ * (the catalog's type may differ). Text may point into buf or the batch.
+ */
+static void value_cell(const ll_value *v, const ll_parquet_field *f, const ll_engine_column *col,
+		       char *buf, ll_cell *out)
+{
+	memset(out, 0, sizeof(*out));
+	if (v->is_null)
+		return;
+	switch (f->nested ? LL_TYPE_JSON : f->type) {
+	case LL_TYPE_BIGINT:
+	case LL_TYPE_BOOL:
+		out->kind = LL_CELL_INT;
+		out->i = f->type == LL_TYPE_BOOL ? v->i != 0 : v->i;
+		break;
+	case LL_TYPE_DOUBLE:
+		out->kind = LL_CELL_REAL;
+		out->d = v->d;
+		break;
+	case LL_TYPE_TIMESTAMP:
+		temporal_cell(v->i, LL_TYPE_TIMESTAMP,
+			      col->type == LL_TYPE_TIMESTAMP ? ll_engine_ts_digits(col)
+			      : f->unit == LL_TS_MILLIS     ? 3
+							    : 6,
+			      buf, out);
+		break;
+	case LL_TYPE_DATE:
+	case LL_TYPE_TIME:
+		temporal_cell(v->i, f->type, 0, buf, out);
+		break;
+	default:
+		out->kind = f->type == LL_TYPE_BINARY && !f->nested ? LL_CELL_BLOB : LL_CELL_TEXT;
+		out->s = v->s ? v->s : "";
+		out->len = v->len;
+		break;
+	}
+}
+
+static void cell_result(sqlite3_context *ctx, const ll_cell *c)
+{
+	switch (c->kind) {
+	case LL_CELL_INT:
+		sqlite3_result_int64(ctx, c->i);
+		break;
+	case LL_CELL_REAL:
+		sqlite3_result_double(ctx, c->d);
+		break;
+	case LL_CELL_TEXT:
+		sqlite3_result_text64(ctx, c->s, c->len, SQLITE_TRANSIENT, SQLITE_UTF8);
+		break;
+	case LL_CELL_BLOB:
+		sqlite3_result_blob64(ctx, c->s, c->len, SQLITE_TRANSIENT);
+		break;
+	case LL_CELL_NULL:
+		sqlite3_result_null(ctx);
+		break;
+	}
+}
+
+/* Declared column i of the current file row (NULL when the file lacks it). */
+static void row_cell(const ll_vcursor *cur, size_t i, char *buf, ll_cell *out)
+{
+	long s = cur->slot[i];
+	if (s < 0 || cur->counting || !cur->batch || (size_t)s >= cur->batch->ncolumns) {
+		memset(out, 0, sizeof(*out));
+		return;
+	}
+	value_cell(&cur->batch->columns[s][cur->row], cur->fields[i], decl_column(cur->vt->decl, i),
+		   buf, out);
+}
+
+static sqlite3_int64 file_rowid(const ll_vcursor *cur)
+{
+	return (sqlite3_int64)(((uint64_t)(cur->next_file - 1) << 40) | cur->row_in_file);
 }
 
 /* ---- scanning ------------------------------------------------------------- */
@@ -396,6 +554,8 @@ static int cursor_set_plan(ll_vcursor *cur, const char *plan, int argc, sqlite3_
 {
 	const ll_engine_decl *d = cur->vt->decl;
 	char *end;
+	cur->join_col = -1;
+	cur->join_value = NULL;
 	cursor_set_used(cur, strtoull(plan, &end, 16));
 	const char *p = *end == ';' ? end + 1 : "";
 	cur->preds = sqlite3_malloc64((strlen(p) / 2 + 1) * sizeof(*cur->preds));
@@ -409,10 +569,15 @@ static int cursor_set_plan(ll_vcursor *cur, const char *plan, int argc, sqlite3_
 			break;
 		p = end + 1;
 		sqlite3_value *v = NULL;
-		if (op_has_value(op)) {
+		if (op_has_value(op) || op == 'j') {
 			if (k >= argc)
 				continue;
 			v = argv[k++];
+		}
+		if (op == 'j') {
+			cur->join_col = (long)col;
+			cur->join_value = v;
+			continue;
 		}
 		ll_pred *pr = &cur->preds[cur->npreds];
 		memset(pr, 0, sizeof(*pr));
@@ -594,6 +759,101 @@ static int cursor_advance(ll_vcursor *cur)
 	}
 }
 
+/* ---- joins ------------------------------------------------------------------- */
+
+/* Scans every file once, keeping the used columns of each row in a new lookup. */
+static int cursor_fill_lookup(ll_vcursor *cur, ll_lookup *l, size_t nused, bool *fits)
+{
+	ll_cell *cells = sqlite3_malloc64(nused * sizeof(*cells) + 1);
+	char *bufs = sqlite3_malloc64(nused * 48 + 1);
+	if (!cells || !bufs) {
+		sqlite3_free(cells);
+		sqlite3_free(bufs);
+		return SQLITE_NOMEM;
+	}
+	cur->next_file = 0;
+	cur->eof = false;
+	*fits = true;
+	int rc = cursor_advance(cur);
+	while (rc == SQLITE_OK && !cur->eof && *fits) {
+		for (size_t i = 0; i < cur->vt->decl->ncols; i++)
+			if (cur->lookup_slot[i] >= 0)
+				row_cell(cur, i, bufs + 48 * cur->lookup_slot[i],
+					 &cells[cur->lookup_slot[i]]);
+		*fits = ll_lookup_add(l, file_rowid(cur), cells);
+		if (*fits)
+			rc = cursor_advance(cur);
+	}
+	cursor_close_file(cur);
+	sqlite3_free(cells);
+	sqlite3_free(bufs);
+	return rc;
+}
+
+/*
+ * Builds the lookup for this plan. Leaves cur->lookup NULL when the table
+ * does not fit the join memory, so scans for this plan read the files.
+ */
+static int cursor_build_lookup(ll_vcursor *cur, const char *plan)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	ll_engine_scan_ctx *ctx = cur->vt->run;
+	ll_lookup_free(cur->lookup);
+	cur->lookup = NULL;
+	sqlite3_free(cur->lookup_plan);
+	cur->lookup_plan = sqlite3_mprintf("%s", plan);
+	if (!cur->lookup_plan)
+		return SQLITE_NOMEM;
+	size_t nused = 0;
+	for (size_t i = 0; i < d->ncols; i++)
+		cur->lookup_slot[i] = cur->used[i] ? (long)nused++ : -1;
+	long key = cur->lookup_slot[cur->join_col];
+	if (key < 0 || ctx->join_memory == 0)
+		return SQLITE_OK;
+	ll_lookup *l = ll_lookup_new(nused, (size_t)key,
+				     ll_engine_domain_of(decl_column(d, (size_t)cur->join_col)->type),
+				     ctx->join_memory);
+	if (!l)
+		return SQLITE_NOMEM;
+	bool fits;
+	int rc = cursor_fill_lookup(cur, l, nused, &fits);
+	if (rc == SQLITE_OK && fits && ll_lookup_seal(l)) {
+		cur->lookup = l;
+		ctx->stats->join_lookups++;
+	} else {
+		ll_lookup_free(l);
+	}
+	return rc;
+}
+
+static int cursor_replay_next(ll_vcursor *cur)
+{
+	if (ll_lookup_next(cur->lookup, &cur->iter, &cur->replay_row))
+		cur->vt->run->stats->rows_scanned++;
+	else
+		cur->eof = true;
+	return SQLITE_OK;
+}
+
+/* Answers a scan of a join plan from the lookup, building it on the first scan. */
+static int cursor_join(ll_vcursor *cur, const char *plan)
+{
+	if (!cur->lookup_plan || strcmp(cur->lookup_plan, plan) != 0) {
+		int rc = cursor_build_lookup(cur, plan);
+		if (rc != SQLITE_OK)
+			return rc;
+		cur->next_file = 0;
+		cur->eof = false;
+	}
+	if (!cur->lookup)
+		return SQLITE_OK;
+	ll_lookup_probe(cur->lookup, cur->join_value, &cur->iter);
+	cur->replay = true;
+	return cursor_replay_next(cur);
+}
+
+/* ---- the scan ------------------------------------------------------------------ */
+
 static int vt_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str, int argc,
 		     sqlite3_value **argv)
 {
@@ -603,8 +863,10 @@ static int vt_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str
 	cursor_clear_plan(cur);
 	cur->next_file = 0;
 	cur->eof = false;
+	cur->replay = false;
 	/* without a plan, produce every column */
-	int rc = cursor_set_plan(cur, idx_str ? idx_str : "ffffffffffffffff;", argc, argv);
+	const char *plan = idx_str ? idx_str : "ffffffffffffffff;";
+	int rc = cursor_set_plan(cur, plan, argc, argv);
 	if (rc != SQLITE_OK)
 		return rc;
 	for (size_t k = 0; k < cur->npreds; k++) {
@@ -613,12 +875,19 @@ static int vt_filter(sqlite3_vtab_cursor *base, int idx_num, const char *idx_str
 			return SQLITE_OK;
 		}
 	}
+	if (cur->join_col >= 0) {
+		rc = cursor_join(cur, plan);
+		cur->join_value = NULL;
+		if (rc != SQLITE_OK || cur->replay)
+			return rc;
+	}
 	return cursor_advance(cur);
 }
 
 static int vt_next(sqlite3_vtab_cursor *base)
 {
-	return cursor_advance((ll_vcursor *)base);
+	ll_vcursor *cur = (ll_vcursor *)base;
+	return cur->replay ? cursor_replay_next(cur) : cursor_advance(cur);
 }
 
 static int vt_eof(sqlite3_vtab_cursor *base)
@@ -629,71 +898,11 @@ static int vt_eof(sqlite3_vtab_cursor *base)
 static int vt_rowid(sqlite3_vtab_cursor *base, sqlite3_int64 *rowid)
 {
 	const ll_vcursor *cur = (const ll_vcursor *)base;
-	*rowid = (sqlite3_int64)(((uint64_t)(cur->next_file - 1) << 40) | cur->row_in_file);
+	*rowid = cur->replay ? ll_lookup_rowid(cur->lookup, cur->replay_row) : file_rowid(cur);
 	return SQLITE_OK;
 }
 
 /* ---- producing ------------------------------------------------------------ */
-
-/*
- * Times as text. A value too far out to be a calendar time (beyond about
- * year 146000, or a time of day outside 0-24h) comes back as its raw
- * number rather than as text that would sort wrongly.
- */
-static void produce_temporal(sqlite3_context *ctx, int64_t v, ll_data_type type, int digits)
-{
-	char buf[48];
-	size_t n;
-	if (type == LL_TYPE_TIMESTAMP && v > -(INT64_C(1) << 62) && v < (INT64_C(1) << 62))
-		n = ll_time_format_timestamp(v, digits, ' ', false, buf);
-	else if (type == LL_TYPE_DATE && v > -(INT64_C(1) << 31) && v < (INT64_C(1) << 31))
-		n = ll_time_format_date(v, buf);
-	else if (type == LL_TYPE_TIME && v >= 0 && v < INT64_C(86400000000))
-		n = ll_engine_format_time(v, buf);
-	else {
-		sqlite3_result_int64(ctx, v);
-		return;
-	}
-	sqlite3_result_text64(ctx, buf, n, SQLITE_TRANSIENT, SQLITE_UTF8);
-}
-
-/* One value, converted by the type the file stores it as (the catalog's type may differ). */
-static void produce(sqlite3_context *ctx, const ll_value *v, const ll_parquet_field *f,
-		    const ll_engine_column *col)
-{
-	if (v->is_null) {
-		sqlite3_result_null(ctx);
-		return;
-	}
-	const char *s = v->s ? v->s : "";
-	switch (f->nested ? LL_TYPE_JSON : f->type) {
-	case LL_TYPE_BIGINT:
-		sqlite3_result_int64(ctx, v->i);
-		break;
-	case LL_TYPE_BOOL:
-		sqlite3_result_int(ctx, v->i != 0);
-		break;
-	case LL_TYPE_DOUBLE:
-		sqlite3_result_double(ctx, v->d);
-		break;
-	case LL_TYPE_TIMESTAMP:
-		produce_temporal(ctx, v->i, LL_TYPE_TIMESTAMP,
-				 col->type == LL_TYPE_TIMESTAMP ? ll_engine_ts_digits(col)
-				 : f->unit == LL_TS_MILLIS     ? 3
-							       : 6);
-		break;
-	case LL_TYPE_DATE:
-	case LL_TYPE_TIME:
-		produce_temporal(ctx, v->i, f->type, 0);
-		break;
-	case LL_TYPE_BINARY:
-		sqlite3_result_blob64(ctx, s, v->len, SQLITE_TRANSIENT);
-		break;
-	default:
-		sqlite3_result_text64(ctx, s, v->len, SQLITE_TRANSIENT, SQLITE_UTF8);
-		break;
-	}
-}
 
 static int vt_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int i)
 {
@@ -711,12 +920,14 @@ static int vt_column(sqlite3_vtab_cursor *base, sqlite3_context *ctx, int i)
 			     decl_column(d, (size_t)i)->name);
 		return cursor_fail(cur, &err);
 	}
-	long s = cur->slot[i];
-	if (s < 0 || cur->counting || !cur->batch || (size_t)s >= cur->batch->ncolumns) {
-		sqlite3_result_null(ctx);
+	if (cur->replay) {
+		cell_result(ctx, &ll_lookup_row(cur->lookup, cur->replay_row)[cur->lookup_slot[i]]);
 		return SQLITE_OK;
 	}
-	produce(ctx, &cur->batch->columns[s][cur->row], cur->fields[i], decl_column(d, (size_t)i));
+	char buf[48];
+	ll_cell c;
+	row_cell(cur, (size_t)i, buf, &c);
+	cell_result(ctx, &c);
 	return SQLITE_OK;
 }
 
