@@ -23,7 +23,7 @@ bad bad_utf8 '{"id": 3, "name": "a"}\n{"id": 4, "name": "\xff"}\n' "2:" "UTF-8"
 bad bad_escape '{"id": 3, "name": "a\\q"}\n' "1:" "escape"
 bad nan '{"id": 3, "name": "a"}\n{"id": 4, "x": NaN}\n' "2:" "NaN"
 bad huge_number '{"id": 3}\n{"id": 4}\n{"id": 5, "x": 1e400}\n' "3:" "out of range"
-bad trailing_comma '{"id": 3, "name": "a",}\n' "1:" "expected"
+bad trailing_comma '{"id": 3, "name": "a",}\n' "1:23" "trailing comma"
 
 # a malformed record after many good ones: none of the good ones become visible either
 /usr/bin/python3 -c "
