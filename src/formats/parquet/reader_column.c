@@ -120,7 +120,7 @@ ll_status ll_pqr_column_load(ll_pqr_column *c, size_t leaf, size_t rg, ll_error 
 {
 	const ll_parquet_reader *r = c->r;
 	const ll_pqr_chunk *k = &r->groups[rg].chunks[leaf];
-	uint64_t start, len;
+	uint64_t start = 0, len = 0;
 	release_chunk(c);
 	c->leaf = &r->leaves[leaf];
 	c->leaf_index = leaf;
