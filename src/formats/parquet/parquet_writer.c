@@ -15,6 +15,12 @@
  * was before the row began. An I/O or encoding failure while flushing breaks
  * the writer: the file can no longer be finished, and every later call says
  * so until close or abort removes the temporary file.
+ *
+ * A flush seals the open row group (writer_internal.h) and posts it to the
+ * background thread, or writes it when there is none; close writes the
+ * last one inline, since it waits for it anyway. A failure of the thread
+ * reaches the caller through writer_usable, which every call that returns
+ * a status passes first.
  */
 #include "formats/parquet/writer_internal.h"
 
@@ -79,6 +85,21 @@ static ll_status broken_error(const ll_parquet_writer *w, ll_error *err)
 			    "the Parquet file %s could not be finished after an earlier failure; "
 			    "abort it and write the rows to a new file",
 			    w->path);
+}
+
+/*
+ * Whether the file can still be finished. A failure of the background thread
+ * is reported here, by the caller's next call that returns a status, and
+ * breaks the writer like any I/O failure.
+ */
+static ll_status writer_usable(ll_parquet_writer *w, ll_error *err)
+{
+	if (w->broken)
+		return broken_error(w, err);
+	ll_status st = ll_pqw_worker_check(w, err);
+	if (st != LL_OK)
+		w->broken = true;
+	return st;
 }
 
 /* ---- columns ---- */
@@ -274,6 +295,8 @@ static char *path_with_suffix(const char *path, const char *suffix)
 
 static void writer_free(ll_parquet_writer *w)
 {
+	/* the thread may be writing the sealed row group: nothing goes before it ends */
+	ll_pqw_worker_stop(w);
 	if (w->fd >= 0)
 		close(w->fd);
 	for (size_t i = 0; i < w->ncols; i++)
@@ -364,14 +387,15 @@ ll_status ll_parquet_writer_open(ll_parquet_writer **out, const char *path,
 ll_status ll_parquet_writer_add_column(ll_parquet_writer *w, const ll_parquet_column_spec *col,
 				       size_t *index, ll_error *err)
 {
-	if (w->broken)
-		return broken_error(w, err);
+	ll_status st = writer_usable(w, err);
+	if (st != LL_OK)
+		return st;
 	if (w->sealed)
 		return ll_error_set(err, LL_ECONFLICT,
-				    "cannot add column %s to %s: a row group is already written and "
+				    "cannot add column %s to %s: a row group is already flushed and "
 				    "fixes the schema; start a new file for rows with this column",
 				    col && col->name ? col->name : "?", w->path);
-	ll_status st = column_add(w, col, err);
+	st = column_add(w, col, err);
 	if (st == LL_OK && index)
 		*index = w->ncols - 1;
 	return st;
@@ -726,10 +750,11 @@ static void row_discard(ll_parquet_writer *w, uint64_t mark)
 
 ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 {
-	if (w->broken)
-		return broken_error(w, err);
+	ll_status st = writer_usable(w, err);
+	if (st != LL_OK)
+		return st;
 	uint64_t mark = w->rows + 1;
-	ll_status st = w->row_status;
+	st = w->row_status;
 	if (st != LL_OK) {
 		ll_error_set(err, st, "%s", w->row_err.message);
 		ll_error_set_table(err, NULL, w->row_err.column_name);
@@ -814,30 +839,46 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 		}
 		rg->total_byte_size += rg->chunks[i].total_uncompressed;
 		rg->total_compressed += rg->chunks[i].total_compressed;
+		/* the caller is filling the next row group meanwhile: memory goes back at once */
 		chunk_free(c);
 	}
 	w->ngroups++;
 	return ll_pqw_drain(w, false, err);
 }
 
-/* Seals the open row group and writes it. */
-static ll_status row_group_flush(ll_parquet_writer *w, ll_error *err)
+/*
+ * Waits for the previous sealed row group, then seals the open one and
+ * writes it: on the background thread when background is asked for and the
+ * options allow it (starting the thread at the first such flush), else now.
+ * A thread that cannot start leaves the writing inline.
+ */
+static ll_status row_group_flush(ll_parquet_writer *w, bool background, ll_error *err)
 {
-	ll_status st = row_group_seal(w, err);
-	return st == LL_OK ? ll_pqw_row_group_write(w, err) : st;
+	ll_status st = ll_pqw_worker_wait(w, err);
+	if (st != LL_OK || w->rg_rows == 0)
+		return st;
+	st = row_group_seal(w, err);
+	if (st != LL_OK)
+		return st;
+	if (background && !w->opt.disable_background && ll_pqw_worker_start(w)) {
+		ll_pqw_worker_post(w);
+		return LL_OK;
+	}
+	return ll_pqw_row_group_write(w, err);
 }
 
 ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err)
 {
-	if (w->broken)
-		return broken_error(w, err);
+	ll_status st = writer_usable(w, err);
+	if (st != LL_OK)
+		return st;
 	if (w->row_open)
 		return ll_error_set(err, LL_EINVAL,
 				    "cannot flush %s while a row is being built; end the row first",
 				    w->path);
 	if (w->rg_rows == 0)
 		return LL_OK;
-	ll_status st = row_group_flush(w, err);
+	st = row_group_flush(w, true, err);
 	if (st != LL_OK)
 		w->broken = true;
 	return st;
@@ -883,7 +924,9 @@ ll_status ll_parquet_writer_close(ll_parquet_writer *w, ll_parquet_file_info *in
 	/* a row that was begun but never ended is not part of the file */
 	if (w->row_open)
 		row_discard(w, w->rows + 1);
-	ll_status st = ll_parquet_writer_flush_row_group(w, err);
+	ll_status st = writer_usable(w, err);
+	if (st == LL_OK)
+		st = row_group_flush(w, false, err);
 	if (st == LL_OK)
 		st = file_finish(w, info, err);
 	if (st != LL_OK)
@@ -896,10 +939,8 @@ void ll_parquet_writer_abort(ll_parquet_writer *w)
 {
 	if (!w)
 		return;
-	if (w->fd >= 0) {
-		close(w->fd);
-		w->fd = -1;
-	}
+	/* the thread may be writing to the file: it ends first */
+	ll_pqw_worker_stop(w);
 	unlink(w->tmp_path);
 	writer_free(w);
 }

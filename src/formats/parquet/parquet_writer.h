@@ -24,6 +24,31 @@
  *
  * The file is written to "<path>.tmp" and renamed to path by close, so a
  * reader never sees a half-written file under the final name.
+ *
+ * Threads: a flushed row group is encoded, compressed and written by a
+ * background thread the writer starts at its first flush, while the caller
+ * goes on filling the next row group; close writes the last one itself.
+ * options.disable_background writes every row group on the caller's thread
+ * instead (as does a writer whose thread cannot start). The file's bytes
+ * are the same either way, because where a row group ends depends only on
+ * the rows put, never on the thread's progress. A writer is still used by
+ * one caller thread at a time.
+ *
+ * Memory: a flush first waits until the previous row group is written, so
+ * a writer holds at most two row groups, the one being filled and the one
+ * being written (whose arrays are freed once it is), plus one dictionary
+ * per column for each. buffered_bytes and the row_group_bytes threshold
+ * count the row group being filled only: counting the other would make
+ * flush decisions, and with them the file, depend on the thread's timing.
+ * A caller that budgets memory across writers should allow for one more
+ * row group per writer that flushed.
+ *
+ * Failures of the background write (I/O such as ENOSPC, memory) are
+ * reported, with their message, by the caller's next call that returns a
+ * status: end_row, flush_row_group, add_column or close. The file is then
+ * broken as after any I/O failure: later calls say so, close removes the
+ * temporary file. abort stops the thread (letting a row group it is
+ * writing finish) and removes the temporary file.
  */
 #ifndef LL_PARQUET_WRITER_H
 #define LL_PARQUET_WRITER_H
@@ -67,9 +92,13 @@ typedef struct ll_parquet_writer_options {
 	size_t page_bytes;         /* 0: 1 MiB */
 	bool disable_dictionary;
 	const char *created_by;    /* NULL: "lakeload version X" */
+	bool disable_background;   /* write row groups on the caller's thread (see above) */
 } ll_parquet_writer_options;
 
-/** Fills o with the defaults (snappy, millis, 64 MiB row groups, 1 MiB pages). */
+/**
+ * Fills o with the defaults (snappy, millis, 64 MiB row groups, 1 MiB pages,
+ * row groups written in the background).
+ */
 void ll_parquet_writer_options_init(ll_parquet_writer_options *o);
 
 typedef struct ll_parquet_writer ll_parquet_writer;
@@ -108,10 +137,14 @@ void ll_parquet_writer_put_decimal(ll_parquet_writer *w, size_t col, const uint8
  */
 ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err);
 
-/** Flushes buffered rows as a row group now (no-op when none are buffered). */
+/**
+ * Flushes buffered rows as a row group now (no-op when none are buffered):
+ * hands them to the background thread, after waiting for the row group it
+ * is writing, if any.
+ */
 ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err);
 
-/** Bytes currently buffered for the open row group (for memory budgets). */
+/** Bytes buffered for the row group being filled (for memory budgets; see above). */
 size_t ll_parquet_writer_buffered_bytes(const ll_parquet_writer *w);
 
 /** Rows written so far, flushed or buffered. */
@@ -125,13 +158,13 @@ typedef struct ll_parquet_file_info {
 } ll_parquet_file_info;
 
 /**
- * Flushes, writes the footer, fsyncs and renames to the final path, then
- * frees the writer (also on failure, removing the temporary file). info may
- * be NULL.
+ * Waits for the background thread, writes the buffered rows and the footer,
+ * fsyncs and renames to the final path, then frees the writer (also on
+ * failure, removing the temporary file). info may be NULL.
  */
 ll_status ll_parquet_writer_close(ll_parquet_writer *w, ll_parquet_file_info *info, ll_error *err);
 
-/** Frees the writer and removes its temporary file (for error paths). */
+/** Stops the thread, frees the writer and removes its temporary file (for error paths). */
 void ll_parquet_writer_abort(ll_parquet_writer *w);
 
 #endif

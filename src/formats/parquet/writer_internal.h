@@ -2,7 +2,8 @@
  * Internals of ll_parquet_writer shared by its source files (parquet_writer.c
  * for the API and row buffering, writer_dictionary.c, writer_encoding.c,
  * writer_stats.c, writer_chunk.c for column chunks and pages,
- * writer_metadata.c for Thrift structures).
+ * writer_metadata.c for Thrift structures, writer_worker.c for the
+ * background thread).
  *
  * Buffering invariants, per column of the open row group:
  * - values holds the non-null values of the ended rows (plus, while a row is
@@ -22,10 +23,19 @@
  * Flushing seals the open row group: every column's chunk (its arrays and
  * per-chunk state) moves into w->sealed, a second set of columns, and the
  * column continues on empty arrays, allocated at the size of the chunk just
- * sealed. The sealed group is then encoded, compressed and written; each
- * sealed chunk's arrays are freed as soon as it is written, so the second
- * set holds memory only while a row group is being written. ncols and the
- * columns' schema fields are fixed by the first seal.
+ * sealed. The sealed group is then encoded, compressed and written by the
+ * writer's background thread (writer_worker.c) while the caller fills the
+ * next one, or inline when there is no thread; each sealed chunk's arrays
+ * are freed as soon as it is written, so the second set holds memory only
+ * while a row group is in flight. There is at most one sealed group:
+ * sealing first waits until the previous one is written.
+ *
+ * While a sealed group is posted to the thread, the thread alone touches
+ * sealed, sealed_rows, out, the page scratch buffers, written, fd and
+ * groups, and the caller alone touches everything else that changes (the
+ * columns, row counters, row state). The worker's mutex hands both over in
+ * each direction. ncols, the columns' schema fields and opt are fixed by
+ * the first seal and only read afterwards.
  */
 #ifndef LL_PARQUET_WRITER_INTERNAL_H
 #define LL_PARQUET_WRITER_INTERNAL_H
@@ -228,6 +238,7 @@ struct ll_parquet_writer {
 	/* the sealed row group: NULL until the first seal, which fixes the columns */
 	ll_pqw_column *sealed; /* ncols chunks; their names are borrowed from cols */
 	size_t sealed_rows;
+	struct ll_pqw_worker *worker; /* NULL: row groups are written inline */
 };
 
 /* Offset in the file of the next byte appended to w->out. */
@@ -239,8 +250,27 @@ static inline uint64_t ll_pqw_offset(const ll_parquet_writer *w)
 /* Writes buffered output to the file once it is large (or always, when force). */
 ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err);
 
-/* Writes the sealed row group and frees its arrays. */
+/* Writes the sealed row group and frees its arrays; on the thread that owns it (see above). */
 ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err);
+
+/* ---- writer_worker.c ---- */
+
+typedef struct ll_pqw_worker ll_pqw_worker;
+
+/** Starts the writer's background thread unless it runs; false when it cannot start. */
+bool ll_pqw_worker_start(ll_parquet_writer *w);
+
+/** Has the thread write the sealed row group; only after ll_pqw_worker_wait succeeded. */
+void ll_pqw_worker_post(ll_parquet_writer *w);
+
+/** Waits until the posted row group is written; returns the thread's failure, if any. */
+ll_status ll_pqw_worker_wait(ll_parquet_writer *w, ll_error *err);
+
+/** The thread's failure, if any, without waiting (cheap enough for every row). */
+ll_status ll_pqw_worker_check(ll_parquet_writer *w, ll_error *err);
+
+/** Ends the thread, after the row group it is writing; a posted, unstarted one is dropped. */
+void ll_pqw_worker_stop(ll_parquet_writer *w);
 
 /* ---- writer_encoding.c ---- */
 
