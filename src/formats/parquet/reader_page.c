@@ -138,9 +138,13 @@ static const char *values_begin(ll_pqr_column *c, int encoding, const uint8_t *d
 	case LL_PQR_ENC_PLAIN_DICTIONARY:
 	case LL_PQR_ENC_RLE_DICTIONARY: return dictionary_begin(c);
 	case LL_PQR_ENC_RLE:
-		if (len < 4 || ll_pqr_le32(data) > len - 4)
-			return "RLE boolean data is longer than its page";
-		ll_pqr_rle_init(&v->rle, data + 4, ll_pqr_le32(data), 1);
+		if (len < 4)
+			return "RLE boolean data has no length";
+		/*
+		 * Some writers (hyparquet-writer) put the value count where the
+		 * byte length belongs; the page bounds the stream either way.
+		 */
+		ll_pqr_rle_init(&v->rle, data + 4, len - 4 < ll_pqr_le32(data) ? len - 4 : ll_pqr_le32(data), 1);
 		return NULL;
 	case LL_PQR_ENC_DELTA_BINARY_PACKED:
 		return ll_pqr_delta_init(&v->delta, data, len, l->physical == LL_PQR_INT32);
