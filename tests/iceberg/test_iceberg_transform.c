@@ -387,6 +387,17 @@ static void test_human_strings(void)
 	}
 	ll_iceberg_value f = { .f = 1.1f };
 	check_human("identity", prim(LL_ICEBERG_FLOAT), f, "1.1");
+	uint8_t uuid[16];
+	CHECK(ll_iceberg_uuid_parse("f79c3e09-677c-4bbd-a479-3f349cb785e7", uuid));
+	check_human("identity", prim(LL_ICEBERG_UUID), ll_iceberg_bytes(uuid, 16),
+		    "f79c3e09-677c-4bbd-a479-3f349cb785e7");
+	ll_error err;
+	ll_iceberg_transform identity = { .kind = LL_ICEBERG_TRANSFORM_IDENTITY };
+	ll_iceberg_value short_uuid = ll_iceberg_bytes(uuid, 15);
+	ll_buf b = LL_BUF_INIT;
+	CHECK_INT(ll_iceberg_partition_value_human(&identity, prim(LL_ICEBERG_UUID), &short_uuid,
+						   &b, &err), LL_EINVAL);
+	ll_buf_free(&b);
 }
 
 static void test_partition_paths(void)

@@ -393,10 +393,7 @@ static void put_human_value(ll_buf *out, const ll_iceberg_type *t, const ll_iceb
 		ll_buf_putc(out, 'Z');
 		break;
 	case LL_ICEBERG_STRING: ll_buf_append(out, v->bytes.data, v->bytes.len); break;
-	case LL_ICEBERG_UUID:
-		if (v->bytes.len == 16)
-			ll_buf_puts(out, ll_iceberg_uuid_format(v->bytes.data, text));
-		break;
+	case LL_ICEBERG_UUID: ll_buf_puts(out, ll_iceberg_uuid_format(v->bytes.data, text)); break;
 	case LL_ICEBERG_FIXED:
 	case LL_ICEBERG_BINARY: ll_base64_encode(v->bytes.data, v->bytes.len, out); break;
 	case LL_ICEBERG_STRUCT:
@@ -417,6 +414,8 @@ ll_status ll_iceberg_partition_value_human(const ll_iceberg_transform *t,
 		ll_buf_puts(out, "null");
 		return ll_buf_oom(out) ? ll_error_oom(err) : LL_OK;
 	}
+	if (result->kind == LL_ICEBERG_UUID && v->bytes.len != 16)
+		return ll_error_set(err, LL_EINVAL, "a uuid is 16 bytes, not %zu", v->bytes.len);
 	switch (t->kind) {
 	case LL_ICEBERG_TRANSFORM_YEAR: ll_buf_printf(out, "%04lld", 1970 + (long long)v->i); break;
 	case LL_ICEBERG_TRANSFORM_MONTH:
