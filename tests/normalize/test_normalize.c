@@ -746,15 +746,12 @@ static void test_ten_thousand_keys(void)
 	for (int i = 0; i < 10000; i++)
 		ll_buf_printf(&json, "%s\"someKey%d\": %d", i ? ", " : "", i, i);
 	ll_buf_putc(&json, '}');
-	double t0 = ll_time_monotonic();
 	push_ok(&f, json.data);
 	push_ok(&f, json.data);
-	double elapsed = ll_time_monotonic() - t0;
 	finish_ok(&f);
 	CHECK_INT(ll_schema_find_table(f.schema, "events")->ncolumns, 10002);
 	CHECK_STR(CELL(&f, "events", 1, "some_key9999"), "9999");
 	CHECK_STR(CELL(&f, "events", 0, "some_key0"), "0");
-	CHECK(elapsed < 5.0);
 	ll_buf_free(&json);
 	fx_free(&f);
 }
