@@ -399,7 +399,7 @@ static void test_delta_spec_examples(void)
 static void test_delta_round_trips(void)
 {
 	enum { N = 1000 };
-	int64_t v[N];
+	int64_t v[N] = { 0 };
 	uint64_t x = 88172645463325252ULL;
 	for (size_t n = 0; n <= N; n = n < 10 ? n + 1 : n * 2 + 7) {
 		size_t m = n > N ? N : n;
