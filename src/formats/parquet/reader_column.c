@@ -123,7 +123,6 @@ ll_status ll_pqr_column_load(ll_pqr_column *c, size_t leaf, size_t rg, ll_error 
 	uint64_t start = 0, len = 0;
 	release_chunk(c);
 	c->leaf = &r->leaves[leaf];
-	c->leaf_index = leaf;
 	c->rg = rg;
 	ll_status st = chunk_range(c, k, &start, &len, err);
 	if (st != LL_OK)

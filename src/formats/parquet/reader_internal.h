@@ -65,9 +65,7 @@ enum {
 	LL_PQR_CONV_TIME_MICROS = 8,
 	LL_PQR_CONV_TIMESTAMP_MILLIS = 9,
 	LL_PQR_CONV_TIMESTAMP_MICROS = 10,
-	LL_PQR_CONV_UINT_8 = 11,
-	LL_PQR_CONV_UINT_64 = 14,
-	LL_PQR_CONV_INT_8 = 15,
+	LL_PQR_CONV_UINT_8 = 11, /* UINT_8..UINT_64, then INT_8..INT_64 */
 	LL_PQR_CONV_INT_64 = 18,
 	LL_PQR_CONV_JSON = 19,
 	LL_PQR_CONV_BSON = 20,
@@ -87,10 +85,9 @@ enum {
 	LL_PQR_ENC_BYTE_STREAM_SPLIT = 9,
 };
 
-/* PageType. */
+/* PageType (index pages, 1, are skipped like any other). */
 enum {
 	LL_PQR_PAGE_DATA = 0,
-	LL_PQR_PAGE_INDEX = 1,
 	LL_PQR_PAGE_DICTIONARY = 2,
 	LL_PQR_PAGE_DATA_V2 = 3,
 };
@@ -99,6 +96,8 @@ enum {
 #define LL_PQR_WINDOW 1024
 /* Deepest schema accepted; levels then fit in a byte. */
 #define LL_PQR_MAX_DEPTH 64
+/* Most entries one row of a nested field may have per leaf (a list of 16M values). */
+#define LL_PQR_MAX_ROW_ENTRIES ((size_t)1 << 24)
 /* Largest page (decompressed) or footer the reader allocates for. */
 #define LL_PQR_MAX_ALLOC ((size_t)1 << 30)
 
@@ -404,7 +403,7 @@ typedef struct ll_pqr_values {
 typedef struct ll_pqr_column {
 	const ll_parquet_reader *r;
 	const ll_pqr_leaf *leaf;
-	size_t leaf_index, rg;
+	size_t rg;
 	int codec;
 
 	uint8_t *chunk; /* the column chunk's bytes */
@@ -469,7 +468,8 @@ ll_status ll_pqr_page_dictionary(ll_pqr_column *c, const uint8_t *data, size_t l
 /* Per-cursor scratch for one nested field. */
 typedef struct ll_pqr_entry {
 	uint8_t rep, def;
-	size_t off, len; /* value's JSON text in the row buffer */
+	uint32_t len; /* the value's JSON text in the row buffer */
+	size_t off;
 } ll_pqr_entry;
 
 typedef struct ll_pqr_nested {

@@ -85,7 +85,10 @@ static ll_status take_entry(ll_pqr_nested *n, size_t l, ll_pqr_column *c, ll_err
 		if (ll_buf_oom(&n->text))
 			return ll_error_oom(err);
 	}
-	e.len = n->text.len - e.off;
+	if (n->count[l] >= LL_PQR_MAX_ROW_ENTRIES || n->text.len - e.off > UINT32_MAX)
+		return ll_pqr_column_fail(c, err, "a row holds more values than lakeload reads (%zu)",
+					  LL_PQR_MAX_ROW_ENTRIES);
+	e.len = (uint32_t)(n->text.len - e.off);
 	c->at++;
 	return push_entry(n, l, &e) ? LL_OK : ll_error_oom(err);
 }
