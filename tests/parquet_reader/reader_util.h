@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #include "formats/parquet/parquet_reader.h"
+#include "util/buf.h"
 
 /*
  * One value as the interop scripts print it: integers within +-2^53 as
@@ -43,6 +44,12 @@ ll_status test_read_everything(const void *data, size_t len, ll_error *err);
 
 /* Reads a whole file; false (a failed check) when it cannot. */
 bool test_load_file(const char *path, uint8_t **data, size_t *len);
+
+/*
+ * Appends values as DELTA_BINARY_PACKED (blocks of 128 in 4 miniblocks),
+ * as the format specification describes; 32-bit streams wrap at 32 bits.
+ */
+void test_delta_encode(const int64_t *v, size_t n, bool is32, ll_buf *out);
 
 /* Runs a shell command; false (a failed check) when it fails. */
 bool test_run(const char *cmd);

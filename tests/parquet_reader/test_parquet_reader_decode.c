@@ -2,8 +2,8 @@
  * The reader's decoders on their own: the Thrift compact protocol (against
  * our encoder and hand-made bytes), the RLE/bit-packed hybrid and
  * DELTA_BINARY_PACKED (with the examples of the Parquet format
- * specification, then round trips through a small encoder written from the
- * specification here), and value conversions (decimals of any width,
+ * specification, then round trips through the small encoder in
+ * reader_util.c, written from the specification), and value conversions (decimals of any width,
  * INT96, UUID, half floats, time units, JSON text).
  */
 #include <math.h>
@@ -13,6 +13,7 @@
 #include "formats/parquet/reader_internal.h"
 #include "formats/parquet/thrift_decode.h"
 #include "formats/parquet/thrift_encode.h"
+#include "reader_util.h"
 
 /* ---- Thrift ---- */
 
@@ -281,73 +282,10 @@ static void test_rle_damage(void)
 
 /* ---- DELTA_BINARY_PACKED ---- */
 
-static void put_uleb(ll_buf *b, uint64_t v)
-{
-	do {
-		uint8_t c = (uint8_t)(v & 0x7f);
-		v >>= 7;
-		ll_buf_putc(b, (char)(v ? c | 0x80 : c));
-	} while (v);
-}
-
-static void put_zigzag(ll_buf *b, int64_t v)
-{
-	put_uleb(b, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
-}
-
-/*
- * Encodes values as DELTA_BINARY_PACKED (blocks of 128 in 4 miniblocks), as
- * the specification describes; 32-bit streams wrap at 32 bits.
- */
-static void delta_encode(const int64_t *v, size_t n, bool is32, ll_buf *out)
-{
-	put_uleb(out, 128);
-	put_uleb(out, 4);
-	put_uleb(out, n);
-	put_zigzag(out, n ? v[0] : 0);
-	for (size_t start = 1; start < n; start += 128) {
-		size_t count = n - start < 128 ? n - start : 128;
-		uint64_t deltas[128];
-		int64_t min = INT64_MAX;
-		for (size_t i = 0; i < count; i++) {
-			uint64_t d = (uint64_t)v[start + i] - (uint64_t)v[start + i - 1];
-			int64_t s = is32 ? (int64_t)(int32_t)(uint32_t)d : (int64_t)d;
-			deltas[i] = (uint64_t)s;
-			min = s < min ? s : min;
-		}
-		put_zigzag(out, min);
-		int width[4] = { 0, 0, 0, 0 };
-		for (size_t i = 0; i < count; i++) {
-			deltas[i] -= (uint64_t)min;
-			if (is32)
-				deltas[i] &= 0xffffffffu;
-			int w = 0;
-			for (uint64_t x = deltas[i]; x; x >>= 1)
-				w++;
-			if (w > width[i / 32])
-				width[i / 32] = w;
-		}
-		for (int m = 0; m < 4; m++)
-			ll_buf_putc(out, (char)width[m]);
-		for (size_t m = 0; m * 32 < count; m++) {
-			uint8_t body[32 * 8];
-			memset(body, 0, sizeof(body));
-			for (size_t i = 0; i < 32 && m * 32 + i < count; i++) {
-				for (int bit = 0; bit < width[m]; bit++) {
-					size_t at = i * (size_t)width[m] + (size_t)bit;
-					if ((deltas[m * 32 + i] >> bit) & 1)
-						body[at / 8] |= (uint8_t)(1u << (at % 8));
-				}
-			}
-			ll_buf_append(out, body, 4 * (size_t)width[m]);
-		}
-	}
-}
-
 static void check_delta(const int64_t *v, size_t n, bool is32)
 {
 	ll_buf b = LL_BUF_INIT;
-	delta_encode(v, n, is32, &b);
+	test_delta_encode(v, n, is32, &b);
 	ll_buf_append(&b, "tail", 4);
 	ll_pqr_delta d;
 	const uint8_t *end = NULL;
