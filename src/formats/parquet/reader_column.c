@@ -108,8 +108,11 @@ static ll_status chunk_range(ll_pqr_column *c, const ll_pqr_chunk *k, uint64_t *
 	/* 0 is where the magic number is: some writers put it there to mean "no dictionary" */
 	if (k->dict_page_offset > 0 && k->dict_page_offset < first)
 		first = k->dict_page_offset;
-	if (first < 4 || k->total_compressed < 0 || k->num_values < 0 ||
-	    (uint64_t)first > c->r->data_end || (uint64_t)k->total_compressed > c->r->data_end - (uint64_t)first)
+	if (k->num_values < 0)
+		return ll_pqr_column_fail(c, err, "the column chunk has a negative value count");
+	uint64_t end = c->r->data_end;
+	if (first < 4 || k->total_compressed < 0 || (uint64_t)first > end ||
+	    (uint64_t)k->total_compressed > end - (uint64_t)first)
 		return ll_pqr_column_fail(c, err, "the column chunk extends past the end of the file");
 	*start = (uint64_t)first;
 	*len = (uint64_t)k->total_compressed;
