@@ -15,6 +15,7 @@
 #include "config/toml.h"
 #include "util/buf.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 /* How a table or array came to be, which decides what may still add to it. */
 typedef enum ll_toml_origin {
@@ -120,8 +121,14 @@ ll_status ll_toml_oom(ll_toml_parser *ps);
 /** Names the byte at `at` for a message: 'x', end of line, end of input, ... */
 const char *ll_toml_describe(const ll_toml_parser *ps, const char *at, char tmp[48]);
 
-/** Length of the valid UTF-8 sequence at p (2 to 4), or 0. p[0] >= 0x80. */
-int ll_toml_utf8_length(const char *p);
+/**
+ * Length of the valid UTF-8 sequence at p (2 to 4), or 0. p[0] >= 0x80. The
+ * input's terminating NUL fails the continuation tests, so a cut sequence is 0.
+ */
+static inline int ll_toml_utf8_length(const char *p)
+{
+	return ll_utf8_sequence((const unsigned char *)p, SIZE_MAX);
+}
 
 /* ---- toml_scalar.c ---- */
 

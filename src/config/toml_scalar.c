@@ -32,64 +32,7 @@ static int hex_value(char c)
 	return -1;
 }
 
-int ll_toml_utf8_length(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-	unsigned char lo = 0x80, hi = 0xBF;
-	int n;
-	if (p[0] >= 0xC2 && p[0] <= 0xDF) {
-		n = 2;
-	} else if (p[0] >= 0xE0 && p[0] <= 0xEF) {
-		n = 3;
-		if (p[0] == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (p[0] == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (p[0] >= 0xF0 && p[0] <= 0xF4) {
-		n = 4;
-		if (p[0] == 0xF0)
-			lo = 0x90; /* overlong */
-		if (p[0] == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else {
-		return 0;
-	}
-	if (p[1] < lo || p[1] > hi)
-		return 0;
-	/* the input's terminating NUL fails these tests, so a cut sequence stops here */
-	for (int i = 2; i < n; i++)
-		if (p[i] < 0x80 || p[i] > 0xBF)
-			return 0;
-	return n;
-}
-
 /* ---- strings ------------------------------------------------------------- */
-
-static void put_utf8(ll_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	ll_buf_append(b, u, n);
-}
 
 /*
  * Copies one character of string content at p (a tab, printable ASCII or a
@@ -133,7 +76,8 @@ static ll_status unicode_escape(ll_toml_parser *ps, const char *esc, int digits)
 		return ll_toml_fail(ps, esc, "the escape %.*s is not a Unicode scalar value "
 				    "(surrogates D800-DFFF and values above 10FFFF are not characters)",
 				    digits + 2, esc);
-	put_utf8(&ps->scratch, cp);
+	char u[4];
+	ll_buf_append(&ps->scratch, u, ll_utf8_encode(cp, u));
 	return LL_OK;
 }
 

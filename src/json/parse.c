@@ -15,6 +15,7 @@
 
 #include "json/json_internal.h"
 #include "util/error.h"
+#include "util/utf8.h"
 
 static int more_or_fail(ll_json_parser *ps, const char *expected)
 {
@@ -114,40 +115,6 @@ static const char *scan_plain(const char *p)
 #endif
 }
 
-/* Length of the UTF-8 sequence at p, 0 if invalid, -1 if cut by end. */
-static int utf8_sequence(const ll_json_parser *ps, const unsigned char *p)
-{
-	unsigned char c = p[0];
-	int n;
-	unsigned char lo = 0x80, hi = 0xBF;
-	if (c >= 0xC2 && c <= 0xDF) {
-		n = 2;
-	} else if (c >= 0xE0 && c <= 0xEF) {
-		n = 3;
-		if (c == 0xE0)
-			lo = 0xA0; /* overlong */
-		if (c == 0xED)
-			hi = 0x9F; /* surrogates */
-	} else if (c >= 0xF0 && c <= 0xF4) {
-		n = 4;
-		if (c == 0xF0)
-			lo = 0x90; /* overlong */
-		if (c == 0xF4)
-			hi = 0x8F; /* above U+10FFFF */
-	} else {
-		return 0;
-	}
-	const unsigned char *end = (const unsigned char *)ps->end;
-	for (int i = 1; i < n; i++) {
-		if (p + i >= end)
-			return -1;
-		unsigned char min = i == 1 ? lo : 0x80, max = i == 1 ? hi : 0xBF;
-		if (p[i] < min || p[i] > max)
-			return 0;
-	}
-	return n;
-}
-
 static int hex4(const char *p)
 {
 	int v = 0;
@@ -205,26 +172,6 @@ static int check_escape(ll_json_parser *ps, const char *p, int *len)
 	return LL_OK;
 }
 
-static char *put_utf8(char *o, unsigned cp)
-{
-	if (cp < 0x80) {
-		*o++ = (char)cp;
-	} else if (cp < 0x800) {
-		*o++ = (char)(0xC0 | (cp >> 6));
-		*o++ = (char)(0x80 | (cp & 0x3F));
-	} else if (cp < 0x10000) {
-		*o++ = (char)(0xE0 | (cp >> 12));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-		*o++ = (char)(0x80 | (cp & 0x3F));
-	} else {
-		*o++ = (char)(0xF0 | (cp >> 18));
-		*o++ = (char)(0x80 | ((cp >> 12) & 0x3F));
-		*o++ = (char)(0x80 | ((cp >> 6) & 0x3F));
-		*o++ = (char)(0x80 | (cp & 0x3F));
-	}
-	return o;
-}
-
 /* Decodes the already-validated body [p, end) into o; returns the length. */
 static size_t unescape(const char *p, const char *end, char *o)
 {
@@ -247,7 +194,7 @@ static size_t unescape(const char *p, const char *end, char *o)
 			cp = 0x10000 + ((cp - 0xD800) << 10) + ((unsigned)hex4(p + 2) - 0xDC00);
 			p += 6;
 		}
-		o = put_utf8(o, cp);
+		o += ll_utf8_encode(cp, o);
 	}
 	return (size_t)(o - start);
 }
@@ -269,7 +216,7 @@ static int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
 			escaped = true;
 			p += len;
 		} else if (c >= 0x80) {
-			int n = utf8_sequence(ps, (const unsigned char *)p);
+			int n = ll_utf8_sequence((const unsigned char *)p, (size_t)(ps->end - p));
 			if (n < 0 && !ps->eof)
 				return LL_JSON_MORE;
 			if (n < 0)
@@ -618,7 +565,7 @@ int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out)
 	default:
 		if (ps->p == ps->end)
 			return more_or_fail(ps, "a value");
-		if ((unsigned char)*ps->p >= 0x80 && utf8_sequence(ps, (const unsigned char *)ps->p) == 0)
+		if ((unsigned char)*ps->p >= 0x80 && ll_utf8_sequence((const unsigned char *)ps->p, (size_t)(ps->end - ps->p)) == 0)
 			return ll_json_fail(ps, ps->p, "invalid UTF-8: byte 0x%02X cannot appear here; the input must be UTF-8 encoded",
 					    (unsigned char)*ps->p);
 		return ll_json_fail(ps, ps->p, "invalid JSON: unexpected %s, expected a value",

@@ -13,6 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/utf8.h"
+
 /* S3 documents nest four levels deep; anything much deeper is not from S3. */
 #define XML_MAX_DEPTH 64
 
@@ -80,32 +82,6 @@ static size_t read_name(xml_parser *p, const char **start)
 	return n;
 }
 
-static void put_utf8(ll_buf *b, uint32_t cp)
-{
-	char u[4];
-	size_t n;
-	if (cp < 0x80) {
-		u[0] = (char)cp;
-		n = 1;
-	} else if (cp < 0x800) {
-		u[0] = (char)(0xC0 | (cp >> 6));
-		u[1] = (char)(0x80 | (cp & 0x3F));
-		n = 2;
-	} else if (cp < 0x10000) {
-		u[0] = (char)(0xE0 | (cp >> 12));
-		u[1] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[2] = (char)(0x80 | (cp & 0x3F));
-		n = 3;
-	} else {
-		u[0] = (char)(0xF0 | (cp >> 18));
-		u[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
-		u[2] = (char)(0x80 | ((cp >> 6) & 0x3F));
-		u[3] = (char)(0x80 | (cp & 0x3F));
-		n = 4;
-	}
-	ll_buf_append(b, u, n);
-}
-
 /* Decodes "#123" or "#x1F" (the text between & and ;) into a code point. */
 static bool char_ref(const char *s, size_t n, uint32_t *cp)
 {
@@ -152,7 +128,8 @@ static ll_status read_reference(xml_parser *p, ll_buf *out)
 	if (n > 0 && start[0] == '#') {
 		if (!char_ref(start, n, &cp))
 			return xml_fail(p, "invalid character reference");
-		put_utf8(out, cp);
+		char u[4];
+		ll_buf_append(out, u, ll_utf8_encode(cp, u));
 	} else {
 		size_t i = 0;
 		while (i < sizeof(named) / sizeof(named[0]) &&

@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "util/error.h"
+#include "util/utf8.h"
 
 ll_status ll_avro_cursor_fail(ll_avro_cursor *c, const char *fmt, ...)
 {
@@ -79,7 +80,7 @@ static ll_status decode_span(ll_avro_cursor *c, bool text, const char **out, siz
 	ll_status st = ll_avro_read_span(c, &p, len);
 	if (st != LL_OK)
 		return st;
-	if (text && !ll_avro_utf8_valid((const char *)p, *len))
+	if (text && !ll_utf8_valid((const char *)p, *len))
 		return ll_avro_cursor_fail(c, "a string is not valid UTF-8");
 	*out = ll_arena_strndup(c->arena, (const char *)p, *len);
 	return *out ? LL_OK : ll_error_oom(c->err);

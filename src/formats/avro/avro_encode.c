@@ -14,6 +14,7 @@
 #include <stdio.h>
 
 #include "util/error.h"
+#include "util/utf8.h"
 
 void ll_avro_put_long(ll_buf *b, int64_t v)
 {
@@ -32,41 +33,6 @@ void ll_avro_put_bytes(ll_buf *b, const void *p, size_t len)
 {
 	ll_avro_put_long(b, (int64_t)len);
 	ll_buf_append(b, p, len);
-}
-
-/* Length of the UTF-8 sequence starting with lead byte c, 0 when c cannot lead. */
-static size_t utf8_length(unsigned char c)
-{
-	if (c < 0x80)
-		return 1;
-	if (c >= 0xC2 && c <= 0xDF)
-		return 2;
-	if (c >= 0xE0 && c <= 0xEF)
-		return 3;
-	if (c >= 0xF0 && c <= 0xF4)
-		return 4;
-	return 0;
-}
-
-bool ll_avro_utf8_valid(const char *str, size_t len)
-{
-	const unsigned char *s = (const unsigned char *)str;
-	size_t i = 0;
-	while (i < len) {
-		size_t n = utf8_length(s[i]);
-		if (n == 0 || n > len - i)
-			return false;
-		for (size_t k = 1; k < n; k++) {
-			if ((s[i + k] & 0xC0) != 0x80)
-				return false;
-		}
-		/* the second byte's range rules out overlongs, surrogates and > U+10FFFF */
-		if ((s[i] == 0xE0 && s[i + 1] < 0xA0) || (s[i] == 0xED && s[i + 1] > 0x9F) ||
-		    (s[i] == 0xF0 && s[i + 1] < 0x90) || (s[i] == 0xF4 && s[i + 1] > 0x8F))
-			return false;
-		i += n;
-	}
-	return true;
 }
 
 typedef enum path_kind { PATH_FIELD, PATH_ITEM, PATH_KEY } path_kind;
@@ -172,7 +138,7 @@ static ll_status encode_map(encoder *e, const ll_avro_node *n, const ll_avro_val
 	for (size_t i = 0; i < v->u.map.count; i++) {
 		const ll_avro_map_entry *m = &v->u.map.entries[i];
 		path_step step = { .kind = PATH_KEY, .name = m->key, .len = m->key_len };
-		if (!ll_avro_utf8_valid(m->key, m->key_len))
+		if (!ll_utf8_valid(m->key, m->key_len))
 			return encode_fail(e, "map key %zu is not valid UTF-8", i);
 		ll_avro_put_bytes(e->out, m->key, m->key_len);
 		ll_status st = encode_step(e, step, n->values, &m->value);
@@ -236,7 +202,7 @@ static ll_status encode_scalar(encoder *e, const ll_avro_node *n, const ll_avro_
 	}
 	case LL_AVRO_BYTES: ll_avro_put_bytes(e->out, v->u.bytes.ptr, v->u.bytes.len); break;
 	case LL_AVRO_STRING:
-		if (!ll_avro_utf8_valid(v->u.str.ptr, v->u.str.len))
+		if (!ll_utf8_valid(v->u.str.ptr, v->u.str.len))
 			return encode_fail(e, "string is not valid UTF-8");
 		ll_avro_put_bytes(e->out, v->u.str.ptr, v->u.str.len);
 		break;

@@ -34,9 +34,6 @@ void ll_avro_put_long(ll_buf *b, int64_t v);
 /** Appends len and then the bytes. */
 void ll_avro_put_bytes(ll_buf *b, const void *p, size_t len);
 
-/** Whether s[0..len) is valid UTF-8 (no overlongs, surrogates or code points past U+10FFFF). */
-bool ll_avro_utf8_valid(const char *s, size_t len);
-
 /** Appends v encoded per node; LL_EINVAL names the path of a value that does not fit. */
 ll_status ll_avro_encode(ll_buf *out, const ll_avro_node *node, const ll_avro_value *v,
 			 ll_error *err);

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 
 #include "util/error.h"
+#include "util/utf8.h"
 
 /*
  * A block is ended once it reaches block_bytes, so with both limits at half
@@ -48,7 +49,7 @@ static ll_status check_meta(const ll_avro_writer_options *opt, ll_error *err)
 {
 	for (size_t i = 0; i < opt->nmeta; i++) {
 		const char *key = opt->meta[i].key;
-		if (!key || !*key || !ll_avro_utf8_valid(key, strlen(key)))
+		if (!key || !*key || !ll_utf8_valid(key, strlen(key)))
 			return ll_error_set(err, LL_EINVAL, "Avro metadata key %zu is empty or not UTF-8", i);
 		if (strncmp(key, "avro.", 5) == 0)
 			return ll_error_set(err, LL_EINVAL,
