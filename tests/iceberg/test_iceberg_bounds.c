@@ -151,7 +151,7 @@ static void check_partition(const ll_iceberg_metadata *md, const ll_avro_value *
 static void check_entry(const ll_iceberg_metadata *md, const ll_avro_node *entry_t,
 			const ll_avro_value *entry)
 {
-	const ll_avro_node *file_t;
+	const ll_avro_node *file_t = NULL;
 	const ll_avro_value *file = get(entry, entry_t, "data_file", &file_t);
 	const ll_avro_value *path = get(file, file_t, "file_path", NULL);
 	const file_bounds *want = file_for(path->u.str.ptr);

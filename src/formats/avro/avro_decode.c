@@ -58,7 +58,7 @@ ll_status ll_avro_read_long(ll_avro_cursor *c, int64_t *out)
 
 ll_status ll_avro_read_span(ll_avro_cursor *c, const uint8_t **p, size_t *len)
 {
-	int64_t n;
+	int64_t n = 0;
 	ll_status st = ll_avro_read_long(c, &n);
 	if (st != LL_OK)
 		return st;
@@ -76,7 +76,7 @@ ll_status ll_avro_read_span(ll_avro_cursor *c, const uint8_t **p, size_t *len)
 /* Bytes or string: copied into the arena with a NUL after them. */
 static ll_status decode_span(ll_avro_cursor *c, bool text, const char **out, size_t *len)
 {
-	const uint8_t *p;
+	const uint8_t *p = NULL;
 	ll_status st = ll_avro_read_span(c, &p, len);
 	if (st != LL_OK)
 		return st;
