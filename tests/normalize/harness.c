@@ -9,32 +9,15 @@
 #include <string.h>
 
 #include "util/time.h"
+#include "writer_util.h"
 
 static char *render_decimal(const uint8_t be[16], int scale)
 {
 	__int128 v = 0;
 	for (int i = 0; i < 16; i++)
 		v = (__int128)(((unsigned __int128)v << 8) | be[i]);
-	bool neg = v < 0;
-	unsigned __int128 u = neg ? (unsigned __int128)(-(v + 1)) + 1 : (unsigned __int128)v;
-	char digits[64];
-	int n = 0;
-	do {
-		digits[n++] = (char)('0' + (int)(u % 10));
-		u /= 10;
-	} while (u);
-	while (n <= scale)
-		digits[n++] = '0';
 	char out[80];
-	int o = 0;
-	if (neg)
-		out[o++] = '-';
-	for (int i = n - 1; i >= 0; i--) {
-		out[o++] = digits[i];
-		if (i == scale && scale > 0)
-			out[o++] = '.';
-	}
-	out[o] = '\0';
+	decimal_text(v, scale, out);
 	return strdup(out);
 }
 

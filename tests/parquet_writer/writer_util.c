@@ -34,7 +34,7 @@ json_t *expect_date(int32_t days)
 	return json_string(buf);
 }
 
-json_t *expect_decimal(__int128 unscaled, int scale)
+void decimal_text(__int128 unscaled, int scale, char out[80])
 {
 	char digits[64];
 	int n = 0;
@@ -45,7 +45,6 @@ json_t *expect_decimal(__int128 unscaled, int scale)
 	} while (mag);
 	while (n <= scale)
 		digits[n++] = '0';
-	char out[80];
 	int o = 0;
 	if (unscaled < 0)
 		out[o++] = '-';
@@ -55,6 +54,12 @@ json_t *expect_decimal(__int128 unscaled, int scale)
 			out[o++] = '.';
 	}
 	out[o] = '\0';
+}
+
+json_t *expect_decimal(__int128 unscaled, int scale)
+{
+	char out[80];
+	decimal_text(unscaled, scale, out);
 	return json_string(out);
 }
 

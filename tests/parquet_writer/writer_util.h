@@ -16,7 +16,8 @@ json_t *expect_int(int64_t v);
 /* A timestamp of micros since the epoch at millisecond (3) or microsecond (6) precision. */
 json_t *expect_timestamp(int64_t micros, int digits);
 json_t *expect_date(int32_t days);
-/* A decimal from its unscaled value, with the full scale. */
+/* A decimal from its unscaled value, with the full scale ("-12.340"); out needs 80 bytes. */
+void decimal_text(__int128 unscaled, int scale, char out[80]);
 json_t *expect_decimal(__int128 unscaled, int scale);
 json_t *expect_hex(const void *data, size_t len);
 json_t *expect_text(const char *s);
