@@ -479,6 +479,7 @@ ll_status ll_engine_run(ll_engine *e, const char *sql, const ll_engine_sink *sin
 	ll_query q;
 	memset(&q, 0, sizeof(q));
 	q.e = e;
+	q.run.provider = &e->provider;
 	q.run.stats = &e->stats;
 	q.run.join_memory = e->join_memory;
 	q.run.names = &q.names;

@@ -46,6 +46,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include "formats/parquet/parquet_reader.h"
 #include "formats/parquet/parquet_writer.h"
 #include "lakeload.h"
 #include "util/error.h"
@@ -84,6 +85,11 @@ typedef struct ll_engine_provider {
 	void *ctx;
 	ll_status (*list_tables)(void *ctx, ll_engine_table **tables, size_t *n, ll_error *err);
 	void (*free_tables)(void *ctx, ll_engine_table *tables, size_t n);
+	/**
+	 * Opens a listed file for ranged reads (an object store, say); NULL:
+	 * files are local paths.
+	 */
+	ll_status (*open_source)(void *ctx, const char *path, ll_parquet_source *out, ll_error *err);
 } ll_engine_provider;
 
 /** What the scans of the last query did, for tests and diagnostics. */

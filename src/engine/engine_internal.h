@@ -33,6 +33,7 @@ typedef struct ll_engine_decl {
 } ll_engine_decl;
 
 typedef struct ll_engine_scan_ctx {
+	const ll_engine_provider *provider;
 	ll_engine_stats *stats;
 	size_t join_memory; /* byte budget of each join lookup */
 	const ll_sql_names *names;

@@ -649,6 +649,16 @@ static ll_status cursor_choose_row_groups(ll_vcursor *cur, size_t *kept, ll_erro
 	return LL_OK;
 }
 
+static ll_status open_reader(const ll_engine_provider *provider, const char *path,
+			     ll_parquet_reader **r, ll_error *err)
+{
+	if (!provider->open_source)
+		return ll_parquet_reader_open(r, path, err);
+	ll_parquet_source src;
+	ll_status st = provider->open_source(provider->ctx, path, &src, err);
+	return st == LL_OK ? ll_parquet_reader_open_source(r, src, path, err) : st;
+}
+
 /* Opens the next file: footer, row-group choice, then a cursor over the used fields. */
 static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
 {
@@ -656,7 +666,7 @@ static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
 	ll_engine_stats *stats = cur->vt->run->stats;
 	const char *path = t->files[cur->next_file++];
 	ll_parquet_reader *r = NULL;
-	ll_status st = ll_parquet_reader_open(&r, path, err);
+	ll_status st = open_reader(cur->vt->run->provider, path, &r, err);
 	if (st != LL_OK) {
 		if (!err->file[0])
 			ll_error_set_location(err, path, 0, 0);
