@@ -484,6 +484,9 @@ ll_status ll_catalog_list_tables(ll_catalog *c, const char *dataset, ll_catalog_
 		st = load_table_columns(c, &list[i], err);
 		if (st == LL_OK)
 			st = load_table_files(c, &list[i], err);
+		if (st == LL_OK && list[i].format == LL_FORMAT_ICEBERG)
+			st = ll_catalog_iceberg_location(c, list[i].dataset, list[i].name,
+							 &list[i].metadata_location, err);
 	}
 	if (st != LL_OK) {
 		ll_catalog_tables_free(list, count);
@@ -506,8 +509,104 @@ void ll_catalog_tables_free(ll_catalog_table *tables, size_t n)
 		for (size_t k = 0; k < t->nfiles; k++)
 			free(t->files[k]);
 		free(t->files);
+		free(t->metadata_location);
 		free(t->dataset);
 		free(t->name);
 	}
 	free(tables);
+}
+
+ll_status ll_catalog_iceberg_location(ll_catalog *c, const char *dataset, const char *table,
+				      char **location, ll_error *err)
+{
+	*location = NULL;
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT metadata_location FROM iceberg_tables WHERE catalog_name=?"
+			       " AND table_namespace=? AND table_name=?",
+			       -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(c, err, "prepare");
+	sqlite3_bind_text(stmt, 1, LL_CATALOG_ICEBERG_NAME, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, dataset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, table, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(stmt);
+	ll_status st = LL_OK;
+	if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
+		if (!(*location = strdup((const char *)sqlite3_column_text(stmt, 0))))
+			st = ll_error_oom(err);
+	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
+		st = db_error(c, err, "look up Iceberg table");
+	}
+	sqlite3_finalize(stmt);
+	return st;
+}
+
+/* The swap itself; runs inside the caller's transaction. */
+static ll_status swap_metadata_location(ll_catalog *c, const char *dataset, const char *table,
+					const char *expected, const char *new_location, ll_error *err)
+{
+	char *current = NULL;
+	ll_status st = ll_catalog_iceberg_location(c, dataset, table, &current, err);
+	if (st != LL_OK)
+		return st;
+	bool matches = expected ? current && strcmp(current, expected) == 0 : !current;
+	if (!matches) {
+		st = ll_error_set(err, LL_ECONFLICT,
+				  "Iceberg table %s.%s was changed by another writer (its metadata is now %s, "
+				  "this commit started from %s)",
+				  dataset, table, current ? current : "(none)", expected ? expected : "(none)");
+		free(current);
+		return st;
+	}
+	free(current);
+	const char *params[] = { LL_CATALOG_ICEBERG_NAME, dataset, table, new_location, expected, NULL };
+	if (!expected)
+		return run_stmt(c,
+				"INSERT INTO iceberg_tables(catalog_name,table_namespace,table_name,"
+				"metadata_location,previous_metadata_location) VALUES(?1,?2,?3,?4,NULL)",
+				params, err);
+	return run_stmt(c,
+			"UPDATE iceberg_tables SET metadata_location=?4, previous_metadata_location=?5"
+			" WHERE catalog_name=?1 AND table_namespace=?2 AND table_name=?3",
+			params, err);
+}
+
+static ll_status register_namespace(ll_catalog *c, const char *dataset, ll_error *err)
+{
+	char now[40];
+	now_text(now);
+	const char *ds[] = { dataset, now, NULL };
+	ll_status st = run_stmt(c, "INSERT OR IGNORE INTO ll_datasets(name,created_at) VALUES(?,?)", ds, err);
+	const char *ns[] = { LL_CATALOG_ICEBERG_NAME, dataset, NULL };
+	if (st == LL_OK)
+		st = run_stmt(c,
+			      "INSERT OR IGNORE INTO iceberg_namespace_properties(catalog_name,namespace,"
+			      "property_key,property_value) VALUES(?1,?2,'exists','true')",
+			      ns, err);
+	return st;
+}
+
+ll_status ll_catalog_iceberg_commit(ll_catalog *c, const char *dataset, const ll_table *t,
+				    const char *table, const char *expected,
+				    const char *new_location, ll_error *err)
+{
+	ll_status st = exec_sql(c, "BEGIN IMMEDIATE", err);
+	if (st != LL_OK)
+		return st;
+	st = register_namespace(c, dataset, err);
+	ll_table shape = { .name = (char *)table, .table_format = LL_FORMAT_ICEBERG };
+	if (t) {
+		shape = *t;
+		shape.table_format = LL_FORMAT_ICEBERG;
+	}
+	if (st == LL_OK)
+		st = register_table(c, dataset, &shape, err);
+	if (st == LL_OK && t)
+		st = register_columns(c, dataset, &shape, err);
+	if (st == LL_OK)
+		st = swap_metadata_location(c, dataset, table, expected, new_location, err);
+	if (st == LL_OK)
+		return exec_sql(c, "COMMIT", err);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
 }

@@ -85,11 +85,38 @@ typedef struct ll_catalog_table {
 	size_t nfiles;
 	uint64_t rows;
 	uint64_t bytes;
+	char *metadata_location; /* Iceberg tables: the current metadata file; else NULL */
 } ll_catalog_table;
 
 /** Lists tables (of one dataset, or all when dataset is NULL). */
 ll_status ll_catalog_list_tables(ll_catalog *c, const char *dataset, ll_catalog_table **tables,
 				 size_t *n, ll_error *err);
 void ll_catalog_tables_free(ll_catalog_table *tables, size_t n);
+
+/* ------------------------------------------------------------ Iceberg tables */
+
+/** The name lakeload's tables have in iceberg_tables.catalog_name. */
+#define LL_CATALOG_ICEBERG_NAME "lakeload"
+
+/**
+ * The current metadata location of an Iceberg table (the caller frees it),
+ * or *location NULL when the table has none (not created yet, or hive).
+ */
+ll_status ll_catalog_iceberg_location(ll_catalog *c, const char *dataset, const char *table,
+				      char **location, ll_error *err);
+
+/**
+ * Publishes new metadata for an Iceberg table: a compare-and-swap of
+ * iceberg_tables.metadata_location from expected (NULL: the table must not
+ * exist yet, and is created) to new_location, the old one kept as
+ * previous_metadata_location. The table's columns (columns of t, may be
+ * NULL) are registered in the same transaction, so catalog listings show
+ * them. LL_ECONFLICT when the current location is not expected (another
+ * writer committed first: reload and retry); LL_ESCHEMA when a hive table of
+ * that name exists or a column would be retyped.
+ */
+ll_status ll_catalog_iceberg_commit(ll_catalog *c, const char *dataset, const ll_table *t,
+				    const char *table, const char *expected,
+				    const char *new_location, ll_error *err);
 
 #endif

@@ -160,5 +160,36 @@ static void test_iceberg_sql_catalog_tables_exist(void)
 	sqlite3_close(db);
 }
 
-LL_TEST_MAIN(LL_TEST(test_commit_is_idempotent), LL_TEST(test_replace_collects_garbage_after_commit),
+/* Iceberg commits swap metadata_location only from the location the writer started at. */
+static void test_iceberg_commit_is_compare_and_swap(void)
+{
+	char lake[1024];
+	ll_error err;
+	ll_test_tmpdir("catalog_iceberg_cas", lake, sizeof(lake));
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	char *loc;
+	CHECK_OK(ll_catalog_iceberg_location(c, "shop", "orders", &loc, &err), &err);
+	CHECK(loc == NULL);
+	CHECK_OK(ll_catalog_iceberg_commit(c, "shop", NULL, "orders", NULL, "m/v1.json", &err), &err);
+	CHECK(ll_catalog_iceberg_commit(c, "shop", NULL, "orders", NULL, "m/v1b.json", &err) ==
+	      LL_ECONFLICT);
+	CHECK_OK(ll_catalog_iceberg_commit(c, "shop", NULL, "orders", "m/v1.json", "m/v2.json", &err),
+		 &err);
+	CHECK(ll_catalog_iceberg_commit(c, "shop", NULL, "orders", "m/v1.json", "m/v3.json", &err) ==
+	      LL_ECONFLICT);
+	CHECK(strstr(err.message, "m/v2.json") != NULL);
+	CHECK_OK(ll_catalog_iceberg_location(c, "shop", "orders", &loc, &err), &err);
+	CHECK(loc && strcmp(loc, "m/v2.json") == 0);
+	free(loc);
+	ll_catalog_table *tables;
+	size_t n;
+	CHECK_OK(ll_catalog_list_tables(c, "shop", &tables, &n, &err), &err);
+	CHECK(n == 1 && tables[0].format == LL_FORMAT_ICEBERG);
+	CHECK(strcmp(tables[0].metadata_location, "m/v2.json") == 0);
+	ll_catalog_tables_free(tables, n);
+	ll_catalog_free(c);
+}
+
+LL_TEST_MAIN(LL_TEST(test_commit_is_idempotent), LL_TEST(test_iceberg_commit_is_compare_and_swap), LL_TEST(test_replace_collects_garbage_after_commit),
 	     LL_TEST(test_no_retyping_and_no_format_switch), LL_TEST(test_iceberg_sql_catalog_tables_exist))
