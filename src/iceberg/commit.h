@@ -1,0 +1,91 @@
+/*
+ * Committing a change to an Iceberg table as exactly one new snapshot.
+ *
+ * A commit is optimistic. It loads the table the catalog points at (or
+ * starts a new table), asks the caller to compute its change against that
+ * base (prepare: which data and delete files to add, whether every live
+ * file goes), writes the manifests, the manifest list and a new metadata
+ * file under names nobody else uses, and publishes the metadata with the
+ * catalog's compare-and-swap. When another writer committed first, it loads
+ * the table again and repeats; prepare is called again then, so a merge
+ * recomputes its deletes against the rows that are there now. A change that
+ * removes rows (a merge, a delete, a replace) does not retry over a
+ * concurrent change that removed rows too: that is a real conflict, reported
+ * as LL_ECONFLICT naming the other snapshot, and nothing is committed.
+ *
+ * Exactly once. Every snapshot lakeload writes carries the load id in its
+ * summary ("lakeload.load-id"); a commit whose load id is already among
+ * the table's snapshots does nothing and says so, which makes finishing an
+ * interrupted load safe.
+ *
+ * Tables lakeload creates are format version 2, with the table's columns
+ * (field ids from the lakeload schema), the partition spec of the
+ * partition expressions given, and the location <lake>/<dataset>/<table>.
+ * Columns new in the lakeload schema become a new Iceberg schema (new
+ * schema id, same field ids); a column is never dropped or retyped. Files
+ * live under <location>/metadata/ ("00003-<uuid>.metadata.json",
+ * "<uuid>-m0.avro", "snap-<id>-1-<uuid>.avro") and <location>/data/.
+ */
+#ifndef LL_ICEBERG_COMMIT_H
+#define LL_ICEBERG_COMMIT_H
+
+#include "catalog/catalog.h"
+#include "formats/iceberg/manifest.h"
+#include "iceberg/table.h"
+#include "schema/schema.h"
+
+/** What one snapshot changes, computed by prepare against a base. */
+typedef struct ll_iceberg_change {
+	const char *operation;             /**< "append", "overwrite" or "delete" */
+	bool remove_all;                   /**< every live file of the base goes (replace) */
+	const ll_iceberg_data_file *data;  /**< data files to add */
+	size_t ndata;
+	const ll_iceberg_data_file *deletes; /**< position delete files to add */
+	size_t ndeletes;
+} ll_iceberg_change;
+
+/** The state a change is computed against. */
+typedef struct ll_iceberg_base {
+	const ll_iceberg_table *table;     /**< the loaded table; md NULL for a new table */
+	const ll_iceberg_schema *schema;   /**< the schema the new snapshot is written with */
+	const ll_iceberg_partition_spec *spec; /**< the spec new files are partitioned by */
+	const char *location;              /**< the table location */
+} ll_iceberg_base;
+
+typedef ll_status (*ll_iceberg_prepare_fn)(void *ctx, const ll_iceberg_base *base,
+					   ll_arena *arena, ll_iceberg_change *out,
+					   ll_error *err);
+
+typedef struct ll_iceberg_commit_target {
+	ll_catalog *catalog;
+	ll_storage *storage;
+	const char *dataset;
+	const ll_table *table;             /**< the lakeload table: name, columns, partition hints */
+	const char *load_id;               /**< NULL: no exactly-once check */
+	int max_attempts;                  /**< 0: 20 */
+} ll_iceberg_commit_target;
+
+typedef struct ll_iceberg_commit_result {
+	bool already;                      /**< the load id was committed before */
+	int64_t snapshot_id;
+	int attempts;
+} ll_iceberg_commit_result;
+
+ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_prepare_fn prepare,
+			    void *ctx, ll_iceberg_commit_result *result, ll_error *err);
+
+/**
+ * Runs prepare against the table as it is now without committing anything
+ * (to learn what a change would do). The change it computes is dropped.
+ */
+ll_status ll_iceberg_plan(const ll_iceberg_commit_target *target, ll_iceberg_prepare_fn prepare,
+			  void *ctx, ll_error *err);
+
+/** The table location lakeload gives a table: <root>/<dataset>/<table>. */
+void ll_iceberg_table_location(ll_storage *storage, const char *dataset, const char *table,
+			       ll_buf *out);
+
+/** Writes a fresh random id as a lowercase uuid (37 bytes). */
+void ll_iceberg_random_uuid(char out[37]);
+
+#endif

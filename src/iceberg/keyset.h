@@ -1,0 +1,47 @@
+/*
+ * A set of byte strings (encoded key tuples), for merges: which primary
+ * keys arrive, which root row ids go. Keys are copied into the set's arena;
+ * lookups compare whole keys, never just hashes, so a hash collision can
+ * never delete a row it should not.
+ */
+#ifndef LL_ICEBERG_KEYSET_H
+#define LL_ICEBERG_KEYSET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "formats/parquet/parquet_reader.h"
+#include "util/arena.h"
+#include "util/buf.h"
+
+typedef struct ll_keyset_slot {
+	uint64_t hash;
+	const uint8_t *key; /* NULL: empty slot */
+	size_t len;
+	uint64_t value;
+} ll_keyset_slot;
+
+typedef struct ll_keyset {
+	ll_keyset_slot *slots;
+	size_t cap, count;
+	ll_arena arena;
+} ll_keyset;
+
+void ll_keyset_init(ll_keyset *s);
+void ll_keyset_free(ll_keyset *s);
+
+/**
+ * Inserts key with value, or finds it. *slot is the key's slot (its value
+ * may be changed); *added says whether it is new. False when out of memory.
+ */
+bool ll_keyset_put(ll_keyset *s, const void *key, size_t len, uint64_t value,
+		   ll_keyset_slot **slot, bool *added);
+
+/** The slot of key, or NULL. */
+ll_keyset_slot *ll_keyset_find(const ll_keyset *s, const void *key, size_t len);
+
+/** Appends a value's key encoding (type-independent, unambiguous) to out. */
+void ll_keyset_encode_value(const ll_value *v, ll_buf *out);
+
+#endif

@@ -1,0 +1,547 @@
+/*
+ * Write dispositions on Iceberg tables; see load.h.
+ */
+#include "iceberg/load.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "formats/parquet/parquet_writer.h"
+#include "iceberg/data_file.h"
+#include "iceberg/partition_split.h"
+#include "util/fs.h"
+
+/* Field ids of a position delete file's columns (table spec "Position Delete Files"). */
+#define FIELD_FILE_PATH 2147483546
+#define FIELD_POS 2147483545
+
+typedef struct position_delete {
+	const ll_iceberg_data_file *file; /* the data file the row is in */
+	int64_t pos;
+} position_delete;
+
+typedef struct load_ctx {
+	const ll_iceberg_load_request *req;
+	ll_arena arena;                 /* placed files: lives across attempts */
+	ll_iceberg_data_file *files;
+	size_t nfiles;
+	bool placed;
+	ll_keyset *roots_out;           /* merge of a root: removed _dlt_id values */
+	bool plan_only;                 /* learn what a merge removes, write nothing */
+	/* per attempt */
+	position_delete *deletes;
+	size_t ndeletes, deletes_cap;
+} load_ctx;
+
+/* ---------------------------------------------------------------- placing */
+
+static ll_status describe_location(ll_storage *s, const char *location,
+				   const ll_iceberg_schema *schema, ll_arena *arena,
+				   ll_iceberg_data_file *out, ll_error *err)
+{
+	ll_parquet_source src;
+	ll_status st = ll_storage_open_source(s, location, &src, err);
+	if (st != LL_OK)
+		return st;
+	uint64_t size = src.size;
+	ll_parquet_reader *r = NULL;
+	st = ll_parquet_reader_open_source(&r, src, location, err);
+	if (st == LL_OK)
+		st = ll_iceberg_describe_parquet(r, location, size, schema, arena, out, err);
+	ll_parquet_reader_free(r);
+	return st;
+}
+
+/* Puts a job file into data/ unless an earlier, interrupted run already did. */
+static ll_status place_job(load_ctx *c, const ll_iceberg_base *base, size_t i, ll_error *err)
+{
+	const ll_iceberg_load_request *req = c->req;
+	ll_buf loc = LL_BUF_INIT;
+	ll_buf_printf(&loc, "%s/data/%s.%s.parquet", base->location, req->load_id, req->file_ids[i]);
+	ll_status st = ll_buf_oom(&loc) ? ll_error_oom(err) : LL_OK;
+	if (st == LL_OK && ll_fs_exists(req->jobs[i])) {
+		st = ll_storage_put_file(req->storage, ll_buf_cstr(&loc), req->jobs[i], true, err);
+	} else if (st == LL_OK) {
+		bool exists = false;
+		st = ll_storage_exists(req->storage, ll_buf_cstr(&loc), &exists, NULL, err);
+		if (st == LL_OK && !exists)
+			st = ll_error_set(err, LL_EIO,
+					  "load package of load %s is damaged: job file %s is missing and "
+					  "was never placed in table %s", req->load_id, req->jobs[i],
+					  base->location);
+	}
+	if (st == LL_OK)
+		st = describe_location(req->storage, ll_buf_cstr(&loc), base->schema, &c->arena,
+				       &c->files[i], err);
+	ll_buf_free(&loc);
+	return st;
+}
+
+/* Splits every job file of a partitioned table into files per partition. */
+static ll_status split_jobs(load_ctx *c, const ll_iceberg_base *base, ll_error *err)
+{
+	const ll_iceberg_load_request *req = c->req;
+	ll_iceberg_data_file **parts = ll_arena_alloc(&c->arena, (req->njobs + 1) * sizeof(*parts));
+	size_t *nparts = ll_arena_alloc(&c->arena, (req->njobs + 1) * sizeof(*nparts));
+	if (!parts || !nparts)
+		return ll_error_oom(err);
+	size_t total = 0;
+	ll_buf name = LL_BUF_INIT;
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < req->njobs && st == LL_OK; i++) {
+		ll_buf_clear(&name);
+		ll_buf_printf(&name, "%s.%s", req->load_id, req->file_ids[i]);
+		ll_partition_split ps = { req->storage, req->table, base->schema, base->spec,
+					  base->location, req->scratch_dir, ll_buf_cstr(&name) };
+		st = ll_partition_split_file(&ps, req->jobs[i], &c->arena, &parts[i], &nparts[i], err);
+		total += st == LL_OK ? nparts[i] : 0;
+	}
+	ll_buf_free(&name);
+	c->files = st == LL_OK ? ll_arena_alloc(&c->arena, (total + 1) * sizeof(*c->files)) : NULL;
+	if (st == LL_OK && !c->files)
+		st = ll_error_oom(err);
+	for (size_t i = 0; i < req->njobs && st == LL_OK; i++) {
+		memcpy(c->files + c->nfiles, parts[i], nparts[i] * sizeof(*c->files));
+		c->nfiles += nparts[i];
+	}
+	c->placed = st == LL_OK;
+	return st;
+}
+
+static ll_status place_jobs(load_ctx *c, const ll_iceberg_base *base, ll_error *err)
+{
+	if (c->placed)
+		return LL_OK;
+	if (base->spec->nfields > 0)
+		return split_jobs(c, base, err);
+	c->files = ll_arena_alloc(&c->arena, (c->req->njobs + 1) * sizeof(*c->files));
+	if (!c->files)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < c->req->njobs; i++) {
+		ll_status st = place_job(c, base, i, err);
+		if (st != LL_OK)
+			return st;
+	}
+	c->nfiles = c->req->njobs;
+	c->placed = true;
+	return LL_OK;
+}
+
+/* ---------------------------------------------------------------- reading keys */
+
+/* Which columns make a row's key, by field id; -1 ends a list. */
+typedef struct key_columns {
+	int32_t pk[16], mk[16];
+	size_t npk, nmk;
+	int32_t dlt_id, root_id;
+} key_columns;
+
+static void find_key_columns(const ll_table *t, key_columns *k)
+{
+	memset(k, 0, sizeof(*k));
+	k->dlt_id = k->root_id = -1;
+	for (size_t i = 0; i < t->ncolumns; i++) {
+		const ll_column *col = &t->columns[i];
+		if (col->primary_key && k->npk < 16)
+			k->pk[k->npk++] = col->field_id;
+		if (col->merge_key && k->nmk < 16)
+			k->mk[k->nmk++] = col->field_id;
+		if (strcmp(col->name, "_dlt_id") == 0)
+			k->dlt_id = col->field_id;
+		if (strcmp(col->name, "_dlt_root_id") == 0)
+			k->root_id = col->field_id;
+	}
+}
+
+/* Receives the rows of a scanned file: values[k] is field ids[k] of the row at pos. */
+typedef ll_status (*row_fn)(void *user, int64_t pos, const ll_value *const *values, ll_error *err);
+
+/* Reads the fields with the given ids (a missing one reads as null) of every row of a file. */
+static ll_status scan_file(ll_storage *s, const char *location, const int32_t *ids, size_t nids,
+			   row_fn fn, void *user, ll_error *err)
+{
+	ll_parquet_source src;
+	ll_status st = ll_storage_open_source(s, location, &src, err);
+	ll_parquet_reader *r = NULL;
+	if (st == LL_OK)
+		st = ll_parquet_reader_open_source(&r, src, location, err);
+	if (st != LL_OK)
+		return st;
+	size_t fields[40], nfields = 0;
+	long slot[40];
+	for (size_t k = 0; k < nids; k++) {
+		slot[k] = -1;
+		for (size_t f = 0; f < ll_parquet_reader_field_count(r); f++) {
+			if (ll_parquet_reader_field(r, f)->field_id == ids[k]) {
+				slot[k] = (long)nfields;
+				fields[nfields++] = f;
+				break;
+			}
+		}
+	}
+	static const ll_value null_value = { .is_null = true };
+	ll_parquet_cursor *cur = NULL;
+	if (nfields)
+		st = ll_parquet_cursor_open(r, fields, nfields, NULL, &cur, err);
+	int64_t pos = 0;
+	const ll_value *row[40];
+	while (st == LL_OK && cur) {
+		const ll_parquet_batch *b;
+		st = ll_parquet_cursor_next(cur, 4096, &b, err);
+		if (st != LL_OK || b->rows == 0)
+			break;
+		for (size_t i = 0; i < b->rows && st == LL_OK; i++, pos++) {
+			for (size_t k = 0; k < nids; k++)
+				row[k] = slot[k] >= 0 ? &b->columns[slot[k]][i] : &null_value;
+			st = fn(user, pos, row, err);
+		}
+	}
+	ll_parquet_cursor_free(cur);
+	ll_parquet_reader_free(r);
+	return st;
+}
+
+static void encode_key(const ll_value *const *values, size_t n, ll_buf *out)
+{
+	ll_buf_clear(out);
+	for (size_t k = 0; k < n; k++)
+		ll_keyset_encode_value(values[k], out);
+}
+
+static ll_status add_delete(load_ctx *c, const ll_iceberg_data_file *file, int64_t pos, ll_error *err)
+{
+	if (c->ndeletes == c->deletes_cap) {
+		size_t cap = c->deletes_cap ? c->deletes_cap * 2 : 1024;
+		position_delete *grown = realloc(c->deletes, cap * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(err);
+		c->deletes = grown;
+		c->deletes_cap = cap;
+	}
+	c->deletes[c->ndeletes++] = (position_delete){ file, pos };
+	return LL_OK;
+}
+
+/* ---------------------------------------------------------------- merge */
+
+typedef struct merge_state {
+	load_ctx *c;
+	key_columns k;
+	ll_keyset pk, mk;
+	ll_buf key;
+	const ll_iceberg_data_file *file_scanned;
+	size_t file;      /* index of an incoming file */
+} merge_state;
+
+/* Incoming rows: the last of each primary key wins; earlier ones are deleted in the new files. */
+static ll_status incoming_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+{
+	merge_state *m = user;
+	bool added;
+	ll_keyset_slot *slot;
+	if (m->k.npk) {
+		encode_key(v, m->k.npk, &m->key);
+		uint64_t at = ((uint64_t)m->file << 40) | (uint64_t)pos;
+		if (!ll_keyset_put(&m->pk, m->key.data, m->key.len, at, &slot, &added))
+			return ll_error_oom(err);
+		if (!added) {
+			ll_status st = add_delete(m->c, &m->c->files[slot->value >> 40],
+						  (int64_t)(slot->value & ((UINT64_C(1) << 40) - 1)), err);
+			if (st != LL_OK)
+				return st;
+			slot->value = at;
+		}
+	}
+	if (m->k.nmk) {
+		encode_key(v + m->k.npk, m->k.nmk, &m->key);
+		if (!ll_keyset_put(&m->mk, m->key.data, m->key.len, 0, &slot, &added))
+			return ll_error_oom(err);
+	}
+	return LL_OK;
+}
+
+/* Existing root rows: removed when their primary key or merge key arrives. */
+static ll_status existing_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+{
+	merge_state *m = user;
+	bool hit = false;
+	if (m->k.npk) {
+		encode_key(v, m->k.npk, &m->key);
+		hit = ll_keyset_find(&m->pk, m->key.data, m->key.len) != NULL;
+	}
+	if (!hit && m->k.nmk) {
+		encode_key(v + m->k.npk, m->k.nmk, &m->key);
+		hit = ll_keyset_find(&m->mk, m->key.data, m->key.len) != NULL;
+	}
+	if (!hit)
+		return LL_OK;
+	if (m->c->roots_out) {
+		const ll_value *id = v[m->k.npk + m->k.nmk];
+		ll_buf_clear(&m->key);
+		ll_keyset_encode_value(id, &m->key);
+		bool added;
+		ll_keyset_slot *slot;
+		if (!ll_keyset_put(m->c->roots_out, m->key.data, m->key.len, 0, &slot, &added))
+			return ll_error_oom(err);
+	}
+	return add_delete(m->c, m->file_scanned, pos, err);
+}
+
+/* Existing child rows: removed when their root row was. */
+static ll_status existing_child_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+{
+	merge_state *m = user;
+	encode_key(v, 1, &m->key);
+	if (!ll_keyset_find(m->c->req->removed_roots, m->key.data, m->key.len))
+		return LL_OK;
+	return add_delete(m->c, m->file_scanned, pos, err);
+}
+
+/* Calls fn for every live data file of the base's current snapshot. */
+typedef ll_status (*file_fn)(void *user, const ll_iceberg_data_file *file, ll_error *err);
+
+static ll_status for_each_live_file(const ll_iceberg_base *base, ll_arena *arena, file_fn fn,
+				    void *user, ll_error *err)
+{
+	const ll_iceberg_metadata *md = base->table->md;
+	const ll_iceberg_snapshot *snap = md ? ll_iceberg_metadata_current_snapshot(md) : NULL;
+	if (!snap)
+		return LL_OK;
+	ll_storage *s = base->table->storage;
+	ll_buf bytes = LL_BUF_INIT;
+	ll_iceberg_manifest_file *list = NULL;
+	size_t n = 0;
+	ll_status st = ll_storage_get(s, snap->manifest_list, &bytes, err);
+	if (st == LL_OK)
+		st = ll_iceberg_manifest_list_read(bytes.data, bytes.len, snap->manifest_list, arena,
+						   &list, &n, err);
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		if (list[i].content != LL_ICEBERG_CONTENT_DATA)
+			continue;
+		const ll_iceberg_partition_spec *spec = ll_iceberg_metadata_spec(md, list[i].partition_spec_id);
+		ll_iceberg_manifest_entry *entries = NULL;
+		size_t ne = 0;
+		st = ll_storage_get(s, list[i].manifest_path, &bytes, err);
+		if (st == LL_OK && !spec)
+			st = ll_error_set(err, LL_EFORMAT, "manifest %s names partition spec %d, which "
+					  "table %s does not have", list[i].manifest_path,
+					  (int)list[i].partition_spec_id, base->location);
+		if (st == LL_OK)
+			st = ll_iceberg_manifest_read(bytes.data, bytes.len, list[i].manifest_path, &list[i],
+						      spec, ll_iceberg_metadata_current_schema(md), arena,
+						      &entries, &ne, err);
+		for (size_t e = 0; e < ne && st == LL_OK; e++) {
+			if (entries[e].status != LL_ICEBERG_ENTRY_DELETED)
+				st = fn(user, &entries[e].file, err);
+		}
+	}
+	ll_buf_free(&bytes);
+	return st;
+}
+
+static ll_status scan_existing_root(void *user, const ll_iceberg_data_file *file, ll_error *err)
+{
+	merge_state *m = user;
+	int32_t ids[34];
+	memcpy(ids, m->k.pk, m->k.npk * sizeof(int32_t));
+	memcpy(ids + m->k.npk, m->k.mk, m->k.nmk * sizeof(int32_t));
+	ids[m->k.npk + m->k.nmk] = m->k.dlt_id;
+	m->file_scanned = file;
+	return scan_file(m->c->req->storage, file->file_path, ids, m->k.npk + m->k.nmk + 1,
+			 existing_row, m, err);
+}
+
+static ll_status scan_existing_child(void *user, const ll_iceberg_data_file *file, ll_error *err)
+{
+	merge_state *m = user;
+	m->file_scanned = file;
+	return scan_file(m->c->req->storage, file->file_path, &m->k.root_id, 1, existing_child_row,
+			 m, err);
+}
+
+/* Finds the rows a merge removes, into c->deletes. */
+static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena, ll_error *err)
+{
+	merge_state m = { .c = c };
+	find_key_columns(c->req->table, &m.k);
+	ll_keyset_init(&m.pk);
+	ll_keyset_init(&m.mk);
+	ll_status st = LL_OK;
+	if (c->req->removed_roots) {
+		if (m.k.root_id >= 0)
+			st = for_each_live_file(base, arena, scan_existing_child, &m, err);
+	} else if (m.k.npk || m.k.nmk) {
+		int32_t ids[32];
+		memcpy(ids, m.k.pk, m.k.npk * sizeof(int32_t));
+		memcpy(ids + m.k.npk, m.k.mk, m.k.nmk * sizeof(int32_t));
+		for (size_t i = 0; i < c->nfiles && st == LL_OK; i++) {
+			m.file = i;
+			st = scan_file(c->req->storage, c->files[i].file_path, ids, m.k.npk + m.k.nmk,
+				       incoming_row, &m, err);
+		}
+		if (st == LL_OK)
+			st = for_each_live_file(base, arena, scan_existing_root, &m, err);
+	}
+	ll_keyset_free(&m.pk);
+	ll_keyset_free(&m.mk);
+	ll_buf_free(&m.key);
+	return st;
+}
+
+static int compare_deletes(const void *a, const void *b)
+{
+	const position_delete *x = a, *y = b;
+	int c = strcmp(x->file->file_path, y->file->file_path);
+	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* The stats of a delete file naming one data file: file_path bounds are that path. */
+static ll_iceberg_column_stats *path_stats(ll_arena *arena, const char *path, int64_t rows)
+{
+	ll_iceberg_column_stats *st = ll_arena_alloc(arena, sizeof(*st));
+	if (st)
+		*st = (ll_iceberg_column_stats){ .field_id = FIELD_FILE_PATH, .column_size = -1,
+						 .value_count = rows, .null_count = 0, .nan_count = -1,
+						 .lower = (const uint8_t *)path, .lower_len = strlen(path),
+						 .upper = (const uint8_t *)path, .upper_len = strlen(path) };
+	return st;
+}
+
+/* Writes the deletes d[0..n) of one data file as a position delete file in its partition. */
+static ll_status write_delete_file(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
+				   const position_delete *d, size_t n, ll_iceberg_data_file *out,
+				   ll_error *err)
+{
+	char uuid[37];
+	ll_iceberg_random_uuid(uuid);
+	ll_buf local = LL_BUF_INIT, loc = LL_BUF_INIT;
+	ll_buf_printf(&local, "%s/deletes-%s.parquet", c->req->scratch_dir, uuid);
+	ll_buf_printf(&loc, "%s/data/%s.%s-deletes.parquet", base->location, c->req->load_id, uuid);
+	ll_parquet_column_spec cols[] = {
+		{ .name = "file_path", .type = LL_TYPE_TEXT, .field_id = FIELD_FILE_PATH },
+		{ .name = "pos", .type = LL_TYPE_BIGINT, .field_id = FIELD_POS },
+	};
+	ll_parquet_writer_options opt;
+	ll_parquet_writer_options_init(&opt);
+	opt.disable_background = true;
+	ll_parquet_writer *w = NULL;
+	ll_parquet_file_info info = { 0 };
+	const char *path = d[0].file->file_path;
+	ll_status st = ll_fs_mkdirs(c->req->scratch_dir, err);
+	if (st == LL_OK)
+		st = ll_parquet_writer_open(&w, ll_buf_cstr(&local), cols, 2, &opt, err);
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		ll_parquet_writer_put_bytes(w, 0, path, strlen(path));
+		ll_parquet_writer_put_int64(w, 1, d[i].pos);
+		st = ll_parquet_writer_end_row(w, err);
+	}
+	if (w && st == LL_OK)
+		st = ll_parquet_writer_close(w, &info, err);
+	else if (w)
+		ll_parquet_writer_abort(w);
+	if (st == LL_OK)
+		st = ll_storage_put_file(c->req->storage, ll_buf_cstr(&loc), ll_buf_cstr(&local), true, err);
+	if (st == LL_OK) {
+		*out = (ll_iceberg_data_file){ .content = LL_ICEBERG_CONTENT_POSITION_DELETES,
+					       .file_path = ll_arena_strndup(arena, ll_buf_cstr(&loc), loc.len),
+					       .file_format = "PARQUET",
+					       .partition = d[0].file->partition,
+					       .npartition = d[0].file->npartition,
+					       .record_count = (int64_t)info.rows,
+					       .file_size_in_bytes = (int64_t)info.file_size,
+					       .stats = path_stats(arena, path, (int64_t)info.rows),
+					       .nstats = 1 };
+		if (!out->file_path || !out->stats)
+			st = ll_error_oom(err);
+	}
+	ll_buf_free(&local);
+	ll_buf_free(&loc);
+	return st;
+}
+
+/* Writes c->deletes as one position delete file per data file they remove rows from. */
+static ll_status write_deletes(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
+			       ll_iceberg_data_file **out, size_t *n, ll_error *err)
+{
+	qsort(c->deletes, c->ndeletes, sizeof(*c->deletes), compare_deletes);
+	size_t groups = 0;
+	for (size_t i = 0; i < c->ndeletes; i++)
+		groups += i == 0 || c->deletes[i].file != c->deletes[i - 1].file;
+	*out = ll_arena_alloc(arena, (groups + 1) * sizeof(**out));
+	*n = 0;
+	if (!*out)
+		return ll_error_oom(err);
+	ll_status st = LL_OK;
+	for (size_t i = 0, j; i < c->ndeletes && st == LL_OK; i = j) {
+		for (j = i + 1; j < c->ndeletes && c->deletes[j].file == c->deletes[i].file; j++)
+			continue;
+		st = write_delete_file(c, base, arena, &c->deletes[i], j - i, &(*out)[(*n)++], err);
+	}
+	return st;
+}
+
+static ll_status prepare(void *user, const ll_iceberg_base *base, ll_arena *arena,
+			 ll_iceberg_change *out, ll_error *err)
+{
+	load_ctx *c = user;
+	c->ndeletes = 0;
+	if (c->roots_out) {
+		ll_keyset_free(c->roots_out);
+		ll_keyset_init(c->roots_out);
+	}
+	ll_status st = place_jobs(c, base, err);
+	if (st != LL_OK)
+		return st;
+	out->data = c->files;
+	out->ndata = c->nfiles;
+	switch (c->req->disposition) {
+	case LL_WRITE_REPLACE:
+		out->operation = "overwrite";
+		out->remove_all = true;
+		return LL_OK;
+	case LL_WRITE_MERGE:
+		st = plan_merge(c, base, arena, err);
+		break;
+	default:
+		break;
+	}
+	out->operation = c->ndeletes ? "overwrite" : "append";
+	if (st != LL_OK || c->ndeletes == 0 || c->plan_only)
+		return st;
+	ll_iceberg_data_file *dels = NULL;
+	st = write_deletes(c, base, arena, &dels, &out->ndeletes, err);
+	out->deletes = dels;
+	return st;
+}
+
+static ll_status run(const ll_iceberg_load_request *req, ll_keyset *roots,
+		     ll_iceberg_commit_result *res, ll_error *err)
+{
+	load_ctx c = { .req = req, .roots_out = roots, .plan_only = res == NULL };
+	ll_arena_init(&c.arena, 0);
+	ll_iceberg_commit_target target = { .catalog = req->catalog, .storage = req->storage,
+					    .dataset = req->dataset, .table = req->table,
+					    .load_id = req->load_id };
+	ll_status st = res ? ll_iceberg_commit(&target, prepare, &c, res, err)
+			   : ll_iceberg_plan(&target, prepare, &c, err);
+	free(c.deletes);
+	ll_arena_free(&c.arena);
+	if (st != LL_OK) {
+		ll_error_set_table(err, req->table->name, NULL);
+		ll_error_prefix(err, "Iceberg table %s.%s", req->dataset, req->table->name);
+	}
+	return st;
+}
+
+ll_status ll_iceberg_load_table(const ll_iceberg_load_request *req, ll_iceberg_commit_result *res,
+				ll_error *err)
+{
+	return run(req, NULL, res, err);
+}
+
+ll_status ll_iceberg_merge_plan_roots(const ll_iceberg_load_request *req, ll_keyset *roots,
+				      ll_error *err)
+{
+	return run(req, roots, NULL, err);
+}

@@ -1,0 +1,37 @@
+/*
+ * Splitting a data file by partition: the rows of one Parquet job file are
+ * routed, by the partition spec's transforms of their source columns, into
+ * one new Parquet file per partition, each with the same columns and field
+ * ids, and each described for a manifest with its partition tuple.
+ *
+ * Every output file is written to the scratch directory, then stored at
+ * <location>/data/<partition path>/<name>.<n>.parquet, so the names are
+ * the same when an interrupted load runs again. Writers for all partitions
+ * of a file are open at the same time; each buffers small row groups (not
+ * the default 64 MiB) so that many partitions stay within memory.
+ */
+#ifndef LL_ICEBERG_PARTITION_SPLIT_H
+#define LL_ICEBERG_PARTITION_SPLIT_H
+
+#include "formats/iceberg/manifest.h"
+#include "schema/schema.h"
+#include "storage/storage.h"
+
+typedef struct ll_partition_split {
+	ll_storage *storage;
+	const ll_table *table;             /**< columns: types, nullability, field ids */
+	const ll_iceberg_schema *schema;
+	const ll_iceberg_partition_spec *spec;
+	const char *location;              /**< the table location */
+	const char *scratch_dir;
+	const char *name;                  /**< output base name, e.g. "<load_id>.<file_id>" */
+} ll_partition_split;
+
+/**
+ * Splits the local Parquet file at path. *files gets the described outputs
+ * (n of them, with partition tuples), allocated in arena.
+ */
+ll_status ll_partition_split_file(const ll_partition_split *ps, const char *path, ll_arena *arena,
+				  ll_iceberg_data_file **files, size_t *n, ll_error *err);
+
+#endif
