@@ -71,7 +71,7 @@ static ll_status open_lake_engine(const char *lake, lake_provider *lp, ll_engine
 	ll_status st = ll_catalog_open(&lp->catalog, lake, err);
 	if (st != LL_OK)
 		return st;
-	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables };
+	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables, NULL };
 	st = ll_engine_open(engine, &provider, err);
 	if (st != LL_OK)
 		ll_catalog_free(lp->catalog);

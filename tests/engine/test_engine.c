@@ -126,7 +126,7 @@ static void free_tables(void *ctx, ll_engine_table *tables, size_t n)
 static ll_engine *engine_new(void)
 {
 	lake_init();
-	ll_engine_provider provider = { &lake, list_tables, free_tables };
+	ll_engine_provider provider = { &lake, list_tables, free_tables, NULL };
 	ll_engine *e = NULL;
 	ll_error err = { 0 };
 	CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
@@ -777,7 +777,7 @@ static ll_status list_many(void *ctx, ll_engine_table **tables, size_t *n, ll_er
 static void test_attach_limit(void)
 {
 	lake_init();
-	ll_engine_provider provider = { NULL, list_many, NULL };
+	ll_engine_provider provider = { NULL, list_many, NULL, NULL };
 	ll_engine *e;
 	ll_error err = { 0 };
 	CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
