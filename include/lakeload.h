@@ -194,6 +194,14 @@ typedef struct ll_resource {
 	size_t nmerge_key;
 	const ll_column_hint *columns;
 	size_t ncolumns;
+	/**
+	 * Partition expressions of an Iceberg table, as in Athena's PARTITIONED
+	 * BY: "category", "month(created_at)", "bucket(16, user_id)",
+	 * "truncate(4, name)", year/day/hour(...). They shape a new table; an
+	 * existing table keeps its partition spec.
+	 */
+	const char *const *partition;
+	size_t npartition;
 } ll_resource;
 
 /** What a load did. */

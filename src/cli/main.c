@@ -19,6 +19,8 @@ typedef struct cli_args {
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
 	const char *disposition, *table_format;
+	const char *partition[MAX_LIST];
+	size_t npartition;
 	const char *primary_key[MAX_LIST];
 	size_t nprimary_key;
 	const char *merge_key[MAX_LIST];
@@ -35,6 +37,7 @@ static const char usage_text[] =
 	"  load FILE...   load NDJSON / JSON files (\"-\" for stdin; .gz detected) into a dataset\n"
 	"  query SQL      run SQL over the lake (tables are <dataset>.<table>)\n"
 	"  info           show pipelines, their loads and tables\n"
+
 	"\n"
 	"load options:\n"
 	"  --dataset NAME              dataset (schema) to load into (required)\n"
@@ -44,7 +47,9 @@ static const char usage_text[] =
 	"  --merge-key COLUMN          merge key column (repeatable)\n"
 	"  --column NAME:TYPE          type hint: text bigint double bool timestamp date\n"
 	"                              decimal decimal(P,S) binary json (repeatable)\n"
-	"  --table-format FORMAT       hive (default)\n"
+	"  --table-format FORMAT       hive (default) or iceberg\n"
+	"  --partition EXPR            Iceberg partition: COLUMN, year|month|day|hour(COLUMN),\n"
+	"                              bucket(N, COLUMN), truncate(W, COLUMN) (repeatable)\n"
 	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
@@ -119,6 +124,8 @@ static const char **repeatable_list(cli_args *a, const char *name, size_t **n)
 		return *n = &a->nmerge_key, a->merge_key;
 	if (strcmp(name, "column") == 0)
 		return *n = &a->ncolumns, a->columns;
+	if (strcmp(name, "partition") == 0)
+		return *n = &a->npartition, a->partition;
 	return NULL;
 }
 
@@ -222,7 +229,7 @@ static int build_resource(const cli_args *a, ll_resource *res, ll_column_hint *h
 		return usage_error("unknown write disposition \"%s\"; use append, replace or merge",
 				   a->disposition);
 	if (a->table_format && !ll_table_format_parse(a->table_format, &res->table_format))
-		return usage_error("unknown table format \"%s\"; use hive", a->table_format);
+		return usage_error("unknown table format \"%s\"; use hive or iceberg", a->table_format);
 	for (size_t i = 0; i < a->ncolumns; i++) {
 		if (!parse_column_hint(a->columns[i], &hints[i], names[i], 256))
 			return usage_error("bad --column \"%s\"; write NAME:TYPE with TYPE one of text "
@@ -235,6 +242,8 @@ static int build_resource(const cli_args *a, ll_resource *res, ll_column_hint *h
 	res->nprimary_key = a->nprimary_key;
 	res->merge_key = a->merge_key;
 	res->nmerge_key = a->nmerge_key;
+	res->partition = a->partition;
+	res->npartition = a->npartition;
 	return 0;
 }
 
@@ -350,5 +359,6 @@ int main(int argc, char **argv)
 		return cmd_query(&a);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(&a);
+
 	return usage_error("unknown command \"%s\"", cmd);
 }

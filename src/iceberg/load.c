@@ -137,10 +137,11 @@ typedef struct key_columns {
 	int32_t dlt_id, root_id;
 } key_columns;
 
-static void find_key_columns(const ll_table *t, key_columns *k)
+static void find_key_columns(const ll_table *t, const char *match, key_columns *k)
 {
 	memset(k, 0, sizeof(*k));
 	k->dlt_id = k->root_id = -1;
+	match = match ? match : "_dlt_root_id";
 	for (size_t i = 0; i < t->ncolumns; i++) {
 		const ll_column *col = &t->columns[i];
 		if (col->primary_key && k->npk < 16)
@@ -149,7 +150,7 @@ static void find_key_columns(const ll_table *t, key_columns *k)
 			k->mk[k->nmk++] = col->field_id;
 		if (strcmp(col->name, "_dlt_id") == 0)
 			k->dlt_id = col->field_id;
-		if (strcmp(col->name, "_dlt_root_id") == 0)
+		if (strcmp(col->name, match) == 0)
 			k->root_id = col->field_id;
 	}
 }
@@ -364,12 +365,15 @@ static ll_status scan_existing_child(void *user, const ll_iceberg_data_file *fil
 static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena, ll_error *err)
 {
 	merge_state m = { .c = c };
-	find_key_columns(c->req->table, &m.k);
+	find_key_columns(c->req->table, c->req->match_column, &m.k);
 	ll_keyset_init(&m.pk);
 	ll_keyset_init(&m.mk);
 	ll_status st = LL_OK;
 	if (c->req->removed_roots) {
-		if (m.k.root_id >= 0)
+		if (m.k.root_id < 0 && c->req->match_column)
+			st = ll_error_set(err, LL_ESCHEMA, "table %s has no column %s to match rows by",
+					  c->req->table->name, c->req->match_column);
+		else if (m.k.root_id >= 0)
 			st = for_each_live_file(base, arena, scan_existing_child, &m, err);
 	} else if (m.k.npk || m.k.nmk) {
 		int32_t ids[32];
@@ -506,7 +510,7 @@ static ll_status prepare(void *user, const ll_iceberg_base *base, ll_arena *aren
 	default:
 		break;
 	}
-	out->operation = c->ndeletes ? "overwrite" : "append";
+	out->operation = !c->ndeletes ? "append" : c->nfiles ? "overwrite" : "delete";
 	if (st != LL_OK || c->ndeletes == 0 || c->plan_only)
 		return st;
 	ll_iceberg_data_file *dels = NULL;

@@ -37,8 +37,13 @@ typedef struct ll_iceberg_load_request {
 	const char *const *file_ids;       /**< their file ids (unique per load) */
 	size_t njobs;
 	const char *scratch_dir;           /**< local directory for delete files being written */
-	/** For a child table of a merge: the _dlt_id values of the root rows removed. */
+	/**
+	 * Rows to remove regardless of keys: those whose match_column value
+	 * (NULL: "_dlt_root_id", for the child tables of a merge) is in this
+	 * set of ll_keyset_encode_value encodings. NULL: none.
+	 */
 	const ll_keyset *removed_roots;
+	const char *match_column;
 } ll_iceberg_load_request;
 
 /**

@@ -16,6 +16,7 @@
 
 #include "extract/input.h"
 #include "json/json.h"
+#include "formats/iceberg/partition.h"
 #include "load/dlt_tables.h"
 #include "load/package.h"
 #include "normalize/normalize.h"
@@ -114,6 +115,34 @@ static void free_keys(char **keys, size_t n)
 	free(keys);
 }
 
+/* Checks and records the partition expressions of a table that has none yet. */
+static ll_status apply_partition(ll_table *t, const ll_resource *res, ll_error *err)
+{
+	if (res->npartition && t->table_format != LL_FORMAT_ICEBERG) {
+		ll_error_set_table(err, t->name, NULL);
+		return ll_error_set(err, LL_EINVAL,
+				    "table %s: partitions need an Iceberg table (--table-format iceberg)",
+				    t->name);
+	}
+	char **parts = calloc(res->npartition + 1, sizeof(*parts));
+	if (!parts)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < res->npartition; i++) {
+		ll_iceberg_partition_expr e;
+		ll_status st = ll_iceberg_partition_expr_parse(res->partition[i], &e, err);
+		if (st == LL_OK && !(parts[i] = strdup(res->partition[i])))
+			st = ll_error_oom(err);
+		if (st != LL_OK) {
+			free_keys(parts, i);
+			return st;
+		}
+	}
+	free(t->partition);
+	t->partition = parts;
+	t->npartition = res->npartition;
+	return LL_OK;
+}
+
 static ll_status apply_resource(ll_load *l, const ll_resource *res, ll_error *err)
 {
 	ll_buf name = LL_BUF_INIT;
@@ -135,6 +164,8 @@ static ll_status apply_resource(ll_load *l, const ll_resource *res, ll_error *er
 		return st;
 	t->write_disposition = res->write_disposition;
 	t->table_format = res->table_format;
+	if (st == LL_OK && t->npartition == 0)
+		st = apply_partition(t, res, err);
 	for (size_t i = 0; i < res->ncolumns && st == LL_OK; i++)
 		st = apply_column_hint(t, &res->columns[i], err);
 	l->nprimary_key = res->nprimary_key;
