@@ -128,6 +128,21 @@ static ll_status choose_schema(attempt *a, ll_error *err)
 		return st;
 	}
 	const ll_iceberg_schema *cur = ll_iceberg_metadata_current_schema(md);
+	for (size_t i = 0; i < a->schema.type.nfields; i++) {
+		const ll_iceberg_field *mine = &a->schema.type.fields[i];
+		const ll_iceberg_field *theirs = ll_iceberg_schema_find_column(cur, mine->name);
+		const ll_iceberg_field *by_id = ll_iceberg_schema_find_field(cur, mine->id);
+		if ((theirs && theirs->id != mine->id) || (!theirs && by_id)) {
+			ll_error_set_table(err, a->target->table->name, mine->name);
+			return ll_error_set(err, LL_ESCHEMA,
+					    "column %s of Iceberg table %s.%s has field id %d in the table "
+					    "but %d in this pipeline's schema (another pipeline added "
+					    "columns in a different order); load with the pipeline that "
+					    "created the table", mine->name, a->target->dataset,
+					    a->target->table->name, theirs ? (int)theirs->id : -1,
+					    (int)mine->id);
+		}
+	}
 	bool same = cur->type.nfields == a->schema.type.nfields;
 	for (size_t i = 0; same && i < a->schema.type.nfields; i++)
 		same = ll_iceberg_schema_find_field(cur, a->schema.type.fields[i].id) != NULL;

@@ -7,12 +7,13 @@
 // The reference tables name their files as s3://hyperparam-iceberg/...;
 // icebird turns those into https://hyperparam-iceberg.s3.amazonaws.com/...
 // URLs, which this script serves from BUCKET_DIR (HEAD and ranged GET), so
-// nothing leaves the machine. Integers beyond JSON numbers print as decimal
+// nothing leaves the machine. Tables lakeload writes into a local lake have
+// file:// locations; those are served from the file system as they are. Integers beyond JSON numbers print as decimal
 // strings and dates as ISO strings, as the expected files have them.
 // Exit status: 0 on success, 1 when reading fails, 2 on bad usage.
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const [bucketDir, metadataFile] = process.argv.slice(2);
 if (!bucketDir || !metadataFile || !process.env.LL_INTEROP_DIR) {
@@ -24,10 +25,14 @@ const BUCKET_URL = 'https://hyperparam-iceberg.s3.amazonaws.com/';
 
 async function serveLocal(input, init = {}) {
   const url = typeof input === 'string' ? input : input.url;
-  if (!url.startsWith(BUCKET_URL)) {
+  let path;
+  if (url.startsWith('file://')) {
+    path = fileURLToPath(url);
+  } else if (url.startsWith(BUCKET_URL)) {
+    path = join(bucketDir, decodeURIComponent(url.slice(BUCKET_URL.length)));
+  } else {
     return new Response(null, { status: 404 });
   }
-  const path = join(bucketDir, decodeURIComponent(url.slice(BUCKET_URL.length)));
   const size = (await stat(path)).size;
   if (init.method === 'HEAD') {
     return new Response(null, { status: 200, headers: { 'content-length': String(size) } });
