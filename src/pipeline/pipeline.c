@@ -64,14 +64,18 @@ static ll_status lock_dir(ll_pipeline *p, ll_error *err)
 	return st;
 }
 
-/* Reads state.json if present: the lake of earlier runs and the state version. */
-static ll_status read_state(ll_pipeline *p, const char *lake_opt, ll_error *err)
+/*
+ * Reads state.json if present: the lake of earlier runs and the state
+ * version. *fresh says there was none (a new or lost working directory).
+ */
+static ll_status read_state(ll_pipeline *p, const char *lake_opt, bool *fresh, ll_error *err)
 {
 	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT;
 	ll_path_join(&path, p->dir, "state.json");
 	ll_status st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
 	const char *lake = lake_opt;
 	json_t *doc = NULL;
+	*fresh = st == LL_ENOTFOUND;
 	if (st == LL_ENOTFOUND) {
 		st = LL_OK;
 	} else if (st == LL_OK) {
@@ -137,12 +141,15 @@ static ll_status init_pipeline(ll_pipeline *p, const ll_pipeline_options *opt, l
 	ll_status st = ll_fs_mkdirs(p->dir, err);
 	if (st == LL_OK)
 		st = lock_dir(p, err);
+	bool fresh = false;
 	if (st == LL_OK)
-		st = read_state(p, opt->lake, err);
+		st = read_state(p, opt->lake, &fresh, err);
 	if (st == LL_OK)
 		st = read_schema(p, err);
 	if (st == LL_OK)
 		st = ll_catalog_open(&p->catalog, p->lake, err);
+	if (st == LL_OK && fresh)
+		st = ll_pipeline_restore_from_lake(p, err);
 	return st;
 }
 

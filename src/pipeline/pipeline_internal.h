@@ -32,6 +32,13 @@ struct ll_pipeline {
 /** Resolves the pipelines home: explicit, $LAKELOAD_HOME, or ~/.lakeload. */
 void ll_pipeline_home(const char *home, ll_buf *out);
 
+/**
+ * Takes the pipeline's state version and schema from the newest rows of
+ * _dlt_pipeline_state and _dlt_version in its dataset, if there are any
+ * (for a pipeline whose working directory is gone).
+ */
+ll_status ll_pipeline_restore_from_lake(ll_pipeline *p, ll_error *err);
+
 /** Writes state.json and the live schema of the pipeline. */
 ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err);
 
