@@ -170,6 +170,8 @@ typedef struct ll_pipeline_options {
 	ll_log_fn log;       /**< NULL: no log */
 	void *log_user;
 	ll_log_level log_level;
+	/** Every table is Iceberg, whatever its resource says (dlt's force_iceberg). */
+	bool force_iceberg;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);

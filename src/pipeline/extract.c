@@ -143,8 +143,11 @@ static ll_status apply_partition(ll_table *t, const ll_resource *res, ll_error *
 	return LL_OK;
 }
 
-static ll_status apply_resource(ll_load *l, const ll_resource *res, ll_error *err)
+static ll_status apply_resource(ll_load *l, const ll_resource *given, ll_error *err)
 {
+	ll_resource forced = *given;
+	forced.table_format = l->p->force_iceberg ? LL_FORMAT_ICEBERG : given->table_format;
+	const ll_resource *res = &forced;
 	ll_buf name = LL_BUF_INIT;
 	ll_naming_normalize_path(res->table, strlen(res->table), &name);
 	l->root = ll_buf_detach(&name);

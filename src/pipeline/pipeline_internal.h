@@ -19,6 +19,7 @@ struct ll_pipeline {
 	char *lake;
 	char *layout;
 	ll_parquet_codec codec;
+	bool force_iceberg;
 	ll_logger logger;
 	int lock_fd;
 	ll_schema *schema; /* the live schema: what the destination has */
