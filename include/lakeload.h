@@ -160,10 +160,26 @@ typedef enum ll_result_format {
  */
 typedef struct ll_pipeline ll_pipeline;
 
+/**
+ * How to reach S3 for a lake at s3://bucket/prefix. Strings are borrowed for
+ * the call they are passed to. The library never logs or stores the secret
+ * and the session token, and never puts them in an error message.
+ */
+typedef struct ll_s3_options {
+	const char *endpoint_url;      /**< NULL: https://s3.<region>.amazonaws.com */
+	const char *region;            /**< NULL: us-east-1 */
+	const char *access_key_id;     /**< required for an s3:// lake */
+	const char *secret_access_key; /**< required for an s3:// lake */
+	const char *session_token;     /**< temporary credentials; NULL: none */
+	/** Always endpoint/bucket/key; false: that only with endpoint_url, else bucket.endpoint/key. */
+	bool path_style;
+} ll_s3_options;
+
 typedef struct ll_pipeline_options {
 	const char *name;    /**< NULL: the dataset name */
 	const char *dataset; /**< required; normalized to snake_case */
-	const char *lake;    /**< lake directory; NULL: the pipeline's last lake, else "lake" */
+	/** A directory or s3://bucket/prefix; NULL: the pipeline's last lake, else "lake". */
+	const char *lake;
 	const char *home;    /**< NULL: $LAKELOAD_HOME, else ~/.lakeload */
 	const char *codec;   /**< Parquet codec: snappy (default), zstd, gzip, none */
 	const char *layout;  /**< filename layout; NULL: {table_name}/{load_id}.{file_id}.{ext} */
@@ -172,6 +188,8 @@ typedef struct ll_pipeline_options {
 	ll_log_level log_level;
 	/** Every table is Iceberg, whatever its resource says (dlt's force_iceberg). */
 	bool force_iceberg;
+	/** Credentials and endpoint for an s3:// lake; NULL for a local lake. */
+	const ll_s3_options *s3;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
@@ -249,6 +267,12 @@ void ll_load_abort(ll_load *load);
  * Lakes: query and inspect
  * ------------------------------------------------------------------ */
 
+/** Which lake a query reads, and how to reach it. */
+typedef struct ll_lake_options {
+	const char *lake;        /**< a directory or s3://bucket/prefix; required */
+	const ll_s3_options *s3; /**< for an s3:// lake; NULL for a local lake */
+} ll_lake_options;
+
 /** Runs SQL over the lake; tables are named <dataset>.<table>. */
 ll_status ll_lake_query(const char *lake, const char *sql, ll_row_fn fn, void *user,
 			ll_error *err);
@@ -256,6 +280,14 @@ ll_status ll_lake_query(const char *lake, const char *sql, ll_row_fn fn, void *u
 /** Runs SQL and prints the result to out in the given format. */
 ll_status ll_lake_query_print(const char *lake, const char *sql, ll_result_format format,
 			      FILE *out, ll_error *err);
+
+/** ll_lake_query on a lake named by options (an S3 lake, a catalog elsewhere). */
+ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
+			     void *user, ll_error *err);
+
+/** ll_lake_query_print on a lake named by options. */
+ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,
+				   ll_result_format format, FILE *out, ll_error *err);
 
 /**
  * Prints what pipelines know: their dataset and lake, load packages and their

@@ -78,11 +78,12 @@ static ll_status open_lake_engine(const char *lake, lake_provider *lp, ll_engine
 	return st;
 }
 
-ll_status ll_lake_query(const char *lake, const char *sql, ll_row_fn fn, void *user, ll_error *err)
+ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
+			     void *user, ll_error *err)
 {
 	lake_provider lp;
 	ll_engine *engine;
-	ll_status st = open_lake_engine(lake, &lp, &engine, err);
+	ll_status st = open_lake_engine(opt->lake, &lp, &engine, err);
 	if (st != LL_OK)
 		return st;
 	st = ll_engine_query(engine, sql, fn, user, err);
@@ -91,16 +92,29 @@ ll_status ll_lake_query(const char *lake, const char *sql, ll_row_fn fn, void *u
 	return st;
 }
 
-ll_status ll_lake_query_print(const char *lake, const char *sql, ll_result_format format,
-			      FILE *out, ll_error *err)
+ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,
+				   ll_result_format format, FILE *out, ll_error *err)
 {
 	lake_provider lp;
 	ll_engine *engine;
-	ll_status st = open_lake_engine(lake, &lp, &engine, err);
+	ll_status st = open_lake_engine(opt->lake, &lp, &engine, err);
 	if (st != LL_OK)
 		return st;
 	st = ll_engine_query_print(engine, sql, format, out, err);
 	ll_engine_free(engine);
 	ll_catalog_free(lp.catalog);
 	return st;
+}
+
+ll_status ll_lake_query(const char *lake, const char *sql, ll_row_fn fn, void *user, ll_error *err)
+{
+	ll_lake_options opt = { .lake = lake };
+	return ll_lake_query_opts(&opt, sql, fn, user, err);
+}
+
+ll_status ll_lake_query_print(const char *lake, const char *sql, ll_result_format format,
+			      FILE *out, ll_error *err)
+{
+	ll_lake_options opt = { .lake = lake };
+	return ll_lake_query_print_opts(&opt, sql, format, out, err);
 }
