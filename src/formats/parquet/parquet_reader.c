@@ -124,7 +124,7 @@ ll_status ll_parquet_reader_open(ll_parquet_reader **out, const char *path, ll_e
 {
 	ll_parquet_source src;
 	*out = NULL;
-	ll_status st = ll_pqr_file_source(path, &src, err);
+	ll_status st = ll_parquet_file_source(path, &src, err);
 	if (st != LL_OK)
 		return st;
 	return ll_parquet_reader_open_source(out, src, path, err);

@@ -58,6 +58,12 @@ typedef struct ll_parquet_reader ll_parquet_reader;
 
 ll_status ll_parquet_reader_open(ll_parquet_reader **out, const char *path, ll_error *err);
 
+/**
+ * The source ll_parquet_reader_open reads a local file with: pread by range.
+ * A missing file is LL_ENOTFOUND naming the path.
+ */
+ll_status ll_parquet_file_source(const char *path, ll_parquet_source *out, ll_error *err);
+
 /** Opens from a source (taken, even on failure); name is for messages. */
 ll_status ll_parquet_reader_open_source(ll_parquet_reader **out, ll_parquet_source src,
 					const char *name, ll_error *err);

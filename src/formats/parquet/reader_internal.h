@@ -275,8 +275,6 @@ ll_status ll_pqr_fail(const ll_parquet_reader *r, ll_error *err, const char *fmt
 
 /* ---- source, footer, schema, statistics ---- */
 
-ll_status ll_pqr_file_source(const char *path, ll_parquet_source *out, ll_error *err);
-
 /** Parses r->footer into nodes, row groups and column orders. */
 ll_status ll_pqr_parse_footer(ll_parquet_reader *r, ll_error *err);
 

@@ -43,7 +43,7 @@ static void file_close(void *ctx)
 	free(f);
 }
 
-ll_status ll_pqr_file_source(const char *path, ll_parquet_source *out, ll_error *err)
+ll_status ll_parquet_file_source(const char *path, ll_parquet_source *out, ll_error *err)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
