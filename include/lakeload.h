@@ -190,6 +190,13 @@ typedef struct ll_pipeline_options {
 	bool force_iceberg;
 	/** Credentials and endpoint for an s3:// lake; NULL for a local lake. */
 	const ll_s3_options *s3;
+	/**
+	 * The catalog file; NULL: <lake>/catalog.db for a local lake, else
+	 * <home>/catalogs/<bucket>/<prefix>/catalog.db (S3 has no atomic
+	 * compare-and-swap for a catalog to live there). Every pipeline and query
+	 * of a lake must use the same catalog.
+	 */
+	const char *catalog;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
@@ -271,6 +278,9 @@ void ll_load_abort(ll_load *load);
 typedef struct ll_lake_options {
 	const char *lake;        /**< a directory or s3://bucket/prefix; required */
 	const ll_s3_options *s3; /**< for an s3:// lake; NULL for a local lake */
+	/** The catalog file; NULL: <lake>/catalog.db, or for an S3 lake under home. */
+	const char *catalog;
+	const char *home;        /**< NULL: $LAKELOAD_HOME, else ~/.lakeload */
 } ll_lake_options;
 
 /** Runs SQL over the lake; tables are named <dataset>.<table>. */

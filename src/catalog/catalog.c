@@ -5,21 +5,21 @@
  */
 #include "catalog/catalog.h"
 
-#include <errno.h>
-#include <limits.h>
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "storage/storage.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/time.h"
 
 struct ll_catalog {
 	sqlite3 *db;
-	char *lake;
+	char *lake;  /* a local lake's directory, or the lake's root location */
 	char *path;
+	ll_storage *storage;       /* borrowed, or owned_storage; NULL: no deletes */
+	ll_storage *owned_storage; /* the local storage ll_catalog_open made */
 };
 
 static const char catalog_ddl[] =
@@ -68,38 +68,49 @@ static ll_status exec_sql(ll_catalog *c, const char *sql, ll_error *err)
 	return LL_OK;
 }
 
-ll_status ll_catalog_open(ll_catalog **out, const char *lake, ll_error *err)
+/* Opens (creating) the SQLite file at c->path with the catalog's tables. */
+static ll_status open_db(ll_catalog *c, ll_error *err)
+{
+	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		return ll_error_set(err, LL_EIO, "cannot open catalog %s: %s", c->path,
+				    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+	sqlite3_busy_timeout(c->db, 30000);
+	ll_status st = exec_sql(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
+	if (st == LL_OK)
+		st = exec_sql(c, catalog_ddl, err);
+	return st;
+}
+
+/* The lake as the catalog names it: a local root's directory, else its location. */
+static char *lake_name(const char *root)
+{
+	static const char file_scheme[] = "file://";
+	if (strncmp(root, file_scheme, strlen(file_scheme)) == 0)
+		return strdup(root[strlen(file_scheme)] ? root + strlen(file_scheme) : "/");
+	return strdup(root);
+}
+
+ll_status ll_catalog_open_file(ll_catalog **out, const char *path, const char *lake,
+			       ll_storage *storage, ll_error *err)
 {
 	*out = NULL;
-	ll_status st = ll_fs_mkdirs(lake, err);
+	ll_buf dir = LL_BUF_INIT;
+	const char *slash = strrchr(path, '/');
+	if (slash && slash != path)
+		ll_buf_append(&dir, path, (size_t)(slash - path));
+	ll_status st = ll_buf_oom(&dir) ? ll_error_oom(err)
+		       : dir.len	 ? ll_fs_mkdirs(dir.data, err)
+					 : LL_OK;
+	ll_buf_free(&dir);
 	if (st != LL_OK)
 		return st;
 	ll_catalog *c = calloc(1, sizeof(*c));
 	if (!c)
 		return ll_error_oom(err);
-	char resolved[PATH_MAX];
-	if (!realpath(lake, resolved)) {
-		free(c);
-		return ll_error_set(err, LL_EIO, "cannot resolve lake path %s: %s", lake, strerror(errno));
-	}
-	ll_buf path = LL_BUF_INIT;
-	ll_path_join(&path, resolved, "catalog.db");
-	c->lake = strdup(resolved);
-	c->path = ll_buf_detach(&path);
-	if (!c->lake || !c->path) {
-		ll_catalog_free(c);
-		return ll_error_oom(err);
-	}
-	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
-		st = ll_error_set(err, LL_EIO, "cannot open catalog %s: %s", c->path,
-				  c->db ? sqlite3_errmsg(c->db) : "out of memory");
-		ll_catalog_free(c);
-		return st;
-	}
-	sqlite3_busy_timeout(c->db, 30000);
-	st = exec_sql(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
-	if (st == LL_OK)
-		st = exec_sql(c, catalog_ddl, err);
+	c->storage = storage;
+	c->lake = storage ? lake_name(ll_storage_root(storage)) : strdup(lake);
+	c->path = strdup(path);
+	st = c->lake && c->path ? open_db(c, err) : ll_error_oom(err);
 	if (st != LL_OK) {
 		ll_catalog_free(c);
 		return st;
@@ -108,11 +119,34 @@ ll_status ll_catalog_open(ll_catalog **out, const char *lake, ll_error *err)
 	return LL_OK;
 }
 
+ll_status ll_catalog_open(ll_catalog **out, const char *lake, ll_error *err)
+{
+	*out = NULL;
+	ll_storage *storage;
+	ll_status st = ll_storage_open(&storage, lake, NULL, err);
+	if (st != LL_OK)
+		return st;
+	char *dir = lake_name(ll_storage_root(storage));
+	ll_buf path = LL_BUF_INIT;
+	if (dir)
+		ll_path_join(&path, dir, "catalog.db");
+	st = dir && !ll_buf_oom(&path) ? ll_catalog_open_file(out, path.data, NULL, storage, err)
+				       : ll_error_oom(err);
+	if (st == LL_OK)
+		(*out)->owned_storage = storage;
+	else
+		ll_storage_free(storage);
+	free(dir);
+	ll_buf_free(&path);
+	return st;
+}
+
 void ll_catalog_free(ll_catalog *c)
 {
 	if (!c)
 		return;
 	sqlite3_close(c->db);
+	ll_storage_free(c->owned_storage);
 	free(c->lake);
 	free(c->path);
 	free(c);
@@ -121,6 +155,25 @@ void ll_catalog_free(ll_catalog *c)
 const char *ll_catalog_lake(const ll_catalog *c)
 {
 	return c->lake;
+}
+
+const char *ll_catalog_path(const ll_catalog *c)
+{
+	return c->path;
+}
+
+ll_storage *ll_catalog_storage(const ll_catalog *c)
+{
+	return c->storage;
+}
+
+/* Where a file key of the lake is: a path in a local lake, else a location. */
+static void file_location(const ll_catalog *c, const char *key, ll_buf *out)
+{
+	if (c->lake[0] == '/')
+		ll_path_join(out, c->lake, key);
+	else
+		ll_buf_printf(out, "%s/%s", c->lake, key);
 }
 
 /* Runs a one-shot statement with text parameters (NULL-terminated list). */
@@ -344,24 +397,51 @@ ll_status ll_catalog_commit_load(ll_catalog *c, const ll_catalog_load *load, boo
 	return st;
 }
 
-ll_status ll_catalog_collect_garbage(ll_catalog *c, ll_error *err)
+/* Reads the garbage list: keys of superseded files. */
+static ll_status read_garbage(ll_catalog *c, char ***keys, size_t *n, ll_error *err)
 {
+	*keys = NULL;
+	*n = 0;
 	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db, "SELECT path FROM ll_garbage", -1, &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db, "SELECT path FROM ll_garbage ORDER BY path", -1, &stmt, NULL) !=
+	    SQLITE_OK)
 		return db_error(c, err, "prepare");
-	ll_buf abs = LL_BUF_INIT;
+	size_t cap = 0;
 	ll_status st = LL_OK;
 	while (st == LL_OK && sqlite3_step(stmt) == SQLITE_ROW) {
-		ll_buf_clear(&abs);
-		ll_path_join(&abs, c->lake, (const char *)sqlite3_column_text(stmt, 0));
-		if (unlink(ll_buf_cstr(&abs)) != 0 && errno != ENOENT)
-			st = ll_error_set(err, LL_EIO, "cannot delete superseded file %s: %s",
-					  ll_buf_cstr(&abs), strerror(errno));
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			char **grown = realloc(*keys, cap * sizeof(*grown));
+			if (!grown) {
+				st = ll_error_oom(err);
+				break;
+			}
+			*keys = grown;
+		}
+		if (!((*keys)[*n] = strdup((const char *)sqlite3_column_text(stmt, 0))))
+			st = ll_error_oom(err);
+		else
+			(*n)++;
 	}
 	sqlite3_finalize(stmt);
-	ll_buf_free(&abs);
-	if (st == LL_OK)
+	return st;
+}
+
+ll_status ll_catalog_collect_garbage(ll_catalog *c, ll_error *err)
+{
+	if (!c->storage)
+		return ll_error_set(err, LL_EINVAL, "catalog %s was opened without its lake's storage; "
+				    "superseded files cannot be deleted", c->path);
+	char **keys;
+	size_t n;
+	ll_status st = read_garbage(c, &keys, &n, err);
+	if (st == LL_OK && n)
+		st = ll_storage_delete(c->storage, (const char *const *)keys, n, err);
+	if (st != LL_OK && n)
+		ll_error_prefix(err, "cannot delete superseded files of lake %s", c->lake);
+	if (st == LL_OK && n)
 		st = exec_sql(c, "DELETE FROM ll_garbage", err);
+	ll_storage_free_list(keys, n);
 	return st;
 }
 
@@ -430,7 +510,7 @@ static ll_status load_table_files(ll_catalog *c, ll_catalog_table *t, ll_error *
 			t->files = grown;
 		}
 		ll_buf_clear(&abs);
-		ll_path_join(&abs, c->lake, (const char *)sqlite3_column_text(stmt, 0));
+		file_location(c, (const char *)sqlite3_column_text(stmt, 0), &abs);
 		if (!(t->files[t->nfiles] = strdup(ll_buf_cstr(&abs)))) {
 			st = ll_error_oom(err);
 			break;

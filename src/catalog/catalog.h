@@ -1,5 +1,7 @@
 /*
- * ll_catalog: the local catalog, a SQLite file at <lake>/catalog.db.
+ * ll_catalog: the lake's catalog, a SQLite file: <lake>/catalog.db for a
+ * local lake; an S3 lake has no compare-and-swap to build on, so its
+ * catalog is a local file the caller names (ll_catalog_open_file).
  *
  * It records which datasets and tables exist, each table's columns and the
  * Parquet files that make up its current contents, and which loads have been
@@ -12,7 +14,9 @@
  * Files a replace supersedes are not deleted in the transaction: they move to
  * a garbage list and are deleted from disk afterwards
  * (ll_catalog_collect_garbage), so a crash never leaves the catalog pointing
- * at missing files. Paths are stored relative to the lake directory.
+ * at missing files. Files are stored as keys relative to the lake root and
+ * deleted through the lake's ll_storage; listings give them back as paths
+ * in a local lake and as locations (s3://bucket/prefix/key) otherwise.
  *
  * The Iceberg SQL-catalog tables (iceberg_tables,
  * iceberg_namespace_properties) are created with the standard layout so
@@ -26,20 +30,37 @@
 #include <stdint.h>
 
 #include "schema/schema.h"
+#include "storage/storage.h"
 #include "util/error.h"
 
 typedef struct ll_catalog ll_catalog;
 
-/** Opens (creating when missing) <lake>/catalog.db; creates the lake dir. */
+/** Opens (creating when missing) <lake>/catalog.db of a local lake; creates the lake dir. */
 ll_status ll_catalog_open(ll_catalog **out, const char *lake, ll_error *err);
+
+/**
+ * Opens (creating it and its directory when missing) the catalog file at
+ * path for the lake of storage (borrowed; it must outlive the catalog).
+ * Without a storage the catalog only reads, naming the lake lake (a
+ * directory or a root location): collecting garbage is then refused.
+ */
+ll_status ll_catalog_open_file(ll_catalog **out, const char *path, const char *lake,
+			       ll_storage *storage, ll_error *err);
 void ll_catalog_free(ll_catalog *c);
 
+/** The lake: a local lake's absolute directory, or its root location ("s3://b/p"). */
 const char *ll_catalog_lake(const ll_catalog *c);
+
+/** The catalog file's path. */
+const char *ll_catalog_path(const ll_catalog *c);
+
+/** The lake's storage, or NULL for a catalog opened without one. */
+ll_storage *ll_catalog_storage(const ll_catalog *c);
 
 /** A file of a load, to be registered for a table. */
 typedef struct ll_catalog_file {
 	const char *table;
-	const char *path; /* relative to the lake */
+	const char *path; /* key relative to the lake root */
 	uint64_t rows;
 	uint64_t bytes;
 } ll_catalog_file;
@@ -71,7 +92,7 @@ ll_status ll_catalog_commit_load(ll_catalog *c, const ll_catalog_load *load, boo
 ll_status ll_catalog_has_load(ll_catalog *c, const char *dataset, const char *load_id, bool *out,
 			      ll_error *err);
 
-/** Deletes superseded files from disk and forgets them. */
+/** Deletes superseded files through the lake's storage and forgets them. */
 ll_status ll_catalog_collect_garbage(ll_catalog *c, ll_error *err);
 
 /** A registered table with its columns and current files. */
@@ -81,7 +102,7 @@ typedef struct ll_catalog_table {
 	ll_table_format format;
 	ll_column *columns;
 	size_t ncolumns;
-	char **files; /* absolute paths */
+	char **files; /* absolute paths in a local lake, else locations */
 	size_t nfiles;
 	uint64_t rows;
 	uint64_t bytes;

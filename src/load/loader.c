@@ -1,53 +1,44 @@
 /*
- * Local destination loading; see loader.h for the protocol.
+ * Loading into the lake through its storage; see loader.h for the protocol.
  */
 #include "load/loader.h"
 
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "load/layout.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
 #include "util/log.h"
 
-/* Moves one job file into the lake; the move is skipped if it already happened. */
-static ll_status place_job(const char *package_dir, const char *lake_file, const ll_package_job *job,
-			   ll_error *err)
+/*
+ * Moves one job file into the lake under key. When the local file is gone,
+ * the move completed before a crash, which the lake must confirm.
+ */
+static ll_status place_job(ll_storage *storage, const char *package_dir, const char *key,
+			   const ll_package_job *job, ll_error *err)
 {
-	ll_buf src = LL_BUF_INIT, dir = LL_BUF_INIT;
+	ll_buf src = LL_BUF_INIT;
 	ll_package_job_path(&src, package_dir, job);
-	const char *slash = strrchr(lake_file, '/');
-	ll_buf_append(&dir, lake_file, (size_t)(slash - lake_file));
-	ll_status st = (ll_buf_oom(&src) || ll_buf_oom(&dir)) ? ll_error_oom(err) : LL_OK;
-	if (st == LL_OK && !ll_fs_exists(src.data)) {
-		if (!ll_fs_exists(lake_file))
+	if (ll_buf_oom(&src))
+		return ll_error_oom(err);
+	ll_status st;
+	if (ll_fs_exists(src.data)) {
+		st = ll_storage_put_file(storage, key, src.data, true, err);
+	} else {
+		bool placed = false;
+		st = ll_storage_exists(storage, key, &placed, NULL, err);
+		if (st == LL_OK && !placed) {
+			ll_buf loc = LL_BUF_INIT;
+			ll_storage_location(storage, key, &loc);
 			st = ll_error_set(err, LL_EIO,
 					  "load package %s is damaged: job file %s is missing and was "
-					  "never placed in the lake",
-					  package_dir, src.data);
-		goto done;
-	}
-	if (st == LL_OK)
-		st = ll_fs_mkdirs(dir.data, err);
-	if (st == LL_OK && rename(src.data, lake_file) != 0) {
-		if (errno != EXDEV) {
-			st = ll_error_set(err, LL_EIO, "cannot move %s to %s: %s", src.data, lake_file,
-					  strerror(errno));
-		} else {
-			st = ll_fs_copy(src.data, lake_file, err);
-			if (st == LL_OK)
-				unlink(src.data);
+					  "never placed in the lake at %s",
+					  package_dir, src.data, ll_buf_cstr(&loc));
+			ll_buf_free(&loc);
 		}
 	}
-	if (st == LL_OK)
-		st = ll_fs_sync_path(dir.data, err);
-done:
 	ll_buf_free(&src);
-	ll_buf_free(&dir);
 	return st;
 }
 
@@ -120,7 +111,7 @@ static ll_status read_package_schema(const char *package_dir, ll_schema **schema
 	return st;
 }
 
-/* Renders every job's lake path (relative to the lake) into paths[]. */
+/* Renders every job's key (relative to the lake root) into paths[]. */
 static ll_status render_paths(const ll_package_manifest *m, const ll_schema *schema,
 			      const char *layout, char **paths, ll_error *err)
 {
@@ -140,16 +131,13 @@ static ll_status render_paths(const ll_package_manifest *m, const ll_schema *sch
 static ll_status place_jobs(ll_catalog *catalog, const char *package_dir,
 			    const ll_package_manifest *m, char *const *paths, ll_error *err)
 {
+	ll_storage *storage = ll_catalog_storage(catalog);
 	ll_status st = LL_OK;
-	ll_buf abs = LL_BUF_INIT;
 	for (size_t i = 0; i < m->njobs && st == LL_OK; i++) {
 		if (i == 1)
 			ll_failpoint("between_moves");
-		ll_buf_clear(&abs);
-		ll_path_join(&abs, ll_catalog_lake(catalog), paths[i]);
-		st = ll_buf_oom(&abs) ? ll_error_oom(err) : place_job(package_dir, abs.data, &m->jobs[i], err);
+		st = place_job(storage, package_dir, paths[i], &m->jobs[i], err);
 	}
-	ll_buf_free(&abs);
 	return st;
 }
 

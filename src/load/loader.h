@@ -1,9 +1,11 @@
 /*
- * ll_loader: commits a normalized load package to the local destination.
+ * ll_loader: commits a normalized load package to the lake of a catalog,
+ * through the catalog's storage (a directory or an S3 prefix).
  *
  * Loading is idempotent and resumable: job files are moved into the lake
- * under their final names (a file already there is a move that completed
- * before a crash), then one catalog transaction publishes them, then the
+ * under their final keys (a job file gone from the package but present in
+ * the lake is a move that completed before a crash), then one catalog
+ * transaction publishes them, then the
  * package moves to loaded/. If the catalog already has the load id, the
  * earlier run committed it and only the package move is left to do. Files
  * that a replace supersedes are deleted only after the commit.

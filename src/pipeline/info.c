@@ -39,11 +39,31 @@ static void print_packages(const char *dir, ll_package_state state, FILE *out)
 	ll_fs_free_list(ids, n);
 }
 
-static void print_tables(const char *lake, const char *dataset, FILE *out)
+/*
+ * Opens the catalog state.json names (older working directories name only
+ * the lake: then <lake>/catalog.db), without the lake's storage: info only
+ * reads, and needs no S3 credentials for an S3 lake.
+ */
+static ll_status open_catalog(const char *lake, const char *catalog, ll_catalog **cat,
+			      ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT;
+	if (catalog)
+		ll_buf_puts(&path, catalog);
+	else
+		ll_path_join(&path, lake, "catalog.db");
+	ll_status st = ll_buf_oom(&path)	      ? ll_error_oom(err)
+		       : !ll_fs_exists(path.data) ? ll_error_set(err, LL_ENOTFOUND, "no catalog")
+						  : ll_catalog_open_file(cat, path.data, lake, NULL, err);
+	ll_buf_free(&path);
+	return st;
+}
+
+static void print_tables(const char *lake, const char *catalog, const char *dataset, FILE *out)
 {
 	ll_catalog *cat;
 	ll_error err;
-	if (!ll_fs_exists(lake) || ll_catalog_open(&cat, lake, &err) != LL_OK) {
+	if (open_catalog(lake, catalog, &cat, &err) != LL_OK) {
 		fprintf(out, "  tables: (lake %s not found)\n", lake);
 		return;
 	}
@@ -76,7 +96,7 @@ static void print_pipeline(const char *home, const char *name, FILE *out)
 	for (int s = LL_PACKAGE_EXTRACTING; s <= LL_PACKAGE_LOADED; s++)
 		print_packages(ll_buf_cstr(&dir), (ll_package_state)s, out);
 	if (lake && dataset)
-		print_tables(lake, dataset, out);
+		print_tables(lake, json_string_value(json_object_get(doc, "catalog")), dataset, out);
 	json_decref(doc);
 	ll_buf_free(&dir);
 	ll_buf_free(&path);

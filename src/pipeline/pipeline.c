@@ -2,10 +2,11 @@
  * Pipelines: working directory, lock, live schema and state, and finishing
  * interrupted loads. Loading new records is in extract.c.
  *
- * The working directory holds state.json (dataset, lake, state version),
- * schemas/<name>.json (the live schema: what the destination has) and load/
- * (packages, see load/package.h). The live schema changes only after a load
- * commits, so a failed load never leaves columns behind that the lake lacks.
+ * The working directory holds state.json (dataset, lake, catalog file,
+ * state version), schemas/<name>.json (the live schema: what the
+ * destination has) and load/ (packages, see load/package.h). The live
+ * schema changes only after a load commits, so a failed load never leaves
+ * columns behind that the lake lacks.
  */
 #include "pipeline/pipeline_internal.h"
 
@@ -65,15 +66,16 @@ static ll_status lock_dir(ll_pipeline *p, ll_error *err)
 }
 
 /*
- * Reads state.json if present: the lake of earlier runs and the state
- * version. *fresh says there was none (a new or lost working directory).
+ * Reads state.json if present: the lake (and its catalog) of earlier runs
+ * and the state version. *fresh says there was none (a new or lost working
+ * directory).
  */
 static ll_status read_state(ll_pipeline *p, const char *lake_opt, bool *fresh, ll_error *err)
 {
 	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT;
 	ll_path_join(&path, p->dir, "state.json");
 	ll_status st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
-	const char *lake = lake_opt;
+	const char *lake = lake_opt, *catalog = NULL;
 	json_t *doc = NULL;
 	*fresh = st == LL_ENOTFOUND;
 	if (st == LL_ENOTFOUND) {
@@ -85,11 +87,15 @@ static ll_status read_state(ll_pipeline *p, const char *lake_opt, bool *fresh, l
 			st = ll_error_set(err, LL_EFORMAT, "%s is damaged: %s", path.data, jerr.text);
 		else {
 			p->state_version = json_integer_value(json_object_get(doc, "state_version"));
-			if (!lake)
+			if (!lake) {
 				lake = json_string_value(json_object_get(doc, "lake"));
+				catalog = json_string_value(json_object_get(doc, "catalog"));
+			}
 		}
 	}
 	if (st == LL_OK && !(p->lake = strdup(lake ? lake : "lake")))
+		st = ll_error_oom(err);
+	if (st == LL_OK && catalog && !(p->catalog_file = strdup(catalog)))
 		st = ll_error_oom(err);
 	json_decref(doc);
 	ll_buf_free(&path);
@@ -146,8 +152,11 @@ static ll_status init_pipeline(ll_pipeline *p, const ll_pipeline_options *opt, l
 		st = read_state(p, opt->lake, &fresh, err);
 	if (st == LL_OK)
 		st = read_schema(p, err);
-	if (st == LL_OK)
-		st = ll_catalog_open(&p->catalog, p->lake, err);
+	if (st == LL_OK) {
+		ll_lake_options lake = { p->lake, opt->s3, opt->catalog ? opt->catalog : p->catalog_file,
+					 opt->home };
+		st = ll_lake_open(&lake, &p->logger, true, &p->storage, &p->catalog, err);
+	}
 	if (st == LL_OK && fresh)
 		st = ll_pipeline_restore_from_lake(p, err);
 	return st;
@@ -181,6 +190,7 @@ void ll_pipeline_free(ll_pipeline *p)
 	if (p->lock_fd >= 0)
 		close(p->lock_fd);
 	ll_catalog_free(p->catalog);
+	ll_storage_free(p->storage);
 	ll_schema_free(p->schema);
 	for (size_t i = 0; i < p->nfinished; i++)
 		free(p->finished_fingerprints[i]);
@@ -189,6 +199,7 @@ void ll_pipeline_free(ll_pipeline *p)
 	free(p->dataset);
 	free(p->dir);
 	free(p->lake);
+	free(p->catalog_file);
 	free(p->layout);
 	free(p);
 }
@@ -220,8 +231,9 @@ ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err)
 		st = ll_fs_mkdirs(dir.data, err);
 	if (st == LL_OK)
 		st = ll_fs_write_atomic(path.data, text.data, text.len, err);
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:I}", "pipeline_name", p->name, "dataset_name",
-				p->dataset, "lake", ll_catalog_lake(p->catalog), "state_version",
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I}", "pipeline_name", p->name,
+				"dataset_name", p->dataset, "lake", ll_catalog_lake(p->catalog),
+				"catalog", ll_catalog_path(p->catalog), "state_version",
 				(json_int_t)p->state_version);
 	char *state = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	ll_buf_clear(&path);

@@ -9,6 +9,7 @@
 #include "formats/parquet/parquet_writer.h"
 #include "lakeload.h"
 #include "schema/schema.h"
+#include "storage/storage.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -24,6 +25,8 @@ struct ll_pipeline {
 	int lock_fd;
 	ll_schema *schema; /* the live schema: what the destination has */
 	int64_t state_version;
+	char *catalog_file; /* the catalog of earlier runs, from state.json; NULL: none */
+	ll_storage *storage;
 	ll_catalog *catalog;
 	/* fingerprints of inputs whose interrupted loads were finished by this process */
 	char **finished_fingerprints;
@@ -32,6 +35,22 @@ struct ll_pipeline {
 
 /** Resolves the pipelines home: explicit, $LAKELOAD_HOME, or ~/.lakeload. */
 void ll_pipeline_home(const char *home, ll_buf *out);
+
+/**
+ * Opens the lake opt names: its storage (S3 retries logged to logger) and
+ * its catalog, at opt->catalog or where ll_lake_catalog_path says. Without
+ * create, a lake never loaded is LL_ENOTFOUND instead of a new empty one.
+ * The catalog borrows the storage; free the catalog first.
+ */
+ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool create,
+		       ll_storage **storage, ll_catalog **catalog, ll_error *err);
+
+/** Where a lake's catalog is by default: <lake>/catalog.db, or under home for S3. */
+void ll_lake_catalog_path(const ll_storage *storage, const char *home, ll_buf *out);
+
+/** Runs SQL over the pipeline's open lake. */
+ll_status ll_pipeline_query(ll_pipeline *p, const char *sql, ll_row_fn fn, void *user,
+			    ll_error *err);
 
 /**
  * Takes the pipeline's state version and schema from the newest rows of

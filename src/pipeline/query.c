@@ -1,5 +1,7 @@
 /*
- * Queries over a lake: the local catalog as the engine's table provider.
+ * Queries over a lake: the catalog as the engine's table provider, and the
+ * lake's storage opening the files it lists (local paths, or S3 objects
+ * read by range).
  *
  * Each query reads the catalog's current tables (one consistent set of
  * files, since a load commits in one transaction) and hands them to the
@@ -12,6 +14,7 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "lakeload.h"
+#include "pipeline/pipeline_internal.h"
 #include "util/fs.h"
 
 typedef struct lake_provider {
@@ -60,35 +63,53 @@ static ll_status list_engine_tables(void *ctx, ll_engine_table **out, size_t *n,
 	return LL_OK;
 }
 
-/* Opens the lake's catalog and an engine over it; the lake must exist. */
-static ll_status open_lake_engine(const char *lake, lake_provider *lp, ll_engine **engine,
-				  ll_error *err)
+static ll_status open_engine_source(void *ctx, const char *path, ll_parquet_source *out,
+				    ll_error *err)
+{
+	lake_provider *lp = ctx;
+	return ll_storage_open_source(ll_catalog_storage(lp->catalog), path, out, err);
+}
+
+static ll_status open_engine(lake_provider *lp, ll_engine **engine, ll_error *err)
+{
+	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables, open_engine_source };
+	return ll_engine_open(engine, &provider, err);
+}
+
+/* Opens the lake's storage, its catalog and an engine over them; the lake must exist. */
+static ll_status open_lake_engine(const ll_lake_options *opt, lake_provider *lp,
+				  ll_storage **storage, ll_engine **engine, ll_error *err)
 {
 	memset(lp, 0, sizeof(*lp));
-	if (!ll_fs_is_dir(lake))
-		return ll_error_set(err, LL_ENOTFOUND,
-				    "lake %s does not exist; load data first or pass --lake DIR", lake);
-	ll_status st = ll_catalog_open(&lp->catalog, lake, err);
+	ll_status st = ll_lake_open(opt, NULL, false, storage, &lp->catalog, err);
 	if (st != LL_OK)
 		return st;
-	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables, NULL };
-	st = ll_engine_open(engine, &provider, err);
-	if (st != LL_OK)
+	st = open_engine(lp, engine, err);
+	if (st != LL_OK) {
 		ll_catalog_free(lp->catalog);
+		ll_storage_free(*storage);
+	}
 	return st;
+}
+
+static void close_lake_engine(lake_provider *lp, ll_storage *storage, ll_engine *engine)
+{
+	ll_engine_free(engine);
+	ll_catalog_free(lp->catalog);
+	ll_storage_free(storage);
 }
 
 ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
 			     void *user, ll_error *err)
 {
 	lake_provider lp;
+	ll_storage *storage;
 	ll_engine *engine;
-	ll_status st = open_lake_engine(opt->lake, &lp, &engine, err);
+	ll_status st = open_lake_engine(opt, &lp, &storage, &engine, err);
 	if (st != LL_OK)
 		return st;
 	st = ll_engine_query(engine, sql, fn, user, err);
-	ll_engine_free(engine);
-	ll_catalog_free(lp.catalog);
+	close_lake_engine(&lp, storage, engine);
 	return st;
 }
 
@@ -96,13 +117,13 @@ ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,
 				   ll_result_format format, FILE *out, ll_error *err)
 {
 	lake_provider lp;
+	ll_storage *storage;
 	ll_engine *engine;
-	ll_status st = open_lake_engine(opt->lake, &lp, &engine, err);
+	ll_status st = open_lake_engine(opt, &lp, &storage, &engine, err);
 	if (st != LL_OK)
 		return st;
 	st = ll_engine_query_print(engine, sql, format, out, err);
-	ll_engine_free(engine);
-	ll_catalog_free(lp.catalog);
+	close_lake_engine(&lp, storage, engine);
 	return st;
 }
 
@@ -117,4 +138,17 @@ ll_status ll_lake_query_print(const char *lake, const char *sql, ll_result_forma
 {
 	ll_lake_options opt = { .lake = lake };
 	return ll_lake_query_print_opts(&opt, sql, format, out, err);
+}
+
+ll_status ll_pipeline_query(ll_pipeline *p, const char *sql, ll_row_fn fn, void *user,
+			    ll_error *err)
+{
+	lake_provider lp = { .catalog = p->catalog };
+	ll_engine *engine;
+	ll_status st = open_engine(&lp, &engine, err);
+	if (st != LL_OK)
+		return st;
+	st = ll_engine_query(engine, sql, fn, user, err);
+	ll_engine_free(engine);
+	return st;
 }

@@ -70,8 +70,7 @@ static ll_status newest_row(ll_pipeline *p, const char *table, const char *colum
 	sql_literal(&sql, value);
 	ll_buf_puts(&sql, " ORDER BY version DESC LIMIT 1");
 	st = ll_buf_oom(&sql) ? ll_error_oom(err)
-			       : ll_lake_query(ll_catalog_lake(p->catalog), ll_buf_cstr(&sql),
-					       keep_first_row, row, err);
+			       : ll_pipeline_query(p, ll_buf_cstr(&sql), keep_first_row, row, err);
 	ll_buf_free(&sql);
 	return st;
 }

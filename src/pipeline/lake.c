@@ -1,0 +1,95 @@
+/*
+ * Opening a lake for pipelines and queries: its storage, from the public S3
+ * options, and its catalog, where the options say or where it lives by
+ * default. A local lake keeps its catalog at <lake>/catalog.db as always;
+ * an S3 lake's catalog is a local SQLite file under the lakeload home,
+ * catalogs/<bucket>/<prefix>/catalog.db, because S3 offers no atomic
+ * compare-and-swap to publish a catalog with.
+ */
+#include "pipeline/pipeline_internal.h"
+
+#include <string.h>
+
+#include "util/fs.h"
+
+static void s3_config_from(const ll_s3_options *o, const ll_logger *logger, ll_s3_config *cfg)
+{
+	ll_s3_config_init(cfg);
+	cfg->endpoint_url = o->endpoint_url;
+	if (o->region)
+		cfg->region = o->region;
+	cfg->access_key_id = o->access_key_id;
+	cfg->secret_access_key = o->secret_access_key;
+	cfg->session_token = o->session_token;
+	cfg->path_style = o->path_style ? LL_S3_PATH_STYLE_ON : LL_S3_PATH_STYLE_AUTO;
+	cfg->logger = logger;
+}
+
+void ll_lake_catalog_path(const ll_storage *storage, const char *home, ll_buf *out)
+{
+	const char *root = ll_storage_root(storage);
+	if (ll_storage_is_local(storage)) {
+		ll_path_join(out, root + strlen("file://"), "catalog.db");
+		return;
+	}
+	ll_pipeline_home(home, out);
+	ll_buf_printf(out, "/catalogs/%s/catalog.db", root + strlen("s3://"));
+}
+
+/* A local lake directory that does not exist yet: nothing was ever loaded into it. */
+static ll_status check_local_lake(const char *lake, ll_error *err)
+{
+	const char *dir = strncmp(lake, "file://", 7) == 0 ? lake + 7 : lake;
+	if (strstr(lake, "://") && dir == lake)
+		return LL_OK;
+	if (!ll_fs_is_dir(dir))
+		return ll_error_set(err, LL_ENOTFOUND,
+				    "lake %s does not exist; load data first or pass --lake DIR", lake);
+	return LL_OK;
+}
+
+/* The catalog of a lake being read must be there: loads create it. */
+static ll_status check_catalog(const char *path, const char *lake, ll_error *err)
+{
+	if (ll_fs_exists(path))
+		return LL_OK;
+	return ll_error_set(err, LL_ENOTFOUND,
+			    "lake %s has no catalog at %s; load data first, or name the catalog "
+			    "file its loads used",
+			    lake, path);
+}
+
+ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool create,
+		       ll_storage **storage, ll_catalog **catalog, ll_error *err)
+{
+	*storage = NULL;
+	*catalog = NULL;
+	if (!create && !opt->catalog) {
+		ll_status st = check_local_lake(opt->lake, err);
+		if (st != LL_OK)
+			return st;
+	}
+	ll_s3_config cfg;
+	if (opt->s3)
+		s3_config_from(opt->s3, logger, &cfg);
+	ll_storage_options sopt = { .s3 = opt->s3 ? &cfg : NULL };
+	ll_status st = ll_storage_open(storage, opt->lake, &sopt, err);
+	if (st != LL_OK)
+		return st;
+	ll_buf path = LL_BUF_INIT;
+	if (opt->catalog)
+		ll_buf_puts(&path, opt->catalog);
+	else
+		ll_lake_catalog_path(*storage, opt->home, &path);
+	st = ll_buf_oom(&path) ? ll_error_oom(err) : LL_OK;
+	if (st == LL_OK && !create && (opt->catalog || !ll_storage_is_local(*storage)))
+		st = check_catalog(path.data, opt->lake, err);
+	if (st == LL_OK)
+		st = ll_catalog_open_file(catalog, path.data, NULL, *storage, err);
+	ll_buf_free(&path);
+	if (st != LL_OK) {
+		ll_storage_free(*storage);
+		*storage = NULL;
+	}
+	return st;
+}
