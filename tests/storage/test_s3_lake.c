@@ -6,14 +6,18 @@
  * outside with boto3 (where the layout puts them, nothing left of a
  * replaced load) and DuckDB (a downloaded file is readable Parquet with the
  * rows the catalog counts), the catalog kept under the lakeload home, and
- * a load through a proxy injecting 503s, SlowDowns and resets that still
- * arrives whole.
+ * loads killed between moves, before and after the commit that the next
+ * run finishes exactly once, and a load through a proxy injecting 503s,
+ * SlowDowns and resets that still arrives whole.
  */
 #include <jansson.h>
 #include <regex.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "s3/s3_fixture.h"
 #include "test.h"
@@ -281,4 +285,44 @@ static void test_faults(void)
 	json_decref(users);
 }
 
-LL_TEST_MAIN(LL_TEST(test_replace_append_query), LL_TEST(test_query_errors), LL_TEST(test_faults))
+/* Loads file in a child process killed at the crash point; returns whether it was killed. */
+static bool load_killed_at(const char *failpoint, const ll_s3_options *s3, const char *dataset,
+			   const char *file)
+{
+	fflush(NULL);
+	pid_t pid = fork();
+	if (pid == 0) {
+		setenv("LAKELOAD_FAILPOINT", failpoint, 1);
+		ll_load_info info;
+		load(dataset, s3, file, LL_WRITE_APPEND, &info);
+		_exit(0);
+	}
+	int status = 0;
+	waitpid(pid, &status, 0);
+	return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL;
+}
+
+static void test_crash_resume(void)
+{
+	ll_s3_options s3 = s3_options(endpoint);
+	static const char *const points[] = { "between_moves", "before_commit", "after_commit" };
+	char path[1200], name[64], dataset[64];
+	for (size_t i = 0; i < 3; i++) {
+		snprintf(dataset, sizeof(dataset), "crash%zu", i);
+		snprintf(name, sizeof(name), "crash%zu", i);
+		write_records(name, 1, 40, path, sizeof(path));
+		CHECK(load_killed_at(points[i], &s3, dataset, path));
+		/* The next run finishes the interrupted load and does not load the file twice. */
+		ll_load_info info;
+		load(dataset, &s3, path, LL_WRITE_APPEND, &info);
+		CHECK(info.already_loaded);
+		char sql[128];
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.users", dataset);
+		CHECK_INT(query_int(&s3, sql), 40);
+		snprintf(sql, sizeof(sql), "SELECT count(*) FROM %s.users__items", dataset);
+		CHECK_INT(query_int(&s3, sql), items_of(1, 40));
+	}
+}
+
+LL_TEST_MAIN(LL_TEST(test_replace_append_query), LL_TEST(test_query_errors),
+	     LL_TEST(test_crash_resume), LL_TEST(test_faults))
