@@ -457,7 +457,7 @@ static ll_status write_snapshot(attempt *a, const ll_iceberg_change *c, ll_error
 		st = ll_iceberg_manifest_list_write(&lt, list, n, &bytes, err);
 	if (st == LL_OK)
 		st = put_metadata_file(a, name, &bytes, &snap.manifest_list, err);
-	ll_iceberg_kv *summary;
+	ll_iceberg_kv *summary = NULL;
 	if (st == LL_OK)
 		st = build_summary(a, c, &summary, &snap.nsummary, err);
 	snap.summary = summary;
