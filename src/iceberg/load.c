@@ -375,6 +375,9 @@ static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *
 					  c->req->table->name, c->req->match_column);
 		else if (m.k.root_id >= 0)
 			st = for_each_live_file(base, arena, scan_existing_child, &m, err);
+		/* children of incoming root rows that lost to a later duplicate */
+		for (size_t i = 0; i < c->nfiles && st == LL_OK && m.k.root_id >= 0; i++)
+			st = scan_existing_child(&m, &c->files[i], err);
 	} else if (m.k.npk || m.k.nmk) {
 		int32_t ids[32];
 		memcpy(ids, m.k.pk, m.k.npk * sizeof(int32_t));
@@ -398,6 +401,57 @@ static int compare_deletes(const void *a, const void *b)
 	const position_delete *x = a, *y = b;
 	int c = strcmp(x->file->file_path, y->file->file_path);
 	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
+}
+
+/* Positions of one new file's removed duplicates, sorted, for the lookup below. */
+typedef struct dup_scan {
+	load_ctx *c;
+	const int64_t *pos;
+	size_t n, next;
+	ll_buf key;
+} dup_scan;
+
+static ll_status dup_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+{
+	dup_scan *d = user;
+	if (d->next >= d->n || d->pos[d->next] != pos)
+		return LL_OK;
+	d->next++;
+	ll_buf_clear(&d->key);
+	ll_keyset_encode_value(v[0], &d->key);
+	ll_keyset_slot *slot;
+	bool added;
+	return ll_keyset_put(d->c->roots_out, d->key.data, d->key.len, 0, &slot, &added)
+		       ? LL_OK : ll_error_oom(err);
+}
+
+/*
+ * Adds the _dlt_id of incoming root rows removed as duplicates to the
+ * removed roots, so their children go too. c->deletes must be sorted.
+ */
+static ll_status collect_duplicate_roots(load_ctx *c, ll_error *err)
+{
+	key_columns k;
+	find_key_columns(c->req->table, NULL, &k);
+	if (k.dlt_id < 0)
+		return LL_OK;
+	int64_t *pos = malloc((c->ndeletes + 1) * sizeof(*pos));
+	if (!pos)
+		return ll_error_oom(err);
+	ll_status st = LL_OK;
+	for (size_t i = 0, j; i < c->ndeletes && st == LL_OK; i = j) {
+		const ll_iceberg_data_file *f = c->deletes[i].file;
+		size_t n = 0;
+		for (j = i; j < c->ndeletes && c->deletes[j].file == f; j++)
+			pos[n++] = c->deletes[j].pos;
+		if (f < c->files || f >= c->files + c->nfiles)
+			continue;
+		dup_scan d = { c, pos, n, 0, LL_BUF_INIT };
+		st = scan_file(c->req->storage, f->file_path, &k.dlt_id, 1, dup_row, &d, err);
+		ll_buf_free(&d.key);
+	}
+	free(pos);
+	return st;
 }
 
 /* The stats of a delete file naming one data file: file_path bounds are that path. */
@@ -506,6 +560,10 @@ static ll_status prepare(void *user, const ll_iceberg_base *base, ll_arena *aren
 		return LL_OK;
 	case LL_WRITE_MERGE:
 		st = plan_merge(c, base, arena, err);
+		if (st == LL_OK && c->roots_out && c->ndeletes) {
+			qsort(c->deletes, c->ndeletes, sizeof(*c->deletes), compare_deletes);
+			st = collect_duplicate_roots(c, err);
+		}
 		break;
 	default:
 		break;

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "load/layout.h"
+#include "load/loader_iceberg.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
 #include "util/log.h"
@@ -141,6 +142,70 @@ static ll_status place_jobs(ll_catalog *catalog, const char *package_dir,
 	return st;
 }
 
+/*
+ * The hive part of a package: m without the jobs and tables of Iceberg
+ * tables (arrays new, elements borrowed from m).
+ */
+static ll_status hive_part(const ll_package_manifest *m, const ll_schema *schema,
+			   ll_package_manifest *hive, ll_error *err)
+{
+	*hive = *m;
+	hive->jobs = calloc(m->njobs + 1, sizeof(*hive->jobs));
+	hive->tables = calloc(m->ntables + 1, sizeof(*hive->tables));
+	if (!hive->jobs || !hive->tables) {
+		free(hive->jobs);
+		free(hive->tables);
+		return ll_error_oom(err);
+	}
+	hive->njobs = hive->ntables = 0;
+	for (size_t i = 0; i < m->njobs; i++)
+		if (!ll_loader_is_iceberg(schema, m->jobs[i].table))
+			hive->jobs[hive->njobs++] = m->jobs[i];
+	for (size_t i = 0; i < m->ntables; i++)
+		if (!ll_loader_is_iceberg(schema, m->tables[i]))
+			hive->tables[hive->ntables++] = m->tables[i];
+	return LL_OK;
+}
+
+/*
+ * Commits the package's Iceberg tables, then its hive files with the load's
+ * record in one catalog transaction.
+ */
+static ll_status load_parts(ll_catalog *catalog, const char *package_dir,
+			    const ll_package_manifest *m, const ll_schema *schema,
+			    const char *layout, ll_load_result *result, ll_error *err)
+{
+	ll_package_manifest hive;
+	ll_status st = hive_part(m, schema, &hive, err);
+	if (st != LL_OK)
+		return st;
+	char **paths = calloc(hive.njobs + 1, sizeof(*paths));
+	if (!paths)
+		st = ll_error_oom(err);
+	if (st == LL_OK && (hive.njobs < m->njobs || hive.ntables < m->ntables))
+		st = ll_loader_load_iceberg(catalog, ll_catalog_storage(catalog), package_dir, m, schema,
+					    err);
+	if (st == LL_OK)
+		st = render_paths(&hive, schema, layout, paths, err);
+	if (st == LL_OK)
+		st = place_jobs(catalog, package_dir, &hive, paths, err);
+	ll_failpoint("before_commit");
+	if (st == LL_OK)
+		st = commit_package(catalog, &hive, schema, (const char *const *)paths, result, err);
+	for (size_t i = 0; i < m->njobs; i++) {
+		if (ll_loader_is_iceberg(schema, m->jobs[i].table)) {
+			result->rows += m->jobs[i].rows;
+			result->files++;
+		}
+	}
+	for (size_t i = 0; paths && i < hive.njobs; i++)
+		free(paths[i]);
+	free(paths);
+	free(hive.jobs);
+	free(hive.tables);
+	return st;
+}
+
 ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 				 const char *load_id, const ll_loader_options *opt,
 				 ll_load_result *result, ll_error *err)
@@ -161,15 +226,9 @@ ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 		ll_buf_free(&dir);
 		return st;
 	}
-	char **paths = calloc(m.njobs + 1, sizeof(*paths));
-	st = paths ? read_package_schema(dir.data, &schema, err) : ll_error_oom(err);
+	st = read_package_schema(dir.data, &schema, err);
 	if (st == LL_OK)
-		st = render_paths(&m, schema, layout, paths, err);
-	if (st == LL_OK)
-		st = place_jobs(catalog, dir.data, &m, paths, err);
-	ll_failpoint("before_commit");
-	if (st == LL_OK)
-		st = commit_package(catalog, &m, schema, (const char *const *)paths, result, err);
+		st = load_parts(catalog, dir.data, &m, schema, layout, result, err);
 	ll_failpoint("after_commit");
 	if (st == LL_OK)
 		st = ll_package_move(pipeline_dir, load_id, LL_PACKAGE_NORMALIZED, LL_PACKAGE_LOADED, err);
@@ -178,9 +237,6 @@ ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 		ll_log(opt ? opt->logger : NULL, LL_LOG_WARN, "%s", gc_err.message);
 	if (st != LL_OK)
 		ll_error_prefix(err, "loading package %s", load_id);
-	for (size_t i = 0; paths && i < m.njobs; i++)
-		free(paths[i]);
-	free(paths);
 	ll_schema_free(schema);
 	ll_package_manifest_free(&m);
 	ll_buf_free(&dir);

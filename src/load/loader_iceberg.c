@@ -1,0 +1,130 @@
+/*
+ * Committing a package's Iceberg tables; see loader_iceberg.h.
+ */
+#include "load/loader_iceberg.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "iceberg/load.h"
+#include "util/failpoint.h"
+#include "util/fs.h"
+
+bool ll_loader_is_iceberg(const ll_schema *schema, const char *table)
+{
+	const ll_table *t = ll_schema_find_table(schema, table);
+	return t && ll_schema_root_of(schema, t)->table_format == LL_FORMAT_ICEBERG;
+}
+
+/* Whether the table belongs to the tree the package's disposition applies to. */
+static bool in_root_tree(const ll_package_manifest *m, const char *table)
+{
+	for (size_t i = 0; i < m->ntables; i++)
+		if (strcmp(m->tables[i], table) == 0)
+			return true;
+	return strcmp(m->root_table, table) == 0;
+}
+
+typedef struct table_jobs {
+	const ll_table *table;
+	char **paths;
+	const char **file_ids;
+	size_t n;
+} table_jobs;
+
+static void table_jobs_free(table_jobs *tj)
+{
+	for (size_t i = 0; i < tj->n; i++)
+		free(tj->paths[i]);
+	free(tj->paths);
+	free(tj->file_ids);
+}
+
+static ll_status collect_jobs(const char *package_dir, const ll_package_manifest *m,
+			      const ll_table *t, table_jobs *out, ll_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	out->table = t;
+	out->paths = calloc(m->njobs + 1, sizeof(*out->paths));
+	out->file_ids = calloc(m->njobs + 1, sizeof(*out->file_ids));
+	if (!out->paths || !out->file_ids)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < m->njobs; i++) {
+		if (strcmp(m->jobs[i].table, t->name) != 0)
+			continue;
+		ll_buf path = LL_BUF_INIT;
+		ll_package_job_path(&path, package_dir, &m->jobs[i]);
+		if (ll_buf_oom(&path))
+			return ll_error_oom(err);
+		out->file_ids[out->n] = m->jobs[i].file_id;
+		out->paths[out->n++] = ll_buf_detach(&path);
+	}
+	return LL_OK;
+}
+
+/* The tables to commit: those with jobs, and replaced ones even without. */
+static bool is_target(const ll_package_manifest *m, const ll_schema *schema, const ll_table *t)
+{
+	if (!ll_loader_is_iceberg(schema, t->name))
+		return false;
+	for (size_t i = 0; i < m->njobs; i++)
+		if (strcmp(m->jobs[i].table, t->name) == 0)
+			return true;
+	return m->disposition == LL_WRITE_REPLACE && in_root_tree(m, t->name);
+}
+
+static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
+			      const ll_package_manifest *m, const ll_schema *schema,
+			      const ll_table *t, const ll_keyset *removed_roots, ll_keyset *plan_roots,
+			      ll_error *err)
+{
+	table_jobs tj = { 0 };
+	ll_buf scratch = LL_BUF_INIT;
+	ll_path_join(&scratch, package_dir, "iceberg");
+	ll_status st = ll_buf_oom(&scratch) ? ll_error_oom(err) : collect_jobs(package_dir, m, t, &tj, err);
+	ll_iceberg_load_request req = {
+		.catalog = catalog, .storage = storage, .dataset = m->dataset, .load_id = m->load_id,
+		.schema = schema, .table = t,
+		.disposition = in_root_tree(m, t->name) ? m->disposition : LL_WRITE_APPEND,
+		.jobs = (const char *const *)tj.paths, .file_ids = tj.file_ids, .njobs = tj.n,
+		.scratch_dir = ll_buf_cstr(&scratch), .removed_roots = removed_roots,
+	};
+	ll_iceberg_commit_result res;
+	if (st == LL_OK && plan_roots)
+		st = ll_iceberg_merge_plan_roots(&req, plan_roots, err);
+	else if (st == LL_OK)
+		st = ll_iceberg_load_table(&req, &res, err);
+	table_jobs_free(&tj);
+	ll_buf_free(&scratch);
+	return st;
+}
+
+ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
+				 const char *package_dir, const ll_package_manifest *m,
+				 const ll_schema *schema, ll_error *err)
+{
+	const ll_table *root = ll_schema_find_table(schema, m->root_table);
+	bool merge = m->disposition == LL_WRITE_MERGE && root &&
+		     ll_loader_is_iceberg(schema, root->name);
+	ll_keyset roots;
+	ll_keyset_init(&roots);
+	ll_status st = LL_OK;
+	if (merge)
+		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, &roots, err);
+	/* children of a merged root first, then everything else, the root last */
+	for (int pass = 0; pass < 2 && st == LL_OK; pass++) {
+		for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
+			const ll_table *t = schema->tables[i];
+			bool child = merge && t != root && in_root_tree(m, t->name);
+			if (t == root || !is_target(m, schema, t) || child != (pass == 0))
+				continue;
+			st = commit_table(catalog, storage, package_dir, m, schema, t,
+					  child ? &roots : NULL, NULL, err);
+			ll_failpoint("iceberg_between_tables");
+		}
+	}
+	if (st == LL_OK && root && is_target(m, schema, root))
+		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, NULL, err);
+	ll_keyset_free(&roots);
+	return st;
+}
