@@ -59,10 +59,21 @@ typedef struct ll_engine_column {
 	ll_timestamp_unit unit; /**< timestamp: LL_TS_MILLIS shows .fff, LL_TS_MICROS .ffffff */
 } ll_engine_column;
 
+/** Rows of one file that are not part of the table (sorted row positions in the file). */
+typedef struct ll_engine_deletes {
+	const uint64_t *positions;
+	size_t n;
+} ll_engine_deletes;
+
 /**
  * A lake table: its columns in order and the Parquet files holding its
- * current rows. Files are matched to columns by field name; a column a file
- * does not have reads as NULL, a field no column names is ignored.
+ * current rows. Files are matched to columns by field name, or by Parquet
+ * field id when field_ids gives one (> 0) for the column and the file has
+ * field ids (an Iceberg table, whose columns may be renamed); a column a
+ * file does not have reads as NULL, a field no column names is ignored.
+ * deletes, when not NULL, lists per file the rows a table format removed
+ * (Iceberg position and equality deletes, resolved to positions by the
+ * provider); those rows never reach SQLite.
  */
 typedef struct ll_engine_table {
 	const char *dataset;
@@ -72,6 +83,8 @@ typedef struct ll_engine_table {
 	const char *const *files; /**< paths the engine opens as given */
 	size_t nfiles;
 	uint64_t rows; /**< total rows if known, for query planning; 0: unknown */
+	const int32_t *field_ids;          /**< per column, or NULL: match by name */
+	const ll_engine_deletes *deletes;  /**< per file, or NULL: no deleted rows */
 } ll_engine_table;
 
 /**

@@ -591,6 +591,23 @@ static int cursor_set_plan(ll_vcursor *cur, const char *plan, int argc, sqlite3_
 }
 
 /* Finds the file fields of the used columns; fills slot, fields and decode. */
+/* The file field feeding declared column i: by field id for Iceberg files, else by name. */
+static long find_column_field(const ll_vcursor *cur, size_t i)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	const ll_engine_table *t = d->table;
+	int32_t id = t->field_ids ? t->field_ids[d->cols[i]] : 0;
+	size_t n = ll_parquet_reader_field_count(cur->reader);
+	bool file_has_ids = false;
+	for (size_t f = 0; id > 0 && f < n; f++) {
+		int32_t fid = ll_parquet_reader_field(cur->reader, f)->field_id;
+		if (fid == id)
+			return (long)f;
+		file_has_ids = file_has_ids || fid >= 0;
+	}
+	return file_has_ids ? -1 : ll_parquet_reader_find_field(cur->reader, decl_column(d, i)->name);
+}
+
 static size_t cursor_map_fields(ll_vcursor *cur)
 {
 	const ll_engine_decl *d = cur->vt->decl;
@@ -600,7 +617,7 @@ static size_t cursor_map_fields(ll_vcursor *cur)
 		cur->fields[i] = NULL;
 		if (!cur->used[i])
 			continue;
-		long f = ll_parquet_reader_find_field(cur->reader, decl_column(d, i)->name);
+		long f = find_column_field(cur, i);
 		if (f < 0)
 			continue;
 		/* declared names are distinct (SQLite insists), so each field is listed once */
@@ -629,8 +646,7 @@ static ll_status cursor_choose_row_groups(ll_vcursor *cur, size_t *kept, ll_erro
 		cur->keep_cap = nrg;
 	}
 	for (size_t k = 0; k < cur->npreds; k++)
-		cur->preds[k].field = ll_parquet_reader_find_field(
-			cur->reader, decl_column(d, cur->preds[k].col)->name);
+		cur->preds[k].field = find_column_field(cur, cur->preds[k].col);
 	*kept = 0;
 	uint64_t first = 0;
 	for (size_t rg = 0; rg < nrg; rg++) {
@@ -744,6 +760,24 @@ static ll_status cursor_next_in_file(ll_vcursor *cur, bool *have, ll_error *err)
 	return LL_OK;
 }
 
+/* Whether the current row of the open file is one its table format deleted. */
+static bool cursor_row_deleted(const ll_vcursor *cur)
+{
+	const ll_engine_table *t = cur->vt->decl->table;
+	if (!t->deletes || cur->next_file == 0)
+		return false;
+	const ll_engine_deletes *d = &t->deletes[cur->next_file - 1];
+	size_t lo = 0, hi = d->n;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (d->positions[mid] < cur->row_in_file)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < d->n && d->positions[lo] == cur->row_in_file;
+}
+
 static int cursor_advance(ll_vcursor *cur)
 {
 	const ll_engine_table *t = cur->vt->decl->table;
@@ -754,6 +788,8 @@ static int cursor_advance(ll_vcursor *cur)
 			bool have;
 			if (cursor_next_in_file(cur, &have, &err) != LL_OK)
 				return cursor_fail(cur, &err);
+			if (have && cursor_row_deleted(cur))
+				continue;
 			if (have) {
 				cur->vt->run->stats->rows_scanned++;
 				return SQLITE_OK;

@@ -6,6 +6,7 @@
 #define LL_PIPELINE_INTERNAL_H
 
 #include "catalog/catalog.h"
+#include "engine/engine.h"
 #include "formats/parquet/parquet_writer.h"
 #include "lakeload.h"
 #include "schema/schema.h"
@@ -71,5 +72,14 @@ void ll_pipeline_new_load_id(const ll_pipeline *p, char out[32]);
 /** Loads a normalized package and makes its schema the live one. info may be NULL. */
 ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
 				   ll_error *err);
+
+/** An Iceberg table as the query engine sees it: planned at its current snapshot. */
+typedef struct ll_iceberg_engine_table ll_iceberg_engine_table;
+
+/** Plans ct (an Iceberg table of the catalog) and fills et; free *out after the query. */
+ll_status ll_iceberg_engine_table_open(ll_storage *storage, const ll_catalog_table *ct,
+				       ll_iceberg_engine_table **out, ll_engine_table *et,
+				       ll_error *err);
+void ll_iceberg_engine_table_free(ll_iceberg_engine_table *t);
 
 #endif

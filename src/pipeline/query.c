@@ -21,13 +21,20 @@ typedef struct lake_provider {
 	ll_catalog *catalog;
 	ll_catalog_table *tables;
 	size_t ntables;
+	ll_iceberg_engine_table **iceberg; /* per table: its plan, or NULL for hive */
 } lake_provider;
 
 static void free_engine_tables(void *ctx, ll_engine_table *tables, size_t n)
 {
 	lake_provider *lp = ctx;
-	for (size_t i = 0; i < n; i++)
-		free((void *)tables[i].columns);
+	for (size_t i = 0; i < n; i++) {
+		if (lp->iceberg && lp->iceberg[i])
+			ll_iceberg_engine_table_free(lp->iceberg[i]);
+		else
+			free((void *)tables[i].columns);
+	}
+	free(lp->iceberg);
+	lp->iceberg = NULL;
 	free(tables);
 	ll_catalog_tables_free(lp->tables, lp->ntables);
 	lp->tables = NULL;
@@ -41,10 +48,22 @@ static ll_status list_engine_tables(void *ctx, ll_engine_table **out, size_t *n,
 	if (st != LL_OK)
 		return st;
 	ll_engine_table *tables = calloc(lp->ntables + 1, sizeof(*tables));
-	if (!tables)
+	lp->iceberg = calloc(lp->ntables + 1, sizeof(*lp->iceberg));
+	if (!tables || !lp->iceberg) {
+		free(tables);
 		return ll_error_oom(err);
+	}
 	for (size_t i = 0; i < lp->ntables; i++) {
 		const ll_catalog_table *ct = &lp->tables[i];
+		if (ct->format == LL_FORMAT_ICEBERG && ct->metadata_location) {
+			st = ll_iceberg_engine_table_open(ll_catalog_storage(lp->catalog), ct,
+							  &lp->iceberg[i], &tables[i], err);
+			if (st != LL_OK) {
+				free_engine_tables(lp, tables, i);
+				return st;
+			}
+			continue;
+		}
 		ll_engine_column *cols = calloc(ct->ncolumns + 1, sizeof(*cols));
 		if (!cols) {
 			free_engine_tables(lp, tables, i);
@@ -56,7 +75,7 @@ static ll_status list_engine_tables(void *ctx, ll_engine_table **out, size_t *n,
 						      ct->format == LL_FORMAT_ICEBERG ? LL_TS_MICROS : LL_TS_MILLIS };
 		}
 		tables[i] = (ll_engine_table){ ct->dataset, ct->name, cols, ct->ncolumns,
-					       (const char *const *)ct->files, ct->nfiles, ct->rows };
+					       (const char *const *)ct->files, ct->nfiles, ct->rows, NULL, NULL };
 	}
 	*out = tables;
 	*n = lp->ntables;

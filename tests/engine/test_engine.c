@@ -62,7 +62,7 @@ static void add_table(const char *dataset, const char *name, const ll_engine_col
 		      size_t ncols, const char **files, size_t nfiles, uint64_t rows)
 {
 	lake.tables[lake.ntables++] = (ll_engine_table){ dataset, name, cols, ncols,
-							 files, nfiles, rows };
+							 files, nfiles, rows, NULL, NULL };
 }
 
 static void lake_init(void)
@@ -767,7 +767,7 @@ static ll_status list_many(void *ctx, ll_engine_table **tables, size_t *n, ll_er
 	(void)ctx, (void)err;
 	for (size_t i = 0; i < 11; i++) {
 		snprintf(names[i], sizeof(names[i]), "ds%zu", i);
-		many[i] = (ll_engine_table){ names[i], "t", types_cols, 10, lake.events_files, 1, 1000 };
+		many[i] = (ll_engine_table){ names[i], "t", types_cols, 10, lake.events_files, 1, 1000, NULL, NULL };
 	}
 	*tables = many;
 	*n = 11;

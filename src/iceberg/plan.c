@@ -1,0 +1,387 @@
+/*
+ * Scan planning with delete files; see plan.h.
+ */
+#include "iceberg/plan.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "iceberg/keyset.h"
+
+#define FIELD_FILE_PATH 2147483546
+#define FIELD_POS 2147483545
+
+typedef struct delete_file {
+	const ll_iceberg_data_file *file;
+	int64_t sequence_number;
+	int32_t spec_id;
+} delete_file;
+
+typedef struct planner {
+	ll_iceberg_plan *plan;
+	ll_storage *storage;
+	delete_file *deletes;
+	size_t ndeletes, deletes_cap;
+	size_t files_cap;
+	ll_keyset by_path;                 /* data file location -> index */
+	/* positions collected per data file before sorting */
+	uint64_t **pos;
+	size_t *npos, *pos_cap;
+} planner;
+
+static ll_status add_data_file(planner *pl, const ll_iceberg_manifest_entry *e, int32_t spec_id,
+			       ll_error *err)
+{
+	ll_iceberg_plan *p = pl->plan;
+	if (p->nfiles == pl->files_cap) {
+		size_t cap = pl->files_cap ? pl->files_cap * 2 : 64;
+		ll_iceberg_scan_file *grown = realloc(p->files, cap * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(err);
+		p->files = grown;
+		pl->files_cap = cap;
+	}
+	p->files[p->nfiles] = (ll_iceberg_scan_file){ .location = e->file.file_path,
+						      .record_count = e->file.record_count,
+						      .sequence_number = e->sequence_number,
+						      .file = &e->file, .spec_id = spec_id };
+	ll_keyset_slot *slot;
+	bool added;
+	if (!ll_keyset_put(&pl->by_path, e->file.file_path, strlen(e->file.file_path), p->nfiles,
+			   &slot, &added))
+		return ll_error_oom(err);
+	p->nfiles++;
+	return LL_OK;
+}
+
+static ll_status add_delete_file(planner *pl, const ll_iceberg_manifest_entry *e, int32_t spec_id,
+				 ll_error *err)
+{
+	if (pl->ndeletes == pl->deletes_cap) {
+		size_t cap = pl->deletes_cap ? pl->deletes_cap * 2 : 16;
+		delete_file *grown = realloc(pl->deletes, cap * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(err);
+		pl->deletes = grown;
+		pl->deletes_cap = cap;
+	}
+	pl->deletes[pl->ndeletes++] = (delete_file){ &e->file, e->sequence_number, spec_id };
+	return LL_OK;
+}
+
+/* Reads the manifests of the snapshot: live data files and delete files. */
+static ll_status read_manifests(planner *pl, const ll_iceberg_snapshot *snap, ll_error *err)
+{
+	ll_iceberg_plan *p = pl->plan;
+	const ll_iceberg_metadata *md = p->table.md;
+	ll_buf bytes = LL_BUF_INIT;
+	ll_iceberg_manifest_file *list = NULL;
+	size_t n = 0;
+	ll_status st = ll_storage_get(pl->storage, snap->manifest_list, &bytes, err);
+	if (st == LL_OK)
+		st = ll_iceberg_manifest_list_read(bytes.data, bytes.len, snap->manifest_list, &p->arena,
+						   &list, &n, err);
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		const ll_iceberg_partition_spec *spec = ll_iceberg_metadata_spec(md, list[i].partition_spec_id);
+		if (!spec) {
+			st = ll_error_set(err, LL_EFORMAT, "manifest %s names partition spec %d, which the "
+					  "table metadata %s does not have", list[i].manifest_path,
+					  (int)list[i].partition_spec_id, p->table.metadata_location);
+			break;
+		}
+		ll_iceberg_manifest_entry *entries = NULL;
+		size_t ne = 0;
+		st = ll_storage_get(pl->storage, list[i].manifest_path, &bytes, err);
+		if (st == LL_OK)
+			st = ll_iceberg_manifest_read(bytes.data, bytes.len, list[i].manifest_path, &list[i],
+						      spec, ll_iceberg_metadata_current_schema(md),
+						      &p->arena, &entries, &ne, err);
+		for (size_t k = 0; k < ne && st == LL_OK; k++) {
+			if (entries[k].status == LL_ICEBERG_ENTRY_DELETED)
+				continue;
+			st = entries[k].file.content == LL_ICEBERG_CONTENT_DATA
+				     ? add_data_file(pl, &entries[k], spec->spec_id, err)
+				     : add_delete_file(pl, &entries[k], spec->spec_id, err);
+		}
+	}
+	ll_buf_free(&bytes);
+	return st;
+}
+
+static ll_status add_position(planner *pl, size_t file, uint64_t pos, ll_error *err)
+{
+	if (pl->npos[file] == pl->pos_cap[file]) {
+		size_t cap = pl->pos_cap[file] ? pl->pos_cap[file] * 2 : 64;
+		uint64_t *grown = realloc(pl->pos[file], cap * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(err);
+		pl->pos[file] = grown;
+		pl->pos_cap[file] = cap;
+	}
+	pl->pos[file][pl->npos[file]++] = pos;
+	return LL_OK;
+}
+
+/* Reads the given fields (by id) of every row of a Parquet file. */
+typedef ll_status (*row_fn)(void *user, uint64_t pos, const ll_value *const *v, ll_error *err);
+
+static ll_status read_rows(ll_storage *s, const char *location, const int32_t *ids, size_t nids,
+			   row_fn fn, void *user, ll_error *err)
+{
+	ll_parquet_source src;
+	ll_parquet_reader *r = NULL;
+	ll_status st = ll_storage_open_source(s, location, &src, err);
+	if (st == LL_OK)
+		st = ll_parquet_reader_open_source(&r, src, location, err);
+	if (st != LL_OK)
+		return st;
+	size_t fields[64];
+	long slot[64];
+	size_t nf = 0;
+	for (size_t k = 0; k < nids && k < 64; k++) {
+		slot[k] = -1;
+		for (size_t f = 0; f < ll_parquet_reader_field_count(r); f++)
+			if (ll_parquet_reader_field(r, f)->field_id == ids[k]) {
+				slot[k] = (long)nf;
+				fields[nf++] = f;
+				break;
+			}
+	}
+	static const ll_value null_value = { .is_null = true };
+	const ll_value *row[64];
+	ll_parquet_cursor *cur = NULL;
+	if (nf)
+		st = ll_parquet_cursor_open(r, fields, nf, NULL, &cur, err);
+	uint64_t pos = 0;
+	while (st == LL_OK && cur) {
+		const ll_parquet_batch *b;
+		st = ll_parquet_cursor_next(cur, 4096, &b, err);
+		if (st != LL_OK || b->rows == 0)
+			break;
+		for (size_t i = 0; i < b->rows && st == LL_OK; i++, pos++) {
+			for (size_t k = 0; k < nids; k++)
+				row[k] = slot[k] >= 0 ? &b->columns[slot[k]][i] : &null_value;
+			st = fn(user, pos, row, err);
+		}
+	}
+	ll_parquet_cursor_free(cur);
+	ll_parquet_reader_free(r);
+	return st;
+}
+
+typedef struct position_ctx {
+	planner *pl;
+	int64_t sequence_number;
+} position_ctx;
+
+static ll_status position_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
+{
+	(void)pos;
+	position_ctx *c = user;
+	if (v[0]->is_null || !v[0]->s || v[1]->is_null)
+		return LL_OK;
+	ll_keyset_slot *slot = ll_keyset_find(&c->pl->by_path, v[0]->s, v[0]->len);
+	if (!slot)
+		return LL_OK;
+	const ll_iceberg_scan_file *f = &c->pl->plan->files[slot->value];
+	if (f->sequence_number > c->sequence_number || v[1]->i < 0)
+		return LL_OK;
+	return add_position(c->pl, (size_t)slot->value, (uint64_t)v[1]->i, err);
+}
+
+/*
+ * Whether two partition values read from manifests are equal. Their types
+ * are the same when the specs are, and the reader zeroes every value before
+ * filling it, so numbers compare by their union image; strings and binary
+ * (whose image holds a pointer) by content.
+ */
+static bool same_value(const ll_iceberg_value *x, const ll_iceberg_value *y)
+{
+	if (x->is_null || y->is_null)
+		return x->is_null == y->is_null;
+	if (memcmp(x->decimal, y->decimal, sizeof(x->decimal)) == 0)
+		return true;
+	return x->bytes.len == y->bytes.len && x->bytes.len > 0 &&
+	       memcmp(x->bytes.data, y->bytes.data, x->bytes.len) == 0;
+}
+
+/* Whether an equality delete file's partition covers a data file's. */
+static bool same_partition(const ll_iceberg_data_file *data, int32_t data_spec,
+			   const ll_iceberg_data_file *del, int32_t del_spec)
+{
+	if (del->npartition == 0)
+		return true;
+	if (data_spec != del_spec || data->npartition != del->npartition)
+		return false;
+	for (size_t i = 0; i < data->npartition; i++)
+		if (!same_value(&data->partition[i], &del->partition[i]))
+			return false;
+	return true;
+}
+
+typedef struct equality_ctx {
+	planner *pl;
+	ll_keyset keys;
+	ll_buf key;
+	size_t n;
+	size_t file;
+} equality_ctx;
+
+static void encode_row(const ll_value *const *v, size_t n, ll_buf *out)
+{
+	ll_buf_clear(out);
+	for (size_t k = 0; k < n; k++)
+		ll_keyset_encode_value(v[k], out);
+}
+
+static ll_status equality_key_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
+{
+	(void)pos;
+	equality_ctx *c = user;
+	encode_row(v, c->n, &c->key);
+	ll_keyset_slot *slot;
+	bool added;
+	return ll_keyset_put(&c->keys, c->key.data, c->key.len, 0, &slot, &added) ? LL_OK
+										  : ll_error_oom(err);
+}
+
+static ll_status equality_match_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
+{
+	equality_ctx *c = user;
+	encode_row(v, c->n, &c->key);
+	if (!ll_keyset_find(&c->keys, c->key.data, c->key.len))
+		return LL_OK;
+	return add_position(c->pl, c->file, pos, err);
+}
+
+static ll_status apply_equality_deletes(planner *pl, const delete_file *d, ll_error *err)
+{
+	const ll_iceberg_data_file *df = d->file;
+	if (df->nequality_ids == 0 || df->nequality_ids > 64)
+		return ll_error_set(err, LL_EFORMAT, "equality delete file %s has %zu equality ids",
+				    df->file_path, df->nequality_ids);
+	equality_ctx c = { .pl = pl, .n = df->nequality_ids };
+	ll_keyset_init(&c.keys);
+	ll_status st = read_rows(pl->storage, df->file_path, df->equality_ids, c.n, equality_key_row,
+				 &c, err);
+	for (size_t i = 0; i < pl->plan->nfiles && st == LL_OK; i++) {
+		const ll_iceberg_scan_file *f = &pl->plan->files[i];
+		if (f->sequence_number >= d->sequence_number ||
+		    !same_partition(f->file, f->spec_id, df, d->spec_id))
+			continue;
+		c.file = i;
+		st = read_rows(pl->storage, f->location, df->equality_ids, c.n, equality_match_row, &c, err);
+	}
+	ll_keyset_free(&c.keys);
+	ll_buf_free(&c.key);
+	return st;
+}
+
+static ll_status apply_deletes(planner *pl, ll_error *err)
+{
+	size_t n = pl->plan->nfiles;
+	pl->pos = calloc(n + 1, sizeof(*pl->pos));
+	pl->npos = calloc(n + 1, sizeof(*pl->npos));
+	pl->pos_cap = calloc(n + 1, sizeof(*pl->pos_cap));
+	if (!pl->pos || !pl->npos || !pl->pos_cap)
+		return ll_error_oom(err);
+	ll_status st = LL_OK;
+	static const int32_t position_ids[] = { FIELD_FILE_PATH, FIELD_POS };
+	for (size_t i = 0; i < pl->ndeletes && st == LL_OK; i++) {
+		const delete_file *d = &pl->deletes[i];
+		if (d->file->content == LL_ICEBERG_CONTENT_POSITION_DELETES) {
+			position_ctx c = { pl, d->sequence_number };
+			st = read_rows(pl->storage, d->file->file_path, position_ids, 2, position_row, &c, err);
+		} else {
+			st = apply_equality_deletes(pl, d, err);
+		}
+	}
+	return st;
+}
+
+static int compare_u64(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+	return (x > y) - (x < y);
+}
+
+/* Sorts and deduplicates each file's positions into the plan's arena. */
+static ll_status finish_positions(planner *pl, ll_error *err)
+{
+	ll_iceberg_plan *p = pl->plan;
+	p->rows = 0;
+	for (size_t i = 0; i < p->nfiles; i++) {
+		size_t n = pl->npos ? pl->npos[i] : 0, kept = 0;
+		if (n) {
+			qsort(pl->pos[i], n, sizeof(uint64_t), compare_u64);
+			for (size_t k = 0; k < n; k++)
+				if (kept == 0 || pl->pos[i][k] != pl->pos[i][kept - 1])
+					pl->pos[i][kept++] = pl->pos[i][k];
+			p->files[i].deleted = ll_arena_alloc(&p->arena, kept * sizeof(uint64_t));
+			if (!p->files[i].deleted)
+				return ll_error_oom(err);
+			memcpy(p->files[i].deleted, pl->pos[i], kept * sizeof(uint64_t));
+			p->files[i].ndeleted = kept;
+		}
+		int64_t live = p->files[i].record_count - (int64_t)kept;
+		p->rows += live > 0 ? (uint64_t)live : 0;
+	}
+	return LL_OK;
+}
+
+static void planner_free(planner *pl)
+{
+	for (size_t i = 0; pl->pos && i < pl->plan->nfiles; i++)
+		free(pl->pos[i]);
+	free(pl->pos);
+	free(pl->npos);
+	free(pl->pos_cap);
+	free(pl->deletes);
+	ll_keyset_free(&pl->by_path);
+}
+
+ll_status ll_iceberg_plan_scan(ll_storage *storage, const char *location, int64_t snapshot_id,
+			       ll_iceberg_plan *out, ll_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	ll_arena_init(&out->arena, 0);
+	planner pl = { .plan = out, .storage = storage };
+	ll_keyset_init(&pl.by_path);
+	ll_status st = ll_iceberg_table_load(&out->table, storage, location, err);
+	const ll_iceberg_metadata *md = out->table.md;
+	const ll_iceberg_snapshot *snap = NULL;
+	if (st == LL_OK) {
+		snap = snapshot_id == LL_ICEBERG_NO_SNAPSHOT ? ll_iceberg_metadata_current_snapshot(md)
+							     : ll_iceberg_metadata_snapshot(md, snapshot_id);
+		if (!snap && snapshot_id != LL_ICEBERG_NO_SNAPSHOT)
+			st = ll_error_set(err, LL_ENOTFOUND, "table %s has no snapshot %lld", location,
+					  (long long)snapshot_id);
+		out->schema = snap && snap->has_schema_id && ll_iceberg_metadata_schema(md, snap->schema_id)
+				      ? ll_iceberg_metadata_schema(md, snap->schema_id)
+				      : md ? ll_iceberg_metadata_current_schema(md) : NULL;
+		if (snapshot_id == LL_ICEBERG_NO_SNAPSHOT && md)
+			out->schema = ll_iceberg_metadata_current_schema(md);
+	}
+	if (st == LL_OK && snap && !snap->manifest_list)
+		st = ll_error_set(err, LL_EUNSUPPORTED, "table %s: snapshot %lld lists its manifests "
+				  "inline (format version 1 without a manifest list)", location,
+				  (long long)snap->snapshot_id);
+	if (st == LL_OK && snap)
+		st = read_manifests(&pl, snap, err);
+	if (st == LL_OK && pl.ndeletes)
+		st = apply_deletes(&pl, err);
+	if (st == LL_OK)
+		st = finish_positions(&pl, err);
+	planner_free(&pl);
+	if (st != LL_OK)
+		ll_iceberg_plan_free(out);
+	return st;
+}
+
+void ll_iceberg_plan_free(ll_iceberg_plan *p)
+{
+	free(p->files);
+	ll_iceberg_table_release(&p->table);
+	ll_arena_free(&p->arena);
+	memset(p, 0, sizeof(*p));
+}

@@ -1,0 +1,86 @@
+/*
+ * Iceberg tables for the query engine: the table's current snapshot is
+ * planned (data files, deletes resolved to row positions) and handed over
+ * with the snapshot schema's columns and field ids, so renamed columns read
+ * by id and deleted rows never appear.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "iceberg/plan.h"
+#include "pipeline/pipeline_internal.h"
+
+struct ll_iceberg_engine_table {
+	ll_iceberg_plan plan;
+	ll_engine_column *columns;
+	int32_t *field_ids;
+	const char **files;
+	ll_engine_deletes *deletes;
+};
+
+void ll_iceberg_engine_table_free(ll_iceberg_engine_table *t)
+{
+	if (!t)
+		return;
+	ll_iceberg_plan_free(&t->plan);
+	free(t->columns);
+	free(t->field_ids);
+	free(t->files);
+	free(t->deletes);
+	free(t);
+}
+
+static ll_status fill_columns(ll_iceberg_engine_table *t, ll_error *err)
+{
+	const ll_iceberg_type *row = &t->plan.schema->type;
+	t->columns = calloc(row->nfields + 1, sizeof(*t->columns));
+	t->field_ids = calloc(row->nfields + 1, sizeof(*t->field_ids));
+	if (!t->columns || !t->field_ids)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < row->nfields; i++) {
+		const ll_iceberg_field *f = &row->fields[i];
+		t->columns[i] = (ll_engine_column){ f->name, ll_iceberg_type_data_type(f->type),
+						    f->type->precision, f->type->scale, LL_TS_MICROS };
+		t->field_ids[i] = f->id;
+	}
+	return LL_OK;
+}
+
+static ll_status fill_files(ll_iceberg_engine_table *t, ll_error *err)
+{
+	size_t n = t->plan.nfiles;
+	t->files = calloc(n + 1, sizeof(*t->files));
+	t->deletes = calloc(n + 1, sizeof(*t->deletes));
+	if (!t->files || !t->deletes)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < n; i++) {
+		t->files[i] = t->plan.files[i].location;
+		t->deletes[i] = (ll_engine_deletes){ t->plan.files[i].deleted, t->plan.files[i].ndeleted };
+	}
+	return LL_OK;
+}
+
+ll_status ll_iceberg_engine_table_open(ll_storage *storage, const ll_catalog_table *ct,
+				       ll_iceberg_engine_table **out, ll_engine_table *et,
+				       ll_error *err)
+{
+	*out = NULL;
+	ll_iceberg_engine_table *t = calloc(1, sizeof(*t));
+	if (!t)
+		return ll_error_oom(err);
+	ll_status st = ll_iceberg_plan_scan(storage, ct->metadata_location, LL_ICEBERG_NO_SNAPSHOT,
+					    &t->plan, err);
+	if (st == LL_OK)
+		st = fill_columns(t, err);
+	if (st == LL_OK)
+		st = fill_files(t, err);
+	if (st != LL_OK) {
+		ll_error_prefix(err, "Iceberg table %s.%s", ct->dataset, ct->name);
+		ll_iceberg_engine_table_free(t);
+		return st;
+	}
+	*et = (ll_engine_table){ ct->dataset, ct->name, t->columns, t->plan.schema->type.nfields,
+				 t->files, t->plan.nfiles, t->plan.rows, t->field_ids, t->deletes };
+	*out = t;
+	return LL_OK;
+}
