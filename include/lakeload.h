@@ -300,6 +300,32 @@ ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,
 				   ll_result_format format, FILE *out, ll_error *err);
 
 /**
+ * Prints an Iceberg table's snapshots ("dataset.table"), oldest first: id,
+ * time, operation, the rows it added and removed, the table's total rows
+ * after it, and the load that made it.
+ */
+ll_status ll_lake_history_print(const ll_lake_options *opt, const char *table, FILE *out,
+				ll_error *err);
+
+/** What a delete removed. */
+typedef struct ll_delete_info {
+	uint64_t rows;       /**< rows removed from the table itself */
+	uint64_t child_rows; /**< rows removed from its child tables */
+	size_t tables;       /**< tables that got a new snapshot */
+} ll_delete_info;
+
+/**
+ * Removes the rows of an Iceberg table ("dataset.table") matching a SQL
+ * condition (as in WHERE, over the table's columns), and the rows of its
+ * child tables that belong to them, as one snapshot per table (children
+ * first). Rows are found by the embedded engine, so the condition may use
+ * any SQL it takes. A hive table is LL_ENOTFOUND saying only Iceberg tables
+ * delete rows.
+ */
+ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const char *where,
+			 ll_delete_info *info, ll_error *err);
+
+/**
  * Prints what pipelines know: their dataset and lake, load packages and their
  * states, tables with row counts. pipeline NULL: every pipeline in home.
  */

@@ -18,7 +18,7 @@ typedef struct cli_args {
 	const char *positional[MAX_LIST];
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
-	const char *disposition, *table_format;
+	const char *disposition, *table_format, *where;
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -37,6 +37,11 @@ static const char usage_text[] =
 	"  load FILE...   load NDJSON / JSON files (\"-\" for stdin; .gz detected) into a dataset\n"
 	"  query SQL      run SQL over the lake (tables are <dataset>.<table>)\n"
 	"  info           show pipelines, their loads and tables\n"
+	"  delete DATASET.TABLE --where COND\n"
+	"                 remove the rows of an Iceberg table matching a SQL condition, in one\n"
+	"                 commit (child tables lose the rows of removed root rows)\n"
+	"  history DATASET.TABLE\n"
+	"                 list an Iceberg table's snapshots with their summaries\n"
 
 	"\n"
 	"load options:\n"
@@ -107,6 +112,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "format", offsetof(cli_args, format) },
 		{ "write-disposition", offsetof(cli_args, disposition) },
 		{ "table-format", offsetof(cli_args, table_format) },
+		{ "where", offsetof(cli_args, where) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -336,6 +342,47 @@ static int cmd_info(const cli_args *a)
 	return 0;
 }
 
+/* The lake the command line names, for the lake-level commands. */
+static ll_lake_options lake_options(const cli_args *a)
+{
+	return (ll_lake_options){ .lake = a->lake ? a->lake : "lake", .home = a->home };
+}
+
+static int cmd_history(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("history takes one table, DATASET.TABLE%s", "");
+	ll_error err;
+	ll_error_clear(&err);
+	ll_lake_options lo = lake_options(a);
+	if (ll_lake_history_print(&lo, a->positional[0], stdout, &err) != LL_OK) {
+		print_error(&err);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_delete(const cli_args *a)
+{
+	if (a->npositional != 1 || !a->where)
+		return usage_error("delete takes one table and a condition: delete DATASET.TABLE "
+				   "--where \"COND\"%s", "");
+	ll_error err;
+	ll_error_clear(&err);
+	ll_delete_info info;
+	ll_lake_options lo = lake_options(a);
+	if (ll_lake_delete(&lo, a->positional[0], a->where, &info, &err) != LL_OK) {
+		print_error(&err);
+		return 1;
+	}
+	if (a->verbosity >= 0)
+		fprintf(stderr, "lakeload: deleted %llu row%s from %s and %llu from its child tables "
+			"(%zu table%s changed)\n", (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
+			a->positional[0], (unsigned long long)info.child_rows, info.tables,
+			info.tables == 1 ? "" : "s");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
@@ -359,6 +406,10 @@ int main(int argc, char **argv)
 		return cmd_query(&a);
 	if (strcmp(cmd, "info") == 0)
 		return cmd_info(&a);
+	if (strcmp(cmd, "history") == 0)
+		return cmd_history(&a);
+	if (strcmp(cmd, "delete") == 0)
+		return cmd_delete(&a);
 
 	return usage_error("unknown command \"%s\"", cmd);
 }

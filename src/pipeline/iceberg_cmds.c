@@ -1,0 +1,261 @@
+/*
+ * `lakeload history` and `lakeload delete`: the lake-level commands that
+ * only Iceberg tables have. A delete finds the rows to remove with the
+ * embedded engine (so the condition is any SQL WHERE clause), by their
+ * _dlt_id, then commits position deletes: one snapshot per child table
+ * (rows whose _dlt_root_id was removed), then one for the table itself.
+ * Run again after a crash, it finds what is left and finishes.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "catalog/catalog.h"
+#include "iceberg/load.h"
+#include "lakeload.h"
+#include "pipeline/pipeline_internal.h"
+#include "util/fs.h"
+#include "util/time.h"
+
+/* "dataset.table" -> its two parts (in buf). */
+static ll_status split_table_ref(const char *ref, char *buf, size_t size, const char **dataset,
+				 const char **table, ll_error *err)
+{
+	const char *dot = strchr(ref, '.');
+	if (!dot || dot == ref || !dot[1] || strlen(ref) >= size)
+		return ll_error_set(err, LL_EINVAL, "name the table as DATASET.TABLE, not \"%s\"", ref);
+	memcpy(buf, ref, strlen(ref) + 1);
+	buf[dot - ref] = '\0';
+	*dataset = buf;
+	*table = buf + (dot - ref) + 1;
+	return LL_OK;
+}
+
+/* Opens the lake's catalog and storage and loads an Iceberg table by name. */
+typedef struct lake_table {
+	ll_catalog *catalog;
+	ll_storage *storage;
+	ll_iceberg_table table;
+	const char *dataset, *name;
+	char ref[512];
+} lake_table;
+
+static void lake_table_close(lake_table *lt)
+{
+	ll_iceberg_table_release(&lt->table);
+	ll_catalog_free(lt->catalog);
+	ll_storage_free(lt->storage);
+}
+
+static ll_status lake_table_open(lake_table *lt, const ll_lake_options *opt, const char *ref,
+				 ll_error *err)
+{
+	memset(lt, 0, sizeof(*lt));
+	ll_status st = split_table_ref(ref, lt->ref, sizeof(lt->ref), &lt->dataset, &lt->name, err);
+	if (st == LL_OK)
+		st = ll_lake_open(opt, NULL, false, &lt->storage, &lt->catalog, err);
+	char *location = NULL;
+	if (st == LL_OK)
+		st = ll_catalog_iceberg_location(lt->catalog, lt->dataset, lt->name, &location, err);
+	if (st == LL_OK && !location) {
+		ll_error_set_table(err, lt->name, NULL);
+		st = ll_error_set(err, LL_ENOTFOUND,
+				  "%s is not an Iceberg table of lake %s (only Iceberg tables have "
+				  "snapshots and row deletes; load with --table-format iceberg)", ref, opt->lake);
+	}
+	if (st == LL_OK)
+		st = ll_iceberg_table_load(&lt->table, lt->storage, location, err);
+	free(location);
+	if (st != LL_OK)
+		lake_table_close(lt);
+	return st;
+}
+
+/* ------------------------------------------------------------------ history */
+
+static const char *summary_or(const ll_iceberg_snapshot *s, const char *key, const char *dflt)
+{
+	const char *v = ll_iceberg_snapshot_summary(s, key);
+	return v ? v : dflt;
+}
+
+ll_status ll_lake_history_print(const ll_lake_options *opt, const char *table, FILE *out,
+				ll_error *err)
+{
+	lake_table lt;
+	ll_status st = lake_table_open(&lt, opt, table, err);
+	if (st != LL_OK)
+		return st;
+	const ll_iceberg_metadata *md = lt.table.md;
+	fprintf(out, "%-20s %-24s %-9s %10s %10s %12s %s\n", "snapshot_id", "committed_at",
+		"operation", "added", "removed", "total_rows", "load_id");
+	for (size_t i = 0; i < md->nsnapshots; i++) {
+		const ll_iceberg_snapshot *s = &md->snapshots[i];
+		char when[40];
+		ll_time_format_timestamp(s->timestamp_ms * 1000, 3, 'T', true, when);
+		long long removed = atoll(summary_or(s, "deleted-records", "0")) +
+				    atoll(summary_or(s, "added-position-deletes", "0"));
+		fprintf(out, "%-20lld %-24s %-9s %10s %10lld %12s %s%s\n", (long long)s->snapshot_id,
+			when, summary_or(s, "operation", "?"), summary_or(s, "added-records", "0"),
+			removed, summary_or(s, "total-records", "?"),
+			summary_or(s, "lakeload.load-id", "-"),
+			s->snapshot_id == md->current_snapshot_id ? "  (current)" : "");
+	}
+	lake_table_close(&lt);
+	return LL_OK;
+}
+
+/* ------------------------------------------------------------------ delete */
+
+typedef struct id_collector {
+	ll_keyset ids;
+	ll_buf key;
+	bool oom;
+} id_collector;
+
+/* Row ids are text; they are keyed the way the Parquet scan of the table will see them. */
+static int collect_id(void *user, size_t ncols, const char *const *names, const ll_cell *cells)
+{
+	id_collector *c = user;
+	(void)ncols;
+	(void)names;
+	if (cells[0].kind != LL_CELL_TEXT)
+		return 0;
+	ll_value v = { .s = cells[0].s, .len = cells[0].len };
+	ll_buf_clear(&c->key);
+	ll_keyset_encode_value(&v, &c->key);
+	ll_keyset_slot *slot;
+	bool added;
+	if (ll_buf_oom(&c->key) || !ll_keyset_put(&c->ids, c->key.data, c->key.len, 0, &slot, &added)) {
+		c->oom = true;
+		return 1;
+	}
+	return 0;
+}
+
+/* The lakeload table shape of an Iceberg table's current schema (columns borrowed). */
+static ll_status table_shape(const ll_iceberg_metadata *md, const char *name, ll_table *t,
+			     ll_error *err)
+{
+	const ll_iceberg_schema *s = ll_iceberg_metadata_current_schema(md);
+	memset(t, 0, sizeof(*t));
+	t->name = (char *)name;
+	t->table_format = LL_FORMAT_ICEBERG;
+	t->columns = calloc(s->type.nfields + 1, sizeof(*t->columns));
+	if (!t->columns)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < s->type.nfields; i++) {
+		const ll_iceberg_field *f = &s->type.fields[i];
+		t->columns[i] = (ll_column){ .name = (char *)f->name,
+					     .type = ll_iceberg_type_data_type(f->type),
+					     .precision = f->type->precision, .scale = f->type->scale,
+					     .nullable = !f->required, .field_id = f->id };
+	}
+	t->ncolumns = s->type.nfields;
+	return LL_OK;
+}
+
+/* Removes the rows of dataset.name whose column `match` is in ids: one snapshot. */
+static ll_status delete_matching(ll_catalog *catalog, ll_storage *storage, const char *dataset,
+				 const char *name, const char *match, const ll_keyset *ids,
+				 const char *scratch, uint64_t *rows, ll_error *err)
+{
+	char *location = NULL;
+	ll_iceberg_table it = { 0 };
+	ll_table shape = { 0 };
+	ll_status st = ll_catalog_iceberg_location(catalog, dataset, name, &location, err);
+	if (st == LL_OK && location)
+		st = ll_iceberg_table_load(&it, storage, location, err);
+	if (st == LL_OK && location)
+		st = table_shape(it.md, name, &shape, err);
+	ll_iceberg_load_request req = { .catalog = catalog, .storage = storage, .dataset = dataset,
+					.table = &shape, .disposition = LL_WRITE_MERGE,
+					.scratch_dir = scratch, .removed_roots = ids,
+					.match_column = match };
+	ll_iceberg_commit_result res = { 0 };
+	if (st == LL_OK && location)
+		st = ll_iceberg_load_table(&req, &res, err);
+	if (st == LL_OK && location) {
+		ll_iceberg_table_release(&it);
+		st = ll_iceberg_table_load(&it, storage, location, err);
+	}
+	*rows = 0;
+	free(location);
+	free(shape.columns);
+	ll_iceberg_table_release(&it);
+	if (st == LL_OK && res.snapshot_id) {
+		char *now = NULL;
+		st = ll_catalog_iceberg_location(catalog, dataset, name, &now, err);
+		ll_iceberg_table after = { 0 };
+		if (st == LL_OK && now)
+			st = ll_iceberg_table_load(&after, storage, now, err);
+		const ll_iceberg_snapshot *s = after.md ? ll_iceberg_metadata_current_snapshot(after.md) : NULL;
+		const char *v = s ? ll_iceberg_snapshot_summary(s, "added-position-deletes") : NULL;
+		*rows = v ? strtoull(v, NULL, 10) : 0;
+		ll_iceberg_table_release(&after);
+		free(now);
+	}
+	return st;
+}
+
+/* The child tables of a root: Iceberg tables of the dataset named <root>__... */
+static ll_status delete_children(lake_table *lt, const ll_keyset *ids, const char *scratch,
+				 ll_delete_info *info, ll_error *err)
+{
+	ll_catalog_table *tables;
+	size_t n;
+	ll_status st = ll_catalog_list_tables(lt->catalog, lt->dataset, &tables, &n, err);
+	size_t len = strlen(lt->name);
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		const char *t = tables[i].name;
+		if (tables[i].format != LL_FORMAT_ICEBERG || strncmp(t, lt->name, len) != 0 ||
+		    strncmp(t + len, "__", 2) != 0)
+			continue;
+		uint64_t rows = 0;
+		st = delete_matching(lt->catalog, lt->storage, lt->dataset, t, "_dlt_root_id", ids,
+				     scratch, &rows, err);
+		info->child_rows += rows;
+		info->tables += rows > 0;
+	}
+	ll_catalog_tables_free(tables, n);
+	return st;
+}
+
+ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const char *where,
+			 ll_delete_info *info, ll_error *err)
+{
+	memset(info, 0, sizeof(*info));
+	lake_table lt;
+	ll_status st = lake_table_open(&lt, opt, table, err);
+	if (st != LL_OK)
+		return st;
+	id_collector ids = { 0 };
+	ll_keyset_init(&ids.ids);
+	ll_buf sql = LL_BUF_INIT;
+	ll_buf_printf(&sql, "SELECT \"_dlt_id\" FROM \"%s\".\"%s\" WHERE (%s)", lt.dataset, lt.name, where);
+	char scratch[] = "/tmp/lakeload-delete-XXXXXX";
+	if (!mkdtemp(scratch))
+		st = ll_error_set(err, LL_EIO, "cannot create a temporary directory under /tmp");
+	if (st == LL_OK)
+		st = ll_lake_query_opts(opt, ll_buf_cstr(&sql), collect_id, &ids, err);
+	if (st == LL_OK && ids.oom)
+		st = ll_error_oom(err);
+	if (st == LL_OK && ids.ids.count > 0)
+		st = delete_children(&lt, &ids.ids, scratch, info, err);
+	uint64_t rows = 0;
+	if (st == LL_OK && ids.ids.count > 0)
+		st = delete_matching(lt.catalog, lt.storage, lt.dataset, lt.name, "_dlt_id", &ids.ids,
+				     scratch, &rows, err);
+	info->rows = rows;
+	info->tables += rows > 0;
+	ll_error rm_err;
+	ll_fs_remove_tree(scratch, &rm_err);
+	ll_keyset_free(&ids.ids);
+	ll_buf_free(&ids.key);
+	ll_buf_free(&sql);
+	lake_table_close(&lt);
+	if (st != LL_OK)
+		ll_error_prefix(err, "deleting from %s", table);
+	return st;
+}
