@@ -63,7 +63,7 @@ static ll_status write_row(const char *package_dir, const ll_dlt_rows *rows, con
 		specs[c].name = t->columns[c].name;
 		specs[c].type = t->columns[c].type;
 		specs[c].nullable = true;
-		specs[c].field_id = -1;
+		specs[c].field_id = t->columns[c].field_id;
 	}
 	ll_package_job job = { .table = strdup(table), .file_id = strdup("0"), .rows = 1 };
 	ll_buf path = LL_BUF_INIT;
@@ -71,7 +71,7 @@ static ll_status write_row(const char *package_dir, const ll_dlt_rows *rows, con
 	ll_parquet_writer_options opt;
 	ll_parquet_writer_options_init(&opt);
 	opt.codec = rows->codec;
-	opt.timestamp_unit = rows->timestamp_unit;
+	opt.timestamp_unit = t->table_format == LL_FORMAT_ICEBERG ? LL_TS_MICROS : rows->timestamp_unit;
 	ll_parquet_writer *w = NULL;
 	ll_parquet_file_info info = { 0 };
 	ll_status st = (!job.table || !job.file_id || ll_buf_oom(&path)) ? ll_error_oom(err) : LL_OK;

@@ -5,8 +5,9 @@
  * `_dlt_version` row when the schema changed (the whole schema as JSON with
  * its version and hash), and a `_dlt_pipeline_state` row holding the pipeline
  * state as zlib-compressed, base64-encoded JSON, as dlt stores it. They are
- * committed in the same catalog transaction as the data, so a reader that
- * joins on `_dlt_loads` sees a load exactly when its data is visible.
+ * Iceberg tables, as in dlt's Athena destination (microsecond timestamps,
+ * field ids from the schema). They are committed after the load's data, so
+ * a reader that joins on `_dlt_loads` never sees a load before its data.
  */
 #ifndef LL_LOAD_DLT_TABLES_H
 #define LL_LOAD_DLT_TABLES_H

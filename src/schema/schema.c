@@ -320,9 +320,11 @@ static ll_status add_dlt_table(ll_schema *s, const char *name, const dlt_column_
 		return LL_OK;
 	ll_table *t = NULL;
 	ll_status st = ll_schema_add_table(s, name, NULL, &t, err);
+	if (st == LL_OK)
+		t->table_format = LL_FORMAT_ICEBERG;
 	for (size_t i = 0; i < n && st == LL_OK; i++) {
 		ll_column c = { .name = (char *)cols[i].name, .type = cols[i].type,
-				.nullable = cols[i].nullable, .field_id = -1 };
+				.nullable = cols[i].nullable, .field_id = (int32_t)i + 1 };
 		st = ll_table_add_column(t, &c, NULL, err);
 	}
 	return st;
