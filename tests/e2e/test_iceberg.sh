@@ -99,6 +99,18 @@ L "$T/changes.ndjson" --table parts --table-format iceberg --write-disposition m
 check_eq "merge into a partitioned table" "$(q 'SELECT count(*) FROM shop.parts')" "50"
 check_eq "icebird after partitioned merge" "$(icebird_sum parts amount)" "$want_sum"
 
+# schema evolution: a new column is a new Iceberg schema with a new field id
+echo '{"id": 1, "a": "x"}' > "$T/e1.ndjson"
+echo '{"id": 2, "a": "y", "b": 5}' > "$T/e2.ndjson"
+L "$T/e1.ndjson" --table ev --table-format iceberg
+L "$T/e2.ndjson" --table ev --table-format iceberg
+check_eq "added column" "$(q 'SELECT id, a, b FROM shop.ev ORDER BY id' | tr '\n' ' ')" "1,x, 2,y,5 "
+check_eq "new schema id" "$(/usr/bin/python3 -c "
+import json, sys
+d = json.load(open(sys.argv[1]))
+print(len(d['schemas']), d['current-schema-id'], max(f['id'] for f in d['schemas'][-1]['fields']))" "$(metadata_of ev)")" "2 1 5"
+check_eq "icebird reads the evolved table" "$(icebird_count ev)" "2"
+
 # foreign or damaged metadata is reported, never overwritten
 L "$T/five.ndjson" --table damaged --table-format iceberg --pipeline dmg
 md=$(metadata_of damaged)
