@@ -316,7 +316,8 @@ static void test_write_then_read_both_ways(void)
 	json_decref(py);
 
 	/* the header and field ids other readers rely on */
-	json_t *header = json_array_get(python_view("header", path), 0);
+	json_t *headers = python_view("header", path);
+	json_t *header = json_array_get(headers, 0);
 	json_t *meta = json_object_get(header, "meta"), *ids = json_object_get(header, "ids");
 	const char *keys[] = { "content", "format-version", "partition-spec", "partition-spec-id", "schema", "schema-id" };
 	CHECK_INT(json_array_size(meta), 6);
@@ -339,6 +340,7 @@ static void test_write_then_read_both_ways(void)
 			ll_test_failures++;
 		}
 	}
+	json_decref(headers);
 
 	/* delete files: content and equality ids */
 	entries[0].file.content = LL_ICEBERG_CONTENT_EQUALITY_DELETES;
@@ -367,11 +369,13 @@ static void test_write_then_read_both_ways(void)
 	CHECK_INT(json_array_size(pl), 1);
 	CHECK_INT(json_integer_value(json_array_get(json_array_get(pl, 0), 3)), 1);
 	json_decref(pl);
-	json_t *lh = json_array_get(python_view("header", path), 0);
+	json_t *lheaders = python_view("header", path);
+	json_t *lh = json_array_get(lheaders, 0);
 	const char *lkeys[] = { "format-version", "parent-snapshot-id", "sequence-number", "snapshot-id" };
 	for (size_t i = 0; i < 4; i++)
 		CHECK_STR(json_string_value(json_array_get(json_object_get(lh, "meta"), i)), lkeys[i]);
 	CHECK_INT(json_integer_value(json_object_get(json_object_get(lh, "ids"), "partitions.contains_null")), 509);
+	json_decref(lheaders);
 
 	/* corrupt input: errors name the file, nothing crashes */
 	for (size_t cut = 0; cut < out.len; cut += out.len / 23 + 1) {
