@@ -233,7 +233,70 @@ typedef struct merge_state {
 	ll_buf key;
 	const ll_iceberg_data_file *file_scanned;
 	size_t file;      /* index of an incoming file */
+	/* with one primary key column and no merge key: the incoming keys' range */
+	bool ranged, have_range, text;
+	int64_t lo, hi;
+	ll_buf lo_s, hi_s;
 } merge_state;
+
+static int compare_bytes(const void *a, size_t alen, const void *b, size_t blen)
+{
+	int c = memcmp(a, b, alen < blen ? alen : blen);
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* Widens the incoming key range by one key. */
+static void extend_range(merge_state *m, const ll_value *v)
+{
+	if (v->is_null)
+		return;
+	bool first = !m->have_range;
+	m->have_range = true;
+	if (!v->s) {
+		m->lo = first || v->i < m->lo ? v->i : m->lo;
+		m->hi = first || v->i > m->hi ? v->i : m->hi;
+		return;
+	}
+	m->text = true;
+	if (first || compare_bytes(v->s, v->len, m->lo_s.data, m->lo_s.len) < 0) {
+		ll_buf_clear(&m->lo_s);
+		ll_buf_append(&m->lo_s, v->s, v->len);
+	}
+	if (first || compare_bytes(v->s, v->len, m->hi_s.data, m->hi_s.len) > 0) {
+		ll_buf_clear(&m->hi_s);
+		ll_buf_append(&m->hi_s, v->s, v->len);
+	}
+}
+
+static int64_t little_endian(const uint8_t *b, size_t n)
+{
+	uint64_t v = 0;
+	for (size_t i = n; i-- > 0;)
+		v = v << 8 | b[i];
+	if (n == 4)
+		return (int32_t)(uint32_t)v;
+	return (int64_t)v;
+}
+
+/* Whether a data file's key bounds rule out every incoming key. */
+static bool outside_range(const merge_state *m, const ll_iceberg_data_file *f)
+{
+	if (!m->ranged || !m->have_range)
+		return false;
+	for (size_t i = 0; i < f->nstats; i++) {
+		const ll_iceberg_column_stats *st = &f->stats[i];
+		if (st->field_id != m->k.pk[0] || !st->lower || !st->upper)
+			continue;
+		if (m->text)
+			return compare_bytes(st->upper, st->upper_len, m->lo_s.data, m->lo_s.len) < 0 ||
+			       compare_bytes(st->lower, st->lower_len, m->hi_s.data, m->hi_s.len) > 0;
+		if ((st->lower_len != 8 && st->lower_len != 4) || st->upper_len != st->lower_len)
+			return false;
+		return little_endian(st->upper, st->upper_len) < m->lo ||
+		       little_endian(st->lower, st->lower_len) > m->hi;
+	}
+	return false;
+}
 
 /* Incoming rows: the last of each primary key wins; earlier ones are deleted in the new files. */
 static ll_status incoming_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
@@ -242,6 +305,8 @@ static ll_status incoming_row(void *user, int64_t pos, const ll_value *const *v,
 	bool added;
 	ll_keyset_slot *slot;
 	if (m->k.npk) {
+		if (m->ranged)
+			extend_range(m, v[0]);
 		encode_key(v, m->k.npk, &m->key);
 		uint64_t at = ((uint64_t)m->file << 40) | (uint64_t)pos;
 		if (!ll_keyset_put(&m->pk, m->key.data, m->key.len, at, &slot, &added))
@@ -348,6 +413,8 @@ static ll_status scan_existing_root(void *user, const ll_iceberg_data_file *file
 	memcpy(ids, m->k.pk, m->k.npk * sizeof(int32_t));
 	memcpy(ids + m->k.npk, m->k.mk, m->k.nmk * sizeof(int32_t));
 	ids[m->k.npk + m->k.nmk] = m->k.dlt_id;
+	if (outside_range(m, file))
+		return LL_OK;
 	m->file_scanned = file;
 	return scan_file(m->c->req->storage, file->file_path, ids, m->k.npk + m->k.nmk + 1,
 			 existing_row, m, err);
@@ -359,6 +426,19 @@ static ll_status scan_existing_child(void *user, const ll_iceberg_data_file *fil
 	m->file_scanned = file;
 	return scan_file(m->c->req->storage, file->file_path, &m->k.root_id, 1, existing_child_row,
 			 m, err);
+}
+
+/* Whether a key column's bounds compare like the values the reader gives (not decimals, doubles). */
+static bool range_type(const ll_table *t, int32_t field_id)
+{
+	for (size_t i = 0; i < t->ncolumns; i++) {
+		if (t->columns[i].field_id != field_id)
+			continue;
+		ll_data_type ty = t->columns[i].type;
+		return ty == LL_TYPE_BIGINT || ty == LL_TYPE_TEXT || ty == LL_TYPE_TIMESTAMP ||
+		       ty == LL_TYPE_DATE;
+	}
+	return false;
 }
 
 /* Finds the rows a merge removes, into c->deletes. */
@@ -379,6 +459,7 @@ static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *
 		for (size_t i = 0; i < c->nfiles && st == LL_OK && m.k.root_id >= 0; i++)
 			st = scan_existing_child(&m, &c->files[i], err);
 	} else if (m.k.npk || m.k.nmk) {
+		m.ranged = m.k.npk == 1 && m.k.nmk == 0 && range_type(c->req->table, m.k.pk[0]);
 		int32_t ids[32];
 		memcpy(ids, m.k.pk, m.k.npk * sizeof(int32_t));
 		memcpy(ids + m.k.npk, m.k.mk, m.k.nmk * sizeof(int32_t));
@@ -393,6 +474,8 @@ static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *
 	ll_keyset_free(&m.pk);
 	ll_keyset_free(&m.mk);
 	ll_buf_free(&m.key);
+	ll_buf_free(&m.lo_s);
+	ll_buf_free(&m.hi_s);
 	return st;
 }
 

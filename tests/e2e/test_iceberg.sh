@@ -99,6 +99,18 @@ L "$T/changes.ndjson" --table parts --table-format iceberg --write-disposition m
 check_eq "merge into a partitioned table" "$(q 'SELECT count(*) FROM shop.parts')" "50"
 check_eq "icebird after partitioned merge" "$(icebird_sum parts amount)" "$want_sum"
 
+# a merge skips data files whose key bounds hold none of its keys, and still finds the rest
+for r in 0 1 2; do
+	/usr/bin/python3 -c "
+import json
+for i in range($r * 10 + 1, $r * 10 + 11): print(json.dumps({'id': i, 'v': i}))" > "$T/r$r.ndjson"
+	L "$T/r$r.ndjson" --table ranges --table-format iceberg --write-disposition merge --primary-key id
+done
+printf '{"id": 15, "v": 1500}\n{"id": 25, "v": 2500}\n{"id": 31, "v": 31}\n' > "$T/rm.ndjson"
+L "$T/rm.ndjson" --table ranges --table-format iceberg --write-disposition merge --primary-key id
+check_eq "merge across ranged files" "$(q 'SELECT count(*), sum(v) FROM shop.ranges')" "31,$((465 + 1485 + 2475 + 31))"
+check_eq "icebird after ranged merge" "$(icebird_count ranges)" "31"
+
 # schema evolution: a new column is a new Iceberg schema with a new field id
 echo '{"id": 1, "a": "x"}' > "$T/e1.ndjson"
 echo '{"id": 2, "a": "y", "b": 5}' > "$T/e2.ndjson"
