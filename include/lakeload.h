@@ -271,6 +271,50 @@ ll_status ll_load_commit(ll_load *load, ll_load_info *info, ll_error *err);
 void ll_load_abort(ll_load *load);
 
 /* ---------------------------------------------------------------------
+ * Configuration (dlt's .dlt/config.toml, .dlt/secrets.toml, environment)
+ * ------------------------------------------------------------------ */
+
+typedef struct ll_config ll_config;
+
+/**
+ * Reads dir/config.toml and dir/secrets.toml (dir NULL: ./.dlt; missing
+ * files are fine) and the environment, later sources winning. Unknown keys
+ * under [destination...] are warned about through log, with the nearest
+ * known one. A file that is not TOML is LL_EFORMAT naming file:line:column.
+ */
+ll_status ll_config_load(ll_config **out, const char *dir, ll_log_fn log, void *log_user,
+			 ll_error *err);
+void ll_config_free(ll_config *c);
+
+/** Sets a known key from a command-line flag; origin says which ("flag --region"). */
+ll_status ll_config_set(ll_config *c, const char *key, const char *value, const char *origin,
+			ll_error *err);
+
+/** A key's value ("destination.filesystem.bucket_url"), or NULL. *origin may be NULL. */
+const char *ll_config_get(const ll_config *c, const char *key, const char **origin);
+
+/**
+ * The lake to use and how to reach it: lake is the --lake flag or NULL
+ * (then destination.filesystem.bucket_url, else "lake"). For an s3:// lake
+ * the AWS credential chain runs (explicit keys, AWS_* environment,
+ * ~/.aws/credentials and ~/.aws/config with profile_name, AWS_PROFILE or
+ * default) and *s3 is filled; without credentials it is LL_EAUTH listing
+ * every place looked at. For a local lake *use_s3 is false. Strings stay
+ * owned by the config.
+ */
+ll_status ll_config_resolve_lake(ll_config *c, const char *lake, const char **lake_out,
+				 ll_s3_options *s3, bool *use_s3, ll_error *err);
+
+/** destination.athena.force_iceberg as a boolean (false when unset). */
+bool ll_config_force_iceberg(const ll_config *c);
+
+/**
+ * Prints every setting with where it came from, secrets masked, and what
+ * the credential chain finds for an s3:// lake (lake as for resolve).
+ */
+ll_status ll_config_show(ll_config *c, const char *lake, FILE *out, ll_error *err);
+
+/* ---------------------------------------------------------------------
  * Lakes: query and inspect
  * ------------------------------------------------------------------ */
 

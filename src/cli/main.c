@@ -19,6 +19,7 @@ typedef struct cli_args {
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
 	const char *disposition, *table_format, *where;
+	const char *endpoint_url, *region, *profile, *config_dir;
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -42,6 +43,8 @@ static const char usage_text[] =
 	"                 commit (child tables lose the rows of removed root rows)\n"
 	"  history DATASET.TABLE\n"
 	"                 list an Iceberg table's snapshots with their summaries\n"
+	"  config show    print the resolved configuration, secrets masked, and where each\n"
+	"                 value came from\n"
 
 	"\n"
 	"load options:\n"
@@ -60,7 +63,14 @@ static const char usage_text[] =
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
 	"\n"
 	"common options:\n"
-	"  --lake DIR                  lake directory (default: the pipeline's, else ./lake)\n"
+	"  --lake DIR|s3://BUCKET/PREFIX\n"
+	"                              the lake (default: bucket_url from .dlt/config.toml or\n"
+	"                              DESTINATION__FILESYSTEM__BUCKET_URL, else the pipeline's,\n"
+	"                              else ./lake)\n"
+	"  --endpoint-url URL          S3-compatible endpoint (else endpoint_url, AWS_ENDPOINT_URL)\n"
+	"  --region NAME               AWS region (else region_name, AWS_REGION, the profile's)\n"
+	"  --profile NAME              AWS profile in ~/.aws (else profile_name, AWS_PROFILE)\n"
+	"  --config-dir DIR            where config.toml and secrets.toml are (default: ./.dlt)\n"
 	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
 	"  --format table|csv|json     query output format (default: table)\n"
 	"  -q, --quiet / -v, --verbose less / more messages on stderr\n"
@@ -113,6 +123,10 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "write-disposition", offsetof(cli_args, disposition) },
 		{ "table-format", offsetof(cli_args, table_format) },
 		{ "where", offsetof(cli_args, where) },
+		{ "endpoint-url", offsetof(cli_args, endpoint_url) },
+		{ "region", offsetof(cli_args, region) },
+		{ "profile", offsetof(cli_args, profile) },
+		{ "config-dir", offsetof(cli_args, config_dir) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -213,6 +227,58 @@ static void table_from_path(const char *path, char *out, size_t size)
 	out[len] = '\0';
 }
 
+/* Flags beat the configuration files and the environment: they set the keys looked up first. */
+static ll_status apply_flags(const cli_args *a, ll_config *c, ll_error *err)
+{
+	static const struct { size_t offset; const char *key, *flag; } flags[] = {
+		{ offsetof(cli_args, endpoint_url), "destination.athena.credentials.endpoint_url", "flag --endpoint-url" },
+		{ offsetof(cli_args, region), "destination.athena.credentials.region_name", "flag --region" },
+		{ offsetof(cli_args, profile), "destination.athena.credentials.profile_name", "flag --profile" },
+	};
+	ll_status st = LL_OK;
+	for (size_t i = 0; st == LL_OK && i < sizeof(flags) / sizeof(flags[0]); i++) {
+		const char *v = *(const char *const *)((const char *)a + flags[i].offset);
+		if (v)
+			st = ll_config_set(c, flags[i].key, v, flags[i].flag, err);
+	}
+	return st;
+}
+
+/* The destination settings of the configuration, the flags applied on top. */
+typedef struct destination {
+	ll_config *config;
+	const char *lake;     /* NULL: nothing names one */
+	ll_s3_options s3;
+	bool use_s3;
+} destination;
+
+static int destination_open(const cli_args *a, destination *d)
+{
+	memset(d, 0, sizeof(*d));
+	ll_error err;
+	ll_error_clear(&err);
+	ll_status st = ll_config_load(&d->config, a->config_dir, log_to_stderr, NULL, &err);
+	if (st == LL_OK)
+		st = apply_flags(a, d->config, &err);
+	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
+	if (st == LL_OK && (a->lake || bucket))
+		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
+	if (st != LL_OK) {
+		print_error(&err);
+		ll_config_free(d->config);
+		d->config = NULL;
+		return 1;
+	}
+	return 0;
+}
+
+/* The lake the command line or configuration names, for the lake-level commands. */
+static ll_lake_options lake_options(const cli_args *a, const destination *d)
+{
+	return (ll_lake_options){ .lake = d->lake ? d->lake : "lake", .s3 = d->use_s3 ? &d->s3 : NULL,
+				  .home = a->home };
+}
+
 static ll_pipeline_options pipeline_options(const cli_args *a)
 {
 	ll_pipeline_options o = { 0 };
@@ -281,12 +347,19 @@ static int cmd_load(const cli_args *a)
 	int rc = build_resource(a, &res, hints, names);
 	if (rc)
 		return rc;
+	destination d;
+	if (destination_open(a, &d))
+		return 1;
 	ll_pipeline_options o = pipeline_options(a);
+	o.lake = d.lake;
+	o.s3 = d.use_s3 ? &d.s3 : NULL;
+	o.force_iceberg = ll_config_force_iceberg(d.config);
 	ll_pipeline *p;
 	ll_error err;
 	ll_error_clear(&err);
 	if (ll_pipeline_open(&p, &o, &err) != LL_OK) {
 		print_error(&err);
+		ll_config_free(d.config);
 		return 1;
 	}
 	for (size_t i = 0; i < a->npositional && rc == 0; i++) {
@@ -306,6 +379,7 @@ static int cmd_load(const cli_args *a)
 		}
 	}
 	ll_pipeline_free(p);
+	ll_config_free(d.config);
 	return rc;
 }
 
@@ -322,13 +396,19 @@ static int cmd_query(const cli_args *a)
 		else if (strcmp(a->format, "table") != 0)
 			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
 	}
+	destination d;
+	if (destination_open(a, &d))
+		return 1;
 	ll_error err;
 	ll_error_clear(&err);
-	if (ll_lake_query_print(a->lake ? a->lake : "lake", a->positional[0], fmt, stdout, &err) != LL_OK) {
+	ll_lake_options lo = lake_options(a, &d);
+	int rc = 0;
+	if (ll_lake_query_print_opts(&lo, a->positional[0], fmt, stdout, &err) != LL_OK) {
 		print_error(&err);
-		return 1;
+		rc = 1;
 	}
-	return 0;
+	ll_config_free(d.config);
+	return rc;
 }
 
 static int cmd_info(const cli_args *a)
@@ -342,24 +422,24 @@ static int cmd_info(const cli_args *a)
 	return 0;
 }
 
-/* The lake the command line names, for the lake-level commands. */
-static ll_lake_options lake_options(const cli_args *a)
-{
-	return (ll_lake_options){ .lake = a->lake ? a->lake : "lake", .home = a->home };
-}
 
 static int cmd_history(const cli_args *a)
 {
 	if (a->npositional != 1)
 		return usage_error("history takes one table, DATASET.TABLE%s", "");
+	destination d;
+	if (destination_open(a, &d))
+		return 1;
 	ll_error err;
 	ll_error_clear(&err);
-	ll_lake_options lo = lake_options(a);
+	ll_lake_options lo = lake_options(a, &d);
+	int rc = 0;
 	if (ll_lake_history_print(&lo, a->positional[0], stdout, &err) != LL_OK) {
 		print_error(&err);
-		return 1;
+		rc = 1;
 	}
-	return 0;
+	ll_config_free(d.config);
+	return rc;
 }
 
 static int cmd_delete(const cli_args *a)
@@ -367,11 +447,16 @@ static int cmd_delete(const cli_args *a)
 	if (a->npositional != 1 || !a->where)
 		return usage_error("delete takes one table and a condition: delete DATASET.TABLE "
 				   "--where \"COND\"%s", "");
+	destination d;
+	if (destination_open(a, &d))
+		return 1;
 	ll_error err;
 	ll_error_clear(&err);
 	ll_delete_info info;
-	ll_lake_options lo = lake_options(a);
-	if (ll_lake_delete(&lo, a->positional[0], a->where, &info, &err) != LL_OK) {
+	ll_lake_options lo = lake_options(a, &d);
+	ll_status st = ll_lake_delete(&lo, a->positional[0], a->where, &info, &err);
+	ll_config_free(d.config);
+	if (st != LL_OK) {
 		print_error(&err);
 		return 1;
 	}
@@ -381,6 +466,24 @@ static int cmd_delete(const cli_args *a)
 			a->positional[0], (unsigned long long)info.child_rows, info.tables,
 			info.tables == 1 ? "" : "s");
 	return 0;
+}
+
+static int cmd_config(const cli_args *a)
+{
+	if (a->npositional != 1 || strcmp(a->positional[0], "show") != 0)
+		return usage_error("config takes one subcommand: config show%s", "");
+	ll_config *c;
+	ll_error err;
+	ll_error_clear(&err);
+	ll_status st = ll_config_load(&c, a->config_dir, log_to_stderr, NULL, &err);
+	if (st == LL_OK)
+		st = apply_flags(a, c, &err);
+	if (st == LL_OK)
+		st = ll_config_show(c, a->lake, stdout, &err);
+	if (st != LL_OK)
+		print_error(&err);
+	ll_config_free(c);
+	return st == LL_OK ? 0 : 1;
 }
 
 int main(int argc, char **argv)
@@ -410,6 +513,8 @@ int main(int argc, char **argv)
 		return cmd_history(&a);
 	if (strcmp(cmd, "delete") == 0)
 		return cmd_delete(&a);
+	if (strcmp(cmd, "config") == 0)
+		return cmd_config(&a);
 
 	return usage_error("unknown command \"%s\"", cmd);
 }
