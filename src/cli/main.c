@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "config_cmd.h"
 #include "lakeload.h"
 
 #define MAX_LIST 64
@@ -228,20 +229,11 @@ static void table_from_path(const char *path, char *out, size_t size)
 }
 
 /* Flags beat the configuration files and the environment: they set the keys looked up first. */
-static ll_status apply_flags(const cli_args *a, ll_config *c, ll_error *err)
+/* The configuration with this command line's --endpoint-url, --region and --profile on top. */
+static ll_status config_open(const cli_args *a, ll_config **c, ll_error *err)
 {
-	static const struct { size_t offset; const char *key, *flag; } flags[] = {
-		{ offsetof(cli_args, endpoint_url), "destination.athena.credentials.endpoint_url", "flag --endpoint-url" },
-		{ offsetof(cli_args, region), "destination.athena.credentials.region_name", "flag --region" },
-		{ offsetof(cli_args, profile), "destination.athena.credentials.profile_name", "flag --profile" },
-	};
-	ll_status st = LL_OK;
-	for (size_t i = 0; st == LL_OK && i < sizeof(flags) / sizeof(flags[0]); i++) {
-		const char *v = *(const char *const *)((const char *)a + flags[i].offset);
-		if (v)
-			st = ll_config_set(c, flags[i].key, v, flags[i].flag, err);
-	}
-	return st;
+	cli_config_flags flags = { a->config_dir, a->endpoint_url, a->region, a->profile };
+	return cli_config_open(c, &flags, log_to_stderr, err);
 }
 
 /* The destination settings of the configuration, the flags applied on top. */
@@ -257,9 +249,7 @@ static int destination_open(const cli_args *a, destination *d)
 	memset(d, 0, sizeof(*d));
 	ll_error err;
 	ll_error_clear(&err);
-	ll_status st = ll_config_load(&d->config, a->config_dir, log_to_stderr, NULL, &err);
-	if (st == LL_OK)
-		st = apply_flags(a, d->config, &err);
+	ll_status st = config_open(a, &d->config, &err);
 	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
 	if (st == LL_OK && (a->lake || bucket))
 		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
@@ -475,9 +465,7 @@ static int cmd_config(const cli_args *a)
 	ll_config *c;
 	ll_error err;
 	ll_error_clear(&err);
-	ll_status st = ll_config_load(&c, a->config_dir, log_to_stderr, NULL, &err);
-	if (st == LL_OK)
-		st = apply_flags(a, c, &err);
+	ll_status st = config_open(a, &c, &err);
 	if (st == LL_OK)
 		st = ll_config_show(c, a->lake, stdout, &err);
 	if (st != LL_OK)
