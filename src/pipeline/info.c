@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "formats/iceberg/metadata.h"
 #include "lakeload.h"
 #include "load/package.h"
 #include "pipeline/pipeline_internal.h"
@@ -59,6 +60,32 @@ static ll_status open_catalog(const char *lake, const char *catalog, ll_catalog 
 	return st;
 }
 
+/*
+ * Rows and files of an Iceberg table from its current snapshot's summary.
+ * Only a local lake's metadata is read: info runs without credentials.
+ */
+static void iceberg_counts(const ll_catalog_table *t, uint64_t *rows, size_t *files)
+{
+	const char *loc = t->metadata_location;
+	if (!loc || (strncmp(loc, "file://", 7) != 0 && loc[0] != '/'))
+		return;
+	ll_buf text = LL_BUF_INIT;
+	ll_error err;
+	ll_iceberg_metadata *md = NULL;
+	const char *path = strncmp(loc, "file://", 7) == 0 ? loc + 7 : loc;
+	if (ll_fs_read_all(path, &text, &err) == LL_OK &&
+	    ll_iceberg_metadata_parse(text.data, text.len, loc, &md, &err) == LL_OK) {
+		const ll_iceberg_snapshot *snap = ll_iceberg_metadata_current_snapshot(md);
+		const char *r = snap ? ll_iceberg_snapshot_summary(snap, "total-records") : NULL;
+		const char *f = snap ? ll_iceberg_snapshot_summary(snap, "total-data-files") : NULL;
+		const char *d = snap ? ll_iceberg_snapshot_summary(snap, "total-position-deletes") : NULL;
+		*rows = (r ? strtoull(r, NULL, 10) : 0) - (d ? strtoull(d, NULL, 10) : 0);
+		*files = f ? (size_t)strtoull(f, NULL, 10) : 0;
+	}
+	ll_iceberg_metadata_free(md);
+	ll_buf_free(&text);
+}
+
 static void print_tables(const char *lake, const char *catalog, const char *dataset, FILE *out)
 {
 	ll_catalog *cat;
@@ -71,10 +98,15 @@ static void print_tables(const char *lake, const char *catalog, const char *data
 	size_t n;
 	if (ll_catalog_list_tables(cat, dataset, &tables, &n, &err) == LL_OK) {
 		fprintf(out, "  tables:%s\n", n ? "" : " none yet");
-		for (size_t i = 0; i < n; i++)
+		for (size_t i = 0; i < n; i++) {
+			uint64_t rows = tables[i].rows;
+			size_t files = tables[i].nfiles;
+			if (tables[i].format == LL_FORMAT_ICEBERG)
+				iceberg_counts(&tables[i], &rows, &files);
 			fprintf(out, "    %s.%-32s %10llu rows  %4zu files  %3zu columns  %s\n", tables[i].dataset,
-				tables[i].name, (unsigned long long)tables[i].rows, tables[i].nfiles,
-				tables[i].ncolumns, ll_table_format_name(tables[i].format));
+				tables[i].name, (unsigned long long)rows, files, tables[i].ncolumns,
+				ll_table_format_name(tables[i].format));
+		}
 		ll_catalog_tables_free(tables, n);
 	}
 	ll_catalog_free(cat);

@@ -86,6 +86,8 @@ check_eq "replace" "$(q 'SELECT count(*) FROM shop.orders')" "5"
 check_eq "replace children" "$(q 'SELECT count(*) FROM shop.orders__items')" "$(/usr/bin/python3 -c "print(sum(i % 3 + 1 for i in range(1, 6)))")"
 check_eq "icebird after replace" "$(icebird_count orders)" "5"
 
+check_eq "info counts an Iceberg table's live rows" "$(ll info --pipeline shop | awk '$1 == "shop.orders" { print $2, $4 }')" "5 1"
+
 # partitions, as in Athena's PARTITIONED BY
 L "$T/orders.ndjson" --table parts --table-format iceberg --partition category \
 	--partition 'month(created_at)' --partition 'bucket(16, user_id)'
