@@ -10,6 +10,7 @@
 #include "formats/parquet/parquet_writer.h"
 #include "iceberg/data_file.h"
 #include "iceberg/partition_split.h"
+#include "iceberg/rows.h"
 #include "util/fs.h"
 
 /* Field ids of a position delete file's columns (table spec "Position Delete Files"). */
@@ -155,54 +156,6 @@ static void find_key_columns(const ll_table *t, const char *match, key_columns *
 	}
 }
 
-/* Receives the rows of a scanned file: values[k] is field ids[k] of the row at pos. */
-typedef ll_status (*row_fn)(void *user, int64_t pos, const ll_value *const *values, ll_error *err);
-
-/* Reads the fields with the given ids (a missing one reads as null) of every row of a file. */
-static ll_status scan_file(ll_storage *s, const char *location, const int32_t *ids, size_t nids,
-			   row_fn fn, void *user, ll_error *err)
-{
-	ll_parquet_source src;
-	ll_status st = ll_storage_open_source(s, location, &src, err);
-	ll_parquet_reader *r = NULL;
-	if (st == LL_OK)
-		st = ll_parquet_reader_open_source(&r, src, location, err);
-	if (st != LL_OK)
-		return st;
-	size_t fields[40], nfields = 0;
-	long slot[40];
-	for (size_t k = 0; k < nids; k++) {
-		slot[k] = -1;
-		for (size_t f = 0; f < ll_parquet_reader_field_count(r); f++) {
-			if (ll_parquet_reader_field(r, f)->field_id == ids[k]) {
-				slot[k] = (long)nfields;
-				fields[nfields++] = f;
-				break;
-			}
-		}
-	}
-	static const ll_value null_value = { .is_null = true };
-	ll_parquet_cursor *cur = NULL;
-	if (nfields)
-		st = ll_parquet_cursor_open(r, fields, nfields, NULL, &cur, err);
-	int64_t pos = 0;
-	const ll_value *row[40];
-	while (st == LL_OK && cur) {
-		const ll_parquet_batch *b;
-		st = ll_parquet_cursor_next(cur, 4096, &b, err);
-		if (st != LL_OK || b->rows == 0)
-			break;
-		for (size_t i = 0; i < b->rows && st == LL_OK; i++, pos++) {
-			for (size_t k = 0; k < nids; k++)
-				row[k] = slot[k] >= 0 ? &b->columns[slot[k]][i] : &null_value;
-			st = fn(user, pos, row, err);
-		}
-	}
-	ll_parquet_cursor_free(cur);
-	ll_parquet_reader_free(r);
-	return st;
-}
-
 static void encode_key(const ll_value *const *values, size_t n, ll_buf *out)
 {
 	ll_buf_clear(out);
@@ -299,7 +252,7 @@ static bool outside_range(const merge_state *m, const ll_iceberg_data_file *f)
 }
 
 /* Incoming rows: the last of each primary key wins; earlier ones are deleted in the new files. */
-static ll_status incoming_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+static ll_status incoming_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
 {
 	merge_state *m = user;
 	bool added;
@@ -328,7 +281,7 @@ static ll_status incoming_row(void *user, int64_t pos, const ll_value *const *v,
 }
 
 /* Existing root rows: removed when their primary key or merge key arrives. */
-static ll_status existing_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+static ll_status existing_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
 {
 	merge_state *m = user;
 	bool hit = false;
@@ -355,7 +308,7 @@ static ll_status existing_row(void *user, int64_t pos, const ll_value *const *v,
 }
 
 /* Existing child rows: removed when their root row was. */
-static ll_status existing_child_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+static ll_status existing_child_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
 {
 	merge_state *m = user;
 	encode_key(v, 1, &m->key);
@@ -416,7 +369,7 @@ static ll_status scan_existing_root(void *user, const ll_iceberg_data_file *file
 	if (outside_range(m, file))
 		return LL_OK;
 	m->file_scanned = file;
-	return scan_file(m->c->req->storage, file->file_path, ids, m->k.npk + m->k.nmk + 1,
+	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, ids, m->k.npk + m->k.nmk + 1,
 			 existing_row, m, err);
 }
 
@@ -424,7 +377,7 @@ static ll_status scan_existing_child(void *user, const ll_iceberg_data_file *fil
 {
 	merge_state *m = user;
 	m->file_scanned = file;
-	return scan_file(m->c->req->storage, file->file_path, &m->k.root_id, 1, existing_child_row,
+	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, &m->k.root_id, 1, existing_child_row,
 			 m, err);
 }
 
@@ -465,7 +418,7 @@ static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *
 		memcpy(ids + m.k.npk, m.k.mk, m.k.nmk * sizeof(int32_t));
 		for (size_t i = 0; i < c->nfiles && st == LL_OK; i++) {
 			m.file = i;
-			st = scan_file(c->req->storage, c->files[i].file_path, ids, m.k.npk + m.k.nmk,
+			st = ll_iceberg_read_rows(c->req->storage, c->files[i].file_path, ids, m.k.npk + m.k.nmk,
 				       incoming_row, &m, err);
 		}
 		if (st == LL_OK)
@@ -494,10 +447,10 @@ typedef struct dup_scan {
 	ll_buf key;
 } dup_scan;
 
-static ll_status dup_row(void *user, int64_t pos, const ll_value *const *v, ll_error *err)
+static ll_status dup_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
 {
 	dup_scan *d = user;
-	if (d->next >= d->n || d->pos[d->next] != pos)
+	if (d->next >= d->n || (uint64_t)d->pos[d->next] != pos)
 		return LL_OK;
 	d->next++;
 	ll_buf_clear(&d->key);
@@ -530,7 +483,7 @@ static ll_status collect_duplicate_roots(load_ctx *c, ll_error *err)
 		if (f < c->files || f >= c->files + c->nfiles)
 			continue;
 		dup_scan d = { c, pos, n, 0, LL_BUF_INIT };
-		st = scan_file(c->req->storage, f->file_path, &k.dlt_id, 1, dup_row, &d, err);
+		st = ll_iceberg_read_rows(c->req->storage, f->file_path, &k.dlt_id, 1, dup_row, &d, err);
 		ll_buf_free(&d.key);
 	}
 	free(pos);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "iceberg/keyset.h"
+#include "iceberg/rows.h"
 
 #define FIELD_FILE_PATH 2147483546
 #define FIELD_POS 2147483545
@@ -122,53 +123,6 @@ static ll_status add_position(planner *pl, size_t file, uint64_t pos, ll_error *
 	return LL_OK;
 }
 
-/* Reads the given fields (by id) of every row of a Parquet file. */
-typedef ll_status (*row_fn)(void *user, uint64_t pos, const ll_value *const *v, ll_error *err);
-
-static ll_status read_rows(ll_storage *s, const char *location, const int32_t *ids, size_t nids,
-			   row_fn fn, void *user, ll_error *err)
-{
-	ll_parquet_source src;
-	ll_parquet_reader *r = NULL;
-	ll_status st = ll_storage_open_source(s, location, &src, err);
-	if (st == LL_OK)
-		st = ll_parquet_reader_open_source(&r, src, location, err);
-	if (st != LL_OK)
-		return st;
-	size_t fields[64];
-	long slot[64];
-	size_t nf = 0;
-	for (size_t k = 0; k < nids && k < 64; k++) {
-		slot[k] = -1;
-		for (size_t f = 0; f < ll_parquet_reader_field_count(r); f++)
-			if (ll_parquet_reader_field(r, f)->field_id == ids[k]) {
-				slot[k] = (long)nf;
-				fields[nf++] = f;
-				break;
-			}
-	}
-	static const ll_value null_value = { .is_null = true };
-	const ll_value *row[64];
-	ll_parquet_cursor *cur = NULL;
-	if (nf)
-		st = ll_parquet_cursor_open(r, fields, nf, NULL, &cur, err);
-	uint64_t pos = 0;
-	while (st == LL_OK && cur) {
-		const ll_parquet_batch *b;
-		st = ll_parquet_cursor_next(cur, 4096, &b, err);
-		if (st != LL_OK || b->rows == 0)
-			break;
-		for (size_t i = 0; i < b->rows && st == LL_OK; i++, pos++) {
-			for (size_t k = 0; k < nids; k++)
-				row[k] = slot[k] >= 0 ? &b->columns[slot[k]][i] : &null_value;
-			st = fn(user, pos, row, err);
-		}
-	}
-	ll_parquet_cursor_free(cur);
-	ll_parquet_reader_free(r);
-	return st;
-}
-
 typedef struct position_ctx {
 	planner *pl;
 	int64_t sequence_number;
@@ -262,7 +216,7 @@ static ll_status apply_equality_deletes(planner *pl, const delete_file *d, ll_er
 				    df->file_path, df->nequality_ids);
 	equality_ctx c = { .pl = pl, .n = df->nequality_ids };
 	ll_keyset_init(&c.keys);
-	ll_status st = read_rows(pl->storage, df->file_path, df->equality_ids, c.n, equality_key_row,
+	ll_status st = ll_iceberg_read_rows(pl->storage, df->file_path, df->equality_ids, c.n, equality_key_row,
 				 &c, err);
 	for (size_t i = 0; i < pl->plan->nfiles && st == LL_OK; i++) {
 		const ll_iceberg_scan_file *f = &pl->plan->files[i];
@@ -270,7 +224,7 @@ static ll_status apply_equality_deletes(planner *pl, const delete_file *d, ll_er
 		    !same_partition(f->file, f->spec_id, df, d->spec_id))
 			continue;
 		c.file = i;
-		st = read_rows(pl->storage, f->location, df->equality_ids, c.n, equality_match_row, &c, err);
+		st = ll_iceberg_read_rows(pl->storage, f->location, df->equality_ids, c.n, equality_match_row, &c, err);
 	}
 	ll_keyset_free(&c.keys);
 	ll_buf_free(&c.key);
@@ -291,7 +245,7 @@ static ll_status apply_deletes(planner *pl, ll_error *err)
 		const delete_file *d = &pl->deletes[i];
 		if (d->file->content == LL_ICEBERG_CONTENT_POSITION_DELETES) {
 			position_ctx c = { pl, d->sequence_number };
-			st = read_rows(pl->storage, d->file->file_path, position_ids, 2, position_row, &c, err);
+			st = ll_iceberg_read_rows(pl->storage, d->file->file_path, position_ids, 2, position_row, &c, err);
 		} else {
 			st = apply_equality_deletes(pl, d, err);
 		}

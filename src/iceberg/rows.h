@@ -1,0 +1,24 @@
+/*
+ * Reading chosen columns of a Parquet file by Iceberg field id, row by row:
+ * what merges (key columns), deletes (_dlt_id) and scan planning (delete
+ * files, equality columns) need. A field the file lacks reads as null, as
+ * Iceberg reads a column added after the file was written.
+ */
+#ifndef LL_ICEBERG_ROWS_H
+#define LL_ICEBERG_ROWS_H
+
+#include "formats/parquet/parquet_reader.h"
+#include "storage/storage.h"
+
+/** At most this many fields per read. */
+#define LL_ICEBERG_READ_FIELDS 64
+
+/** Receives a row: values[k] is the field of ids[k]; pos is the row's position in the file. */
+typedef ll_status (*ll_iceberg_row_fn)(void *user, uint64_t pos, const ll_value *const *values,
+				       ll_error *err);
+
+/** Calls fn for every row of the file at location, in order. */
+ll_status ll_iceberg_read_rows(ll_storage *s, const char *location, const int32_t *ids,
+			       size_t nids, ll_iceberg_row_fn fn, void *user, ll_error *err);
+
+#endif
