@@ -29,12 +29,14 @@
  * binary -> BLOB. A column a file lacks (added to the table later) reads as
  * NULL in that file's rows.
  *
- * Scans read a file's footer first, skip the row groups (and so whole files)
- * whose statistics rule out a comparison of a column with a constant
- * (=, <, <=, >, >=, IS NULL, IS NOT NULL), and decode only the columns the
- * query uses, one batch at a time, one file at a time. The one exception to
- * that streaming is the inner side of a join, held in memory within a
- * budget (ll_engine_set_join_memory).
+ * Scans skip the files a table format's statistics rule out without opening
+ * them (ll_engine_table_format), read a remaining file's footer first, skip
+ * the row groups (and so whole files) whose statistics rule out a
+ * comparison of a column with a constant (=, <, <=, >, >=, IS NULL,
+ * IS NOT NULL), and decode only the columns the query uses, one batch at a
+ * time, one file at a time. The one exception to that streaming is the
+ * inner side of a join, held in memory within a budget
+ * (ll_engine_set_join_memory).
  *
  * An ll_engine runs one query at a time; it is not thread-safe.
  */
@@ -66,14 +68,45 @@ typedef struct ll_engine_deletes {
 } ll_engine_deletes;
 
 /**
+ * What a table format's metadata says of one column over a whole file,
+ * before the file is opened. Bounds are in the Parquet reader's form for
+ * the column's type (ll_value: i for bigint, bool, date days, timestamp and
+ * time micros; d for double; s/len for text and binary) and need not be
+ * tight, only true: every non-null value lies within [min, max].
+ */
+typedef struct ll_engine_file_stats {
+	bool has_bounds;
+	ll_value min, max;
+	int64_t null_count;  /**< -1: unknown */
+	int64_t value_count; /**< values including nulls (the file's rows); -1: unknown */
+} ll_engine_file_stats;
+
+/**
+ * What a table format (Iceberg) adds to a list of Parquet files.
+ *
+ * deletes, when not NULL, lists per file the rows the format removed
+ * (Iceberg position deletes, and equality deletes the provider resolved to
+ * positions); positions count rows from the file's start across its row
+ * groups, and those rows never reach SQLite.
+ *
+ * file_stats, when not NULL, gives a column's statistics in a file from
+ * the format's metadata: the engine calls it for the constrained columns
+ * before opening each file and does not open a file they rule out (counted
+ * in files_pruned). It returns false when it knows nothing of that column
+ * in that file. Any pointers in *out stay valid until the query ends.
+ */
+typedef struct ll_engine_table_format {
+	const ll_engine_deletes *deletes;
+	bool (*file_stats)(const void *ctx, size_t file, size_t column, ll_engine_file_stats *out);
+	const void *ctx;
+} ll_engine_table_format;
+
+/**
  * A lake table: its columns in order and the Parquet files holding its
  * current rows. Files are matched to columns by field name, or by Parquet
  * field id when field_ids gives one (> 0) for the column and the file has
  * field ids (an Iceberg table, whose columns may be renamed); a column a
  * file does not have reads as NULL, a field no column names is ignored.
- * deletes, when not NULL, lists per file the rows a table format removed
- * (Iceberg position and equality deletes, resolved to positions by the
- * provider); those rows never reach SQLite.
  */
 typedef struct ll_engine_table {
 	const char *dataset;
@@ -83,8 +116,8 @@ typedef struct ll_engine_table {
 	const char *const *files; /**< paths the engine opens as given */
 	size_t nfiles;
 	uint64_t rows; /**< total rows if known, for query planning; 0: unknown */
-	const int32_t *field_ids;          /**< per column, or NULL: match by name */
-	const ll_engine_deletes *deletes;  /**< per file, or NULL: no deleted rows */
+	const int32_t *field_ids;             /**< per column, or NULL: match by name */
+	const ll_engine_table_format *format; /**< deletes and file stats, or NULL: plain files */
 } ll_engine_table;
 
 /**
@@ -109,6 +142,7 @@ typedef struct ll_engine_provider {
 typedef struct ll_engine_stats {
 	uint64_t files_opened;       /**< Parquet footers read */
 	uint64_t files_skipped;      /**< opened files none of whose row groups was read */
+	uint64_t files_pruned;       /**< files never opened: the table format's stats ruled them out */
 	uint64_t row_groups_scanned; /**< row groups whose columns were read (or counted) */
 	uint64_t row_groups_skipped; /**< row groups ruled out by statistics */
 	uint64_t fields_decoded;     /**< sum over scanned files of the fields decoded */

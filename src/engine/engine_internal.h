@@ -109,6 +109,13 @@ bool ll_pred_rules_out(const ll_pred *p, const ll_engine_column *col,
 		       const ll_parquet_reader *r, size_t rg, long field);
 
 /*
+ * True when no row of a whole file can satisfy p, by the statistics its
+ * table format gives for the column (ll_engine_table_format.file_stats).
+ */
+bool ll_pred_rules_out_file(const ll_pred *p, const ll_engine_column *col,
+			    const ll_engine_file_stats *fs);
+
+/*
  * Join lookups (lookup.c): a table's used columns held in memory and hashed
  * on the join column, built on a cursor's first scan for a join and probed
  * by each later one.

@@ -280,6 +280,25 @@ static bool same_type(const ll_parquet_field *f, const ll_engine_column *col)
 	return true;
 }
 
+/*
+ * The decision shared by row groups and whole files: nulls of rows values,
+ * bounds min and max when have_bounds.
+ */
+static bool stats_rule_out(const ll_pred *p, const ll_engine_column *col, uint64_t rows,
+			   uint64_t nulls, bool have_bounds, const ll_value *min, const ll_value *max)
+{
+	if (p->op == LL_PRED_ISNULL)
+		return nulls == 0;
+	if (nulls >= rows) /* IS NOT NULL and every comparison are false on NULL */
+		return true;
+	if (p->op == LL_PRED_NOTNULL || !p->usable || !have_bounds || min->is_null || max->is_null)
+		return false;
+	ll_bound lo, hi;
+	if (!make_bound(min, col, &lo) || !make_bound(max, col, &hi))
+		return false;
+	return bounds_rule_out(p->op, cmp_const(p, &lo), cmp_const(p, &hi));
+}
+
 bool ll_pred_rules_out(const ll_pred *p, const ll_engine_column *col,
 		       const ll_parquet_reader *r, size_t rg, long field)
 {
@@ -294,16 +313,21 @@ bool ll_pred_rules_out(const ll_pred *p, const ll_engine_column *col,
 	memset(&max, 0, sizeof(max));
 	if (!ll_parquet_reader_stats(r, rg, (size_t)field, &min, &max, &nulls))
 		return false;
-	if (p->op == LL_PRED_ISNULL)
-		return nulls == 0;
-	if (nulls >= rows) /* IS NOT NULL and every comparison are false on NULL */
+	bool have_bounds = same_type(ll_parquet_reader_field(r, (size_t)field), col);
+	return stats_rule_out(p, col, rows, nulls, have_bounds, &min, &max);
+}
+
+bool ll_pred_rules_out_file(const ll_pred *p, const ll_engine_column *col,
+			    const ll_engine_file_stats *fs)
+{
+	if (p->never)
 		return true;
-	if (p->op == LL_PRED_NOTNULL || !p->usable || min.is_null || max.is_null)
-		return false;
-	if (!same_type(ll_parquet_reader_field(r, (size_t)field), col))
-		return false;
-	ll_bound lo, hi;
-	if (!make_bound(&min, col, &lo) || !make_bound(&max, col, &hi))
-		return false;
-	return bounds_rule_out(p->op, cmp_const(p, &lo), cmp_const(p, &hi));
+	if (fs->null_count < 0 || fs->value_count < 0) {
+		/* without counts only the bounds of a comparison can decide */
+		if (p->op == LL_PRED_ISNULL || p->op == LL_PRED_NOTNULL)
+			return false;
+		return stats_rule_out(p, col, 1, 0, fs->has_bounds, &fs->min, &fs->max);
+	}
+	return stats_rule_out(p, col, (uint64_t)fs->value_count, (uint64_t)fs->null_count,
+			      fs->has_bounds, &fs->min, &fs->max);
 }

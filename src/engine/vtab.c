@@ -764,9 +764,9 @@ static ll_status cursor_next_in_file(ll_vcursor *cur, bool *have, ll_error *err)
 static bool cursor_row_deleted(const ll_vcursor *cur)
 {
 	const ll_engine_table *t = cur->vt->decl->table;
-	if (!t->deletes || cur->next_file == 0)
+	if (!t->format || !t->format->deletes || cur->next_file == 0)
 		return false;
-	const ll_engine_deletes *d = &t->deletes[cur->next_file - 1];
+	const ll_engine_deletes *d = &t->format->deletes[cur->next_file - 1];
 	size_t lo = 0, hi = d->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -776,6 +776,24 @@ static bool cursor_row_deleted(const ll_vcursor *cur)
 			hi = mid;
 	}
 	return lo < d->n && d->positions[lo] == cur->row_in_file;
+}
+
+/* Whether the table format's statistics rule out file `file` for some constraint. */
+static bool cursor_file_pruned(const ll_vcursor *cur, size_t file)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	const ll_engine_table_format *fmt = d->table->format;
+	if (!fmt || !fmt->file_stats)
+		return false;
+	for (size_t k = 0; k < cur->npreds; k++) {
+		const ll_pred *p = &cur->preds[k];
+		ll_engine_file_stats fs;
+		memset(&fs, 0, sizeof(fs));
+		if (fmt->file_stats(fmt->ctx, file, d->cols[p->col], &fs) &&
+		    ll_pred_rules_out_file(p, decl_column(d, p->col), &fs))
+			return true;
+	}
+	return false;
 }
 
 static int cursor_advance(ll_vcursor *cur)
@@ -799,6 +817,11 @@ static int cursor_advance(ll_vcursor *cur)
 		if (cur->next_file >= t->nfiles) {
 			cur->eof = true;
 			return SQLITE_OK;
+		}
+		if (cursor_file_pruned(cur, cur->next_file)) {
+			cur->next_file++;
+			cur->vt->run->stats->files_pruned++;
+			continue;
 		}
 		if (cursor_open_file(cur, &err) != LL_OK)
 			return cursor_fail(cur, &err);

@@ -2,12 +2,15 @@
  * Iceberg tables for the query engine: the table's current snapshot is
  * planned (data files, deletes resolved to row positions) and handed over
  * with the snapshot schema's columns and field ids, so renamed columns read
- * by id and deleted rows never appear.
+ * by id and deleted rows never appear. The manifests' bounds, counts and
+ * identity partitions answer the engine's file statistics, so files a
+ * query's constraints rule out are never opened.
  */
 #include <stdlib.h>
 #include <string.h>
 
 #include "iceberg/plan.h"
+#include "iceberg/scan.h"
 #include "pipeline/pipeline_internal.h"
 
 struct ll_iceberg_engine_table {
@@ -16,6 +19,7 @@ struct ll_iceberg_engine_table {
 	int32_t *field_ids;
 	const char **files;
 	ll_engine_deletes *deletes;
+	ll_engine_table_format format;
 };
 
 void ll_iceberg_engine_table_free(ll_iceberg_engine_table *t)
@@ -46,6 +50,18 @@ static ll_status fill_columns(ll_iceberg_engine_table *t, ll_error *err)
 	return LL_OK;
 }
 
+static bool file_stats(const void *ctx, size_t file, size_t column, ll_engine_file_stats *out)
+{
+	const ll_iceberg_engine_table *t = ctx;
+	const ll_iceberg_scan_file *f = &t->plan.files[file];
+	const ll_iceberg_partition_spec *spec = ll_iceberg_metadata_spec(t->plan.table.md, f->spec_id);
+	ll_iceberg_column_range r;
+	if (!ll_iceberg_scan_file_range(f->file, spec, &t->plan.schema->type.fields[column], &r))
+		return false;
+	*out = (ll_engine_file_stats){ r.has_bounds, r.min, r.max, r.null_count, r.value_count };
+	return true;
+}
+
 static ll_status fill_files(ll_iceberg_engine_table *t, ll_error *err)
 {
 	size_t n = t->plan.nfiles;
@@ -57,6 +73,7 @@ static ll_status fill_files(ll_iceberg_engine_table *t, ll_error *err)
 		t->files[i] = t->plan.files[i].location;
 		t->deletes[i] = (ll_engine_deletes){ t->plan.files[i].deleted, t->plan.files[i].ndeleted };
 	}
+	t->format = (ll_engine_table_format){ t->deletes, file_stats, t };
 	return LL_OK;
 }
 
@@ -80,7 +97,7 @@ ll_status ll_iceberg_engine_table_open(ll_storage *storage, const ll_catalog_tab
 		return st;
 	}
 	*et = (ll_engine_table){ ct->dataset, ct->name, t->columns, t->plan.schema->type.nfields,
-				 t->files, t->plan.nfiles, t->plan.rows, t->field_ids, t->deletes };
+				 t->files, t->plan.nfiles, t->plan.rows, t->field_ids, &t->format };
 	*out = t;
 	return LL_OK;
 }
