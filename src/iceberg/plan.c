@@ -21,6 +21,8 @@ typedef struct delete_file {
 typedef struct planner {
 	ll_iceberg_plan *plan;
 	ll_storage *storage;
+	const ll_iceberg_filter *filters;
+	size_t nfilters;
 	delete_file *deletes;
 	size_t ndeletes, deletes_cap;
 	size_t files_cap;
@@ -90,6 +92,11 @@ static ll_status read_manifests(planner *pl, const ll_iceberg_snapshot *snap, ll
 					  (int)list[i].partition_spec_id, p->table.metadata_location);
 			break;
 		}
+		if (list[i].content == LL_ICEBERG_CONTENT_DATA &&
+		    !ll_iceberg_manifest_may_match(&list[i], spec, p->schema, pl->filters, pl->nfilters)) {
+			p->manifests_skipped++;
+			continue;
+		}
 		ll_iceberg_manifest_entry *entries = NULL;
 		size_t ne = 0;
 		st = ll_storage_get(pl->storage, list[i].manifest_path, &bytes, err);
@@ -100,6 +107,12 @@ static ll_status read_manifests(planner *pl, const ll_iceberg_snapshot *snap, ll
 		for (size_t k = 0; k < ne && st == LL_OK; k++) {
 			if (entries[k].status == LL_ICEBERG_ENTRY_DELETED)
 				continue;
+			if (entries[k].file.content == LL_ICEBERG_CONTENT_DATA &&
+			    !ll_iceberg_data_file_may_match(&entries[k].file, spec, p->schema, pl->filters,
+							    pl->nfilters)) {
+				p->files_skipped++;
+				continue;
+			}
 			st = entries[k].file.content == LL_ICEBERG_CONTENT_DATA
 				     ? add_data_file(pl, &entries[k], spec->spec_id, err)
 				     : add_delete_file(pl, &entries[k], spec->spec_id, err);
@@ -297,9 +310,16 @@ static void planner_free(planner *pl)
 ll_status ll_iceberg_plan_scan(ll_storage *storage, const char *location, int64_t snapshot_id,
 			       ll_iceberg_plan *out, ll_error *err)
 {
+	return ll_iceberg_plan_scan_filtered(storage, location, snapshot_id, NULL, 0, out, err);
+}
+
+ll_status ll_iceberg_plan_scan_filtered(ll_storage *storage, const char *location,
+					int64_t snapshot_id, const ll_iceberg_filter *filters,
+					size_t nfilters, ll_iceberg_plan *out, ll_error *err)
+{
 	memset(out, 0, sizeof(*out));
 	ll_arena_init(&out->arena, 0);
-	planner pl = { .plan = out, .storage = storage };
+	planner pl = { .plan = out, .storage = storage, .filters = filters, .nfilters = nfilters };
 	ll_keyset_init(&pl.by_path);
 	ll_status st = ll_iceberg_table_load(&out->table, storage, location, err);
 	const ll_iceberg_metadata *md = out->table.md;

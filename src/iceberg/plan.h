@@ -18,6 +18,7 @@
 #define LL_ICEBERG_PLAN_H
 
 #include "formats/iceberg/manifest.h"
+#include "iceberg/scan.h"
 #include "iceberg/table.h"
 
 typedef struct ll_iceberg_scan_file {
@@ -36,6 +37,8 @@ typedef struct ll_iceberg_plan {
 	ll_iceberg_scan_file *files;
 	size_t nfiles;
 	uint64_t rows;                     /**< live rows: records minus deleted positions */
+	size_t manifests_skipped;          /**< data manifests filters ruled out, never read */
+	size_t files_skipped;              /**< live data files filters ruled out */
 	ll_arena arena;
 } ll_iceberg_plan;
 
@@ -45,6 +48,16 @@ typedef struct ll_iceberg_plan {
  */
 ll_status ll_iceberg_plan_scan(ll_storage *storage, const char *location, int64_t snapshot_id,
 			       ll_iceberg_plan *out, ll_error *err);
+
+/**
+ * ll_iceberg_plan_scan keeping only what may hold rows satisfying every
+ * filter (scan.h): data manifests are skipped by their partition summaries
+ * and data files by their partition values and bounds. The rows of the
+ * files kept still have to be checked against the filters.
+ */
+ll_status ll_iceberg_plan_scan_filtered(ll_storage *storage, const char *location,
+					int64_t snapshot_id, const ll_iceberg_filter *filters,
+					size_t nfilters, ll_iceberg_plan *out, ll_error *err);
 
 void ll_iceberg_plan_free(ll_iceberg_plan *p);
 

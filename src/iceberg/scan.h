@@ -1,14 +1,27 @@
 /*
- * What a planned Iceberg scan knows of its data files before reading them:
- * the manifests' partition values, value and null counts, lower and upper
- * bounds. The query engine asks for a column's range in a planned file
- * (ll_iceberg_scan_file_range) and skips the files its constraints rule
- * out without opening them.
+ * What a planned Iceberg scan knows of its data files before reading them,
+ * and how it uses that to leave files out.
  *
- * Bounds may be truncated (Iceberg shortens long strings); truncated
- * bounds still enclose the values, so they still decide correctly.
+ * Two users, one source of truth (the manifests' partition values, value
+ * and null counts, lower and upper bounds, and the manifest list's
+ * partition summaries):
+ *   - the query engine asks for a column's range in a planned file
+ *     (ll_iceberg_scan_file_range) and skips the files its constraints rule
+ *     out without opening them;
+ *   - a caller that knows its predicates up front (a delete, a merge, a
+ *     test) passes filters to the planner (ll_iceberg_plan_scan_filtered in
+ *     plan.h), which then skips whole manifests by their partition
+ *     summaries and data files by their partition values and bounds.
  *
- * Nothing here allocates; results point into the manifests.
+ * Every decision is conservative: a file or manifest is left out only when
+ * no row in it can satisfy a filter. Anything the metadata does not say
+ * (no bounds, a transform that does not keep order, a promoted or nested
+ * column) keeps the file. Bounds may be truncated (Iceberg shortens long
+ * strings); truncated bounds still enclose the values, so they still decide
+ * correctly. Delete files are never filtered: a filter says nothing about
+ * which rows a delete removes.
+ *
+ * Nothing here allocates; results point into the plan or the manifests.
  */
 #ifndef LL_ICEBERG_SCAN_H
 #define LL_ICEBERG_SCAN_H
@@ -39,5 +52,42 @@ typedef struct ll_iceberg_column_range {
 bool ll_iceberg_scan_file_range(const ll_iceberg_data_file *f,
 				const ll_iceberg_partition_spec *spec,
 				const ll_iceberg_field *field, ll_iceberg_column_range *out);
+
+typedef enum ll_iceberg_filter_op {
+	LL_ICEBERG_FILTER_EQ,
+	LL_ICEBERG_FILTER_LT,
+	LL_ICEBERG_FILTER_LE,
+	LL_ICEBERG_FILTER_GT,
+	LL_ICEBERG_FILTER_GE,
+	LL_ICEBERG_FILTER_IS_NULL,
+	LL_ICEBERG_FILTER_NOT_NULL,
+} ll_iceberg_filter_op;
+
+/**
+ * A predicate `column op value` on the column with field_id, value of the
+ * column's Iceberg type (unused for IS NULL / IS NOT NULL). A scan keeps
+ * the rows satisfying every filter it is given.
+ */
+typedef struct ll_iceberg_filter {
+	int32_t field_id;
+	ll_iceberg_filter_op op;
+	ll_iceberg_value value;
+} ll_iceberg_filter;
+
+/**
+ * False when no data file a manifest lists can hold a row satisfying all
+ * filters, judged by the manifest list's partition summaries. schema types
+ * the filtered columns; spec is the manifest's partition spec.
+ */
+bool ll_iceberg_manifest_may_match(const ll_iceberg_manifest_file *m,
+				   const ll_iceberg_partition_spec *spec,
+				   const ll_iceberg_schema *schema, const ll_iceberg_filter *filters,
+				   size_t n);
+
+/** False when data file f holds no row satisfying all filters, by partition values and bounds. */
+bool ll_iceberg_data_file_may_match(const ll_iceberg_data_file *f,
+				    const ll_iceberg_partition_spec *spec,
+				    const ll_iceberg_schema *schema, const ll_iceberg_filter *filters,
+				    size_t n);
 
 #endif

@@ -274,6 +274,64 @@ static void test_engine_prunes_files_by_manifest_stats(void)
 	check_pruned("SELECT name FROM t.x WHERE price > 1000", 2, 3);
 }
 
+/* Plans spark/rename_column under filters; checks the files kept and what was skipped. */
+static void check_filtered(const ll_iceberg_filter *filters, size_t n, size_t want_files,
+			   size_t want_manifests_skipped, const char *want_first_file_part)
+{
+	char path[2048];
+	ll_error err = { 0 };
+	ll_storage *s = foreign_storage("s3a");
+	ll_testdata("iceberg-foreign/spark/rename_column/metadata/v3.metadata.json", path, sizeof(path));
+	ll_iceberg_plan p;
+	CHECK_OK(ll_iceberg_plan_scan_filtered(s, path, LL_ICEBERG_NO_SNAPSHOT, filters, n, &p, &err), &err);
+	CHECK_INT(p.nfiles, want_files);
+	CHECK_INT(p.manifests_skipped, want_manifests_skipped);
+	CHECK_INT(p.files_skipped, want_manifests_skipped ? 0 : 3 - want_files);
+	if (want_first_file_part && p.nfiles && !strstr(p.files[0].location, want_first_file_part))
+		fprintf(stderr, "kept %s, not a file under %s\n", p.files[0].location, want_first_file_part),
+			ll_test_failures++;
+	ll_iceberg_plan_free(&p);
+	ll_storage_free(s);
+}
+
+/*
+ * spark/rename_column: one manifest (partition summaries: bucket 0..3, date
+ * 2022-01-01..2022-01-02 and null) of three files: ids 1, 2 on 2022-01-01
+ * (bucket 0), id 4 on 2022-01-02 (bucket 2), id 3 with a null date
+ * (bucket 3). Field ids: 1 id, 2 name, 3 event_date, 4 price, 5 active.
+ */
+static void test_planner_filters_skip_manifests_and_files(void)
+{
+	const int64_t jan1 = 18993, jan2 = 18994; /* days since 1970-01-01 */
+	static const char thumper[] = "Thumper";
+	/* bucket[4](4) and the id bounds single out one file */
+	check_filtered(&(ll_iceberg_filter){ 1, LL_ICEBERG_FILTER_EQ, ll_iceberg_int(4) }, 1, 1, 0,
+		       "date=2022-01-02");
+	/* identity partitions: a null partition holds only nulls, a set one none */
+	check_filtered(&(ll_iceberg_filter){ 3, LL_ICEBERG_FILTER_IS_NULL, ll_iceberg_null() }, 1, 1, 0,
+		       "date=null");
+	check_filtered(&(ll_iceberg_filter){ 3, LL_ICEBERG_FILTER_NOT_NULL, ll_iceberg_null() }, 1, 2, 0, NULL);
+	check_filtered(&(ll_iceberg_filter){ 3, LL_ICEBERG_FILTER_EQ, ll_iceberg_int(jan1) }, 1, 1, 0,
+		       "date=2022-01-01");
+	check_filtered(&(ll_iceberg_filter){ 3, LL_ICEBERG_FILTER_LT, ll_iceberg_int(jan2) }, 1, 1, 0,
+		       "date=2022-01-01");
+	/* outside the manifest's date summary: the manifest is not even read */
+	check_filtered(&(ll_iceberg_filter){ 3, LL_ICEBERG_FILTER_GT, ll_iceberg_int(jan2) }, 1, 0, 1, NULL);
+	check_filtered(&(ll_iceberg_filter){ 3, LL_ICEBERG_FILTER_LT, ll_iceberg_int(jan1) }, 1, 0, 1, NULL);
+	/* string and decimal bounds */
+	check_filtered(&(ll_iceberg_filter){ 2, LL_ICEBERG_FILTER_EQ, ll_iceberg_bytes(thumper, 7) }, 1, 1, 0,
+		       "date=2022-01-02");
+	check_filtered(&(ll_iceberg_filter){ 4, LL_ICEBERG_FILTER_GT, ll_iceberg_decimal_from_int64(100000) },
+		       1, 1, 0, "date=2022-01-02");
+	check_filtered(&(ll_iceberg_filter){ 4, LL_ICEBERG_FILTER_LT, ll_iceberg_decimal_from_int64(-100) },
+		       1, 1, 0, "date=2022-01-01");
+	/* filters combine; a field the schema lacks rules nothing out */
+	const ll_iceberg_filter both[] = { { 1, LL_ICEBERG_FILTER_LE, ll_iceberg_int(3) },
+					   { 5, LL_ICEBERG_FILTER_EQ, { .b = true } } };
+	check_filtered(both, 2, 2, 0, NULL);
+	check_filtered(&(ll_iceberg_filter){ 99, LL_ICEBERG_FILTER_EQ, ll_iceberg_int(1) }, 1, 3, 0, NULL);
+}
+
 static void test_damaged_input_names_the_file(void)
 {
 	char dir[1024], md_path[4200], root[1024];
@@ -321,4 +379,5 @@ static void test_damaged_input_names_the_file(void)
 LL_TEST_MAIN(LL_TEST(test_spark_bunnies), LL_TEST(test_spark_rename_column),
 	     LL_TEST(test_athena_example), LL_TEST(test_java_bunnies_equality_deletes),
 	     LL_TEST(test_time_travel),
-	     LL_TEST(test_engine_prunes_files_by_manifest_stats), LL_TEST(test_damaged_input_names_the_file))
+	     LL_TEST(test_engine_prunes_files_by_manifest_stats),
+	     LL_TEST(test_planner_filters_skip_manifests_and_files), LL_TEST(test_damaged_input_names_the_file))
