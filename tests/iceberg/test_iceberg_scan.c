@@ -8,6 +8,7 @@
  * input is an error naming the file.
  */
 #include <jansson.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,17 +41,24 @@ static ll_status open_source(void *ctx, const char *path, ll_parquet_source *out
 	return ll_storage_open_source(f->storage, path, out, err);
 }
 
-/* Opens a storage reading the reference bucket from the testdata folder. */
-static ll_storage *foreign_storage(const char *scheme)
+/* Opens a storage reading the reference bucket from the folder root. */
+static ll_storage *mapped_storage(const char *scheme, const char *root)
 {
-	char root[1024], from[64];
-	ll_testdata("iceberg-foreign/", root, sizeof(root));
+	char from[64], to[PATH_MAX + 2];
 	snprintf(from, sizeof(from), "%s://hyperparam-iceberg/", scheme);
-	ll_storage_options opt = { .map_from = from, .map_to = root };
+	snprintf(to, sizeof(to), "%s/", root);
+	ll_storage_options opt = { .map_from = from, .map_to = to };
 	ll_storage *s = NULL;
 	ll_error err = { 0 };
 	CHECK_OK(ll_storage_open(&s, root, &opt, &err), &err);
 	return s;
+}
+
+/* Opens a storage reading the reference bucket from the testdata folder. */
+static ll_storage *foreign_storage(const char *scheme)
+{
+	char root[1024];
+	return mapped_storage(scheme, ll_testdata("iceberg-foreign", root, sizeof(root)));
 }
 
 static int collect_row(void *user, size_t ncols, const char *const *names, const ll_cell *cells)
@@ -376,8 +384,94 @@ static void test_damaged_input_names_the_file(void)
 	ll_storage_free(s);
 }
 
+/* Plans the copy of spark/rename_column under root; expects failure st naming `names`. */
+static void check_plan_fails(const char *root, ll_status want, const char *names)
+{
+	char path[PATH_MAX + 128];
+	ll_error err = { 0 };
+	ll_storage *s = mapped_storage("s3a", root);
+	snprintf(path, sizeof(path), "%s/spark/rename_column/metadata/v3.metadata.json", root);
+	ll_iceberg_plan p;
+	ll_status st = ll_iceberg_plan_scan(s, path, LL_ICEBERG_NO_SNAPSHOT, &p, &err);
+	CHECK_INT(st, want);
+	if (st == LL_OK)
+		ll_iceberg_plan_free(&p);
+	else if (!strstr(err.message, names) && !strstr(err.file, names))
+		fprintf(stderr, "error does not name %s: %s\n", names, err.message), ll_test_failures++;
+	ll_storage_free(s);
+}
+
+/*
+ * A copy of spark/rename_column damaged file by file: a missing or
+ * malformed manifest, and a data file that is not Parquet, each fail with
+ * the file's name, at planning or at the query.
+ */
+static void test_damaged_table_files(void)
+{
+	char dir[1024], root[PATH_MAX], src[1024], cmd[2 * PATH_MAX + 64], manifest[PATH_MAX + 128];
+	ll_error err = { 0 };
+	ll_test_tmpdir("iceberg_scan_damaged_files", dir, sizeof(dir));
+	if (!realpath(dir, root))
+		snprintf(root, sizeof(root), "%s", dir);
+	ll_testdata("iceberg-foreign/spark", src, sizeof(src));
+	snprintf(cmd, sizeof(cmd), "cp -r '%s' '%s/spark'", src, root);
+	CHECK(system(cmd) == 0);
+	const char *m0 = "abf62b15-903b-40b6-9e6b-26bcdceac9b3-m0.avro";
+	snprintf(manifest, sizeof(manifest), "%s/spark/rename_column/metadata/%s", root, m0);
+	ll_buf good = LL_BUF_INIT;
+	CHECK_OK(ll_fs_read_all(manifest, &good, &err), &err);
+
+	CHECK(remove(manifest) == 0);
+	check_plan_fails(root, LL_ENOTFOUND, m0);
+	static const char junk[] = "Obj\x01 this is not an Avro container";
+	CHECK_OK(ll_fs_write_atomic(manifest, junk, sizeof(junk) - 1, &err), &err);
+	check_plan_fails(root, LL_EFORMAT, m0);
+	CHECK_OK(ll_fs_write_atomic(manifest, good.data, good.len / 2, &err), &err);
+	check_plan_fails(root, LL_EFORMAT, m0);
+	CHECK_OK(ll_fs_write_atomic(manifest, good.data, good.len, &err), &err);
+	check_plan_fails(root, LL_OK, m0);
+
+	/* the data file of 2022-01-02 is not Parquet: planning works, reading it fails */
+	char data_dir[PATH_MAX + 128];
+	snprintf(data_dir, sizeof(data_dir), "%s/spark/rename_column/data/id_bucket=2/date=2022-01-02", root);
+	char **names = NULL;
+	size_t n = 0;
+	CHECK_OK(ll_fs_list(data_dir, &names, &n, &err), &err);
+	CHECK_INT(n, 1);
+	if (n == 1) {
+		char data[2 * PATH_MAX];
+		snprintf(data, sizeof(data), "%s/%s", data_dir, names[0]);
+		CHECK_OK(ll_fs_write_atomic(data, junk, sizeof(junk) - 1, &err), &err);
+		foreign f = { 0 };
+		f.storage = mapped_storage("s3a", root);
+		char loc[PATH_MAX + 128];
+		snprintf(loc, sizeof(loc), "%s/spark/rename_column/metadata/v3.metadata.json", root);
+		f.ct = (ll_catalog_table){ .dataset = "t", .name = "x", .format = LL_FORMAT_ICEBERG,
+					   .metadata_location = loc };
+		CHECK_OK(ll_iceberg_engine_table_open(f.storage, &f.ct, &f.it, &f.et, &err), &err);
+		ll_engine_provider provider = { &f, list_one, NULL, open_source };
+		ll_engine *e = NULL;
+		CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
+		json_t *rows = json_array();
+		/* the other files are fine, and a query that does not need this one never opens it */
+		CHECK_OK(ll_engine_query(e, "SELECT name FROM t.x WHERE id <> 4 AND event_date IS NULL",
+					 collect_row, rows, &err), &err);
+		ll_status st = ll_engine_query(e, "SELECT name FROM t.x", collect_row, rows, &err);
+		CHECK_INT(st, LL_EFORMAT);
+		if (!strstr(err.message, names[0]) && !strstr(err.file, names[0]))
+			fprintf(stderr, "error does not name %s: %s\n", names[0], err.message), ll_test_failures++;
+		json_decref(rows);
+		ll_engine_free(e);
+		ll_iceberg_engine_table_free(f.it);
+		ll_storage_free(f.storage);
+	}
+	ll_fs_free_list(names, n);
+	ll_buf_free(&good);
+}
+
 LL_TEST_MAIN(LL_TEST(test_spark_bunnies), LL_TEST(test_spark_rename_column),
 	     LL_TEST(test_athena_example), LL_TEST(test_java_bunnies_equality_deletes),
 	     LL_TEST(test_time_travel),
 	     LL_TEST(test_engine_prunes_files_by_manifest_stats),
-	     LL_TEST(test_planner_filters_skip_manifests_and_files), LL_TEST(test_damaged_input_names_the_file))
+	     LL_TEST(test_planner_filters_skip_manifests_and_files), LL_TEST(test_damaged_input_names_the_file),
+	     LL_TEST(test_damaged_table_files))
