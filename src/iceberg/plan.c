@@ -244,6 +244,46 @@ static ll_status apply_equality_deletes(planner *pl, const delete_file *d, ll_er
 	return st;
 }
 
+static int compare_bytes(const void *a, size_t alen, const void *b, size_t blen)
+{
+	size_t n = alen < blen ? alen : blen;
+	int c = n ? memcmp(a, b, n) : 0;
+	return c ? c : (alen > blen) - (alen < blen);
+}
+
+/* Whether a position delete file's file_path bounds (when it has them) admit path. */
+static bool path_in_bounds(const ll_iceberg_data_file *del, const char *path)
+{
+	size_t len = strlen(path);
+	for (size_t i = 0; i < del->nstats; i++) {
+		const ll_iceberg_column_stats *st = &del->stats[i];
+		if (st->field_id != FIELD_FILE_PATH)
+			continue;
+		return (!st->lower || compare_bytes(st->lower, st->lower_len, path, len) <= 0) &&
+		       (!st->upper || compare_bytes(st->upper, st->upper_len, path, len) >= 0);
+	}
+	return true;
+}
+
+/*
+ * Whether a delete file may remove rows of some planned data file, judged
+ * from the manifests alone, so a delete file for files a filter left out,
+ * or older than every file it could touch, is never read.
+ */
+static bool delete_may_apply(const planner *pl, const delete_file *d)
+{
+	const ll_iceberg_data_file *df = d->file;
+	bool positions = df->content == LL_ICEBERG_CONTENT_POSITION_DELETES;
+	for (size_t i = 0; i < pl->plan->nfiles; i++) {
+		const ll_iceberg_scan_file *f = &pl->plan->files[i];
+		if (positions ? f->sequence_number <= d->sequence_number && path_in_bounds(df, f->location)
+			      : f->sequence_number < d->sequence_number &&
+					same_partition(f->file, f->spec_id, df, d->spec_id))
+			return true;
+	}
+	return false;
+}
+
 static ll_status apply_deletes(planner *pl, ll_error *err)
 {
 	size_t n = pl->plan->nfiles;
@@ -256,6 +296,10 @@ static ll_status apply_deletes(planner *pl, ll_error *err)
 	static const int32_t position_ids[] = { FIELD_FILE_PATH, FIELD_POS };
 	for (size_t i = 0; i < pl->ndeletes && st == LL_OK; i++) {
 		const delete_file *d = &pl->deletes[i];
+		if (!delete_may_apply(pl, d)) {
+			pl->plan->deletes_skipped++;
+			continue;
+		}
 		if (d->file->content == LL_ICEBERG_CONTENT_POSITION_DELETES) {
 			position_ctx c = { pl, d->sequence_number };
 			st = ll_iceberg_read_rows(pl->storage, d->file->file_path, position_ids, 2, position_row, &c, err);

@@ -10,7 +10,9 @@
  * removing the rows whose equality columns (by field id) equal one of its
  * rows (nulls equal nulls). Equality deletes are turned into positions by
  * reading the equality columns of the data files they apply to, so a
- * reader needs to skip positions only.
+ * reader needs to skip positions only. A delete file the manifests show
+ * touching none of the planned data files (by sequence number, partition
+ * and a position delete's file_path bounds) is not read.
  *
  * Everything planned lives in the plan until ll_iceberg_plan_free.
  */
@@ -39,6 +41,7 @@ typedef struct ll_iceberg_plan {
 	uint64_t rows;                     /**< live rows: records minus deleted positions */
 	size_t manifests_skipped;          /**< data manifests filters ruled out, never read */
 	size_t files_skipped;              /**< live data files filters ruled out */
+	size_t deletes_skipped;            /**< delete files that touch no planned data file, never read */
 	ll_arena arena;
 } ll_iceberg_plan;
 

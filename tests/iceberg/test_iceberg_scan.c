@@ -245,6 +245,15 @@ static void test_time_travel(void)
 	CHECK_INT(first.rows, 21);
 	CHECK_INT(second.rows, 20);
 	CHECK(second.nfiles == 1 && second.files[0].ndeleted == 1 && second.files[0].deleted[0] == 0);
+	CHECK_INT(second.deletes_skipped, 0);
+	/* a filter leaving out the one data file leaves its position delete file unread */
+	static const char zebra[] = "Zebra";
+	const ll_iceberg_filter after_all = { 1, LL_ICEBERG_FILTER_GE, ll_iceberg_bytes(zebra, 5) };
+	ll_iceberg_plan none;
+	CHECK_OK(ll_iceberg_plan_scan_filtered(s, path, md->snapshots[1].snapshot_id, &after_all, 1, &none,
+					       &err), &err);
+	CHECK(none.nfiles == 0 && none.files_skipped == 1 && none.deletes_skipped == 1);
+	ll_iceberg_plan_free(&none);
 	CHECK_INT(now.rows, 20);
 	CHECK(now.nfiles == 1 && now.files[0].ndeleted == 0);
 	ll_iceberg_plan_free(&now);
