@@ -156,34 +156,18 @@ static ll_status position_row(void *user, uint64_t pos, const ll_value *const *v
 	return add_position(c->pl, (size_t)slot->value, (uint64_t)v[1]->i, err);
 }
 
-/*
- * Whether two partition values read from manifests are equal. Their types
- * are the same when the specs are, and the reader zeroes every value before
- * filling it, so numbers compare by their union image; strings and binary
- * (whose image holds a pointer) by content.
- */
-static bool same_value(const ll_iceberg_value *x, const ll_iceberg_value *y)
-{
-	if (x->is_null || y->is_null)
-		return x->is_null == y->is_null;
-	if (memcmp(x->decimal, y->decimal, sizeof(x->decimal)) == 0)
-		return true;
-	return x->bytes.len == y->bytes.len && x->bytes.len > 0 &&
-	       memcmp(x->bytes.data, y->bytes.data, x->bytes.len) == 0;
-}
-
 /* Whether an equality delete file's partition covers a data file's. */
-static bool same_partition(const ll_iceberg_data_file *data, int32_t data_spec,
+static bool same_partition(const planner *pl, const ll_iceberg_data_file *data, int32_t data_spec,
 			   const ll_iceberg_data_file *del, int32_t del_spec)
 {
 	if (del->npartition == 0)
 		return true;
 	if (data_spec != del_spec || data->npartition != del->npartition)
 		return false;
-	for (size_t i = 0; i < data->npartition; i++)
-		if (!same_value(&data->partition[i], &del->partition[i]))
-			return false;
-	return true;
+	const ll_iceberg_metadata *md = pl->plan->table.md;
+	return ll_iceberg_partitions_equal(ll_iceberg_metadata_spec(md, data_spec),
+					   ll_iceberg_metadata_current_schema(md), data->partition,
+					   del->partition, data->npartition);
 }
 
 typedef struct equality_ctx {
@@ -234,7 +218,7 @@ static ll_status apply_equality_deletes(planner *pl, const delete_file *d, ll_er
 	for (size_t i = 0; i < pl->plan->nfiles && st == LL_OK; i++) {
 		const ll_iceberg_scan_file *f = &pl->plan->files[i];
 		if (f->sequence_number >= d->sequence_number ||
-		    !same_partition(f->file, f->spec_id, df, d->spec_id))
+		    !same_partition(pl, f->file, f->spec_id, df, d->spec_id))
 			continue;
 		c.file = i;
 		st = ll_iceberg_read_rows(pl->storage, f->location, df->equality_ids, c.n, equality_match_row, &c, err);
@@ -278,7 +262,7 @@ static bool delete_may_apply(const planner *pl, const delete_file *d)
 		const ll_iceberg_scan_file *f = &pl->plan->files[i];
 		if (positions ? f->sequence_number <= d->sequence_number && path_in_bounds(df, f->location)
 			      : f->sequence_number < d->sequence_number &&
-					same_partition(f->file, f->spec_id, df, d->spec_id))
+					same_partition(pl, f->file, f->spec_id, df, d->spec_id))
 			return true;
 	}
 	return false;

@@ -22,6 +22,8 @@
  * which rows a delete removes.
  *
  * Nothing here allocates; results point into the plan or the manifests.
+ * Partition tuples compare here too (ll_iceberg_partitions_equal), by the
+ * same value order.
  */
 #ifndef LL_ICEBERG_SCAN_H
 #define LL_ICEBERG_SCAN_H
@@ -89,5 +91,16 @@ bool ll_iceberg_data_file_may_match(const ll_iceberg_data_file *f,
 				    const ll_iceberg_partition_spec *spec,
 				    const ll_iceberg_schema *schema, const ll_iceberg_filter *filters,
 				    size_t n);
+
+/**
+ * Whether two partition tuples of spec (n values each, as manifests give
+ * them) are the same partition: values compare by their transform's result
+ * type, null equals null. schema types the spec's source columns (the one
+ * the manifests were read with). Used to match equality deletes to data
+ * files of their partition.
+ */
+bool ll_iceberg_partitions_equal(const ll_iceberg_partition_spec *spec,
+				 const ll_iceberg_schema *schema, const ll_iceberg_value *a,
+				 const ll_iceberg_value *b, size_t n);
 
 #endif

@@ -254,3 +254,27 @@ bool ll_iceberg_manifest_may_match(const ll_iceberg_manifest_file *m,
 	}
 	return true;
 }
+
+bool ll_iceberg_partitions_equal(const ll_iceberg_partition_spec *spec,
+				 const ll_iceberg_schema *schema, const ll_iceberg_value *a,
+				 const ll_iceberg_value *b, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (a[i].is_null || b[i].is_null) {
+			if (a[i].is_null != b[i].is_null)
+				return false;
+			continue;
+		}
+		const ll_iceberg_field *field =
+			i < spec->nfields ? schema_field(schema, spec->fields[i].source_id) : NULL;
+		const ll_iceberg_type *type = NULL;
+		ll_error err;
+		ll_error_clear(&err);
+		if (!field || ll_iceberg_transform_result_type(&spec->fields[i].transform, field->type,
+							       &type, &err) != LL_OK)
+			return false;
+		if (compare_values(type->kind, &a[i], &b[i]) != 0)
+			return false;
+	}
+	return true;
+}

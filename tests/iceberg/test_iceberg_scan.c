@@ -349,6 +349,36 @@ static void test_planner_filters_skip_manifests_and_files(void)
 	check_filtered(&(ll_iceberg_filter){ 99, LL_ICEBERG_FILTER_EQ, ll_iceberg_int(1) }, 1, 3, 0, NULL);
 }
 
+/*
+ * Partition tuples as equality deletes match them: by value of the
+ * transform's result type, so an empty string equals an empty string and
+ * integers compare by value, never by how their bytes happen to lie.
+ */
+static void test_partition_tuples_compare_by_type(void)
+{
+	const ll_iceberg_field cols[] = {
+		{ .id = 1, .name = "s", .type = ll_iceberg_primitive(LL_ICEBERG_STRING) },
+		{ .id = 2, .name = "n", .type = ll_iceberg_primitive(LL_ICEBERG_LONG) },
+	};
+	ll_iceberg_schema schema = { .type = { .kind = LL_ICEBERG_STRUCT, .fields = cols, .nfields = 2 } };
+	const ll_iceberg_partition_field fields[] = {
+		{ .source_id = 1, .field_id = 1000, .name = "s", .transform = { LL_ICEBERG_TRANSFORM_IDENTITY, 0, NULL } },
+		{ .source_id = 2, .field_id = 1001, .name = "n_bucket", .transform = { LL_ICEBERG_TRANSFORM_BUCKET, 8, NULL } },
+	};
+	ll_iceberg_partition_spec spec = { .spec_id = 0, .fields = fields, .nfields = 2 };
+	char empty1[1] = "", empty2[1] = "";
+	const ll_iceberg_value a[] = { ll_iceberg_bytes(empty1, 0), ll_iceberg_int(5) };
+	const ll_iceberg_value same[] = { ll_iceberg_bytes(empty2, 0), ll_iceberg_int(5) };
+	const ll_iceberg_value other_int[] = { ll_iceberg_bytes(empty2, 0), ll_iceberg_int(6) };
+	const ll_iceberg_value other_text[] = { ll_iceberg_bytes("x", 1), ll_iceberg_int(5) };
+	const ll_iceberg_value nulls[] = { ll_iceberg_null(), ll_iceberg_null() };
+	CHECK(ll_iceberg_partitions_equal(&spec, &schema, a, same, 2));
+	CHECK(!ll_iceberg_partitions_equal(&spec, &schema, a, other_int, 2));
+	CHECK(!ll_iceberg_partitions_equal(&spec, &schema, a, other_text, 2));
+	CHECK(!ll_iceberg_partitions_equal(&spec, &schema, a, nulls, 2));
+	CHECK(ll_iceberg_partitions_equal(&spec, &schema, nulls, nulls, 2));
+}
+
 static void test_damaged_input_names_the_file(void)
 {
 	char dir[1024], md_path[4200], root[1024];
@@ -482,5 +512,6 @@ LL_TEST_MAIN(LL_TEST(test_spark_bunnies), LL_TEST(test_spark_rename_column),
 	     LL_TEST(test_athena_example), LL_TEST(test_java_bunnies_equality_deletes),
 	     LL_TEST(test_time_travel),
 	     LL_TEST(test_engine_prunes_files_by_manifest_stats),
-	     LL_TEST(test_planner_filters_skip_manifests_and_files), LL_TEST(test_damaged_input_names_the_file),
+	     LL_TEST(test_planner_filters_skip_manifests_and_files),
+	     LL_TEST(test_partition_tuples_compare_by_type), LL_TEST(test_damaged_input_names_the_file),
 	     LL_TEST(test_damaged_table_files))
