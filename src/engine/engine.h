@@ -82,12 +82,16 @@ typedef struct ll_engine_file_stats {
 } ll_engine_file_stats;
 
 /**
- * What a table format (Iceberg) adds to a list of Parquet files.
+ * What a table format (Iceberg) adds to a list of Parquet files; the
+ * engine calls back with the index of a listed file, on the query's thread.
  *
- * deletes, when not NULL, lists per file the rows the format removed
- * (Iceberg position deletes, and equality deletes the provider resolved to
- * positions); positions count rows from the file's start across its row
- * groups, and those rows never reach SQLite.
+ * file_deletes, when not NULL, gives the rows of a file the format removed
+ * (Iceberg position deletes, and equality deletes the provider resolves to
+ * positions): sorted positions counted from the file's start across its row
+ * groups, valid until the query ends. The engine asks once per scan of a
+ * file it reads, just before reading it, so a provider may resolve deletes
+ * lazily and a file the query skips costs nothing; those rows never reach
+ * SQLite. A failure fails the query with the provider's error.
  *
  * file_stats, when not NULL, gives a column's statistics in a file from
  * the format's metadata: the engine calls it for the constrained columns
@@ -96,9 +100,9 @@ typedef struct ll_engine_file_stats {
  * in that file. Any pointers in *out stay valid until the query ends.
  */
 typedef struct ll_engine_table_format {
-	const ll_engine_deletes *deletes;
-	bool (*file_stats)(const void *ctx, size_t file, size_t column, ll_engine_file_stats *out);
-	const void *ctx;
+	ll_status (*file_deletes)(void *ctx, size_t file, ll_engine_deletes *out, ll_error *err);
+	bool (*file_stats)(void *ctx, size_t file, size_t column, ll_engine_file_stats *out);
+	void *ctx;
 } ll_engine_table_format;
 
 /**

@@ -67,6 +67,7 @@ typedef struct ll_vcursor {
 	uint64_t batch_first;  /* row in the file of the batch's first row */
 	size_t batch_rg;       /* row group of the batch */
 	uint64_t row_in_file;  /* of the current row */
+	ll_engine_deletes deletes; /* rows of the open file its table format removed */
 	bool eof;
 	/* per declared column, for the open file */
 	long *slot;                      /* batch column, or -1: NULL in this file */
@@ -357,6 +358,7 @@ static void cursor_close_file(ll_vcursor *cur)
 	cur->counting = false;
 	cur->count_rg = 0;
 	cur->count_pos = 0;
+	cur->deletes = (ll_engine_deletes){ NULL, 0 };
 }
 
 static void cursor_clear_plan(ll_vcursor *cur)
@@ -697,6 +699,14 @@ static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
 		cursor_close_file(cur);
 		return st;
 	}
+	const ll_engine_table_format *fmt = t->format;
+	if (fmt && fmt->file_deletes) {
+		st = fmt->file_deletes(fmt->ctx, cur->next_file - 1, &cur->deletes, err);
+		if (st != LL_OK) {
+			cursor_close_file(cur);
+			return st;
+		}
+	}
 	size_t n = cursor_map_fields(cur);
 	stats->fields_decoded += n;
 	if (n == 0) {
@@ -763,10 +773,7 @@ static ll_status cursor_next_in_file(ll_vcursor *cur, bool *have, ll_error *err)
 /* Whether the current row of the open file is one its table format deleted. */
 static bool cursor_row_deleted(const ll_vcursor *cur)
 {
-	const ll_engine_table *t = cur->vt->decl->table;
-	if (!t->format || !t->format->deletes || cur->next_file == 0)
-		return false;
-	const ll_engine_deletes *d = &t->format->deletes[cur->next_file - 1];
+	const ll_engine_deletes *d = &cur->deletes;
 	size_t lo = 0, hi = d->n;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;

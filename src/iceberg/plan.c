@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iceberg/deletes.h"
 #include "iceberg/keyset.h"
 #include "iceberg/rows.h"
 
@@ -27,9 +28,7 @@ typedef struct planner {
 	size_t ndeletes, deletes_cap;
 	size_t files_cap;
 	ll_keyset by_path;                 /* data file location -> index */
-	/* positions collected per data file before sorting */
-	uint64_t **pos;
-	size_t *npos, *pos_cap;
+	ll_iceberg_positions *pos;         /* per data file, collected before sorting */
 } planner;
 
 static ll_status add_data_file(planner *pl, const ll_iceberg_manifest_entry *e, int32_t spec_id,
@@ -124,16 +123,7 @@ static ll_status read_manifests(planner *pl, const ll_iceberg_snapshot *snap, ll
 
 static ll_status add_position(planner *pl, size_t file, uint64_t pos, ll_error *err)
 {
-	if (pl->npos[file] == pl->pos_cap[file]) {
-		size_t cap = pl->pos_cap[file] ? pl->pos_cap[file] * 2 : 64;
-		uint64_t *grown = realloc(pl->pos[file], cap * sizeof(*grown));
-		if (!grown)
-			return ll_error_oom(err);
-		pl->pos[file] = grown;
-		pl->pos_cap[file] = cap;
-	}
-	pl->pos[file][pl->npos[file]++] = pos;
-	return LL_OK;
+	return ll_iceberg_positions_push(&pl->pos[file], pos) ? LL_OK : ll_error_oom(err);
 }
 
 typedef struct position_ctx {
@@ -154,78 +144,6 @@ static ll_status position_row(void *user, uint64_t pos, const ll_value *const *v
 	if (f->sequence_number > c->sequence_number || v[1]->i < 0)
 		return LL_OK;
 	return add_position(c->pl, (size_t)slot->value, (uint64_t)v[1]->i, err);
-}
-
-/* Whether an equality delete file's partition covers a data file's. */
-static bool same_partition(const planner *pl, const ll_iceberg_data_file *data, int32_t data_spec,
-			   const ll_iceberg_data_file *del, int32_t del_spec)
-{
-	if (del->npartition == 0)
-		return true;
-	if (data_spec != del_spec || data->npartition != del->npartition)
-		return false;
-	const ll_iceberg_metadata *md = pl->plan->table.md;
-	return ll_iceberg_partitions_equal(ll_iceberg_metadata_spec(md, data_spec),
-					   ll_iceberg_metadata_current_schema(md), data->partition,
-					   del->partition, data->npartition);
-}
-
-typedef struct equality_ctx {
-	planner *pl;
-	ll_keyset keys;
-	ll_buf key;
-	size_t n;
-	size_t file;
-} equality_ctx;
-
-static void encode_row(const ll_value *const *v, size_t n, ll_buf *out)
-{
-	ll_buf_clear(out);
-	for (size_t k = 0; k < n; k++)
-		ll_keyset_encode_value(v[k], out);
-}
-
-static ll_status equality_key_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
-{
-	(void)pos;
-	equality_ctx *c = user;
-	encode_row(v, c->n, &c->key);
-	ll_keyset_slot *slot;
-	bool added;
-	return ll_keyset_put(&c->keys, c->key.data, c->key.len, 0, &slot, &added) ? LL_OK
-										  : ll_error_oom(err);
-}
-
-static ll_status equality_match_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
-{
-	equality_ctx *c = user;
-	encode_row(v, c->n, &c->key);
-	if (!ll_keyset_find(&c->keys, c->key.data, c->key.len))
-		return LL_OK;
-	return add_position(c->pl, c->file, pos, err);
-}
-
-static ll_status apply_equality_deletes(planner *pl, const delete_file *d, ll_error *err)
-{
-	const ll_iceberg_data_file *df = d->file;
-	if (df->nequality_ids == 0 || df->nequality_ids > 64)
-		return ll_error_set(err, LL_EFORMAT, "equality delete file %s has %zu equality ids",
-				    df->file_path, df->nequality_ids);
-	equality_ctx c = { .pl = pl, .n = df->nequality_ids };
-	ll_keyset_init(&c.keys);
-	ll_status st = ll_iceberg_read_rows(pl->storage, df->file_path, df->equality_ids, c.n, equality_key_row,
-				 &c, err);
-	for (size_t i = 0; i < pl->plan->nfiles && st == LL_OK; i++) {
-		const ll_iceberg_scan_file *f = &pl->plan->files[i];
-		if (f->sequence_number >= d->sequence_number ||
-		    !same_partition(pl, f->file, f->spec_id, df, d->spec_id))
-			continue;
-		c.file = i;
-		st = ll_iceberg_read_rows(pl->storage, f->location, df->equality_ids, c.n, equality_match_row, &c, err);
-	}
-	ll_keyset_free(&c.keys);
-	ll_buf_free(&c.key);
-	return st;
 }
 
 static int compare_bytes(const void *a, size_t alen, const void *b, size_t blen)
@@ -250,54 +168,54 @@ static bool path_in_bounds(const ll_iceberg_data_file *del, const char *path)
 }
 
 /*
- * Whether a delete file may remove rows of some planned data file, judged
- * from the manifests alone, so a delete file for files a filter left out,
- * or older than every file it could touch, is never read.
+ * Whether a position delete file may remove rows of some planned data file,
+ * judged from the manifests alone, so a delete file for files a filter left
+ * out, or older than every file it names, is never read.
  */
-static bool delete_may_apply(const planner *pl, const delete_file *d)
+static bool position_delete_may_apply(const planner *pl, const delete_file *d)
 {
-	const ll_iceberg_data_file *df = d->file;
-	bool positions = df->content == LL_ICEBERG_CONTENT_POSITION_DELETES;
 	for (size_t i = 0; i < pl->plan->nfiles; i++) {
 		const ll_iceberg_scan_file *f = &pl->plan->files[i];
-		if (positions ? f->sequence_number <= d->sequence_number && path_in_bounds(df, f->location)
-			      : f->sequence_number < d->sequence_number &&
-					same_partition(pl, f->file, f->spec_id, df, d->spec_id))
+		if (f->sequence_number <= d->sequence_number && path_in_bounds(d->file, f->location))
 			return true;
 	}
 	return false;
 }
 
+/*
+ * Reads the position delete files that apply; hands the equality delete
+ * files to the plan, which resolves them per data file when it is read
+ * (ll_iceberg_plan_file_deletes), and marks the files they touch.
+ */
 static ll_status apply_deletes(planner *pl, ll_error *err)
 {
-	size_t n = pl->plan->nfiles;
-	pl->pos = calloc(n + 1, sizeof(*pl->pos));
-	pl->npos = calloc(n + 1, sizeof(*pl->npos));
-	pl->pos_cap = calloc(n + 1, sizeof(*pl->pos_cap));
-	if (!pl->pos || !pl->npos || !pl->pos_cap)
+	ll_iceberg_plan *p = pl->plan;
+	pl->pos = calloc(p->nfiles + 1, sizeof(*pl->pos));
+	p->equality = ll_iceberg_equality_deletes_new(pl->storage, p->table.md);
+	if (!pl->pos || !p->equality)
 		return ll_error_oom(err);
 	ll_status st = LL_OK;
 	static const int32_t position_ids[] = { FIELD_FILE_PATH, FIELD_POS };
 	for (size_t i = 0; i < pl->ndeletes && st == LL_OK; i++) {
 		const delete_file *d = &pl->deletes[i];
-		if (!delete_may_apply(pl, d)) {
-			pl->plan->deletes_skipped++;
-			continue;
-		}
 		if (d->file->content == LL_ICEBERG_CONTENT_POSITION_DELETES) {
+			if (!position_delete_may_apply(pl, d)) {
+				p->deletes_skipped++;
+				continue;
+			}
 			position_ctx c = { pl, d->sequence_number };
 			st = ll_iceberg_read_rows(pl->storage, d->file->file_path, position_ids, 2, position_row, &c, err);
 		} else {
-			st = apply_equality_deletes(pl, d, err);
+			st = ll_iceberg_equality_deletes_add(p->equality, d->file, d->sequence_number,
+							     d->spec_id, err);
 		}
 	}
+	for (size_t i = 0; i < p->nfiles && st == LL_OK; i++) {
+		ll_iceberg_scan_file *f = &p->files[i];
+		f->equality_pending = ll_iceberg_equality_deletes_touch(p->equality, f->file,
+									f->sequence_number, f->spec_id);
+	}
 	return st;
-}
-
-static int compare_u64(const void *a, const void *b)
-{
-	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
-	return (x > y) - (x < y);
 }
 
 /* Sorts and deduplicates each file's positions into the plan's arena. */
@@ -306,16 +224,14 @@ static ll_status finish_positions(planner *pl, ll_error *err)
 	ll_iceberg_plan *p = pl->plan;
 	p->rows = 0;
 	for (size_t i = 0; i < p->nfiles; i++) {
-		size_t n = pl->npos ? pl->npos[i] : 0, kept = 0;
-		if (n) {
-			qsort(pl->pos[i], n, sizeof(uint64_t), compare_u64);
-			for (size_t k = 0; k < n; k++)
-				if (kept == 0 || pl->pos[i][k] != pl->pos[i][kept - 1])
-					pl->pos[i][kept++] = pl->pos[i][k];
+		size_t kept = 0;
+		if (pl->pos && pl->pos[i].n) {
+			ll_iceberg_positions_sort_unique(&pl->pos[i]);
+			kept = pl->pos[i].n;
 			p->files[i].deleted = ll_arena_alloc(&p->arena, kept * sizeof(uint64_t));
 			if (!p->files[i].deleted)
 				return ll_error_oom(err);
-			memcpy(p->files[i].deleted, pl->pos[i], kept * sizeof(uint64_t));
+			memcpy(p->files[i].deleted, pl->pos[i].v, kept * sizeof(uint64_t));
 			p->files[i].ndeleted = kept;
 		}
 		int64_t live = p->files[i].record_count - (int64_t)kept;
@@ -327,10 +243,8 @@ static ll_status finish_positions(planner *pl, ll_error *err)
 static void planner_free(planner *pl)
 {
 	for (size_t i = 0; pl->pos && i < pl->plan->nfiles; i++)
-		free(pl->pos[i]);
+		ll_iceberg_positions_free(&pl->pos[i]);
 	free(pl->pos);
-	free(pl->npos);
-	free(pl->pos_cap);
 	free(pl->deletes);
 	ll_keyset_free(&pl->by_path);
 }
@@ -380,8 +294,43 @@ ll_status ll_iceberg_plan_scan_filtered(ll_storage *storage, const char *locatio
 	return st;
 }
 
+ll_status ll_iceberg_plan_file_deletes(ll_iceberg_plan *p, size_t i, const uint64_t **positions,
+				       size_t *n, ll_error *err)
+{
+	ll_iceberg_scan_file *f = &p->files[i];
+	if (f->equality_pending) {
+		ll_iceberg_positions all = { 0 };
+		ll_status st = LL_OK;
+		for (size_t k = 0; k < f->ndeleted && st == LL_OK; k++)
+			if (!ll_iceberg_positions_push(&all, f->deleted[k]))
+				st = ll_error_oom(err);
+		if (st == LL_OK)
+			st = ll_iceberg_equality_deletes_resolve(p->equality, f->file, f->sequence_number,
+								 f->spec_id, &all, err);
+		ll_iceberg_positions_sort_unique(&all);
+		uint64_t *kept = st == LL_OK && all.n ? ll_arena_alloc(&p->arena, all.n * sizeof(uint64_t))
+						      : NULL;
+		if (st == LL_OK && all.n && !kept)
+			st = ll_error_oom(err);
+		if (st == LL_OK) {
+			if (all.n)
+				memcpy(kept, all.v, all.n * sizeof(uint64_t));
+			f->deleted = kept;
+			f->ndeleted = all.n;
+			f->equality_pending = false;
+		}
+		ll_iceberg_positions_free(&all);
+		if (st != LL_OK)
+			return st;
+	}
+	*positions = f->deleted;
+	*n = f->ndeleted;
+	return LL_OK;
+}
+
 void ll_iceberg_plan_free(ll_iceberg_plan *p)
 {
+	ll_iceberg_equality_deletes_free(p->equality);
 	free(p->files);
 	ll_iceberg_table_release(&p->table);
 	ll_arena_free(&p->arena);

@@ -6,13 +6,15 @@
  * Deletes apply as the spec says: a position delete file to the data file
  * it names when the data file's sequence number is not greater than the
  * delete's; an equality delete file to data files with a smaller sequence
- * number, in the same partition unless the delete file is unpartitioned,
- * removing the rows whose equality columns (by field id) equal one of its
- * rows (nulls equal nulls). Equality deletes are turned into positions by
- * reading the equality columns of the data files they apply to, so a
- * reader needs to skip positions only. A delete file the manifests show
- * touching none of the planned data files (by sequence number, partition
- * and a position delete's file_path bounds) is not read.
+ * number, in the same partition unless the delete file is unpartitioned
+ * (deletes.h).
+ *
+ * Position delete files are read while planning, keeping only the
+ * positions of planned data files; one whose file_path bounds or sequence
+ * number show it touches none of them is not read. Equality deletes are
+ * turned into positions per data file when a reader asks for that file's
+ * deletes (ll_iceberg_plan_file_deletes), by reading the file's equality
+ * columns, so a file a query never reads is never read for them either.
  *
  * Everything planned lives in the plan until ll_iceberg_plan_free.
  */
@@ -29,8 +31,14 @@ typedef struct ll_iceberg_scan_file {
 	int64_t sequence_number;
 	const ll_iceberg_data_file *file;  /**< its manifest description */
 	int32_t spec_id;
-	uint64_t *deleted;                 /**< sorted, distinct row positions */
+	/**
+	 * Sorted, distinct row positions removed: the position deletes', and
+	 * the equality deletes' too once ll_iceberg_plan_file_deletes resolved
+	 * them (equality_pending is then false).
+	 */
+	uint64_t *deleted;
 	size_t ndeleted;
+	bool equality_pending;
 } ll_iceberg_scan_file;
 
 typedef struct ll_iceberg_plan {
@@ -38,10 +46,11 @@ typedef struct ll_iceberg_plan {
 	const ll_iceberg_schema *schema;   /**< the snapshot's schema */
 	ll_iceberg_scan_file *files;
 	size_t nfiles;
-	uint64_t rows;                     /**< live rows: records minus deleted positions */
+	uint64_t rows;                     /**< records minus position-deleted rows */
 	size_t manifests_skipped;          /**< data manifests filters ruled out, never read */
 	size_t files_skipped;              /**< live data files filters ruled out */
-	size_t deletes_skipped;            /**< delete files that touch no planned data file, never read */
+	size_t deletes_skipped;            /**< position delete files touching no planned data file */
+	struct ll_iceberg_equality_deletes *equality; /**< owned; NULL without delete files */
 	ll_arena arena;
 } ll_iceberg_plan;
 
@@ -61,6 +70,14 @@ ll_status ll_iceberg_plan_scan(ll_storage *storage, const char *location, int64_
 ll_status ll_iceberg_plan_scan_filtered(ll_storage *storage, const char *location,
 					int64_t snapshot_id, const ll_iceberg_filter *filters,
 					size_t nfilters, ll_iceberg_plan *out, ll_error *err);
+
+/**
+ * All the row positions deletes remove from planned file i (sorted,
+ * distinct; borrowed from the plan), resolving its equality deletes the
+ * first time. Fails naming a delete or data file that cannot be read.
+ */
+ll_status ll_iceberg_plan_file_deletes(ll_iceberg_plan *p, size_t i, const uint64_t **positions,
+				       size_t *n, ll_error *err);
 
 void ll_iceberg_plan_free(ll_iceberg_plan *p);
 

@@ -1,10 +1,11 @@
 /*
  * Iceberg tables for the query engine: the table's current snapshot is
- * planned (data files, deletes resolved to row positions) and handed over
- * with the snapshot schema's columns and field ids, so renamed columns read
- * by id and deleted rows never appear. The manifests' bounds, counts and
- * identity partitions answer the engine's file statistics, so files a
- * query's constraints rule out are never opened.
+ * planned (data files, position deletes read, equality deletes resolved to
+ * row positions as each file is read) and handed over with the snapshot
+ * schema's columns and field ids, so renamed columns read by id and deleted
+ * rows never appear. The manifests' bounds, counts and identity partitions
+ * answer the engine's file statistics, so files a query's constraints rule
+ * out are never opened.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -18,7 +19,6 @@ struct ll_iceberg_engine_table {
 	ll_engine_column *columns;
 	int32_t *field_ids;
 	const char **files;
-	ll_engine_deletes *deletes;
 	ll_engine_table_format format;
 };
 
@@ -30,7 +30,6 @@ void ll_iceberg_engine_table_free(ll_iceberg_engine_table *t)
 	free(t->columns);
 	free(t->field_ids);
 	free(t->files);
-	free(t->deletes);
 	free(t);
 }
 
@@ -50,7 +49,7 @@ static ll_status fill_columns(ll_iceberg_engine_table *t, ll_error *err)
 	return LL_OK;
 }
 
-static bool file_stats(const void *ctx, size_t file, size_t column, ll_engine_file_stats *out)
+static bool file_stats(void *ctx, size_t file, size_t column, ll_engine_file_stats *out)
 {
 	const ll_iceberg_engine_table *t = ctx;
 	const ll_iceberg_scan_file *f = &t->plan.files[file];
@@ -62,18 +61,22 @@ static bool file_stats(const void *ctx, size_t file, size_t column, ll_engine_fi
 	return true;
 }
 
+/* A file's deletes, its equality deletes resolved the first time it is read. */
+static ll_status file_deletes(void *ctx, size_t file, ll_engine_deletes *out, ll_error *err)
+{
+	ll_iceberg_engine_table *t = ctx;
+	return ll_iceberg_plan_file_deletes(&t->plan, file, &out->positions, &out->n, err);
+}
+
 static ll_status fill_files(ll_iceberg_engine_table *t, ll_error *err)
 {
 	size_t n = t->plan.nfiles;
 	t->files = calloc(n + 1, sizeof(*t->files));
-	t->deletes = calloc(n + 1, sizeof(*t->deletes));
-	if (!t->files || !t->deletes)
+	if (!t->files)
 		return ll_error_oom(err);
-	for (size_t i = 0; i < n; i++) {
+	for (size_t i = 0; i < n; i++)
 		t->files[i] = t->plan.files[i].location;
-		t->deletes[i] = (ll_engine_deletes){ t->plan.files[i].deleted, t->plan.files[i].ndeleted };
-	}
-	t->format = (ll_engine_table_format){ t->deletes, file_stats, t };
+	t->format = (ll_engine_table_format){ file_deletes, file_stats, t };
 	return LL_OK;
 }
 

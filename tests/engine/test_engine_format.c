@@ -53,6 +53,7 @@ typedef struct format_lake {
 	ll_engine_table tables[2];
 	int stats_calls;
 	bool stats_known;
+	size_t deletes_asked[2]; /* per file: how often the engine asked for its deletes */
 } format_lake;
 
 static format_lake fl;
@@ -62,10 +63,19 @@ static const uint64_t deleted_low[] = { 0, 9, 10, 19, 20, 25, 29 };
 /* and in the second */
 static const uint64_t deleted_high[] = { 5 };
 
-/* The format's stats of column id: the true ranges of the two files. */
-static bool file_stats(const void *ctx, size_t file, size_t column, ll_engine_file_stats *out)
+static ll_status file_deletes(void *ctx, size_t file, ll_engine_deletes *out, ll_error *err)
 {
-	format_lake *l = (format_lake *)ctx;
+	format_lake *l = ctx;
+	(void)err;
+	l->deletes_asked[file]++;
+	*out = l->deletes[file];
+	return LL_OK;
+}
+
+/* The format's stats of column id: the true ranges of the two files. */
+static bool file_stats(void *ctx, size_t file, size_t column, ll_engine_file_stats *out)
+{
+	format_lake *l = ctx;
 	l->stats_calls++;
 	if (!l->stats_known || column != 0)
 		return false;
@@ -101,7 +111,7 @@ static void lake_init(void)
 	fl.ids[1] = 2;
 	fl.deletes[0] = (ll_engine_deletes){ deleted_low, sizeof(deleted_low) / sizeof(deleted_low[0]) };
 	fl.deletes[1] = (ll_engine_deletes){ deleted_high, 1 };
-	fl.format = (ll_engine_table_format){ fl.deletes, file_stats, &fl };
+	fl.format = (ll_engine_table_format){ file_deletes, file_stats, &fl };
 	fl.tables[0] = (ll_engine_table){ "ice", "t", fl.renamed_cols, 2, fl.files, 2, 60, fl.ids, &fl.format };
 	/* the same ids given, but the file has none: columns match by name */
 	static const char *no_ids_files[1];
@@ -183,10 +193,14 @@ static void test_files_ruled_out_by_format_stats_are_not_opened(void)
 {
 	ll_engine_stats stats;
 	fl.stats_known = true;
+	memset(fl.deletes_asked, 0, sizeof(fl.deletes_asked));
 	char *got = run("SELECT count(*) FROM ice.t WHERE id >= 100", &stats);
 	CHECK_STR(got, "29;");
 	CHECK_INT(stats.files_pruned, 1);
 	CHECK_INT(stats.files_opened, 1);
+	/* the deletes of a file never read are never asked for */
+	CHECK_INT(fl.deletes_asked[0], 0);
+	CHECK_INT(fl.deletes_asked[1], 1);
 	free(got);
 	got = run("SELECT count(*) FROM ice.t WHERE id = 50", &stats);
 	CHECK_STR(got, "0;");

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "engine/engine.h"
+#include "iceberg/deletes.h"
 #include "iceberg/plan.h"
 #include "pipeline/pipeline_internal.h"
 #include "test.h"
@@ -221,6 +222,42 @@ static void test_java_bunnies_equality_deletes(void)
 		CHECK(nz ? json_number_value(happy) == 1 : json_is_null(happy));
 	}
 	json_decref(rows);
+}
+
+/*
+ * java/bunnies planned: the position deletes are read, the equality delete
+ * is not, until the deletes of the file it applies to are asked for; the
+ * re-inserted file (same sequence number as the delete) is not touched.
+ */
+static void test_equality_deletes_resolve_per_file(void)
+{
+	char path[2048];
+	ll_error err = { 0 };
+	ll_storage *s = foreign_storage("s3a");
+	ll_testdata("iceberg-foreign/java/bunnies/metadata/v5.metadata.json", path, sizeof(path));
+	ll_iceberg_plan p;
+	CHECK_OK(ll_iceberg_plan_scan(s, path, LL_ICEBERG_NO_SNAPSHOT, &p, &err), &err);
+	CHECK_INT(p.nfiles, 2);
+	CHECK_INT(ll_iceberg_equality_deletes_loaded(p.equality), 0);
+	for (size_t i = 0; i < p.nfiles; i++) {
+		ll_iceberg_scan_file *f = &p.files[i];
+		bool original = f->record_count == 21;
+		CHECK(original ? f->record_count == 21 : f->record_count == 1);
+		CHECK(f->equality_pending == original);
+		CHECK_INT(f->ndeleted, original ? 6 : 0);
+		const uint64_t *pos = NULL;
+		size_t n = 0;
+		CHECK_OK(ll_iceberg_plan_file_deletes(&p, i, &pos, &n, &err), &err);
+		/* positions 2-6 and 11, and the one 'New Zealand' row */
+		CHECK_INT(n, original ? 7 : 0);
+		for (size_t k = 1; k < n; k++)
+			CHECK(pos[k - 1] < pos[k]);
+		CHECK_INT(ll_iceberg_equality_deletes_loaded(p.equality), original ? 1 : 0);
+		if (original)
+			break;
+	}
+	ll_iceberg_plan_free(&p);
+	ll_storage_free(s);
 }
 
 /* The first snapshot of spark/bunnies, before its deletes and added column. */
@@ -510,6 +547,7 @@ static void test_damaged_table_files(void)
 
 LL_TEST_MAIN(LL_TEST(test_spark_bunnies), LL_TEST(test_spark_rename_column),
 	     LL_TEST(test_athena_example), LL_TEST(test_java_bunnies_equality_deletes),
+	     LL_TEST(test_equality_deletes_resolve_per_file),
 	     LL_TEST(test_time_travel),
 	     LL_TEST(test_engine_prunes_files_by_manifest_stats),
 	     LL_TEST(test_planner_filters_skip_manifests_and_files),
