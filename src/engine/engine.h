@@ -102,6 +102,15 @@ typedef struct ll_engine_file_stats {
 typedef struct ll_engine_table_format {
 	ll_status (*file_deletes)(void *ctx, size_t file, ll_engine_deletes *out, ll_error *err);
 	bool (*file_stats)(void *ctx, size_t file, size_t column, ll_engine_file_stats *out);
+	/**
+	 * When not NULL: the value a column has in every row of a file that
+	 * does not store it (an Iceberg identity partition's value, which a
+	 * table imported from Hive keeps out of its files); false: the column
+	 * reads as NULL there. *out is in the Parquet reader's form for the
+	 * column's type (decimals and other text as text), valid until the
+	 * query ends.
+	 */
+	bool (*file_constant)(void *ctx, size_t file, size_t column, ll_value *out);
 	void *ctx;
 } ll_engine_table_format;
 

@@ -14,7 +14,9 @@
  * Invariants: a cursor holds at most one open reader, one Parquet cursor and
  * one batch, so memory is bounded by a batch whatever the table size. A
  * declared column the current file lacks has slot -1 and reads as NULL.
- * The rowid names the physical row (file index << 40 | row in the file),
+ * A column the file lacks but its table format gives a value for
+ * (file_constant) reads as that value, and no row-group statistics apply to
+ * it. The rowid names the physical row (file index << 40 | row in the file),
  * never the position in a scan: SQLite may run several scans for one query
  * (an OR of constraints) and merges their rows by rowid, so a row must get
  * the same rowid whatever was pruned.
@@ -72,6 +74,8 @@ typedef struct ll_vcursor {
 	/* per declared column, for the open file */
 	long *slot;                      /* batch column, or -1: NULL in this file */
 	const ll_parquet_field **fields; /* the file field feeding it */
+	ll_value *constant;              /* slot -1: the value the table format gives, if */
+	bool *has_constant;
 	/* per open file */
 	size_t *decode;     /* file fields to decode */
 	bool *keep;         /* row groups to read */
@@ -330,18 +334,24 @@ static int vt_open(sqlite3_vtab *base, sqlite3_vtab_cursor **out)
 	cur->vt = vt;
 	cur->used = sqlite3_malloc64(n * sizeof(*cur->used));
 	cur->slot = sqlite3_malloc64(n * sizeof(*cur->slot));
+	cur->constant = sqlite3_malloc64(n * sizeof(*cur->constant));
+	cur->has_constant = sqlite3_malloc64(n * sizeof(*cur->has_constant));
 	cur->fields = sqlite3_malloc64(n * sizeof(*cur->fields));
 	cur->decode = sqlite3_malloc64(n * sizeof(*cur->decode));
 	cur->lookup_slot = sqlite3_malloc64(n * sizeof(*cur->lookup_slot));
-	if (!cur->used || !cur->slot || !cur->fields || !cur->decode || !cur->lookup_slot) {
+	if (!cur->used || !cur->slot || !cur->fields || !cur->decode || !cur->lookup_slot ||
+	    !cur->constant || !cur->has_constant) {
 		sqlite3_free(cur->used);
 		sqlite3_free(cur->slot);
+		sqlite3_free(cur->constant);
+		sqlite3_free(cur->has_constant);
 		sqlite3_free(cur->fields);
 		sqlite3_free(cur->decode);
 		sqlite3_free(cur->lookup_slot);
 		sqlite3_free(cur);
 		return SQLITE_NOMEM;
 	}
+	memset(cur->has_constant, 0, n * sizeof(*cur->has_constant));
 	cur->join_col = -1;
 	cur->eof = true;
 	*out = &cur->base;
@@ -377,6 +387,8 @@ static int vt_close(sqlite3_vtab_cursor *base)
 	cursor_clear_plan(cur);
 	sqlite3_free(cur->used);
 	sqlite3_free(cur->slot);
+	sqlite3_free(cur->constant);
+	sqlite3_free(cur->has_constant);
 	sqlite3_free(cur->fields);
 	sqlite3_free(cur->decode);
 	sqlite3_free(cur->keep);
@@ -497,10 +509,16 @@ static void cell_result(sqlite3_context *ctx, const ll_cell *c)
 	}
 }
 
-/* Declared column i of the current file row (NULL when the file lacks it). */
+/* Declared column i of the current file row (NULL or the format's constant when the file lacks it). */
 static void row_cell(const ll_vcursor *cur, size_t i, char *buf, ll_cell *out)
 {
 	long s = cur->slot[i];
+	if (s < 0 && cur->has_constant[i]) {
+		const ll_engine_column *col = decl_column(cur->vt->decl, i);
+		const ll_parquet_field as_declared = { .type = col->type, .unit = col->unit };
+		value_cell(&cur->constant[i], &as_declared, col, buf, out);
+		return;
+	}
 	if (s < 0 || cur->counting || !cur->batch || (size_t)s >= cur->batch->ncolumns) {
 		memset(out, 0, sizeof(*out));
 		return;
@@ -630,6 +648,21 @@ static size_t cursor_map_fields(ll_vcursor *cur)
 	return n;
 }
 
+/* Asks the table format for the values of the declared columns the open file lacks. */
+static void cursor_map_constants(ll_vcursor *cur)
+{
+	const ll_engine_decl *d = cur->vt->decl;
+	const ll_engine_table_format *fmt = d->table->format;
+	for (size_t i = 0; i < d->ncols; i++) {
+		cur->has_constant[i] = false;
+		if (!fmt || !fmt->file_constant || find_column_field(cur, i) >= 0)
+			continue;
+		memset(&cur->constant[i], 0, sizeof(cur->constant[i]));
+		cur->has_constant[i] = fmt->file_constant(fmt->ctx, cur->next_file - 1, d->cols[i],
+							  &cur->constant[i]);
+	}
+}
+
 /* Marks the row groups no constraint rules out and counts them. */
 static ll_status cursor_choose_row_groups(ll_vcursor *cur, size_t *kept, ll_error *err)
 {
@@ -657,6 +690,8 @@ static ll_status cursor_choose_row_groups(ll_vcursor *cur, size_t *kept, ll_erro
 		bool keep = true;
 		for (size_t k = 0; keep && k < cur->npreds; k++) {
 			const ll_pred *p = &cur->preds[k];
+			if (p->field < 0 && cur->has_constant[p->col])
+				continue; /* not in the file, so its statistics say nothing */
 			keep = !ll_pred_rules_out(p, decl_column(d, p->col), cur->reader, rg, p->field);
 		}
 		cur->keep[rg] = keep;
@@ -692,6 +727,7 @@ static ll_status cursor_open_file(ll_vcursor *cur, ll_error *err)
 	}
 	cur->reader = r;
 	stats->files_opened++;
+	cursor_map_constants(cur);
 	size_t kept = 0;
 	st = cursor_choose_row_groups(cur, &kept, err);
 	if (st != LL_OK || kept == 0) {

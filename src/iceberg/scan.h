@@ -31,6 +31,7 @@
 #include "formats/iceberg/manifest.h"
 #include "formats/iceberg/metadata.h"
 #include "formats/parquet/parquet_reader.h"
+#include "util/arena.h"
 
 /**
  * A column's values over one data file in the Parquet reader's form
@@ -54,6 +55,17 @@ typedef struct ll_iceberg_column_range {
 bool ll_iceberg_scan_file_range(const ll_iceberg_data_file *f,
 				const ll_iceberg_partition_spec *spec,
 				const ll_iceberg_field *field, ll_iceberg_column_range *out);
+
+/**
+ * The value field has in every row of data file f by an identity partition
+ * on it (spec is f's partition spec), in the Parquet reader's form, as a
+ * reader uses it for a column the file does not store: decimals and uuids
+ * become their text (in arena), a null partition a null value. False when
+ * no identity partition field of spec has field as its source.
+ */
+bool ll_iceberg_scan_file_identity(const ll_iceberg_data_file *f,
+				   const ll_iceberg_partition_spec *spec,
+				   const ll_iceberg_field *field, ll_arena *arena, ll_value *out);
 
 typedef enum ll_iceberg_filter_op {
 	LL_ICEBERG_FILTER_EQ,

@@ -106,3 +106,67 @@ bool ll_iceberg_scan_file_range(const ll_iceberg_data_file *f,
 	}
 	return st != NULL && out->null_count >= 0 && out->value_count >= 0;
 }
+
+/*
+ * A decimal as the Parquet reader gives it: plain digits with the full
+ * scale ("-0.050"), never Java's exponent form. The unscaled integer is
+ * formatted at scale 0 (always plain) and the point placed here.
+ */
+static size_t plain_decimal(const uint8_t unscaled[16], int scale, char *out)
+{
+	char digits[LL_ICEBERG_DECIMAL_TEXT_MAX];
+	const char *d = ll_iceberg_decimal_format(unscaled, 0, digits);
+	size_t n = 0;
+	if (*d == '-')
+		out[n++] = *d++;
+	size_t nd = strlen(d), total = nd > (size_t)scale ? nd : (size_t)scale + 1;
+	for (size_t i = 0; i < total; i++) {
+		if (scale > 0 && i == total - (size_t)scale)
+			out[n++] = '.';
+		out[n++] = i < total - nd ? '0' : d[i - (total - nd)];
+	}
+	out[n] = '\0';
+	return n;
+}
+
+/* Text of a decimal or uuid partition value, as the reader gives such columns. */
+static bool text_value(const ll_iceberg_type *t, const ll_iceberg_value *v, ll_arena *arena,
+		       ll_value *out)
+{
+	/* 38 digits, a sign, a point and up to 38 leading zeros */
+	char buf[2 * LL_ICEBERG_DECIMAL_TEXT_MAX];
+	size_t len;
+	if (t->kind == LL_ICEBERG_DECIMAL && t->scale >= 0 && t->scale <= 38)
+		len = plain_decimal(v->decimal, t->scale, buf);
+	else if (t->kind == LL_ICEBERG_UUID && v->bytes.len == 16)
+		len = strlen(ll_iceberg_uuid_format(v->bytes.data, buf));
+	else
+		return false;
+	char *copy = ll_arena_alloc(arena, len + 1);
+	if (!copy)
+		return false;
+	memcpy(copy, buf, len + 1);
+	memset(out, 0, sizeof(*out));
+	out->s = copy;
+	out->len = len;
+	return true;
+}
+
+bool ll_iceberg_scan_file_identity(const ll_iceberg_data_file *f,
+				   const ll_iceberg_partition_spec *spec,
+				   const ll_iceberg_field *field, ll_arena *arena, ll_value *out)
+{
+	for (size_t i = 0; spec && i < spec->nfields && i < f->npartition; i++) {
+		const ll_iceberg_partition_field *pf = &spec->fields[i];
+		if (pf->source_id != field->id || pf->transform.kind != LL_ICEBERG_TRANSFORM_IDENTITY)
+			continue;
+		if (f->partition[i].is_null) {
+			memset(out, 0, sizeof(*out));
+			out->is_null = true;
+			return true;
+		}
+		return reader_value(field->type->kind, &f->partition[i], out) ||
+		       text_value(field->type, &f->partition[i], arena, out);
+	}
+	return false;
+}

@@ -5,7 +5,8 @@
  * schema's columns and field ids, so renamed columns read by id and deleted
  * rows never appear. The manifests' bounds, counts and identity partitions
  * answer the engine's file statistics, so files a query's constraints rule
- * out are never opened.
+ * out are never opened; a column a data file does not store reads as its
+ * identity partition value, as the spec says.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -61,6 +62,16 @@ static bool file_stats(void *ctx, size_t file, size_t column, ll_engine_file_sta
 	return true;
 }
 
+/* The identity partition value of a column a data file does not store. */
+static bool file_constant(void *ctx, size_t file, size_t column, ll_value *out)
+{
+	ll_iceberg_engine_table *t = ctx;
+	const ll_iceberg_scan_file *f = &t->plan.files[file];
+	const ll_iceberg_partition_spec *spec = ll_iceberg_metadata_spec(t->plan.table.md, f->spec_id);
+	return ll_iceberg_scan_file_identity(f->file, spec, &t->plan.schema->type.fields[column],
+					     &t->plan.arena, out);
+}
+
 /* A file's deletes, its equality deletes resolved the first time it is read. */
 static ll_status file_deletes(void *ctx, size_t file, ll_engine_deletes *out, ll_error *err)
 {
@@ -76,7 +87,7 @@ static ll_status fill_files(ll_iceberg_engine_table *t, ll_error *err)
 		return ll_error_oom(err);
 	for (size_t i = 0; i < n; i++)
 		t->files[i] = t->plan.files[i].location;
-	t->format = (ll_engine_table_format){ file_deletes, file_stats, t };
+	t->format = (ll_engine_table_format){ file_deletes, file_stats, file_constant, t };
 	return LL_OK;
 }
 

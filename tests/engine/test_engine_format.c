@@ -46,8 +46,8 @@ static void write_file(const char *path, int64_t first, bool with_ids)
 typedef struct format_lake {
 	char with_ids[PATH_MAX], no_ids[PATH_MAX], high[PATH_MAX];
 	const char *files[2];
-	ll_engine_column renamed_cols[2], by_name_cols[2];
-	int32_t ids[2];
+	ll_engine_column renamed_cols[3], by_name_cols[2];
+	int32_t ids[3];
 	ll_engine_deletes deletes[2];
 	ll_engine_table_format format;
 	ll_engine_table tables[2];
@@ -70,6 +70,16 @@ static ll_status file_deletes(void *ctx, size_t file, ll_engine_deletes *out, ll
 	l->deletes_asked[file]++;
 	*out = l->deletes[file];
 	return LL_OK;
+}
+
+/* Column region of the first file is "eu"; the second file has no value for it. */
+static bool file_constant(void *ctx, size_t file, size_t column, ll_value *out)
+{
+	(void)ctx;
+	if (column != 2 || file != 0)
+		return false;
+	*out = (ll_value){ .s = "eu", .len = 2 };
+	return true;
 }
 
 /* The format's stats of column id: the true ranges of the two files. */
@@ -107,12 +117,15 @@ static void lake_init(void)
 	fl.renamed_cols[1] = (ll_engine_column){ "label", LL_TYPE_TEXT, 0, 0, LL_TS_MICROS };
 	fl.by_name_cols[0] = fl.renamed_cols[0];
 	fl.by_name_cols[1] = (ll_engine_column){ "old_name", LL_TYPE_TEXT, 0, 0, LL_TS_MICROS };
+	/* "region" is in no file: the format gives it for the first one, as a partition would */
+	fl.renamed_cols[2] = (ll_engine_column){ "region", LL_TYPE_TEXT, 0, 0, LL_TS_MICROS };
 	fl.ids[0] = 1;
 	fl.ids[1] = 2;
+	fl.ids[2] = 3;
 	fl.deletes[0] = (ll_engine_deletes){ deleted_low, sizeof(deleted_low) / sizeof(deleted_low[0]) };
 	fl.deletes[1] = (ll_engine_deletes){ deleted_high, 1 };
-	fl.format = (ll_engine_table_format){ file_deletes, file_stats, &fl };
-	fl.tables[0] = (ll_engine_table){ "ice", "t", fl.renamed_cols, 2, fl.files, 2, 60, fl.ids, &fl.format };
+	fl.format = (ll_engine_table_format){ file_deletes, file_stats, file_constant, &fl };
+	fl.tables[0] = (ll_engine_table){ "ice", "t", fl.renamed_cols, 3, fl.files, 2, 60, fl.ids, &fl.format };
 	/* the same ids given, but the file has none: columns match by name */
 	static const char *no_ids_files[1];
 	no_ids_files[0] = fl.no_ids;
@@ -223,5 +236,15 @@ static void test_files_ruled_out_by_format_stats_are_not_opened(void)
 	free(got);
 }
 
+static void test_missing_column_reads_the_format_constant(void)
+{
+	check_rows("SELECT region, count(*) FROM ice.t GROUP BY region ORDER BY region", "NULL,29;eu,23;");
+	/* the file's (absent) statistics do not rule the constant out */
+	check_rows("SELECT count(*) FROM ice.t WHERE region = 'eu' AND id > 20", "7;");
+	check_rows("SELECT count(region) FROM ice.t", "23;");
+	check_rows("SELECT id, label, region FROM ice.t WHERE id IN (1, 101)", "1,r1,eu;101,r101,NULL;");
+}
+
 LL_TEST_MAIN(LL_TEST(test_renamed_column_reads_by_field_id), LL_TEST(test_deleted_rows_never_reach_sql),
-	     LL_TEST(test_files_ruled_out_by_format_stats_are_not_opened))
+	     LL_TEST(test_files_ruled_out_by_format_stats_are_not_opened),
+	     LL_TEST(test_missing_column_reads_the_format_constant))

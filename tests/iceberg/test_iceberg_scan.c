@@ -303,7 +303,7 @@ static void test_time_travel(void)
 /* Runs sql on spark/rename_column (three files, one per partition) and checks what was opened. */
 static void check_pruned(const char *sql, size_t want_rows, uint64_t want_opened)
 {
-	ll_engine_stats stats;
+	ll_engine_stats stats = { 0 };
 	json_t *rows = query_foreign("iceberg-foreign/spark/rename_column/metadata/v3.metadata.json", "s3a",
 				     sql, &stats);
 	CHECK_INT(json_array_size(rows), want_rows);
@@ -414,6 +414,52 @@ static void test_partition_tuples_compare_by_type(void)
 	CHECK(!ll_iceberg_partitions_equal(&spec, &schema, a, other_text, 2));
 	CHECK(!ll_iceberg_partitions_equal(&spec, &schema, a, nulls, 2));
 	CHECK(ll_iceberg_partitions_equal(&spec, &schema, nulls, nulls, 2));
+}
+
+/*
+ * A column a data file does not store reads as its identity partition
+ * value, in the form the Parquet reader gives the column: decimals as
+ * plain text with their scale, uuids in canonical form.
+ */
+static void test_identity_partition_values_for_missing_columns(void)
+{
+	static const ll_iceberg_type dec8 = { .kind = LL_ICEBERG_DECIMAL, .precision = 18, .scale = 8 };
+	static const ll_iceberg_type dec2 = { .kind = LL_ICEBERG_DECIMAL, .precision = 10, .scale = 2 };
+	const ll_iceberg_field cols[] = {
+		{ .id = 1, .name = "region", .type = ll_iceberg_primitive(LL_ICEBERG_STRING) },
+		{ .id = 2, .name = "tiny", .type = &dec8 },
+		{ .id = 3, .name = "price", .type = &dec2 },
+		{ .id = 4, .name = "u", .type = ll_iceberg_primitive(LL_ICEBERG_UUID) },
+		{ .id = 5, .name = "day", .type = ll_iceberg_primitive(LL_ICEBERG_DATE) },
+		{ .id = 6, .name = "n", .type = ll_iceberg_primitive(LL_ICEBERG_LONG) },
+	};
+	ll_iceberg_partition_field fields[6];
+	for (int i = 0; i < 6; i++)
+		fields[i] = (ll_iceberg_partition_field){ .source_id = i + 1, .field_id = 1000 + i,
+							  .name = cols[i].name,
+							  .transform = { LL_ICEBERG_TRANSFORM_IDENTITY, 0, NULL } };
+	fields[5].transform = (ll_iceberg_transform){ LL_ICEBERG_TRANSFORM_BUCKET, 4, NULL };
+	ll_iceberg_partition_spec spec = { .spec_id = 0, .fields = fields, .nfields = 6 };
+	static const uint8_t uuid[16] = { 0xf7, 0x9c, 0x3e, 0x09, 0x67, 0x7c, 0x4b, 0xbd,
+					  0xa4, 0x79, 0x3f, 0x34, 0x9c, 0xb7, 0x85, 0xe7 };
+	const ll_iceberg_value values[] = { ll_iceberg_bytes("eu", 2), ll_iceberg_decimal_from_int64(1),
+					    ll_iceberg_decimal_from_int64(-5), ll_iceberg_bytes(uuid, 16),
+					    ll_iceberg_null(), ll_iceberg_int(3) };
+	ll_iceberg_data_file f = { .partition = values, .npartition = 6, .record_count = 10 };
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	static const char *const want[] = { "eu", "0.00000001", "-0.05",
+					    "f79c3e09-677c-4bbd-a479-3f349cb785e7" };
+	for (int i = 0; i < 4; i++) {
+		ll_value v;
+		CHECK(ll_iceberg_scan_file_identity(&f, &spec, &cols[i], &arena, &v));
+		CHECK(!v.is_null && v.len == strlen(want[i]) && memcmp(v.s, want[i], v.len) == 0);
+	}
+	ll_value v;
+	CHECK(ll_iceberg_scan_file_identity(&f, &spec, &cols[4], &arena, &v) && v.is_null);
+	/* bucket[4] says which bucket, not the value */
+	CHECK(!ll_iceberg_scan_file_identity(&f, &spec, &cols[5], &arena, &v));
+	ll_arena_free(&arena);
 }
 
 static void test_damaged_input_names_the_file(void)
@@ -551,5 +597,6 @@ LL_TEST_MAIN(LL_TEST(test_spark_bunnies), LL_TEST(test_spark_rename_column),
 	     LL_TEST(test_time_travel),
 	     LL_TEST(test_engine_prunes_files_by_manifest_stats),
 	     LL_TEST(test_planner_filters_skip_manifests_and_files),
-	     LL_TEST(test_partition_tuples_compare_by_type), LL_TEST(test_damaged_input_names_the_file),
+	     LL_TEST(test_partition_tuples_compare_by_type),
+	     LL_TEST(test_identity_partition_values_for_missing_columns), LL_TEST(test_damaged_input_names_the_file),
 	     LL_TEST(test_damaged_table_files))
