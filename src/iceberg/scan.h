@@ -7,7 +7,8 @@
  * partition summaries):
  *   - the query engine asks for a column's range in a planned file
  *     (ll_iceberg_scan_file_range) and skips the files its constraints rule
- *     out without opening them;
+ *     out without opening them, and for the identity partition value of a
+ *     column a file does not store (ll_iceberg_scan_file_identity);
  *   - a caller that knows its predicates up front (a delete, a merge, a
  *     test) passes filters to the planner (ll_iceberg_plan_scan_filtered in
  *     plan.h), which then skips whole manifests by their partition
@@ -15,15 +16,15 @@
  *
  * Every decision is conservative: a file or manifest is left out only when
  * no row in it can satisfy a filter. Anything the metadata does not say
- * (no bounds, a transform that does not keep order, a promoted or nested
- * column) keeps the file. Bounds may be truncated (Iceberg shortens long
- * strings); truncated bounds still enclose the values, so they still decide
- * correctly. Delete files are never filtered: a filter says nothing about
+ * (no bounds, a transform that does not keep order, a nested column) keeps
+ * the file. Bounds may be truncated (Iceberg shortens long strings);
+ * truncated bounds still enclose the values, so they still decide
+ * correctly. Filters never apply to delete files: they say nothing about
  * which rows a delete removes.
  *
- * Nothing here allocates; results point into the plan or the manifests.
  * Partition tuples compare here too (ll_iceberg_partitions_equal), by the
- * same value order.
+ * same value order. Results point into the manifests, except the text of
+ * an identity value, which goes to the caller's arena.
  */
 #ifndef LL_ICEBERG_SCAN_H
 #define LL_ICEBERG_SCAN_H
