@@ -163,6 +163,58 @@ static ll_status open_file(const void *data, size_t len, const char *source, con
 	return LL_OK;
 }
 
+
+/* Reads one record of the file into slot; ctx is the caller's. */
+typedef ll_status (*record_fn)(reading *r, const ll_avro_value *rec, const ll_avro_node *type,
+			       const void *ctx, ll_arena *arena, void *slot);
+
+/*
+ * Reads every record of an open file into a growing array of size-byte
+ * elements in arena (*out, *n), closing the reader. On failure *n is 0.
+ */
+static ll_status read_records(ll_avro_reader *rd, reading *r, ll_arena *arena, size_t size,
+			      record_fn fn, const void *ctx, void **out, size_t *n)
+{
+	const ll_avro_node *type = ll_avro_schema_root(ll_avro_reader_schema(rd));
+	size_t cap = 0;
+	char *list = NULL;
+	ll_status st;
+	for (;;) {
+		const ll_avro_value *rec;
+		st = ll_avro_reader_next(rd, arena, &rec, r->err);
+		if (st != LL_OK || !rec)
+			break;
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 64;
+			char *grown = ll_arena_alloc(arena, cap * size);
+			if (!grown) {
+				st = ll_error_oom(r->err);
+				break;
+			}
+			if (*n)
+				memcpy(grown, list, *n * size);
+			list = grown;
+		}
+		r->index = *n;
+		st = fn(r, rec, type, ctx, arena, list + *n * size);
+		if (st != LL_OK)
+			break;
+		(*n)++;
+	}
+	ll_avro_reader_free(rd);
+	if (st != LL_OK)
+		*n = 0;
+	*out = st == LL_OK ? list : NULL;
+	return st;
+}
+
+static ll_status list_record(reading *r, const ll_avro_value *rec, const ll_avro_node *type,
+			     const void *ctx, ll_arena *arena, void *slot)
+{
+	(void)ctx;
+	return read_list_entry(r, rec, type, arena, slot);
+}
+
 ll_status ll_iceberg_manifest_list_read(const void *data, size_t len, const char *source,
 					ll_arena *arena, ll_iceberg_manifest_file **manifests,
 					size_t *n, ll_error *err)
@@ -173,39 +225,11 @@ ll_status ll_iceberg_manifest_list_read(const void *data, size_t len, const char
 	ll_status st = open_file(data, len, source, "manifest_file", "manifest list", &rd, err);
 	if (st != LL_OK)
 		return st;
-	const ll_avro_node *type = ll_avro_schema_root(ll_avro_reader_schema(rd));
 	reading r = { source, 0, "manifest list", err };
-	size_t cap = 0;
-	ll_iceberg_manifest_file *list = NULL;
-	for (;;) {
-		const ll_avro_value *rec;
-		st = ll_avro_reader_next(rd, arena, &rec, err);
-		if (st != LL_OK || !rec)
-			break;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			ll_iceberg_manifest_file *grown = ll_arena_alloc(arena, cap * sizeof(*grown));
-			if (!grown) {
-				st = ll_error_oom(err);
-				break;
-			}
-			if (*n)
-				memcpy(grown, list, *n * sizeof(*grown));
-			list = grown;
-		}
-		r.index = *n;
-		st = read_list_entry(&r, rec, type, arena, &list[*n]);
-		if (st != LL_OK)
-			break;
-		(*n)++;
-	}
-	ll_avro_reader_free(rd);
-	if (st != LL_OK) {
-		*n = 0;
-		return st;
-	}
+	void *list;
+	st = read_records(rd, &r, arena, sizeof(**manifests), list_record, NULL, &list, n);
 	*manifests = list;
-	return LL_OK;
+	return st;
 }
 
 /* ------------------------------------------------------------------ manifests */
@@ -383,6 +407,20 @@ static ll_status read_entry(reading *r, const ll_avro_value *rec, const ll_avro_
 	return st;
 }
 
+/* What reading a manifest's entries needs besides the record. */
+typedef struct entry_ctx {
+	const ll_iceberg_manifest_file *listed;
+	const ll_iceberg_partition_spec *spec;
+	const ll_iceberg_type *const *ptypes;
+} entry_ctx;
+
+static ll_status entry_record(reading *r, const ll_avro_value *rec, const ll_avro_node *type,
+			      const void *ctx, ll_arena *arena, void *slot)
+{
+	const entry_ctx *c = ctx;
+	return read_entry(r, rec, type, c->listed, c->spec, c->ptypes, arena, slot);
+}
+
 ll_status ll_iceberg_manifest_read(const void *data, size_t len, const char *source,
 				   const ll_iceberg_manifest_file *listed,
 				   const ll_iceberg_partition_spec *spec,
@@ -403,37 +441,10 @@ ll_status ll_iceberg_manifest_read(const void *data, size_t len, const char *sou
 	st = open_file(data, len, source, "manifest_entry", "manifest", &rd, err);
 	if (st != LL_OK)
 		return st;
-	const ll_avro_node *type = ll_avro_schema_root(ll_avro_reader_schema(rd));
 	reading r = { source, 0, "manifest", err };
-	size_t cap = 0;
-	ll_iceberg_manifest_entry *list = NULL;
-	for (;;) {
-		const ll_avro_value *rec;
-		st = ll_avro_reader_next(rd, arena, &rec, err);
-		if (st != LL_OK || !rec)
-			break;
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 64;
-			ll_iceberg_manifest_entry *grown = ll_arena_alloc(arena, cap * sizeof(*grown));
-			if (!grown) {
-				st = ll_error_oom(err);
-				break;
-			}
-			if (*n)
-				memcpy(grown, list, *n * sizeof(*grown));
-			list = grown;
-		}
-		r.index = *n;
-		st = read_entry(&r, rec, type, listed, spec, ptypes, arena, &list[*n]);
-		if (st != LL_OK)
-			break;
-		(*n)++;
-	}
-	ll_avro_reader_free(rd);
-	if (st != LL_OK) {
-		*n = 0;
-		return st;
-	}
+	entry_ctx ctx = { listed, spec, ptypes };
+	void *list;
+	st = read_records(rd, &r, arena, sizeof(**entries), entry_record, &ctx, &list, n);
 	*entries = list;
-	return LL_OK;
+	return st;
 }
