@@ -15,21 +15,11 @@
 #include <string.h>
 
 #include "config/toml_internal.h"
+#include "util/number.h"
 
 static bool is_digit(char c)
 {
 	return c >= '0' && c <= '9';
-}
-
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 /* ---- strings ------------------------------------------------------------- */
@@ -65,7 +55,7 @@ static ll_status unicode_escape(ll_toml_parser *ps, const char *esc, int digits)
 	uint32_t cp = 0;
 	char tmp[48];
 	for (int i = 0; i < digits; i++, ps->p++) {
-		int h = hex_value(*ps->p);
+		int h = ll_hex_digit(*ps->p);
 		if (h < 0)
 			return ll_toml_fail(ps, ps->p, "the escape \\%c needs %d hexadecimal digits, "
 					    "found %s", esc[1], digits,
@@ -241,7 +231,7 @@ static bool is_number_char(char c)
 
 static bool is_base_digit(char c, int base)
 {
-	int v = hex_value(c);
+	int v = ll_hex_digit(c);
 	return v >= 0 && v < base;
 }
 
@@ -289,7 +279,7 @@ static bool to_int64(const char *p, const char *end, int base, bool negative, in
 	for (; p < end; p++) {
 		if (*p == '_')
 			continue;
-		uint64_t d = (uint64_t)hex_value(*p);
+		uint64_t d = (uint64_t)ll_hex_digit(*p);
 		if (v > (limit - d) / (uint64_t)base)
 			return false;
 		v = v * (uint64_t)base + d;

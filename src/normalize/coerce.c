@@ -196,17 +196,6 @@ static void trim(const char **s, size_t *len)
 		(*len)--;
 }
 
-static int hex_value(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* int(s, base) for base 10 or 16: [sign] digits with single "_" between digits. */
 static bool parse_py_int(const char *s, size_t len, int base, int64_t *out)
 {
@@ -220,7 +209,7 @@ static bool parse_py_int(const char *s, size_t len, int base, int64_t *out)
 	for (; i < len; i++) {
 		if (s[i] == '_' && any && i + 1 < len && s[i + 1] != '_')
 			continue;
-		int d = base == 16 ? hex_value(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
+		int d = base == 16 ? ll_hex_digit(s[i]) : (s[i] >= '0' && s[i] <= '9' ? s[i] - '0' : -1);
 		if (d < 0)
 			return false;
 		if (v > (limit - (uint64_t)d) / (uint64_t)base)
@@ -317,7 +306,7 @@ static ll_coerce_result text_to_binary(const char *s, size_t len, ll_arena *aren
 				i++;
 				continue;
 			}
-			int hi = hex_value(s[i]), lo = i + 1 < len ? hex_value(s[i + 1]) : -1;
+			int hi = ll_hex_digit(s[i]), lo = i + 1 < len ? ll_hex_digit(s[i + 1]) : -1;
 			if (hi < 0 || lo < 0)
 				return LL_COERCE_NO;
 			ll_buf_putc(tmp, (char)(hi * 16 + lo));

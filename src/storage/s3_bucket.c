@@ -14,16 +14,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int hex_digit(char ch)
-{
-	if (ch >= '0' && ch <= '9')
-		return ch - '0';
-	if (ch >= 'a' && ch <= 'f')
-		return ch - 'a' + 10;
-	if (ch >= 'A' && ch <= 'F')
-		return ch - 'A' + 10;
-	return -1;
-}
+#include "util/number.h"
 
 /* Decodes S3's URL encoding ("%XX", "+" for a space); false if malformed. */
 static bool url_decode(const char *s, ll_buf *out)
@@ -31,7 +22,7 @@ static bool url_decode(const char *s, ll_buf *out)
 	ll_buf_clear(out);
 	for (; *s; s++) {
 		if (*s == '%') {
-			int hi = hex_digit(s[1]), lo = hi >= 0 ? hex_digit(s[2]) : -1;
+			int hi = ll_hex_digit(s[1]), lo = hi >= 0 ? ll_hex_digit(s[2]) : -1;
 			if (lo < 0)
 				return false;
 			ll_buf_putc(out, (char)(hi * 16 + lo));

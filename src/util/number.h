@@ -3,7 +3,8 @@
  * that is the text a dlt user sees for the same value in JSON columns,
  * decimals loaded from floats and query results: the shortest digits that
  * read back exactly, "0.1" not "0.10000000000000001", "100.0" for integral
- * values and exponents beyond 1e16.
+ * values and exponents beyond 1e16. Also the value of a hexadecimal digit,
+ * which every parser of escapes and encodings here needs.
  */
 #ifndef LL_UTIL_NUMBER_H
 #define LL_UTIL_NUMBER_H
@@ -15,5 +16,17 @@
 
 /** Writes v as Python's repr would ("nan", "inf" included); returns the length. */
 size_t ll_double_repr(double v, char *buf, size_t size);
+
+/** The value of a hexadecimal digit (either case), or -1 for any other character. */
+static inline int ll_hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 #endif

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "util/error.h"
+#include "util/number.h"
 
 ll_iceberg_value ll_iceberg_decimal_from_int64(int64_t unscaled)
 {
@@ -277,17 +278,6 @@ ll_status ll_iceberg_value_decode(const ll_iceberg_type *t, const uint8_t *data,
 			    ll_iceberg_kind_name(t->kind));
 }
 
-static int hex_digit(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 bool ll_iceberg_uuid_parse(const char *text, uint8_t out[16])
 {
 	size_t n = 0;
@@ -298,8 +288,8 @@ bool ll_iceberg_uuid_parse(const char *text, uint8_t out[16])
 				return false;
 			continue;
 		}
-		int hi = hex_digit(text[i]);
-		int lo = hi < 0 ? -1 : hex_digit(text[++i]);
+		int hi = ll_hex_digit(text[i]);
+		int lo = hi < 0 ? -1 : ll_hex_digit(text[++i]);
 		if (lo < 0)
 			return false;
 		out[n++] = (uint8_t)(hi << 4 | lo);
