@@ -15,6 +15,7 @@
 
 #include "aws/glue.h"
 #include "util/error.h"
+#include "util/number.h"
 
 struct ll_athena {
 	ll_aws_json_client *aws;
@@ -86,21 +87,6 @@ ll_aws_json_client *ll_athena_client(ll_athena *a)
 	return a->aws;
 }
 
-/* Runs an action; takes the request reference. */
-static ll_status call(ll_athena *a, const char *action, const char *resource, json_t *req,
-		      json_t **reply, ll_error *err)
-{
-	json_t *r = NULL;
-	ll_status s = req ? ll_aws_json_call(a->aws, action, resource, req, &r, err)
-			  : ll_error_oom(err);
-	json_decref(req);
-	if (reply)
-		*reply = r;
-	else
-		json_decref(r);
-	return s;
-}
-
 static const char *path_str(const json_t *doc, const char *const *path)
 {
 	for (; *path && doc; path++)
@@ -116,7 +102,7 @@ ll_status ll_athena_check_output(ll_athena *a, ll_error *err)
 	snprintf(res, sizeof(res), "work group %s", a->work_group);
 	json_t *req = json_object(), *reply = NULL;
 	json_object_set_new(req, "WorkGroup", json_string(a->work_group));
-	ll_status s = call(a, "GetWorkGroup", res, req, &reply, err);
+	ll_status s = ll_aws_json_send(a->aws, "GetWorkGroup", res, req, &reply, err);
 	static const char *const path[] = { "WorkGroup", "Configuration", "ResultConfiguration",
 					    "OutputLocation", NULL };
 	const char *loc = s == LL_OK ? path_str(reply, path) : NULL;
@@ -174,7 +160,7 @@ ll_status ll_athena_start(ll_athena *a, const char *sql, const char *database, c
 	char res[300];
 	snprintf(res, sizeof(res), "work group %s%s%s", a->work_group,
 		 database ? ", database " : "", database ? database : "");
-	s = call(a, "StartQueryExecution", res, req, &reply, err);
+	s = ll_aws_json_send(a->aws, "StartQueryExecution", res, req, &reply, err);
 	const char *id = json_string_value(json_object_get(reply, "QueryExecutionId"));
 	if (s == LL_OK && (!id || !*id))
 		s = ll_error_set(err, LL_EFORMAT,
@@ -203,7 +189,7 @@ ll_status ll_athena_get_execution(ll_athena *a, const char *query_id, ll_athena_
 	snprintf(res, sizeof(res), "query %s", query_id);
 	json_t *req = json_object(), *reply = NULL;
 	json_object_set_new(req, "QueryExecutionId", json_string(query_id));
-	ll_status s = call(a, "GetQueryExecution", res, req, &reply, err);
+	ll_status s = ll_aws_json_send(a->aws, "GetQueryExecution", res, req, &reply, err);
 	static const char *const state[] = { "QueryExecution", "Status", "State", NULL };
 	static const char *const reason[] = { "QueryExecution", "Status", "StateChangeReason",
 					      NULL };
@@ -348,16 +334,15 @@ static bool is_header(const ll_athena_rows *r, const json_t *data)
 /* Athena's varbinary text: hex byte pairs separated by spaces. */
 static bool decode_hex(const char *s, ll_buf *out)
 {
-	static const char digits[] = "0123456789abcdef";
 	while (*s) {
 		if (*s == ' ') {
 			s++;
 			continue;
 		}
-		const char *hi = strchr(digits, s[0] | 0x20), *lo = s[1] ? strchr(digits, s[1] | 0x20) : NULL;
-		if (!s[0] || !hi || !lo || !*hi || !*lo)
+		int hi = ll_hex_digit(s[0]), lo = hi < 0 ? -1 : ll_hex_digit(s[1]);
+		if (lo < 0)
 			return false;
-		ll_buf_putc(out, (char)((hi - digits) << 4 | (lo - digits)));
+		ll_buf_putc(out, (char)(hi << 4 | lo));
 		s += 2;
 	}
 	return !ll_buf_oom(out);
@@ -466,33 +451,35 @@ ll_status ll_athena_rows_page(ll_athena_rows *r, const json_t *page, ll_row_fn f
 	return LL_OK;
 }
 
+typedef struct result_pages {
+	ll_athena_rows rows;
+	const char *resource;
+	ll_row_fn fn;
+	void *user;
+} result_pages;
+
+static ll_status result_page(void *user, const json_t *page, bool *stop, ll_error *err)
+{
+	result_pages *p = user;
+	ll_status s = ll_athena_rows_page(&p->rows, page, p->fn, p->user, stop, err);
+	return s ? ll_error_prefix(err, "athena GetQueryResults on %s", p->resource) : LL_OK;
+}
+
 ll_status ll_athena_results(ll_athena *a, const char *query_id, bool skip_header, ll_row_fn fn,
 			    void *user, ll_error *err)
 {
-	ll_athena_rows rows;
-	ll_athena_rows_init(&rows, skip_header);
-	char res[200], *token = NULL;
+	char res[200];
 	snprintf(res, sizeof(res), "query %s", query_id);
-	ll_status s = LL_OK;
-	bool stop = false;
-	do {
-		json_t *req = json_object(), *reply = NULL;
-		json_object_set_new(req, "QueryExecutionId", json_string(query_id));
-		json_object_set_new(req, "MaxResults", json_integer(a->page_size));
-		if (token)
-			json_object_set_new(req, "NextToken", json_string(token));
-		free(token);
-		token = NULL;
-		s = call(a, "GetQueryResults", res, req, &reply, err);
-		if (s == LL_OK && (s = ll_athena_rows_page(&rows, reply, fn, user, &stop, err)))
-			ll_error_prefix(err, "athena GetQueryResults on %s", res);
-		const char *next = json_string_value(json_object_get(reply, "NextToken"));
-		if (s == LL_OK && !stop && next && *next && !(token = strdup(next)))
-			s = ll_error_oom(err);
-		json_decref(reply);
-	} while (s == LL_OK && token);
-	free(token);
-	ll_athena_rows_free(&rows);
+	result_pages p = { .resource = res, .fn = fn, .user = user };
+	ll_athena_rows_init(&p.rows, skip_header);
+	json_t *req = json_object();
+	json_object_set_new(req, "QueryExecutionId", json_string(query_id));
+	json_object_set_new(req, "MaxResults", json_integer(a->page_size));
+	ll_status s = req ? ll_aws_json_paginate(a->aws, "GetQueryResults", res, req, result_page,
+						 &p, err)
+			  : ll_error_oom(err);
+	json_decref(req);
+	ll_athena_rows_free(&p.rows);
 	return s;
 }
 
@@ -519,7 +506,7 @@ ll_status ll_athena_stop(ll_athena *a, const char *query_id, ll_error *err)
 	snprintf(res, sizeof(res), "query %s", query_id);
 	json_t *req = json_object();
 	json_object_set_new(req, "QueryExecutionId", json_string(query_id));
-	return call(a, "StopQueryExecution", res, req, NULL, err);
+	return ll_aws_json_send(a->aws, "StopQueryExecution", res, req, NULL, err);
 }
 
 ll_status ll_athena_glue_catalog_id(ll_athena *a, const char *catalog, ll_buf *out,
@@ -536,7 +523,7 @@ ll_status ll_athena_glue_catalog_id(ll_athena *a, const char *catalog, ll_buf *o
 	snprintf(res, sizeof(res), "data catalog %s", catalog);
 	json_t *req = json_object(), *reply = NULL;
 	json_object_set_new(req, "Name", json_string(catalog));
-	ll_status s = call(a, "GetDataCatalog", res, req, &reply, err);
+	ll_status s = ll_aws_json_send(a->aws, "GetDataCatalog", res, req, &reply, err);
 	static const char *const type[] = { "DataCatalog", "Type", NULL };
 	static const char *const cid[] = { "DataCatalog", "Parameters", "catalog-id", NULL };
 	const char *t = s == LL_OK ? path_str(reply, type) : NULL;

@@ -116,15 +116,6 @@ void ll_aws_resolve_endpoint(ll_aws_service service, const char *endpoint_url, c
 		out->data[--out->len] = '\0';
 }
 
-static ll_status check_region(const char *region, ll_error *err)
-{
-	size_t n = strlen(region);
-	if (n == 0 || n > 64 || strspn(region, "abcdefghijklmnopqrstuvwxyz0123456789-") != n)
-		return ll_error_set(err, LL_EINVAL,
-				    "AWS region '%s' is not a region name like 'eu-central-1'", region);
-	return LL_OK;
-}
-
 /* Takes the URL apart with libcurl's parser, for the Host header and path. */
 static ll_status set_endpoint(ll_aws_json_client *c, const char *url, ll_error *err)
 {
@@ -188,7 +179,7 @@ static ll_status copy_settings(ll_aws_json_client *c, const ll_aws_json_config *
 	c->request_timeout_ms = cfg->request_timeout_ms;
 	c->logger = cfg->logger;
 	c->random = ll_mix64((uint64_t)ll_time_now_micros() ^ (uint64_t)(uintptr_t)c);
-	return check_region(c->region, err);
+	return LL_OK; /* the signer checks the region */
 }
 
 static ll_status check_limits(const ll_aws_json_config *cfg, ll_error *err)
@@ -244,14 +235,6 @@ ll_status ll_aws_json_open(ll_aws_json_client **out, const ll_aws_json_config *c
 	return LL_OK;
 }
 
-static void free_secret(char *s)
-{
-	if (s) {
-		OPENSSL_cleanse(s, strlen(s));
-		free(s);
-	}
-}
-
 void ll_aws_json_free(ll_aws_json_client *c)
 {
 	if (!c)
@@ -265,8 +248,10 @@ void ll_aws_json_free(ll_aws_json_client *c)
 	free(c->path);
 	free(c->region);
 	free(c->access_key_id);
-	free_secret(c->secret_access_key);
-	free_secret(c->session_token);
+	if (c->secret_access_key)
+		OPENSSL_clear_free(c->secret_access_key, strlen(c->secret_access_key));
+	if (c->session_token)
+		OPENSSL_clear_free(c->session_token, strlen(c->session_token));
 	free(c);
 }
 
@@ -301,12 +286,7 @@ static void copy_code(char *code, size_t size, const char *s, size_t n)
 	const char *colon = memchr(s, ':', n);
 	if (colon)
 		n = (size_t)(colon - s);
-	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\r' || s[n - 1] == '\n'))
-		n--;
-	if (n >= size)
-		n = size - 1;
-	memcpy(code, s, n);
-	code[n] = '\0';
+	snprintf(code, size, "%.*s", (int)n, s);
 }
 
 bool ll_aws_json_parse_error(const char *body, size_t len, const char *error_type_header,
@@ -396,10 +376,7 @@ static void take_header(const char *line, size_t n, const char *name, char *dst,
 		v++, n--;
 	while (n > 0 && (v[n - 1] == '\r' || v[n - 1] == '\n' || v[n - 1] == ' '))
 		n--;
-	if (n >= size)
-		n = size - 1;
-	memcpy(dst, v, n);
-	dst[n] = '\0';
+	snprintf(dst, size, "%.*s", (int)n, v);
 }
 
 static size_t on_header(char *line, size_t size, size_t nitems, void *user)
@@ -638,4 +615,45 @@ ll_status ll_aws_json_call(ll_aws_json_client *c, const char *action, const char
 	ll_buf_free(&target);
 	free(body);
 	return st;
+}
+
+ll_status ll_aws_json_send(ll_aws_json_client *c, const char *action, const char *resource,
+			   json_t *request, json_t **reply, ll_error *err)
+{
+	json_t *r = NULL;
+	ll_status s = request ? ll_aws_json_call(c, action, resource, request, &r, err)
+			      : ll_error_oom(err);
+	json_decref(request);
+	if (reply)
+		*reply = r;
+	else
+		json_decref(r);
+	return s;
+}
+
+ll_status ll_aws_json_paginate(ll_aws_json_client *c, const char *action, const char *resource,
+			       const json_t *request, ll_aws_json_page_fn fn, void *user,
+			       ll_error *err)
+{
+	json_t *req = json_deep_copy(request);
+	ll_status s = req ? LL_OK : ll_error_oom(err);
+	bool stop = false;
+	while (s == LL_OK) {
+		json_t *reply = NULL;
+		s = ll_aws_json_call(c, action, resource, req, &reply, err);
+		if (s == LL_OK)
+			s = fn(user, reply, &stop, err);
+		const json_t *next = json_object_get(reply, "NextToken");
+		bool more = s == LL_OK && !stop && json_string_length(next) > 0;
+		/* The token is copied before the reply that holds it goes. */
+		if (more && json_object_set_new(req, "NextToken",
+						json_stringn(json_string_value(next),
+							     json_string_length(next))) != 0)
+			s = ll_error_oom(err);
+		json_decref(reply);
+		if (!more)
+			break;
+	}
+	json_decref(req);
+	return s;
 }

@@ -119,6 +119,27 @@ const char *ll_aws_json_region(const ll_aws_json_client *c);
 ll_status ll_aws_json_call(ll_aws_json_client *c, const char *action, const char *resource,
 			   json_t *request, json_t **reply, ll_error *err);
 
+/**
+ * ll_aws_json_call that takes the request reference (NULL, as a failed
+ * json_object() gives, is LL_ENOMEM) and, with reply NULL, drops the reply:
+ * the form the service clients build their calls in.
+ */
+ll_status ll_aws_json_send(ll_aws_json_client *c, const char *action, const char *resource,
+			   json_t *request, json_t **reply, ll_error *err);
+
+/** Receives one page's reply, borrowed; set *stop to end the listing early. */
+typedef ll_status (*ll_aws_json_page_fn)(void *user, const json_t *page, bool *stop,
+					 ll_error *err);
+
+/**
+ * Runs a paged action: request (borrowed) is sent as it is, then again with
+ * each NextToken a reply gives, until a reply has none (or an empty one) or
+ * fn stops; fn gets every page in order.
+ */
+ll_status ll_aws_json_paginate(ll_aws_json_client *c, const char *action, const char *resource,
+			       const json_t *request, ll_aws_json_page_fn fn, void *user,
+			       ll_error *err);
+
 /** Whether the last call failed with this AWS error code ("AlreadyExistsException"). */
 bool ll_aws_json_failed_with(const ll_aws_json_client *c, const char *code);
 

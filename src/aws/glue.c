@@ -5,6 +5,7 @@
  */
 #include "aws/glue.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -260,16 +261,31 @@ json_t *ll_glue_table_input(const ll_glue_table *t)
 
 /* ---- Table documents ---- */
 
-/* An optional string member: absent or null is NULL; another type fails. */
+/* An optional member: *out is NULL when absent or null; LL_EFORMAT when not of type. */
+static ll_status member(const json_t *obj, const char *key, json_type type, const json_t **out,
+			ll_error *err)
+{
+	*out = json_object_get(obj, key);
+	if (!*out || json_is_null(*out)) {
+		*out = NULL;
+		return LL_OK;
+	}
+	if (json_typeof(*out) == type)
+		return LL_OK;
+	return ll_error_set(err, LL_EFORMAT, "Glue table: %s is not %s", key,
+			    type == JSON_OBJECT ? "an object"
+			    : type == JSON_ARRAY ? "an array"
+						 : "a string");
+}
+
 static ll_status get_str(ll_glue_table *t, const json_t *obj, const char *key, const char **out,
 			 ll_error *err)
 {
+	const json_t *v;
 	*out = NULL;
-	const json_t *v = json_object_get(obj, key);
-	if (!v || json_is_null(v))
-		return LL_OK;
-	if (!json_is_string(v))
-		return ll_error_set(err, LL_EFORMAT, "Glue table: %s is not a string", key);
+	ll_status s = member(obj, key, JSON_STRING, &v, err);
+	if (s != LL_OK || !v)
+		return s;
 	*out = ll_arena_strndup(&t->arena, json_string_value(v), json_string_length(v));
 	return *out ? LL_OK : ll_error_oom(err);
 }
@@ -277,104 +293,94 @@ static ll_status get_str(ll_glue_table *t, const json_t *obj, const char *key, c
 static ll_status parse_params(ll_glue_table *t, const json_t *obj, const char *key,
 			      ll_glue_params *out, ll_error *err)
 {
-	const json_t *p = json_object_get(obj, key);
-	if (!p || json_is_null(p))
-		return LL_OK;
-	if (!json_is_object(p))
-		return ll_error_set(err, LL_EFORMAT, "Glue table: %s is not an object", key);
+	const json_t *p, *v;
+	ll_status s = member(obj, key, JSON_OBJECT, &p, err);
 	const char *k;
-	const json_t *v;
 	json_object_foreach((json_t *)p, k, v)
 	{
-		if (!json_is_string(v))
-			return ll_error_set(err, LL_EFORMAT,
-					    "Glue table: %s.%s is not a string", key, k);
-		ll_status s = ll_glue_params_set(t, out, k, json_string_value(v), err);
 		if (s != LL_OK)
-			return s;
+			break;
+		s = json_is_string(v) ? ll_glue_params_set(t, out, k, json_string_value(v), err)
+				      : ll_error_set(err, LL_EFORMAT,
+						     "Glue table: %s.%s is not a string", key, k);
 	}
-	return LL_OK;
+	return s;
+}
+
+static ll_status parse_column(ll_glue_table *t, const json_t *c, ll_glue_columns *out,
+			      ll_error *err)
+{
+	const char *name, *type, *comment;
+	ll_glue_column *gc;
+	ll_status s = get_str(t, c, "Name", &name, err);
+	if (s == LL_OK && !name)
+		s = ll_error_set(err, LL_EFORMAT, "Glue table: a column has no Name");
+	if (s == LL_OK)
+		s = get_str(t, c, "Type", &type, err);
+	if (s == LL_OK)
+		s = get_str(t, c, "Comment", &comment, err);
+	if (s == LL_OK)
+		s = ll_glue_columns_add(t, out, name, type, comment, &gc, err);
+	if (s == LL_OK)
+		s = parse_params(t, c, "Parameters", &gc->parameters, err);
+	return s;
 }
 
 static ll_status parse_columns(ll_glue_table *t, const json_t *obj, const char *key,
 			       ll_glue_columns *out, ll_error *err)
 {
-	const json_t *a = json_object_get(obj, key);
-	if (!a || json_is_null(a))
-		return LL_OK;
-	if (!json_is_array(a))
-		return ll_error_set(err, LL_EFORMAT, "Glue table: %s is not an array", key);
+	const json_t *a, *c;
+	ll_status s = member(obj, key, JSON_ARRAY, &a, err);
 	size_t i;
-	const json_t *c;
 	json_array_foreach(a, i, c)
 	{
-		const char *name, *type, *comment;
-		ll_glue_column *gc;
-		ll_status s = json_is_object(c) ? LL_OK
-						: ll_error_set(err, LL_EFORMAT,
-							       "Glue table: %s[%zu] is not an object",
-							       key, i);
-		if (s == LL_OK)
-			s = get_str(t, c, "Name", &name, err);
-		if (s == LL_OK && !name)
-			s = ll_error_set(err, LL_EFORMAT, "Glue table: %s[%zu] has no Name", key, i);
-		if (s == LL_OK)
-			s = get_str(t, c, "Type", &type, err);
-		if (s == LL_OK)
-			s = get_str(t, c, "Comment", &comment, err);
-		if (s == LL_OK)
-			s = ll_glue_columns_add(t, out, name, type, comment, &gc, err);
-		if (s == LL_OK)
-			s = parse_params(t, c, "Parameters", &gc->parameters, err);
 		if (s != LL_OK)
-			return s;
+			break;
+		s = json_is_object(c) ? parse_column(t, c, out, err)
+				      : ll_error_set(err, LL_EFORMAT,
+						     "Glue table: %s[%zu] is not an object", key, i);
 	}
-	return LL_OK;
+	return s;
 }
 
 static ll_status parse_storage(ll_glue_table *t, const json_t *doc, ll_error *err)
 {
-	const json_t *sd = json_object_get(doc, "StorageDescriptor");
-	if (!sd || json_is_null(sd))
-		return LL_OK;
-	if (!json_is_object(sd))
-		return ll_error_set(err, LL_EFORMAT, "Glue table: StorageDescriptor is not an object");
+	const json_t *sd, *serde = NULL;
 	ll_glue_storage *s = &t->storage;
-	ll_status st = get_str(t, sd, "Location", &s->location, err);
-	if (st == LL_OK)
-		st = get_str(t, sd, "InputFormat", &s->input_format, err);
-	if (st == LL_OK)
-		st = get_str(t, sd, "OutputFormat", &s->output_format, err);
-	if (st == LL_OK)
-		st = parse_columns(t, sd, "Columns", &s->columns, err);
-	const json_t *serde = json_object_get(sd, "SerdeInfo");
-	if (st == LL_OK && serde && !json_is_null(serde)) {
-		if (!json_is_object(serde))
-			return ll_error_set(err, LL_EFORMAT, "Glue table: SerdeInfo is not an object");
-		st = get_str(t, serde, "SerializationLibrary", &s->serde_library, err);
-		if (st == LL_OK)
-			st = parse_params(t, serde, "Parameters", &s->serde_parameters, err);
-	}
-	return st;
+	ll_status st = member(doc, "StorageDescriptor", JSON_OBJECT, &sd, err);
+	if (st != LL_OK || !sd)
+		return st;
+	if ((st = get_str(t, sd, "Location", &s->location, err)) ||
+	    (st = get_str(t, sd, "InputFormat", &s->input_format, err)) ||
+	    (st = get_str(t, sd, "OutputFormat", &s->output_format, err)) ||
+	    (st = parse_columns(t, sd, "Columns", &s->columns, err)) ||
+	    (st = member(sd, "SerdeInfo", JSON_OBJECT, &serde, err)) || !serde)
+		return st;
+	st = get_str(t, serde, "SerializationLibrary", &s->serde_library, err);
+	return st ? st : parse_params(t, serde, "Parameters", &s->serde_parameters, err);
 }
 
 ll_status ll_glue_table_parse(ll_glue_table *t, const json_t *doc, ll_error *err)
 {
 	if (!json_is_object(doc))
 		return ll_error_set(err, LL_EFORMAT, "Glue table: not a JSON object");
-	ll_status s = get_str(t, doc, "Name", &t->name, err);
+	static const struct {
+		const char *key;
+		size_t offset;
+	} strings[] = {
+		{ "Name", offsetof(ll_glue_table, name) },
+		{ "DatabaseName", offsetof(ll_glue_table, database) },
+		{ "TableType", offsetof(ll_glue_table, table_type) },
+		{ "Description", offsetof(ll_glue_table, description) },
+		{ "CatalogId", offsetof(ll_glue_table, catalog_id) },
+		{ "VersionId", offsetof(ll_glue_table, version_id) },
+	};
+	ll_status s = LL_OK;
+	for (size_t i = 0; s == LL_OK && i < sizeof(strings) / sizeof(strings[0]); i++)
+		s = get_str(t, doc, strings[i].key,
+			    (const char **)(void *)((char *)t + strings[i].offset), err);
 	if (s == LL_OK && !t->name)
 		s = ll_error_set(err, LL_EFORMAT, "Glue table: no Name");
-	if (s == LL_OK)
-		s = get_str(t, doc, "DatabaseName", &t->database, err);
-	if (s == LL_OK)
-		s = get_str(t, doc, "TableType", &t->table_type, err);
-	if (s == LL_OK)
-		s = get_str(t, doc, "Description", &t->description, err);
-	if (s == LL_OK)
-		s = get_str(t, doc, "CatalogId", &t->catalog_id, err);
-	if (s == LL_OK)
-		s = get_str(t, doc, "VersionId", &t->version_id, err);
 	if (s == LL_OK)
 		s = parse_params(t, doc, "Parameters", &t->parameters, err);
 	if (s == LL_OK)
@@ -474,25 +480,9 @@ static json_t *request(const char *catalog_id)
 	return r;
 }
 
-/* Runs an action; takes the request reference; the reply may be NULL. */
-static ll_status call(ll_glue *g, const char *action, const char *resource, json_t *req,
-		      json_t **reply, ll_error *err)
-{
-	json_t *r = NULL;
-	ll_status s = req ? ll_aws_json_call(g->aws, action, resource, req, &r, err)
-			  : ll_error_oom(err);
-	json_decref(req);
-	if (reply)
-		*reply = r;
-	else
-		json_decref(r);
-	return s;
-}
-
-static const char *table_resource(const char *database, const char *name, char *buf, size_t size)
+static void table_resource(const char *database, const char *name, char *buf, size_t size)
 {
 	snprintf(buf, size, "database %s, table %s", database, name);
-	return buf;
 }
 
 ll_status ll_glue_create_database(ll_glue *g, const char *name, const char *description,
@@ -505,7 +495,7 @@ ll_status ll_glue_create_database(ll_glue *g, const char *name, const char *desc
 	json_object_set_new(req, "DatabaseInput", in);
 	char res[600];
 	snprintf(res, sizeof(res), "database %s", name);
-	ll_status s = call(g, "CreateDatabase", res, req, NULL, err);
+	ll_status s = ll_aws_json_send(g->aws, "CreateDatabase", res, req, NULL, err);
 	if (created)
 		*created = s == LL_OK;
 	if (s == LL_ECONFLICT && ll_glue_already_exists(g)) {
@@ -523,54 +513,47 @@ ll_status ll_glue_get_database(ll_glue *g, const char *name, ll_glue_database *o
 	json_object_set_new(req, "Name", json_string(name));
 	char res[600];
 	snprintf(res, sizeof(res), "database %s", name);
-	ll_status s = call(g, "GetDatabase", res, req, &reply, err);
+	ll_status s = ll_aws_json_send(g->aws, "GetDatabase", res, req, &reply, err);
 	if (s == LL_OK)
 		s = ll_glue_database_parse(out, json_object_get(reply, "Database"), err);
 	json_decref(reply);
 	return s;
 }
 
-/* The NextToken of a page: NULL at the end; an empty one ends too. */
-static const char *next_token(const json_t *reply)
+typedef struct database_pages {
+	ll_glue_database_fn fn;
+	void *user;
+} database_pages;
+
+static ll_status database_page(void *user, const json_t *page, bool *stop, ll_error *err)
 {
-	const char *t = json_string_value(json_object_get(reply, "NextToken"));
-	return t && *t ? t : NULL;
+	database_pages *p = user;
+	const json_t *list = json_object_get(page, "DatabaseList"), *d;
+	if (!json_is_array(list))
+		return ll_error_set(err, LL_EFORMAT, "glue GetDatabases: no DatabaseList");
+	size_t i;
+	json_array_foreach(list, i, d)
+	{
+		ll_glue_database db;
+		ll_status s = ll_glue_database_parse(&db, d, err);
+		if (s == LL_OK)
+			*stop = p->fn(p->user, &db) != 0;
+		ll_glue_database_free(&db);
+		if (s != LL_OK || *stop)
+			return s;
+	}
+	return LL_OK;
 }
 
 ll_status ll_glue_get_databases(ll_glue *g, ll_glue_database_fn fn, void *user, ll_error *err)
 {
-	char *token = NULL;
-	ll_status s = LL_OK;
-	bool stop = false;
-	do {
-		json_t *req = request(g->catalog_id), *reply = NULL;
-		json_object_set_new(req, "MaxResults", json_integer(LL_GLUE_MAX_PAGE));
-		if (token)
-			json_object_set_new(req, "NextToken", json_string(token));
-		free(token);
-		token = NULL;
-		s = call(g, "GetDatabases", NULL, req, &reply, err);
-		const json_t *list = json_object_get(reply, "DatabaseList");
-		if (s == LL_OK && !json_is_array(list))
-			s = ll_error_set(err, LL_EFORMAT, "glue GetDatabases: no DatabaseList");
-		size_t i;
-		const json_t *d;
-		json_array_foreach(list, i, d)
-		{
-			if (s != LL_OK || stop)
-				break;
-			ll_glue_database db;
-			s = ll_glue_database_parse(&db, d, err);
-			if (s == LL_OK)
-				stop = fn(user, &db) != 0;
-			ll_glue_database_free(&db);
-		}
-		const char *next = s == LL_OK && !stop ? next_token(reply) : NULL;
-		if (next && !(token = strdup(next)))
-			s = ll_error_oom(err);
-		json_decref(reply);
-	} while (s == LL_OK && token);
-	free(token);
+	json_t *req = request(g->catalog_id);
+	json_object_set_new(req, "MaxResults", json_integer(LL_GLUE_MAX_PAGE));
+	database_pages p = { fn, user };
+	ll_status s = req ? ll_aws_json_paginate(g->aws, "GetDatabases", NULL, req, database_page,
+						 &p, err)
+			  : ll_error_oom(err);
+	json_decref(req);
 	return s;
 }
 
@@ -580,8 +563,8 @@ ll_status ll_glue_create_table(ll_glue *g, const ll_glue_table *t, ll_error *err
 	json_object_set_new(req, "DatabaseName", json_string(t->database));
 	json_object_set_new(req, "TableInput", ll_glue_table_input(t));
 	char res[600];
-	return call(g, "CreateTable", table_resource(t->database, t->name, res, sizeof(res)), req,
-		    NULL, err);
+	table_resource(t->database, t->name, res, sizeof(res));
+	return ll_aws_json_send(g->aws, "CreateTable", res, req, NULL, err);
 }
 
 json_t *ll_glue_get_table_request(const char *catalog_id, const char *database, const char *name)
@@ -597,8 +580,10 @@ ll_status ll_glue_get_table(ll_glue *g, const char *database, const char *name,
 {
 	char res[600];
 	json_t *reply = NULL;
-	ll_status s = call(g, "GetTable", table_resource(database, name, res, sizeof(res)),
-			   ll_glue_get_table_request(g->catalog_id, database, name), &reply, err);
+	table_resource(database, name, res, sizeof(res));
+	ll_status s = ll_aws_json_send(g->aws, "GetTable", res,
+				       ll_glue_get_table_request(g->catalog_id, database, name),
+				       &reply, err);
 	if (s == LL_OK)
 		s = ll_glue_table_parse(out, json_object_get(reply, "Table"), err);
 	if (s == LL_EFORMAT)
@@ -607,26 +592,30 @@ ll_status ll_glue_get_table(ll_glue *g, const char *database, const char *name,
 	return s;
 }
 
-/* Delivers one page of GetTables; *stop when the callback asked to. */
-static ll_status deliver_tables(const json_t *reply, const char *database, ll_glue_table_fn fn,
-				void *user, bool *stop, ll_error *err)
+typedef struct table_pages {
+	const char *database;
+	ll_glue_table_fn fn;
+	void *user;
+} table_pages;
+
+static ll_status table_page(void *user, const json_t *page, bool *stop, ll_error *err)
 {
-	const json_t *list = json_object_get(reply, "TableList");
+	table_pages *p = user;
+	const json_t *list = json_object_get(page, "TableList"), *doc;
 	if (!json_is_array(list))
 		return ll_error_set(err, LL_EFORMAT, "glue GetTables on database %s: no TableList",
-				    database);
+				    p->database);
 	size_t i;
-	const json_t *doc;
 	json_array_foreach(list, i, doc)
 	{
 		ll_glue_table t;
 		ll_glue_table_init(&t);
 		ll_status s = ll_glue_table_parse(&t, doc, err);
 		if (s == LL_OK)
-			*stop = fn(user, &t) != 0;
+			*stop = p->fn(p->user, &t) != 0;
 		ll_glue_table_free(&t);
 		if (s != LL_OK)
-			return ll_error_prefix(err, "glue GetTables on database %s", database);
+			return ll_error_prefix(err, "glue GetTables on database %s", p->database);
 		if (*stop)
 			break;
 	}
@@ -636,28 +625,16 @@ static ll_status deliver_tables(const json_t *reply, const char *database, ll_gl
 ll_status ll_glue_get_tables(ll_glue *g, const char *database, const char *expression,
 			     ll_glue_table_fn fn, void *user, ll_error *err)
 {
-	char *token = NULL, res[600];
+	char res[600];
 	snprintf(res, sizeof(res), "database %s", database);
-	ll_status s = LL_OK;
-	bool stop = false;
-	do {
-		json_t *req = request(g->catalog_id), *reply = NULL;
-		json_object_set_new(req, "DatabaseName", json_string(database));
-		set_str(req, "Expression", expression);
-		json_object_set_new(req, "MaxResults", json_integer(LL_GLUE_MAX_PAGE));
-		if (token)
-			json_object_set_new(req, "NextToken", json_string(token));
-		free(token);
-		token = NULL;
-		s = call(g, "GetTables", res, req, &reply, err);
-		if (s == LL_OK)
-			s = deliver_tables(reply, database, fn, user, &stop, err);
-		const char *next = s == LL_OK && !stop ? next_token(reply) : NULL;
-		if (next && !(token = strdup(next)))
-			s = ll_error_oom(err);
-		json_decref(reply);
-	} while (s == LL_OK && token);
-	free(token);
+	json_t *req = request(g->catalog_id);
+	json_object_set_new(req, "DatabaseName", json_string(database));
+	set_str(req, "Expression", expression);
+	json_object_set_new(req, "MaxResults", json_integer(LL_GLUE_MAX_PAGE));
+	table_pages p = { database, fn, user };
+	ll_status s = req ? ll_aws_json_paginate(g->aws, "GetTables", res, req, table_page, &p, err)
+			  : ll_error_oom(err);
+	json_decref(req);
 	return s;
 }
 
@@ -675,8 +652,10 @@ ll_status ll_glue_update_table(ll_glue *g, const ll_glue_table *t, const char *v
 			       ll_error *err)
 {
 	char res[600];
-	ll_status s = call(g, "UpdateTable", table_resource(t->database, t->name, res, sizeof(res)),
-			   ll_glue_update_table_request(g->catalog_id, t, version_id), NULL, err);
+	table_resource(t->database, t->name, res, sizeof(res));
+	ll_status s = ll_aws_json_send(g->aws, "UpdateTable", res,
+				       ll_glue_update_table_request(g->catalog_id, t, version_id),
+				       NULL, err);
 	if (s == LL_ECONFLICT && version_id)
 		ll_error_prefix(err, "table version %s is no longer current (another writer "
 				     "committed first; read the table again and retry)",
@@ -691,6 +670,6 @@ ll_status ll_glue_delete_table(ll_glue *g, const char *database, const char *nam
 	json_object_set_new(req, "DatabaseName", json_string(database));
 	json_object_set_new(req, "Name", json_string(name));
 	char res[600];
-	return call(g, "DeleteTable", table_resource(database, name, res, sizeof(res)), req, NULL,
-		    err);
+	table_resource(database, name, res, sizeof(res));
+	return ll_aws_json_send(g->aws, "DeleteTable", res, req, NULL, err);
 }

@@ -1,7 +1,6 @@
 /* Helpers for the AWS client tests; see aws_fixture.h. */
 #include "aws_fixture.h"
 
-#include <curl/curl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -9,7 +8,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "util/buf.h"
 
 bool aws_proc_start(aws_proc *p, const char *const *argv)
 {
@@ -87,36 +85,6 @@ void aws_test_config(ll_aws_json_config *cfg, ll_aws_service service, char *buf,
 	cfg->request_timeout_ms = 10000;
 }
 
-static size_t collect(char *data, size_t size, size_t n, void *user)
-{
-	ll_buf_append(user, data, size * n);
-	return size * n;
-}
-
-json_t *aws_http_json(int port, const char *method, const char *path, const char *body)
-{
-	CURL *e = curl_easy_init();
-	if (!e)
-		return NULL;
-	char url[256];
-	snprintf(url, sizeof(url), "http://127.0.0.1:%d%s", port, path);
-	ll_buf out = LL_BUF_INIT;
-	curl_easy_setopt(e, CURLOPT_URL, url);
-	curl_easy_setopt(e, CURLOPT_CUSTOMREQUEST, method);
-	struct curl_slist *h = curl_slist_append(NULL, "Content-Type: application/json");
-	curl_easy_setopt(e, CURLOPT_HTTPHEADER, h);
-	if (body)
-		curl_easy_setopt(e, CURLOPT_POSTFIELDS, body);
-	curl_easy_setopt(e, CURLOPT_WRITEFUNCTION, collect);
-	curl_easy_setopt(e, CURLOPT_WRITEDATA, &out);
-	CURLcode rc = curl_easy_perform(e);
-	curl_easy_cleanup(e);
-	curl_slist_free_all(h);
-	json_t *doc = rc == CURLE_OK && out.len ? json_loadb(out.data, out.len, 0, NULL) : NULL;
-	ll_buf_free(&out);
-	return doc;
-}
-
 const char *aws_test_file(const char *name, char *buf, size_t size)
 {
 	const char *src = getenv("LL_SOURCE_DIR");
@@ -134,21 +102,5 @@ json_t *aws_fixture(const char *name)
 		fprintf(stderr, "cannot load %s: %s\n", path, je.text);
 		exit(2);
 	}
-	return doc;
-}
-
-json_t *aws_run_json(const char *command)
-{
-	FILE *f = popen(command, "r");
-	if (!f)
-		return NULL;
-	ll_buf out = LL_BUF_INIT;
-	char chunk[4096];
-	size_t n;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-		ll_buf_append(&out, chunk, n);
-	int rc = pclose(f);
-	json_t *doc = rc == 0 && out.len ? json_loadb(out.data, out.len, 0, NULL) : NULL;
-	ll_buf_free(&out);
 	return doc;
 }

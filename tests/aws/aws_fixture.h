@@ -1,8 +1,9 @@
 /*
  * What the AWS client tests share: helper processes (the scripted endpoint
  * aws_server.py, moto's server, boto3 scripts) started and stopped by the
- * test program, unsigned HTTP to those helpers, fixture files, and client
- * configurations with test credentials and short delays.
+ * test program, fixture files, and client configurations with test
+ * credentials and short delays. Unsigned HTTP to the helpers and running a
+ * command for its JSON output are the S3 tests' (tests/s3/s3_fixture.h).
  *
  * A helper reads nothing from its stdin and exits when it closes, so a test
  * that crashes takes its servers down with it.
@@ -15,6 +16,7 @@
 #include <sys/types.h>
 
 #include "aws/aws_json.h"
+#include "s3_fixture.h"
 
 /* Test credentials: the tests check that neither secret shows up anywhere. */
 #define AWS_TEST_KEY_ID "AKIDLAKELOADTEST"
@@ -38,16 +40,10 @@ void aws_clear_endpoint_env(void);
 void aws_test_config(ll_aws_json_config *cfg, ll_aws_service service, char *buf, size_t size,
 		     int port);
 
-/* An unsigned request to 127.0.0.1:port; the JSON reply, or NULL. */
-json_t *aws_http_json(int port, const char *method, const char *path, const char *body);
-
 /* Loads tests/aws/fixtures/<name>; exits the test when it cannot. */
 json_t *aws_fixture(const char *name);
 
 /* "$LL_SOURCE_DIR/tests/aws/<name>" into buf. */
 const char *aws_test_file(const char *name, char *buf, size_t size);
-
-/* Runs a shell command and parses its standard output as JSON; NULL on failure. */
-json_t *aws_run_json(const char *command);
 
 #endif

@@ -39,7 +39,7 @@ static json_t *boto3(const char *args)
 	char script[1024], cmd[2048];
 	snprintf(cmd, sizeof(cmd), "/usr/bin/python3 '%s' %s eu-west-1 %s",
 		 aws_test_file("boto3_glue.py", script, sizeof(script)), endpoint, args);
-	json_t *out = aws_run_json(cmd);
+	json_t *out = s3_run_json(cmd);
 	if (!out)
 		fprintf(stderr, "boto3 failed: %s\n", cmd);
 	return out;
@@ -280,7 +280,7 @@ static void test_athena_query(void)
 		"VarCharValue", "games", "VarCharValue", "30", "column_info", "Name", "category",
 		"Label", "category", "Type", "varchar", "Name", "n", "Label", "n", "Type", "bigint");
 	char *text = json_dumps(queued, JSON_COMPACT);
-	json_decref(aws_http_json(moto.port, "POST", "/moto-api/static/athena/query-results", text));
+	json_decref(s3_http_json(moto.port, "POST", "/moto-api/static/athena/query-results", text));
 	free(text);
 	json_decref(queued);
 

@@ -34,7 +34,7 @@ static const ll_logger logger = { collect_log, NULL, LL_LOG_DEBUG };
 /* Replaces the server's queue of replies. */
 static void script(const char *replies)
 {
-	json_t *r = aws_http_json(server.port, "POST", "/__script", replies);
+	json_t *r = s3_http_json(server.port, "POST", "/__script", replies);
 	if (!r) {
 		fprintf(stderr, "the scripted server did not take %s\n", replies);
 		exit(2);
@@ -45,7 +45,7 @@ static void script(const char *replies)
 /* The requests received since the last call (new reference). */
 static json_t *received(void)
 {
-	json_t *r = aws_http_json(server.port, "GET", "/__requests", NULL);
+	json_t *r = s3_http_json(server.port, "GET", "/__requests", NULL);
 	return r ? r : json_array();
 }
 
