@@ -13,6 +13,7 @@
 #include <strings.h>
 #include <time.h>
 
+#include "config/config.h"
 #include "storage/s3_internal.h"
 #include "storage/sigv4.h"
 #include "util/error.h"
@@ -72,9 +73,10 @@ void ll_aws_json_config_init(ll_aws_json_config *cfg, ll_aws_service service)
 	};
 }
 
-void ll_aws_json_config_from_s3(ll_aws_json_config *cfg, const ll_s3_options *s3)
+void ll_aws_json_config_from_lake(ll_aws_json_config *cfg, const ll_config *conf,
+				  const ll_s3_options *s3)
 {
-	cfg->endpoint_url = s3->endpoint_url;
+	cfg->endpoint_url = ll_config_credential(conf, "endpoint_url", NULL);
 	if (!blank(s3->region))
 		cfg->region = s3->region;
 	cfg->access_key_id = s3->access_key_id;

@@ -78,11 +78,14 @@ typedef struct ll_aws_json_client ll_aws_json_client;
 void ll_aws_json_config_init(ll_aws_json_config *cfg, ll_aws_service service);
 
 /**
- * Takes region, credentials and endpoint_url from the options the
- * configuration's AWS credential chain filled (ll_config_resolve_lake);
- * borrowed, like the options' strings.
+ * Takes the region and credentials the configuration's AWS credential chain
+ * resolved into s3 (ll_config_resolve_lake) and the configured endpoint_url
+ * (destination.athena.credentials, else filesystem.credentials), not s3's
+ * endpoint, which may have come from AWS_ENDPOINT_URL_S3. Strings stay
+ * borrowed from conf and s3.
  */
-void ll_aws_json_config_from_s3(ll_aws_json_config *cfg, const ll_s3_options *s3);
+void ll_aws_json_config_from_lake(ll_aws_json_config *cfg, const ll_config *conf,
+				  const ll_s3_options *s3);
 
 /** "glue" or "athena": the SigV4 service name and the endpoint's first label. */
 const char *ll_aws_service_name(ll_aws_service service);

@@ -276,6 +276,67 @@ static void test_get_tables_pages(void)
 	ll_glue_free(g);
 }
 
+static int collect_database(void *user, const ll_glue_database *db)
+{
+	ll_buf_printf(user, "%s=%s;", db->name, db->location_uri ? db->location_uri : "");
+	return 0;
+}
+
+static void test_get_databases_pages(void)
+{
+	script("[{\"body\": {\"DatabaseList\": [{\"Name\": \"shop\", \"LocationUri\": "
+	       "\"s3://b/shop\"}], \"NextToken\": \"n2\"}}, "
+	       "{\"body\": {\"DatabaseList\": [{\"Name\": \"crm\"}], \"NextToken\": \"\"}}]");
+	ll_glue *g = open_glue("123456789012");
+	ll_buf names = LL_BUF_INIT;
+	ll_error err;
+	CHECK_OK(ll_glue_get_databases(g, collect_database, &names, &err), &err);
+	CHECK_STR(ll_buf_cstr(&names), "shop=s3://b/shop;crm=;");
+	json_t *reqs = received();
+	CHECK_INT(json_array_size(reqs), 2);
+	check_signed(json_array_get(reqs, 1), "AWSGlue.GetDatabases", "glue");
+	const json_t *b = body(json_array_get(reqs, 1));
+	CHECK_STR(json_string_value(json_object_get(b, "NextToken")), "n2");
+	CHECK_STR(json_string_value(json_object_get(b, "CatalogId")), "123456789012");
+	json_decref(reqs);
+	ll_buf_free(&names);
+	ll_glue_free(g);
+}
+
+static void test_athena_stop_and_catalog(void)
+{
+	script("[{\"body\": {\"QueryExecutionId\": \"q-9\"}}, {\"body\": {}}]");
+	ll_athena_config cfg;
+	ll_athena_config_init(&cfg);
+	char ep[64];
+	aws_test_config(&cfg.aws, LL_AWS_ATHENA, ep, sizeof(ep), server.port);
+	cfg.output_location = "s3://r/";
+	cfg.catalog = "shared";
+	ll_athena *a = NULL;
+	ll_error err;
+	CHECK_OK(ll_athena_open(&a, &cfg, &err), &err);
+	ll_buf id = LL_BUF_INIT;
+	const char *token = "load-2024-05-01T10:00:00.123456-events-0001";
+	CHECK_OK(ll_athena_start(a, "SELECT 1", NULL, token, &id, &err), &err);
+	CHECK_STR(ll_buf_cstr(&id), "q-9");
+	CHECK_OK(ll_athena_stop(a, "q-9", &err), &err);
+	CHECK_INT(ll_athena_start(a, "SELECT 1", NULL, "short", &id, &err), LL_EINVAL);
+	json_t *reqs = received();
+	CHECK_INT(json_array_size(reqs), 2);
+	const json_t *start = body(json_array_get(reqs, 0));
+	CHECK_STR(json_string_value(json_object_get(start, "ClientRequestToken")), token);
+	const json_t *ctx = json_object_get(start, "QueryExecutionContext");
+	CHECK_STR(json_string_value(json_object_get(ctx, "Catalog")), "shared");
+	CHECK(json_object_get(ctx, "Database") == NULL);
+	check_signed(json_array_get(reqs, 1), "AmazonAthena.StopQueryExecution", "athena");
+	CHECK_STR(json_string_value(json_object_get(body(json_array_get(reqs, 1)),
+						    "QueryExecutionId")),
+		  "q-9");
+	json_decref(reqs);
+	ll_buf_free(&id);
+	ll_athena_free(a);
+}
+
 static void test_stalled_reply_retried(void)
 {
 	script("[{\"sleep\": 3, \"body\": {}}, {\"body\": {}}]");
@@ -368,6 +429,8 @@ static void test_athena_query_rows(void)
 	CHECK_STR(json_string_value(json_object_get(
 			  json_object_get(s2, "QueryExecutionContext"), "Database")),
 		  "shop");
+	/* The default catalog is Athena's own: no Catalog is sent. */
+	CHECK(json_object_get(json_object_get(s2, "QueryExecutionContext"), "Catalog") == NULL);
 	CHECK_STR(json_string_value(json_object_get(json_object_get(s2, "ResultConfiguration"),
 						    "OutputLocation")),
 		  "s3://results-bucket/athena/");
@@ -454,7 +517,8 @@ static void test_start_server(void)
 LL_TEST_MAIN(LL_TEST(test_start_server), LL_TEST(test_throttled_then_success),
 	     LL_TEST(test_server_error_gives_up), LL_TEST(test_access_denied),
 	     LL_TEST(test_stale_version_conflicts), LL_TEST(test_already_exists),
-	     LL_TEST(test_get_tables_pages), LL_TEST(test_stalled_reply_retried),
+	     LL_TEST(test_get_tables_pages), LL_TEST(test_get_databases_pages),
+	     LL_TEST(test_athena_stop_and_catalog), LL_TEST(test_stalled_reply_retried),
 	     LL_TEST(test_athena_needs_output_location), LL_TEST(test_athena_query_rows),
 	     LL_TEST(test_athena_failed_query), LL_TEST(test_athena_catalog_id),
 	     LL_TEST(test_stop_server))

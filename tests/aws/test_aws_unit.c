@@ -12,6 +12,7 @@
 #include "aws/aws_json.h"
 #include "aws/glue.h"
 #include "aws_fixture.h"
+#include "config/config.h"
 #include "test.h"
 
 static const char *member(const json_t *doc, const char *path)
@@ -335,6 +336,52 @@ static void test_endpoint_resolution(void)
 	CHECK_INT(ll_aws_json_open(&c, &cfg, &err), LL_EAUTH);
 }
 
+static void test_config_from_lake(void)
+{
+	char dir[512], path[600];
+	ll_test_tmpdir("aws_config_from_lake", dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/config.toml", dir);
+	FILE *f = fopen(path, "w");
+	fprintf(f, "[destination.athena.credentials]\n"
+		   "aws_access_key_id = \"" AWS_TEST_KEY_ID "\"\n"
+		   "aws_secret_access_key = \"" AWS_TEST_SECRET "\"\n"
+		   "region_name = \"eu-north-1\"\n");
+	fclose(f);
+	aws_clear_endpoint_env();
+	/* An S3-only endpoint must not send Glue calls to the S3 store. */
+	setenv("AWS_ENDPOINT_URL_S3", "http://s3-only:9000", 1);
+	ll_config *conf = NULL;
+	ll_error err;
+	CHECK_OK(ll_config_load(&conf, dir, NULL, NULL, &err), &err);
+	ll_s3_options s3;
+	const char *lake;
+	bool use_s3;
+	CHECK_OK(ll_config_resolve_lake(conf, "s3://bucket/lake", &lake, &s3, &use_s3, &err), &err);
+	CHECK_STR(s3.endpoint_url, "http://s3-only:9000");
+	ll_aws_json_config cfg;
+	ll_aws_json_config_init(&cfg, LL_AWS_GLUE);
+	ll_aws_json_config_from_lake(&cfg, conf, &s3);
+	CHECK(cfg.endpoint_url == NULL);
+	CHECK_STR(cfg.region, "eu-north-1");
+	CHECK_STR(cfg.access_key_id, AWS_TEST_KEY_ID);
+	ll_aws_json_client *c = NULL;
+	CHECK_OK(ll_aws_json_open(&c, &cfg, &err), &err);
+	CHECK_STR(ll_aws_json_endpoint(c), "https://glue.eu-north-1.amazonaws.com/");
+	ll_aws_json_free(c);
+
+	/* A configured endpoint_url serves Glue too. */
+	CHECK_OK(ll_config_set(conf, "destination.athena.credentials.endpoint_url",
+			       "http://127.0.0.1:4566", "flag --endpoint-url", &err),
+		 &err);
+	ll_aws_json_config_from_lake(&cfg, conf, &s3);
+	CHECK_STR(cfg.endpoint_url, "http://127.0.0.1:4566");
+	unsetenv("AWS_ENDPOINT_URL_S3");
+	ll_config_free(conf);
+	char cmd[600];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	CHECK_INT(system(cmd), 0);
+}
+
 typedef struct captured {
 	size_t rows;
 	char text[8][8][64];
@@ -425,4 +472,5 @@ LL_TEST_MAIN(LL_TEST(test_parse_hive_table), LL_TEST(test_parse_iceberg_table),
 	     LL_TEST(test_hive_table_input), LL_TEST(test_time_column_refused),
 	     LL_TEST(test_iceberg_table_input), LL_TEST(test_requests), LL_TEST(test_catalog_id),
 	     LL_TEST(test_parse_rejects), LL_TEST(test_error_shapes),
-	     LL_TEST(test_endpoint_resolution), LL_TEST(test_athena_rows))
+	     LL_TEST(test_endpoint_resolution), LL_TEST(test_config_from_lake),
+	     LL_TEST(test_athena_rows))
