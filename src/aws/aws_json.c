@@ -331,8 +331,7 @@ ll_status ll_aws_json_status_for(const char *code, long http_status)
 		NULL,
 	};
 	static const char *const notfound[] = { "EntityNotFoundException",
-						"ResourceNotFoundException", "MetadataException",
-						NULL };
+						"ResourceNotFoundException", NULL };
 	static const char *const conflict[] = { "ConcurrentModificationException",
 						"AlreadyExistsException",
 						"ResourceInUseException", NULL };
@@ -355,8 +354,10 @@ ll_status ll_aws_json_status_for(const char *code, long http_status)
 bool ll_aws_json_retryable(const char *code, long http_status)
 {
 	/* The S3 client's list has the generic throttling codes; these are the
-	   JSON services' own. */
+	   others botocore's standard retry mode retries. */
 	static const char *const more[] = { "TooManyRequestsException",
+					    "ThrottledException",
+					    "RequestThrottledException",
 					    "ProvisionedThroughputExceededException",
 					    "ServiceUnavailableException",
 					    "InternalServiceException",

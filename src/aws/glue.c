@@ -194,6 +194,24 @@ ll_status ll_glue_table_iceberg(ll_glue_table *t, const char *database,
 	return s == LL_OK ? add_schema_columns(t, schema_table, true, err) : s;
 }
 
+ll_status ll_glue_table_set_metadata_location(ll_glue_table *t, const char *metadata_location,
+					      ll_error *err)
+{
+	if (!ll_glue_table_is_iceberg(t))
+		return ll_error_set(err, LL_EINVAL,
+				    "Glue table %s.%s is not an Iceberg table (its table_type "
+				    "parameter is not ICEBERG)",
+				    t->database ? t->database : "", t->name ? t->name : "");
+	const char *current = ll_glue_params_get(&t->parameters, "metadata_location");
+	ll_status s = LL_OK;
+	if (current)
+		s = ll_glue_params_set(t, &t->parameters, "previous_metadata_location", current,
+				       err);
+	return s ? s
+		 : ll_glue_params_set(t, &t->parameters, "metadata_location", metadata_location,
+				      err);
+}
+
 bool ll_glue_table_is_iceberg(const ll_glue_table *t)
 {
 	const char *v = ll_glue_params_get(&t->parameters, "table_type");

@@ -144,6 +144,16 @@ ll_status ll_glue_table_iceberg(ll_glue_table *t, const char *database,
 				const char *metadata_location, const char *previous,
 				ll_error *err);
 
+/**
+ * Points an Iceberg table read with GetTable at a new metadata file, as
+ * Iceberg's GlueTableOperations commits: previous_metadata_location becomes
+ * the current metadata_location, every other parameter and the columns stay.
+ * Send it with ll_glue_update_table and the VersionId it was read with. A
+ * table that is not Iceberg is LL_EINVAL.
+ */
+ll_status ll_glue_table_set_metadata_location(ll_glue_table *t, const char *metadata_location,
+					      ll_error *err);
+
 /** Whether t is an Iceberg table (Parameters table_type, any case, is ICEBERG). */
 bool ll_glue_table_is_iceberg(const ll_glue_table *t);
 

@@ -53,6 +53,8 @@ static void test_parse_hive_table(void)
 	CHECK_STR(t.partition_keys.items[0].name, "day");
 	CHECK_STR(ll_glue_params_get(&t.parameters, "classification"), "parquet");
 	CHECK(!ll_glue_table_is_iceberg(&t));
+	CHECK_INT(ll_glue_table_set_metadata_location(&t, "s3://x/m.json", &err), LL_EINVAL);
+	CHECK(strstr(err.message, "shop.events") != NULL);
 	ll_glue_table_free(&t);
 	json_decref(doc);
 }
@@ -71,6 +73,18 @@ static void test_parse_iceberg_table(void)
 		  "2");
 	CHECK(t.storage.serde_library == NULL);
 	CHECK_STR(t.version_id, "7");
+	/* A commit moves the pointer and keeps the previous one. */
+	ll_error_clear(&err);
+	CHECK_OK(ll_glue_table_set_metadata_location(
+			 &t, "s3://lake-bucket/shop/orders/metadata/00003-77aa.metadata.json", &err),
+		 &err);
+	json_t *in = ll_glue_table_input(&t);
+	CHECK_STR(member(in, "Parameters.metadata_location"),
+		  "s3://lake-bucket/shop/orders/metadata/00003-77aa.metadata.json");
+	CHECK_STR(member(in, "Parameters.previous_metadata_location"),
+		  "s3://lake-bucket/shop/orders/metadata/00002-9c3a.metadata.json");
+	CHECK(json_object_get(in, "VersionId") == NULL);
+	json_decref(in);
 	ll_glue_table_free(&t);
 	json_decref(doc);
 }
