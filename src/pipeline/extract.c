@@ -425,7 +425,10 @@ ll_status ll_load_commit(ll_load *l, ll_load_info *info, ll_error *err)
 	info->records = l->records;
 	summarize(&m, info);
 	ll_package_manifest_free(&m);
-	st = ll_pipeline_load_package(p, l->load_id, NULL, err);
+	ll_load_info loaded = { 0 };
+	st = ll_pipeline_load_package(p, l->load_id, &loaded, err);
+	if (st == LL_OK)
+		info->files = loaded.files;
 	if (st != LL_OK)
 		ll_error_prefix(err, "load %s is saved and the next run will finish it", l->load_id);
 	ll_load_abort(l);
