@@ -305,6 +305,13 @@ const char *ll_config_get(const ll_config *c, const char *key, const char **orig
 ll_status ll_config_resolve_lake(ll_config *c, const char *lake, const char **lake_out,
 				 ll_s3_options *s3, bool *use_s3, ll_error *err);
 
+/**
+ * LL_EINVAL naming the first unknown key under a known [destination.*]
+ * section of the files (a misspelt bucket_url, say) and the nearest known
+ * key; LL_OK when there is none. ll_config_load only warns about such keys.
+ */
+ll_status ll_config_check_destination_keys(const ll_config *c, ll_error *err);
+
 /** destination.athena.force_iceberg as a boolean (false when unset). */
 bool ll_config_force_iceberg(const ll_config *c);
 

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config_cmd.h"
 #include "lakeload.h"
@@ -228,7 +229,16 @@ static void table_from_path(const char *path, char *out, size_t size)
 	out[len] = '\0';
 }
 
-/* Flags beat the configuration files and the environment: they set the keys looked up first. */
+/* --config-dir must name a folder: a wrong one would silently mean "no configuration". */
+static bool config_dir_exists(const cli_args *a)
+{
+	struct stat sb;
+	if (!a->config_dir || (stat(a->config_dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
+		return true;
+	usage_error("--config-dir %s is not a folder", a->config_dir);
+	return false;
+}
+
 /* The configuration with this command line's --endpoint-url, --region and --profile on top. */
 static ll_status config_open(const cli_args *a, ll_config **c, ll_error *err)
 {
@@ -244,12 +254,25 @@ typedef struct destination {
 	bool use_s3;
 } destination;
 
+/*
+ * Opens the destination settings; returns the exit status of a failure
+ * (2 for a configuration the user must fix first), 0 on success.
+ */
 static int destination_open(const cli_args *a, destination *d)
 {
 	memset(d, 0, sizeof(*d));
 	ll_error err;
 	ll_error_clear(&err);
+	if (!config_dir_exists(a))
+		return 2;
 	ll_status st = config_open(a, &d->config, &err);
+	/* a typo under [destination.*] must not send the data to the default lake */
+	if (st == LL_OK && !a->lake && ll_config_check_destination_keys(d->config, &err) != LL_OK) {
+		print_error(&err);
+		ll_config_free(d->config);
+		d->config = NULL;
+		return 2;
+	}
 	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
 	if (st == LL_OK && (a->lake || bucket))
 		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
@@ -338,8 +361,8 @@ static int cmd_load(const cli_args *a)
 	if (rc)
 		return rc;
 	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	if ((rc = destination_open(a, &d)) != 0)
+		return rc;
 	ll_pipeline_options o = pipeline_options(a);
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;
@@ -387,12 +410,12 @@ static int cmd_query(const cli_args *a)
 			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
 	}
 	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	int rc = destination_open(a, &d);
+	if (rc != 0)
+		return rc;
 	ll_error err;
 	ll_error_clear(&err);
 	ll_lake_options lo = lake_options(a, &d);
-	int rc = 0;
 	if (ll_lake_query_print_opts(&lo, a->positional[0], fmt, stdout, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
@@ -418,12 +441,12 @@ static int cmd_history(const cli_args *a)
 	if (a->npositional != 1)
 		return usage_error("history takes one table, DATASET.TABLE%s", "");
 	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	int rc = destination_open(a, &d);
+	if (rc != 0)
+		return rc;
 	ll_error err;
 	ll_error_clear(&err);
 	ll_lake_options lo = lake_options(a, &d);
-	int rc = 0;
 	if (ll_lake_history_print(&lo, a->positional[0], stdout, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
@@ -438,8 +461,9 @@ static int cmd_delete(const cli_args *a)
 		return usage_error("delete takes one table and a condition: delete DATASET.TABLE "
 				   "--where \"COND\"%s", "");
 	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	int rc = destination_open(a, &d);
+	if (rc != 0)
+		return rc;
 	ll_error err;
 	ll_error_clear(&err);
 	ll_delete_info info;
@@ -462,6 +486,8 @@ static int cmd_config(const cli_args *a)
 {
 	if (a->npositional != 1 || strcmp(a->positional[0], "show") != 0)
 		return usage_error("config takes one subcommand: config show%s", "");
+	if (!config_dir_exists(a))
+		return 2;
 	ll_config *c;
 	ll_error err;
 	ll_error_clear(&err);
