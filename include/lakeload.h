@@ -377,8 +377,27 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 			 ll_delete_info *info, ll_error *err);
 
 /**
+ * Removes a table ("dataset.table") from the lake's catalog: its entry, and
+ * for an Iceberg table its iceberg_tables row. The lake's files stay. For a
+ * table whose files or metadata are gone: the next load creates it anew.
+ * LL_ENOTFOUND when the catalog has no such table.
+ */
+ll_status ll_lake_drop_table(const ll_lake_options *opt, const char *table, ll_error *err);
+
+/**
+ * Drops a pipeline's unfinished load packages (being extracted, or
+ * normalized and not loaded), as dlt's drop-pending-packages, printing each
+ * to out. Loaded and failed packages stay. pipeline NULL: the only pipeline
+ * in home (LL_EINVAL when there are several). LL_ECONFLICT while a load of
+ * the pipeline runs.
+ */
+ll_status ll_pipeline_drop_pending(const char *home, const char *pipeline, FILE *out,
+				   ll_error *err);
+
+/**
  * Prints what pipelines know: their dataset and lake, load packages and their
- * states, tables with row counts. pipeline NULL: every pipeline in home.
+ * states (a failed one with its reason), tables with row counts. pipeline
+ * NULL: every pipeline in home.
  */
 ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err);
 

@@ -47,6 +47,11 @@ static const char usage_text[] =
 	"                 list an Iceberg table's snapshots with their summaries\n"
 	"  config show    print the resolved configuration, secrets masked, and where each\n"
 	"                 value came from\n"
+	"  drop-pending [--pipeline NAME]\n"
+	"                 drop the pipeline's unfinished loads (the only pipeline if not named)\n"
+	"  drop-table DATASET.TABLE\n"
+	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
+	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
 
 	"\n"
 	"load options:\n"
@@ -482,6 +487,42 @@ static int cmd_delete(const cli_args *a)
 	return 0;
 }
 
+static int cmd_drop_pending(const cli_args *a)
+{
+	if (a->npositional != 0)
+		return usage_error("drop-pending takes no arguments; name the pipeline with "
+				   "--pipeline NAME%s", "");
+	ll_error err;
+	ll_error_clear(&err);
+	if (ll_pipeline_drop_pending(a->home, a->pipeline, stdout, &err) != LL_OK) {
+		print_error(&err);
+		return 1;
+	}
+	return 0;
+}
+
+static int cmd_drop_table(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("drop-table takes one table, DATASET.TABLE%s", "");
+	destination d;
+	int rc = destination_open(a, &d);
+	if (rc != 0)
+		return rc;
+	ll_error err;
+	ll_error_clear(&err);
+	ll_lake_options lo = lake_options(a, &d);
+	if (ll_lake_drop_table(&lo, a->positional[0], &err) != LL_OK) {
+		print_error(&err);
+		rc = 1;
+	} else if (a->verbosity >= 0) {
+		fprintf(stderr, "lakeload: dropped %s from the catalog of %s; its files are still in "
+			"the lake\n", a->positional[0], lo.lake);
+	}
+	ll_config_free(d.config);
+	return rc;
+}
+
 static int cmd_config(const cli_args *a)
 {
 	if (a->npositional != 1 || strcmp(a->positional[0], "show") != 0)
@@ -529,6 +570,10 @@ int main(int argc, char **argv)
 		return cmd_delete(&a);
 	if (strcmp(cmd, "config") == 0)
 		return cmd_config(&a);
+	if (strcmp(cmd, "drop-pending") == 0)
+		return cmd_drop_pending(&a);
+	if (strcmp(cmd, "drop-table") == 0)
+		return cmd_drop_table(&a);
 
 	return usage_error("unknown command \"%s\"", cmd);
 }

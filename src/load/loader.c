@@ -226,22 +226,21 @@ ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 				 ll_load_result *result, ll_error *err)
 {
 	memset(result, 0, sizeof(*result));
-	const char *layout = opt && opt->layout ? opt->layout : LL_LAYOUT_DEFAULT;
-	ll_status st = ll_layout_validate(layout, err);
-	if (st != LL_OK)
-		return st;
 	ll_buf dir = LL_BUF_INIT;
 	ll_package_path(&dir, pipeline_dir, LL_PACKAGE_NORMALIZED, load_id);
 	if (ll_buf_oom(&dir))
 		return ll_error_oom(err);
 	ll_package_manifest m;
 	ll_schema *schema = NULL;
-	st = ll_package_read_manifest(dir.data, &m, err);
+	ll_status st = ll_package_read_manifest(dir.data, &m, err);
 	if (st != LL_OK) {
 		ll_buf_free(&dir);
 		return st;
 	}
-	st = read_package_schema(dir.data, &schema, err);
+	const char *layout = m.layout ? m.layout : LL_LAYOUT_DEFAULT;
+	st = ll_layout_validate(layout, err);
+	if (st == LL_OK)
+		st = read_package_schema(dir.data, &schema, err);
 	if (st == LL_OK)
 		st = load_parts(catalog, dir.data, &m, schema, layout, result, err);
 	ll_failpoint("after_commit");

@@ -17,8 +17,8 @@
 #include "load/package.h"
 #include "util/log.h"
 
+/* The file layout and everything else of a load come from its package. */
 typedef struct ll_loader_options {
-	const char *layout; /* NULL: LL_LAYOUT_DEFAULT */
 	const ll_logger *logger;
 } ll_loader_options;
 

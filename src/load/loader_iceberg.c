@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/iceberg/partition.h"
+#include "iceberg/data_file.h"
 #include "iceberg/load.h"
 #include "load/dlt_tables.h"
 #include "iceberg/table.h"
@@ -208,5 +210,43 @@ ll_status ll_loader_count_iceberg_files(ll_catalog *catalog, ll_storage *storage
 		if (!ll_schema_is_dlt_name(t->name) && is_target(m, schema, t))
 			st = count_table_files(catalog, storage, m->dataset, t->name, m->load_id, files, err);
 	}
+	return st;
+}
+
+/* Checks one partition expression against the Iceberg schema of its table. */
+static ll_status check_partition(const ll_table *t, const char *expr,
+				 const ll_iceberg_schema *schema, ll_error *err)
+{
+	ll_iceberg_partition_expr e;
+	ll_status st = ll_iceberg_partition_expr_parse(expr, &e, err);
+	if (st != LL_OK)
+		return st;
+	char column[256];
+	snprintf(column, sizeof(column), "%.*s", (int)e.column_len, e.column);
+	const ll_iceberg_field *src = ll_iceberg_schema_find_column(schema, column);
+	ll_error_set_table(err, t->name, column);
+	if (!src)
+		return ll_error_set(err, LL_ESCHEMA,
+				    "partition '%s' of table %s names column %s, which the data does not "
+				    "have; nothing was loaded",
+				    expr, t->name, column);
+	const ll_iceberg_type *result;
+	st = ll_iceberg_transform_result_type(&e.transform, src->type, &result, err);
+	if (st != LL_OK)
+		ll_error_prefix(err, "partition '%s' of table %s", expr, t->name);
+	return st;
+}
+
+ll_status ll_loader_check_partitions(const ll_table *t, ll_error *err)
+{
+	if (t->npartition == 0)
+		return LL_OK;
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_iceberg_schema schema;
+	ll_status st = ll_iceberg_schema_from_table(t, 0, &arena, &schema, err);
+	for (size_t i = 0; i < t->npartition && st == LL_OK; i++)
+		st = check_partition(t, t->partition[i], &schema, err);
+	ll_arena_free(&arena);
 	return st;
 }

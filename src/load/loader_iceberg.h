@@ -41,4 +41,12 @@ ll_status ll_loader_count_iceberg_files(ll_catalog *catalog, ll_storage *storage
 					const ll_package_manifest *m, const ll_schema *schema,
 					uint64_t *files, ll_error *err);
 
+/**
+ * Checks a table's partition expressions against its columns (each names a
+ * column it has, of a type its transform takes): LL_ESCHEMA naming the
+ * expression otherwise. Run before a package is published, so a bad
+ * partition never reaches the lake.
+ */
+ll_status ll_loader_check_partitions(const ll_table *t, ll_error *err);
+
 #endif

@@ -35,6 +35,12 @@ static void print_packages(const char *dir, ll_package_state state, FILE *out)
 			ll_package_state_name(state), m.source, m.root_table,
 			ll_write_disposition_name(m.disposition), (unsigned long long)m.root_rows, m.njobs);
 		ll_package_manifest_free(&m);
+		if (state == LL_PACKAGE_FAILED) {
+			ll_buf reason = LL_BUF_INIT;
+			ll_package_failure_reason(ll_buf_cstr(&pkg), &reason);
+			fprintf(out, "      reason: %s\n", ll_buf_cstr(&reason));
+			ll_buf_free(&reason);
+		}
 	}
 	ll_buf_free(&pkg);
 	ll_fs_free_list(ids, n);
@@ -125,7 +131,7 @@ static void print_pipeline(const char *home, const char *name, FILE *out)
 	const char *lake = json_string_value(json_object_get(doc, "lake"));
 	fprintf(out, "pipeline %s\n  working dir: %s\n  dataset: %s\n  lake: %s\n  loads:\n", name,
 		ll_buf_cstr(&dir), dataset ? dataset : "?", lake ? lake : "?");
-	for (int s = LL_PACKAGE_EXTRACTING; s <= LL_PACKAGE_LOADED; s++)
+	for (int s = 0; s < LL_PACKAGE_STATES; s++)
 		print_packages(ll_buf_cstr(&dir), (ll_package_state)s, out);
 	if (lake && dataset)
 		print_tables(lake, json_string_value(json_object_get(doc, "catalog")), dataset, out);
