@@ -401,6 +401,13 @@ ll_status ll_pipeline_drop_pending(const char *home, const char *pipeline, FILE 
  */
 ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err);
 
+/**
+ * ll_info_print reading the Iceberg tables of an S3 lake with the
+ * credentials config resolves for it (NULL: none; their counts show as ?).
+ */
+ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config *config,
+			       FILE *out, ll_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -431,13 +431,21 @@ static int cmd_query(const cli_args *a)
 
 static int cmd_info(const cli_args *a)
 {
+	if (!config_dir_exists(a))
+		return 2;
+	ll_config *c = NULL;
 	ll_error err;
 	ll_error_clear(&err);
-	if (ll_info_print(a->home, a->pipeline, stdout, &err) != LL_OK) {
+	/* the configuration only serves to read an S3 lake's Iceberg metadata: info works without it */
+	if (config_open(a, &c, &err) != LL_OK)
 		print_error(&err);
-		return 1;
+	int rc = 0;
+	if (ll_info_print_config(a->home, a->pipeline, c, stdout, &err) != LL_OK) {
+		print_error(&err);
+		rc = 1;
 	}
-	return 0;
+	ll_config_free(c);
+	return rc;
 }
 
 
