@@ -83,18 +83,22 @@ static bool is_target(const ll_package_manifest *m, const ll_schema *schema, con
  * file, an emptied bucket) fails every load the same way: say which table
  * and object, and the two ways out.
  */
-static void explain_missing_metadata(ll_catalog *catalog, const char *dataset, const char *table,
-				     ll_error *err)
+static void explain_missing_metadata(ll_catalog *catalog, ll_storage *storage, const char *dataset,
+				     const char *table, ll_error *err)
 {
 	char *location = NULL;
 	ll_error lookup;
+	bool exists = true;
 	if (ll_catalog_iceberg_location(catalog, dataset, table, &location, &lookup) != LL_OK ||
-	    !location)
+	    !location || ll_storage_exists(storage, location, &exists, NULL, &lookup) != LL_OK ||
+	    exists) {
+		free(location);
 		return;
+	}
 	char cause[sizeof(err->message)];
 	snprintf(cause, sizeof(cause), "%s", err->message);
 	ll_error_set(err, LL_ENOTFOUND,
-		     "Iceberg table %s.%s: the catalog points at %s, which cannot be read (%s); "
+		     "Iceberg table %s.%s: the catalog points at %s, which does not exist (%s); "
 		     "if the table's files are gone, remove it from the catalog with 'lakeload "
 		     "drop-table %s.%s' (the next run creates it anew), or give up this load with "
 		     "'lakeload drop-pending'",
@@ -125,7 +129,7 @@ static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const ch
 	else if (st == LL_OK)
 		st = ll_iceberg_load_table(&req, &res, err);
 	if (st == LL_ENOTFOUND)
-		explain_missing_metadata(catalog, m->dataset, t->name, err);
+		explain_missing_metadata(catalog, storage, m->dataset, t->name, err);
 	table_jobs_free(&tj);
 	ll_buf_free(&scratch);
 	return st;
