@@ -252,7 +252,12 @@ typedef struct ll_load_info {
 ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
 				ll_load_info *info, ll_error *err);
 
-/** Finishes loads an interrupted run left behind. */
+/**
+ * Finishes loads an interrupted run left behind, each with the options it
+ * was made with. One that fails for good (a terminal or schema error) is
+ * moved to the pipeline's load/failed/ with its reason, logged as an error
+ * once, and does not stop the others.
+ */
 ll_status ll_pipeline_resume(ll_pipeline *p, size_t *resumed, ll_error *err);
 
 /** A load fed with records from memory. */

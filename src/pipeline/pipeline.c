@@ -321,18 +321,26 @@ bool ll_pipeline_failed_for_good(ll_status st)
 	return st == LL_ETERMINAL || st == LL_ESCHEMA;
 }
 
-/* Moves a package that failed for good out of the way, its reason with it. */
-static void fail_package(ll_pipeline *p, const char *load_id, ll_error *err)
+/*
+ * Moves a package that failed for good out of the way, its reason with it.
+ * Returns the load's status: st, or the move's failure (then the package
+ * stays where it is and is tried again).
+ */
+static ll_status fail_package(ll_pipeline *p, const char *load_id, ll_status st, ll_error *err)
 {
 	ll_error move_err;
 	ll_buf dir = LL_BUF_INIT;
 	ll_package_path(&dir, p->dir, LL_PACKAGE_FAILED, load_id);
-	if (ll_package_fail(p->dir, load_id, LL_PACKAGE_NORMALIZED, err->message, &move_err) == LL_OK)
+	if (ll_package_fail(p->dir, load_id, LL_PACKAGE_NORMALIZED, err->message, &move_err) == LL_OK) {
 		ll_error_prefix(err, "load %s failed for good and was moved to %s (it blocks nothing; "
 				"its reason is in reason.txt there)", load_id, ll_buf_cstr(&dir));
-	else
-		ll_log(&p->logger, LL_LOG_WARN, "%s", move_err.message);
+	} else {
+		ll_log(&p->logger, LL_LOG_ERROR, "%s", err->message);
+		*err = move_err;
+		st = move_err.code;
+	}
 	ll_buf_free(&dir);
+	return st;
 }
 
 ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
@@ -342,7 +350,7 @@ ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_
 	ll_load_result result;
 	ll_status st = ll_loader_load_package(p->catalog, p->dir, load_id, &lopt, &result, err);
 	if (ll_pipeline_failed_for_good(st))
-		fail_package(p, load_id, err);
+		st = fail_package(p, load_id, st, err);
 	if (st == LL_OK)
 		st = adopt_package_schema(p, load_id, err);
 	if (st == LL_OK && info) {
