@@ -449,10 +449,11 @@ static int cmd_info(const cli_args *a)
 }
 
 
-static int cmd_history(const cli_args *a)
+/* A command on one table of the lake: fn does it and says what it did. */
+typedef ll_status (*lake_table_fn)(const cli_args *a, const ll_lake_options *lo, ll_error *err);
+
+static int run_on_lake_table(const cli_args *a, lake_table_fn fn)
 {
-	if (a->npositional != 1)
-		return usage_error("history takes one table, DATASET.TABLE%s", "");
 	destination d;
 	int rc = destination_open(a, &d);
 	if (rc != 0)
@@ -460,7 +461,7 @@ static int cmd_history(const cli_args *a)
 	ll_error err;
 	ll_error_clear(&err);
 	ll_lake_options lo = lake_options(a, &d);
-	if (ll_lake_history_print(&lo, a->positional[0], stdout, &err) != LL_OK) {
+	if (fn(a, &lo, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
 	}
@@ -468,31 +469,36 @@ static int cmd_history(const cli_args *a)
 	return rc;
 }
 
+static ll_status print_history(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	return ll_lake_history_print(lo, a->positional[0], stdout, err);
+}
+
+static int cmd_history(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("history takes one table, DATASET.TABLE%s", "");
+	return run_on_lake_table(a, print_history);
+}
+
+static ll_status delete_rows(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_delete_info info;
+	ll_status st = ll_lake_delete(lo, a->positional[0], a->where, &info, err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: deleted %llu row%s from %s and %llu from its child tables "
+			"(%zu table%s changed)\n", (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
+			a->positional[0], (unsigned long long)info.child_rows, info.tables,
+			info.tables == 1 ? "" : "s");
+	return st;
+}
+
 static int cmd_delete(const cli_args *a)
 {
 	if (a->npositional != 1 || !a->where)
 		return usage_error("delete takes one table and a condition: delete DATASET.TABLE "
 				   "--where \"COND\"%s", "");
-	destination d;
-	int rc = destination_open(a, &d);
-	if (rc != 0)
-		return rc;
-	ll_error err;
-	ll_error_clear(&err);
-	ll_delete_info info;
-	ll_lake_options lo = lake_options(a, &d);
-	ll_status st = ll_lake_delete(&lo, a->positional[0], a->where, &info, &err);
-	ll_config_free(d.config);
-	if (st != LL_OK) {
-		print_error(&err);
-		return 1;
-	}
-	if (a->verbosity >= 0)
-		fprintf(stderr, "lakeload: deleted %llu row%s from %s and %llu from its child tables "
-			"(%zu table%s changed)\n", (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
-			a->positional[0], (unsigned long long)info.child_rows, info.tables,
-			info.tables == 1 ? "" : "s");
-	return 0;
+	return run_on_lake_table(a, delete_rows);
 }
 
 static int cmd_drop_pending(const cli_args *a)
@@ -509,26 +515,20 @@ static int cmd_drop_pending(const cli_args *a)
 	return 0;
 }
 
+static ll_status drop_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_status st = ll_lake_drop_table(lo, a->positional[0], err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: dropped %s from the catalog of %s; its files are still in "
+			"the lake\n", a->positional[0], lo->lake);
+	return st;
+}
+
 static int cmd_drop_table(const cli_args *a)
 {
 	if (a->npositional != 1)
 		return usage_error("drop-table takes one table, DATASET.TABLE%s", "");
-	destination d;
-	int rc = destination_open(a, &d);
-	if (rc != 0)
-		return rc;
-	ll_error err;
-	ll_error_clear(&err);
-	ll_lake_options lo = lake_options(a, &d);
-	if (ll_lake_drop_table(&lo, a->positional[0], &err) != LL_OK) {
-		print_error(&err);
-		rc = 1;
-	} else if (a->verbosity >= 0) {
-		fprintf(stderr, "lakeload: dropped %s from the catalog of %s; its files are still in "
-			"the lake\n", a->positional[0], lo.lake);
-	}
-	ll_config_free(d.config);
-	return rc;
+	return run_on_lake_table(a, drop_table);
 }
 
 static int cmd_config(const cli_args *a)
@@ -565,23 +565,15 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc - 2, argv + 2, &a);
 	if (rc)
 		return rc;
+	static const struct { const char *name; int (*run)(const cli_args *); } commands[] = {
+		{ "load", cmd_load },       { "query", cmd_query },
+		{ "info", cmd_info },       { "history", cmd_history },
+		{ "delete", cmd_delete },   { "config", cmd_config },
+		{ "drop-pending", cmd_drop_pending }, { "drop-table", cmd_drop_table },
+	};
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "load") == 0)
-		return cmd_load(&a);
-	if (strcmp(cmd, "query") == 0)
-		return cmd_query(&a);
-	if (strcmp(cmd, "info") == 0)
-		return cmd_info(&a);
-	if (strcmp(cmd, "history") == 0)
-		return cmd_history(&a);
-	if (strcmp(cmd, "delete") == 0)
-		return cmd_delete(&a);
-	if (strcmp(cmd, "config") == 0)
-		return cmd_config(&a);
-	if (strcmp(cmd, "drop-pending") == 0)
-		return cmd_drop_pending(&a);
-	if (strcmp(cmd, "drop-table") == 0)
-		return cmd_drop_table(&a);
-
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(&a);
 	return usage_error("unknown command \"%s\"", cmd);
 }
