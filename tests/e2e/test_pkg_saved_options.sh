@@ -18,4 +18,14 @@ check_eq "finished as a replace, not as the finishing run's append" "$(q 'SELECT
 check_eq "finished with its own layout" "$(find "$LAKE/o/t/saved" -name '*.parquet' | wc -l)" "1"
 check_eq "nothing of it in the finishing run's layout" "$(test -e "$LAKE/o/t/other" && echo yes || echo no)" "no"
 
+# table format, partition, key and column hints travel with the package too
+crash after_normalize load "$F" --dataset o --table p --lake "$LAKE" --table-format iceberg \
+	--partition c --write-disposition merge --primary-key id --column id:double
+ll load "$G" --dataset o --table t3 --lake "$LAKE" -q
+check_eq "finished as a partitioned Iceberg table" "$(find "$LAKE/o/p/data" -name '*.parquet' | wc -l)" "5"
+check_eq "with its column hint" "$(q "SELECT typeof(id) FROM o.p LIMIT 1")" "real"
+ll load "$F" --dataset o --table p --lake "$LAKE" --table-format iceberg --write-disposition merge \
+	--primary-key id --column id:double -q
+check_eq "its primary key merges the next load" "$(q 'SELECT count(*) FROM o.p')" "5"
+
 finish
