@@ -252,7 +252,12 @@ typedef struct ll_load_info {
 ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
 				ll_load_info *info, ll_error *err);
 
-/** Finishes loads an interrupted run left behind. */
+/**
+ * Finishes loads an interrupted run left behind, each with the options it
+ * was made with. One that fails for good (a terminal or schema error) is
+ * moved to the pipeline's load/failed/ with its reason, logged as an error
+ * once, and does not stop the others.
+ */
 ll_status ll_pipeline_resume(ll_pipeline *p, size_t *resumed, ll_error *err);
 
 /** A load fed with records from memory. */
@@ -304,6 +309,13 @@ const char *ll_config_get(const ll_config *c, const char *key, const char **orig
  */
 ll_status ll_config_resolve_lake(ll_config *c, const char *lake, const char **lake_out,
 				 ll_s3_options *s3, bool *use_s3, ll_error *err);
+
+/**
+ * LL_EINVAL naming the first unknown key under a known [destination.*]
+ * section of the files (a misspelt bucket_url, say) and the nearest known
+ * key; LL_OK when there is none. ll_config_load only warns about such keys.
+ */
+ll_status ll_config_check_destination_keys(const ll_config *c, ll_error *err);
 
 /** destination.athena.force_iceberg as a boolean (false when unset). */
 bool ll_config_force_iceberg(const ll_config *c);
@@ -370,10 +382,36 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 			 ll_delete_info *info, ll_error *err);
 
 /**
+ * Removes a table ("dataset.table") from the lake's catalog: its entry, and
+ * for an Iceberg table its iceberg_tables row. The lake's files stay. For a
+ * table whose files or metadata are gone: the next load creates it anew.
+ * LL_ENOTFOUND when the catalog has no such table.
+ */
+ll_status ll_lake_drop_table(const ll_lake_options *opt, const char *table, ll_error *err);
+
+/**
+ * Drops a pipeline's unfinished load packages (being extracted, or
+ * normalized and not loaded), as dlt's drop-pending-packages, printing each
+ * to out. Loaded and failed packages stay. pipeline NULL: the only pipeline
+ * in home (LL_EINVAL when there are several). LL_ECONFLICT while a load of
+ * the pipeline runs.
+ */
+ll_status ll_pipeline_drop_pending(const char *home, const char *pipeline, FILE *out,
+				   ll_error *err);
+
+/**
  * Prints what pipelines know: their dataset and lake, load packages and their
- * states, tables with row counts. pipeline NULL: every pipeline in home.
+ * states (a failed one with its reason), tables with row counts. pipeline
+ * NULL: every pipeline in home.
  */
 ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err);
+
+/**
+ * ll_info_print reading the Iceberg tables of an S3 lake with the
+ * credentials config resolves for it (NULL: none; their counts show as ?).
+ */
+ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config *config,
+			       FILE *out, ll_error *err);
 
 #ifdef __cplusplus
 }

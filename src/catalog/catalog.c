@@ -191,6 +191,30 @@ static ll_status run_stmt(ll_catalog *c, const char *sql, const char *const *par
 	return LL_OK;
 }
 
+ll_status ll_catalog_drop_table(ll_catalog *c, const char *dataset, const char *table,
+				bool *found, ll_error *err)
+{
+	static const char *const deletes[] = {
+		"DELETE FROM ll_tables WHERE dataset=?1 AND name=?2",
+		"DELETE FROM ll_columns WHERE dataset=?1 AND table_name=?2",
+		"DELETE FROM ll_files WHERE dataset=?1 AND table_name=?2",
+		"DELETE FROM iceberg_tables WHERE table_namespace=?1 AND table_name=?2"
+		" AND catalog_name='" LL_CATALOG_ICEBERG_NAME "'",
+	};
+	const char *params[] = { dataset, table, NULL };
+	*found = false;
+	ll_status st = exec_sql(c, "BEGIN IMMEDIATE", err);
+	for (size_t i = 0; st == LL_OK && i < sizeof(deletes) / sizeof(deletes[0]); i++) {
+		st = run_stmt(c, deletes[i], params, err);
+		if (i == 0 || i == 3)
+			*found = *found || sqlite3_changes(c->db) > 0;
+	}
+	if (st == LL_OK)
+		return exec_sql(c, "COMMIT", err);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
 ll_status ll_catalog_has_load(ll_catalog *c, const char *dataset, const char *load_id, bool *out,
 			      ll_error *err)
 {

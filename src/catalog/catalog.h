@@ -114,6 +114,14 @@ ll_status ll_catalog_list_tables(ll_catalog *c, const char *dataset, ll_catalog_
 				 size_t *n, ll_error *err);
 void ll_catalog_tables_free(ll_catalog_table *tables, size_t n);
 
+/**
+ * Removes a table from the catalog: its entry, columns and file list, and
+ * for an Iceberg table its iceberg_tables row. Files in the lake stay.
+ * *found says whether the catalog had the table.
+ */
+ll_status ll_catalog_drop_table(ll_catalog *c, const char *dataset, const char *table,
+				bool *found, ll_error *err);
+
 /* ------------------------------------------------------------ Iceberg tables */
 
 /** The name lakeload's tables have in iceberg_tables.catalog_name. */

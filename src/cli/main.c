@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "config_cmd.h"
 #include "lakeload.h"
@@ -46,6 +47,11 @@ static const char usage_text[] =
 	"                 list an Iceberg table's snapshots with their summaries\n"
 	"  config show    print the resolved configuration, secrets masked, and where each\n"
 	"                 value came from\n"
+	"  drop-pending [--pipeline NAME]\n"
+	"                 drop the pipeline's unfinished loads (the only pipeline if not named)\n"
+	"  drop-table DATASET.TABLE\n"
+	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
+	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
 
 	"\n"
 	"load options:\n"
@@ -228,7 +234,16 @@ static void table_from_path(const char *path, char *out, size_t size)
 	out[len] = '\0';
 }
 
-/* Flags beat the configuration files and the environment: they set the keys looked up first. */
+/* --config-dir must name a folder: a wrong one would silently mean "no configuration". */
+static bool config_dir_exists(const cli_args *a)
+{
+	struct stat sb;
+	if (!a->config_dir || (stat(a->config_dir, &sb) == 0 && S_ISDIR(sb.st_mode)))
+		return true;
+	usage_error("--config-dir %s is not a folder", a->config_dir);
+	return false;
+}
+
 /* The configuration with this command line's --endpoint-url, --region and --profile on top. */
 static ll_status config_open(const cli_args *a, ll_config **c, ll_error *err)
 {
@@ -244,12 +259,25 @@ typedef struct destination {
 	bool use_s3;
 } destination;
 
+/*
+ * Opens the destination settings; returns the exit status of a failure
+ * (2 for a configuration the user must fix first), 0 on success.
+ */
 static int destination_open(const cli_args *a, destination *d)
 {
 	memset(d, 0, sizeof(*d));
 	ll_error err;
 	ll_error_clear(&err);
+	if (!config_dir_exists(a))
+		return 2;
 	ll_status st = config_open(a, &d->config, &err);
+	/* a typo under [destination.*] must not send the data to the default lake */
+	if (st == LL_OK && !a->lake && ll_config_check_destination_keys(d->config, &err) != LL_OK) {
+		print_error(&err);
+		ll_config_free(d->config);
+		d->config = NULL;
+		return 2;
+	}
 	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
 	if (st == LL_OK && (a->lake || bucket))
 		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
@@ -338,8 +366,8 @@ static int cmd_load(const cli_args *a)
 	if (rc)
 		return rc;
 	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	if ((rc = destination_open(a, &d)) != 0)
+		return rc;
 	ll_pipeline_options o = pipeline_options(a);
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;
@@ -387,12 +415,12 @@ static int cmd_query(const cli_args *a)
 			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
 	}
 	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	int rc = destination_open(a, &d);
+	if (rc != 0)
+		return rc;
 	ll_error err;
 	ll_error_clear(&err);
 	ll_lake_options lo = lake_options(a, &d);
-	int rc = 0;
 	if (ll_lake_query_print_opts(&lo, a->positional[0], fmt, stdout, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
@@ -403,28 +431,37 @@ static int cmd_query(const cli_args *a)
 
 static int cmd_info(const cli_args *a)
 {
+	if (!config_dir_exists(a))
+		return 2;
+	ll_config *c = NULL;
 	ll_error err;
 	ll_error_clear(&err);
-	if (ll_info_print(a->home, a->pipeline, stdout, &err) != LL_OK) {
+	/* the configuration only serves to read an S3 lake's Iceberg metadata: info works without it */
+	if (config_open(a, &c, &err) != LL_OK)
 		print_error(&err);
-		return 1;
+	int rc = 0;
+	if (ll_info_print_config(a->home, a->pipeline, c, stdout, &err) != LL_OK) {
+		print_error(&err);
+		rc = 1;
 	}
-	return 0;
+	ll_config_free(c);
+	return rc;
 }
 
 
-static int cmd_history(const cli_args *a)
+/* A command on one table of the lake: fn does it and says what it did. */
+typedef ll_status (*lake_table_fn)(const cli_args *a, const ll_lake_options *lo, ll_error *err);
+
+static int run_on_lake_table(const cli_args *a, lake_table_fn fn)
 {
-	if (a->npositional != 1)
-		return usage_error("history takes one table, DATASET.TABLE%s", "");
 	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	int rc = destination_open(a, &d);
+	if (rc != 0)
+		return rc;
 	ll_error err;
 	ll_error_clear(&err);
 	ll_lake_options lo = lake_options(a, &d);
-	int rc = 0;
-	if (ll_lake_history_print(&lo, a->positional[0], stdout, &err) != LL_OK) {
+	if (fn(a, &lo, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
 	}
@@ -432,36 +469,74 @@ static int cmd_history(const cli_args *a)
 	return rc;
 }
 
+static ll_status print_history(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	return ll_lake_history_print(lo, a->positional[0], stdout, err);
+}
+
+static int cmd_history(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("history takes one table, DATASET.TABLE%s", "");
+	return run_on_lake_table(a, print_history);
+}
+
+static ll_status delete_rows(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_delete_info info;
+	ll_status st = ll_lake_delete(lo, a->positional[0], a->where, &info, err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: deleted %llu row%s from %s and %llu from its child tables "
+			"(%zu table%s changed)\n", (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
+			a->positional[0], (unsigned long long)info.child_rows, info.tables,
+			info.tables == 1 ? "" : "s");
+	return st;
+}
+
 static int cmd_delete(const cli_args *a)
 {
 	if (a->npositional != 1 || !a->where)
 		return usage_error("delete takes one table and a condition: delete DATASET.TABLE "
 				   "--where \"COND\"%s", "");
-	destination d;
-	if (destination_open(a, &d))
-		return 1;
+	return run_on_lake_table(a, delete_rows);
+}
+
+static int cmd_drop_pending(const cli_args *a)
+{
+	if (a->npositional != 0)
+		return usage_error("drop-pending takes no arguments; name the pipeline with "
+				   "--pipeline NAME%s", "");
 	ll_error err;
 	ll_error_clear(&err);
-	ll_delete_info info;
-	ll_lake_options lo = lake_options(a, &d);
-	ll_status st = ll_lake_delete(&lo, a->positional[0], a->where, &info, &err);
-	ll_config_free(d.config);
-	if (st != LL_OK) {
+	if (ll_pipeline_drop_pending(a->home, a->pipeline, stdout, &err) != LL_OK) {
 		print_error(&err);
 		return 1;
 	}
-	if (a->verbosity >= 0)
-		fprintf(stderr, "lakeload: deleted %llu row%s from %s and %llu from its child tables "
-			"(%zu table%s changed)\n", (unsigned long long)info.rows, info.rows == 1 ? "" : "s",
-			a->positional[0], (unsigned long long)info.child_rows, info.tables,
-			info.tables == 1 ? "" : "s");
 	return 0;
+}
+
+static ll_status drop_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_status st = ll_lake_drop_table(lo, a->positional[0], err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: dropped %s from the catalog of %s; its files are still in "
+			"the lake\n", a->positional[0], lo->lake);
+	return st;
+}
+
+static int cmd_drop_table(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("drop-table takes one table, DATASET.TABLE%s", "");
+	return run_on_lake_table(a, drop_table);
 }
 
 static int cmd_config(const cli_args *a)
 {
 	if (a->npositional != 1 || strcmp(a->positional[0], "show") != 0)
 		return usage_error("config takes one subcommand: config show%s", "");
+	if (!config_dir_exists(a))
+		return 2;
 	ll_config *c;
 	ll_error err;
 	ll_error_clear(&err);
@@ -490,19 +565,15 @@ int main(int argc, char **argv)
 	int rc = parse_args(argc - 2, argv + 2, &a);
 	if (rc)
 		return rc;
+	static const struct { const char *name; int (*run)(const cli_args *); } commands[] = {
+		{ "load", cmd_load },       { "query", cmd_query },
+		{ "info", cmd_info },       { "history", cmd_history },
+		{ "delete", cmd_delete },   { "config", cmd_config },
+		{ "drop-pending", cmd_drop_pending }, { "drop-table", cmd_drop_table },
+	};
 	const char *cmd = argv[1];
-	if (strcmp(cmd, "load") == 0)
-		return cmd_load(&a);
-	if (strcmp(cmd, "query") == 0)
-		return cmd_query(&a);
-	if (strcmp(cmd, "info") == 0)
-		return cmd_info(&a);
-	if (strcmp(cmd, "history") == 0)
-		return cmd_history(&a);
-	if (strcmp(cmd, "delete") == 0)
-		return cmd_delete(&a);
-	if (strcmp(cmd, "config") == 0)
-		return cmd_config(&a);
-
+	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(cmd, commands[i].name) == 0)
+			return commands[i].run(&a);
 	return usage_error("unknown command \"%s\"", cmd);
 }

@@ -41,6 +41,7 @@ struct ll_config {
 	setting values[NKEYS];
 	ll_logger logger;
 	char *dir;
+	char *unknown; /* the first unknown key under a known section, as a message */
 };
 
 bool ll_config_key_is_secret(const char *key)
@@ -142,14 +143,20 @@ static void warn_unknown(ll_config *c, const char *key, const char *where)
 	if (dot)
 		*dot = '\0';
 	const char *hint = NULL;
-	if (dot && !known_section(section))
+	bool in_known_section = !dot || known_section(section);
+	if (!in_known_section)
 		hint = nearest(section, true, buf, sizeof(buf));
 	else
 		hint = nearest(key, false, buf, sizeof(buf));
+	ll_buf msg = LL_BUF_INIT;
 	if (hint)
-		ll_log(&c->logger, LL_LOG_WARN, "%s: unknown setting %s; did you mean %s?", where, key, hint);
+		ll_buf_printf(&msg, "%s: unknown setting %s; did you mean %s?", where, key, hint);
 	else
-		ll_log(&c->logger, LL_LOG_WARN, "%s: unknown setting %s is ignored", where, key);
+		ll_buf_printf(&msg, "%s: unknown setting %s is ignored", where, key);
+	ll_log(&c->logger, LL_LOG_WARN, "%s", ll_buf_cstr(&msg));
+	if (in_known_section && !c->unknown)
+		c->unknown = ll_buf_detach(&msg);
+	ll_buf_free(&msg);
 }
 
 /* ------------------------------------------------------------------ files */
@@ -290,7 +297,18 @@ void ll_config_free(ll_config *c)
 		free(c->values[i].origin);
 	}
 	free(c->dir);
+	free(c->unknown);
 	free(c);
+}
+
+ll_status ll_config_check_destination_keys(const ll_config *c, ll_error *err)
+{
+	if (!c->unknown)
+		return LL_OK;
+	return ll_error_set(err, LL_EINVAL,
+			    "%s (a misspelt destination setting would load somewhere else; fix it, "
+			    "or name the lake with --lake)",
+			    c->unknown);
 }
 
 ll_status ll_config_set(ll_config *c, const char *key, const char *value, const char *origin,

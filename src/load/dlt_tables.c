@@ -155,7 +155,7 @@ ll_status ll_dlt_write_rows(const char *package_dir, const ll_dlt_rows *rows,
 		{ "status", NULL, 0 },               { "inserted_at", NULL, now },
 		{ "schema_version_hash", s->version_hash, 0 },
 	};
-	ll_status st = write_row(package_dir, rows, "_dlt_loads", loads, 5, m, err);
+	ll_status st = write_row(package_dir, rows, LL_DLT_LOADS_TABLE, loads, 5, m, err);
 	if (st == LL_OK && rows->schema_changed) {
 		ll_buf text = LL_BUF_INIT;
 		ll_schema_to_json(s, &text);

@@ -6,8 +6,9 @@
  * its version and hash), and a `_dlt_pipeline_state` row holding the pipeline
  * state as zlib-compressed, base64-encoded JSON, as dlt stores it. They are
  * Iceberg tables, as in dlt's Athena destination (microsecond timestamps,
- * field ids from the schema). They are committed after the load's data, so
- * a reader that joins on `_dlt_loads` never sees a load before its data.
+ * field ids from the schema). The `_dlt_loads` row is committed last, after
+ * every table of the load, so a reader that joins on `_dlt_loads` never sees
+ * a load before its data, and a load that fails leaves no row there.
  */
 #ifndef LL_LOAD_DLT_TABLES_H
 #define LL_LOAD_DLT_TABLES_H
@@ -17,6 +18,9 @@
 #include "formats/parquet/parquet_writer.h"
 #include "load/package.h"
 #include "schema/schema.h"
+
+/** The table whose row says a load is complete; it is committed last. */
+#define LL_DLT_LOADS_TABLE "_dlt_loads"
 
 typedef struct ll_dlt_rows {
 	const char *load_id;

@@ -65,7 +65,7 @@ static ll_status collect_tables(const ll_package_manifest *m, const char ***out,
 }
 
 static ll_status commit_package(ll_catalog *catalog, const ll_package_manifest *m,
-				const ll_schema *schema, const char *const *paths, ll_load_result *result,
+				const ll_schema *schema, const char *const *paths, bool *already,
 				ll_error *err)
 {
 	ll_catalog_file *files = calloc(m->njobs + 1, sizeof(*files));
@@ -76,11 +76,8 @@ static ll_status commit_package(ll_catalog *catalog, const ll_package_manifest *
 		free(files);
 		return st;
 	}
-	for (size_t i = 0; i < m->njobs; i++) {
+	for (size_t i = 0; i < m->njobs; i++)
 		files[i] = (ll_catalog_file){ m->jobs[i].table, paths[i], m->jobs[i].rows, m->jobs[i].bytes };
-		result->rows += m->jobs[i].rows;
-	}
-	result->files = m->njobs;
 	bool replace = m->disposition == LL_WRITE_REPLACE;
 	ll_catalog_load load = {
 		.dataset = m->dataset,
@@ -94,7 +91,7 @@ static ll_status commit_package(ll_catalog *catalog, const ll_package_manifest *
 		.files = files,
 		.nfiles = m->njobs,
 	};
-	st = ll_catalog_commit_load(catalog, &load, &result->already_committed, err);
+	st = ll_catalog_commit_load(catalog, &load, already, err);
 	free(files);
 	free(tables);
 	return st;
@@ -168,8 +165,27 @@ static ll_status hive_part(const ll_package_manifest *m, const ll_schema *schema
 }
 
 /*
- * Commits the package's Iceberg tables, then its hive files with the load's
- * record in one catalog transaction.
+ * What the load wrote into data tables (dlt's own tables left out): the
+ * rows of its jobs, the hive job files, and the files its Iceberg snapshots
+ * added (a partitioned table's job is split into one file per partition).
+ */
+static ll_status count_result(ll_catalog *catalog, const ll_package_manifest *m,
+			      const ll_schema *schema, ll_load_result *result, ll_error *err)
+{
+	for (size_t i = 0; i < m->njobs; i++) {
+		if (ll_schema_is_dlt_name(m->jobs[i].table))
+			continue;
+		result->rows += m->jobs[i].rows;
+		result->files += !ll_loader_is_iceberg(schema, m->jobs[i].table);
+	}
+	return ll_loader_count_iceberg_files(catalog, ll_catalog_storage(catalog), m, schema,
+					     &result->files, err);
+}
+
+/*
+ * Commits the package's Iceberg tables, then its hive files in one catalog
+ * transaction, then its _dlt_loads row: a load is recorded only once all
+ * of its data is in.
  */
 static ll_status load_parts(ll_catalog *catalog, const char *package_dir,
 			    const ll_package_manifest *m, const ll_schema *schema,
@@ -179,25 +195,24 @@ static ll_status load_parts(ll_catalog *catalog, const char *package_dir,
 	ll_status st = hive_part(m, schema, &hive, err);
 	if (st != LL_OK)
 		return st;
+	ll_storage *storage = ll_catalog_storage(catalog);
 	char **paths = calloc(hive.njobs + 1, sizeof(*paths));
 	if (!paths)
 		st = ll_error_oom(err);
 	if (st == LL_OK && (hive.njobs < m->njobs || hive.ntables < m->ntables))
-		st = ll_loader_load_iceberg(catalog, ll_catalog_storage(catalog), package_dir, m, schema,
-					    err);
+		st = ll_loader_load_iceberg(catalog, storage, package_dir, m, schema, err);
 	if (st == LL_OK)
 		st = render_paths(&hive, schema, layout, paths, err);
 	if (st == LL_OK)
 		st = place_jobs(catalog, package_dir, &hive, paths, err);
 	ll_failpoint("before_commit");
 	if (st == LL_OK)
-		st = commit_package(catalog, &hive, schema, (const char *const *)paths, result, err);
-	for (size_t i = 0; i < m->njobs; i++) {
-		if (ll_loader_is_iceberg(schema, m->jobs[i].table)) {
-			result->rows += m->jobs[i].rows;
-			result->files++;
-		}
-	}
+		st = commit_package(catalog, &hive, schema, (const char *const *)paths,
+				    &result->already_committed, err);
+	if (st == LL_OK)
+		st = ll_loader_commit_loads_row(catalog, storage, package_dir, m, schema, err);
+	if (st == LL_OK)
+		st = count_result(catalog, m, schema, result, err);
 	for (size_t i = 0; paths && i < hive.njobs; i++)
 		free(paths[i]);
 	free(paths);
@@ -211,22 +226,21 @@ ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 				 ll_load_result *result, ll_error *err)
 {
 	memset(result, 0, sizeof(*result));
-	const char *layout = opt && opt->layout ? opt->layout : LL_LAYOUT_DEFAULT;
-	ll_status st = ll_layout_validate(layout, err);
-	if (st != LL_OK)
-		return st;
 	ll_buf dir = LL_BUF_INIT;
 	ll_package_path(&dir, pipeline_dir, LL_PACKAGE_NORMALIZED, load_id);
 	if (ll_buf_oom(&dir))
 		return ll_error_oom(err);
 	ll_package_manifest m;
 	ll_schema *schema = NULL;
-	st = ll_package_read_manifest(dir.data, &m, err);
+	ll_status st = ll_package_read_manifest(dir.data, &m, err);
 	if (st != LL_OK) {
 		ll_buf_free(&dir);
 		return st;
 	}
-	st = read_package_schema(dir.data, &schema, err);
+	const char *layout = m.layout ? m.layout : LL_LAYOUT_DEFAULT;
+	st = ll_layout_validate(layout, err);
+	if (st == LL_OK)
+		st = read_package_schema(dir.data, &schema, err);
 	if (st == LL_OK)
 		st = load_parts(catalog, dir.data, &m, schema, layout, result, err);
 	ll_failpoint("after_commit");

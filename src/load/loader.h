@@ -17,15 +17,15 @@
 #include "load/package.h"
 #include "util/log.h"
 
+/* The file layout and everything else of a load come from its package. */
 typedef struct ll_loader_options {
-	const char *layout; /* NULL: LL_LAYOUT_DEFAULT */
 	const ll_logger *logger;
 } ll_loader_options;
 
 typedef struct ll_load_result {
 	bool already_committed; /* an earlier, interrupted run had committed it */
-	uint64_t files;
-	uint64_t rows;
+	uint64_t files; /* data files in the lake's data tables (dlt's own left out) */
+	uint64_t rows;  /* rows written into those tables */
 } ll_load_result;
 
 /** Loads <pipeline_dir>/load/normalized/<load_id> and moves it to loaded/. */

@@ -3,10 +3,15 @@
  */
 #include "load/loader_iceberg.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "formats/iceberg/partition.h"
+#include "iceberg/data_file.h"
 #include "iceberg/load.h"
+#include "load/dlt_tables.h"
+#include "iceberg/table.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
 
@@ -73,6 +78,35 @@ static bool is_target(const ll_package_manifest *m, const ll_schema *schema, con
 	return m->disposition == LL_WRITE_REPLACE && in_root_tree(m, t->name);
 }
 
+/*
+ * A table whose catalog entry points at metadata that is gone (a deleted
+ * file, an emptied bucket) fails every load the same way: say which table
+ * and object, and the two ways out.
+ */
+static void explain_missing_metadata(ll_catalog *catalog, ll_storage *storage, const char *dataset,
+				     const char *table, ll_error *err)
+{
+	char *location = NULL;
+	ll_error lookup;
+	bool exists = true;
+	if (ll_catalog_iceberg_location(catalog, dataset, table, &location, &lookup) != LL_OK ||
+	    !location || ll_storage_exists(storage, location, &exists, NULL, &lookup) != LL_OK ||
+	    exists) {
+		free(location);
+		return;
+	}
+	char cause[sizeof(err->message)];
+	snprintf(cause, sizeof(cause), "%s", err->message);
+	ll_error_set(err, LL_ENOTFOUND,
+		     "Iceberg table %s.%s: the catalog points at %s, which does not exist (%s); "
+		     "if the table's files are gone, remove it from the catalog with 'lakeload "
+		     "drop-table %s.%s' (the next run creates it anew), or give up this load with "
+		     "'lakeload drop-pending'",
+		     dataset, table, location, cause, dataset, table);
+	ll_error_set_table(err, table, NULL);
+	free(location);
+}
+
 static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
 			      const ll_package_manifest *m, const ll_schema *schema,
 			      const ll_table *t, const ll_keyset *removed_roots, ll_keyset *plan_roots,
@@ -94,9 +128,17 @@ static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const ch
 		st = ll_iceberg_merge_plan_roots(&req, plan_roots, err);
 	else if (st == LL_OK)
 		st = ll_iceberg_load_table(&req, &res, err);
+	if (st == LL_ENOTFOUND)
+		explain_missing_metadata(catalog, storage, m->dataset, t->name, err);
 	table_jobs_free(&tj);
 	ll_buf_free(&scratch);
 	return st;
+}
+
+/* Whether a table is the one that records the load: it commits after everything else. */
+static bool is_loads_table(const ll_table *t)
+{
+	return strcmp(t->name, LL_DLT_LOADS_TABLE) == 0;
 }
 
 ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
@@ -116,7 +158,8 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 		for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
 			const ll_table *t = schema->tables[i];
 			bool child = merge && t != root && in_root_tree(m, t->name);
-			if (t == root || !is_target(m, schema, t) || child != (pass == 0))
+			if (t == root || is_loads_table(t) || !is_target(m, schema, t) ||
+			    child != (pass == 0))
 				continue;
 			st = commit_table(catalog, storage, package_dir, m, schema, t,
 					  child ? &roots : NULL, NULL, err);
@@ -126,5 +169,88 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 	if (st == LL_OK && root && is_target(m, schema, root))
 		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, NULL, err);
 	ll_keyset_free(&roots);
+	return st;
+}
+
+ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,
+				     const char *package_dir, const ll_package_manifest *m,
+				     const ll_schema *schema, ll_error *err)
+{
+	const ll_table *t = ll_schema_find_table(schema, LL_DLT_LOADS_TABLE);
+	if (!t || !is_target(m, schema, t))
+		return LL_OK;
+	return commit_table(catalog, storage, package_dir, m, schema, t, NULL, NULL, err);
+}
+
+/* Adds the data files and rows of the load's snapshots of one table. */
+static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage, const char *dataset,
+				   const char *table, const char *load_id, uint64_t *files,
+				   ll_error *err)
+{
+	char *location = NULL;
+	ll_status st = ll_catalog_iceberg_location(catalog, dataset, table, &location, err);
+	ll_iceberg_table it = { 0 };
+	if (st == LL_OK && location)
+		st = ll_iceberg_table_load(&it, storage, location, err);
+	for (size_t i = 0; st == LL_OK && location && i < it.md->nsnapshots; i++) {
+		const ll_iceberg_snapshot *s = &it.md->snapshots[i];
+		const char *id = ll_iceberg_snapshot_summary(s, "lakeload.load-id");
+		const char *added = ll_iceberg_snapshot_summary(s, "added-data-files");
+		if (id && added && strcmp(id, load_id) == 0)
+			*files += strtoull(added, NULL, 10);
+	}
+	ll_iceberg_table_release(&it);
+	free(location);
+	return st;
+}
+
+ll_status ll_loader_count_iceberg_files(ll_catalog *catalog, ll_storage *storage,
+					const ll_package_manifest *m, const ll_schema *schema,
+					uint64_t *files, ll_error *err)
+{
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
+		const ll_table *t = schema->tables[i];
+		if (!ll_schema_is_dlt_name(t->name) && is_target(m, schema, t))
+			st = count_table_files(catalog, storage, m->dataset, t->name, m->load_id, files, err);
+	}
+	return st;
+}
+
+/* Checks one partition expression against the Iceberg schema of its table. */
+static ll_status check_partition(const ll_table *t, const char *expr,
+				 const ll_iceberg_schema *schema, ll_error *err)
+{
+	ll_iceberg_partition_expr e;
+	ll_status st = ll_iceberg_partition_expr_parse(expr, &e, err);
+	if (st != LL_OK)
+		return st;
+	char column[256];
+	snprintf(column, sizeof(column), "%.*s", (int)e.column_len, e.column);
+	const ll_iceberg_field *src = ll_iceberg_schema_find_column(schema, column);
+	ll_error_set_table(err, t->name, column);
+	if (!src)
+		return ll_error_set(err, LL_ESCHEMA,
+				    "partition '%s' of table %s names column %s, which the data does not "
+				    "have; nothing was loaded",
+				    expr, t->name, column);
+	const ll_iceberg_type *result;
+	st = ll_iceberg_transform_result_type(&e.transform, src->type, &result, err);
+	if (st != LL_OK)
+		ll_error_prefix(err, "partition '%s' of table %s", expr, t->name);
+	return st;
+}
+
+ll_status ll_loader_check_partitions(const ll_table *t, ll_error *err)
+{
+	if (t->npartition == 0)
+		return LL_OK;
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_iceberg_schema schema;
+	ll_status st = ll_iceberg_schema_from_table(t, 0, &arena, &schema, err);
+	for (size_t i = 0; i < t->npartition && st == LL_OK; i++)
+		st = check_partition(t, t->partition[i], &schema, err);
+	ll_arena_free(&arena);
 	return st;
 }

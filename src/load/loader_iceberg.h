@@ -1,8 +1,10 @@
 /*
  * The Iceberg half of loading a package: every table of the package whose
  * root is an Iceberg table is committed as one snapshot of its own (see
- * iceberg/load.h), before the catalog transaction that records the load, so
- * the load's _dlt_loads row never appears before its data.
+ * iceberg/load.h). The _dlt_loads table is left out: its row is committed
+ * by ll_loader_commit_loads_row once every other table of the load (Iceberg
+ * and hive) has committed, so the load's _dlt_loads row never appears
+ * before its data, and never for a load that failed.
  *
  * Order matters for a merge: the child tables of a merged root commit first
  * (removing the children of the root rows the merge will remove), then the
@@ -20,9 +22,31 @@
 /** True when the package's job table is written as Iceberg (its root is). */
 bool ll_loader_is_iceberg(const ll_schema *schema, const char *table);
 
-/** Commits the package's Iceberg tables; *rows and *files count what they add. */
+/**
+ * Commits the package's Iceberg tables but _dlt_loads. A table whose
+ * metadata is gone is LL_ENOTFOUND naming the table, the object and the
+ * commands that get past it.
+ */
 ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 				 const char *package_dir, const ll_package_manifest *m,
 				 const ll_schema *schema, ll_error *err);
+
+/** Commits the package's _dlt_loads row: the last step of a load. */
+ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,
+				     const char *package_dir, const ll_package_manifest *m,
+				     const ll_schema *schema, ll_error *err);
+
+/** Adds to *files the data files the load's snapshots added to its Iceberg data tables. */
+ll_status ll_loader_count_iceberg_files(ll_catalog *catalog, ll_storage *storage,
+					const ll_package_manifest *m, const ll_schema *schema,
+					uint64_t *files, ll_error *err);
+
+/**
+ * Checks a table's partition expressions against its columns (each names a
+ * column it has, of a type its transform takes): LL_ESCHEMA naming the
+ * expression otherwise. Run before a package is published, so a bad
+ * partition never reaches the lake.
+ */
+ll_status ll_loader_check_partitions(const ll_table *t, ll_error *err);
 
 #endif

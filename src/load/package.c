@@ -9,12 +9,14 @@
 #include <string.h>
 
 #include "util/fs.h"
+#include "util/hash.h"
 
-static const char *const state_dirs[] = { "extracting", "normalized", "loaded" };
+static const char *const state_dirs[LL_PACKAGE_STATES] = { "extracting", "normalized", "loaded",
+							  "failed" };
 
 const char *ll_package_state_name(ll_package_state state)
 {
-	return (unsigned)state < 3 ? state_dirs[state] : "unknown";
+	return (unsigned)state < LL_PACKAGE_STATES ? state_dirs[state] : "unknown";
 }
 
 void ll_package_path(ll_buf *out, const char *pipeline_dir, ll_package_state state,
@@ -25,9 +27,25 @@ void ll_package_path(ll_buf *out, const char *pipeline_dir, ll_package_state sta
 		ll_buf_printf(out, "/%s", load_id);
 }
 
+void ll_package_job_file_name(ll_buf *out, const char *stem, size_t len)
+{
+	ll_buf_printf(out, "%016llx.parquet", (unsigned long long)ll_hash64(stem, len, 0));
+}
+
 void ll_package_job_path(ll_buf *out, const char *package_dir, const ll_package_job *job)
 {
-	ll_buf_printf(out, "%s/jobs/%s.%s.parquet", package_dir, job->table, job->file_id);
+	if (job->legacy_name) {
+		ll_buf_printf(out, "%s/jobs/%s.%s.parquet", package_dir, job->table, job->file_id);
+		return;
+	}
+	ll_buf stem = LL_BUF_INIT;
+	ll_buf_printf(&stem, "%s.%s", job->table, job->file_id);
+	ll_buf_printf(out, "%s/jobs/", package_dir);
+	if (ll_buf_oom(&stem))
+		out->oom = true;
+	else
+		ll_package_job_file_name(out, stem.data, stem.len);
+	ll_buf_free(&stem);
 }
 
 ll_status ll_package_create(const char *pipeline_dir, const char *load_id, ll_buf *dir,
@@ -52,6 +70,7 @@ void ll_package_manifest_free(ll_package_manifest *m)
 	free(m->pipeline);
 	free(m->dataset);
 	free(m->root_table);
+	free(m->layout);
 	free(m->source);
 	free(m->fingerprint);
 	for (size_t i = 0; i < m->ntables; i++)
@@ -65,6 +84,9 @@ void ll_package_manifest_free(ll_package_manifest *m)
 	memset(m, 0, sizeof(*m));
 }
 
+/* manifest.json's "job_names" since job files are named by a hash; absent before. */
+#define JOB_NAMES_HASHED 2
+
 static json_t *manifest_to_json(const ll_package_manifest *m)
 {
 	json_t *tables = json_array();
@@ -77,11 +99,16 @@ static json_t *manifest_to_json(const ll_package_manifest *m)
 						      j->file_id, "rows", (json_int_t)j->rows, "bytes",
 						      (json_int_t)j->bytes));
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o}", "load_id", m->load_id,
-			 "pipeline", m->pipeline, "dataset", m->dataset, "root_table", m->root_table,
-			 "write_disposition", ll_write_disposition_name(m->disposition), "source",
-			 m->source ? m->source : "", "fingerprint", m->fingerprint ? m->fingerprint : "",
-			 "root_rows", (json_int_t)m->root_rows, "tables", tables, "jobs", jobs);
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:I, s:o, s:o, s:i}", "load_id",
+				m->load_id, "pipeline", m->pipeline, "dataset", m->dataset, "root_table",
+				m->root_table, "write_disposition",
+				ll_write_disposition_name(m->disposition), "source",
+				m->source ? m->source : "", "fingerprint",
+				m->fingerprint ? m->fingerprint : "", "root_rows", (json_int_t)m->root_rows,
+				"tables", tables, "jobs", jobs, "job_names", JOB_NAMES_HASHED);
+	if (doc && m->layout)
+		json_object_set_new(doc, "layout", json_string(m->layout));
+	return doc;
 }
 
 ll_status ll_package_write_manifest(const char *package_dir, const ll_package_manifest *m,
@@ -121,6 +148,10 @@ static ll_status manifest_from_json(json_t *doc, ll_package_manifest *m, const c
 	m->dataset = dup_field(doc, "dataset");
 	m->root_table = dup_field(doc, "root_table");
 	m->source = dup_field(doc, "source");
+	const char *layout = json_string_value(json_object_get(doc, "layout"));
+	if (layout && !(m->layout = strdup(layout)))
+		return ll_error_oom(err);
+	bool legacy = json_integer_value(json_object_get(doc, "job_names")) != JOB_NAMES_HASHED;
 	m->fingerprint = dup_field(doc, "fingerprint");
 	m->root_rows = (uint64_t)json_integer_value(json_object_get(doc, "root_rows"));
 	m->tables = calloc(json_array_size(tables) + 1, sizeof(char *));
@@ -139,6 +170,7 @@ static ll_status manifest_from_json(json_t *doc, ll_package_manifest *m, const c
 		job->file_id = dup_field(j, "file_id");
 		job->rows = (uint64_t)json_integer_value(json_object_get(j, "rows"));
 		job->bytes = (uint64_t)json_integer_value(json_object_get(j, "bytes"));
+		job->legacy_name = legacy;
 		if (!job->table || !job->file_id || !job->table[0] || !job->file_id[0])
 			return ll_error_set(err, LL_EFORMAT, "%s has a job without table or file id", name);
 	}
@@ -187,6 +219,30 @@ ll_status ll_package_move(const char *pipeline_dir, const char *load_id, ll_pack
 	ll_buf_free(&dst);
 	ll_buf_free(&parent);
 	return st;
+}
+
+ll_status ll_package_fail(const char *pipeline_dir, const char *load_id, ll_package_state from,
+			  const char *reason, ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT;
+	ll_package_path(&path, pipeline_dir, from, load_id);
+	ll_buf_puts(&path, "/reason.txt");
+	ll_status st = ll_buf_oom(&path) ? ll_error_oom(err)
+					 : ll_fs_write_atomic(path.data, reason, strlen(reason), err);
+	if (st == LL_OK)
+		st = ll_package_move(pipeline_dir, load_id, from, LL_PACKAGE_FAILED, err);
+	ll_buf_free(&path);
+	return st;
+}
+
+void ll_package_failure_reason(const char *package_dir, ll_buf *out)
+{
+	ll_buf path = LL_BUF_INIT;
+	ll_error err;
+	ll_path_join(&path, package_dir, "reason.txt");
+	if (ll_buf_oom(&path) || ll_fs_read_all(path.data, out, &err) != LL_OK)
+		ll_buf_clear(out);
+	ll_buf_free(&path);
 }
 
 ll_status ll_package_list(const char *pipeline_dir, ll_package_state state, char ***ids,

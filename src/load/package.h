@@ -2,17 +2,23 @@
  * Load packages: the unit of exactly-once loading.
  *
  * A package is a directory under <pipeline>/load/<state>/<load_id>/ holding
- * manifest.json (what the load is: dataset, root table, disposition, source
- * fingerprint, its job files), schema.json (the schema the files were written
- * with) and jobs/ (the Parquet files). A package moves between states only by
- * renaming its directory, which is atomic:
+ * manifest.json (what the load is: dataset, root table, disposition, file
+ * layout, source fingerprint, its job files with their tables), schema.json
+ * (the schema the files were written with, with every hint of the load) and
+ * jobs/ (the Parquet files, named by a hash of table and file id so that no
+ * table name's length reaches the file system). A package moves between
+ * states only by renaming its directory, which is atomic:
  *
  *   extracting/  being written; incomplete, so a crash here discards it
  *   normalized/  complete and durable; the next run loads it
  *   loaded/      committed to the catalog
+ *   failed/      failed for good (a terminal or schema error); reason.txt
+ *                says why; it blocks nothing and is kept for people
  *
  * Everything inside a package is written and fsynced before the rename that
- * publishes it, so a package seen in normalized/ is always whole.
+ * publishes it, so a package seen in normalized/ is always whole. A package
+ * is finished with what it holds (disposition, layout, schema and hints),
+ * never with the options of the run that finishes it.
  */
 #ifndef LL_LOAD_PACKAGE_H
 #define LL_LOAD_PACKAGE_H
@@ -29,7 +35,10 @@ typedef enum ll_package_state {
 	LL_PACKAGE_EXTRACTING = 0,
 	LL_PACKAGE_NORMALIZED,
 	LL_PACKAGE_LOADED,
+	LL_PACKAGE_FAILED,
 } ll_package_state;
+
+#define LL_PACKAGE_STATES 4
 
 const char *ll_package_state_name(ll_package_state state);
 
@@ -38,6 +47,7 @@ typedef struct ll_package_job {
 	char *file_id;
 	uint64_t rows;
 	uint64_t bytes;
+	bool legacy_name; /* written before short names: jobs/<table>.<file_id>.parquet */
 } ll_package_job;
 
 typedef struct ll_package_manifest {
@@ -46,6 +56,7 @@ typedef struct ll_package_manifest {
 	char *dataset;
 	char *root_table;
 	ll_write_disposition disposition;
+	char *layout;      /* the file layout of hive tables; NULL: the default */
 	char *source;      /* input name, for people */
 	char *fingerprint; /* identity of the input; empty when unknown (stdin) */
 	uint64_t root_rows;
@@ -64,6 +75,13 @@ void ll_package_path(ll_buf *out, const char *pipeline_dir, ll_package_state sta
 /** Appends the path of a job's file inside the package directory. */
 void ll_package_job_path(ll_buf *out, const char *package_dir, const ll_package_job *job);
 
+/**
+ * Appends the file name (in jobs/) of the job whose table and file id are
+ * "<table>.<file_id>" (stem, len bytes): a hash of it, so the name is short
+ * and stable whatever the table's name.
+ */
+void ll_package_job_file_name(ll_buf *out, const char *stem, size_t len);
+
 /** Creates an empty package (with jobs/) in extracting/. */
 ll_status ll_package_create(const char *pipeline_dir, const char *load_id, ll_buf *dir,
 			    ll_error *err);
@@ -80,6 +98,16 @@ ll_status ll_package_move(const char *pipeline_dir, const char *load_id, ll_pack
 /** Lists the load ids in a state, oldest first. */
 ll_status ll_package_list(const char *pipeline_dir, ll_package_state state, char ***ids,
 			  size_t *n, ll_error *err);
+
+/**
+ * Moves a package that failed for good from `from` to failed/, with
+ * reason.txt holding reason.
+ */
+ll_status ll_package_fail(const char *pipeline_dir, const char *load_id, ll_package_state from,
+			  const char *reason, ll_error *err);
+
+/** Reads a failed package's reason into out (empty when it has none). */
+void ll_package_failure_reason(const char *package_dir, ll_buf *out);
 
 /** Discards packages left in extracting/ by an interrupted run. */
 ll_status ll_package_discard_incomplete(const char *pipeline_dir, size_t *discarded,

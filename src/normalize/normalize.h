@@ -177,6 +177,9 @@ typedef struct ll_normalizer ll_normalizer;
 ll_status ll_normalizer_open(ll_normalizer **out, ll_schema *schema, const char *root_table,
 			     const ll_normalize_options *opt, ll_error *err);
 
+/** The sink ll_normalizer_open uses: Parquet files at the paths it is given. */
+const ll_row_sink *ll_normalizer_parquet_sink(void);
+
 /** The same, with rows going to sink (copied; sink->user is borrowed). */
 ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const char *root_table,
 				  const ll_normalize_options *opt, const ll_row_sink *sink,

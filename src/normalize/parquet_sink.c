@@ -64,10 +64,15 @@ static void pq_abort(void *file)
 	ll_parquet_writer_abort(file);
 }
 
-ll_status ll_normalizer_open(ll_normalizer **out, ll_schema *schema, const char *root_table,
-			     const ll_normalize_options *opt, ll_error *err)
+const ll_row_sink *ll_normalizer_parquet_sink(void)
 {
 	static const ll_row_sink parquet = { NULL, pq_open, pq_add_column, pq_write_row,
 					     pq_buffered_bytes, pq_flush, pq_close, pq_abort };
-	return ll_normalizer_open_sink(out, schema, root_table, opt, &parquet, err);
+	return &parquet;
+}
+
+ll_status ll_normalizer_open(ll_normalizer **out, ll_schema *schema, const char *root_table,
+			     const ll_normalize_options *opt, ll_error *err)
+{
+	return ll_normalizer_open_sink(out, schema, root_table, opt, ll_normalizer_parquet_sink(), err);
 }

@@ -18,6 +18,8 @@
 #include "json/json.h"
 #include "formats/iceberg/partition.h"
 #include "load/dlt_tables.h"
+#include "load/layout.h"
+#include "load/loader_iceberg.h"
 #include "load/package.h"
 #include "normalize/normalize.h"
 #include "util/arena.h"
@@ -180,6 +182,50 @@ static ll_status apply_resource(ll_load *l, const ll_resource *given, ll_error *
 	return st;
 }
 
+/*
+ * The normalizer's Parquet sink, but each file is named as its package job
+ * (a hash of "<table>.<file_id>"): the normalizer's own name holds the
+ * table's name, which may be longer than a file name can be.
+ */
+static ll_status open_job_file(void *user, const char *path, const ll_parquet_column_spec *cols,
+			       size_t ncols, const ll_parquet_writer_options *opt, void **file,
+			       ll_error *err)
+{
+	(void)user;
+	const char *base = strrchr(path, '/');
+	base = base ? base + 1 : path;
+	size_t stem = strlen(base);
+	if (stem > 8 && strcmp(base + stem - 8, ".parquet") == 0)
+		stem -= 8;
+	ll_buf job = LL_BUF_INIT;
+	ll_buf_append(&job, path, (size_t)(base - path));
+	ll_package_job_file_name(&job, base, stem);
+	ll_status st = ll_buf_oom(&job) ? ll_error_oom(err)
+					: ll_normalizer_parquet_sink()->open(NULL, job.data, cols, ncols,
+									     opt, file, err);
+	ll_buf_free(&job);
+	return st;
+}
+
+static ll_status open_normalizer(ll_load *l, ll_error *err)
+{
+	ll_normalize_options nopt = { 0 };
+	ll_buf jobs = LL_BUF_INIT;
+	ll_path_join(&jobs, ll_buf_cstr(&l->dir), "jobs");
+	nopt.load_id = l->load_id;
+	nopt.out_dir = ll_buf_cstr(&jobs);
+	ll_parquet_writer_options_init(&nopt.parquet);
+	nopt.parquet.codec = l->p->codec;
+	nopt.logger = &l->p->logger;
+	ll_row_sink sink = *ll_normalizer_parquet_sink();
+	sink.open = open_job_file;
+	ll_status st = ll_buf_oom(&jobs)
+			       ? ll_error_oom(err)
+			       : ll_normalizer_open_sink(&l->norm, l->schema, l->root, &nopt, &sink, err);
+	ll_buf_free(&jobs);
+	return st;
+}
+
 static void warn_merge_fallback(ll_load *l)
 {
 	const ll_table *t = ll_schema_find_table(l->schema, l->root);
@@ -209,17 +255,7 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 		st = ll_package_create(p->dir, l->load_id, &l->dir, err);
 	if (st == LL_OK) {
 		warn_merge_fallback(l);
-		ll_normalize_options nopt = { 0 };
-		ll_buf jobs = LL_BUF_INIT;
-		ll_path_join(&jobs, ll_buf_cstr(&l->dir), "jobs");
-		nopt.load_id = l->load_id;
-		nopt.out_dir = ll_buf_cstr(&jobs);
-		ll_parquet_writer_options_init(&nopt.parquet);
-		nopt.parquet.codec = p->codec;
-		nopt.logger = &p->logger;
-		st = ll_buf_oom(&jobs) ? ll_error_oom(err)
-				       : ll_normalizer_open(&l->norm, l->schema, l->root, &nopt, err);
-		ll_buf_free(&jobs);
+		st = open_normalizer(l, err);
 	}
 	if (st != LL_OK) {
 		ll_load_abort(l);
@@ -329,8 +365,10 @@ static ll_status fill_manifest(ll_load *l, const ll_job_file *files, size_t n,
 	m->source = strdup(l->source ? l->source : "<records>");
 	m->fingerprint = strdup(l->fingerprint ? l->fingerprint : "");
 	m->disposition = l->disposition;
+	m->layout = strdup(p->layout ? p->layout : LL_LAYOUT_DEFAULT);
 	m->root_rows = l->records;
-	if (!m->load_id || !m->pipeline || !m->dataset || !m->root_table || !m->source || !m->fingerprint)
+	if (!m->load_id || !m->pipeline || !m->dataset || !m->root_table || !m->source ||
+	    !m->fingerprint || !m->layout)
 		return ll_error_oom(err);
 	ll_status st = manifest_add_jobs(m, files, n, err);
 	if (st == LL_OK)
@@ -392,6 +430,9 @@ static ll_status seal_package(ll_load *l, ll_package_manifest *m, ll_error *err)
 		st = apply_keys(root, l->primary_key, l->nprimary_key, false, err);
 	if (st == LL_OK)
 		st = apply_keys(root, l->merge_key, l->nmerge_key, true, err);
+	/* the last check against the data's columns: a failure discards the package */
+	if (st == LL_OK && root->table_format == LL_FORMAT_ICEBERG)
+		st = ll_loader_check_partitions(root, err);
 	bool changed = ll_schema_update_version(l->schema);
 	if (st == LL_OK)
 		st = fill_manifest(l, files, nfiles, m, err);
@@ -425,8 +466,11 @@ ll_status ll_load_commit(ll_load *l, ll_load_info *info, ll_error *err)
 	info->records = l->records;
 	summarize(&m, info);
 	ll_package_manifest_free(&m);
-	st = ll_pipeline_load_package(p, l->load_id, NULL, err);
-	if (st != LL_OK)
+	ll_load_info loaded = { 0 };
+	st = ll_pipeline_load_package(p, l->load_id, &loaded, err);
+	if (st == LL_OK)
+		info->files = loaded.files;
+	if (st != LL_OK && !ll_pipeline_failed_for_good(st))
 		ll_error_prefix(err, "load %s is saved and the next run will finish it", l->load_id);
 	ll_load_abort(l);
 	return st;

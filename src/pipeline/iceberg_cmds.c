@@ -18,8 +18,7 @@
 #include "util/fs.h"
 #include "util/time.h"
 
-/* "dataset.table" -> its two parts (in buf). */
-static ll_status split_table_ref(const char *ref, char *buf, size_t size, const char **dataset,
+ll_status ll_split_table_ref(const char *ref, char *buf, size_t size, const char **dataset,
 				 const char **table, ll_error *err)
 {
 	const char *dot = strchr(ref, '.');
@@ -52,7 +51,7 @@ static ll_status lake_table_open(lake_table *lt, const ll_lake_options *opt, con
 				 ll_error *err)
 {
 	memset(lt, 0, sizeof(*lt));
-	ll_status st = split_table_ref(ref, lt->ref, sizeof(lt->ref), &lt->dataset, &lt->name, err);
+	ll_status st = ll_split_table_ref(ref, lt->ref, sizeof(lt->ref), &lt->dataset, &lt->name, err);
 	if (st == LL_OK)
 		st = ll_lake_open(opt, NULL, false, &lt->storage, &lt->catalog, err);
 	char *location = NULL;

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
-#include "formats/iceberg/metadata.h"
+#include "iceberg/table.h"
 #include "lakeload.h"
 #include "load/package.h"
 #include "pipeline/pipeline_internal.h"
@@ -35,6 +35,12 @@ static void print_packages(const char *dir, ll_package_state state, FILE *out)
 			ll_package_state_name(state), m.source, m.root_table,
 			ll_write_disposition_name(m.disposition), (unsigned long long)m.root_rows, m.njobs);
 		ll_package_manifest_free(&m);
+		if (state == LL_PACKAGE_FAILED) {
+			ll_buf reason = LL_BUF_INIT;
+			ll_package_failure_reason(ll_buf_cstr(&pkg), &reason);
+			fprintf(out, "      reason: %s\n", ll_buf_cstr(&reason));
+			ll_buf_free(&reason);
+		}
 	}
 	ll_buf_free(&pkg);
 	ll_fs_free_list(ids, n);
@@ -61,58 +67,92 @@ static ll_status open_catalog(const char *lake, const char *catalog, ll_catalog 
 }
 
 /*
- * Rows and files of an Iceberg table from its current snapshot's summary.
- * Only a local lake's metadata is read: info runs without credentials.
+ * The lake's storage and catalog: an S3 lake's through the credentials the
+ * configuration resolves for it; without them (no config, or none found)
+ * only its catalog, and *storage stays NULL.
  */
-static void iceberg_counts(const ll_catalog_table *t, uint64_t *rows, size_t *files)
+static ll_status open_lake(const char *home, const char *lake, const char *catalog,
+			   ll_config *config, ll_storage **storage, ll_catalog **cat, ll_error *err)
 {
-	const char *loc = t->metadata_location;
-	if (!loc || (strncmp(loc, "file://", 7) != 0 && loc[0] != '/'))
-		return;
-	ll_buf text = LL_BUF_INIT;
-	ll_error err;
-	ll_iceberg_metadata *md = NULL;
-	const char *path = strncmp(loc, "file://", 7) == 0 ? loc + 7 : loc;
-	if (ll_fs_read_all(path, &text, &err) == LL_OK &&
-	    ll_iceberg_metadata_parse(text.data, text.len, loc, &md, &err) == LL_OK) {
-		const ll_iceberg_snapshot *snap = ll_iceberg_metadata_current_snapshot(md);
-		const char *r = snap ? ll_iceberg_snapshot_summary(snap, "total-records") : NULL;
-		const char *f = snap ? ll_iceberg_snapshot_summary(snap, "total-data-files") : NULL;
-		const char *d = snap ? ll_iceberg_snapshot_summary(snap, "total-position-deletes") : NULL;
-		*rows = (r ? strtoull(r, NULL, 10) : 0) - (d ? strtoull(d, NULL, 10) : 0);
-		*files = f ? (size_t)strtoull(f, NULL, 10) : 0;
-	}
-	ll_iceberg_metadata_free(md);
-	ll_buf_free(&text);
+	*storage = NULL;
+	ll_s3_options s3;
+	bool use_s3 = false;
+	const char *resolved = lake;
+	bool remote = strncmp(lake, "s3://", 5) == 0;
+	ll_error ignored;
+	if (remote && (!config || ll_config_resolve_lake(config, lake, &resolved, &s3, &use_s3,
+							 &ignored) != LL_OK))
+		return open_catalog(lake, catalog, cat, err);
+	ll_lake_options lo = { lake, use_s3 ? &s3 : NULL, catalog, home };
+	return ll_lake_open(&lo, NULL, false, storage, cat, err);
 }
 
-static void print_tables(const char *lake, const char *catalog, const char *dataset, FILE *out)
+/*
+ * Rows and files of an Iceberg table from its current snapshot's summary
+ * (rows less those its position deletes remove); false when its metadata
+ * cannot be read.
+ */
+static bool iceberg_counts(ll_storage *storage, const ll_catalog_table *t, uint64_t *rows,
+			   size_t *files)
+{
+	ll_iceberg_table it;
+	ll_error err;
+	*rows = 0;
+	*files = 0;
+	if (!storage || !t->metadata_location ||
+	    ll_iceberg_table_load(&it, storage, t->metadata_location, &err) != LL_OK)
+		return false;
+	const ll_iceberg_snapshot *snap = ll_iceberg_metadata_current_snapshot(it.md);
+	const char *r = snap ? ll_iceberg_snapshot_summary(snap, "total-records") : NULL;
+	const char *f = snap ? ll_iceberg_snapshot_summary(snap, "total-data-files") : NULL;
+	const char *d = snap ? ll_iceberg_snapshot_summary(snap, "total-position-deletes") : NULL;
+	*rows = (r ? strtoull(r, NULL, 10) : 0) - (d ? strtoull(d, NULL, 10) : 0);
+	*files = f ? (size_t)strtoull(f, NULL, 10) : 0;
+	ll_iceberg_table_release(&it);
+	return true;
+}
+
+static void print_tables(const char *home, const char *lake, const char *catalog,
+			 const char *dataset, ll_config *config, FILE *out)
 {
 	ll_catalog *cat;
+	ll_storage *storage;
 	ll_error err;
-	if (open_catalog(lake, catalog, &cat, &err) != LL_OK) {
+	if (open_lake(home, lake, catalog, config, &storage, &cat, &err) != LL_OK) {
 		fprintf(out, "  tables: (lake %s not found)\n", lake);
 		return;
 	}
 	ll_catalog_table *tables;
 	size_t n;
+	bool unknown = false;
 	if (ll_catalog_list_tables(cat, dataset, &tables, &n, &err) == LL_OK) {
 		fprintf(out, "  tables:%s\n", n ? "" : " none yet");
 		for (size_t i = 0; i < n; i++) {
 			uint64_t rows = tables[i].rows;
 			size_t files = tables[i].nfiles;
-			if (tables[i].format == LL_FORMAT_ICEBERG)
-				iceberg_counts(&tables[i], &rows, &files);
-			fprintf(out, "    %s.%-32s %10llu rows  %4zu files  %3zu columns  %s\n", tables[i].dataset,
-				tables[i].name, (unsigned long long)rows, files, tables[i].ncolumns,
+			char counts[64];
+			if (tables[i].format == LL_FORMAT_ICEBERG &&
+			    !iceberg_counts(storage, &tables[i], &rows, &files)) {
+				snprintf(counts, sizeof(counts), "%10s rows  %4s files", "?", "?");
+				unknown = true;
+			} else {
+				snprintf(counts, sizeof(counts), "%10llu rows  %4zu files",
+					 (unsigned long long)rows, files);
+			}
+			fprintf(out, "    %s.%-32s %s  %3zu columns  %s\n", tables[i].dataset,
+				tables[i].name, counts, tables[i].ncolumns,
 				ll_table_format_name(tables[i].format));
 		}
 		ll_catalog_tables_free(tables, n);
 	}
+	if (unknown)
+		fprintf(out, "  (? : the table's Iceberg metadata could not be read%s)\n",
+			storage ? "" : "; an S3 lake needs credentials and --endpoint-url as for a query");
 	ll_catalog_free(cat);
+	ll_storage_free(storage);
 }
 
-static void print_pipeline(const char *home, const char *name, FILE *out)
+static void print_pipeline(const char *home, const char *name, ll_config *config, FILE *out)
 {
 	ll_buf dir = LL_BUF_INIT, path = LL_BUF_INIT, text = LL_BUF_INIT;
 	ll_buf_printf(&dir, "%s/pipelines/%s", home, name);
@@ -125,10 +165,11 @@ static void print_pipeline(const char *home, const char *name, FILE *out)
 	const char *lake = json_string_value(json_object_get(doc, "lake"));
 	fprintf(out, "pipeline %s\n  working dir: %s\n  dataset: %s\n  lake: %s\n  loads:\n", name,
 		ll_buf_cstr(&dir), dataset ? dataset : "?", lake ? lake : "?");
-	for (int s = LL_PACKAGE_EXTRACTING; s <= LL_PACKAGE_LOADED; s++)
+	for (int s = 0; s < LL_PACKAGE_STATES; s++)
 		print_packages(ll_buf_cstr(&dir), (ll_package_state)s, out);
 	if (lake && dataset)
-		print_tables(lake, json_string_value(json_object_get(doc, "catalog")), dataset, out);
+		print_tables(home, lake, json_string_value(json_object_get(doc, "catalog")), dataset,
+			     config, out);
 	json_decref(doc);
 	ll_buf_free(&dir);
 	ll_buf_free(&path);
@@ -136,6 +177,12 @@ static void print_pipeline(const char *home, const char *name, FILE *out)
 }
 
 ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err)
+{
+	return ll_info_print_config(home, pipeline, NULL, out, err);
+}
+
+ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config *config,
+			       FILE *out, ll_error *err)
 {
 	ll_buf root = LL_BUF_INIT, dir = LL_BUF_INIT;
 	ll_pipeline_home(home, &root);
@@ -147,7 +194,7 @@ ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_er
 			st = ll_error_set(err, LL_ENOTFOUND, "no pipeline named %s in %s", pipeline,
 					  ll_buf_cstr(&root));
 		else
-			print_pipeline(ll_buf_cstr(&root), pipeline, out);
+			print_pipeline(ll_buf_cstr(&root), pipeline, config, out);
 	} else {
 		char **names;
 		size_t n;
@@ -155,7 +202,7 @@ ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_er
 		if (st == LL_OK && n == 0)
 			fprintf(out, "no pipelines in %s yet; run lakeload load first\n", ll_buf_cstr(&root));
 		for (size_t i = 0; st == LL_OK && i < n; i++)
-			print_pipeline(ll_buf_cstr(&root), names[i], out);
+			print_pipeline(ll_buf_cstr(&root), names[i], config, out);
 		if (st == LL_OK)
 			ll_fs_free_list(names, n);
 	}

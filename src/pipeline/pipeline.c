@@ -18,6 +18,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "load/layout.h"
 #include "load/loader.h"
 #include "load/package.h"
 #include "util/fs.h"
@@ -46,21 +47,21 @@ static bool valid_name(const char *name)
 	return strlen(name) < 128;
 }
 
-static ll_status lock_dir(ll_pipeline *p, ll_error *err)
+ll_status ll_pipeline_lock(const char *dir, const char *name, int *fd, ll_error *err)
 {
 	ll_buf path = LL_BUF_INIT;
-	ll_path_join(&path, p->dir, ".lock");
+	ll_path_join(&path, dir, ".lock");
 	if (ll_buf_oom(&path))
 		return ll_error_oom(err);
-	p->lock_fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+	*fd = open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
 	ll_status st = LL_OK;
-	if (p->lock_fd < 0)
+	if (*fd < 0)
 		st = ll_error_set(err, LL_EIO, "cannot open %s: %s", path.data, strerror(errno));
-	else if (flock(p->lock_fd, LOCK_EX | LOCK_NB) != 0)
+	else if (flock(*fd, LOCK_EX | LOCK_NB) != 0)
 		st = ll_error_set(err, LL_ECONFLICT,
 				  "pipeline %s is in use by another lakeload process; wait for it to "
 				  "finish, or use another --pipeline",
-				  p->name);
+				  name);
 	ll_buf_free(&path);
 	return st;
 }
@@ -144,9 +145,12 @@ static ll_status init_pipeline(ll_pipeline *p, const ll_pipeline_options *opt, l
 	if (opt->codec && !ll_parquet_codec_parse(opt->codec, &p->codec))
 		return ll_error_set(err, LL_EINVAL,
 				    "unknown codec \"%s\"; use snappy, zstd, gzip or none", opt->codec);
-	ll_status st = ll_fs_mkdirs(p->dir, err);
+	/* a bad option fails before anything is saved, so it can never block the pipeline */
+	ll_status st = opt->layout ? ll_layout_validate(opt->layout, err) : LL_OK;
 	if (st == LL_OK)
-		st = lock_dir(p, err);
+		st = ll_fs_mkdirs(p->dir, err);
+	if (st == LL_OK)
+		st = ll_pipeline_lock(p->dir, p->name, &p->lock_fd, err);
 	bool fresh = false;
 	if (st == LL_OK)
 		st = read_state(p, opt->lake, &fresh, err);
@@ -256,7 +260,7 @@ void ll_pipeline_new_load_id(const ll_pipeline *p, char out[32])
 	for (;; now++) {
 		snprintf(out, 32, "%lld.%06lld", (long long)(now / 1000000), (long long)(now % 1000000));
 		bool used = false;
-		for (int s = LL_PACKAGE_EXTRACTING; s <= LL_PACKAGE_LOADED && !used; s++) {
+		for (int s = 0; s < LL_PACKAGE_STATES && !used; s++) {
 			ll_buf_clear(&probe);
 			ll_package_path(&probe, p->dir, (ll_package_state)s, out);
 			used = ll_fs_exists(ll_buf_cstr(&probe));
@@ -312,12 +316,41 @@ static ll_status remember_fingerprint(ll_pipeline *p, const char *load_id, ll_er
 	return LL_OK;
 }
 
+bool ll_pipeline_failed_for_good(ll_status st)
+{
+	return st == LL_ETERMINAL || st == LL_ESCHEMA;
+}
+
+/*
+ * Moves a package that failed for good out of the way, its reason with it.
+ * Returns the load's status: st, or the move's failure (then the package
+ * stays where it is and is tried again).
+ */
+static ll_status fail_package(ll_pipeline *p, const char *load_id, ll_status st, ll_error *err)
+{
+	ll_error move_err;
+	ll_buf dir = LL_BUF_INIT;
+	ll_package_path(&dir, p->dir, LL_PACKAGE_FAILED, load_id);
+	if (ll_package_fail(p->dir, load_id, LL_PACKAGE_NORMALIZED, err->message, &move_err) == LL_OK) {
+		ll_error_prefix(err, "load %s failed for good and was moved to %s (it blocks nothing; "
+				"its reason is in reason.txt there)", load_id, ll_buf_cstr(&dir));
+	} else {
+		ll_log(&p->logger, LL_LOG_ERROR, "%s", err->message);
+		*err = move_err;
+		st = move_err.code;
+	}
+	ll_buf_free(&dir);
+	return st;
+}
+
 ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
 				   ll_error *err)
 {
-	ll_loader_options lopt = { p->layout, &p->logger };
+	ll_loader_options lopt = { &p->logger };
 	ll_load_result result;
 	ll_status st = ll_loader_load_package(p->catalog, p->dir, load_id, &lopt, &result, err);
+	if (ll_pipeline_failed_for_good(st))
+		st = fail_package(p, load_id, st, err);
 	if (st == LL_OK)
 		st = adopt_package_schema(p, load_id, err);
 	if (st == LL_OK && info) {
@@ -345,6 +378,12 @@ ll_status ll_pipeline_resume(ll_pipeline *p, size_t *resumed, ll_error *err)
 	for (size_t i = 0; i < n && st == LL_OK; i++) {
 		ll_log(&p->logger, LL_LOG_INFO, "finishing interrupted load %s", ids[i]);
 		st = ll_pipeline_load_package(p, ids[i], NULL, err);
+		if (ll_pipeline_failed_for_good(st)) {
+			/* reported here, once; the package is in failed/ now */
+			ll_log(&p->logger, LL_LOG_ERROR, "%s", err->message);
+			st = LL_OK;
+			continue;
+		}
 		if (st == LL_OK)
 			st = remember_fingerprint(p, ids[i], err);
 		if (st == LL_OK)

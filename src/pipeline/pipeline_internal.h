@@ -34,6 +34,17 @@ struct ll_pipeline {
 	size_t nfinished;
 };
 
+/**
+ * Takes the lock of a pipeline's working directory dir (*fd holds it until
+ * closed; close it even on failure when >= 0): LL_ECONFLICT while another
+ * process has the pipeline open.
+ */
+ll_status ll_pipeline_lock(const char *dir, const char *name, int *fd, ll_error *err);
+
+/** "dataset.table" -> its two parts, copied into buf. */
+ll_status ll_split_table_ref(const char *ref, char *buf, size_t size, const char **dataset,
+			     const char **table, ll_error *err);
+
 /** Resolves the pipelines home: explicit, $LAKELOAD_HOME, or ~/.lakeload. */
 void ll_pipeline_home(const char *home, ll_buf *out);
 
@@ -69,7 +80,13 @@ void ll_pipeline_state_json(const ll_pipeline *p, ll_buf *out);
 /** Creates a load id (dlt's format: seconds.microseconds, UTC) not used yet. */
 void ll_pipeline_new_load_id(const ll_pipeline *p, char out[32]);
 
-/** Loads a normalized package and makes its schema the live one. info may be NULL. */
+/** Whether a load that failed with st can never succeed: its package moves to failed/. */
+bool ll_pipeline_failed_for_good(ll_status st);
+
+/**
+ * Loads a normalized package and makes its schema the live one. info may be
+ * NULL. A package that fails for good moves to failed/ (the error says so).
+ */
 ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
 				   ll_error *err);
 

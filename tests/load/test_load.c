@@ -3,6 +3,8 @@
  * states, incomplete packages are discarded, layouts are validated the way
  * Athena needs and rendered, pipeline state survives dlt's encoding.
  */
+#include <string.h>
+
 #include "load/dlt_tables.h"
 #include "load/layout.h"
 #include "load/package.h"
@@ -17,7 +19,7 @@ static void test_manifest_round_trip_and_moves(void)
 	ll_buf pkg = LL_BUF_INIT;
 	CHECK_OK(ll_package_create(dir, "1700000000.000001", &pkg, &err), &err);
 	char *tables[] = { "events", "events__items" };
-	ll_package_job jobs[] = { { "events", "abc", 10, 1000 }, { "events__items", "def", 30, 2000 } };
+	ll_package_job jobs[] = { { "events", "abc", 10, 1000, false }, { "events__items", "def", 30, 2000, false } };
 	ll_package_manifest m = { .load_id = "1700000000.000001", .pipeline = "p", .dataset = "shop",
 				  .root_table = "events", .disposition = LL_WRITE_REPLACE,
 				  .source = "e.ndjson", .fingerprint = "fp", .root_rows = 10,
@@ -39,9 +41,31 @@ static void test_manifest_round_trip_and_moves(void)
 	CHECK_INT(r.jobs[1].rows, 30);
 	CHECK_INT(r.ntables, 2);
 	CHECK_STR(r.fingerprint, "fp");
+	CHECK(!r.jobs[0].legacy_name);
 	ll_package_manifest_free(&r);
 	ll_fs_free_list(ids, n);
 	ll_buf_free(&pkg);
+}
+
+/* A job file's name does not grow with its table's name (NAME_MAX is 255). */
+static void test_job_file_names_are_short(void)
+{
+	char table[301];
+	memset(table, 'a', 300);
+	table[300] = '\0';
+	ll_package_job job = { table, "abcdefghijklmn", 1, 1, false };
+	ll_buf path = LL_BUF_INIT;
+	ll_package_job_path(&path, "/pkg", &job);
+	CHECK_INT(strlen(strrchr(ll_buf_cstr(&path), '/') + 1), 24);
+	ll_buf again = LL_BUF_INIT;
+	ll_package_job_path(&again, "/pkg", &job);
+	CHECK_STR(ll_buf_cstr(&again), ll_buf_cstr(&path));
+	job.legacy_name = true;
+	ll_buf_clear(&path);
+	ll_package_job_path(&path, "/pkg", &job);
+	CHECK(strstr(ll_buf_cstr(&path), ".abcdefghijklmn.parquet") != NULL);
+	ll_buf_free(&path);
+	ll_buf_free(&again);
 }
 
 static void test_incomplete_packages_are_discarded(void)
@@ -102,5 +126,6 @@ static void test_state_encoding(void)
 	ll_buf_free(&dec);
 }
 
-LL_TEST_MAIN(LL_TEST(test_manifest_round_trip_and_moves), LL_TEST(test_incomplete_packages_are_discarded),
+LL_TEST_MAIN(LL_TEST(test_manifest_round_trip_and_moves), LL_TEST(test_job_file_names_are_short),
+	     LL_TEST(test_incomplete_packages_are_discarded),
 	     LL_TEST(test_damaged_manifest_is_an_error), LL_TEST(test_layouts), LL_TEST(test_state_encoding))
