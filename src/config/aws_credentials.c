@@ -241,8 +241,8 @@ static void chain_free(chain *ch)
 {
 	ll_buf_free(&ch->creds_path);
 	ll_buf_free(&ch->config_path);
-	ll_aws_buf_wipe(&ch->creds_text);
-	ll_aws_buf_wipe(&ch->config_text);
+	ll_buf_wipe(&ch->creds_text);
+	ll_buf_wipe(&ch->config_text);
 	ll_buf_free(&ch->region);
 	ll_buf_free(&ch->sts_endpoint);
 	ll_buf_free(&ch->tried);
@@ -883,6 +883,21 @@ ll_status ll_aws_provider_get(ll_aws_provider *p, ll_aws_creds *out, ll_error *e
 	pthread_mutex_unlock(&p->lock);
 	if (st == LL_OK && !ll_aws_creds_complete(out))
 		st = ll_error_oom(err);
+	return st;
+}
+
+ll_status ll_aws_provider_s3_credentials(void *provider, ll_buf *access_key_id,
+					 ll_buf *secret_access_key, ll_buf *session_token,
+					 ll_error *err)
+{
+	ll_aws_creds now = { 0 };
+	ll_status st = ll_aws_provider_get(provider, &now, err);
+	if (st == LL_OK) {
+		ll_buf_append(access_key_id, now.access_key_id.data, now.access_key_id.len);
+		ll_buf_append(secret_access_key, now.secret_access_key.data, now.secret_access_key.len);
+		ll_buf_append(session_token, now.session_token.data, now.session_token.len);
+	}
+	ll_aws_creds_clear(&now);
 	return st;
 }
 

@@ -36,4 +36,13 @@ ll_status ll_aws_provider_get(ll_aws_provider *p, ll_aws_creds *out, ll_error *e
 
 void ll_aws_provider_free(ll_aws_provider *p);
 
+/**
+ * An ll_s3_credentials_fn (storage/s3.h) over a provider: with it as
+ * ll_s3_config.credentials and the provider as credentials_user, an S3
+ * client signs every request with current credentials.
+ */
+ll_status ll_aws_provider_s3_credentials(void *provider, ll_buf *access_key_id,
+					 ll_buf *secret_access_key, ll_buf *session_token,
+					 ll_error *err);
+
 #endif

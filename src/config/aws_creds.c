@@ -9,18 +9,11 @@
 #include "util/arena.h"
 #include "util/time.h"
 
-void ll_aws_buf_wipe(ll_buf *b)
-{
-	if (b->data)
-		memset(b->data, 0, b->cap);
-	ll_buf_free(b);
-}
-
 void ll_aws_creds_clear(ll_aws_creds *c)
 {
-	ll_aws_buf_wipe(&c->access_key_id);
-	ll_aws_buf_wipe(&c->secret_access_key);
-	ll_aws_buf_wipe(&c->session_token);
+	ll_buf_wipe(&c->access_key_id);
+	ll_buf_wipe(&c->secret_access_key);
+	ll_buf_wipe(&c->session_token);
 	c->expires = 0;
 	c->source[0] = '\0';
 }

@@ -90,7 +90,7 @@ static ll_status container_auth(ll_buf *line, ll_error *err)
 	ll_buf token = LL_BUF_INIT;
 	ll_error ignored;
 	if (file && ll_fs_read_all(file, &token, &ignored) != LL_OK) {
-		ll_aws_buf_wipe(&token);
+		ll_buf_wipe(&token);
 		return ll_error_set(err, LL_EAUTH,
 				    "cannot read AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE %s", file);
 	}
@@ -101,7 +101,7 @@ static ll_status container_auth(ll_buf *line, ll_error *err)
 	bool bad = strpbrk(ll_buf_cstr(&token), "\r\n") != NULL;
 	if (!bad)
 		ll_buf_printf(line, "Authorization: %s", ll_buf_cstr(&token));
-	ll_aws_buf_wipe(&token);
+	ll_buf_wipe(&token);
 	if (bad)
 		return ll_error_set(err, LL_EINVAL,
 				    "the container authorization token has a line break inside");
@@ -140,8 +140,8 @@ ll_status ll_aws_container_credentials(bool *configured, ll_aws_creds *out, ll_e
 	}
 	if (st == LL_OK)
 		st = creds_from_answer("container", ll_buf_cstr(&url), status, &body, out, err);
-	ll_aws_buf_wipe(&auth);
-	ll_aws_buf_wipe(&body);
+	ll_buf_wipe(&auth);
+	ll_buf_wipe(&body);
 	ll_buf_free(&url);
 	return st;
 }
@@ -177,7 +177,7 @@ static ll_status imds_session(imds *m, ll_error *err)
 	else if (st == LL_OK && status != 403 && status != 404 && status != 405)
 		st = ll_error_set(err, LL_EAUTH, "instance metadata %s refused a session token: HTTP %ld",
 				  ll_buf_cstr(&m->base), status);
-	ll_aws_buf_wipe(&body);
+	ll_buf_wipe(&body);
 	return st;
 }
 
@@ -217,7 +217,7 @@ static ll_status imds_fetch(imds *m, ll_aws_creds *out, ll_error *err)
 	}
 	ll_buf_free(&role);
 	ll_buf_free(&path);
-	ll_aws_buf_wipe(&body);
+	ll_buf_wipe(&body);
 	return st;
 }
 
@@ -234,6 +234,6 @@ ll_status ll_aws_imds_credentials(bool *configured, ll_aws_creds *out, ll_error 
 		m.base.data[--m.base.len] = '\0';
 	ll_status st = imds_fetch(&m, out, err);
 	ll_buf_free(&m.base);
-	ll_aws_buf_wipe(&m.token);
+	ll_buf_wipe(&m.token);
 	return st;
 }

@@ -178,7 +178,7 @@ ll_status ll_aws_process_credentials(const char *command, const char *profile, l
 		st = check_exit(wstatus, argv[0], profile, err);
 	if (st == LL_OK)
 		st = read_answer(&output, argv[0], profile, out, err);
-	ll_aws_buf_wipe(&output);
+	ll_buf_wipe(&output);
 	free(argv);
 	ll_buf_free(&w.text);
 	return st;

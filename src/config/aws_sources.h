@@ -42,9 +42,6 @@ void ll_aws_creds_copy(ll_aws_creds *dst, const ll_aws_creds *src);
 /** Whether c holds both an access key id and a secret. */
 bool ll_aws_creds_complete(const ll_aws_creds *c);
 
-/** Overwrites the contents of b with zeros, then frees it. */
-void ll_aws_buf_wipe(ll_buf *b);
-
 /**
  * Reads the JSON object the container endpoint, instance metadata and
  * credential_process answer with: AccessKeyId, SecretAccessKey, the token

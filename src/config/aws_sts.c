@@ -206,7 +206,7 @@ ll_status ll_aws_sts_web_identity(const ll_aws_role *role, const char *token_fil
 	form_param(&body, "DurationSeconds", role->duration_seconds);
 	ll_status st = ll_buf_oom(&body) ? ll_error_oom(err)
 					 : call("AssumeRoleWithWebIdentity", role, &body, NULL, out, err);
-	ll_aws_buf_wipe(&token);
-	ll_aws_buf_wipe(&body);
+	ll_buf_wipe(&token);
+	ll_buf_wipe(&body);
 	return st;
 }

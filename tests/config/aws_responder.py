@@ -9,6 +9,8 @@ One HTTP server on 127.0.0.1 (a free port, written to PORT_FILE) answers:
   GET  /container/...            container credentials (Authorization checked)
   PUT  /latest/api/token         IMDSv2 session token (TTL header required)
   GET  /latest/meta-data/iam/security-credentials/[role]  (token required)
+  PUT  /<bucket>/<key>           an S3 PutObject, signature verified and the
+                                 access key id it was signed with logged
 
 Its behaviour comes from CONFIG (JSON, read again at every request, so a test
 can change it between calls):
@@ -58,13 +60,22 @@ def new_credentials(spec, name):
     return key, secret, token, expires.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def sigv4_problem(handler, body, static):
-    """Why the request's SigV4 signature is wrong, or None when it is right."""
+def sigv4_access_key(handler):
+    m = re.match(r"AWS4-HMAC-SHA256 Credential=([^/]+)/", handler.headers.get("Authorization", ""))
+    return m.group(1) if m else None
+
+
+def sigv4_problem(handler, service, payload_hash, static):
+    """Why the request's SigV4 signature is wrong, or None when it is right.
+
+    The canonical URI is the path as sent (STS calls "/", S3 keys here are
+    plain), the query string is empty."""
     auth = handler.headers.get("Authorization", "")
-    m = re.fullmatch(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([a-z0-9-]+)/sts/aws4_request,"
-                     r" ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})", auth)
+    m = re.fullmatch(r"AWS4-HMAC-SHA256 Credential=([^/]+)/(\d{8})/([a-z0-9-]+)/" + service +
+                     r"/aws4_request, ?SignedHeaders=([a-z0-9;-]+), ?Signature=([0-9a-f]{64})",
+                     auth)
     if not m:
-        return "Authorization header is not SigV4 for sts"
+        return "Authorization header is not SigV4 for " + service
     akid, date, region, signed, signature = m.groups()
     if akid in static:
         secret, token = static[akid], None
@@ -82,13 +93,13 @@ def sigv4_problem(handler, body, static):
         return "X-Amz-Date does not match the credential scope"
     canonical_headers = "".join(
         n + ":" + " ".join(handler.headers.get(n, "").split()) + "\n" for n in names)
-    canonical = "\n".join(["POST", "/", "", canonical_headers, signed,
-                           hashlib.sha256(body).hexdigest()])
-    scope = f"{date}/{region}/sts/aws4_request"
+    canonical = "\n".join([handler.command, handler.path, "", canonical_headers, signed,
+                           payload_hash])
+    scope = f"{date}/{region}/{service}/aws4_request"
     to_sign = "\n".join(["AWS4-HMAC-SHA256", amz_date, scope,
                          hashlib.sha256(canonical.encode()).hexdigest()])
     k = ("AWS4" + secret).encode()
-    for part in (date, region, "sts", "aws4_request"):
+    for part in (date, region, service, "aws4_request"):
         k = hmac.new(k, part.encode(), hashlib.sha256).digest()
     expected = hmac.new(k, to_sign.encode(), hashlib.sha256).hexdigest()
     return None if hmac.compare_digest(expected, signature) else "signature does not match"
@@ -123,7 +134,8 @@ class Handler(BaseHTTPRequestHandler):
         if spec is None:
             return self.sts_error(403, "AccessDenied", "no such role " + arn)
         if action == "AssumeRole":
-            problem = sigv4_problem(self, body, cfg.get("static", {}))
+            problem = sigv4_problem(self, "sts", hashlib.sha256(body).hexdigest(),
+                                    cfg.get("static", {}))
         elif "Authorization" in self.headers:
             problem = "AssumeRoleWithWebIdentity must not be signed"
         else:
@@ -150,8 +162,26 @@ class Handler(BaseHTTPRequestHandler):
                                     "SecretAccessKey": secret, "Token": token,
                                     "Expiration": expires}), "application/json")
 
+    def put_object(self, cfg):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
+        digest = hashlib.sha256(body).hexdigest()
+        problem = sigv4_problem(self, "s3", digest, cfg.get("static", {}))
+        if problem is None and self.headers.get("X-Amz-Content-Sha256") != digest:
+            problem = "x-amz-content-sha256 is not the body's"
+        log(f"S3 PUT {self.path} {sigv4_access_key(self)} {problem or 'verified'}")
+        if problem:
+            return self.reply(403, f"<Error><Code>SignatureDoesNotMatch</Code>"
+                              f"<Message>{problem}</Message></Error>")
+        self.send_response(200)
+        self.send_header("ETag", '"' + hashlib.md5(body).hexdigest() + '"')
+        self.send_header("Content-Length", "0")
+        self.end_headers()
+
     def do_PUT(self):
-        imds = config().get("imds", {})
+        cfg = config()
+        if not self.path.startswith("/latest/"):
+            return self.put_object(cfg)
+        imds = cfg.get("imds", {})
         log("IMDS PUT " + self.path)
         if self.path != "/latest/api/token":
             return self.reply(404, "")

@@ -6,7 +6,8 @@
  * the secret it knows or issued), credential_source, AssumeRoleWithWebIdentity,
  * credential_process, the container endpoint, IMDSv2; what "no credentials"
  * lists; refreshing temporary credentials before they expire, from many
- * threads at once.
+ * threads at once and under an S3 client that signs each request with the
+ * credentials current then.
  *
  * Where Debian's botocore (/usr/bin/python3) is installed, the same files
  * and environment are resolved by botocore too (boto3_credentials.py), and
@@ -28,6 +29,7 @@
 #include <unistd.h>
 
 #include "config/aws_credentials.h"
+#include "storage/s3.h"
 #include "test.h"
 
 #define ROLE "arn:aws:iam::123456789012:role/"
@@ -662,9 +664,79 @@ static void test_refresh_from_threads(void)
 	ll_config_free(c);
 }
 
+/* How many different access key ids signed the S3 PUTs the responder saw. */
+static int distinct_put_keys(void)
+{
+	char path[128], line[1024], keys[16][64];
+	int n = 0;
+	path_in_root(path, sizeof(path), "responder.log");
+	FILE *f = fopen(path, "r");
+	while (f && fgets(line, sizeof(line), f)) {
+		char key[64];
+		if (sscanf(line, "S3 PUT %*s %63s", key) != 1)
+			continue;
+		bool seen = false;
+		for (int i = 0; i < n; i++)
+			seen = seen || strcmp(keys[i], key) == 0;
+		if (!seen && n < 16)
+			snprintf(keys[n++], sizeof(keys[0]), "%s", key);
+	}
+	if (f)
+		fclose(f);
+	return n;
+}
+
+/* An S3 client over a provider: every PUT is signed with the credentials current at that moment. */
+static void put_objects(ll_aws_provider *p, int n)
+{
+	ll_s3_config cfg;
+	ll_s3_config_init(&cfg);
+	cfg.endpoint_url = sts_url;
+	cfg.path_style = LL_S3_PATH_STYLE_ON;
+	cfg.max_retries = 0;
+	cfg.credentials = ll_aws_provider_s3_credentials;
+	cfg.credentials_user = p;
+	ll_s3_client *s3 = NULL;
+	ll_error err;
+	CHECK_OK(ll_s3_client_open(&s3, &cfg, &err), &err);
+	for (int i = 0; s3 && i < n; i++) {
+		char key[32];
+		snprintf(key, sizeof(key), "part-%d", i);
+		CHECK_OK(ll_s3_put_object(s3, "lake", key, "rows", 4, &err), &err);
+	}
+	ll_s3_client_free(s3);
+}
+
+static void test_s3_signs_with_current_credentials(void)
+{
+	fresh();
+	ll_config *c;
+	rotating_role(300, false);
+	ll_aws_provider *p = short_lived_provider(&c);
+	int before = responder_calls("STS AssumeRole");
+	put_objects(p, 3);
+	/* each PUT found its credentials close to expiry and signed with fresh ones */
+	CHECK_INT(responder_calls("STS AssumeRole"), before + 3);
+	CHECK_INT(responder_calls(" verified"), 3);
+	CHECK_INT(distinct_put_keys(), 3);
+	ll_aws_provider_free(p);
+	ll_config_free(c);
+
+	/* long-lived temporary credentials are used as they are */
+	rotating_role(3600, false);
+	p = short_lived_provider(&c);
+	before = responder_calls("STS AssumeRole");
+	put_objects(p, 2);
+	CHECK_INT(responder_calls("STS AssumeRole"), before);
+	CHECK_INT(responder_calls(" verified"), 5);
+	CHECK_INT(distinct_put_keys(), 4);
+	ll_aws_provider_free(p);
+	ll_config_free(c);
+}
+
 LL_TEST_MAIN(LL_TEST(test_assume_role_from_source_profile), LL_TEST(test_chained_roles_and_loops),
 	     LL_TEST(test_credential_source_environment), LL_TEST(test_web_identity),
 	     LL_TEST(test_credential_process), LL_TEST(test_container_endpoint),
 	     LL_TEST(test_instance_metadata), LL_TEST(test_no_credentials_names_every_source),
 	     LL_TEST(test_sts_endpoint_settings), LL_TEST(test_refresh_before_expiry),
-	     LL_TEST(test_refresh_from_threads))
+	     LL_TEST(test_refresh_from_threads), LL_TEST(test_s3_signs_with_current_credentials))
