@@ -703,9 +703,20 @@ static ll_status keep(ll_config *c, const char *key, const char *value, const ch
 
 #define RESOLVED "destination.athena.credentials."
 
-static ll_status keep_credentials(chain *ch, const ll_aws_creds *creds, ll_s3_options *s3,
-				  ll_error *err)
+/*
+ * Points s3 at the credentials: the configuration's own when they came from
+ * it, else copies kept in the configuration under CHAIN_ORIGIN.
+ */
+static ll_status keep_credentials(chain *ch, const ll_aws_creds *creds, size_t source,
+				  ll_s3_options *s3, ll_error *err)
 {
+	if (chain_sources[source] == src_config_keys) {
+		const char *origin;
+		s3->access_key_id = explicit_key(ch->c, "aws_access_key_id", &origin);
+		s3->secret_access_key = explicit_key(ch->c, "aws_secret_access_key", &origin);
+		s3->session_token = explicit_key(ch->c, "aws_session_token", &origin);
+		return LL_OK;
+	}
 	char origin[sizeof(creds->source) + sizeof(CHAIN_ORIGIN)];
 	snprintf(origin, sizeof(origin), CHAIN_ORIGIN "%s", creds->source);
 	ll_status st = keep(ch->c, RESOLVED "aws_access_key_id", ll_buf_cstr(&creds->access_key_id),
@@ -719,9 +730,14 @@ static ll_status keep_credentials(chain *ch, const ll_aws_creds *creds, ll_s3_op
 	return st;
 }
 
+/* The chain's region; only one read from a profile needs a copy kept in the configuration. */
 static ll_status resolve_region(chain *ch, ll_s3_options *s3, ll_error *err)
 {
 	s3->region = ll_config_credential(ch->c, "region_name", NULL);
+	if (!s3->region && strcmp(ch->region_origin, "default") == 0)
+		s3->region = "us-east-1";
+	else if (!s3->region && strncmp(ch->region_origin, "AWS_", 4) == 0)
+		s3->region = getenv(ch->region_origin);
 	if (s3->region)
 		return LL_OK;
 	return keep(ch->c, RESOLVED "region_name", ll_buf_cstr(&ch->region), ch->region_origin,
@@ -747,7 +763,7 @@ static ll_status resolve(ll_config *c, const char *lake, const char **lake_out, 
 	size_t used;
 	ll_status st = run_chain(ch, 0, creds, &used, err);
 	if (st == LL_OK)
-		st = keep_credentials(ch, creds, s3, err);
+		st = keep_credentials(ch, creds, used, s3, err);
 	if (st == LL_OK)
 		st = resolve_region(ch, s3, err);
 	return st;

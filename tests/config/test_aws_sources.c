@@ -530,6 +530,45 @@ static void test_no_credentials_names_every_source(void)
 	botocore_agrees("NONE");
 }
 
+/* A configuration resolved twice gives the same answer: the first answer does not pose as explicit keys. */
+static void test_resolving_twice(void)
+{
+	fresh();
+	write_file(".dlt/secrets.toml", "[destination.filesystem.credentials]\n"
+					"aws_access_key_id = \"AKIAFILESYSTEM001\"\n"
+					"aws_secret_access_key = \"" BASE_SECRET "\"\n");
+	ll_config *c = NULL;
+	ll_error err;
+	CHECK_OK(ll_config_load(&c, NULL, NULL, NULL, &err), &err);
+	const char *lake, *origin;
+	ll_s3_options s3;
+	bool use_s3;
+	for (int i = 0; i < 2; i++) {
+		CHECK_OK(ll_config_resolve_lake(c, "s3://b/p", &lake, &s3, &use_s3, &err), &err);
+		CHECK_STR(s3.access_key_id, "AKIAFILESYSTEM001");
+	}
+	CHECK_STR(ll_config_get(c, "destination.filesystem.credentials.aws_access_key_id", &origin),
+		  "AKIAFILESYSTEM001");
+	CHECK(strstr(origin, "secrets.toml") != NULL);
+	ll_config_free(c);
+
+	/* temporary credentials are fetched again, not mistaken for keys the user gave */
+	credentials_file("");
+	write_file(".dlt/secrets.toml", "");
+	write_file(".aws/config", "[profile dev]\nrole_arn = " ROLE "dev\nsource_profile = base\n");
+	responder_config("{" STATIC_KEYS ", \"roles\": {\"" ROLE "dev\": {\"key\": \"ASIADEV\", "
+			 "\"rotate\": true}}}");
+	setenv("AWS_PROFILE", "dev", 1);
+	CHECK_OK(ll_config_load(&c, NULL, NULL, NULL, &err), &err);
+	CHECK_OK(ll_config_resolve_lake(c, "s3://b/p", &lake, &s3, &use_s3, &err), &err);
+	char first[64];
+	snprintf(first, sizeof(first), "%s", s3.access_key_id);
+	CHECK_OK(ll_config_resolve_lake(c, "s3://b/p", &lake, &s3, &use_s3, &err), &err);
+	CHECK(strcmp(first, s3.access_key_id) != 0);
+	CHECK_INT(responder_calls("STS AssumeRole"), 2);
+	ll_config_free(c);
+}
+
 /* The STS endpoint: AWS_ENDPOINT_URL, or the profile's endpoint_url, when AWS_ENDPOINT_URL_STS is unset. */
 static void test_sts_endpoint_settings(void)
 {
@@ -738,5 +777,5 @@ LL_TEST_MAIN(LL_TEST(test_assume_role_from_source_profile), LL_TEST(test_chained
 	     LL_TEST(test_credential_source_environment), LL_TEST(test_web_identity),
 	     LL_TEST(test_credential_process), LL_TEST(test_container_endpoint),
 	     LL_TEST(test_instance_metadata), LL_TEST(test_no_credentials_names_every_source),
-	     LL_TEST(test_sts_endpoint_settings), LL_TEST(test_refresh_before_expiry),
+	     LL_TEST(test_sts_endpoint_settings), LL_TEST(test_resolving_twice), LL_TEST(test_refresh_before_expiry),
 	     LL_TEST(test_refresh_from_threads), LL_TEST(test_s3_signs_with_current_credentials))
