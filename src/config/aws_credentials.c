@@ -14,6 +14,8 @@
  *             -> web identity: AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN,
  *                AWS_ROLE_SESSION_NAME, each else the profile's
  *                web_identity_token_file, role_arn, role_session_name
+ *             -> (SSO: not supported; a profile with sso_session or
+ *                sso_start_url is an error saying what to use instead)
  *             -> the shared credentials file (AWS_SHARED_CREDENTIALS_FILE,
  *                else ~/.aws/credentials), section [<profile>]
  *             -> credential_process in the profile
@@ -511,6 +513,13 @@ static ll_status role_source(chain *ch, const char *profile, ll_aws_creds *out, 
 
 static ll_status assume_role(chain *ch, const char *profile, ll_aws_creds *out, ll_error *err)
 {
+	/* botocore would prompt for a code; a load runs unattended. */
+	if (profile_has(ch, profile, "mfa_serial"))
+		return ll_error_set(err, LL_EAUTH,
+				    "profile %s needs an MFA code (mfa_serial), which lakeload cannot "
+				    "ask for; assume the role beforehand (aws sts assume-role) and pass "
+				    "the temporary keys",
+				    profile);
 	if (ch->nvisited == 0)
 		snprintf(ch->visited[ch->nvisited++], PROFILE_NAME_MAX, "%s", profile);
 	ll_aws_creds source = { 0 };
@@ -615,6 +624,21 @@ static ll_status src_web_identity(chain *ch, ll_aws_creds *out, bool *found, ll_
 	return st;
 }
 
+/* botocore's SSO source sits here; lakeload has none, and says so rather than skip the profile. */
+static ll_status src_sso(chain *ch, ll_aws_creds *out, bool *found, ll_error *err)
+{
+	(void)out;
+	*found = false;
+	if (!profile_has(ch, ch->profile, "sso_session") &&
+	    !profile_has(ch, ch->profile, "sso_start_url"))
+		return LL_OK;
+	return ll_error_set(err, LL_EAUTH,
+			    "profile %s signs in through IAM Identity Center (sso_...), which "
+			    "lakeload does not do; add to it: credential_process = aws configure "
+			    "export-credentials --profile %s --format process, after aws sso login",
+			    ch->profile, ch->profile);
+}
+
 static ll_status src_credentials_file(chain *ch, ll_aws_creds *out, bool *found, ll_error *err)
 {
 	(void)err;
@@ -665,8 +689,9 @@ static ll_status src_instance_metadata(chain *ch, ll_aws_creds *out, bool *found
 }
 
 static const source_fn chain_sources[] = {
-	src_config_keys, src_environment, src_profile_exists, src_assume_role,    src_web_identity,
-	src_credentials_file, src_process, src_config_file,   src_container, src_instance_metadata,
+	src_config_keys,      src_environment, src_profile_exists, src_assume_role,
+	src_web_identity,     src_sso,         src_credentials_file, src_process,
+	src_config_file,      src_container,   src_instance_metadata,
 };
 #define NSOURCES (sizeof(chain_sources) / sizeof(chain_sources[0]))
 

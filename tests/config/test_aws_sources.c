@@ -314,6 +314,9 @@ static void test_chained_roles_and_loops(void)
 				  "[profile a]\nrole_arn = " ROLE "a\nsource_profile = b\n"
 				  "[profile b]\nrole_arn = " ROLE "b\nsource_profile = a\n"
 				  "[profile orphan]\nrole_arn = " ROLE "a\nsource_profile = nobody\n"
+				  "[profile mfa]\nrole_arn = " ROLE "a\nsource_profile = base\n"
+				  "mfa_serial = arn:aws:iam::123456789012:mfa/me\n"
+				  "[profile sso]\nsso_session = corp\nsso_account_id = 123456789012\n"
 				  "[profile both]\nrole_arn = " ROLE "a\nsource_profile = base\n"
 				  "credential_source = Environment\n");
 	responder_config("{" STATIC_KEYS ", \"roles\": {"
@@ -342,6 +345,15 @@ static void test_chained_roles_and_loops(void)
 	setenv("AWS_PROFILE", "orphan", 1);
 	expect_error(msg, sizeof(msg));
 	CHECK(strstr(msg, "source_profile nobody") != NULL);
+
+	setenv("AWS_PROFILE", "mfa", 1);
+	expect_error(msg, sizeof(msg));
+	CHECK(strstr(msg, "profile mfa needs an MFA code") != NULL);
+
+	setenv("AWS_PROFILE", "sso", 1);
+	expect_error(msg, sizeof(msg));
+	CHECK(strstr(msg, "credential_process = aws configure export-credentials --profile sso") !=
+	      NULL);
 
 	setenv("AWS_PROFILE", "both", 1);
 	expect_error(msg, sizeof(msg));
