@@ -53,7 +53,7 @@ bool ll_aws_creds_complete(const ll_aws_creds *c);
 const char *ll_aws_creds_from_json(const char *text, size_t len, const char *token_key,
 				   bool need_version, ll_aws_creds *out);
 
-/** An ISO-8601 expiration ("2026-12-07T05:00:00Z") as seconds since the epoch; false if malformed. */
+/** An ISO-8601 expiration ("2026-12-07T05:00:00Z") in seconds since the epoch; false if bad. */
 bool ll_aws_parse_expiration(const char *s, int64_t *out);
 
 /** A role to assume and how (from a profile, or AWS_ROLE_ARN and friends). */

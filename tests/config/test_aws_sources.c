@@ -251,7 +251,8 @@ static void credentials_file(const char *extra)
 	write_file(".aws/credentials", text);
 }
 
-#define STATIC_KEYS "\"static\": {\"" BASE_KEY "\": \"" BASE_SECRET "\", \"" ENV_KEY "\": \"" ENV_SECRET "\"}"
+#define STATIC_KEYS \
+	"\"static\": {\"" BASE_KEY "\": \"" BASE_SECRET "\", \"" ENV_KEY "\": \"" ENV_SECRET "\"}"
 
 static void test_assume_role_from_source_profile(void)
 {
@@ -453,11 +454,13 @@ static void test_credential_process(void)
 	CHECK(strstr(msg, "exited with status 3") != NULL);
 	botocore_agrees("ERROR CredentialRetrievalError");
 
-	process_profile("echo '{\"Version\": 1, \"AccessKeyId\": \"x\", \"SecretAccessKey\": \"" PROCESS_SECRET "\",'\n");
+	process_profile("echo '{\"Version\": 1, \"AccessKeyId\": \"x\", \"SecretAccessKey\": \""
+			PROCESS_SECRET "\",'\n");
 	expect_error(msg, sizeof(msg));
 	CHECK(strstr(msg, "not valid JSON") != NULL);
 
-	process_profile("echo '{\"Version\": 2, \"AccessKeyId\": \"x\", \"SecretAccessKey\": \"" PROCESS_SECRET "\"}'\n");
+	process_profile("echo '{\"Version\": 2, \"AccessKeyId\": \"x\", \"SecretAccessKey\": \""
+			PROCESS_SECRET "\"}'\n");
 	expect_error(msg, sizeof(msg));
 	CHECK(strstr(msg, "Version is not 1") != NULL);
 	botocore_agrees("ERROR CredentialRetrievalError");
@@ -542,7 +545,7 @@ static void test_no_credentials_names_every_source(void)
 	botocore_agrees("NONE");
 }
 
-/* A configuration resolved twice gives the same answer: the first answer does not pose as explicit keys. */
+/* Resolved twice, a configuration answers the same: its first answer is not taken for keys. */
 static void test_resolving_twice(void)
 {
 	fresh();
@@ -581,7 +584,7 @@ static void test_resolving_twice(void)
 	ll_config_free(c);
 }
 
-/* The STS endpoint: AWS_ENDPOINT_URL, or the profile's endpoint_url, when AWS_ENDPOINT_URL_STS is unset. */
+/* Without AWS_ENDPOINT_URL_STS, STS is at the profile's endpoint_url, or AWS_ENDPOINT_URL. */
 static void test_sts_endpoint_settings(void)
 {
 	fresh();
@@ -789,5 +792,6 @@ LL_TEST_MAIN(LL_TEST(test_assume_role_from_source_profile), LL_TEST(test_chained
 	     LL_TEST(test_credential_source_environment), LL_TEST(test_web_identity),
 	     LL_TEST(test_credential_process), LL_TEST(test_container_endpoint),
 	     LL_TEST(test_instance_metadata), LL_TEST(test_no_credentials_names_every_source),
-	     LL_TEST(test_sts_endpoint_settings), LL_TEST(test_resolving_twice), LL_TEST(test_refresh_before_expiry),
+	     LL_TEST(test_sts_endpoint_settings), LL_TEST(test_resolving_twice),
+	     LL_TEST(test_refresh_before_expiry),
 	     LL_TEST(test_refresh_from_threads), LL_TEST(test_s3_signs_with_current_credentials))
