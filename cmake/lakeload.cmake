@@ -40,7 +40,10 @@ function(ll_script_test name script)
   endif()
 endfunction()
 
+# AWS_EC2_METADATA_DISABLED: no test reaches EC2 instance metadata
+# (169.254.169.254) through the credential chain; a test of that source
+# clears it and points AWS_EC2_METADATA_SERVICE_ENDPOINT at its own server.
 function(ll_test_environment name)
   set_tests_properties(${name} PROPERTIES ENVIRONMENT
-    "LL_SOURCE_DIR=${PROJECT_SOURCE_DIR};LL_TESTDATA_DIR=${LL_TESTDATA_DIR};LL_BUILD_DIR=${PROJECT_BINARY_DIR};LAKELOAD=${PROJECT_BINARY_DIR}/src/cli/lakeload;LL_INTEROP_DIR=${PROJECT_SOURCE_DIR}/tests/interop")
+    "LL_SOURCE_DIR=${PROJECT_SOURCE_DIR};LL_TESTDATA_DIR=${LL_TESTDATA_DIR};LL_BUILD_DIR=${PROJECT_BINARY_DIR};LAKELOAD=${PROJECT_BINARY_DIR}/src/cli/lakeload;LL_INTEROP_DIR=${PROJECT_SOURCE_DIR}/tests/interop;AWS_EC2_METADATA_DISABLED=true")
 endfunction()

@@ -64,6 +64,17 @@ typedef enum ll_s3_path_style {
 } ll_s3_path_style;
 
 /**
+ * Supplies the credentials to sign with. The client asks again for every
+ * request it signs, so temporary credentials can be renewed during a long
+ * transfer; it is called from whichever thread uses a client, so it must be
+ * thread-safe. Fills the three buffers (session_token stays empty for
+ * long-term credentials); the client wipes them after signing.
+ */
+typedef ll_status (*ll_s3_credentials_fn)(void *user, ll_buf *access_key_id,
+					  ll_buf *secret_access_key, ll_buf *session_token,
+					  ll_error *err);
+
+/**
  * How to reach S3. Start from ll_s3_config_init, which sets the defaults
  * noted below, then fill in credentials. Strings are copied by
  * ll_s3_client_open; the config may be freed afterwards.
@@ -75,6 +86,9 @@ typedef struct ll_s3_config {
 	const char *access_key_id;
 	const char *secret_access_key;
 	const char *session_token; /**< NULL: long-term credentials */
+	/** Asked at every request instead of the three fields above; NULL: those. */
+	ll_s3_credentials_fn credentials;
+	void *credentials_user; /**< for credentials; must outlive every client */
 	ll_s3_path_style path_style;
 	/** Attempts after the first for a retryable failure. Default 5. */
 	int max_retries;
@@ -128,7 +142,8 @@ void ll_s3_config_init(ll_s3_config *cfg);
 
 /**
  * Checks cfg and prepares a client; no request is sent. Fails with LL_EAUTH
- * when the access key id or secret is missing, LL_EINVAL for a malformed
+ * when the access key id or secret is missing (and no credentials function
+ * is given), LL_EINVAL for a malformed
  * endpoint or a setting out of range. Free with ll_s3_client_free.
  */
 ll_status ll_s3_client_open(ll_s3_client **out, const ll_s3_config *cfg, ll_error *err);

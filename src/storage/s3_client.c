@@ -130,12 +130,18 @@ static ll_status set_endpoint(ll_s3_client *c, const ll_s3_config *cfg, ll_error
 static ll_status copy_settings(ll_s3_client *c, const ll_s3_config *cfg, ll_error *err)
 {
 	c->region = strdup(blank(cfg->region) ? "us-east-1" : cfg->region);
-	c->access_key_id = strdup(cfg->access_key_id);
-	c->secret_access_key = strdup(cfg->secret_access_key);
-	c->session_token = blank(cfg->session_token) ? NULL : strdup(cfg->session_token);
-	if (!c->region || !c->access_key_id || !c->secret_access_key ||
-	    (!blank(cfg->session_token) && !c->session_token))
+	c->credentials = cfg->credentials;
+	c->credentials_user = cfg->credentials_user;
+	if (!c->region)
 		return ll_error_oom(err);
+	if (!c->credentials) {
+		c->access_key_id = strdup(cfg->access_key_id);
+		c->secret_access_key = strdup(cfg->secret_access_key);
+		c->session_token = blank(cfg->session_token) ? NULL : strdup(cfg->session_token);
+		if (!c->access_key_id || !c->secret_access_key ||
+		    (!blank(cfg->session_token) && !c->session_token))
+			return ll_error_oom(err);
+	}
 	c->path_style = cfg->path_style;
 	c->max_retries = cfg->max_retries;
 	c->retry_base_delay_ms = cfg->retry_base_delay_ms;
@@ -170,7 +176,7 @@ static ll_status create_handles(ll_s3_client *c, ll_error *err)
 ll_status ll_s3_client_open(ll_s3_client **out, const ll_s3_config *cfg, ll_error *err)
 {
 	*out = NULL;
-	if (blank(cfg->access_key_id) || blank(cfg->secret_access_key))
+	if (!cfg->credentials && (blank(cfg->access_key_id) || blank(cfg->secret_access_key)))
 		return ll_error_set(err, LL_EAUTH,
 				    "no S3 credentials: set aws_access_key_id and "
 				    "aws_secret_access_key (or AWS_ACCESS_KEY_ID and "

@@ -40,6 +40,8 @@ struct ll_s3_client {
 	char *access_key_id;
 	char *secret_access_key;
 	char *session_token;
+	ll_s3_credentials_fn credentials; /* when set, asked instead of the three above */
+	void *credentials_user;
 	ll_s3_path_style path_style;
 	int max_retries;
 	long retry_base_delay_ms, retry_max_delay_ms;

@@ -350,7 +350,8 @@ static ll_status build_headers(ll_s3_request *r, ll_error *err)
 	return ok ? LL_OK : ll_error_oom(err);
 }
 
-static ll_status sign_request(ll_s3_client *c, ll_s3_request *r, ll_error *err)
+static ll_status sign_with(ll_s3_client *c, ll_s3_request *r, const ll_sigv4_credentials *creds,
+			   ll_error *err)
 {
 	ll_buf_clear(&r->host);
 	ll_buf_clear(&r->path);
@@ -361,7 +362,7 @@ static ll_status sign_request(ll_s3_client *c, ll_s3_request *r, ll_error *err)
 	ll_sigv4_request sr = { r->method, ll_buf_cstr(&r->path), r->query, r->nquery,
 				headers, r->nheaders + 1, r->body.sha256, NULL, 0 };
 	ll_sigv4_config cfg = {
-		.credentials = { c->access_key_id, c->secret_access_key, c->session_token },
+		.credentials = *creds,
 		.region = c->region,
 		.service = "s3",
 		.time = (int64_t)time(NULL),
@@ -377,6 +378,29 @@ static ll_status sign_request(ll_s3_client *c, ll_s3_request *r, ll_error *err)
 	if (ll_buf_oom(&r->host) || ll_buf_oom(&r->path) || ll_buf_oom(&r->url))
 		return ll_error_oom(err);
 	return build_headers(r, err);
+}
+
+/* Signs with the client's credentials, or those its credentials function gives now. */
+static ll_status sign_request(ll_s3_client *c, ll_s3_request *r, ll_error *err)
+{
+	if (!c->credentials) {
+		ll_sigv4_credentials fixed = { c->access_key_id, c->secret_access_key,
+					       c->session_token };
+		return sign_with(c, r, &fixed, err);
+	}
+	ll_buf id = LL_BUF_INIT, secret = LL_BUF_INIT, token = LL_BUF_INIT;
+	ll_status st = c->credentials(c->credentials_user, &id, &secret, &token, err);
+	if (st == LL_OK && (ll_buf_oom(&id) || ll_buf_oom(&secret) || ll_buf_oom(&token)))
+		st = ll_error_oom(err);
+	if (st == LL_OK) {
+		ll_sigv4_credentials now = { ll_buf_cstr(&id), ll_buf_cstr(&secret),
+					     token.len ? ll_buf_cstr(&token) : NULL };
+		st = sign_with(c, r, &now, err);
+	}
+	ll_buf_free(&id);
+	ll_buf_wipe(&secret);
+	ll_buf_wipe(&token);
+	return st;
 }
 
 static void set_method(ll_s3_request *r)

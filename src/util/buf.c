@@ -108,6 +108,13 @@ void ll_buf_free(ll_buf *b)
 	memset(b, 0, sizeof(*b));
 }
 
+void ll_buf_wipe(ll_buf *b)
+{
+	if (b->data)
+		explicit_bzero(b->data, b->cap);
+	ll_buf_free(b);
+}
+
 char *ll_buf_detach(ll_buf *b)
 {
 	char *p = b->data;

@@ -35,6 +35,8 @@ void ll_buf_printf(ll_buf *b, const char *fmt, ...) LL_PRINTF(2, 3);
 void ll_buf_put_json_string(ll_buf *b, const char *s, size_t len);
 void ll_buf_clear(ll_buf *b);
 void ll_buf_free(ll_buf *b);
+/** ll_buf_free for a buffer that held a secret: its memory is zeroed first. */
+void ll_buf_wipe(ll_buf *b);
 /** Hands the contents to the caller (free with free()); the buffer is reset. */
 char *ll_buf_detach(ll_buf *b);
 
