@@ -7,10 +7,12 @@
 #ifndef LL_TEST_H
 #define LL_TEST_H
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "lakeload.h"
 
@@ -77,11 +79,28 @@ typedef struct ll_test_case {
 		return ll_test_failures ? 1 : 0; \
 	}
 
-/* Path of a file in ../shared/testdata (set by ctest in LL_TESTDATA_DIR). */
+/*
+ * Path of a reference file or folder in tests/data (ctest sets
+ * LL_TESTDATA_DIR). A missing one ends the test with a message naming it,
+ * so that no test goes on to read, and crash on, data that is not there.
+ */
 static inline const char *ll_testdata(const char *rel, char *buf, size_t size)
 {
 	const char *dir = getenv("LL_TESTDATA_DIR");
-	snprintf(buf, size, "%s/%s", dir ? dir : "../shared/testdata", rel);
+	if (!dir) {
+		fprintf(stderr, "LL_TESTDATA_DIR is not set; run the tests through ctest\n");
+		exit(2);
+	}
+	if ((size_t)snprintf(buf, size, "%s/%s", dir, rel) >= size) {
+		fprintf(stderr, "path too long for the test's buffer: %s/%s\n", dir, rel);
+		exit(2);
+	}
+	struct stat st;
+	if (stat(buf, &st) != 0) {
+		fprintf(stderr, "missing reference data %s: %s (the tests read it from tests/data)\n",
+			buf, strerror(errno));
+		exit(2);
+	}
 	return buf;
 }
 
