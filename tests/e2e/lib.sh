@@ -10,6 +10,9 @@ export LAKELOAD_HOME="$T/home"
 LAKE="$T/lake"
 PASS=0
 FAIL=0
+FINISHED=
+# A script stopped before finish (set -e) keeps its files too, and says where.
+trap '[[ -z $FINISHED ]] && echo "test files kept in $T" >&2' EXIT
 
 ll() { "$LAKELOAD" "$@"; }
 
@@ -59,6 +62,7 @@ expect_failure() {
 }
 
 finish() {
+	FINISHED=1
 	echo "$PASS passed, $FAIL failed"
 	if [[ $FAIL -eq 0 ]]; then
 		rm -rf "$T"
