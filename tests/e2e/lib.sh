@@ -6,6 +6,9 @@ set -euo pipefail
 : "${LAKELOAD:?run through ctest, which sets LAKELOAD}"
 : "${LL_INTEROP_DIR:?run through ctest, which sets LL_INTEROP_DIR}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/lakeload-e2e.XXXXXX")
+# what the programs under test write to temporary files stays in T too
+mkdir "$T/tmp"
+export TMPDIR="$T/tmp"
 export LAKELOAD_HOME="$T/home"
 LAKE="$T/lake"
 PASS=0
