@@ -11,7 +11,7 @@ endfunction()
 
 # ll_test(NAME SOURCES... DEPS ...) builds one test program and registers it
 # with ctest. Tests run from the build directory with LL_SOURCE_DIR and
-# LL_TESTDATA_DIR set, so they find the shared reference data.
+# LL_TESTDATA_DIR set, so they find the reference data in tests/data.
 function(ll_test name)
   cmake_parse_arguments(T "" "TIMEOUT" "SOURCES;DEPS;LABELS" ${ARGN})
   add_executable(${name} ${T_SOURCES})

@@ -7,10 +7,13 @@
 #ifndef LL_TEST_H
 #define LL_TEST_H
 
+#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lakeload.h"
 
@@ -77,19 +80,79 @@ typedef struct ll_test_case {
 		return ll_test_failures ? 1 : 0; \
 	}
 
-/* Path of a file in ../shared/testdata (set by ctest in LL_TESTDATA_DIR). */
+/*
+ * Path of a reference file or folder in tests/data (ctest sets
+ * LL_TESTDATA_DIR). A missing one ends the test with a message naming it,
+ * so that no test goes on to read, and crash on, data that is not there.
+ */
 static inline const char *ll_testdata(const char *rel, char *buf, size_t size)
 {
 	const char *dir = getenv("LL_TESTDATA_DIR");
-	snprintf(buf, size, "%s/%s", dir ? dir : "../shared/testdata", rel);
+	if (!dir) {
+		fprintf(stderr, "LL_TESTDATA_DIR is not set; run the tests through ctest\n");
+		exit(2);
+	}
+	if ((size_t)snprintf(buf, size, "%s/%s", dir, rel) >= size) {
+		fprintf(stderr, "path too long for the test's buffer: %s/%s\n", dir, rel);
+		exit(2);
+	}
+	struct stat st;
+	if (stat(buf, &st) != 0) {
+		fprintf(stderr, "missing reference data %s: %s (the tests read it from tests/data)\n",
+			buf, strerror(errno));
+		exit(2);
+	}
 	return buf;
 }
 
-/* A fresh empty directory under the build dir's tmp/, named after the test. */
+/* The program's temporary directory, made on first use; see ll_test_tmpdir. */
+static char ll_test_root_[512];
+static pid_t ll_test_root_owner_;
+
+/* Removes the temporary directory at exit when every check passed. */
+static inline void ll_test_remove_root_(void)
+{
+	/* A forked child that exits must not remove its parent's files. */
+	if (getpid() != ll_test_root_owner_)
+		return;
+	if (ll_test_failures) {
+		fprintf(stderr, "test files kept in %s\n", ll_test_root_);
+		return;
+	}
+	char cmd[sizeof(ll_test_root_) + 16];
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", ll_test_root_);
+	if (system(cmd) != 0)
+		fprintf(stderr, "cannot remove %s\n", ll_test_root_);
+}
+
+static inline const char *ll_test_root(void)
+{
+	if (ll_test_root_[0])
+		return ll_test_root_;
+	const char *tmp = getenv("TMPDIR");
+	snprintf(ll_test_root_, sizeof(ll_test_root_), "%s/lakeload-%s.XXXXXX",
+		 tmp && *tmp ? tmp : "/tmp", program_invocation_short_name);
+	if (!mkdtemp(ll_test_root_)) {
+		fprintf(stderr, "cannot create %s: %s\n", ll_test_root_, strerror(errno));
+		exit(2);
+	}
+	ll_test_root_owner_ = getpid();
+	atexit(ll_test_remove_root_);
+	return ll_test_root_;
+}
+
+/*
+ * A fresh empty directory named after the test inside the program's own
+ * temporary directory (under $TMPDIR, else /tmp). That directory is removed
+ * when the program exits with every check passed, and kept (its path
+ * printed) when one failed, as the end-to-end tests do.
+ */
 static inline const char *ll_test_tmpdir(const char *name, char *buf, size_t size)
 {
-	const char *build = getenv("LL_BUILD_DIR");
-	snprintf(buf, size, "%s/tmp/%s", build ? build : ".", name);
+	if ((size_t)snprintf(buf, size, "%s/%s", ll_test_root(), name) >= size) {
+		fprintf(stderr, "path too long for the test's buffer: %s/%s\n", ll_test_root(), name);
+		exit(2);
+	}
 	size_t cmd_size = 2 * strlen(buf) + 64;
 	char *cmd = malloc(cmd_size);
 	if (cmd)

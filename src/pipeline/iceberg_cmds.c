@@ -6,6 +6,7 @@
  * (rows whose _dlt_root_id was removed), then one for the table itself.
  * Run again after a crash, it finds what is left and finishes.
  */
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,9 +234,13 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 	ll_keyset_init(&ids.ids);
 	ll_buf sql = LL_BUF_INIT;
 	ll_buf_printf(&sql, "SELECT \"_dlt_id\" FROM \"%s\".\"%s\" WHERE (%s)", lt.dataset, lt.name, where);
-	char scratch[] = "/tmp/lakeload-delete-XXXXXX";
+	/* under $TMPDIR, as other programs' temporary files: a delete killed midway leaves it */
+	const char *tmp = getenv("TMPDIR");
+	char scratch[4096];
+	snprintf(scratch, sizeof(scratch), "%s/lakeload-delete-XXXXXX", tmp && *tmp ? tmp : "/tmp");
 	if (!mkdtemp(scratch))
-		st = ll_error_set(err, LL_EIO, "cannot create a temporary directory under /tmp");
+		st = ll_error_set(err, LL_EIO, "cannot create a temporary directory %s: %s", scratch,
+				  strerror(errno));
 	if (st == LL_OK)
 		st = ll_lake_query_opts(opt, ll_buf_cstr(&sql), collect_id, &ids, err);
 	if (st == LL_OK && ids.oom)

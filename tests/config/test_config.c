@@ -46,8 +46,10 @@ static const char *const cleared[] = {
 /* A fresh directory as cwd and HOME, with .dlt and .aws in it. */
 static void fresh(void)
 {
-	snprintf(root, sizeof(root), "/tmp/ll_config_XXXXXX");
-	CHECK(mkdtemp(root) != NULL);
+	static int cases;
+	char name[32];
+	snprintf(name, sizeof(name), "case%d", ++cases);
+	ll_test_tmpdir(name, root, sizeof(root));
 	CHECK(chdir(root) == 0);
 	setenv("HOME", root, 1);
 	for (size_t i = 0; i < sizeof(cleared) / sizeof(cleared[0]); i++)

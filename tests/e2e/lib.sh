@@ -6,10 +6,16 @@ set -euo pipefail
 : "${LAKELOAD:?run through ctest, which sets LAKELOAD}"
 : "${LL_INTEROP_DIR:?run through ctest, which sets LL_INTEROP_DIR}"
 T=$(mktemp -d "${TMPDIR:-/tmp}/lakeload-e2e.XXXXXX")
+# what the programs under test write to temporary files stays in T too
+mkdir "$T/tmp"
+export TMPDIR="$T/tmp"
 export LAKELOAD_HOME="$T/home"
 LAKE="$T/lake"
 PASS=0
 FAIL=0
+FINISHED=
+# A script stopped before finish (set -e) keeps its files too, and says where.
+trap '[[ -z $FINISHED ]] && echo "test files kept in $T" >&2' EXIT
 
 ll() { "$LAKELOAD" "$@"; }
 
@@ -59,6 +65,7 @@ expect_failure() {
 }
 
 finish() {
+	FINISHED=1
 	echo "$PASS passed, $FAIL failed"
 	if [[ $FAIL -eq 0 ]]; then
 		rm -rf "$T"

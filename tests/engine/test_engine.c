@@ -1,5 +1,5 @@
 /*
- * The embedded engine over the reference Parquet files in shared/testdata
+ * The embedded engine over the reference Parquet files in tests/data
  * (written by DuckDB), through a test provider that plays the catalog:
  * values and types, projection, row-group pruning (asserted through the
  * scan statistics), aggregates, datasets as schemas, quoted identifiers,

@@ -1,5 +1,5 @@
 /*
- * The reader against the reference files in shared/testdata/parquet, written
+ * The reader against the reference files in tests/data/parquet, written
  * by DuckDB: every row and column compared with the expected JSON, the
  * statistics compared with the data, and projections compared with full
  * reads.
