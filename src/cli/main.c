@@ -29,6 +29,8 @@ typedef struct cli_args {
 	size_t nmerge_key;
 	const char *columns[MAX_LIST];
 	size_t ncolumns;
+	const char *detect[MAX_LIST];
+	size_t ndetect;
 	int verbosity;
 } cli_args;
 
@@ -59,6 +61,8 @@ static const char usage_text[] =
 	"  --table-format FORMAT       hive (default) or iceberg\n"
 	"  --partition EXPR            Iceberg partition: COLUMN, year|month|day|hour(COLUMN),\n"
 	"                              bucket(N, COLUMN), truncate(W, COLUMN) (repeatable)\n"
+	"  --detect date               also type date-only strings (\"1975-05-21\") as date; by\n"
+	"                              default only ISO timestamps are detected, as in dlt\n"
 	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
@@ -147,6 +151,8 @@ static const char **repeatable_list(cli_args *a, const char *name, size_t **n)
 		return *n = &a->ncolumns, a->columns;
 	if (strcmp(name, "partition") == 0)
 		return *n = &a->npartition, a->partition;
+	if (strcmp(name, "detect") == 0)
+		return *n = &a->ndetect, a->detect;
 	return NULL;
 }
 
@@ -306,6 +312,13 @@ static int build_resource(const cli_args *a, ll_resource *res, ll_column_hint *h
 	res->nmerge_key = a->nmerge_key;
 	res->partition = a->partition;
 	res->npartition = a->npartition;
+	/* each --detect adds a detection to dlt's default (ISO timestamps) */
+	for (size_t i = 0; i < a->ndetect; i++) {
+		ll_detection d;
+		if (!ll_detection_parse(a->detect[i], &d))
+			return usage_error("unknown detection \"%s\"; use date or timestamp", a->detect[i]);
+		res->detections |= LL_DETECT_DEFAULT | (unsigned)d;
+	}
 	return 0;
 }
 

@@ -217,6 +217,7 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 		ll_parquet_writer_options_init(&nopt.parquet);
 		nopt.parquet.codec = p->codec;
 		nopt.logger = &p->logger;
+		nopt.detections = res->detections;
 		st = ll_buf_oom(&jobs) ? ll_error_oom(err)
 				       : ll_normalizer_open(&l->norm, l->schema, l->root, &nopt, err);
 		ll_buf_free(&jobs);
