@@ -912,6 +912,81 @@ static void test_deep_nesting(void)
 	fx_free(&f);
 }
 
+/* "<prefix><head>" + tag + "<tail>": a name dlt shortened, with runs of one character. */
+static void shortened(char *out, const char *prefix, char c, size_t head, const char *tag, size_t tail)
+{
+	size_t n = strlen(prefix);
+	memcpy(out, prefix, n);
+	memset(out + n, c, head);
+	memcpy(out + n + head, tag, 6);
+	memset(out + n + head + 6, c, tail);
+	out[n + head + 6 + tail] = '\0';
+}
+
+/*
+ * Names past Athena's 255 characters, as dlt (snake_case with
+ * max_identifier_length 255) names the same record: a 300-level object
+ * path, 5,000-character keys in the root and a child table, a
+ * 300-character list key, and a child table under a long nested object.
+ * Every expected name (and the column order) is what dlt's relational
+ * normalizer yields for table "events".
+ */
+static void test_long_names_as_dlt(void)
+{
+	fixture f;
+	setup(&f, "norm_long_names");
+	open_ok(&f);
+	ll_buf json = LL_BUF_INIT;
+	ll_buf_puts(&json, "{\"id\": 1, \"x\": ");
+	for (int i = 299; i >= 0; i--)
+		ll_buf_printf(&json, "{\"k%d\": ", i);
+	ll_buf_puts(&json, "{\"v\": 1}");
+	for (int i = 0; i < 300; i++)
+		ll_buf_putc(&json, '}');
+	ll_buf_puts(&json, ", \"");
+	for (int i = 0; i < 5000; i++)
+		ll_buf_putc(&json, 'a');
+	ll_buf_puts(&json, "\": 2, \"l\": [{\"");
+	for (int i = 0; i < 5000; i++)
+		ll_buf_putc(&json, 'b');
+	ll_buf_puts(&json, "\": 3}], \"");
+	for (int i = 0; i < 300; i++)
+		ll_buf_putc(&json, 'm');
+	ll_buf_puts(&json, "\": [1], \"Deep\": {\"");
+	for (int i = 0; i < 40; i++)
+		ll_buf_puts(&json, "CamelKey");
+	ll_buf_puts(&json, "\": {\"z\": [{\"q\": 1}]}}}");
+	push_ok(&f, json.data);
+	finish_ok(&f);
+
+	char a[256], b[256], m[256];
+	shortened(a, "", 'a', 125, "damlzq", 124);
+	shortened(b, "", 'b', 125, "vmaf4a", 124);
+	shortened(m, "events__", 'm', 117, "lqecqw", 124);
+	static const char deep_path[] =
+		"x__k299__k298__k297__k296__k295__k294__k293__k292__k291__k290__k289__k288__k287__k286__k28"
+		"5__k284__k283__k282__k281__k280__k21a9rjg6__k25__k24__k23__k22__k21__k20__k19__k18__k17__k"
+		"16__k15__k14__k13__k12__k11__k10__k9__k8__k7__k6__k5__k4__k3__k2__k1__k0__v";
+	static const char camel_table[] =
+		"events__deep__camel_key_camel_key_camel_key_camel_key_camel_key_camel_key_camel_key_camel_"
+		"key_camel_key_camel_key_camel_key_crhhexwy_camel_key_camel_key_camel_key_camel_key_camel_k"
+		"ey_camel_key_camel_key_camel_key_camel_key_camel_key_camel_key_camel_key__z";
+	const char *root_cols[] = { "id", a, deep_path, "_dlt_load_id", "_dlt_id" };
+	check_column_order(&f, "events", root_cols, 5);
+	const char *l_cols[] = { b, "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, "events__l", l_cols, 4);
+	const char *m_cols[] = { "value", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, m, m_cols, 4);
+	const char *z_cols[] = { "q", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, camel_table, z_cols, 4);
+	CHECK_STR(CELL(&f, "events", 0, deep_path), "1");
+	CHECK_STR(CELL(&f, "events", 0, a), "2");
+	CHECK_STR(CELL(&f, "events__l", 0, b), "3");
+	CHECK_STR(CELL(&f, camel_table, 0, "q"), "1");
+	ll_buf_free(&json);
+	fx_free(&f);
+}
+
 static void test_ten_thousand_keys(void)
 {
 	fixture f;
@@ -1095,7 +1170,7 @@ LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and
 	     LL_TEST(test_child_table_collisions), LL_TEST(test_evolution_across_records),
 	     LL_TEST(test_evolution_after_flush), LL_TEST(test_memory_budget), LL_TEST(test_open_file_limit), LL_TEST(test_row_ids),
 	     LL_TEST(test_own_dlt_id_kept), LL_TEST(test_not_nullable_columns),
-	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting),
+	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting), LL_TEST(test_long_names_as_dlt),
 	     LL_TEST(test_ten_thousand_keys), LL_TEST(test_duplicate_keys),
 	     LL_TEST(test_free_removes_files), LL_TEST(test_open_errors), LL_TEST(test_double_repr),
 	     LL_TEST(test_coerce_text_parsing))
