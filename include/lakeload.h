@@ -104,6 +104,7 @@ typedef enum ll_write_disposition {
 typedef enum ll_detection {
 	LL_DETECT_ISO_TIMESTAMP = 1, /**< "iso_timestamp": date-times become timestamp */
 	LL_DETECT_ISO_DATE = 2,      /**< "iso_date": dates without a time become date */
+	LL_DETECT_NONE = 4,          /**< alone: no detection, every string is text */
 } ll_detection;
 
 #define LL_DETECT_DEFAULT LL_DETECT_ISO_TIMESTAMP

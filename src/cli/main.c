@@ -338,6 +338,38 @@ static void report_load(const cli_args *a, const char *dataset, const char *tabl
 		info->files == 1 ? "" : "s", info->load_id);
 }
 
+/*
+ * `[normalize] detections = ["iso_timestamp", "iso_date"]` (or
+ * NORMALIZE__DETECTIONS): like dlt's schema setting, the list replaces the
+ * default; an empty list detects nothing. --detect flags win over it.
+ */
+static int detections_from_config(const ll_config *c, ll_resource *res)
+{
+	const char *origin = NULL;
+	const char *list = ll_config_get(c, "normalize.detections", &origin);
+	if (!list)
+		return 0;
+	res->detections = LL_DETECT_NONE;
+	for (const char *p = list; *p;) {
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+		if (n == 0) {
+			p++; /* quotes, commas, brackets and blanks between names */
+			continue;
+		}
+		char name[32];
+		ll_detection d;
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		if (n >= sizeof(name) || !ll_detection_parse(name, &d)) {
+			fprintf(stderr, "lakeload: %s: unknown detection \"%.*s\" in normalize.detections; use "
+				"iso_timestamp or iso_date\n", origin ? origin : "configuration", (int)n, p);
+			return 2;
+		}
+		res->detections |= (unsigned)d;
+		p += n;
+	}
+	return 0;
+}
+
 static int cmd_load(const cli_args *a)
 {
 	if (a->npositional == 0)
@@ -353,6 +385,10 @@ static int cmd_load(const cli_args *a)
 	destination d;
 	if (destination_open(a, &d))
 		return 1;
+	if (a->ndetect == 0 && (rc = detections_from_config(d.config, &res)) != 0) {
+		ll_config_free(d.config);
+		return rc;
+	}
 	ll_pipeline_options o = pipeline_options(a);
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;

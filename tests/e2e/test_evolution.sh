@@ -62,5 +62,14 @@ check_eq "date detected on request" "$(duck "SELECT typeof(day), typeof(\"at\") 
 	"DATE,TIMESTAMP WITH TIME ZONE"
 expect_failure "unknown detection" ll load "$T/dates.ndjson" --dataset shop --table dated2 --lake "$LAKE" --detect dates
 check_contains "detection message" "$ERR" "use date or timestamp"
+# the same as dlt's setting: [normalize] detections replaces the default list
+mkdir -p "$T/cfg"
+printf '[normalize]\ndetections = ["iso_date"]\n' > "$T/cfg/config.toml"
+ll load "$T/dates.ndjson" --dataset shop --table dated_cfg --lake "$LAKE" -q --config-dir "$T/cfg"
+check_eq "detections from config.toml" "$(duck "SELECT typeof(day), typeof(\"at\") FROM $(files_of shop dated_cfg)")" \
+	"DATE,VARCHAR"
+NORMALIZE__DETECTIONS='[]' ll load "$T/dates.ndjson" --dataset shop --table dated_env --lake "$LAKE" -q
+check_eq "no detections from the environment" "$(duck "SELECT typeof(day), typeof(\"at\") FROM $(files_of shop dated_env)")" \
+	"VARCHAR,VARCHAR"
 check_eq "decimal via duckdb" "$(duck "SELECT typeof(price), price FROM $(files_of shop hinted)")" "DECIMAL(10,2),12.50"
 finish
