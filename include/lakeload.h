@@ -96,6 +96,22 @@ typedef enum ll_write_disposition {
 	LL_WRITE_MERGE,
 } ll_write_disposition;
 
+/**
+ * dlt's type detections for strings that start a new column (dlt's schema
+ * setting `detections`). dlt's default is ISO timestamps only: a date-only
+ * string ("1975-05-21") stays text unless LL_DETECT_ISO_DATE is set.
+ */
+typedef enum ll_detection {
+	LL_DETECT_ISO_TIMESTAMP = 1, /**< "iso_timestamp": date-times become timestamp */
+	LL_DETECT_ISO_DATE = 2,      /**< "iso_date": dates without a time become date */
+	LL_DETECT_NONE = 4,          /**< alone: no detection, every string is text */
+} ll_detection;
+
+#define LL_DETECT_DEFAULT LL_DETECT_ISO_TIMESTAMP
+
+/** "iso_timestamp" or "timestamp", "iso_date" or "date" (dlt's names and short ones). */
+bool ll_detection_parse(const char *name, ll_detection *out);
+
 const char *ll_write_disposition_name(ll_write_disposition disposition);
 bool ll_write_disposition_parse(const char *name, ll_write_disposition *out);
 
@@ -229,6 +245,8 @@ typedef struct ll_resource {
 	 */
 	const char *const *partition;
 	size_t npartition;
+	/** ll_detection flags for new columns; 0: LL_DETECT_DEFAULT (timestamps only). */
+	unsigned detections;
 } ll_resource;
 
 /** What a load did. */

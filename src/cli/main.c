@@ -30,6 +30,8 @@ typedef struct cli_args {
 	size_t nmerge_key;
 	const char *columns[MAX_LIST];
 	size_t ncolumns;
+	const char *detect[MAX_LIST];
+	size_t ndetect;
 	int verbosity;
 } cli_args;
 
@@ -65,6 +67,8 @@ static const char usage_text[] =
 	"  --table-format FORMAT       hive (default) or iceberg\n"
 	"  --partition EXPR            Iceberg partition: COLUMN, year|month|day|hour(COLUMN),\n"
 	"                              bucket(N, COLUMN), truncate(W, COLUMN) (repeatable)\n"
+	"  --detect date               also type date-only strings (\"1975-05-21\") as date; by\n"
+	"                              default only ISO timestamps are detected, as in dlt\n"
 	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
@@ -153,6 +157,8 @@ static const char **repeatable_list(cli_args *a, const char *name, size_t **n)
 		return *n = &a->ncolumns, a->columns;
 	if (strcmp(name, "partition") == 0)
 		return *n = &a->npartition, a->partition;
+	if (strcmp(name, "detect") == 0)
+		return *n = &a->ndetect, a->detect;
 	return NULL;
 }
 
@@ -334,6 +340,13 @@ static int build_resource(const cli_args *a, ll_resource *res, ll_column_hint *h
 	res->nmerge_key = a->nmerge_key;
 	res->partition = a->partition;
 	res->npartition = a->npartition;
+	/* each --detect adds a detection to dlt's default (ISO timestamps) */
+	for (size_t i = 0; i < a->ndetect; i++) {
+		ll_detection d;
+		if (!ll_detection_parse(a->detect[i], &d))
+			return usage_error("unknown detection \"%s\"; use date or timestamp", a->detect[i]);
+		res->detections |= LL_DETECT_DEFAULT | (unsigned)d;
+	}
 	return 0;
 }
 
@@ -353,6 +366,38 @@ static void report_load(const cli_args *a, const char *dataset, const char *tabl
 		info->files == 1 ? "" : "s", info->load_id);
 }
 
+/*
+ * `[normalize] detections = ["iso_timestamp", "iso_date"]` (or
+ * NORMALIZE__DETECTIONS): like dlt's schema setting, the list replaces the
+ * default; an empty list detects nothing. --detect flags win over it.
+ */
+static int detections_from_config(const ll_config *c, ll_resource *res)
+{
+	const char *origin = NULL;
+	const char *list = ll_config_get(c, "normalize.detections", &origin);
+	if (!list)
+		return 0;
+	res->detections = LL_DETECT_NONE;
+	for (const char *p = list; *p;) {
+		size_t n = strspn(p, "abcdefghijklmnopqrstuvwxyz_");
+		if (n == 0) {
+			p++; /* quotes, commas, brackets and blanks between names */
+			continue;
+		}
+		char name[32];
+		ll_detection d;
+		snprintf(name, sizeof(name), "%.*s", (int)n, p);
+		if (n >= sizeof(name) || !ll_detection_parse(name, &d)) {
+			fprintf(stderr, "lakeload: %s: unknown detection \"%.*s\" in normalize.detections; use "
+				"iso_timestamp or iso_date\n", origin ? origin : "configuration", (int)n, p);
+			return 2;
+		}
+		res->detections |= (unsigned)d;
+		p += n;
+	}
+	return 0;
+}
+
 static int cmd_load(const cli_args *a)
 {
 	if (a->npositional == 0)
@@ -368,6 +413,10 @@ static int cmd_load(const cli_args *a)
 	destination d;
 	if ((rc = destination_open(a, &d)) != 0)
 		return rc;
+	if (a->ndetect == 0 && (rc = detections_from_config(d.config, &res)) != 0) {
+		ll_config_free(d.config);
+		return rc;
+	}
 	ll_pipeline_options o = pipeline_options(a);
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;

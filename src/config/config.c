@@ -27,6 +27,7 @@ const char *const ll_config_known_keys[] = {
 	"destination.athena.aws_data_catalog",
 	"destination.athena.force_iceberg",
 	CREDENTIALS("destination.athena"),
+	"normalize.detections",
 	NULL,
 };
 
@@ -161,6 +162,28 @@ static void warn_unknown(ll_config *c, const char *key, const char *where)
 
 /* ------------------------------------------------------------------ files */
 
+/* A list of strings (detections = ["iso_timestamp", "iso_date"]) is kept comma-separated. */
+static ll_status take_list(ll_config *c, size_t i, const char *key, const ll_toml_value *v,
+			   const char *file, const char *where, ll_error *err)
+{
+	ll_buf joined = LL_BUF_INIT;
+	for (size_t k = 0; k < v->u.arr.count; k++) {
+		const ll_toml_value *item = v->u.arr.items[k];
+		if (item->kind != LL_TOML_STRING) {
+			ll_buf_free(&joined);
+			ll_error_set_location(err, file, item->line, item->column);
+			return ll_error_set(err, LL_EINVAL, "%s must be a list of strings, not of %s", key,
+					    ll_toml_kind_name(item->kind));
+		}
+		if (k)
+			ll_buf_putc(&joined, ',');
+		ll_buf_puts(&joined, item->u.s.ptr);
+	}
+	ll_status st = ll_buf_oom(&joined) ? ll_error_oom(err) : put(c, i, ll_buf_cstr(&joined), where, err);
+	ll_buf_free(&joined);
+	return st;
+}
+
 static ll_status take_value(ll_config *c, const char *key, const ll_toml_value *v, const char *file,
 			    ll_error *err)
 {
@@ -177,6 +200,7 @@ static ll_status take_value(ll_config *c, const char *key, const ll_toml_value *
 	case LL_TOML_STRING: value = v->u.s.ptr; break;
 	case LL_TOML_BOOL: value = v->u.b ? "true" : "false"; break;
 	case LL_TOML_INTEGER: snprintf(text, sizeof(text), "%lld", (long long)v->u.i); break;
+	case LL_TOML_ARRAY: return take_list(c, (size_t)i, key, v, file, where, err);
 	default:
 		ll_error_set_location(err, file, v->line, v->column);
 		return ll_error_set(err, LL_EINVAL, "%s must be a string, not a %s", key,

@@ -55,7 +55,7 @@ ll_data_type ll_norm_value_type(const ll_json_value *v)
 	}
 }
 
-void ll_norm_infer_column(const ll_json_value *v, ll_column *col)
+void ll_norm_infer_column(const ll_json_value *v, unsigned detections, ll_column *col)
 {
 	col->type = ll_norm_value_type(v);
 	col->precision = col->scale = 0;
@@ -63,9 +63,7 @@ void ll_norm_infer_column(const ll_json_value *v, ll_column *col)
 		col->precision = 38;
 		col->scale = 0;
 	} else if (v->kind == LL_JSON_STRING) {
-		int64_t ignored;
-		ll_time_kind k = ll_time_parse(v->u.s.ptr, v->u.s.len, &ignored);
-		col->type = k == LL_TIME_TIMESTAMP ? LL_TYPE_TIMESTAMP : k == LL_TIME_DATE ? LL_TYPE_DATE : LL_TYPE_TEXT;
+		col->type = ll_detect_text_type(v->u.s.ptr, v->u.s.len, detections);
 	}
 }
 
@@ -394,13 +392,15 @@ static ll_coerce_result to_time(const ll_json_value *v, ll_data_type type, ll_ro
 {
 	int64_t micros;
 	if (v->kind == LL_JSON_STRING) {
+		/* dlt reads the text with parse_iso_like_datetime; a date is its midnight */
 		int64_t parsed;
-		ll_time_kind k = ll_time_parse(v->u.s.ptr, v->u.s.len, &parsed);
-		if (k == LL_TIME_NONE)
+		ll_iso_kind k = ll_parse_iso_like(v->u.s.ptr, v->u.s.len, &parsed);
+		if (k != LL_ISO_DATE && k != LL_ISO_DATETIME)
 			return LL_COERCE_NO;
-		if (k == LL_TIME_DATE && (parsed > INT64_MAX / MICROS_PER_DAY || parsed < INT64_MIN / MICROS_PER_DAY))
+		micros = k == LL_ISO_DATE ? parsed * MICROS_PER_DAY : parsed;
+		/* an offset can move a time just past year 1 or 9999 */
+		if (micros < MIN_EPOCH_SECONDS * 1000000 || micros >= (MAX_EPOCH_SECONDS + 1) * 1000000)
 			return LL_COERCE_NO;
-		micros = k == LL_TIME_DATE ? parsed * MICROS_PER_DAY : parsed;
 	} else if (v->kind == LL_JSON_INT) {
 		if (v->u.i < MIN_EPOCH_SECONDS || v->u.i > MAX_EPOCH_SECONDS)
 			return LL_COERCE_NO;

@@ -453,7 +453,7 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 	uint32_t c = ll_norm_key_column(n, key);
 	if (c == LL_NORM_NONE) {
 		ll_column col = { .name = (char *)n->keys[key].name, .nullable = true, .field_id = -1 };
-		ll_norm_infer_column(v, &col);
+		ll_norm_infer_column(v, n->detections, &col);
 		ll_status st = column_add(n, table, &col, &c, err);
 		if (st != LL_OK)
 			return st;
@@ -491,7 +491,7 @@ ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_v
 	if (c == LL_NORM_NONE) {
 		ll_column col = { .name = n->tmp.data, .nullable = true, .field_id = -1,
 				  .variant_of = (char *)n->keys[key].name };
-		ll_norm_infer_column(v, &col);
+		ll_norm_infer_column(v, n->detections, &col);
 		st = column_add(n, table, &col, &c, err);
 	}
 	if (st == LL_OK)

@@ -14,6 +14,7 @@
  */
 #include "normalize/normalize_internal.h"
 
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -215,6 +216,13 @@ static ll_status pending_push(ll_normalizer *n, uint32_t table, uint32_t key,
 	return LL_OK;
 }
 
+/* A nested object dlt flattens (not kept whole, not empty): its walk is deferred. */
+static bool is_flattened_object(ll_normalizer *n, uint32_t table, uint32_t key,
+				const ll_json_value *v, int level)
+{
+	return v->kind == LL_JSON_OBJECT && v->u.obj.count && !keep_whole(n, table, key, level);
+}
+
 static ll_status walk_member(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
 			     int level, ll_error *err)
 {
@@ -227,38 +235,68 @@ static ll_status walk_member(ll_normalizer *n, uint32_t table, uint32_t key, con
 			return put_value(n, table, key, v, err);
 		if (v->kind == LL_JSON_ARRAY)
 			return v->u.arr.count ? pending_push(n, table, key, v, err) : LL_OK;
-		if (v->u.obj.count) {
-			uint32_t node = LL_NORM_NONE;
-			ll_status st = ll_norm_object_node(n, key, &node, err);
-			return st == LL_OK ? walk_object(n, table, node, v, level - 1, err) : st;
-		}
-		return LL_OK;
+		return LL_OK; /* empty objects add nothing; others are walked after their siblings */
 	default:
 		return put_value(n, table, key, v, err);
 	}
 }
 
+typedef struct deferred_object {
+	uint32_t key;
+	const ll_json_value *value;
+} deferred_object;
+
+/*
+ * dlt's _flatten works a stack: an object's scalars (and lists) first, in
+ * document order, then its nested objects, the last one first. Walking the
+ * nested objects in reverse after the members gives the same column and
+ * list order.
+ */
 static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
 			     const ll_json_value *obj, int level, ll_error *err)
 {
+	deferred_object *deferred = NULL;
+	size_t ndeferred = 0;
 	uint32_t prev = LL_NORM_NONE;
 	for (size_t i = 0; i < obj->u.obj.count; i++) {
 		const ll_json_member *m = &obj->u.obj.members[i];
 		uint32_t key = LL_NORM_NONE;
 		ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
-		if (st == LL_OK)
+		if (st == LL_OK && is_flattened_object(n, table, key, m->value, level)) {
+			if (!deferred) {
+				deferred = ll_arena_alloc(&n->scratch, obj->u.obj.count * sizeof(*deferred));
+				if (!deferred)
+					return ll_error_oom(err);
+			}
+			deferred[ndeferred++] = (deferred_object){ key, m->value };
+		} else if (st == LL_OK) {
 			st = walk_member(n, table, key, m->value, level, err);
+		}
 		if (st != LL_OK)
 			return st;
 		prev = key;
+	}
+	while (ndeferred > 0) {
+		deferred_object d = deferred[--ndeferred];
+		uint32_t child = LL_NORM_NONE;
+		ll_status st = ll_norm_object_node(n, d.key, &child, err);
+		if (st == LL_OK)
+			st = walk_object(n, table, child, d.value, level - 1, err);
+		if (st != LL_OK)
+			return st;
 	}
 	return LL_OK;
 }
 
 /* ---- finishing rows ---- */
 
-/* The row's _dlt_id: the record's own non-empty one (as dlt keeps it), else a fresh one. */
-static ll_status row_id(ll_normalizer *n, uint32_t table, char buf[15], norm_str *id, ll_error *err)
+/*
+ * The row's _dlt_id: the record's own non-empty one (as dlt keeps it), else a
+ * fresh one: derived from the table and ordinal for a root row, from the
+ * parent's id and the list index for a child row (parent NULL for a root).
+ */
+static ll_status row_id(ll_normalizer *n, uint32_t table, const norm_str *parent, int64_t idx,
+			char buf[15], norm_str *id, ll_error *err)
 {
 	if (n->tables[table].c_id == LL_NORM_NONE) {
 		ll_status st = ll_norm_link_column(n, table, &n->tables[table].c_id, "_dlt_id", LL_TYPE_TEXT, err);
@@ -273,7 +311,10 @@ static ll_status row_id(ll_normalizer *n, uint32_t table, char buf[15], norm_str
 		id->len = own->u.s.len;
 		return LL_OK;
 	}
-	ll_row_id(nt->id_seed, counter, buf);
+	ll_status st = parent ? ll_norm_child_id(n, parent->ptr, parent->len, nt->t->name, idx, buf, err)
+			      : ll_norm_root_id(n, nt->id_seed, counter, buf, err);
+	if (st != LL_OK)
+		return st;
 	id->ptr = buf;
 	id->len = 14;
 	return put_text(n, table, &n->tables[table].c_id, "_dlt_id", *id, err);
@@ -298,8 +339,10 @@ static ll_status check_required(ll_normalizer *n, uint32_t table, ll_error *err)
 static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base, norm_str parent_id,
 				  norm_str root_id, int64_t idx, int row_level, ll_error *err)
 {
-	ll_norm_table *nt = &n->tables[table];
-	ll_status st = put_text(n, table, &nt->c_root_id, "_dlt_root_id", root_id, err);
+	/* dlt's order: propagated root key, parent key, list index, then the id */
+	ll_status st = n->root_key ? put_text(n, table, &n->tables[table].c_root_id, "_dlt_root_id",
+					       root_id, err)
+				   : LL_OK;
 	if (st == LL_OK)
 		st = put_text(n, table, &n->tables[table].c_parent_id, "_dlt_parent_id", parent_id, err);
 	if (st == LL_OK && n->tables[table].c_list_idx == LL_NORM_NONE)
@@ -307,12 +350,12 @@ static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base,
 					 LL_TYPE_BIGINT, err);
 	if (st != LL_OK)
 		return st;
-	nt = &n->tables[table];
+	ll_norm_table *nt = &n->tables[table];
 	ll_row_value v = { .column = nt->c_list_idx, .type = LL_TYPE_BIGINT, .u.i = idx };
 	row_set(nt, &v);
 	char buf[15];
 	norm_str id;
-	st = row_id(n, table, buf, &id, err);
+	st = row_id(n, table, &parent_id, idx, buf, &id, err);
 	if (st == LL_OK)
 		st = check_required(n, table, err);
 	if (st == LL_OK)
@@ -389,7 +432,7 @@ static ll_status walk_record(ll_normalizer *n, const ll_json_value *record, ll_e
 	char buf[15];
 	norm_str id;
 	if (st == LL_OK)
-		st = row_id(n, root, buf, &id, err);
+		st = row_id(n, root, NULL, 0, buf, &id, err);
 	if (st == LL_OK)
 		st = check_required(n, root, err);
 	if (st == LL_OK)
@@ -436,6 +479,24 @@ static ll_status check_no_time(const ll_schema *s, const ll_table *root, ll_erro
 		}
 	}
 	return LL_OK;
+}
+
+/*
+ * dlt propagates the root key (_dlt_root_id) into child tables of merge
+ * tables (its default merge strategy, delete-insert, needs it), and into any
+ * table tree that has one already, so an existing layout is kept.
+ */
+static bool propagates_root_key(const ll_schema *s, const ll_table *root)
+{
+	if (root->write_disposition == LL_WRITE_MERGE)
+		return true;
+	for (size_t i = 0; i < s->ntables; i++) {
+		const ll_table *t = s->tables[i];
+		if (t != root && ll_schema_in_tree(s, t, root) &&
+		    ll_table_find_column(t, "_dlt_root_id", strlen("_dlt_root_id")) >= 0)
+			return true;
+	}
+	return false;
 }
 
 static ll_status check_open_args(ll_schema *schema, const char *root_table,
@@ -491,6 +552,8 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 		return ll_error_oom(err);
 	}
 	n->load_seed = ll_hash64(n->load_id, strlen(n->load_id), 0x6c6f6164ULL);
+	n->root_key = propagates_root_key(schema, root);
+	n->detections = opt->detections ? opt->detections : LL_DETECT_DEFAULT;
 	uint32_t index = 0;
 	st = ll_norm_table_new(n, root, LL_NORM_NONE, LL_NORM_NONE, root->name, &index, err);
 	if (st != LL_OK) {
@@ -555,6 +618,8 @@ void ll_normalizer_free(ll_normalizer *n)
 	ll_arena_free(&n->scratch);
 	ll_buf_free(&n->tmp);
 	ll_buf_free(&n->name);
+	ll_buf_free(&n->idtext);
+	EVP_MD_CTX_free(n->shake);
 	free(n->load_id);
 	free(n->out_dir);
 	free(n);

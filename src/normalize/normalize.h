@@ -15,25 +15,31 @@
  *  - keys are normalized with dlt's snake_case as paths (ll_naming_
  *    normalize_path: "a__b" stays a path); an empty or blank key is "_empty";
  *  - nested objects flatten into the row with "__" (user__address__city); an
- *    empty object adds nothing;
+ *    empty object adds nothing. Columns (and lists) come in the order of
+ *    dlt's _flatten stack: an object's scalars and lists in document order,
+ *    then its nested objects, the last one first;
  *  - a list becomes rows of the child table <table>__<key>; objects in it
  *    are flattened, scalars go to column `value`, a list inside a list
  *    becomes a row of only link columns whose items go to <child>__list;
  *    empty lists add nothing, but an empty object or a null inside a list
  *    is still a row (of only link columns), as in dlt;
- *  - every row gets `_dlt_id`: ll_row_id of a seed made from load_id and the
- *    table name, and the table's row counter, so a rerun of the same input
- *    gives the same ids; a record that brings its own non-empty `_dlt_id`
- *    keeps it, as in dlt. Root rows get `_dlt_load_id`; child rows get
- *    `_dlt_parent_id`, `_dlt_list_idx` and `_dlt_root_id`. Link columns are
- *    not nullable;
+ *  - every row gets `_dlt_id` (ids.c), 14 characters of standard base64: a
+ *    root row's is derived from load_id, the table name and the table's row
+ *    counter, so a rerun of the same input gives the same ids; a child row's
+ *    is dlt's digest of parent id, child table and list index. A record
+ *    that brings its own non-empty `_dlt_id` keeps it, as in dlt. Root rows
+ *    get `_dlt_load_id`; child rows get `_dlt_parent_id` and
+ *    `_dlt_list_idx`, and `_dlt_root_id` where dlt propagates the root key:
+ *    merge tables, and table trees that have a `_dlt_root_id` column
+ *    already. Link columns are not nullable;
  *  - a null for a column that does not exist yet creates nothing; a null
  *    for an existing non-nullable column is LL_ESCHEMA;
  *  - a new column takes its type from the first non-null value: bool,
  *    bigint (integers that fit int64), decimal(38,0) for longer integers of
  *    up to 38 digits and text beyond, double, timestamp or date for strings
- *    ll_time_parse accepts, text otherwise, json for nested values kept
- *    whole;
+ *    the detections in the options accept (ll_detect_text_type; dlt's
+ *    default types ISO timestamps only), text otherwise, json for nested
+ *    values kept whole;
  *  - a value for an existing column is coerced the way dlt's coerce_value
  *    does (int -> double, "42" -> bigint, ISO string -> timestamp, number ->
  *    text as Python's str() writes it, so true -> "True", 1e16 -> "1e+16",
@@ -52,15 +58,15 @@
  *    table likewise. dlt silently merges them;
  *  - a column of type time anywhere in the root's table tree fails at open
  *    with LL_ETERMINAL: Athena cannot read TIME from Parquet;
- *  - _dlt_root_id is always written (dlt writes it only for merge tables);
  *  - values into decimal columns must fit the column's precision and scale
  *    exactly (else the variant column), where dlt lets the writer fail; a
  *    double goes to decimal by its shortest round-trip text (0.1 is 0.1),
  *    not by its binary expansion;
  *  - integers that do not fit int64 never go into bigint columns, and
  *    timestamps must fall in years 1..9999 (else the variant column);
- *  - columns of a new row appear in document order; dlt's flattening stack
- *    puts a nested object's columns after its siblings' scalar columns;
+ *  - a child row that brings its own `_dlt_id` still gets `_dlt_parent_id`
+ *    and `_dlt_list_idx` (dlt leaves them out, which breaks their not-null
+ *    rule);
  *  - a string coerced into a date column takes the UTC date of a timestamp.
  *
  * Files: a table's file is opened at its first row with every column the
@@ -120,6 +126,7 @@ typedef struct ll_normalize_options {
 	size_t memory_budget; /* bytes buffered across all open files; 0: 128 MiB */
 	size_t max_open_files; /* files open at once; 0: 256 */
 	int max_nesting;      /* levels flattened before values are kept as json; 0: 1000 */
+	unsigned detections;  /* ll_detection flags for strings of new columns; 0: LL_DETECT_DEFAULT */
 	const ll_logger *logger; /* NULL: no log */
 } ll_normalize_options;
 

@@ -41,8 +41,11 @@ typedef enum ll_coerce_result {
 /** dlt's type of a JSON value: what it is coerced from and what its variant is named after. */
 ll_data_type ll_norm_value_type(const ll_json_value *v);
 
-/** Sets type, precision and scale of a new column from its first value. */
-void ll_norm_infer_column(const ll_json_value *v, ll_column *col);
+/**
+ * Sets type, precision and scale of a new column from its first value;
+ * detections (ll_detection flags) say which strings become timestamp or date.
+ */
+void ll_norm_infer_column(const ll_json_value *v, unsigned detections, ll_column *col);
 
 /**
  * Converts v (not null) into a value of col's type. Strings it builds are
@@ -134,6 +137,10 @@ struct ll_normalizer {
 	int max_nesting;
 	const ll_logger *logger;
 	uint64_t load_seed;
+	bool root_key;  /* child rows get _dlt_root_id (dlt's root key propagation) */
+	unsigned detections; /* LL_DETECT_* flags for new text columns */
+	struct evp_md_ctx_st *shake; /* SHAKE-128 of child row ids, created on first use */
+	ll_buf idtext;
 
 	ll_norm_table *tables;
 	size_t ntables, tables_cap;
@@ -203,6 +210,16 @@ ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_v
 /** A link column (_dlt_id, ...) of a table, found or created, with its expected type. */
 ll_status ll_norm_link_column(ll_normalizer *n, uint32_t table, uint32_t *slot, const char *name,
 			      ll_data_type type, ll_error *err);
+
+/* ---- row ids (ids.c) ---- */
+
+/** A root row's _dlt_id from the table's seed and the row's ordinal. */
+ll_status ll_norm_root_id(ll_normalizer *n, uint64_t seed, uint64_t ordinal, char out[15],
+			  ll_error *err);
+
+/** A child row's _dlt_id: dlt's digest of parent id, child table name and list index. */
+ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t parent_len,
+			   const char *table, int64_t idx, char out[15], ll_error *err);
 
 /* ---- output (files.c) ---- */
 

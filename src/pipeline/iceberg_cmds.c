@@ -2,9 +2,13 @@
  * `lakeload history` and `lakeload delete`: the lake-level commands that
  * only Iceberg tables have. A delete finds the rows to remove with the
  * embedded engine (so the condition is any SQL WHERE clause), by their
- * _dlt_id, then commits position deletes: one snapshot per child table
- * (rows whose _dlt_root_id was removed), then one for the table itself.
- * Run again after a crash, it finds what is left and finishes.
+ * _dlt_id, then commits position deletes: one snapshot per child table,
+ * then one for the table itself. A child table with a _dlt_root_id column
+ * (merge tables, as in dlt) loses the rows whose root was removed; one
+ * without it (append and replace tables) loses the rows whose
+ * _dlt_parent_id is a removed row's _dlt_id, found level by level. Longer
+ * table names (deeper levels) go first, so a rerun after a crash still
+ * reaches every descendant through the parents that are left.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -199,25 +203,115 @@ static ll_status delete_matching(ll_catalog *catalog, ll_storage *storage, const
 	return st;
 }
 
-/* The child tables of a root: Iceberg tables of the dataset named <root>__... */
-static ll_status delete_children(lake_table *lt, const ll_keyset *ids, const char *scratch,
-				 ll_delete_info *info, ll_error *err)
+/* Adds the _dlt_id of each row whose parent is in the set, counting the new ones. */
+typedef struct descendant_collector {
+	id_collector *ids;
+	size_t added;
+} descendant_collector;
+
+static int collect_descendant(void *user, size_t ncols, const char *const *names,
+			      const ll_cell *cells)
+{
+	descendant_collector *d = user;
+	if (cells[1].kind != LL_CELL_TEXT)
+		return 0;
+	ll_value parent = { .s = cells[1].s, .len = cells[1].len };
+	ll_buf_clear(&d->ids->key);
+	ll_keyset_encode_value(&parent, &d->ids->key);
+	if (ll_buf_oom(&d->ids->key)) {
+		d->ids->oom = true;
+		return 1;
+	}
+	if (!ll_keyset_find(&d->ids->ids, d->ids->key.data, d->ids->key.len))
+		return 0;
+	size_t before = d->ids->ids.count;
+	int stop = collect_id(d->ids, ncols, names, cells);
+	d->added += d->ids->ids.count - before;
+	return stop;
+}
+
+static bool has_column(const ll_catalog_table *t, const char *name)
+{
+	for (size_t i = 0; i < t->ncolumns; i++) {
+		if (strcmp(t->columns[i].name, name) == 0)
+			return true;
+	}
+	return false;
+}
+
+/* Child tables named deeper (longer) first: a table's name extends its parent's. */
+static int by_name_length_desc(const void *a, const void *b)
+{
+	size_t la = strlen((*(const ll_catalog_table *const *)a)->name);
+	size_t lb = strlen((*(const ll_catalog_table *const *)b)->name);
+	return la < lb ? 1 : la > lb ? -1 : 0;
+}
+
+/*
+ * Grows ids (the removed rows) by the rows of child tables without a root
+ * key whose parent is removed, until no level adds any.
+ */
+static ll_status collect_descendants(const ll_lake_options *opt, lake_table *lt,
+				     ll_catalog_table **kids, size_t nkids, id_collector *ids,
+				     ll_error *err)
+{
+	descendant_collector d = { .ids = ids, .added = 1 };
+	ll_buf sql = LL_BUF_INIT;
+	ll_status st = LL_OK;
+	while (d.added > 0 && st == LL_OK) {
+		d.added = 0;
+		for (size_t i = 0; i < nkids && st == LL_OK; i++) {
+			if (has_column(kids[i], "_dlt_root_id"))
+				continue;
+			ll_buf_clear(&sql);
+			ll_buf_printf(&sql, "SELECT \"_dlt_id\", \"_dlt_parent_id\" FROM \"%s\".\"%s\"",
+				      lt->dataset, kids[i]->name);
+			st = ll_buf_oom(&sql) ? ll_error_oom(err)
+					      : ll_lake_query_opts(opt, ll_buf_cstr(&sql), collect_descendant, &d,
+								   err);
+			if (st == LL_OK && ids->oom)
+				st = ll_error_oom(err);
+		}
+	}
+	ll_buf_free(&sql);
+	return st;
+}
+
+/*
+ * Removes the descendants of the removed rows in ids (which grows by the
+ * removed child rows): by _dlt_root_id where a table has it, else by
+ * _dlt_parent_id. The removed rows' ids are all distinct, so one set serves.
+ */
+static ll_status delete_children(const ll_lake_options *opt, lake_table *lt, id_collector *ids,
+				 const char *scratch, ll_delete_info *info, ll_error *err)
 {
 	ll_catalog_table *tables;
 	size_t n;
 	ll_status st = ll_catalog_list_tables(lt->catalog, lt->dataset, &tables, &n, err);
-	size_t len = strlen(lt->name);
-	for (size_t i = 0; i < n && st == LL_OK; i++) {
+	if (st != LL_OK)
+		return st;
+	ll_catalog_table **kids = calloc(n + 1, sizeof(*kids));
+	size_t nkids = 0, len = strlen(lt->name);
+	for (size_t i = 0; i < n && kids; i++) {
 		const char *t = tables[i].name;
-		if (tables[i].format != LL_FORMAT_ICEBERG || strncmp(t, lt->name, len) != 0 ||
-		    strncmp(t + len, "__", 2) != 0)
-			continue;
+		if (tables[i].format == LL_FORMAT_ICEBERG && strncmp(t, lt->name, len) == 0 &&
+		    strncmp(t + len, "__", 2) == 0)
+			kids[nkids++] = &tables[i];
+	}
+	st = kids ? LL_OK : ll_error_oom(err);
+	if (st == LL_OK) {
+		qsort(kids, nkids, sizeof(*kids), by_name_length_desc);
+		st = collect_descendants(opt, lt, kids, nkids, ids, err);
+	}
+	for (size_t i = 0; i < nkids && st == LL_OK; i++) {
+		bool root_key = has_column(kids[i], "_dlt_root_id");
 		uint64_t rows = 0;
-		st = delete_matching(lt->catalog, lt->storage, lt->dataset, t, "_dlt_root_id", ids,
-				     scratch, &rows, err);
+		st = delete_matching(lt->catalog, lt->storage, lt->dataset, kids[i]->name,
+				     root_key ? "_dlt_root_id" : "_dlt_parent_id", &ids->ids, scratch, &rows, err);
 		info->child_rows += rows;
 		info->tables += rows > 0;
 	}
+	free(kids);
 	ll_catalog_tables_free(tables, n);
 	return st;
 }
@@ -246,7 +340,7 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 	if (st == LL_OK && ids.oom)
 		st = ll_error_oom(err);
 	if (st == LL_OK && ids.ids.count > 0)
-		st = delete_children(&lt, &ids.ids, scratch, info, err);
+		st = delete_children(opt, &lt, &ids, scratch, info, err);
 	uint64_t rows = 0;
 	if (st == LL_OK && ids.ids.count > 0)
 		st = delete_matching(lt.catalog, lt.storage, lt.dataset, lt.name, "_dlt_id", &ids.ids,

@@ -185,4 +185,24 @@ void ll_naming_shorten(const char *name, size_t len, ll_buf *out);
 /** Appends "<prefix>__<name>" (both already normalized) and shortens if needed. */
 void ll_naming_join(const char *prefix, const char *name, ll_buf *out);
 
+/*
+ * Type detections (dlt's schema setting `detections`, see detections.c).
+ */
+typedef enum ll_iso_kind {
+	LL_ISO_NONE = 0,
+	LL_ISO_DATE,     /* *value: days since 1970-01-01 */
+	LL_ISO_TIME,     /* a time of day alone: no value */
+	LL_ISO_DATETIME, /* *value: microseconds since the epoch, UTC (naive times are UTC) */
+} ll_iso_kind;
+
+/** dlt's parse_iso_like_datetime: what s is, when dlt can read it as one. */
+ll_iso_kind ll_parse_iso_like(const char *s, size_t len, int64_t *value);
+
+/**
+ * dlt's autodetect_sc_type for a string starting a new column: timestamp
+ * (LL_DETECT_ISO_TIMESTAMP and s a date-time), date (LL_DETECT_ISO_DATE and
+ * s a date without a time), else text.
+ */
+ll_data_type ll_detect_text_type(const char *s, size_t len, unsigned detections);
+
 #endif

@@ -20,9 +20,12 @@ check_eq "flattened column" "$(q "SELECT user__address__city FROM shop.events WH
 check_eq "sum of amounts" "$(q 'SELECT round(sum(amount), 2) FROM shop.events')" \
 	"$(duck "SELECT round(sum(amount), 2) FROM $(files_of shop events)")"
 
-# children link to parents through _dlt_parent_id, with list positions and the root id
+# children link to parents through _dlt_parent_id, with list positions; an append
+# table's children have no _dlt_root_id (dlt adds it for merge only)
 check_eq "orphan children" "$(q 'SELECT count(*) FROM shop.events__items i LEFT JOIN shop.events e ON i._dlt_parent_id = e._dlt_id WHERE e._dlt_id IS NULL')" "0"
-check_eq "root id on children" "$(q 'SELECT count(*) FROM shop.events__items i JOIN shop.events e ON i._dlt_root_id = e._dlt_id')" "$items"
+check_eq "child columns as dlt's" "$(duck "SELECT string_agg(name, ' ' ORDER BY name) FROM parquet_schema('$LAKE/shop/events__items/*.parquet') WHERE name LIKE '_dlt%'")" \
+	"_dlt_id _dlt_list_idx _dlt_parent_id"
+check_eq "child ids in dlt's alphabet" "$(q "SELECT count(*) FROM shop.events__items WHERE length(_dlt_id) = 14 AND _dlt_id NOT GLOB '*[^A-Za-z0-9+/]*'")" "$items"
 check_eq "list index" "$(q 'SELECT min(_dlt_list_idx) FROM shop.events__items')" "0"
 check_eq "lists of scalars" "$(q "SELECT count(*) FROM shop.events__tags WHERE value = 'promo'")" \
 	"$(grep -o '"promo"' "$EX" | wc -l)"

@@ -54,6 +54,22 @@ ll load "$T/hints.ndjson" --dataset shop --table hinted --lake "$LAKE" -q \
 	--column 'price:decimal(10,2)' --column meta:json
 check_eq "decimal hint" "$(q 'SELECT price FROM shop.hinted')" "12.50"
 check_eq "json hint keeps nested value" "$(q 'SELECT meta FROM shop.hinted')" '"{""a"":[1,2]}"'
-check_eq "date inferred" "$(duck "SELECT typeof(day) FROM $(files_of shop hinted)")" "DATE"
+# dlt's default detections leave a date-only string text; --detect date makes it a date
+check_eq "date stays text" "$(duck "SELECT typeof(day) FROM $(files_of shop hinted)")" "VARCHAR"
+echo '{"id": 10, "day": "2024-03-01", "at": "2024-03-01 10:30"}' > "$T/dates.ndjson"
+ll load "$T/dates.ndjson" --dataset shop --table dated --lake "$LAKE" -q --detect date
+check_eq "date detected on request" "$(duck "SELECT typeof(day), typeof(\"at\") FROM $(files_of shop dated)")" \
+	"DATE,TIMESTAMP WITH TIME ZONE"
+expect_failure "unknown detection" ll load "$T/dates.ndjson" --dataset shop --table dated2 --lake "$LAKE" --detect dates
+check_contains "detection message" "$ERR" "use date or timestamp"
+# the same as dlt's setting: [normalize] detections replaces the default list
+mkdir -p "$T/cfg"
+printf '[normalize]\ndetections = ["iso_date"]\n' > "$T/cfg/config.toml"
+ll load "$T/dates.ndjson" --dataset shop --table dated_cfg --lake "$LAKE" -q --config-dir "$T/cfg"
+check_eq "detections from config.toml" "$(duck "SELECT typeof(day), typeof(\"at\") FROM $(files_of shop dated_cfg)")" \
+	"DATE,VARCHAR"
+NORMALIZE__DETECTIONS='[]' ll load "$T/dates.ndjson" --dataset shop --table dated_env --lake "$LAKE" -q
+check_eq "no detections from the environment" "$(duck "SELECT typeof(day), typeof(\"at\") FROM $(files_of shop dated_env)")" \
+	"VARCHAR,VARCHAR"
 check_eq "decimal via duckdb" "$(duck "SELECT typeof(price), price FROM $(files_of shop hinted)")" "DECIMAL(10,2),12.50"
 finish

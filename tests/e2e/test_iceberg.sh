@@ -59,6 +59,24 @@ check_eq "history: one snapshot per change" "$(echo "$hist" | tail -n +2 | wc -l
 check_contains "history shows the delete" "$hist" "delete"
 check_contains "history marks the current snapshot" "$hist" "(current)"
 
+# an append table's children have no _dlt_root_id (as in dlt): delete follows
+# _dlt_parent_id down every level instead
+gen_orders 1 6 100 | /usr/bin/python3 -c "
+import json, sys
+for line in sys.stdin:
+    r = json.loads(line)
+    r['notes'] = [{'text': 'n%d' % r['id'], 'tags': ['t'] * r['id']}]
+    print(json.dumps(r))" > "$T/appended.ndjson"
+L "$T/appended.ndjson" --table appended --table-format iceberg
+check_eq "append children have no root key" "$(duck "SELECT count(*) FROM parquet_schema('$LAKE/shop/appended__items/data/*.parquet') WHERE name = '_dlt_root_id'")" "0"
+ll delete shop.appended --where "id IN (2, 5)" --lake "$LAKE" -q
+check_eq "delete without root key" "$(q 'SELECT count(*) FROM shop.appended')" "4"
+check_eq "children of deleted rows gone" "$(q 'SELECT count(*) FROM shop.appended__items')" \
+	"$(/usr/bin/python3 -c "print(sum(i % 3 + 1 for i in (1, 3, 4, 6)))")"
+check_eq "grandchildren of deleted rows gone" "$(q 'SELECT count(*) FROM shop.appended__notes__tags')" "14"
+check_eq "no orphans left" "$(q 'SELECT count(*) FROM shop.appended__notes__tags t LEFT JOIN shop.appended__notes n ON t._dlt_parent_id = n._dlt_id WHERE n._dlt_id IS NULL')" "0"
+check_eq "icebird sees the grandchildren" "$(icebird_count appended__notes__tags)" "14"
+
 # manifests are Avro files the official library reads, with the spec's field ids
 avro_check=$(/usr/bin/python3 - "$(metadata_of orders)" <<'PY'
 import json, sys, warnings, avro.datafile, avro.io

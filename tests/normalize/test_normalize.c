@@ -81,14 +81,16 @@ static void test_flatten_nested_objects(void)
 	push_ok(&f, "{\"id\": 1, \"user\": {\"name\": \"Ann\", \"address\": {\"city\": \"Oslo\", "
 		    "\"zip\": \"0150\"}}, \"active\": true, \"empty\": {}}");
 	finish_ok(&f);
-	static const char *const cols[] = { "id", "user__name", "user__address__city", "user__address__zip",
-					    "active", "_dlt_load_id", "_dlt_id" };
+	/* dlt's _flatten: scalars first, then nested objects (as dlt's tests and normalizer show) */
+	static const char *const cols[] = { "id", "active", "user__name", "user__address__city",
+					    "user__address__zip", "_dlt_load_id", "_dlt_id" };
 	check_column_order(&f, "events", cols, 7);
 	CHECK_STR(CELL(&f, "events", 0, "user__address__city"), "Oslo");
 	CHECK_STR(CELL(&f, "events", 0, "user__address__zip"), "0150");
 	CHECK_STR(CELL(&f, "events", 0, "active"), "true");
 	CHECK_STR(CELL(&f, "events", 0, "_dlt_load_id"), "1700000000.123456");
 	CHECK_INT(strlen(CELL(&f, "events", 0, "_dlt_id")), 14);
+	CHECK(strspn(CELL(&f, "events", 0, "_dlt_id"), "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/") == 14);
 	CHECK_INT(f.schema->ntables, 1);
 	CHECK(!column_of(f.schema, "events", "_dlt_id")->nullable);
 	CHECK_INT(f.nfiles, 1);
@@ -107,29 +109,37 @@ static void test_child_tables_and_links(void)
 	fixture f;
 	setup(&f, "norm_children");
 	open_ok(&f);
-	push_ok(&f, "{\"id\": 7, \"tags\": [\"a\", \"b\"], \"orders\": [{\"sku\": \"x\", \"items\": "
-		    "[{\"q\": 1}, {\"q\": 2}]}, {\"sku\": \"y\"}], \"none\": []}");
+	push_ok(&f, "{\"_dlt_id\": \"mine\", \"id\": 7, \"tags\": [\"a\", \"b\"], \"orders\": [{\"sku\": "
+		    "\"x\", \"items\": [{\"q\": 1}, {\"q\": 2}]}, {\"sku\": \"y\"}], \"none\": []}");
 	finish_ok(&f);
-	const char *root_id = CELL(&f, "events", 0, "_dlt_id");
+	const char *root_id = "mine";
+	CHECK_STR(CELL(&f, "events", 0, "_dlt_id"), root_id);
 	CHECK_STR(CELL(&f, "events", 0, "tags"), "<none>");
 	CHECK_INT(rec_rows(&f.sink, "events__tags"), 2);
 	CHECK_STR(CELL(&f, "events__tags", 0, "value"), "a");
 	CHECK_STR(CELL(&f, "events__tags", 1, "value"), "b");
 	CHECK_STR(CELL(&f, "events__tags", 1, "_dlt_list_idx"), "1");
 	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_parent_id"), root_id);
-	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_root_id"), root_id);
+	/* an append table's children have no root key, as in dlt */
+	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_root_id"), "<none>");
 	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_load_id"), "<none>");
-	static const char *const tag_cols[] = { "value", "_dlt_root_id", "_dlt_parent_id", "_dlt_list_idx",
-						"_dlt_id" };
-	check_column_order(&f, "events__tags", tag_cols, 5);
+	static const char *const tag_cols[] = { "value", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, "events__tags", tag_cols, 4);
+	/* dlt's ids: digest128("<parent id>_<table>_<index>", 10), computed by dlt for these rows */
+	CHECK_STR(CELL(&f, "events__tags", 0, "_dlt_id"), "tJ2Ww+lwJOmcnA");
+	CHECK_STR(CELL(&f, "events__tags", 1, "_dlt_id"), "yVQkf2t2FxyXpw");
 
 	CHECK_INT(rec_rows(&f.sink, "events__orders"), 2);
 	CHECK_STR(CELL(&f, "events__orders", 1, "sku"), "y");
 	const char *order0 = CELL(&f, "events__orders", 0, "_dlt_id");
+	CHECK_STR(order0, "tjlu393XgRFYQw");
+	CHECK_STR(CELL(&f, "events__orders", 1, "_dlt_id"), "Sr3LFelj3Gl1Mg");
+	CHECK_STR(CELL(&f, "events__orders__items", 0, "_dlt_id"), "h1kqJKIMzaZt7A");
+	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_id"), "u+xb9XWY5tQ/WA");
 	CHECK_INT(rec_rows(&f.sink, "events__orders__items"), 2);
 	CHECK_STR(CELL(&f, "events__orders__items", 1, "q"), "2");
 	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_parent_id"), order0);
-	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_root_id"), root_id);
+	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_root_id"), "<none>");
 	CHECK_STR(CELL(&f, "events__orders__items", 1, "_dlt_list_idx"), "1");
 	const ll_table *items = ll_schema_find_table(f.schema, "events__orders__items");
 	CHECK(items && items->parent && strcmp(items->parent, "events__orders") == 0);
@@ -138,25 +148,82 @@ static void test_child_tables_and_links(void)
 	fx_free(&f);
 }
 
+/*
+ * Merge tables propagate the root key: every child row carries its root's
+ * _dlt_id. Columns and child tables come in dlt's _flatten order (sibling
+ * nested objects last one first). Expected rows are what dlt makes of the
+ * same record with the same root id.
+ */
+static void test_merge_root_key_and_order(void)
+{
+	fixture f;
+	setup(&f, "norm_merge_root_key");
+	f.root->write_disposition = LL_WRITE_MERGE;
+	open_ok(&f);
+	push_ok(&f, "{\"_dlt_id\": \"r\", \"a\": {\"x\": 1, \"l1\": [{\"v\": 1}]}, \"b\": {\"y\": 2, "
+		    "\"l2\": [2]}, \"c\": 3, \"l0\": [[0]]}");
+	finish_ok(&f);
+	static const char *const root_cols[] = { "_dlt_id", "c", "b__y", "a__x", "_dlt_load_id" };
+	check_column_order(&f, "events", root_cols, 5);
+	static const char *const l0_cols[] = { "_dlt_root_id", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, "events__l0", l0_cols, 4);
+	static const char *const list_cols[] = { "value", "_dlt_root_id", "_dlt_parent_id", "_dlt_list_idx",
+						 "_dlt_id" };
+	check_column_order(&f, "events__l0__list", list_cols, 5);
+	static const char *const l1_cols[] = { "v", "_dlt_root_id", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, "events__a__l1", l1_cols, 5);
+	/* child tables appear in the order dlt yields their rows */
+	static const char *const tables[] = { "events", "events__l0", "events__l0__list", "events__b__l2",
+					      "events__a__l1" };
+	CHECK_INT(f.schema->ntables, 5);
+	for (size_t i = 0; i < 5 && i < f.schema->ntables; i++)
+		CHECK_STR(f.schema->tables[i]->name, tables[i]);
+	CHECK_STR(CELL(&f, "events__l0", 0, "_dlt_id"), "9mvbGduZxcG8hw");
+	CHECK_STR(CELL(&f, "events__l0__list", 0, "_dlt_id"), "KCzNCG++UTy5zA");
+	CHECK_STR(CELL(&f, "events__l0__list", 0, "_dlt_root_id"), "r");
+	CHECK_STR(CELL(&f, "events__b__l2", 0, "_dlt_id"), "ckfXz61XBCC8LQ");
+	CHECK_STR(CELL(&f, "events__a__l1", 0, "_dlt_id"), "JHhU0C4OJa5CdQ");
+	CHECK_STR(CELL(&f, "events__a__l1", 0, "_dlt_root_id"), "r");
+	fx_free(&f);
+
+	/* a tree that has the root key already keeps it, whatever the disposition now */
+	setup(&f, "norm_root_key_kept");
+	ll_table *child = NULL;
+	CHECK_OK(ll_schema_add_table(f.schema, "events__l", "events", &child, &f.err), &f.err);
+	ll_column col = { .name = "_dlt_root_id", .type = LL_TYPE_TEXT, .field_id = -1 };
+	CHECK_OK(ll_table_add_column(child, &col, NULL, &f.err), &f.err);
+	open_ok(&f);
+	push_ok(&f, "{\"_dlt_id\": \"r\", \"l\": [1], \"m\": [2]}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events__l", 0, "_dlt_root_id"), "r");
+	CHECK_STR(CELL(&f, "events__m", 0, "_dlt_root_id"), "r");
+	fx_free(&f);
+}
+
 static void test_lists_of_lists(void)
 {
 	fixture f;
 	setup(&f, "norm_list_of_lists");
 	open_ok(&f);
-	push_ok(&f, "{\"m\": [[1, 2], [3]]}");
+	push_ok(&f, "{\"_dlt_id\": \"r1\", \"m\": [[1, 2], [3]]}");
 	finish_ok(&f);
 	CHECK_INT(rec_rows(&f.sink, "events__m"), 2);
-	static const char *const link_cols[] = { "_dlt_root_id", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
-	check_column_order(&f, "events__m", link_cols, 4);
+	static const char *const link_cols[] = { "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, "events__m", link_cols, 3);
 	CHECK_INT(rec_rows(&f.sink, "events__m__list"), 3);
 	const char *m0 = CELL(&f, "events__m", 0, "_dlt_id");
 	const char *m1 = CELL(&f, "events__m", 1, "_dlt_id");
+	/* ids dlt gives these rows */
+	CHECK_STR(m0, "0F+MFByqIAhU7g");
+	CHECK_STR(m1, "zdoNa3nPvdFihg");
+	CHECK_STR(CELL(&f, "events__m__list", 1, "_dlt_id"), "JX2wN8vVftlrTw");
+	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_id"), "ttB/f+AAF8Od7w");
 	CHECK_STR(CELL(&f, "events__m__list", 0, "value"), "1");
 	CHECK_STR(CELL(&f, "events__m__list", 1, "_dlt_parent_id"), m0);
 	CHECK_STR(CELL(&f, "events__m__list", 2, "value"), "3");
 	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_parent_id"), m1);
 	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_list_idx"), "0");
-	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_root_id"), CELL(&f, "events", 0, "_dlt_id"));
+	CHECK_STR(CELL(&f, "events__m__list", 2, "_dlt_root_id"), "<none>");
 	const ll_table *t = ll_schema_find_table(f.schema, "events__m__list");
 	CHECK(t && strcmp(t->parent, "events__m") == 0);
 	fx_free(&f);
@@ -200,7 +267,9 @@ static void test_nulls_and_empties(void)
 	CHECK(CELL(&f, "events__l", 0, "value") == NULL);
 	CHECK_STR(CELL(&f, "events__l", 1, "value"), "1");
 	CHECK_INT(rec_rows(&f.sink, "events__g"), 1);
-	CHECK_INT(ll_schema_find_table(f.schema, "events__g")->ncolumns, 4);
+	CHECK_INT(ll_schema_find_table(f.schema, "events__g")->ncolumns, 3);
+	static const char *const l_cols[] = { "_dlt_parent_id", "_dlt_list_idx", "_dlt_id", "value" };
+	check_column_order(&f, "events__l", l_cols, 4);
 	CHECK(ll_schema_find_table(f.schema, "events__f") == NULL);
 	fx_free(&f);
 }
@@ -209,6 +278,7 @@ static void test_inference_and_coercion(void)
 {
 	fixture f;
 	setup(&f, "norm_coerce");
+	f.opt.detections = LL_DETECT_ISO_TIMESTAMP | LL_DETECT_ISO_DATE; /* dates are opt-in */
 	open_ok(&f);
 	push_ok(&f, "{\"n\": 1, \"d\": 1.5, \"s\": \"abc\", \"b\": true, \"t\": \"2024-01-02T03:04:05Z\", "
 		    "\"day\": \"2024-01-02\"}");
@@ -342,7 +412,8 @@ static void test_timestamp_units_and_field_ids(void)
 	CHECK_STR(CELL(&f, "events", 0, "at"), "2024-01-02T02:04:05.123456Z");
 	CHECK_INT(f.sink.files[0]->unit, LL_TS_MILLIS);
 	CHECK_INT(rec_column(&f.sink, "events", "at")->field_id, -1);
-	check_type(&f, "events__l", "at", LL_TYPE_DATE);
+	/* dlt's default detections type no date-only strings */
+	check_type(&f, "events__l", "at", LL_TYPE_TEXT);
 	fx_free(&f);
 
 	setup(&f, "norm_units_iceberg");
@@ -359,6 +430,111 @@ static void test_timestamp_units_and_field_ids(void)
 	CHECK_INT(rec_column(&f.sink, "events__l", "value")->field_id, 1);
 	CHECK_INT(ll_schema_find_table(f.schema, "events__l")->table_format, LL_FORMAT_ICEBERG);
 	fx_free(&f);
+}
+
+/* Which strings start a timestamp or date column: dlt's detections and their tests. */
+static void test_detections(void)
+{
+	fixture f;
+	setup(&f, "norm_detect_default");
+	open_ok(&f);
+	push_ok(&f, "{\"day\": \"1975-05-21\", \"ts\": \"1975-05-21T22:00:00Z\", \"ms\": "
+		    "\"2022-06-01T00:48:35.040Z\", \"minutes\": \"2021-07-24 10:51\", \"clock\": \"22:00:00\", "
+		    "\"bad_hour\": \"1975-05-01T27:00:00Z\", \"mixed\": \"1975-0521T22 00:00\", \"rfc\": "
+		    "\"Wed, 29 Jun 2022 13:56:34 +0000\", \"empty\": \"\"}");
+	finish_ok(&f);
+	check_type(&f, "events", "day", LL_TYPE_TEXT);
+	check_type(&f, "events", "ts", LL_TYPE_TIMESTAMP);
+	check_type(&f, "events", "ms", LL_TYPE_TIMESTAMP);
+	check_type(&f, "events", "minutes", LL_TYPE_TIMESTAMP);
+	check_type(&f, "events", "clock", LL_TYPE_TEXT);
+	check_type(&f, "events", "bad_hour", LL_TYPE_TEXT);
+	check_type(&f, "events", "mixed", LL_TYPE_TEXT);
+	check_type(&f, "events", "rfc", LL_TYPE_TEXT);
+	check_type(&f, "events", "empty", LL_TYPE_TEXT);
+	CHECK_STR(CELL(&f, "events", 0, "day"), "1975-05-21");
+	CHECK_STR(CELL(&f, "events", 0, "minutes"), "2021-07-24T10:51:00.000000Z");
+	fx_free(&f);
+
+	setup(&f, "norm_detect_date");
+	f.opt.detections = LL_DETECT_ISO_TIMESTAMP | LL_DETECT_ISO_DATE;
+	open_ok(&f);
+	push_ok(&f, "{\"a\": \"1975-05-21\", \"b\": \"19750521\", \"c\": \"1975-05\", \"d\": \"1975\", "
+		    "\"e\": \"1975/05/01\", \"f\": \"197505\", \"g\": \"0-05-01\", \"h\": \"75\", \"i\": "
+		    "\"01-12\", \"ts\": \"1975-05-21T22:00:00Z\"}");
+	finish_ok(&f);
+	check_type(&f, "events", "a", LL_TYPE_DATE);
+	check_type(&f, "events", "b", LL_TYPE_DATE);
+	check_type(&f, "events", "c", LL_TYPE_DATE);
+	check_type(&f, "events", "d", LL_TYPE_DATE);
+	check_type(&f, "events", "e", LL_TYPE_DATE);
+	check_type(&f, "events", "f", LL_TYPE_TEXT);
+	check_type(&f, "events", "g", LL_TYPE_TEXT);
+	check_type(&f, "events", "h", LL_TYPE_TEXT);
+	check_type(&f, "events", "i", LL_TYPE_TEXT);
+	check_type(&f, "events", "ts", LL_TYPE_TIMESTAMP);
+	CHECK_STR(CELL(&f, "events", 0, "b"), "1975-05-21");
+	CHECK_STR(CELL(&f, "events", 0, "d"), "1975-01-01");
+	fx_free(&f);
+
+	/* only date detection: date-times stay text */
+	setup(&f, "norm_detect_only_date");
+	f.opt.detections = LL_DETECT_ISO_DATE;
+	open_ok(&f);
+	push_ok(&f, "{\"a\": \"1975-05-21\", \"ts\": \"1975-05-21T22:00:00Z\"}");
+	finish_ok(&f);
+	check_type(&f, "events", "a", LL_TYPE_DATE);
+	check_type(&f, "events", "ts", LL_TYPE_TEXT);
+	fx_free(&f);
+}
+
+/* What pendulum (under dlt's parse_iso_like_datetime) reads, and as which instant. */
+static void test_iso_like_parsing(void)
+{
+	static const struct {
+		const char *text;
+		ll_iso_kind kind;
+		const char *utc; /* the timestamp or date it stands for */
+	} cases[] = {
+		{ "2024-01-02T03:04:05Z", LL_ISO_DATETIME, "2024-01-02T03:04:05.000000Z" },
+		{ "2024-01-02T03:04:05.1234567+01:30", LL_ISO_DATETIME, "2024-01-02T01:34:05.123456Z" },
+		{ "2024-01-02 03:04", LL_ISO_DATETIME, "2024-01-02T03:04:00.000000Z" },
+		{ "2024-01-02T03", LL_ISO_DATETIME, "2024-01-02T03:00:00.000000Z" },
+		{ "20240102T030405", LL_ISO_DATETIME, "2024-01-02T03:04:05.000000Z" },
+		{ "20240102T03:04", LL_ISO_DATETIME, "2024-01-02T03:04:00.000000Z" },
+		{ "2024-01-02T0304", LL_ISO_NONE, NULL },
+		{ "20240102T03:04:05", LL_ISO_NONE, NULL },
+		{ "2024-032", LL_ISO_DATE, "2024-02-01" },
+		{ "2024-W01-1", LL_ISO_DATE, "2024-01-01" },
+		{ "2020W537 10:00", LL_ISO_DATETIME, "2021-01-03T10:00:00.000000Z" },
+		{ "2024/01/02 03:04", LL_ISO_DATETIME, "2024-01-02T03:04:00.000000Z" },
+		{ "2024 3:4:5,5", LL_ISO_DATETIME, "2024-01-01T03:04:05.500000Z" },
+		{ "2024-01-02T03:04:05+25:00", LL_ISO_NONE, NULL },
+		{ "2024-02-30", LL_ISO_NONE, NULL },
+		{ "2024-01-02T24:00:00", LL_ISO_NONE, NULL },
+		{ "2024-01-02\n", LL_ISO_NONE, NULL },
+		{ "2024/01/02\n", LL_ISO_DATE, "2024-01-02" },
+		{ "2024 10:", LL_ISO_NONE, NULL },
+		{ "10:51", LL_ISO_TIME, NULL },
+		{ "P1D", LL_ISO_NONE, NULL },
+		{ "2024-01-02/2024-01-03", LL_ISO_NONE, NULL },
+		{ "2024-01-02t03:04:05", LL_ISO_NONE, NULL },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		int64_t v = 0;
+		ll_iso_kind k = ll_parse_iso_like(cases[i].text, strlen(cases[i].text), &v);
+		if (k != cases[i].kind)
+			fprintf(stderr, "case %s\n", cases[i].text);
+		CHECK_INT(k, cases[i].kind);
+		char buf[40];
+		if (k == LL_ISO_DATETIME && cases[i].utc) {
+			ll_time_format_timestamp(v, 6, 'T', true, buf);
+			CHECK_STR(buf, cases[i].utc);
+		} else if (k == LL_ISO_DATE && cases[i].utc) {
+			ll_time_format_date(v, buf);
+			CHECK_STR(buf, cases[i].utc);
+		}
+	}
 }
 
 static void test_json_hint(void)
@@ -655,7 +831,7 @@ static void test_own_dlt_id_kept(void)
 	finish_ok(&f);
 	CHECK_STR(CELL(&f, "events", 0, "_dlt_id"), "mine");
 	CHECK_STR(CELL(&f, "events__l", 0, "_dlt_parent_id"), "mine");
-	CHECK_STR(CELL(&f, "events__l", 0, "_dlt_root_id"), "mine");
+	CHECK_STR(CELL(&f, "events__l", 0, "_dlt_root_id"), "<none>");
 	CHECK_INT(strlen(CELL(&f, "events", 1, "_dlt_id")), 14);
 	CHECK_STR(CELL(&f, "events", 1, "_dlt_load_id"), "1700000000.123456");
 	fx_free(&f);
@@ -732,6 +908,81 @@ static void test_deep_nesting(void)
 	/* events, the 300-level row's table, and 50 list levels */
 	CHECK_INT(f.schema->ntables, 51);
 	CHECK_STR(CELL(&f, f.schema->tables[50]->name, 0, "value"), "7");
+	ll_buf_free(&json);
+	fx_free(&f);
+}
+
+/* "<prefix><head>" + tag + "<tail>": a name dlt shortened, with runs of one character. */
+static void shortened(char *out, const char *prefix, char c, size_t head, const char *tag, size_t tail)
+{
+	size_t n = strlen(prefix);
+	memcpy(out, prefix, n);
+	memset(out + n, c, head);
+	memcpy(out + n + head, tag, 6);
+	memset(out + n + head + 6, c, tail);
+	out[n + head + 6 + tail] = '\0';
+}
+
+/*
+ * Names past Athena's 255 characters, as dlt (snake_case with
+ * max_identifier_length 255) names the same record: a 300-level object
+ * path, 5,000-character keys in the root and a child table, a
+ * 300-character list key, and a child table under a long nested object.
+ * Every expected name (and the column order) is what dlt's relational
+ * normalizer yields for table "events".
+ */
+static void test_long_names_as_dlt(void)
+{
+	fixture f;
+	setup(&f, "norm_long_names");
+	open_ok(&f);
+	ll_buf json = LL_BUF_INIT;
+	ll_buf_puts(&json, "{\"id\": 1, \"x\": ");
+	for (int i = 299; i >= 0; i--)
+		ll_buf_printf(&json, "{\"k%d\": ", i);
+	ll_buf_puts(&json, "{\"v\": 1}");
+	for (int i = 0; i < 300; i++)
+		ll_buf_putc(&json, '}');
+	ll_buf_puts(&json, ", \"");
+	for (int i = 0; i < 5000; i++)
+		ll_buf_putc(&json, 'a');
+	ll_buf_puts(&json, "\": 2, \"l\": [{\"");
+	for (int i = 0; i < 5000; i++)
+		ll_buf_putc(&json, 'b');
+	ll_buf_puts(&json, "\": 3}], \"");
+	for (int i = 0; i < 300; i++)
+		ll_buf_putc(&json, 'm');
+	ll_buf_puts(&json, "\": [1], \"Deep\": {\"");
+	for (int i = 0; i < 40; i++)
+		ll_buf_puts(&json, "CamelKey");
+	ll_buf_puts(&json, "\": {\"z\": [{\"q\": 1}]}}}");
+	push_ok(&f, json.data);
+	finish_ok(&f);
+
+	char a[256], b[256], m[256];
+	shortened(a, "", 'a', 125, "damlzq", 124);
+	shortened(b, "", 'b', 125, "vmaf4a", 124);
+	shortened(m, "events__", 'm', 117, "lqecqw", 124);
+	static const char deep_path[] =
+		"x__k299__k298__k297__k296__k295__k294__k293__k292__k291__k290__k289__k288__k287__k286__k28"
+		"5__k284__k283__k282__k281__k280__k21a9rjg6__k25__k24__k23__k22__k21__k20__k19__k18__k17__k"
+		"16__k15__k14__k13__k12__k11__k10__k9__k8__k7__k6__k5__k4__k3__k2__k1__k0__v";
+	static const char camel_table[] =
+		"events__deep__camel_key_camel_key_camel_key_camel_key_camel_key_camel_key_camel_key_camel_"
+		"key_camel_key_camel_key_camel_key_crhhexwy_camel_key_camel_key_camel_key_camel_key_camel_k"
+		"ey_camel_key_camel_key_camel_key_camel_key_camel_key_camel_key_camel_key__z";
+	const char *root_cols[] = { "id", a, deep_path, "_dlt_load_id", "_dlt_id" };
+	check_column_order(&f, "events", root_cols, 5);
+	const char *l_cols[] = { b, "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, "events__l", l_cols, 4);
+	const char *m_cols[] = { "value", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, m, m_cols, 4);
+	const char *z_cols[] = { "q", "_dlt_parent_id", "_dlt_list_idx", "_dlt_id" };
+	check_column_order(&f, camel_table, z_cols, 4);
+	CHECK_STR(CELL(&f, "events", 0, deep_path), "1");
+	CHECK_STR(CELL(&f, "events", 0, a), "2");
+	CHECK_STR(CELL(&f, "events__l", 0, b), "3");
+	CHECK_STR(CELL(&f, camel_table, 0, "q"), "1");
 	ll_buf_free(&json);
 	fx_free(&f);
 }
@@ -909,15 +1160,17 @@ static void test_coerce_text_parsing(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and_links),
-	     LL_TEST(test_lists_of_lists), LL_TEST(test_wrapped_scalars), LL_TEST(test_nulls_and_empties),
+	     LL_TEST(test_merge_root_key_and_order), LL_TEST(test_lists_of_lists),
+	     LL_TEST(test_wrapped_scalars), LL_TEST(test_nulls_and_empties),
 	     LL_TEST(test_inference_and_coercion), LL_TEST(test_variant_columns),
 	     LL_TEST(test_variant_rows), LL_TEST(test_big_integers_and_decimals),
-	     LL_TEST(test_timestamp_units_and_field_ids), LL_TEST(test_json_hint),
+	     LL_TEST(test_timestamp_units_and_field_ids), LL_TEST(test_detections),
+	     LL_TEST(test_iso_like_parsing), LL_TEST(test_json_hint),
 	     LL_TEST(test_max_nesting), LL_TEST(test_time_column_fails), LL_TEST(test_column_collisions),
 	     LL_TEST(test_child_table_collisions), LL_TEST(test_evolution_across_records),
 	     LL_TEST(test_evolution_after_flush), LL_TEST(test_memory_budget), LL_TEST(test_open_file_limit), LL_TEST(test_row_ids),
 	     LL_TEST(test_own_dlt_id_kept), LL_TEST(test_not_nullable_columns),
-	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting),
+	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting), LL_TEST(test_long_names_as_dlt),
 	     LL_TEST(test_ten_thousand_keys), LL_TEST(test_duplicate_keys),
 	     LL_TEST(test_free_removes_files), LL_TEST(test_open_errors), LL_TEST(test_double_repr),
 	     LL_TEST(test_coerce_text_parsing))
