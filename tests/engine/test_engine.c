@@ -126,7 +126,7 @@ static void free_tables(void *ctx, ll_engine_table *tables, size_t n)
 static ll_engine *engine_new(void)
 {
 	lake_init();
-	ll_engine_provider provider = { &lake, list_tables, free_tables, NULL };
+	ll_engine_provider provider = { &lake, list_tables, free_tables, NULL, NULL };
 	ll_engine *e = NULL;
 	ll_error err = { 0 };
 	CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
@@ -759,6 +759,76 @@ static void test_provider_failure(void)
 	CHECK(none == NULL);
 }
 
+/*
+ * A provider that lists names only and describes a table when the engine
+ * asks, as the lake's catalog does for Iceberg tables; one table's
+ * description can be made to fail, as a damaged manifest makes it.
+ */
+typedef struct lazy_lake {
+	ll_engine_table names[16];
+	size_t opened[16];
+	const char *damaged;
+} lazy_lake;
+
+static ll_status lazy_list(void *ctx, ll_engine_table **tables, size_t *n, ll_error *err)
+{
+	lazy_lake *l = ctx;
+	(void)err;
+	for (size_t i = 0; i < lake.ntables; i++)
+		l->names[i] = (ll_engine_table){ .dataset = lake.tables[i].dataset,
+						 .name = lake.tables[i].name };
+	*tables = l->names;
+	*n = lake.ntables;
+	return LL_OK;
+}
+
+static ll_status lazy_open(void *ctx, size_t i, ll_engine_table *t, ll_error *err)
+{
+	lazy_lake *l = ctx;
+	l->opened[i]++;
+	if (l->damaged && strcmp(t->name, l->damaged) == 0)
+		return ll_error_set(err, LL_EFORMAT, "table %s.%s: /lake/m0.avro: invalid Avro schema",
+				    t->dataset, t->name);
+	*t = lake.tables[i];
+	return LL_OK;
+}
+
+static size_t lazy_opened_total(const lazy_lake *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < lake.ntables; i++)
+		n += l->opened[i];
+	return n;
+}
+
+static void test_tables_open_only_when_named(void)
+{
+	lake_init();
+	lazy_lake l = { 0 };
+	ll_engine_provider provider = { &l, lazy_list, NULL, NULL, lazy_open };
+	ll_engine *e;
+	ll_error err = { 0 };
+	CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
+	CHECK_ROWS(e, "SELECT 1", "1\n");
+	CHECK_INT(lazy_opened_total(&l), 0);
+	CHECK_ROWS(e, "SELECT count(*) FROM shop.events", "1000\n");
+	CHECK_INT(l.opened[0], 1);
+	CHECK_INT(lazy_opened_total(&l), 1);
+	/* a missing table still gets the list of the dataset's tables, none of them opened */
+	CHECK(query(e, "SELECT * FROM shop.nope", &err) == NULL);
+	CHECK(strstr(err.message, "dataset shop has tables: events, events2, evolved") != NULL);
+	CHECK_INT(lazy_opened_total(&l), 1);
+	/* a table that cannot be described fails only the queries naming it */
+	l.damaged = "events2";
+	CHECK_ROWS(e, "SELECT count(*) FROM shop.events", "1000\n");
+	CHECK(query(e, "SELECT count(*) FROM shop.events2", &err) == NULL);
+	CHECK_INT(err.code, LL_EFORMAT);
+	CHECK_STR(err.message, "table shop.events2: /lake/m0.avro: invalid Avro schema");
+	CHECK(query(e, "SELECT count(*) FROM shop.events JOIN shop.events2 USING (i32)", &err) == NULL);
+	CHECK_INT(err.code, LL_EFORMAT);
+	ll_engine_free(e);
+}
+
 /* Eleven datasets, each with one table: SQLite attaches ten at most. */
 static ll_status list_many(void *ctx, ll_engine_table **tables, size_t *n, ll_error *err)
 {
@@ -777,7 +847,7 @@ static ll_status list_many(void *ctx, ll_engine_table **tables, size_t *n, ll_er
 static void test_attach_limit(void)
 {
 	lake_init();
-	ll_engine_provider provider = { NULL, list_many, NULL, NULL };
+	ll_engine_provider provider = { NULL, list_many, NULL, NULL, NULL };
 	ll_engine *e;
 	ll_error err = { 0 };
 	CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
@@ -804,4 +874,5 @@ LL_TEST_MAIN(LL_TEST(test_select_star_matches_expected), LL_TEST(test_value_type
 	     LL_TEST(test_schema_evolution_reads_null), LL_TEST(test_wide_table),
 	     LL_TEST(test_columns_past_63), LL_TEST(test_print_formats),
 	     LL_TEST(test_refused_statements), LL_TEST(test_bad_files), LL_TEST(test_stop_early),
-	     LL_TEST(test_provider_failure), LL_TEST(test_attach_limit))
+	     LL_TEST(test_provider_failure), LL_TEST(test_tables_open_only_when_named),
+	     LL_TEST(test_attach_limit))
