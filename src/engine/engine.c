@@ -231,13 +231,18 @@ static ll_status decl_columns(ll_query *q, const ll_engine_table *t, ll_engine_d
 			d->cols[d->ncols++] = i;
 	if (!wide)
 		return LL_OK;
-	if (q->names.star || d->ncols == 0)
+	if (q->names.star)
 		return ll_error_set(err, LL_EUNSUPPORTED,
 				    "table %s.%s has %zu columns, more than the %zu SQLite can show "
-				    "in one query, and the query %s; name the columns you need "
-				    "(SELECT a, b FROM ...)",
-				    t->dataset, t->name, t->ncolumns, max,
-				    q->names.star ? "selects * (or joins NATURAL)" : "names none of them");
+				    "in one query, and the query selects * (or joins NATURAL); name "
+				    "the columns you need (SELECT a, b FROM ...)",
+				    t->dataset, t->name, t->ncolumns, max);
+	/*
+	 * A query naming none of the columns uses none (count(*)), but SQLite
+	 * declares no table without a column: the first one stands in, unread.
+	 */
+	if (d->ncols == 0)
+		d->cols[d->ncols++] = 0;
 	if (d->ncols > max)
 		return ll_error_set(err, LL_EUNSUPPORTED,
 				    "table %s.%s has %zu columns and the query names %zu of them, more "

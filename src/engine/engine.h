@@ -20,7 +20,8 @@
  * 2000 columns per table. Consequences a caller can see:
  *   - a query may name at most 10 datasets;
  *   - a table with more than 1999 columns exposes only the columns the
- *     query names (SELECT * on it fails, asking for the column names);
+ *     query names, up to 1999 of them (SELECT * on it fails, asking for
+ *     the column names; SELECT count(*) naming none works);
  *   - state does not survive between queries (no temp tables, no ATTACH).
  * Only read-only statements run; one statement per call.
  *

@@ -609,8 +609,10 @@ static void test_wide_table(void)
 	CHECK_STR(err.message, "table shop.wide has 2110 columns, more than the 1999 SQLite can "
 			       "show in one query, and the query selects * (or joins NATURAL); "
 			       "name the columns you need (SELECT a, b FROM ...)");
-	CHECK(query(e, "SELECT count(*) FROM shop.wide", &err) == NULL);
-	CHECK(strstr(err.message, "names none of them; name the columns you need") != NULL);
+	/* a query naming none of the columns reads none */
+	CHECK_ROWS(e, "SELECT count(*) FROM shop.wide", "1000\n");
+	CHECK_INT(stats(e)->fields_decoded, 0);
+	CHECK_ROWS(e, "SELECT count(*) FROM shop.wide WHERE c0001 IS NULL AND i32 < 10", "10\n");
 	/* the other tables of the dataset are unaffected */
 	CHECK_ROWS(e, "SELECT count(*) FROM shop.events", "1000\n");
 	ll_engine_free(e);
