@@ -73,7 +73,7 @@ S3LAKE="s3://lakeload-e2e/lake"
 S() { ll "$@" --lake "$S3LAKE" --endpoint-url "$PROXY"; }
 
 S load "$T/a.ndjson" --dataset d --table hv -q
-S load "$T/a.ndjson" --dataset d --table ice --table-format iceberg -q
+for _ in 1 2 3; do S load "$T/a.ndjson" --dataset d --table ice --table-format iceberg -q; done
 S load "$T/a.ndjson" --dataset d --table other --table-format iceberg -q
 
 # Runs a query through the proxy; prints its rows, then the tables (the
@@ -94,7 +94,15 @@ check_eq "SELECT 1 on S3 makes no request" "$(requests_of 'SELECT 1')" "1"
 check_eq "a hive query requests only its table's objects" \
 	"$(requests_of 'SELECT count(*) FROM d.hv')" $'30\nd/hv True'
 check_eq "an Iceberg query requests only its table's objects" \
-	"$(requests_of 'SELECT count(*) FROM d.ice WHERE id <= 5')" $'5\nd/ice True'
+	"$(requests_of 'SELECT count(*) FROM d.ice WHERE id <= 5')" $'15\nd/ice True'
 check_eq "a join requests the objects of its two tables" \
-	"$(requests_of 'SELECT count(*) FROM d.ice JOIN d.other USING (id)')" $'30\nd/ice True\nd/other True'
+	"$(requests_of 'SELECT count(*) FROM d.ice JOIN d.other USING (id)')" $'90\nd/ice True\nd/other True'
+
+# The three manifests of d.ice (one per load) are fetched together: the proxy
+# holds each 300 ms, so fetched one after another they would never overlap.
+curl -sf -X PUT "$PROXY/__proxy/rules" \
+	-d '{"rules": [{"match": "^GET .*/d/ice/metadata/.*-m0\\.avro", "faults": ["delay"]}]}' >/dev/null
+check_eq "a table's manifests over S3" "$(S query --format csv 'SELECT count(*) FROM d.ice' | tail -1 | tr -d '\r')" "90"
+overlap=$(curl -sf "$PROXY/__proxy/stats" | /usr/bin/python3 -c "import json, sys; print(json.load(sys.stdin)['max_in_flight'])")
+check_eq "the manifests were fetched in parallel" "$((overlap >= 2))" "1"
 finish
