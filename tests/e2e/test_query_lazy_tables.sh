@@ -71,6 +71,13 @@ export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-
 PROXY="http://127.0.0.1:$proxy_port"
 S3LAKE="s3://lakeload-e2e/lake"
 S() { ll "$@" --lake "$S3LAKE" --endpoint-url "$PROXY"; }
+# A control request to the proxy (method, path, body): prints its reply.
+proxy() {
+	/usr/bin/python3 -c "
+import sys, urllib.request
+req = urllib.request.Request(sys.argv[1] + sys.argv[3], method=sys.argv[2], data=sys.argv[4].encode() or None)
+print(urllib.request.urlopen(req, timeout=60).read().decode())" "$PROXY" "$@"
+}
 
 S load "$T/a.ndjson" --dataset d --table hv -q
 for _ in 1 2 3; do S load "$T/a.ndjson" --dataset d --table ice --table-format iceberg -q; done
@@ -80,9 +87,9 @@ S load "$T/a.ndjson" --dataset d --table other --table-format iceberg -q
 # key's path after lake/<dataset>/) of the objects it requested, one a line
 # as "<dataset>/<table> <requests>".
 requests_of() {
-	curl -sf -X PUT "$PROXY/__proxy/rules" -d '{"rules": []}' >/dev/null
+	proxy PUT /__proxy/rules '{"rules": []}' >/dev/null
 	S query --format csv "$1" | tail -n +2 | tr -d '\r'
-	curl -sf "$PROXY/__proxy/log" | /usr/bin/python3 -c "
+	proxy GET /__proxy/log "" | /usr/bin/python3 -c "
 import collections, json, re, sys
 seen = collections.Counter()
 for r in json.load(sys.stdin):
@@ -100,9 +107,9 @@ check_eq "a join requests the objects of its two tables" \
 
 # The three manifests of d.ice (one per load) are fetched together: the proxy
 # holds each 300 ms, so fetched one after another they would never overlap.
-curl -sf -X PUT "$PROXY/__proxy/rules" \
-	-d '{"rules": [{"match": "^GET .*/d/ice/metadata/.*-m0\\.avro", "faults": ["delay"]}]}' >/dev/null
+proxy PUT /__proxy/rules \
+	'{"rules": [{"match": "^GET .*/d/ice/metadata/.*-m0\\.avro", "faults": ["delay"]}]}' >/dev/null
 check_eq "a table's manifests over S3" "$(S query --format csv 'SELECT count(*) FROM d.ice' | tail -1 | tr -d '\r')" "90"
-overlap=$(curl -sf "$PROXY/__proxy/stats" | /usr/bin/python3 -c "import json, sys; print(json.load(sys.stdin)['max_in_flight'])")
+overlap=$(proxy GET /__proxy/stats "" | /usr/bin/python3 -c "import json, sys; print(json.load(sys.stdin)['max_in_flight'])")
 check_eq "the manifests were fetched in parallel" "$((overlap >= 2))" "1"
 finish
