@@ -286,7 +286,8 @@ static ll_status query_declare_tables(ll_query *q, ll_error *err)
 		return ll_error_oom(err);
 	for (size_t i = 0; i < q->ntables; i++) {
 		const ll_engine_table *t = &q->tables[i];
-		if (!dataset_listed(q, t->dataset) || !ll_sql_names_has(&q->names, t->name))
+		if (!dataset_listed(q, t->dataset) ||
+		    !ll_sql_names_may_refer(&q->names, t->dataset, t->name))
 			continue;
 		ll_status st = query_open_table(q, i, err);
 		if (st != LL_OK)

@@ -161,8 +161,9 @@ typedef struct ll_engine_provider {
 	 * When not NULL: completes listed table `index` of this query's list
 	 * (columns, files, rows, field ids, format; dataset and name stay as
 	 * listed) before the query declares it. The engine calls it at most
-	 * once per table and query, only for tables of the datasets the query
-	 * names whose names occur in its text, so `SELECT 1` opens none.
+	 * once per table and query, only for tables the text may refer to
+	 * (dataset.table, or the table's name unqualified when the text names
+	 * its dataset or it is the default one), so `SELECT 1` opens none.
 	 * What it fills stays the provider's until free_tables. A failure
 	 * fails the query with the provider's error.
 	 */

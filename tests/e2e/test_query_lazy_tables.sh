@@ -47,6 +47,8 @@ expect_failure "querying a table without its metadata" ll query --lake "$LAKE" '
 check_contains "that error names the table" "$ERR" "Iceberg table e.gone"
 check_contains "that error names the missing file" "$ERR" "e/gone/metadata/"
 check_eq "the other dataset's sound table" "$(q 'SELECT count(*) FROM e._dlt_loads')" "1"
+check_eq "a table named like the damaged one, of another dataset, beside d's tables" \
+	"$(q 'SELECT count(*) FROM e._dlt_loads l JOIN d.hv h ON h.id > 0')" "30"
 
 # ---- an S3 lake, behind a proxy that logs every request -------------------
 mkdir -p "$T/s3"

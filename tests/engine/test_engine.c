@@ -779,8 +779,10 @@ static ll_status lazy_list(void *ctx, ll_engine_table **tables, size_t *n, ll_er
 	for (size_t i = 0; i < lake.ntables; i++)
 		l->names[i] = (ll_engine_table){ .dataset = lake.tables[i].dataset,
 						 .name = lake.tables[i].name };
+	/* last, a table of shop named like one of web, which cannot be described */
+	l->names[lake.ntables] = (ll_engine_table){ .dataset = "shop", .name = "dict" };
 	*tables = l->names;
-	*n = lake.ntables;
+	*n = lake.ntables + 1;
 	return LL_OK;
 }
 
@@ -788,7 +790,7 @@ static ll_status lazy_open(void *ctx, size_t i, ll_engine_table *t, ll_error *er
 {
 	lazy_lake *l = ctx;
 	l->opened[i]++;
-	if (l->damaged && strcmp(t->name, l->damaged) == 0)
+	if (i == lake.ntables || (l->damaged && strcmp(t->name, l->damaged) == 0))
 		return ll_error_set(err, LL_EFORMAT, "table %s.%s: /lake/m0.avro: invalid Avro schema",
 				    t->dataset, t->name);
 	*t = lake.tables[i];
@@ -798,7 +800,7 @@ static ll_status lazy_open(void *ctx, size_t i, ll_engine_table *t, ll_error *er
 static size_t lazy_opened_total(const lazy_lake *l)
 {
 	size_t n = 0;
-	for (size_t i = 0; i < lake.ntables; i++)
+	for (size_t i = 0; i <= lake.ntables; i++)
 		n += l->opened[i];
 	return n;
 }
@@ -828,6 +830,16 @@ static void test_tables_open_only_when_named(void)
 	CHECK_STR(err.message, "table shop.events2: /lake/m0.avro: invalid Avro schema");
 	CHECK(query(e, "SELECT count(*) FROM shop.events JOIN shop.events2 USING (i32)", &err) == NULL);
 	CHECK_INT(err.code, LL_EFORMAT);
+	/* web.dict, written qualified, is not taken for shop's table of that name */
+	memset(l.opened, 0, sizeof(l.opened));
+	CHECK_ROWS(e, "SELECT count(*) FROM web.dict d JOIN shop.events e ON d.id = e.i32",
+		   "1000\n");
+	CHECK_INT(l.opened[lake.ntables], 0);
+	CHECK_INT(lazy_opened_total(&l), 2);
+	/* unqualified, it may be any attached dataset's */
+	CHECK(query(e, "SELECT count(*) FROM web.dict JOIN shop.events ON dict.id = i32", &err) ==
+	      NULL);
+	CHECK_STR(err.message, "table shop.dict: /lake/m0.avro: invalid Avro schema");
 	ll_engine_free(e);
 }
 
