@@ -234,8 +234,8 @@ static ll_status decl_columns(ll_query *q, const ll_engine_table *t, ll_engine_d
 	if (q->names.star)
 		return ll_error_set(err, LL_EUNSUPPORTED,
 				    "table %s.%s has %zu columns, more than the %zu SQLite can show "
-				    "in one query, and the query selects * (or joins NATURAL); name "
-				    "the columns you need (SELECT a, b FROM ...)",
+				    "in one query, and the query selects * (or joins NATURAL); "
+				    "name the columns you need (SELECT a, b FROM ...)",
 				    t->dataset, t->name, t->ncolumns, max);
 	/*
 	 * A query naming none of the columns uses none (count(*)), but SQLite
@@ -261,8 +261,8 @@ static ll_status check_table_contents(const ll_engine_table *t, ll_error *err)
 		ok = t->files[k] != NULL;
 	if (!ok)
 		return ll_error_set(err, LL_EINVAL,
-				    "the table provider described table %s.%s incompletely: a column "
-				    "name or file path is missing",
+				    "the table provider described table %s.%s incompletely: "
+				    "a column name or file path is missing",
 				    t->dataset, t->name);
 	return LL_OK;
 }

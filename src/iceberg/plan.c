@@ -189,7 +189,8 @@ static ll_status read_manifests(planner *pl, const ll_iceberg_snapshot *snap, ll
 			if (st != LL_OK || skip)
 				continue;
 			manifests[nb] = &list[i];
-			batch[nb++] = (fetch){ .storage = pl->storage, .location = list[i].manifest_path,
+			batch[nb++] = (fetch){ .storage = pl->storage,
+					       .location = list[i].manifest_path,
 					       .bytes = LL_BUF_INIT };
 		}
 		if (st == LL_OK)

@@ -108,8 +108,8 @@ static ll_status open_engine_source(void *ctx, const char *path, ll_parquet_sour
 
 static ll_status open_engine(lake_provider *lp, ll_engine **engine, ll_error *err)
 {
-	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables, open_engine_source,
-					open_engine_table };
+	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables,
+					open_engine_source, open_engine_table };
 	return ll_engine_open(engine, &provider, err);
 }
 
