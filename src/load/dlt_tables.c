@@ -176,7 +176,7 @@ ll_status ll_dlt_write_rows(const char *package_dir, const ll_dlt_rows *rows,
 		char hash[24], id[15];
 		snprintf(hash, sizeof(hash), "%016llx",
 			 (unsigned long long)ll_hash64(rows->state_json, strlen(rows->state_json), 0));
-		ll_row_id(ll_hash64(rows->load_id, strlen(rows->load_id), 1), 0, id);
+		ll_dlt_id(ll_hash64(rows->load_id, strlen(rows->load_id), 1), 0, id);
 		st = ll_dlt_encode_state(rows->state_json, &state, err);
 		const dlt_cell cells[] = {
 			{ "version", NULL, rows->state_version },

@@ -2,9 +2,10 @@
  * Row ids (`_dlt_id`) as dlt makes them: 10 bytes in the standard base64
  * alphabet without padding, 14 characters.
  *
- * A root row's id stands for dlt's uniq_id_base64(10): random-looking, but
- * derived from the load id, the table and the row's ordinal, so a
- * re-extracted load reproduces the same ids. A child row's id is dlt's
+ * A root row's id (ll_dlt_id, util/hash.h) stands for dlt's
+ * uniq_id_base64(10): random-looking, but derived from the load id, the
+ * table and the row's ordinal, so a re-extracted load reproduces the same
+ * ids. A child row's id is dlt's
  * get_nested_row_hash: SHAKE-128 of "<parent _dlt_id>_<child table>_<list
  * index>", the first 10 bytes, so it depends only on its parent and place.
  */
@@ -14,35 +15,9 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "util/base64.h"
 #include "util/hash.h"
 
 #define ID_BYTES 10
-
-/* Base64 of 10 bytes without its "==" padding. */
-static bool encode_id(ll_normalizer *n, const unsigned char bytes[ID_BYTES], char out[15])
-{
-	ll_buf_clear(&n->idtext);
-	ll_base64_encode(bytes, ID_BYTES, &n->idtext);
-	if (ll_buf_oom(&n->idtext) || n->idtext.len < 14)
-		return false;
-	memcpy(out, n->idtext.data, 14);
-	out[14] = '\0';
-	return true;
-}
-
-ll_status ll_norm_root_id(ll_normalizer *n, uint64_t seed, uint64_t ordinal, char out[15],
-			  ll_error *err)
-{
-	uint64_t x = ll_mix64(seed ^ ll_mix64(ordinal));
-	uint64_t y = ll_mix64(ordinal + 0x632be59bd9b4e019ULL * (seed | 1));
-	unsigned char bytes[ID_BYTES];
-	for (int i = 0; i < 8; i++)
-		bytes[i] = (unsigned char)(x >> (8 * i));
-	bytes[8] = (unsigned char)y;
-	bytes[9] = (unsigned char)(y >> 8);
-	return encode_id(n, bytes, out) ? LL_OK : ll_error_oom(err);
-}
 
 ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t parent_len,
 			   const char *table, int64_t idx, char out[15], ll_error *err)
@@ -62,5 +37,6 @@ ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t paren
 	    EVP_DigestUpdate(n->shake, tail, (size_t)tail_len) != 1 ||
 	    EVP_DigestFinalXOF(n->shake, bytes, ID_BYTES) != 1)
 		return ll_error_set(err, LL_EIO, "SHAKE-128 failed for a row id of table %s", table);
-	return encode_id(n, bytes, out) ? LL_OK : ll_error_oom(err);
+	ll_dlt_id_encode(bytes, out);
+	return LL_OK;
 }

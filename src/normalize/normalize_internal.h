@@ -140,7 +140,6 @@ struct ll_normalizer {
 	bool root_key;  /* child rows get _dlt_root_id (dlt's root key propagation) */
 	unsigned detections; /* LL_DETECT_* flags for new text columns */
 	struct evp_md_ctx_st *shake; /* SHAKE-128 of child row ids, created on first use */
-	ll_buf idtext;
 
 	ll_norm_table *tables;
 	size_t ntables, tables_cap;
@@ -212,10 +211,6 @@ ll_status ll_norm_link_column(ll_normalizer *n, uint32_t table, uint32_t *slot, 
 			      ll_data_type type, ll_error *err);
 
 /* ---- row ids (ids.c) ---- */
-
-/** A root row's _dlt_id from the table's seed and the row's ordinal. */
-ll_status ll_norm_root_id(ll_normalizer *n, uint64_t seed, uint64_t ordinal, char out[15],
-			  ll_error *err);
 
 /** A child row's _dlt_id: dlt's digest of parent id, child table name and list index. */
 ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t parent_len,

@@ -39,3 +39,31 @@ void ll_row_id(uint64_t a, uint64_t b, char out[15])
 	}
 	out[14] = '\0';
 }
+
+void ll_dlt_id_encode(const unsigned char bytes[10], char out[15])
+{
+	static const char alphabet[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+	/* three groups of 3 bytes make 12 characters; the last byte makes 2 more */
+	for (int g = 0; g < 3; g++) {
+		uint32_t v = (uint32_t)bytes[3 * g] << 16 | (uint32_t)bytes[3 * g + 1] << 8 |
+			     bytes[3 * g + 2];
+		for (int i = 0; i < 4; i++)
+			out[4 * g + i] = alphabet[(v >> (18 - 6 * i)) & 63];
+	}
+	out[12] = alphabet[bytes[9] >> 2];
+	out[13] = alphabet[(bytes[9] & 3) << 4];
+	out[14] = '\0';
+}
+
+void ll_dlt_id(uint64_t a, uint64_t b, char out[15])
+{
+	uint64_t x = ll_mix64(a ^ ll_mix64(b));
+	uint64_t y = ll_mix64(b + 0x632be59bd9b4e019ULL * (a | 1));
+	unsigned char bytes[10];
+	for (int i = 0; i < 8; i++)
+		bytes[i] = (unsigned char)(x >> (8 * i));
+	bytes[8] = (unsigned char)y;
+	bytes[9] = (unsigned char)(y >> 8);
+	ll_dlt_id_encode(bytes, out);
+}

@@ -27,4 +27,17 @@ uint64_t ll_hash64(const void *data, size_t len, uint64_t seed);
  */
 void ll_row_id(uint64_t a, uint64_t b, char out[15]);
 
+/**
+ * Writes 10 bytes as dlt writes a `_dlt_id`: standard base64 ('+', '/')
+ * without padding, 14 characters, plus a NUL.
+ */
+void ll_dlt_id_encode(const unsigned char bytes[10], char out[15]);
+
+/**
+ * A `_dlt_id` derived from the two inputs (like dlt's uniq_id_base64(10),
+ * but reproducible: equal inputs give equal ids). Unlike ll_row_id it may
+ * hold '/', so it never names a file.
+ */
+void ll_dlt_id(uint64_t a, uint64_t b, char out[15]);
+
 #endif
