@@ -3,7 +3,7 @@
 # write them for Athena are translated by src/sql and run by lakeload's
 # engine over a loaded table, and the same queries run in DuckDB over the
 # same Parquet files (in DuckDB's spelling where it differs); the rows must
-# be the same. Where DuckDB departs from Trino (it rounds 0.5 to even and
+# be the same, also through `lakeload query --dialect athena`. Where DuckDB departs from Trino (it rounds 0.5 to even and
 # reads '3.5' as a bigint), the data or DuckDB's spelling avoids the
 # difference. DuckDB runs in UTC so its TIMESTAMP WITH TIME ZONE prints as
 # lakeload's UTC timestamps do.
@@ -60,5 +60,15 @@ for c in "${cases[@]}"; do
 	want=$(duck "$duck_sql" 2>&1) || want="duckdb failed: $want"
 	check_eq "$name ($sqlite)" "$got" "$want"
 done
+
+# The same translation through the command line, bare names in --dataset.
+got=$(ll query --lake "$LAKE" --dialect athena --dataset d --format csv \
+	"SELECT id, year(created_at), date_trunc('month', CAST(day AS date)) FROM t WHERE active = true ORDER BY id" |
+	tail -n +2 | tr -d '\r')
+want=$(duck "SELECT id, year(created_at), CAST(date_trunc('month', CAST(day AS date)) AS DATE) FROM $F WHERE active = true ORDER BY id")
+check_eq "lakeload query --dialect athena" "$got" "$want"
+expect_failure "unsupported function" ll query --lake "$LAKE" --dialect athena "SELECT regexp_like(note, 'g') FROM d.t"
+check_contains "unsupported function: message" "$ERR" "line 1:8: function regexp_like() is not supported"
+expect_failure "unknown dialect" ll query --lake "$LAKE" --dialect presto "SELECT 1"
 
 finish
