@@ -295,6 +295,15 @@ static ll_status unit_of(tr *t, const span *arg, const char **unit)
 	return LL_OK;
 }
 
+/* The text a table of {unit, text} pairs gives a unit, or NULL. */
+static const char *unit_lookup(const char *const (*table)[2], size_t n, const char *unit)
+{
+	for (size_t k = 0; k < n; k++)
+		if (strcasecmp(unit, table[k][0]) == 0)
+			return table[k][1];
+	return NULL;
+}
+
 /* date_trunc('unit', x): the start of x's unit, a date for a date. */
 static ll_status put_date_trunc(tr *t, const span *args, const ll_buf *a, ll_buf *out)
 {
@@ -308,12 +317,9 @@ static ll_status put_date_trunc(tr *t, const span *args, const ll_buf *a, ll_buf
 	if (s != LL_OK)
 		return s;
 	ll_buf_puts(out, "substr(");
-	size_t k = 0;
-	for (; k < sizeof(fmts) / sizeof(fmts[0]); k++)
-		if (strcasecmp(unit, fmts[k][0]) == 0)
-			break;
-	if (k < sizeof(fmts) / sizeof(fmts[0])) {
-		ll_buf_printf(out, "strftime('%s', ", fmts[k][1]);
+	const char *fmt = unit_lookup(fmts, sizeof(fmts) / sizeof(fmts[0]), unit);
+	if (fmt) {
+		ll_buf_printf(out, "strftime('%s', ", fmt);
 		put_template(out, "$2)", a);
 	} else if (strcasecmp(unit, "week") == 0)
 		put_template(out, "strftime('%Y-%m-%d 00:00:00.000', $2, '-6 days', 'weekday 1')", a);
@@ -342,13 +348,12 @@ static ll_status put_date_add(tr *t, const span *args, const ll_buf *a, ll_buf *
 	ll_status s = unit_of(t, &args[0], &unit);
 	if (s != LL_OK)
 		return s;
-	for (size_t k = 0; k < sizeof(mods) / sizeof(mods[0]); k++) {
-		if (strcasecmp(unit, mods[k][0]) == 0) {
-			put_template(out, "substr(strftime('%Y-%m-%d %H:%M:%f', $3, ", a);
-			put_template(out, mods[k][1], a);
-			put_template(out, "), 1, length($3))", a);
-			return LL_OK;
-		}
+	const char *mod = unit_lookup(mods, sizeof(mods) / sizeof(mods[0]), unit);
+	if (mod) {
+		put_template(out, "substr(strftime('%Y-%m-%d %H:%M:%f', $3, ", a);
+		put_template(out, mod, a);
+		put_template(out, "), 1, length($3))", a);
+		return LL_OK;
 	}
 	return fail_at(t, args[0].begin, LL_EINVAL, "date_add: unknown unit '%s'", unit);
 }
