@@ -799,7 +799,9 @@ static ll_status tr_word(tr *t, size_t i, size_t end, size_t *next, ll_buf *out)
 		return tr_limit(t, i, end, next, out);
 	}
 	if (ll_sql_tok_is(k, "from") || ll_sql_tok_is(k, "join")) {
-		if (t->scope[t->depth] != SC_EXPR) {
+		/* in x IS [NOT] DISTINCT FROM y, y is a value, not a table */
+		bool distinct = i > 0 && ll_sql_tok_is(tok(t, i - 1), "distinct");
+		if (t->scope[t->depth] != SC_EXPR && !distinct) {
 			t->scope[t->depth] = SC_FROM;
 			t->expect_table = true;
 		}

@@ -27,6 +27,8 @@ static const tcase cases[] = {
 	{ "WITH c AS (SELECT id FROM events) SELECT * FROM c WHERE id IN (SELECT id FROM gone)",
 	  "WITH c AS (SELECT id FROM \"dflt\".events) SELECT * FROM c WHERE id IN (SELECT id FROM "
 	  "\"dflt\".gone)" },
+	{ "SELECT * FROM t WHERE a IS NOT DISTINCT FROM b",
+	  "SELECT * FROM \"dflt\".t WHERE a IS NOT DISTINCT FROM b" },
 	/* literals */
 	{ "SELECT 1 FROM shop.t WHERE d = date '2024-03-01' AND ts >= timestamp '2024-03-01 10:20'",
 	  "SELECT 1 FROM shop.t WHERE d = '2024-03-01' AND ts >= '2024-03-01 10:20:00.000'" },
