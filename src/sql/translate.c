@@ -763,17 +763,20 @@ static ll_status tr_word(tr *t, size_t i, size_t end, size_t *next, ll_buf *out)
 			return tr_cast(t, i, end, next, out);
 		if (ll_sql_tok_is(k, "extract"))
 			return tr_extract(t, i, end, next, out);
-		span args[MAX_ARGS];
-		size_t nargs;
-		ll_status s = split_args(t, i + 1, matching_paren(t, i + 1, end), args, &nargs);
-		if (s != LL_OK)
-			return s;
 		bool known;
-		const fn_template *f = find_template(k->value, nargs, &known);
-		if (f)
+		find_template(k->value, 0, &known);
+		if (known) {
+			/* only calls with a template are split: IN (...) and VALUES (...) may be long */
+			span args[MAX_ARGS];
+			size_t nargs;
+			ll_status s = split_args(t, i + 1, matching_paren(t, i + 1, end), args, &nargs);
+			if (s != LL_OK)
+				return s;
+			const fn_template *f = find_template(k->value, nargs, &known);
+			if (!f)
+				return wrong_arity(t, i, k->value);
 			return tr_call(t, i, end, f, next, out);
-		if (known)
-			return wrong_arity(t, i, k->value);
+		}
 	}
 	if ((ll_sql_tok_is(k, "date") || ll_sql_tok_is(k, "timestamp")) &&
 	    tok(t, i + 1)->kind == LL_TOK_STRING && i + 1 < end) {

@@ -126,6 +126,28 @@ static void test_translations(void)
 	}
 }
 
+/* Long lists are not function arguments: IN (...) and VALUES rows of any length pass. */
+static void test_long_lists(void)
+{
+	ll_buf in = LL_BUF_INIT, out = LL_BUF_INIT;
+	ll_error err = { 0 };
+	ll_buf_puts(&in, "SELECT * FROM shop.t WHERE id IN (0");
+	for (int i = 1; i < 500; i++)
+		ll_buf_printf(&in, ", %d", i);
+	ll_buf_puts(&in, ")");
+	CHECK_OK(ll_sql_translate_query(ll_buf_cstr(&in), NULL, &out, &err), &err);
+	CHECK_STR(ll_buf_cstr(&out), ll_buf_cstr(&in));
+	ll_buf_clear(&in);
+	ll_buf_puts(&in, "VALUES (0");
+	for (int i = 1; i < 100; i++)
+		ll_buf_printf(&in, ", concat('a', 'b')");
+	ll_buf_puts(&in, ")");
+	CHECK_OK(ll_sql_translate_query(ll_buf_cstr(&in), NULL, &out, &err), &err);
+	CHECK(strstr(ll_buf_cstr(&out), "VALUES (0, ('a' || 'b'), ") != NULL);
+	ll_buf_free(&in);
+	ll_buf_free(&out);
+}
+
 static void test_errors(void)
 {
 	ll_sql_context ctx = { .database = "dflt" };
@@ -155,4 +177,4 @@ static void test_context(void)
 	ll_buf_free(&out);
 }
 
-LL_TEST_MAIN(LL_TEST(test_translations), LL_TEST(test_errors), LL_TEST(test_context))
+LL_TEST_MAIN(LL_TEST(test_translations), LL_TEST(test_long_lists), LL_TEST(test_errors), LL_TEST(test_context))
