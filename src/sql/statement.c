@@ -243,14 +243,13 @@ static ll_status read_columns(rd *r, ll_sql_column **cols, size_t *n)
 }
 
 /* ('key'='value', ...) */
-static ll_status read_properties(rd *r)
+static ll_status read_properties(rd *r, ll_sql_property **props, size_t *n)
 {
-	ll_sql_statement *st = r->st;
 	ll_status s = expect_punct(r, "(");
 	do {
 		if (s != LL_OK)
 			return s;
-		ll_sql_property *p = push(r, (void **)&st->properties, &st->nproperties, sizeof(*p));
+		ll_sql_property *p = push(r, (void **)props, n, sizeof(*p));
 		if (!p)
 			return ll_error_oom(r->err);
 		if ((s = read_string(r, &p->key)) != LL_OK || (s = expect_punct(r, "=")) != LL_OK ||
@@ -315,6 +314,59 @@ static ll_status read_if_exists(rd *r)
 	return expect(r, "exists");
 }
 
+/* A Hive class name ('...ParquetHiveSerDe', '...MapredParquetInputFormat') that is Parquet's. */
+static ll_status read_parquet_class(rd *r, const char *clause)
+{
+	const char *name = "";
+	size_t at = r->i;
+	ll_status s = read_string(r, &name);
+	if (s == LL_OK && !strcasestr(name, "parquet")) {
+		r->i = at;
+		char msg[160];
+		snprintf(msg, sizeof(msg), "%s '%.100s' is not supported (only Parquet)", clause, name);
+		return fail(r, LL_EUNSUPPORTED, "%s", msg);
+	}
+	return s;
+}
+
+/* STORED AS PARQUET, or the INPUTFORMAT/OUTPUTFORMAT classes Athena's SHOW CREATE TABLE prints. */
+static ll_status read_stored_as(rd *r, bool *parquet)
+{
+	if (accept(r, "parquet")) {
+		*parquet = true;
+		return LL_OK;
+	}
+	if (!accept(r, "inputformat"))
+		return fail(r, LL_EUNSUPPORTED, "STORED AS %s is not supported (only PARQUET)",
+			    shown(cur(r)));
+	ll_status s = read_parquet_class(r, "INPUTFORMAT");
+	if (s == LL_OK && (s = expect(r, "outputformat")) == LL_OK)
+		s = read_parquet_class(r, "OUTPUTFORMAT");
+	*parquet = s == LL_OK;
+	return s;
+}
+
+/*
+ * ROW FORMAT SERDE '...ParquetHiveSerDe' [WITH SERDEPROPERTIES (...)]: the
+ * Parquet serde's properties (such as serialization.format) do not change
+ * how lakeload reads Parquet, so they are read and not kept.
+ */
+static ll_status read_row_format(rd *r)
+{
+	ll_status s = expect(r, "format");
+	if (s == LL_OK && !accept(r, "serde"))
+		return fail(r, LL_EUNSUPPORTED, "ROW FORMAT %s is not supported (only SERDE)",
+			    shown(cur(r)));
+	if (s == LL_OK)
+		s = read_parquet_class(r, "ROW FORMAT SERDE");
+	if (s == LL_OK && accept(r, "with") && (s = expect(r, "serdeproperties")) == LL_OK) {
+		ll_sql_property *props = NULL;
+		size_t n = 0;
+		s = read_properties(r, &props, &n);
+	}
+	return s;
+}
+
 static ll_status read_table_clauses(rd *r, bool external)
 {
 	ll_sql_statement *st = r->st;
@@ -339,13 +391,14 @@ static ll_status read_table_clauses(rd *r, bool external)
 			if (s == LL_OK)
 				s = expect_punct(r, ")");
 		} else if (external && accept(r, "stored")) {
-			if ((s = expect(r, "as")) == LL_OK && !(parquet = accept(r, "parquet")))
-				s = fail(r, LL_EUNSUPPORTED,
-					 "STORED AS %s is not supported (only PARQUET)", shown(cur(r)));
+			if ((s = expect(r, "as")) == LL_OK)
+				s = read_stored_as(r, &parquet);
+		} else if (external && accept(r, "row")) {
+			s = read_row_format(r);
 		} else if (accept(r, "location")) {
 			s = read_string(r, &st->location);
 		} else if (accept(r, "tblproperties")) {
-			s = read_properties(r);
+			s = read_properties(r, &st->properties, &st->nproperties);
 		} else {
 			return fail(r, LL_EUNSUPPORTED, "table clause %s is not supported",
 				    shown(cur(r)));
@@ -412,7 +465,7 @@ static ll_status read_create(rd *r)
 		else if (accept(r, "location"))
 			s = read_string(r, &st->location);
 		else if (accept(r, "with") && (s = expect(r, "dbproperties")) == LL_OK)
-			s = read_properties(r);
+			s = read_properties(r, &st->properties, &st->nproperties);
 		else if (s == LL_OK)
 			return expected(r, "COMMENT, LOCATION or WITH DBPROPERTIES");
 	}

@@ -51,6 +51,36 @@ static void test_external_table(void)
 	ll_sql_statement_free(&st);
 }
 
+/* What Athena's SHOW CREATE TABLE prints for a Parquet table reads as one. */
+static void test_show_create_table_form(void)
+{
+	ll_sql_statement st;
+	ll_error err;
+	CHECK_OK(read("CREATE EXTERNAL TABLE `events`(\n  `id` bigint)\nROW FORMAT SERDE \n"
+		      "  'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' \n"
+		      "WITH SERDEPROPERTIES ('serialization.format'='1')\n"
+		      "STORED AS INPUTFORMAT \n"
+		      "  'org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat' \n"
+		      "OUTPUTFORMAT \n"
+		      "  'org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat'\n"
+		      "LOCATION\n  's3://b/shop/events'\nTBLPROPERTIES ('classification'='parquet')",
+		      &st, &err),
+		 &err);
+	CHECK_INT(st.kind, LL_SQL_CREATE_EXTERNAL_TABLE);
+	CHECK_STR(st.database, "dflt");
+	CHECK_STR(st.location, "s3://b/shop/events");
+	CHECK_INT(st.nproperties, 1);
+	ll_sql_statement_free(&st);
+
+	CHECK_INT(read("CREATE EXTERNAL TABLE t (a int) ROW FORMAT SERDE "
+		       "'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://x'",
+		       &st, &err),
+		  LL_EUNSUPPORTED);
+	CHECK_STR(err.message, "line 1:50: ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe' is "
+			       "not supported (only Parquet)");
+	ll_sql_statement_free(&st);
+}
+
 static void test_rendered_ddl_reads_back(void)
 {
 	ll_schema *s;
@@ -209,8 +239,8 @@ static const ecase errors[] = {
 	  "line 1:46: CREATE TABLE needs TBLPROPERTIES ('table_type'='ICEBERG')" },
 	{ "CREATE EXTERNAL TABLE shop.t (a int) STORED AS ORC LOCATION 's3://x'", LL_EUNSUPPORTED,
 	  "line 1:48: STORED AS ORC is not supported" },
-	{ "CREATE EXTERNAL TABLE shop.t (a int) ROW FORMAT SERDE 'x' LOCATION 's3://x'",
-	  LL_EUNSUPPORTED, "line 1:38: table clause ROW is not supported" },
+	{ "CREATE EXTERNAL TABLE shop.t (a int) CLUSTERED BY (a) INTO 4 BUCKETS LOCATION 's3://x'",
+	  LL_EUNSUPPORTED, "line 1:38: table clause CLUSTERED is not supported" },
 	{ "CREATE EXTERNAL TABLE shop.t (a array<int>) STORED AS PARQUET LOCATION 's3://x'",
 	  LL_EUNSUPPORTED, "line 1:33: column type array is not supported" },
 	{ "CREATE EXTERNAL TABLE shop.t (a int) STORED AS PARQUET", LL_EINVAL,
@@ -250,6 +280,7 @@ static void test_errors(void)
 	ll_sql_statement_free(&st);
 }
 
-LL_TEST_MAIN(LL_TEST(test_external_table), LL_TEST(test_rendered_ddl_reads_back),
+LL_TEST_MAIN(LL_TEST(test_external_table), LL_TEST(test_show_create_table_form),
+	     LL_TEST(test_rendered_ddl_reads_back),
 	     LL_TEST(test_iceberg_table), LL_TEST(test_small_statements),
 	     LL_TEST(test_delete_and_insert), LL_TEST(test_errors))
