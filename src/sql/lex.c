@@ -7,6 +7,8 @@
 #include <strings.h>
 
 #include "util/buf.h"
+#include "util/number.h"
+#include "util/utf8.h"
 
 void ll_sql_error_at(ll_error *err, const char *text, size_t pos)
 {
@@ -83,6 +85,35 @@ static ll_status skip_space(lexer *lx)
 	}
 }
 
+/*
+ * Hive's escapes (\n \t \r \uXXXX; any other character stands for itself)
+ * at lx->i. A NUL (\0, \u0000) is refused: the value is a C string, and
+ * cutting it there would lose the rest.
+ */
+static ll_status read_escape(lexer *lx)
+{
+	const char *p = lx->s + lx->i + 1;
+	if (*p == 'u') {
+		uint32_t cp = 0;
+		int k = 1;
+		for (; k <= 4 && ll_hex_digit(p[k]) >= 0; k++)
+			cp = cp * 16 + (uint32_t)ll_hex_digit(p[k]);
+		if (k == 5 && cp != 0) {
+			char utf8[4];
+			ll_buf_append(&lx->value, utf8, ll_utf8_encode(cp, utf8));
+			lx->i += 6;
+			return LL_OK;
+		}
+		if (k == 5)
+			return fail(lx, lx->i, "a NUL character in a string literal is not supported");
+	}
+	if (*p == '0')
+		return fail(lx, lx->i, "a NUL character in a string literal is not supported");
+	ll_buf_putc(&lx->value, *p == 'n' ? '\n' : *p == 't' ? '\t' : *p == 'r' ? '\r' : *p);
+	lx->i += 2;
+	return LL_OK;
+}
+
 /* A quoted run ending at an unescaped quote; doubling the quote stands for one. */
 static ll_status read_quoted(lexer *lx, char quote, bool backslash, const char *what)
 {
@@ -96,9 +127,9 @@ static ll_status read_quoted(lexer *lx, char quote, bool backslash, const char *
 			return fail(lx, start, msg);
 		}
 		if (backslash && c == '\\' && lx->s[lx->i + 1]) {
-			char e = lx->s[lx->i + 1];
-			ll_buf_putc(&lx->value, e == 'n' ? '\n' : e == 't' ? '\t' : e == 'r' ? '\r' : e);
-			lx->i += 2;
+			ll_status s = read_escape(lx);
+			if (s != LL_OK)
+				return s;
 			continue;
 		}
 		lx->i++;

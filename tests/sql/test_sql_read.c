@@ -94,12 +94,13 @@ static void test_rendered_ddl_reads_back(void)
 	t->partition[0] = strdup("day(created_at)");
 	t->npartition = 1;
 	ll_buf b = LL_BUF_INIT;
-	CHECK_OK(ll_sql_render_create_iceberg("shop", t, "s3://b/it's\\here", &b, &err), &err);
+	CHECK_OK(ll_sql_render_create_iceberg("shop", t, "s3://b/it's\\here\t\x01ü", &b, &err),
+		 &err);
 	ll_sql_statement st;
 	CHECK_OK(read(ll_buf_cstr(&b), &st, &err), &err);
 	CHECK_INT(st.kind, LL_SQL_CREATE_ICEBERG_TABLE);
 	CHECK_STR(st.table, "o'rders; x");
-	CHECK_STR(st.location, "s3://b/it's\\here");
+	CHECK_STR(st.location, "s3://b/it's\\here\t\x01ü");
 	CHECK_INT(st.ncolumns, 1);
 	CHECK_INT(st.npartition, 1);
 	if (st.npartition == 1)
@@ -256,6 +257,8 @@ static const ecase errors[] = {
 	{ "CREATE EXTERNAL TABLE shop.t (a int) STORED AS PARQUET LOCATION 's3://x", LL_EINVAL,
 	  "line 1:65: unterminated string literal" },
 	{ "  -- nothing\n", LL_EINVAL, "line 2:1: no statement" },
+	{ "CREATE DATABASE d LOCATION 'a\\u0000b'", LL_EINVAL,
+	  "line 1:30: a NUL character in a string literal is not supported" },
 };
 
 static void test_errors(void)
