@@ -263,6 +263,11 @@ static const fn_template templates[] = {
 	{ "approx_distinct", 1, 2, "count(DISTINCT $1)" },
 	{ "if", 2, 2, "CASE WHEN $1 THEN $2 END" },
 	{ "if", 3, 3, "CASE WHEN $1 THEN $2 ELSE $3 END" },
+	{ "from_unixtime", 1, 1, "strftime('%Y-%m-%d %H:%M:%f', $1, 'unixepoch')" },
+	{ "to_unixtime", 1, 1, "((julianday($1) - 2440587.5) * 86400.0)" },
+	{ "greatest", 2, -1, NULL },
+	{ "least", 2, -1, NULL },
+	{ "starts_with", 2, 2, "(substr($1, 1, length($2)) = $2)" },
 	{ "strpos", 2, 2, "instr($1, $2)" },
 	{ "substring", 2, 2, "substr($1, $2)" },
 	{ "substring", 3, 3, "substr($1, $2, $3)" },
@@ -397,16 +402,17 @@ static ll_status put_date_diff(tr *t, const span *args, const ll_buf *a, ll_buf 
 	return LL_OK;
 }
 
-static void put_concat(size_t nargs, const ll_buf *a, ll_buf *out)
+/* open, the arguments joined by sep, close. */
+static void put_joined(const char *open, const char *sep, const char *close, size_t nargs,
+		       const ll_buf *a, ll_buf *out)
 {
-	/* || is NULL when any part is, as Trino's concat is */
-	ll_buf_putc(out, '(');
+	ll_buf_puts(out, open);
 	for (size_t k = 0; k < nargs; k++) {
 		if (k)
-			ll_buf_puts(out, " || ");
+			ll_buf_puts(out, sep);
 		ll_buf_append(out, ll_buf_cstr(&a[k]), a[k].len);
 	}
-	ll_buf_putc(out, ')');
+	ll_buf_puts(out, close);
 }
 
 static const fn_template *find_template(const char *name, size_t nargs, bool *known)
@@ -439,7 +445,13 @@ static ll_status tr_call(tr *t, size_t i, size_t end, const fn_template *f, size
 		if (f->tpl)
 			put_template(out, f->tpl, bufs);
 		else if (strcmp(f->name, "concat") == 0)
-			put_concat(nargs, bufs, out);
+			/* || is NULL when any part is, as Trino's concat is */
+			put_joined("(", " || ", ")", nargs, bufs, out);
+		else if (strcmp(f->name, "greatest") == 0)
+			/* SQLite's many-argument max and min are NULL when any argument is, as Trino's are */
+			put_joined("max(", ", ", ")", nargs, bufs, out);
+		else if (strcmp(f->name, "least") == 0)
+			put_joined("min(", ", ", ")", nargs, bufs, out);
 		else if (strcmp(f->name, "date_trunc") == 0)
 			s = put_date_trunc(t, args, bufs, out);
 		else if (strcmp(f->name, "date_add") == 0)

@@ -59,6 +59,10 @@ static const tcase cases[] = {
 	  "SELECT count(DISTINCT uid), CASE WHEN a > 1 THEN 'big' END, CASE WHEN a > 1 THEN 'big' "
 	  "ELSE 'small' END, (a || '-' || b)" },
 	{ "SELECT strpos(s, 'x'), substring(s, 2)", "SELECT instr(s, 'x'), substr(s, 2)" },
+	{ "SELECT greatest(a, b, c), least(a, b), starts_with(s, 'ab')",
+	  "SELECT max(a, b, c), min(a, b), (substr(s, 1, length('ab')) = 'ab')" },
+	{ "SELECT from_unixtime(n), to_unixtime(ts)",
+	  "SELECT strftime('%Y-%m-%d %H:%M:%f', n, 'unixepoch'), ((julianday(ts) - 2440587.5) * 86400.0)" },
 	/* casts */
 	{ "SELECT CAST(x AS varchar), CAST(x AS VARCHAR(10)), CAST(x AS double), CAST(x AS date)",
 	  "SELECT CAST(x AS TEXT), CAST(x AS TEXT), CAST(x AS REAL), date(x)" },
@@ -104,6 +108,7 @@ static const ecase errors[] = {
 	  "line 1:19: date_trunc: unknown unit 'fortnight'" },
 	{ "SELECT date_add(unit, 1, ts)", LL_EUNSUPPORTED, "line 1:17: date function: the unit" },
 	{ "SELECT if(a)", LL_EINVAL, "line 1:8: wrong number of arguments to if()" },
+	{ "SELECT greatest(a)", LL_EINVAL, "line 1:8: wrong number of arguments to greatest()" },
 	{ "SELECT 1 FROM hive.shop.t", LL_EUNSUPPORTED, "line 1:15: catalog hive is not supported" },
 	{ "SELECT 'open", LL_EINVAL, "line 1:8: unterminated string literal" },
 	{ "SELECT (a", LL_EINVAL, "line 1:8: missing ')'" },
