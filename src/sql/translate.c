@@ -31,6 +31,8 @@ typedef struct tr {
 	int depth;
 	unsigned char scope[MAX_DEPTH];
 	bool expect_table;
+	size_t *with_names; /* token indexes of the names WITH defines */
+	size_t nwith;
 } tr;
 
 typedef struct span {
@@ -651,12 +653,11 @@ static bool is_name(const ll_sql_token *k)
 	return k->kind == LL_TOK_WORD || k->kind == LL_TOK_QIDENT;
 }
 
-/* WITH names: a name followed by AS ( or by (columns) AS (. */
-static bool is_with_name(const tr *t, const char *name)
+/* Collects the names WITH defines: a name followed by AS ( or by (columns) AS (. */
+static ll_status find_with_names(tr *t)
 {
 	for (size_t i = 0; i + 2 < t->ts->n; i++) {
-		const ll_sql_token *k = tok(t, i);
-		if (!is_name(k) || strcasecmp(k->value, name) != 0)
+		if (!is_name(tok(t, i)))
 			continue;
 		size_t j = i + 1;
 		if (ll_sql_tok_punct(tok(t, j), "(")) {
@@ -665,9 +666,22 @@ static bool is_with_name(const tr *t, const char *name)
 				continue;
 			j = close + 1;
 		}
-		if (ll_sql_tok_is(tok(t, j), "as") && ll_sql_tok_punct(tok(t, j + 1), "("))
-			return true;
+		if (!ll_sql_tok_is(tok(t, j), "as") || !ll_sql_tok_punct(tok(t, j + 1), "("))
+			continue;
+		size_t *grown = realloc(t->with_names, (t->nwith + 1) * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(t->err);
+		t->with_names = grown;
+		t->with_names[t->nwith++] = i;
 	}
+	return LL_OK;
+}
+
+static bool is_with_name(const tr *t, const char *name)
+{
+	for (size_t k = 0; k < t->nwith; k++)
+		if (strcasecmp(tok(t, t->with_names[k])->value, name) == 0)
+			return true;
 	return false;
 }
 
@@ -865,10 +879,13 @@ ll_status ll_sql_translate_tokens(const ll_sql_tokens *ts, size_t begin, size_t 
 {
 	tr t = { .ts = ts, .ctx = ctx, .err = err, .prev_end = SIZE_MAX };
 	t.scope[0] = SC_QUERY;
-	ll_status s = tr_range(&t, begin, end, out);
+	ll_status s = find_with_names(&t);
+	if (s == LL_OK)
+		s = tr_range(&t, begin, end, out);
 	if (s == LL_OK && t.depth != 0)
 		s = fail_at(&t, end, LL_EINVAL, "%s", "missing ')'");
 	if (s == LL_OK && ll_buf_oom(out))
 		s = ll_error_oom(err);
+	free(t.with_names);
 	return s;
 }
