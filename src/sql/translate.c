@@ -292,12 +292,13 @@ static ll_status wrong_arity(tr *t, size_t i, const char *name)
 	return fail_at(t, i, LL_EINVAL, "wrong number of arguments to %s()", name);
 }
 
-static ll_status unit_of(tr *t, const span *arg, const char **unit)
+/* The unit of date_trunc, date_add or date_diff: a string literal, since it picks the template. */
+static ll_status unit_of(tr *t, const span *arg, const char *function, const char **unit)
 {
 	const ll_sql_token *k = tok(t, arg->begin);
 	if (k->kind != LL_TOK_STRING || arg->end != arg->begin + 1)
 		return fail_at(t, arg->begin, LL_EUNSUPPORTED,
-			       "%s: the unit must be a string literal such as 'day'", "date function");
+			       "%s: the unit must be a string literal such as 'day'", function);
 	*unit = k->value;
 	return LL_OK;
 }
@@ -320,7 +321,7 @@ static ll_status put_date_trunc(tr *t, const span *args, const ll_buf *a, ll_buf
 		{ "month", "%Y-%m-01 00:00:00.000" },  { "year", "%Y-01-01 00:00:00.000" },
 	};
 	const char *unit;
-	ll_status s = unit_of(t, &args[0], &unit);
+	ll_status s = unit_of(t, &args[0], "date_trunc", &unit);
 	if (s != LL_OK)
 		return s;
 	ll_buf_puts(out, "substr(");
@@ -352,7 +353,7 @@ static ll_status put_date_add(tr *t, const span *args, const ll_buf *a, ll_buf *
 		{ "quarter", "($2) * 3 || ' months'" }, { "year", "($2) || ' years'" },
 	};
 	const char *unit;
-	ll_status s = unit_of(t, &args[0], &unit);
+	ll_status s = unit_of(t, &args[0], "date_add", &unit);
 	if (s != LL_OK)
 		return s;
 	const char *mod = unit_lookup(mods, sizeof(mods) / sizeof(mods[0]), unit);
@@ -382,7 +383,7 @@ static ll_status put_date_diff(tr *t, const span *args, const ll_buf *a, ll_buf 
 	} fixed[] = { { "millisecond", 1 }, { "second", 1000 },    { "minute", 60000 },
 		      { "hour", 3600000 },  { "day", 86400000 },   { "week", 604800000 } };
 	const char *unit;
-	ll_status s = unit_of(t, &args[0], &unit);
+	ll_status s = unit_of(t, &args[0], "date_diff", &unit);
 	if (s != LL_OK)
 		return s;
 	for (size_t k = 0; k < sizeof(fixed) / sizeof(fixed[0]); k++) {

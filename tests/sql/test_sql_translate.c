@@ -106,7 +106,7 @@ static const ecase errors[] = {
 	  "line 1:18: '2024-01-01 10:00 UTC' is not a timestamp" },
 	{ "SELECT date_trunc('fortnight', ts)", LL_EINVAL,
 	  "line 1:19: date_trunc: unknown unit 'fortnight'" },
-	{ "SELECT date_add(unit, 1, ts)", LL_EUNSUPPORTED, "line 1:17: date function: the unit" },
+	{ "SELECT date_add(unit, 1, ts)", LL_EUNSUPPORTED, "line 1:17: date_add: the unit must be a string literal" },
 	{ "SELECT if(a)", LL_EINVAL, "line 1:8: wrong number of arguments to if()" },
 	{ "SELECT greatest(a)", LL_EINVAL, "line 1:8: wrong number of arguments to greatest()" },
 	{ "SELECT 1 FROM hive.shop.t", LL_EUNSUPPORTED, "line 1:15: catalog hive is not supported" },
