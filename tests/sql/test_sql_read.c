@@ -9,7 +9,7 @@
 
 static const ll_sql_context ctx = { .database = "dflt" };
 
-static ll_status read(const char *sql, ll_sql_statement *st, ll_error *err)
+static ll_status read_sql(const char *sql, ll_sql_statement *st, ll_error *err)
 {
 	memset(err, 0, sizeof(*err));
 	return ll_sql_read(sql, &ctx, st, err);
@@ -20,7 +20,7 @@ static void test_external_table(void)
 	ll_sql_statement st;
 	ll_error err;
 	/* as dlt renders it, with a column whose name needs quoting */
-	CHECK_OK(read("CREATE EXTERNAL TABLE `awsdatacatalog`.`shop`.`my events`\n"
+	CHECK_OK(read_sql("CREATE EXTERNAL TABLE `awsdatacatalog`.`shop`.`my events`\n"
 		      "        (`id` bigint, `we``ird` string COMMENT 'x\\'s', `amount` decimal(12,3),"
 		      " `at` timestamp, `ok` boolean)\n"
 		      "        PARTITIONED BY (`dt` string)\n"
@@ -56,7 +56,7 @@ static void test_show_create_table_form(void)
 {
 	ll_sql_statement st;
 	ll_error err;
-	CHECK_OK(read("CREATE EXTERNAL TABLE `events`(\n  `id` bigint)\nROW FORMAT SERDE \n"
+	CHECK_OK(read_sql("CREATE EXTERNAL TABLE `events`(\n  `id` bigint)\nROW FORMAT SERDE \n"
 		      "  'org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe' \n"
 		      "WITH SERDEPROPERTIES ('serialization.format'='1')\n"
 		      "STORED AS INPUTFORMAT \n"
@@ -72,7 +72,7 @@ static void test_show_create_table_form(void)
 	CHECK_INT(st.nproperties, 1);
 	ll_sql_statement_free(&st);
 
-	CHECK_INT(read("CREATE EXTERNAL TABLE t (a int) ROW FORMAT SERDE "
+	CHECK_INT(read_sql("CREATE EXTERNAL TABLE t (a int) ROW FORMAT SERDE "
 		       "'org.openx.data.jsonserde.JsonSerDe' LOCATION 's3://x'",
 		       &st, &err),
 		  LL_EUNSUPPORTED);
@@ -97,7 +97,7 @@ static void test_rendered_ddl_reads_back(void)
 	CHECK_OK(ll_sql_render_create_iceberg("shop", t, "s3://b/it's\\here\t\x01ü", &b, &err),
 		 &err);
 	ll_sql_statement st;
-	CHECK_OK(read(ll_buf_cstr(&b), &st, &err), &err);
+	CHECK_OK(read_sql(ll_buf_cstr(&b), &st, &err), &err);
 	CHECK_INT(st.kind, LL_SQL_CREATE_ICEBERG_TABLE);
 	CHECK_STR(st.table, "o'rders; x");
 	CHECK_STR(st.location, "s3://b/it's\\here\t\x01ü");
@@ -114,7 +114,7 @@ static void test_iceberg_table(void)
 {
 	ll_sql_statement st;
 	ll_error err;
-	CHECK_OK(read("CREATE TABLE IF NOT EXISTS `shop`.`events` (`category` string, `created_at` "
+	CHECK_OK(read_sql("CREATE TABLE IF NOT EXISTS `shop`.`events` (`category` string, `created_at` "
 		      "timestamp, `user_id` bigint) PARTITIONED BY (`category`, month(`created_at`), "
 		      "bucket(16, `user_id`)) LOCATION 's3://b/shop/events' TBLPROPERTIES "
 		      "('table_type'='ICEBERG', 'format'='parquet')",
@@ -136,51 +136,51 @@ static void test_small_statements(void)
 {
 	ll_sql_statement st;
 	ll_error err;
-	CHECK_OK(read("SHOW TABLES IN shop LIKE 'ev*'", &st, &err), &err);
+	CHECK_OK(read_sql("SHOW TABLES IN shop LIKE 'ev*'", &st, &err), &err);
 	CHECK_INT(st.kind, LL_SQL_SHOW_TABLES);
 	CHECK_STR(st.database, "shop");
 	CHECK_STR(st.like, "ev*");
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("show tables", &st, &err), &err);
+	CHECK_OK(read_sql("show tables", &st, &err), &err);
 	CHECK_STR(st.database, "dflt");
 	CHECK(st.like == NULL);
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("SHOW SCHEMAS", &st, &err), &err);
+	CHECK_OK(read_sql("SHOW SCHEMAS", &st, &err), &err);
 	CHECK_INT(st.kind, LL_SQL_SHOW_DATABASES);
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("DESCRIBE events", &st, &err), &err);
+	CHECK_OK(read_sql("DESCRIBE events", &st, &err), &err);
 	CHECK_INT(st.kind, LL_SQL_DESCRIBE);
 	CHECK_STR(st.database, "dflt");
 	CHECK_STR(st.table, "events");
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("CREATE DATABASE `awsdatacatalog`.`shop` LOCATION 's3://b/shop'", &st, &err),
+	CHECK_OK(read_sql("CREATE DATABASE `awsdatacatalog`.`shop` LOCATION 's3://b/shop'", &st, &err),
 		 &err);
 	CHECK_INT(st.kind, LL_SQL_CREATE_DATABASE);
 	CHECK_STR(st.database, "shop");
 	CHECK_STR(st.location, "s3://b/shop");
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("CREATE SCHEMA IF NOT EXISTS shop", &st, &err), &err);
+	CHECK_OK(read_sql("CREATE SCHEMA IF NOT EXISTS shop", &st, &err), &err);
 	CHECK(st.if_not_exists);
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("DROP DATABASE `awsdatacatalog`.`shop` CASCADE", &st, &err), &err);
+	CHECK_OK(read_sql("DROP DATABASE `awsdatacatalog`.`shop` CASCADE", &st, &err), &err);
 	CHECK_INT(st.kind, LL_SQL_DROP_DATABASE);
 	CHECK(st.cascade);
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("DROP TABLE IF EXISTS `awsdatacatalog`.`shop_staging`.`events`", &st, &err),
+	CHECK_OK(read_sql("DROP TABLE IF EXISTS `awsdatacatalog`.`shop_staging`.`events`", &st, &err),
 		 &err);
 	CHECK_INT(st.kind, LL_SQL_DROP_TABLE);
 	CHECK(st.if_exists);
 	CHECK_STR(st.database, "shop_staging");
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("ALTER TABLE `awsdatacatalog`.`shop`.`events` ADD COLUMNS (`n` double, `m` date)",
+	CHECK_OK(read_sql("ALTER TABLE `awsdatacatalog`.`shop`.`events` ADD COLUMNS (`n` double, `m` date)",
 		      &st, &err),
 		 &err);
 	CHECK_INT(st.kind, LL_SQL_ALTER_ADD_COLUMNS);
@@ -193,24 +193,24 @@ static void test_delete_and_insert(void)
 	ll_sql_statement st;
 	ll_error err;
 	/* dlt's truncation of an Iceberg table */
-	CHECK_OK(read("DELETE FROM \"awsdatacatalog\".\"shop\".\"events\" WHERE 1=1", &st, &err), &err);
+	CHECK_OK(read_sql("DELETE FROM \"awsdatacatalog\".\"shop\".\"events\" WHERE 1=1", &st, &err), &err);
 	CHECK_INT(st.kind, LL_SQL_DELETE);
 	CHECK_STR(st.database, "shop");
 	CHECK_STR(st.sql, "1=1");
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("DELETE FROM events WHERE created_at < timestamp '2024-01-01 00:00:00'", &st,
+	CHECK_OK(read_sql("DELETE FROM events WHERE created_at < timestamp '2024-01-01 00:00:00'", &st,
 		      &err),
 		 &err);
 	CHECK_STR(st.sql, "created_at < '2024-01-01 00:00:00.000'");
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("DELETE FROM shop.events", &st, &err), &err);
+	CHECK_OK(read_sql("DELETE FROM shop.events", &st, &err), &err);
 	CHECK(st.sql == NULL);
 	ll_sql_statement_free(&st);
 
 	/* dlt's bookkeeping rows */
-	CHECK_OK(read("INSERT INTO \"shop\".\"_dlt_loads\"(load_id, schema_name, status, inserted_at)"
+	CHECK_OK(read_sql("INSERT INTO \"shop\".\"_dlt_loads\"(load_id, schema_name, status, inserted_at)"
 		      " VALUES('1', 'shop', 0, timestamp '2024-01-01 00:00:00.123456')",
 		      &st, &err),
 		 &err);
@@ -220,7 +220,7 @@ static void test_delete_and_insert(void)
 	CHECK_STR(st.sql, "VALUES('1', 'shop', 0, '2024-01-01 00:00:00.123456')");
 	ll_sql_statement_free(&st);
 
-	CHECK_OK(read("INSERT INTO shop.t (SELECT * FROM staging)", &st, &err), &err);
+	CHECK_OK(read_sql("INSERT INTO shop.t (SELECT * FROM staging)", &st, &err), &err);
 	CHECK_INT(st.ninsert_columns, 0);
 	CHECK_STR(st.sql, "(SELECT * FROM \"dflt\".staging)");
 	ll_sql_statement_free(&st);
