@@ -41,8 +41,14 @@ struct ll_json_reader {
 
 ll_status ll_json_reader_open(ll_json_reader **out, ll_input *in, ll_error *err)
 {
+	return ll_json_reader_open_window(out, in, LL_JSON_WINDOW, err);
+}
+
+ll_status ll_json_reader_open_window(ll_json_reader **out, ll_input *in, size_t window,
+				     ll_error *err)
+{
 	ll_json_reader *r = calloc(1, sizeof(*r));
-	char *win = malloc(LL_JSON_WINDOW + LL_JSON_PAD);
+	char *win = malloc(window + LL_JSON_PAD);
 	if (!r || !win) {
 		free(r);
 		free(win);
@@ -51,7 +57,7 @@ ll_status ll_json_reader_open(ll_json_reader **out, ll_input *in, ll_error *err)
 	memset(win, 0, LL_JSON_PAD);
 	r->in = in;
 	r->win = win;
-	r->cap = LL_JSON_WINDOW;
+	r->cap = window;
 	r->ps.line = 1;
 	r->ps.name = ll_input_name(in);
 	*out = r;
