@@ -84,23 +84,22 @@ static void fail_each_allocation(const char *what, scenario_fn run, const void *
 	fail_each_allocation_verified(what, run, NULL, ctx);
 }
 
-/* A seed file of fuzz/corpora, read before any failure is armed. */
-static ll_buf corpus_file(const char *rel)
-{
-	const char *src = getenv("LL_SOURCE_DIR");
-	char path[4096];
-	snprintf(path, sizeof(path), "%s/fuzz/corpora/%s", src ? src : "..", rel);
-	ll_buf b = LL_BUF_INIT;
-	ll_error err;
-	CHECK_OK(ll_fs_read_all(path, &b, &err), &err);
-	return b;
-}
-
+/* Path of a seed file of fuzz/corpora. */
 static const char *corpus_path(const char *rel, char *buf, size_t size)
 {
 	const char *src = getenv("LL_SOURCE_DIR");
 	snprintf(buf, size, "%s/fuzz/corpora/%s", src ? src : "..", rel);
 	return buf;
+}
+
+/* The bytes of a seed file, read before any failure is armed. */
+static ll_buf corpus_file(const char *rel)
+{
+	char path[4096];
+	ll_buf b = LL_BUF_INIT;
+	ll_error err;
+	CHECK_OK(ll_fs_read_all(corpus_path(rel, path, sizeof(path)), &b, &err), &err);
+	return b;
 }
 
 /* ------------------------------------------------------------------ JSON */

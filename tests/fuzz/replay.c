@@ -75,12 +75,13 @@ static int replay_dir(const char *dir, size_t *count)
 		if (e->d_name[0] == '.')
 			continue;
 		char **grown = realloc(names, (n + 1) * sizeof(*names));
-		if (!grown || !(grown[n] = malloc(strlen(dir) + strlen(e->d_name) + 2))) {
-			names = grown ? grown : names;
+		if (grown)
+			names = grown;
+		if (!grown || !(names[n] = malloc(strlen(dir) + strlen(e->d_name) + 2))) {
+			fprintf(stderr, "out of memory listing %s\n", dir);
 			failed = 1;
 			break;
 		}
-		names = grown;
 		sprintf(names[n++], "%s/%s", dir, e->d_name);
 	}
 	closedir(d);
