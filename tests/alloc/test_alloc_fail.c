@@ -16,6 +16,8 @@
 #include "formats/iceberg/metadata.h"
 #include "formats/parquet/parquet_reader.h"
 #include "json/json_internal.h"
+#include "schema/schema.h"
+#include "storage/s3_internal.h"
 #include "test.h"
 #include "util/error.h"
 #include "util/fs.h"
@@ -428,5 +430,35 @@ static void test_iceberg(void)
 	ll_buf_free(&list);
 }
 
+/* ------------------------------------------------------------------ S3 XML, schemas */
+
+static ll_status s3_xml_run(const void *ctx, ll_error *err)
+{
+	const ll_buf *b = ctx;
+	ll_s3_xml doc;
+	ll_status st = ll_s3_xml_parse(&doc, b->data, b->len, err);
+	ll_s3_xml_free(&doc);
+	return st;
+}
+
+static ll_status schema_run(const void *ctx, ll_error *err)
+{
+	const ll_buf *b = ctx;
+	ll_schema *s = NULL;
+	ll_status st = ll_schema_from_json(b->data, b->len, "schema.json", &s, err);
+	ll_schema_free(s);
+	return st;
+}
+
+static void test_s3_xml_and_schema(void)
+{
+	ll_buf list = corpus_file("s3_xml/list.xml"), schema = corpus_file("schema_json/typed_iceberg.json");
+	fail_each_allocation("s3 xml", s3_xml_run, &list);
+	fail_each_allocation("schema json", schema_run, &schema);
+	ll_buf_free(&list);
+	ll_buf_free(&schema);
+}
+
 LL_TEST_MAIN(LL_TEST(test_json), LL_TEST(test_toml), LL_TEST(test_parquet_reader),
-	     LL_TEST(test_parquet_writer), LL_TEST(test_avro), LL_TEST(test_iceberg))
+	     LL_TEST(test_parquet_writer), LL_TEST(test_avro), LL_TEST(test_iceberg),
+	     LL_TEST(test_s3_xml_and_schema))
