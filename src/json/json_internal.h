@@ -67,4 +67,11 @@ const char *ll_json_describe(const ll_json_parser *ps, const char *at, char tmp[
 
 void ll_json_parser_free_stacks(ll_json_parser *ps);
 
+/**
+ * ll_json_reader_open with a window of `window` bytes (at least 1) to start
+ * with: tests and fuzzing use tiny ones so records cross window edges.
+ */
+ll_status ll_json_reader_open_window(ll_json_reader **out, ll_input *in, size_t window,
+				     ll_error *err);
+
 #endif

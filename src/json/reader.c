@@ -41,8 +41,14 @@ struct ll_json_reader {
 
 ll_status ll_json_reader_open(ll_json_reader **out, ll_input *in, ll_error *err)
 {
+	return ll_json_reader_open_window(out, in, LL_JSON_WINDOW, err);
+}
+
+ll_status ll_json_reader_open_window(ll_json_reader **out, ll_input *in, size_t window,
+				     ll_error *err)
+{
 	ll_json_reader *r = calloc(1, sizeof(*r));
-	char *win = malloc(LL_JSON_WINDOW + LL_JSON_PAD);
+	char *win = malloc(window + LL_JSON_PAD);
 	if (!r || !win) {
 		free(r);
 		free(win);
@@ -51,7 +57,7 @@ ll_status ll_json_reader_open(ll_json_reader **out, ll_input *in, ll_error *err)
 	memset(win, 0, LL_JSON_PAD);
 	r->in = in;
 	r->win = win;
-	r->cap = LL_JSON_WINDOW;
+	r->cap = window;
 	r->ps.line = 1;
 	r->ps.name = ll_input_name(in);
 	*out = r;
@@ -86,11 +92,18 @@ static ll_status refill(ll_json_reader *r, ll_error *err)
 	return LL_OK;
 }
 
-static void skip_bom(ll_json_parser *ps)
+/* Skips a byte order mark at the start of input; LL_JSON_MORE when the window ends inside one. */
+static int skip_bom(ll_json_parser *ps)
 {
-	if (ps->base == 0 && ps->p == ps->buf && ps->end - ps->p >= 3 &&
-	    memcmp(ps->p, "\xEF\xBB\xBF", 3) == 0)
-		ps->p += 3;
+	if (ps->base != 0 || ps->p != ps->buf)
+		return 0;
+	size_t have = (size_t)(ps->end - ps->p);
+	if (memcmp(ps->p, "\xEF\xBB\xBF", have < 3 ? have : 3) != 0)
+		return 0;
+	if (have < 3)
+		return ps->eof ? 0 : LL_JSON_MORE;
+	ps->p += 3;
+	return 0;
 }
 
 static void mark_record(ll_json_reader *r)
@@ -128,8 +141,7 @@ static int attempt(ll_json_reader *r, frame *f, ll_json_value **rec)
 		bool at_end = ps->p == ps->end;
 		switch (*f) {
 		case FRAME_START:
-			skip_bom(ps);
-			if ((st = ll_json_skip_ws(ps)))
+			if ((st = skip_bom(ps)) || (st = ll_json_skip_ws(ps)))
 				return st;
 			if (ps->p < ps->end && *ps->p == '[') {
 				ps->p++;

@@ -117,7 +117,8 @@ void ll_schema_content_hash(const ll_schema *s, char hash[LL_SCHEMA_HASH_SIZE])
 	unsigned int dlen = 0;
 	if (canonical && sorted && ctx && EVP_DigestInit_ex(ctx, EVP_sha3_256(), NULL) == 1) {
 		EVP_DigestUpdate(ctx, canonical, strlen(canonical));
-		memcpy(sorted, s->tables, s->ntables * sizeof(*sorted));
+		if (s->ntables) /* a schema with no tables has no array to copy */
+			memcpy(sorted, s->tables, s->ntables * sizeof(*sorted));
 		qsort(sorted, s->ntables, sizeof(*sorted), compare_tables);
 		for (size_t i = 0; i < s->ntables; i++) {
 			EVP_DigestUpdate(ctx, sorted[i]->name, strlen(sorted[i]->name));
