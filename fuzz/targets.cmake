@@ -2,7 +2,7 @@
 # builds) and tests/fuzz/ (corpus replay under ctest).
 set(LL_FUZZ_TARGETS
   json_parse json_reader toml parquet avro iceberg_metadata iceberg_manifest_list
-  iceberg_manifest s3_xml schema_json)
+  iceberg_manifest s3_xml schema_json aws_json sql)
 set(LL_FUZZ_DEPS_json_parse ll_json)
 set(LL_FUZZ_DEPS_json_reader ll_json)
 set(LL_FUZZ_DEPS_toml ll_config)
@@ -13,3 +13,5 @@ set(LL_FUZZ_DEPS_iceberg_manifest_list ll_iceberg)
 set(LL_FUZZ_DEPS_iceberg_manifest ll_iceberg PkgConfig::JANSSON)
 set(LL_FUZZ_DEPS_s3_xml ll_storage)
 set(LL_FUZZ_DEPS_schema_json ll_schema)
+set(LL_FUZZ_DEPS_aws_json ll_aws)
+set(LL_FUZZ_DEPS_sql ll_sql)

@@ -13,8 +13,7 @@
 #include "aws/athena.h"
 #include "aws/aws_json.h"
 #include "aws/glue.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static int touch_row(void *user, size_t ncols, const char *const *names, const ll_cell *cells)
 {

@@ -11,8 +11,7 @@
 
 #include "sql/lex.h"
 #include "sql/sql.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "fuzz.h"
 
 static size_t touch(const char *s)
 {
