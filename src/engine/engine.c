@@ -6,7 +6,8 @@
  *      query) and scan the SQL text for the names it mentions;
  *   2. open an in-memory connection, harden it, register the module;
  *   3. attach (':memory:' AS "<dataset>") the datasets the text names,
- *      then declare the named tables of those datasets as virtual tables;
+ *      then have the provider open the named tables of those datasets
+ *      (when it describes tables lazily) and declare them as virtual tables;
  *   4. forbid ATTACH/DETACH, prepare the statement, insist on exactly one
  *      read-only statement, and step it into the sink.
  * Only names in the text are attached and declared because SQLite allows
@@ -230,19 +231,52 @@ static ll_status decl_columns(ll_query *q, const ll_engine_table *t, ll_engine_d
 			d->cols[d->ncols++] = i;
 	if (!wide)
 		return LL_OK;
-	if (q->names.star || d->ncols == 0)
+	if (q->names.star)
 		return ll_error_set(err, LL_EUNSUPPORTED,
 				    "table %s.%s has %zu columns, more than the %zu SQLite can show "
-				    "in one query, and the query %s; name the columns you need "
-				    "(SELECT a, b FROM ...)",
-				    t->dataset, t->name, t->ncolumns, max,
-				    q->names.star ? "selects * (or joins NATURAL)" : "names none of them");
+				    "in one query, and the query selects * (or joins NATURAL); name "
+				    "the columns you need (SELECT a, b FROM ...)",
+				    t->dataset, t->name, t->ncolumns, max);
+	/*
+	 * A query naming none of the columns uses none (count(*)), but SQLite
+	 * declares no table without a column: the first one stands in, unread.
+	 */
+	if (d->ncols == 0)
+		d->cols[d->ncols++] = 0;
 	if (d->ncols > max)
 		return ll_error_set(err, LL_EUNSUPPORTED,
 				    "table %s.%s has %zu columns and the query names %zu of them, more "
 				    "than the %zu SQLite can show in one query; split the query",
 				    t->dataset, t->name, t->ncolumns, d->ncols, max);
 	return LL_OK;
+}
+
+/* The provider's list is trusted for content, not for shape: a hole must not crash a query. */
+static ll_status check_table_contents(const ll_engine_table *t, ll_error *err)
+{
+	bool ok = (t->columns || !t->ncolumns) && (t->files || !t->nfiles);
+	for (size_t k = 0; ok && k < t->ncolumns; k++)
+		ok = t->columns[k].name != NULL;
+	for (size_t k = 0; ok && k < t->nfiles; k++)
+		ok = t->files[k] != NULL;
+	if (!ok)
+		return ll_error_set(err, LL_EINVAL,
+				    "the table provider described table %s.%s incompletely: a column "
+				    "name or file path is missing",
+				    t->dataset, t->name);
+	return LL_OK;
+}
+
+/* Has the provider describe listed table i (when it does so lazily), then checks it. */
+static ll_status query_open_table(ll_query *q, size_t i, ll_error *err)
+{
+	const ll_engine_provider *p = &q->e->provider;
+	if (p->open_table) {
+		ll_status st = p->open_table(p->ctx, i, &q->tables[i], err);
+		if (st != LL_OK)
+			return st;
+	}
+	return check_table_contents(&q->tables[i], err);
 }
 
 static ll_status query_declare_tables(ll_query *q, ll_error *err)
@@ -252,10 +286,14 @@ static ll_status query_declare_tables(ll_query *q, ll_error *err)
 		return ll_error_oom(err);
 	for (size_t i = 0; i < q->ntables; i++) {
 		const ll_engine_table *t = &q->tables[i];
-		if (!dataset_listed(q, t->dataset) || !ll_sql_names_has(&q->names, t->name))
+		if (!dataset_listed(q, t->dataset) ||
+		    !ll_sql_names_may_refer(&q->names, t->dataset, t->name))
 			continue;
+		ll_status st = query_open_table(q, i, err);
+		if (st != LL_OK)
+			return st;
 		size_t idx = q->run.ndecls++;
-		ll_status st = decl_columns(q, t, &q->run.decls[idx], err);
+		st = decl_columns(q, t, &q->run.decls[idx], err);
 		if (st != LL_OK)
 			return st;
 		/* SQLite's printf has no %zu: its %z means "string, then free it" */
@@ -451,23 +489,15 @@ static ll_status query_step(ll_query *q, const ll_engine_sink *sink, ll_error *e
 	return db_error(q, LL_ESQL, "query failed", err);
 }
 
-/* The provider's list is trusted for content, not for shape: a hole must not crash a query. */
+/* Every listed table needs a dataset and a name; the rest is checked when it is declared. */
 static ll_status query_check_tables(const ll_query *q, ll_error *err)
 {
-	for (size_t i = 0; i < q->ntables; i++) {
-		const ll_engine_table *t = &q->tables[i];
-		bool ok = t->dataset && t->name && (t->columns || !t->ncolumns) &&
-			  (t->files || !t->nfiles);
-		for (size_t k = 0; ok && k < t->ncolumns; k++)
-			ok = t->columns[k].name != NULL;
-		for (size_t k = 0; ok && k < t->nfiles; k++)
-			ok = t->files[k] != NULL;
-		if (!ok)
+	for (size_t i = 0; i < q->ntables; i++)
+		if (!q->tables[i].dataset || !q->tables[i].name)
 			return ll_error_set(err, LL_EINVAL,
 					    "the table provider listed an incomplete table (entry %zu): "
-					    "a dataset, name, column name or file path is missing",
+					    "its dataset or name is missing",
 					    i);
-	}
 	return LL_OK;
 }
 

@@ -7,7 +7,11 @@
  * Parquet files that make up the table's current contents. The engine asks
  * for that list at the start of every query and gives it back when the query
  * ends, so one query sees one consistent set of files and the next query
- * sees whatever was committed in between.
+ * sees whatever was committed in between. A provider whose tables are
+ * costly to describe (Iceberg: metadata, manifest lists, manifests) lists
+ * only their names and describes a table when a query declares it
+ * (ll_engine_provider.open_table), so a query reads only the tables it
+ * names and a table that cannot be read fails only the queries naming it.
  *
  * A dataset is a SQL schema: `shop.events` (or "shop"."events") is table
  * events of dataset shop. Each query runs on a fresh in-memory SQLite
@@ -16,7 +20,8 @@
  * 2000 columns per table. Consequences a caller can see:
  *   - a query may name at most 10 datasets;
  *   - a table with more than 1999 columns exposes only the columns the
- *     query names (SELECT * on it fails, asking for the column names);
+ *     query names, up to 1999 of them (SELECT * on it fails, asking for
+ *     the column names; SELECT count(*) naming none works);
  *   - state does not survive between queries (no temp tables, no ATTACH).
  * Only read-only statements run; one statement per call.
  *
@@ -139,6 +144,9 @@ typedef struct ll_engine_table {
  * returns LL_OK, or fails and fills err. The engine calls it once per query
  * and hands the array back to free_tables (which may be NULL when the
  * provider owns the array anyway) once the query is done.
+ *
+ * With open_table, list_tables need give only each table's dataset and
+ * name; the rest is filled in by open_table (see there).
  */
 typedef struct ll_engine_provider {
 	void *ctx;
@@ -149,6 +157,17 @@ typedef struct ll_engine_provider {
 	 * files are local paths.
 	 */
 	ll_status (*open_source)(void *ctx, const char *path, ll_parquet_source *out, ll_error *err);
+	/**
+	 * When not NULL: completes listed table `index` of this query's list
+	 * (columns, files, rows, field ids, format; dataset and name stay as
+	 * listed) before the query declares it. The engine calls it at most
+	 * once per table and query, only for tables the text may refer to
+	 * (dataset.table, or the table's name unqualified when the text names
+	 * its dataset or it is the default one), so `SELECT 1` opens none.
+	 * What it fills stays the provider's until free_tables. A failure
+	 * fails the query with the provider's error.
+	 */
+	ll_status (*open_table)(void *ctx, size_t index, ll_engine_table *table, ll_error *err);
 } ll_engine_provider;
 
 /** What the scans of the last query did, for tests and diagnostics. */

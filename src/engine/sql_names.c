@@ -33,6 +33,17 @@ typedef struct ll_name_list {
 	bool oom;
 } ll_name_list;
 
+static char *fold_copy(const ll_buf *name)
+{
+	char *s = malloc(name->len + 1);
+	if (!s)
+		return NULL;
+	for (size_t i = 0; i < name->len; i++)
+		s[i] = (char)fold((unsigned char)name->data[i]);
+	s[name->len] = '\0';
+	return s;
+}
+
 static void add_name(ll_name_list *l, const ll_buf *name)
 {
 	if (l->oom || ll_buf_oom(name)) {
@@ -49,15 +60,64 @@ static void add_name(ll_name_list *l, const ll_buf *name)
 		l->v = v;
 		l->cap = cap;
 	}
-	char *s = malloc(name->len + 1);
+	char *s = fold_copy(name);
 	if (!s) {
 		l->oom = true;
 		return;
 	}
-	for (size_t i = 0; i < name->len; i++)
-		s[i] = (char)fold((unsigned char)name->data[i]);
-	s[name->len] = '\0';
 	l->v[l->n++] = s;
+}
+
+/*
+ * Tracks "<name> . <name>" across tokens (blanks and comments between them
+ * do not count), sorting each identifier into bare or qualified.
+ */
+typedef enum ll_qual_state { LL_QUAL_NONE, LL_QUAL_NAME, LL_QUAL_DOT } ll_qual_state;
+
+typedef struct ll_qualify {
+	ll_name_list bare;
+	ll_sql_qualified *pairs;
+	size_t npairs, cap;
+	bool oom;
+	ll_buf last; /* the identifier that ended the previous token, in LL_QUAL_NAME and _DOT */
+	ll_qual_state state;
+} ll_qualify;
+
+static void add_pair(ll_qualify *q, const ll_buf *qualifier, const ll_buf *name)
+{
+	if (q->npairs == q->cap) {
+		size_t cap = q->cap ? q->cap * 2 : 16;
+		ll_sql_qualified *v = realloc(q->pairs, cap * sizeof(*v));
+		if (!v) {
+			q->oom = true;
+			return;
+		}
+		q->pairs = v;
+		q->cap = cap;
+	}
+	ll_sql_qualified *p = &q->pairs[q->npairs];
+	p->qualifier = fold_copy(qualifier);
+	p->name = fold_copy(name);
+	if (!p->qualifier || !p->name || ll_buf_oom(qualifier) || ll_buf_oom(name)) {
+		free(p->qualifier);
+		free(p->name);
+		q->oom = true;
+		return;
+	}
+	q->npairs++;
+}
+
+/* Collects identifier tok, qualified when the tokens before it were "<name> .". */
+static void add_identifier(ll_name_list *l, ll_qualify *q, bool qualified, const ll_buf *tok)
+{
+	add_name(l, tok);
+	if (qualified)
+		add_pair(q, &q->last, tok);
+	else
+		add_name(&q->bare, tok);
+	ll_buf_clear(&q->last);
+	ll_buf_append(&q->last, tok->data, tok->len);
+	q->state = LL_QUAL_NAME;
 }
 
 /* Reads a quoted token starting at s[i] (the opening quote); close is the closing quote. */
@@ -117,9 +177,9 @@ static bool is_star_keyword(const char *s, size_t len)
 	       (len == 3 && strncasecmp(s, "all", 3) == 0);
 }
 
-/* Advances past one token at s[i], adding it to l if it is an identifier. */
-static size_t scan_token(const char *s, size_t i, ll_name_list *l, ll_buf *tok, bool *star,
-			 ll_prev_token *prev)
+/* Advances past one token at s[i], adding it to l and q if it is an identifier. */
+static size_t scan_token(const char *s, size_t i, ll_name_list *l, ll_qualify *q, ll_buf *tok,
+			 bool *star, ll_prev_token *prev)
 {
 	unsigned char c = (unsigned char)s[i];
 	ll_buf_clear(tok);
@@ -135,11 +195,14 @@ static size_t scan_token(const char *s, size_t i, ll_name_list *l, ll_buf *tok, 
 	}
 	ll_prev_token before = *prev;
 	*prev = LL_PREV_OPERAND;
+	bool qualified = q->state == LL_QUAL_DOT;
+	bool after_name = q->state == LL_QUAL_NAME;
+	q->state = LL_QUAL_NONE;
 	if (c == '\'')
 		return scan_quoted(s, i, '\'', tok);
 	if (c == '"' || c == '`' || c == '[') {
 		i = scan_quoted(s, i, c == '[' ? ']' : (char)c, tok);
-		add_name(l, tok);
+		add_identifier(l, q, qualified, tok);
 		return i;
 	}
 	if ((c >= '0' && c <= '9') || (c == '.' && s[i + 1] >= '0' && s[i + 1] <= '9'))
@@ -159,40 +222,55 @@ static size_t scan_token(const char *s, size_t i, ll_name_list *l, ll_buf *tok, 
 			*star = true;
 		if (is_star_keyword(s + start, i - start))
 			*prev = LL_PREV_NONE;
-		add_name(l, tok);
+		add_identifier(l, q, qualified, tok);
 		return i;
 	}
+	if (c == '.' && after_name)
+		q->state = LL_QUAL_DOT;
 	if (c == '*' && !is_count_star(s, i) && before == LL_PREV_NONE)
 		*star = true;
 	*prev = c == ',' || c == '.' || c == '(' ? LL_PREV_NONE : LL_PREV_OPERAND;
 	return i + 1;
 }
 
+/* Sorts names and frees the repeats; returns how many distinct ones are left. */
+static size_t sort_unique(char **names, size_t n)
+{
+	if (!n)
+		return 0;
+	qsort(names, n, sizeof(*names), cmp_names);
+	size_t k = 1;
+	for (size_t j = 1; j < n; j++) {
+		if (strcmp(names[j], names[k - 1]) == 0)
+			free(names[j]);
+		else
+			names[k++] = names[j];
+	}
+	return k;
+}
+
 ll_status ll_sql_names_scan(const char *sql, ll_sql_names *out, ll_error *err)
 {
 	memset(out, 0, sizeof(*out));
 	ll_name_list l = { 0 };
+	ll_qualify q = { .last = LL_BUF_INIT };
 	ll_buf tok = LL_BUF_INIT;
 	ll_prev_token prev = LL_PREV_NONE;
 	size_t i = 0;
-	while (sql[i] && !l.oom)
-		i = scan_token(sql, i, &l, &tok, &out->star, &prev);
+	while (sql[i] && !l.oom && !q.bare.oom && !q.oom)
+		i = scan_token(sql, i, &l, &q, &tok, &out->star, &prev);
 	ll_buf_free(&tok);
+	ll_buf_free(&q.last);
 	out->names = l.v;
 	out->n = l.n;
-	if (l.oom)
+	out->bare = q.bare.v;
+	out->nbare = q.bare.n;
+	out->qualified = q.pairs;
+	out->nqualified = q.npairs;
+	if (l.oom || q.bare.oom || q.oom)
 		return ll_error_oom(err);
-	if (out->n) {
-		qsort(out->names, out->n, sizeof(*out->names), cmp_names);
-		size_t k = 1;
-		for (size_t j = 1; j < out->n; j++) {
-			if (strcmp(out->names[j], out->names[k - 1]) == 0)
-				free(out->names[j]);
-			else
-				out->names[k++] = out->names[j];
-		}
-		out->n = k;
-	}
+	out->n = sort_unique(out->names, out->n);
+	out->nbare = sort_unique(out->bare, out->nbare);
 	return LL_OK;
 }
 
@@ -208,9 +286,26 @@ static int cmp_key(const void *key, const void *elem)
 	return (int)fold(*a) - (int)*b;
 }
 
+static bool sorted_has(char *const *v, size_t n, const char *name)
+{
+	return n && bsearch(name, v, n, sizeof(*v), cmp_key);
+}
+
 bool ll_sql_names_has(const ll_sql_names *names, const char *name)
 {
-	return names->n && bsearch(name, names->names, names->n, sizeof(*names->names), cmp_key);
+	return sorted_has(names->names, names->n, name);
+}
+
+bool ll_sql_names_may_refer(const ll_sql_names *names, const char *schema, const char *name)
+{
+	if (sorted_has(names->bare, names->nbare, name))
+		return true;
+	for (size_t i = 0; i < names->nqualified; i++) {
+		const ll_sql_qualified *p = &names->qualified[i];
+		if (cmp_key(schema, &p->qualifier) == 0 && cmp_key(name, &p->name) == 0)
+			return true;
+	}
+	return false;
 }
 
 void ll_sql_names_free(ll_sql_names *names)
@@ -218,5 +313,13 @@ void ll_sql_names_free(ll_sql_names *names)
 	for (size_t i = 0; i < names->n; i++)
 		free(names->names[i]);
 	free(names->names);
+	for (size_t i = 0; i < names->nbare; i++)
+		free(names->bare[i]);
+	free(names->bare);
+	for (size_t i = 0; i < names->nqualified; i++) {
+		free(names->qualified[i].qualifier);
+		free(names->qualified[i].name);
+	}
+	free(names->qualified);
 	memset(names, 0, sizeof(*names));
 }

@@ -3,6 +3,7 @@
  */
 #include "iceberg/plan.h"
 
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,11 +72,104 @@ static ll_status add_delete_file(planner *pl, const ll_iceberg_manifest_entry *e
 	return LL_OK;
 }
 
-/* Reads the manifests of the snapshot: live data files and delete files. */
+/*
+ * Manifests fetched at once from an object store, where each GET costs a
+ * round trip; a local read costs less than starting a thread.
+ */
+#define PARALLEL_FETCHES 8
+
+typedef struct fetch {
+	ll_storage *storage;
+	const char *location;
+	ll_buf bytes;
+	ll_status st;
+	ll_error err;
+} fetch;
+
+static void *fetch_run(void *arg)
+{
+	fetch *f = arg;
+	f->st = ll_storage_get(f->storage, f->location, &f->bytes, &f->err);
+	return NULL;
+}
+
+/* Fetches f[0..n), on a thread each for remote storage; the first failure in order wins. */
+static ll_status fetch_all(fetch *f, size_t n, ll_error *err)
+{
+	pthread_t threads[PARALLEL_FETCHES];
+	bool started[PARALLEL_FETCHES] = { false };
+	bool remote = n > 1 && !ll_storage_is_local(f[0].storage);
+	for (size_t i = 0; i < n; i++) {
+		/* a thread that cannot start leaves its fetch to this one */
+		started[i] = remote && pthread_create(&threads[i], NULL, fetch_run, &f[i]) == 0;
+		if (!started[i])
+			fetch_run(&f[i]);
+	}
+	for (size_t i = 0; i < n; i++)
+		if (started[i])
+			pthread_join(threads[i], NULL);
+	for (size_t i = 0; i < n; i++) {
+		if (f[i].st != LL_OK) {
+			*err = f[i].err;
+			return f[i].st;
+		}
+	}
+	return LL_OK;
+}
+
+/* Adds a manifest's live entries: data files the filters admit, and delete files. */
+static ll_status add_manifest_entries(planner *pl, const ll_iceberg_manifest_file *m,
+				      const ll_iceberg_partition_spec *spec, const ll_buf *bytes,
+				      ll_error *err)
+{
+	ll_iceberg_plan *p = pl->plan;
+	ll_iceberg_manifest_entry *entries = NULL;
+	size_t ne = 0;
+	ll_status st = ll_iceberg_manifest_read(bytes->data, bytes->len, m->manifest_path, m, spec,
+						ll_iceberg_metadata_current_schema(p->table.md),
+						&p->arena, &entries, &ne, err);
+	for (size_t k = 0; k < ne && st == LL_OK; k++) {
+		if (entries[k].status == LL_ICEBERG_ENTRY_DELETED)
+			continue;
+		if (entries[k].file.content == LL_ICEBERG_CONTENT_DATA &&
+		    !ll_iceberg_data_file_may_match(&entries[k].file, spec, p->schema, pl->filters,
+						    pl->nfilters)) {
+			p->files_skipped++;
+			continue;
+		}
+		st = entries[k].file.content == LL_ICEBERG_CONTENT_DATA
+			     ? add_data_file(pl, &entries[k], spec->spec_id, err)
+			     : add_delete_file(pl, &entries[k], spec->spec_id, err);
+	}
+	return st;
+}
+
+/*
+ * The spec of manifest m, or NULL (and *skip) when the filters rule out
+ * every data file in it; fails when the table has no such spec.
+ */
+static ll_status manifest_spec(planner *pl, const ll_iceberg_manifest_file *m,
+			       const ll_iceberg_partition_spec **spec, bool *skip, ll_error *err)
+{
+	ll_iceberg_plan *p = pl->plan;
+	*spec = ll_iceberg_metadata_spec(p->table.md, m->partition_spec_id);
+	if (!*spec)
+		return ll_error_set(err, LL_EFORMAT, "manifest %s names partition spec %d, which the "
+				    "table metadata %s does not have", m->manifest_path,
+				    (int)m->partition_spec_id, p->table.metadata_location);
+	*skip = m->content == LL_ICEBERG_CONTENT_DATA &&
+		!ll_iceberg_manifest_may_match(m, *spec, p->schema, pl->filters, pl->nfilters);
+	p->manifests_skipped += *skip;
+	return LL_OK;
+}
+
+/*
+ * Reads the manifests of the snapshot: live data files and delete files.
+ * They are fetched PARALLEL_FETCHES at a time and read in list order.
+ */
 static ll_status read_manifests(planner *pl, const ll_iceberg_snapshot *snap, ll_error *err)
 {
 	ll_iceberg_plan *p = pl->plan;
-	const ll_iceberg_metadata *md = p->table.md;
 	ll_buf bytes = LL_BUF_INIT;
 	ll_iceberg_manifest_file *list = NULL;
 	size_t n = 0;
@@ -83,41 +177,28 @@ static ll_status read_manifests(planner *pl, const ll_iceberg_snapshot *snap, ll
 	if (st == LL_OK)
 		st = ll_iceberg_manifest_list_read(bytes.data, bytes.len, snap->manifest_list, &p->arena,
 						   &list, &n, err);
-	for (size_t i = 0; i < n && st == LL_OK; i++) {
-		const ll_iceberg_partition_spec *spec = ll_iceberg_metadata_spec(md, list[i].partition_spec_id);
-		if (!spec) {
-			st = ll_error_set(err, LL_EFORMAT, "manifest %s names partition spec %d, which the "
-					  "table metadata %s does not have", list[i].manifest_path,
-					  (int)list[i].partition_spec_id, p->table.metadata_location);
-			break;
-		}
-		if (list[i].content == LL_ICEBERG_CONTENT_DATA &&
-		    !ll_iceberg_manifest_may_match(&list[i], spec, p->schema, pl->filters, pl->nfilters)) {
-			p->manifests_skipped++;
-			continue;
-		}
-		ll_iceberg_manifest_entry *entries = NULL;
-		size_t ne = 0;
-		st = ll_storage_get(pl->storage, list[i].manifest_path, &bytes, err);
-		if (st == LL_OK)
-			st = ll_iceberg_manifest_read(bytes.data, bytes.len, list[i].manifest_path, &list[i],
-						      spec, ll_iceberg_metadata_current_schema(md),
-						      &p->arena, &entries, &ne, err);
-		for (size_t k = 0; k < ne && st == LL_OK; k++) {
-			if (entries[k].status == LL_ICEBERG_ENTRY_DELETED)
-				continue;
-			if (entries[k].file.content == LL_ICEBERG_CONTENT_DATA &&
-			    !ll_iceberg_data_file_may_match(&entries[k].file, spec, p->schema, pl->filters,
-							    pl->nfilters)) {
-				p->files_skipped++;
-				continue;
-			}
-			st = entries[k].file.content == LL_ICEBERG_CONTENT_DATA
-				     ? add_data_file(pl, &entries[k], spec->spec_id, err)
-				     : add_delete_file(pl, &entries[k], spec->spec_id, err);
-		}
-	}
 	ll_buf_free(&bytes);
+	fetch batch[PARALLEL_FETCHES];
+	const ll_iceberg_manifest_file *manifests[PARALLEL_FETCHES];
+	const ll_iceberg_partition_spec *specs[PARALLEL_FETCHES];
+	for (size_t i = 0; i < n && st == LL_OK;) {
+		size_t nb = 0;
+		for (; i < n && nb < PARALLEL_FETCHES && st == LL_OK; i++) {
+			bool skip = false;
+			st = manifest_spec(pl, &list[i], &specs[nb], &skip, err);
+			if (st != LL_OK || skip)
+				continue;
+			manifests[nb] = &list[i];
+			batch[nb++] = (fetch){ .storage = pl->storage, .location = list[i].manifest_path,
+					       .bytes = LL_BUF_INIT };
+		}
+		if (st == LL_OK)
+			st = fetch_all(batch, nb, err);
+		for (size_t k = 0; k < nb && st == LL_OK; k++)
+			st = add_manifest_entries(pl, manifests[k], specs[k], &batch[k].bytes, err);
+		for (size_t k = 0; k < nb; k++)
+			ll_buf_free(&batch[k].bytes);
+	}
 	return st;
 }
 

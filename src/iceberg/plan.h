@@ -2,7 +2,9 @@
  * Planning a read of an Iceberg table: the data files of a snapshot, each
  * with the row positions its delete files remove.
  *
- * The manifest list and manifests give the live data and delete files.
+ * The manifest list and manifests give the live data and delete files;
+ * from remote storage a snapshot's manifests are fetched several at a
+ * time, since each is a round trip.
  * Deletes apply as the spec says: a position delete file to the data file
  * it names when the data file's sequence number is not greater than the
  * delete's; an equality delete file to data files with a smaller sequence

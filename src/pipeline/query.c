@@ -4,9 +4,12 @@
  * read by range).
  *
  * Each query reads the catalog's current tables (one consistent set of
- * files, since a load commits in one transaction) and hands them to the
- * embedded engine. Hive tables hold millisecond timestamps, so their
- * timestamp columns print with three fraction digits.
+ * files, since a load commits in one transaction) and hands their names to
+ * the embedded engine; the engine then has the tables its query names
+ * described: a hive table from the catalog's columns and files, an Iceberg
+ * table by planning its snapshot from the metadata location listed. Hive
+ * tables hold millisecond timestamps, so their timestamp columns print with
+ * three fraction digits.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -21,7 +24,7 @@ typedef struct lake_provider {
 	ll_catalog *catalog;
 	ll_catalog_table *tables;
 	size_t ntables;
-	ll_iceberg_engine_table **iceberg; /* per table: its plan, or NULL for hive */
+	ll_iceberg_engine_table **iceberg; /* per table: its plan once opened, else NULL */
 } lake_provider;
 
 static void free_engine_tables(void *ctx, ll_engine_table *tables, size_t n)
@@ -41,6 +44,11 @@ static void free_engine_tables(void *ctx, ll_engine_table *tables, size_t n)
 	lp->ntables = 0;
 }
 
+/*
+ * Lists the catalog's tables by name only: the catalog is one local SQLite
+ * read, while describing an Iceberg table reads its metadata and manifests
+ * from the lake, which open_engine_table does for the tables a query names.
+ */
 static ll_status list_engine_tables(void *ctx, ll_engine_table **out, size_t *n, ll_error *err)
 {
 	lake_provider *lp = ctx;
@@ -50,36 +58,45 @@ static ll_status list_engine_tables(void *ctx, ll_engine_table **out, size_t *n,
 	ll_engine_table *tables = calloc(lp->ntables + 1, sizeof(*tables));
 	lp->iceberg = calloc(lp->ntables + 1, sizeof(*lp->iceberg));
 	if (!tables || !lp->iceberg) {
-		free(tables);
+		free_engine_tables(lp, tables, 0);
 		return ll_error_oom(err);
 	}
-	for (size_t i = 0; i < lp->ntables; i++) {
-		const ll_catalog_table *ct = &lp->tables[i];
-		if (ct->format == LL_FORMAT_ICEBERG && ct->metadata_location) {
-			st = ll_iceberg_engine_table_open(ll_catalog_storage(lp->catalog), ct,
-							  &lp->iceberg[i], &tables[i], err);
-			if (st != LL_OK) {
-				free_engine_tables(lp, tables, i);
-				return st;
-			}
-			continue;
-		}
-		ll_engine_column *cols = calloc(ct->ncolumns + 1, sizeof(*cols));
-		if (!cols) {
-			free_engine_tables(lp, tables, i);
-			return ll_error_oom(err);
-		}
-		for (size_t k = 0; k < ct->ncolumns; k++) {
-			cols[k] = (ll_engine_column){ ct->columns[k].name, ct->columns[k].type,
-						      ct->columns[k].precision, ct->columns[k].scale,
-						      ct->format == LL_FORMAT_ICEBERG ? LL_TS_MICROS : LL_TS_MILLIS };
-		}
-		tables[i] = (ll_engine_table){ ct->dataset, ct->name, cols, ct->ncolumns,
-					       (const char *const *)ct->files, ct->nfiles, ct->rows, NULL, NULL };
-	}
+	for (size_t i = 0; i < lp->ntables; i++)
+		tables[i] = (ll_engine_table){ .dataset = lp->tables[i].dataset,
+					       .name = lp->tables[i].name };
 	*out = tables;
 	*n = lp->ntables;
 	return LL_OK;
+}
+
+/*
+ * A table the catalog describes itself (hive, or Iceberg before its first
+ * commit): hive tables hold millisecond timestamps, Iceberg ones microseconds.
+ */
+static ll_status open_table_from_catalog(const ll_catalog_table *ct, ll_engine_table *et,
+					  ll_error *err)
+{
+	ll_engine_column *cols = calloc(ct->ncolumns + 1, sizeof(*cols));
+	if (!cols)
+		return ll_error_oom(err);
+	for (size_t k = 0; k < ct->ncolumns; k++) {
+		cols[k] = (ll_engine_column){ ct->columns[k].name, ct->columns[k].type,
+					      ct->columns[k].precision, ct->columns[k].scale,
+					      ct->format == LL_FORMAT_ICEBERG ? LL_TS_MICROS : LL_TS_MILLIS };
+	}
+	*et = (ll_engine_table){ ct->dataset, ct->name, cols, ct->ncolumns,
+				 (const char *const *)ct->files, ct->nfiles, ct->rows, NULL, NULL };
+	return LL_OK;
+}
+
+static ll_status open_engine_table(void *ctx, size_t i, ll_engine_table *et, ll_error *err)
+{
+	lake_provider *lp = ctx;
+	const ll_catalog_table *ct = &lp->tables[i];
+	if (ct->format == LL_FORMAT_ICEBERG && ct->metadata_location)
+		return ll_iceberg_engine_table_open(ll_catalog_storage(lp->catalog), ct,
+						    &lp->iceberg[i], et, err);
+	return open_table_from_catalog(ct, et, err);
 }
 
 static ll_status open_engine_source(void *ctx, const char *path, ll_parquet_source *out,
@@ -91,7 +108,8 @@ static ll_status open_engine_source(void *ctx, const char *path, ll_parquet_sour
 
 static ll_status open_engine(lake_provider *lp, ll_engine **engine, ll_error *err)
 {
-	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables, open_engine_source };
+	ll_engine_provider provider = { lp, list_engine_tables, free_engine_tables, open_engine_source,
+					open_engine_table };
 	return ll_engine_open(engine, &provider, err);
 }
 

@@ -160,7 +160,7 @@ static int append_row(void *user, size_t ncols, const char *const *names, const 
 static char *run(const char *sql, ll_engine_stats *stats)
 {
 	lake_init();
-	ll_engine_provider provider = { &fl, list_tables, NULL, NULL };
+	ll_engine_provider provider = { &fl, list_tables, NULL, NULL, NULL };
 	ll_engine *e = NULL;
 	ll_error err = { 0 };
 	ll_buf out = LL_BUF_INIT;

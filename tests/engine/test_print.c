@@ -222,6 +222,29 @@ static void test_names_scan(void)
 	CHECK(!n.star);
 	ll_sql_names_free(&n);
 
+	/* qualified names: a table written as one schema's is not taken for another's */
+	CHECK_OK(ll_sql_names_scan("SELECT e.id FROM \"A\" . /* c */ events e JOIN b.\"Users\" u"
+				   " ON u.id = e.id JOIN items USING (id)",
+				   &n, &err),
+		 &err);
+	CHECK(ll_sql_names_may_refer(&n, "a", "events"));
+	CHECK(ll_sql_names_may_refer(&n, "A", "EVENTS"));
+	CHECK(!ll_sql_names_may_refer(&n, "b", "events"));
+	CHECK(ll_sql_names_may_refer(&n, "b", "users"));
+	CHECK(!ll_sql_names_may_refer(&n, "a", "users"));
+	/* unqualified, it may be any schema's; a column qualified by an alias is no table */
+	CHECK(ll_sql_names_may_refer(&n, "a", "items"));
+	CHECK(ll_sql_names_may_refer(&n, "b", "items"));
+	CHECK(ll_sql_names_may_refer(&n, "b", "id")); /* USING (id) names it bare */
+	CHECK(ll_sql_names_has(&n, "events"));
+	ll_sql_names_free(&n);
+	CHECK_OK(ll_sql_names_scan("SELECT x.y FROM s.t x", &n, &err), &err);
+	CHECK(!ll_sql_names_may_refer(&n, "s", "y"));
+	CHECK(!ll_sql_names_may_refer(&n, "x", "t"));
+	CHECK(ll_sql_names_may_refer(&n, "s", "t"));
+	CHECK(ll_sql_names_may_refer(&n, "x", "y"));
+	ll_sql_names_free(&n);
+
 	CHECK_OK(ll_sql_names_scan("select \"a\"\"b\", x * y, (z)*2 from t", &n, &err), &err);
 	CHECK(ll_sql_names_has(&n, "a\"b"));
 	CHECK(!n.star);

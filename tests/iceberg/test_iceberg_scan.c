@@ -138,7 +138,7 @@ static json_t *query_foreign(const char *metadata_rel, const char *scheme, const
 	json_t *rows = json_array();
 	CHECK_OK(ll_iceberg_engine_table_open(f.storage, &f.ct, &f.it, &f.et, &err), &err);
 	if (f.it) {
-		ll_engine_provider provider = { &f, list_one, NULL, open_source };
+		ll_engine_provider provider = { &f, list_one, NULL, open_source, NULL };
 		ll_engine *e = NULL;
 		CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
 		CHECK_OK(ll_engine_query(e, sql, collect_row, rows, &err), &err);
@@ -571,7 +571,7 @@ static void test_damaged_table_files(void)
 		f.ct = (ll_catalog_table){ .dataset = "t", .name = "x", .format = LL_FORMAT_ICEBERG,
 					   .metadata_location = loc };
 		CHECK_OK(ll_iceberg_engine_table_open(f.storage, &f.ct, &f.it, &f.et, &err), &err);
-		ll_engine_provider provider = { &f, list_one, NULL, open_source };
+		ll_engine_provider provider = { &f, list_one, NULL, open_source, NULL };
 		ll_engine *e = NULL;
 		CHECK_OK(ll_engine_open(&e, &provider, &err), &err);
 		json_t *rows = json_array();
