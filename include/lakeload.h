@@ -355,6 +355,26 @@ ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row
 ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,
 				   ll_result_format format, FILE *out, ll_error *err);
 
+/** The SQL dialect a query is written in. */
+typedef enum ll_sql_dialect {
+	LL_DIALECT_SQLITE = 0, /**< what the lake query functions run */
+	LL_DIALECT_ATHENA,     /**< Athena's (Trino's), as dbt and dlt users write it */
+} ll_sql_dialect;
+
+/** Parses "sqlite" or "athena"; returns false when the name is unknown. */
+bool ll_sql_dialect_parse(const char *name, ll_sql_dialect *out);
+
+/**
+ * Translates a query (SELECT, WITH or VALUES) from a dialect into the
+ * SQLite the lake query functions run; a bare table name belongs to
+ * database (NULL: bare names are left alone). *out is the new text, for
+ * the caller to free(). A construct SQLite cannot run (arrays, maps,
+ * lambdas, INTERVAL, regexp functions) is LL_EUNSUPPORTED naming it and
+ * its line:column.
+ */
+ll_status ll_sql_translate(ll_sql_dialect dialect, const char *sql, const char *database,
+			   char **out, ll_error *err);
+
 /**
  * Prints an Iceberg table's snapshots ("dataset.table"), oldest first: id,
  * time, operation, the rows it added and removed, the table's total rows

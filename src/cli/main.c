@@ -20,7 +20,7 @@ typedef struct cli_args {
 	const char *positional[MAX_LIST];
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
-	const char *disposition, *table_format, *where;
+	const char *disposition, *table_format, *where, *dialect;
 	const char *endpoint_url, *region, *profile, *config_dir;
 	const char *partition[MAX_LIST];
 	size_t npartition;
@@ -80,6 +80,8 @@ static const char usage_text[] =
 	"  --config-dir DIR            where config.toml and secrets.toml are (default: ./.dlt)\n"
 	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
 	"  --format table|csv|json     query output format (default: table)\n"
+	"  --dialect sqlite|athena     query SQL dialect (default: sqlite); athena takes Trino SQL,\n"
+	"                              bare table names in --dataset\n"
 	"  -q, --quiet / -v, --verbose less / more messages on stderr\n"
 	"  -h, --help, --version\n";
 
@@ -130,6 +132,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "write-disposition", offsetof(cli_args, disposition) },
 		{ "table-format", offsetof(cli_args, table_format) },
 		{ "where", offsetof(cli_args, where) },
+		{ "dialect", offsetof(cli_args, dialect) },
 		{ "endpoint-url", offsetof(cli_args, endpoint_url) },
 		{ "region", offsetof(cli_args, region) },
 		{ "profile", offsetof(cli_args, profile) },
@@ -414,17 +417,28 @@ static int cmd_query(const cli_args *a)
 		else if (strcmp(a->format, "table") != 0)
 			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
 	}
-	destination d;
-	int rc = destination_open(a, &d);
-	if (rc != 0)
-		return rc;
+	ll_sql_dialect dialect = LL_DIALECT_SQLITE;
+	if (a->dialect && !ll_sql_dialect_parse(a->dialect, &dialect))
+		return usage_error("unknown --dialect \"%s\"; use sqlite or athena", a->dialect);
 	ll_error err;
 	ll_error_clear(&err);
+	char *sql;
+	if (ll_sql_translate(dialect, a->positional[0], a->dataset, &sql, &err) != LL_OK) {
+		print_error(&err);
+		return 1;
+	}
+	destination d;
+	int rc = destination_open(a, &d);
+	if (rc != 0) {
+		free(sql);
+		return rc;
+	}
 	ll_lake_options lo = lake_options(a, &d);
-	if (ll_lake_query_print_opts(&lo, a->positional[0], fmt, stdout, &err) != LL_OK) {
+	if (ll_lake_query_print_opts(&lo, sql, fmt, stdout, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
 	}
+	free(sql);
 	ll_config_free(d.config);
 	return rc;
 }

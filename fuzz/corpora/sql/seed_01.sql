@@ -1,0 +1,1 @@
+SELECT date_trunc('month', created_at) AS m, count(*) FROM awsdatacatalog.shop.events WHERE created_at >= timestamp '2024-01-01 00:00:00' GROUP BY 1 ORDER BY 1 LIMIT 10

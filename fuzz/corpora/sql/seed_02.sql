@@ -1,0 +1,1 @@
+WITH c AS (SELECT id, try_cast(code AS bigint) n FROM events) SELECT approx_distinct(n), if(n > 1, 'a', 'b'), concat(x, '-', y) FROM c, other o JOIN third ON o.id = third.id

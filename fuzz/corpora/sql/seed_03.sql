@@ -1,0 +1,1 @@
+SELECT CAST(x AS decimal(10,2)), CAST(d AS date), date_add('day', -3, d), date_diff('month', a, b), EXTRACT(YEAR FROM ts) FROM "shop"."t" OFFSET 5 ROWS FETCH FIRST 3 ROWS ONLY

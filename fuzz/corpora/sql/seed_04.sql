@@ -1,0 +1,1 @@
+CREATE EXTERNAL TABLE IF NOT EXISTS `shop`.`my``events` (`id` bigint, `amount` decimal(12,3) COMMENT 'it\'s') PARTITIONED BY (`dt` string) STORED AS PARQUET LOCATION 's3://bucket/shop/events/' TBLPROPERTIES ('a'='b')

@@ -1,0 +1,1 @@
+CREATE TABLE `shop`.`events` (`category` string, `created_at` timestamp, `user_id` bigint) PARTITIONED BY (`category`, month(`created_at`), bucket(16, `user_id`)) LOCATION 's3://b/shop/events' TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet')

@@ -1,0 +1,1 @@
+ALTER TABLE `awsdatacatalog`.`shop`.`events` ADD COLUMNS (`n` double, `m` date);

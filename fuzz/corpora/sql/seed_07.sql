@@ -1,0 +1,1 @@
+DELETE FROM "shop"."events" WHERE created_at < timestamp '2024-01-01' AND regexp_like(a, 'x')

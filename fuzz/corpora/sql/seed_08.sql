@@ -1,0 +1,1 @@
+INSERT INTO "shop"."_dlt_loads"(load_id, schema_name, status, inserted_at) VALUES('1', 'shop', 0, timestamp '2024-01-01 00:00:00.123456')

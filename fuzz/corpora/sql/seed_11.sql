@@ -1,0 +1,1 @@
+SELECT a[1], x -> x + 1, INTERVAL '1' DAY /* unterminated
