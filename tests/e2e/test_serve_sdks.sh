@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# lakeload serve driven by Debian's python3-boto3 (the official AWS SDK):
+# lakeload serve driven by the official AWS SDKs, Debian's python3-boto3 and
+# the JavaScript SDK v3 (@aws-sdk/client-glue and client-athena, tests/interop):
 # Glue and Athena calls, paging, stale VersionId, bad signatures, failing
 # queries, and results equal to `lakeload query` on the same lake.
 source "$(dirname "$0")/lib.sh"
@@ -35,6 +36,11 @@ env -u AWS_PROFILE -u AWS_ENDPOINT_URL AWS_CONFIG_FILE=/dev/null AWS_SHARED_CRED
 RC=$?
 set -e
 check_eq "boto3 checks" "$RC" "0"
+set +e
+node "$LL_SOURCE_DIR/tests/serve/serve_aws_sdk.mjs" "$URL" "$LAKE" "$T/results/" "$T/expected.csv"
+RC=$?
+set -e
+check_eq "AWS SDK for JavaScript checks" "$RC" "0"
 
 kill -TERM $SERVE
 set +e
