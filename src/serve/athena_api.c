@@ -259,7 +259,7 @@ static json_t *result_page(const serve_query *q, size_t start, size_t max)
 			json_array_append_new(rows, row_doc((const char *const *)q->cells +
 								    (i - header) * q->ncols, q->ncols));
 	}
-	json_t *reply = json_pack("{s:I,s:{s:o,s:{s:o}}}", "UpdateCount", (json_int_t)0, "ResultSet",
+	json_t *reply = json_pack("{s:I,s:{s:o,s:{s:o}}}", "UpdateCount", (json_int_t)q->update_count, "ResultSet",
 				  "Rows", rows, "ResultSetMetadata", "ColumnInfo", column_info(q));
 	if (start + max < total) {
 		char next[32];

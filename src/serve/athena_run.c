@@ -9,6 +9,7 @@
  *                           and the catalog
  *   CREATE DATABASE, CREATE EXTERNAL TABLE ... STORED AS PARQUET LOCATION,
  *   ALTER TABLE ... ADD COLUMNS, DROP TABLE   change the Glue store
+ *   CREATE TABLE ... ICEBERG, DELETE          on the catalog (athena_iceberg.c)
  *
  * and anything else fails the execution (FAILED, StateChangeReason naming
  * the statement) with NOT_SUPPORTED. A result is kept for GetQueryResults
@@ -445,6 +446,20 @@ static ll_status drop_table(run_ctx *c, const ll_sql_statement *stmt)
 	return st;
 }
 
+static ll_status create_iceberg_table(run_ctx *c, const ll_sql_statement *stmt)
+{
+	ll_status st = need_database(c, stmt->database);
+	if (st != LL_OK)
+		return st;
+	json_t *existing = serve_glue_table_doc(c->s, c->db, c->catalog, stmt->database, stmt->table);
+	json_decref(existing);
+	if (existing)
+		return stmt->if_not_exists ? LL_OK
+			: ll_error_set(c->err, LL_ECONFLICT, "Table %s.%s already exists",
+				       stmt->database, stmt->table);
+	return serve_create_iceberg_table(c->s, c->catalog, stmt, c->err);
+}
+
 /* ---- running */
 
 static ll_status run_statement(run_ctx *c, const ll_sql_statement *stmt)
@@ -458,11 +473,15 @@ static ll_status run_statement(run_ctx *c, const ll_sql_statement *stmt)
 	case LL_SQL_CREATE_EXTERNAL_TABLE: return create_external_table(c, stmt);
 	case LL_SQL_ALTER_ADD_COLUMNS: return add_columns(c, stmt);
 	case LL_SQL_DROP_TABLE: return drop_table(c, stmt);
+	case LL_SQL_CREATE_ICEBERG_TABLE: return create_iceberg_table(c, stmt);
+	case LL_SQL_DELETE:
+		return serve_delete_rows(c->s, c->db, c->catalog, stmt, &c->q->update_count, c->err);
 	default:
 		return ll_error_set(c->err, LL_EUNSUPPORTED,
 				    "NOT_SUPPORTED: %s is not supported by lakeload serve (it runs "
 				    "SELECT, SHOW, DESCRIBE, CREATE DATABASE, CREATE EXTERNAL TABLE, "
-				    "ALTER TABLE ADD COLUMNS and DROP TABLE)",
+				    "CREATE TABLE ... ICEBERG, ALTER TABLE ADD COLUMNS, DROP TABLE and "
+				    "DELETE on Iceberg tables)",
 				    ll_sql_kind_name(stmt->kind));
 	}
 }

@@ -175,6 +175,7 @@ static ll_status serve_lake(ll_serve *s, const serve_args *a, ll_config *conf, l
 		return st;
 	ll_lake_options lo = { .lake = lake, .s3 = use_s3 ? &s3 : NULL, .catalog = a->catalog,
 			       .home = a->home };
+	s->lake_options = lo;
 	st = ll_lake_open(&lo, NULL, true, &s->storage, &s->catalog, err);
 	if (st != LL_OK)
 		return st;

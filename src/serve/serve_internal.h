@@ -8,6 +8,7 @@
  *   glue_api.c    the Glue actions
  *   athena_api.c  the Athena actions and the table of query executions
  *   athena_run.c  running one query execution (on its worker thread)
+ *   athena_iceberg.c  CREATE TABLE ... ICEBERG and DELETE on the catalog's tables
  *   provider.c    the engine's table provider over the Glue store and catalog
  *   cli.c         the command's options, keys and lake
  */
@@ -23,6 +24,7 @@
 #include "catalog/catalog.h"
 #include "engine/engine.h"
 #include "lakeload.h"
+#include "sql/sql.h"
 #include "storage/storage.h"
 #include "util/buf.h"
 
@@ -44,6 +46,7 @@ typedef struct ll_serve {
 	ll_storage *storage;     /* the lake's; used from every thread */
 	const char *catalog_path;
 	const char *lake;
+	ll_lake_options lake_options; /* for ll_lake_delete */
 	/* The request thread's connections (one request at a time). */
 	ll_catalog *catalog;
 	sqlite3 *store;
@@ -166,6 +169,7 @@ struct serve_query {
 	const char *statement_type; /* DML, DDL, UTILITY */
 	serve_query_state state;
 	char *reason;
+	int64_t update_count; /* rows a DELETE removed */
 	int64_t submitted, started, completed; /* micros since the epoch */
 	bool cancel;
 	pthread_t thread;
@@ -186,6 +190,16 @@ void *serve_query_run(void *query);
 
 /** Joins every query thread and frees the executions. */
 void serve_queries_free(ll_serve *s);
+
+/* ---- athena_iceberg.c */
+
+/** CREATE TABLE ... ICEBERG: a new table in the catalog, with an empty first snapshot. */
+ll_status serve_create_iceberg_table(ll_serve *s, ll_catalog *catalog,
+				     const ll_sql_statement *stmt, ll_error *err);
+
+/** DELETE FROM an Iceberg table of the catalog; *rows: how many went. */
+ll_status serve_delete_rows(ll_serve *s, sqlite3 *db, ll_catalog *catalog,
+			    const ll_sql_statement *stmt, int64_t *rows, ll_error *err);
 
 /* ---- provider.c */
 

@@ -9,6 +9,7 @@ for i in $(seq 1 25); do
 	printf '{"id":%d,"name":"n%d","price":%d.25,"ts":"2024-%02d-02T03:04:05Z"}\n' "$i" "$i" "$i" $((i % 12 + 1))
 done > "$T/orders.ndjson"
 ll load "$T/orders.ndjson" --lake "$LAKE" --dataset shop --table orders -q
+ll load "$T/orders.ndjson" --lake "$LAKE" --dataset shop --table ice --table-format iceberg -q
 "$LAKELOAD" query --lake "$LAKE" --format csv "SELECT id, name, price, ts FROM shop.orders ORDER BY id" \
 	| tr -d '\r' > "$T/expected.csv"
 "$LAKELOAD" query --lake "$LAKE" --format csv --dialect athena --dataset shop \
@@ -50,4 +51,9 @@ set -e
 trap - EXIT
 check_eq "serve stops cleanly on SIGTERM" "$RC" "0"
 check_contains "serve says it stopped" "$(cat "$T/serve.err")" "stopped (SIGTERM)"
+
+# what serve committed is the lake's: lakeload sees the DELETE and the new table
+check_eq "lakeload query after the Athena DELETE" "$(q "SELECT count(*), min(id) FROM shop.ice")" "22,4"
+check_eq "lakeload history shows the delete" "$("$LAKELOAD" history shop.ice --lake "$LAKE" | grep -c delete || true)" "1"
+check_eq "Iceberg table created through Athena" "$(q "SELECT count(*) FROM shop.ice_new")" "0"
 finish

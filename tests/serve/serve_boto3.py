@@ -193,8 +193,35 @@ check("failure reason names the table", "no_such_table" in e["Status"].get("Stat
 check("results of a failed query", error_of(athena.get_query_results, QueryExecutionId=qid)[:2],
       ("InvalidRequestException", 400))
 qid, e = run("DELETE FROM orders WHERE id = 1")
+check("DELETE on a hive table", (e["Status"]["State"],
+      "NOT_SUPPORTED" in e["Status"].get("StateChangeReason", "")), ("FAILED", True))
+qid, e = run("INSERT INTO orders (id) VALUES (99)")
 check("unsupported statement", (e["Status"]["State"],
-      "not supported" in e["Status"].get("StateChangeReason", "")), ("FAILED", True))
+      "INSERT is not supported" in e["Status"].get("StateChangeReason", "")), ("FAILED", True))
+
+# Iceberg: DELETE as lakeload delete does it, CREATE TABLE ... ICEBERG
+qid, e = run("DELETE FROM ice WHERE id <= 3")
+check("DELETE on Iceberg", (e["Status"]["State"], e["StatementType"]), ("SUCCEEDED", "DML"))
+check("DELETE update count", athena.get_query_results(QueryExecutionId=qid)["UpdateCount"], 3)
+qid, e = run("SELECT count(*) AS n, min(id) AS low FROM ice")
+check("rows after DELETE", rows_of(qid)[0], [["n", "low"], [str(len(want) - 4), "4"]])
+ice_dir = os.path.join(LAKE, "shop", "ice_new")
+qid, e = run("CREATE TABLE shop.ice_new (id bigint, name string, ts timestamp) "
+             f"PARTITIONED BY (day(ts)) LOCATION '{ice_dir}' "
+             "TBLPROPERTIES ('table_type'='ICEBERG', 'format'='parquet')")
+check("CREATE TABLE ICEBERG", (e["Status"]["State"], e["Status"].get("StateChangeReason")),
+      ("SUCCEEDED", None))
+t = glue.get_table(DatabaseName="shop", Name="ice_new")["Table"]
+check("Iceberg table in Glue", (t["Parameters"].get("table_type"),
+      t["Parameters"].get("metadata_location", "").startswith(ice_dir + "/metadata/")
+      or t["Parameters"].get("metadata_location", "").startswith("file://" + ice_dir + "/metadata/")),
+      ("ICEBERG", True))
+qid, e = run("SELECT count(*) AS n FROM ice_new")
+check("new Iceberg table is empty", rows_of(qid)[0], [["n"], ["0"]])
+qid, e = run("CREATE TABLE shop.elsewhere (id bigint) LOCATION '/somewhere/else' "
+             "TBLPROPERTIES ('table_type'='ICEBERG')")
+check("Iceberg table elsewhere refused", (e["Status"]["State"],
+      "/somewhere/else" in e["Status"].get("StateChangeReason", "")), ("FAILED", True))
 qid, e = run("SELECT x FROM orders WHERE regexp_like(name, 'a')")
 check("untranslatable query fails", e["Status"]["State"], "FAILED")
 
