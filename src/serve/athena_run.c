@@ -350,9 +350,13 @@ static ll_status add_glue_columns(ll_glue_table *t, ll_glue_columns *cols,
 	return st;
 }
 
-/* CREATE EXTERNAL TABLE ... STORED AS PARQUET: the table Athena registers in Glue. */
-static ll_status create_external_table(run_ctx *c, const ll_sql_statement *stmt)
+/*
+ * Whether a CREATE TABLE has a table to create: its database must exist;
+ * an existing table is an error, or with IF NOT EXISTS nothing to do.
+ */
+static ll_status table_to_create(run_ctx *c, const ll_sql_statement *stmt, bool *create)
 {
+	*create = false;
 	ll_status st = need_database(c, stmt->database);
 	if (st != LL_OK)
 		return st;
@@ -362,6 +366,17 @@ static ll_status create_external_table(run_ctx *c, const ll_sql_statement *stmt)
 		return stmt->if_not_exists ? LL_OK
 			: ll_error_set(c->err, LL_ECONFLICT, "Table %s.%s already exists",
 				       stmt->database, stmt->table);
+	*create = true;
+	return LL_OK;
+}
+
+/* CREATE EXTERNAL TABLE ... STORED AS PARQUET: the table Athena registers in Glue. */
+static ll_status create_external_table(run_ctx *c, const ll_sql_statement *stmt)
+{
+	bool create;
+	ll_status st = table_to_create(c, stmt, &create);
+	if (st != LL_OK || !create)
+		return st;
 	ll_glue_table t;
 	ll_glue_table_init(&t);
 	t.database = ll_glue_table_str(&t, stmt->database);
@@ -436,11 +451,10 @@ static ll_status add_columns(run_ctx *c, const ll_sql_statement *stmt)
 
 static ll_status drop_table(run_ctx *c, const ll_sql_statement *stmt)
 {
-	bool found = false, dropped = false;
-	ll_status st = serve_store_delete_table(c->db, stmt->database, stmt->table, &found, c->err);
-	if (st == LL_OK && !found && c->catalog)
-		st = ll_catalog_drop_table(c->catalog, stmt->database, stmt->table, &dropped, c->err);
-	if (st == LL_OK && !found && !dropped && !stmt->if_exists)
+	bool found = false;
+	ll_status st = serve_store_drop_table(c->db, c->catalog, stmt->database, stmt->table, &found,
+					      c->err);
+	if (st == LL_OK && !found && !stmt->if_exists)
 		st = ll_error_set(c->err, LL_ENOTFOUND, "Table %s.%s does not exist", stmt->database,
 				  stmt->table);
 	return st;
@@ -448,15 +462,10 @@ static ll_status drop_table(run_ctx *c, const ll_sql_statement *stmt)
 
 static ll_status create_iceberg_table(run_ctx *c, const ll_sql_statement *stmt)
 {
-	ll_status st = need_database(c, stmt->database);
-	if (st != LL_OK)
+	bool create;
+	ll_status st = table_to_create(c, stmt, &create);
+	if (st != LL_OK || !create)
 		return st;
-	json_t *existing = serve_glue_table_doc(c->s, c->db, c->catalog, stmt->database, stmt->table);
-	json_decref(existing);
-	if (existing)
-		return stmt->if_not_exists ? LL_OK
-			: ll_error_set(c->err, LL_ECONFLICT, "Table %s.%s already exists",
-				       stmt->database, stmt->table);
 	return serve_create_iceberg_table(c->s, c->catalog, stmt, c->err);
 }
 

@@ -387,16 +387,14 @@ static void delete_table(ll_serve *s, const json_t *req, serve_reply *r)
 {
 	char *database = serve_lower(serve_str(req, "DatabaseName"));
 	char *name = serve_lower(serve_str(req, "Name"));
-	bool found = false, dropped = false;
+	bool found = false;
 	ll_error err;
 	if (need(r, database, "DatabaseName") && need(r, name, "Name") &&
 	    database_exists(s, database, r)) {
-		ll_status st = serve_store_delete_table(s->store, database, name, &found, &err);
-		if (st == LL_OK && !found && s->catalog)
-			st = ll_catalog_drop_table(s->catalog, database, name, &dropped, &err);
+		ll_status st = serve_store_drop_table(s->store, s->catalog, database, name, &found, &err);
 		if (st != LL_OK)
 			serve_error(r, 500, "InternalServiceException", "%s", err.message);
-		else if (!found && !dropped)
+		else if (!found)
 			serve_error(r, 400, "EntityNotFoundException", "Table %s not found.", name);
 		else
 			serve_ok(r, json_object());

@@ -201,7 +201,7 @@ ll_status serve_store_put_table(sqlite3 *db, const char *database, const char *n
 	return st;
 }
 
-ll_status serve_store_delete_table(sqlite3 *db, const char *database, const char *name,
+static ll_status delete_stored_table(sqlite3 *db, const char *database, const char *name,
 				   bool *found, ll_error *err)
 {
 	sqlite3_stmt *stmt;
@@ -213,6 +213,17 @@ ll_status serve_store_delete_table(sqlite3 *db, const char *database, const char
 	ll_status st = sqlite3_step(stmt) == SQLITE_DONE ? LL_OK : db_error(db, "delete table", err);
 	*found = sqlite3_changes(db) > 0;
 	sqlite3_finalize(stmt);
+	return st;
+}
+
+ll_status serve_store_drop_table(sqlite3 *db, ll_catalog *catalog, const char *database,
+				 const char *name, bool *found, ll_error *err)
+{
+	bool dropped = false;
+	ll_status st = delete_stored_table(db, database, name, found, err);
+	if (st == LL_OK && !*found && catalog)
+		st = ll_catalog_drop_table(catalog, database, name, &dropped, err);
+	*found = *found || dropped;
 	return st;
 }
 

@@ -119,9 +119,12 @@ json_t *serve_store_get_table(sqlite3 *db, const char *database, const char *nam
 ll_status serve_store_put_table(sqlite3 *db, const char *database, const char *name,
 				const json_t *input, int64_t expect_version, ll_error *err);
 
-/** Deletes a stored table; *found says whether there was one. */
-ll_status serve_store_delete_table(sqlite3 *db, const char *database, const char *name,
-				   bool *found, ll_error *err);
+/**
+ * Deletes a stored table, else drops the catalog's table of that name (its
+ * files stay); *found says whether either had it.
+ */
+ll_status serve_store_drop_table(sqlite3 *db, ll_catalog *catalog, const char *database,
+				 const char *name, bool *found, ll_error *err);
 
 /** Receives a stored table (borrowed); non-zero stops. */
 typedef int (*serve_table_fn)(void *user, const char *database, const char *name,

@@ -7,7 +7,10 @@ usage: serve_boto3.py URL LAKE RESULTS_DIR EXPECTED_CSV EXPECTED_TRINO_CSV
 Prints one line per failed check and "N passed, M failed"; exits 1 on failure.
 """
 import csv
+import json
 import os
+import urllib.error
+import urllib.request
 import sys
 import time
 
@@ -126,6 +129,27 @@ for service, call in (("glue", lambda c: c.get_databases()),
     unknown = client(service, aws_access_key_id="someone-else", aws_secret_access_key="x")
     check(f"{service} unknown key", error_of(call, unknown)[:2],
           ("UnrecognizedClientException", 400))
+
+# no signature at all
+request = urllib.request.Request(URL + "/", data=b"{}", method="POST", headers={
+    "X-Amz-Target": "AWSGlue.GetDatabases", "Content-Type": "application/x-amz-json-1.1"})
+try:
+    urllib.request.urlopen(request)
+    unsigned = (200, "")
+except urllib.error.HTTPError as e:
+    unsigned = (e.code, json.loads(e.read()).get("__type"))
+check("unsigned request", unsigned, (400, "MissingAuthenticationTokenException"))
+
+
+# a body changed after it was signed
+def tamper(request, **kwargs):
+    request.body = request.body.replace(b"analytics", b"analytica")
+
+
+tampered = client("glue")
+tampered.meta.events.register("before-send.glue.GetDatabase", tamper)
+check("body changed after signing", error_of(tampered.get_database, Name="analytics")[:2],
+      ("InvalidSignatureException", 400))
 
 
 # ---- Athena
