@@ -28,6 +28,7 @@
 #include <fnmatch.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "aws/glue.h"
 #include "serve/serve_internal.h"

@@ -4,7 +4,9 @@
  * over the headers the request says it signed and its body, with the secret
  * of the access key it names. Unknown key -> UnrecognizedClientException,
  * anything that does not match -> InvalidSignatureException; both HTTP 400
- * as Glue and Athena answer them. Messages never hold a secret.
+ * as Glue and Athena answer them. As AWS does, a request signed more than
+ * 15 minutes from the server's clock is refused, so a captured request
+ * cannot be replayed later. Messages never hold a secret.
  */
 #include <openssl/crypto.h>
 #include <stdio.h>
@@ -17,6 +19,8 @@
 #include "util/time.h"
 
 #define MAX_SIGNED 32
+/* How far a request's X-Amz-Date may be from the server's clock, as AWS allows. */
+#define MAX_SKEW_SECONDS (15 * 60)
 
 typedef struct authorization {
 	char key_id[128], date[16], region[64], service[32];
@@ -149,6 +153,14 @@ bool serve_verify_signature(const ll_serve *s, const serve_request *req, serve_r
 	}
 	const char *amz_date = req->get_header(req->ctx, "X-Amz-Date");
 	int64_t time;
+	int64_t now = ll_time_now_micros() / 1000000;
+	if (parse_amz_date(amz_date, &time) && (time > now + MAX_SKEW_SECONDS ||
+						 time < now - MAX_SKEW_SECONDS)) {
+		serve_error(r, 400, "InvalidSignatureException",
+			    "Signature expired: %s is more than 15 minutes from the server's time",
+			    amz_date);
+		return false;
+	}
 	if (!parse_amz_date(amz_date, &time) || strncmp(amz_date, a.date, 8) != 0 ||
 	    !signature_matches(req, &a, key, time)) {
 		serve_error(r, 400, "InvalidSignatureException",

@@ -13,6 +13,7 @@
  */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "pipeline/pipeline_internal.h"
 #include "serve/serve_internal.h"

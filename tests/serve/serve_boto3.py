@@ -7,6 +7,7 @@ usage: serve_boto3.py URL LAKE RESULTS_DIR EXPECTED_CSV EXPECTED_TRINO_CSV
 Prints one line per failed check and "N passed, M failed"; exits 1 on failure.
 """
 import csv
+import datetime
 import json
 import os
 import urllib.error
@@ -15,6 +16,7 @@ import sys
 import time
 
 import boto3
+import botocore.auth
 import botocore.exceptions
 
 URL, LAKE, RESULTS, EXPECTED, EXPECTED_TRINO = sys.argv[1:6]
@@ -150,6 +152,27 @@ tampered = client("glue")
 tampered.meta.events.register("before-send.glue.GetDatabase", tamper)
 check("body changed after signing", error_of(tampered.get_database, Name="analytics")[:2],
       ("InvalidSignatureException", 400))
+
+
+# a request signed an hour ago (botocore's signing clock set back): refused as AWS refuses it
+class HourAgo(datetime.datetime):
+    @classmethod
+    def utcnow(cls):
+        return datetime.datetime.utcnow() - datetime.timedelta(hours=1)
+
+
+class ClockHourAgo:
+    datetime = HourAgo
+
+
+signing_clock = botocore.auth.datetime
+botocore.auth.datetime = ClockHourAgo
+try:
+    old = error_of(client("glue").get_databases)
+finally:
+    botocore.auth.datetime = signing_clock
+check("request signed an hour ago", (old[0], old[1], "expired" in old[2]),
+      ("InvalidSignatureException", 400, True))
 
 
 # ---- Athena
