@@ -20,6 +20,8 @@
 #include <string.h>
 
 #include "aws/glue.h"
+#include "formats/iceberg/metadata.h"
+#include "iceberg/table.h"
 #include "serve/serve_internal.h"
 
 #define GLUE_CATALOG_ID "000000000000"
@@ -43,23 +45,50 @@ static void catalog_table_location(ll_serve *s, const ll_catalog_table *ct, ll_b
 	ll_buf_printf(out, "%s/%s/%s", ll_storage_root(s->storage), ct->dataset, ct->name);
 }
 
+/*
+ * Gives a catalog Iceberg table's columns (a copy, cols) the field ids of
+ * its current metadata, which the Glue document carries; a column the
+ * metadata cannot be read for keeps none.
+ */
+static void set_field_ids(ll_serve *s, const ll_catalog_table *ct, ll_column *cols)
+{
+	ll_iceberg_table it = { 0 };
+	ll_error err;
+	if (ll_iceberg_table_load(&it, s->storage, ct->metadata_location, &err) != LL_OK)
+		return;
+	const ll_iceberg_type *row = &ll_iceberg_metadata_current_schema(it.md)->type;
+	for (size_t i = 0; i < ct->ncolumns; i++)
+		for (size_t k = 0; k < row->nfields; k++)
+			if (strcmp(row->fields[k].name, cols[i].name) == 0)
+				cols[i].field_id = row->fields[k].id;
+	ll_iceberg_table_release(&it);
+}
+
 /* A catalog table as the TableInput lakeload's Glue destination registers. */
 static json_t *catalog_table_input(ll_serve *s, const ll_catalog_table *ct)
 {
-	ll_table schema_table = { .name = ct->name, .table_format = ct->format,
-				  .columns = ct->columns, .ncolumns = ct->ncolumns };
+	ll_column *cols = calloc(ct->ncolumns + 1, sizeof(*cols));
+	if (!cols)
+		return NULL;
+	memcpy(cols, ct->columns, ct->ncolumns * sizeof(*cols));
+	bool iceberg = ct->format == LL_FORMAT_ICEBERG && ct->metadata_location;
+	if (iceberg)
+		set_field_ids(s, ct, cols);
+	ll_table schema_table = { .name = ct->name, .table_format = ct->format, .columns = cols,
+				  .ncolumns = ct->ncolumns };
 	ll_buf location = LL_BUF_INIT;
 	catalog_table_location(s, ct, &location);
 	ll_glue_table t;
 	ll_glue_table_init(&t);
 	ll_error err;
-	ll_status st = ct->format == LL_FORMAT_ICEBERG && ct->metadata_location
+	ll_status st = iceberg
 		? ll_glue_table_iceberg(&t, ct->dataset, &schema_table, ll_buf_cstr(&location),
 					ct->metadata_location, NULL, &err)
 		: ll_glue_table_hive(&t, ct->dataset, &schema_table, ll_buf_cstr(&location), &err);
 	json_t *input = st == LL_OK ? ll_glue_table_input(&t) : NULL;
 	ll_glue_table_free(&t);
 	ll_buf_free(&location);
+	free(cols);
 	return input;
 }
 

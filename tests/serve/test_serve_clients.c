@@ -145,6 +145,10 @@ static void glue_iceberg_commit(ll_glue *g)
 	CHECK_STR(t.version_id, "0");
 	const char *md = ll_glue_params_get(&t.parameters, "metadata_location");
 	CHECK(md != NULL);
+	/* columns carry the field ids of the table's metadata, as Iceberg's GlueCatalog writes them */
+	const ll_glue_column *first = t.storage.columns.count ? &t.storage.columns.items[0] : NULL;
+	CHECK(first && strcmp(first->name, "id") == 0);
+	CHECK_STR(first ? ll_glue_params_get(&first->parameters, "iceberg.field.id") : NULL, "1");
 	char *current = strdup(md ? md : "");
 	char *version = strdup(t.version_id ? t.version_id : "");
 	CHECK_OK(ll_glue_table_set_metadata_location(&t, current, &err), &err);
