@@ -4,7 +4,8 @@
  *
  *   SELECT / WITH / VALUES  run on the embedded engine over the serve
  *                           provider (the query's database is the default
- *                           one for bare table names)
+ *                           one for bare table names); one naming
+ *                           information_schema runs on info_schema.c
  *   SHOW TABLES / SHOW DATABASES / DESCRIBE   answered from the Glue store
  *                           and the catalog
  *   CREATE DATABASE, CREATE EXTERNAL TABLE ... STORED AS PARQUET LOCATION,
@@ -180,17 +181,22 @@ static void settle_types(query_sink *k)
 static ll_status run_select(run_ctx *c, const char *sql)
 {
 	ll_engine_provider provider;
-	serve_provider *p;
 	ll_engine *engine = NULL;
 	query_sink k = { .q = c->q };
-	ll_status st = serve_provider_new(&p, c->s, c->db, c->catalog, &provider, c->err);
-	if (st == LL_OK)
-		st = ll_engine_open(&engine, &provider, c->err);
-	if (st == LL_OK && c->q->database)
-		st = ll_engine_set_dataset(engine, c->q->database, c->err);
+	serve_provider *p = NULL;
 	ll_engine_sink sink = { sink_columns, sink_row, &k };
-	if (st == LL_OK)
-		st = ll_engine_run(engine, sql, &sink, c->err);
+	ll_status st;
+	if (serve_names_info_schema(sql)) {
+		st = serve_info_schema_query(c->s, c->db, c->catalog, sql, &sink, c->err);
+	} else {
+		st = serve_provider_new(&p, c->s, c->db, c->catalog, &provider, c->err);
+		if (st == LL_OK)
+			st = ll_engine_open(&engine, &provider, c->err);
+		if (st == LL_OK && c->q->database)
+			st = ll_engine_set_dataset(engine, c->q->database, c->err);
+		if (st == LL_OK)
+			st = ll_engine_run(engine, sql, &sink, c->err);
+	}
 	if (st == LL_OK && k.oom)
 		st = ll_error_oom(c->err);
 	if (st == LL_OK)

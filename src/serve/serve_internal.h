@@ -9,6 +9,7 @@
  *   athena_api.c  the Athena actions and the table of query executions
  *   athena_run.c  running one query execution (on its worker thread)
  *   athena_iceberg.c  CREATE TABLE ... ICEBERG and DELETE on the catalog's tables
+ *   info_schema.c information_schema.tables/columns/schemata for queries
  *   provider.c    the engine's table provider over the Glue store and catalog
  *   cli.c         the command's options, keys and lake
  */
@@ -203,6 +204,15 @@ ll_status serve_create_iceberg_table(ll_serve *s, ll_catalog *catalog,
 /** DELETE FROM an Iceberg table of the catalog; *rows: how many went. */
 ll_status serve_delete_rows(ll_serve *s, sqlite3 *db, ll_catalog *catalog,
 			    const ll_sql_statement *stmt, int64_t *rows, ll_error *err);
+
+/* ---- info_schema.c */
+
+/** Whether a query names information_schema (and so runs on it alone). */
+bool serve_names_info_schema(const char *sql);
+
+/** Runs a query over information_schema.tables, .columns and .schemata of the served lake. */
+ll_status serve_info_schema_query(ll_serve *s, sqlite3 *db, ll_catalog *catalog, const char *sql,
+				  const ll_engine_sink *sink, ll_error *err);
 
 /* ---- provider.c */
 

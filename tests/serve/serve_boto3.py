@@ -223,6 +223,18 @@ trino = ('SELECT "name", CAST(id AS varchar) AS sid, date_trunc(\'month\', ts) A
 qid, e = run(trino)
 check("Trino dialect query", rows_of(qid)[0], expected_rows(EXPECTED_TRINO))
 
+# what dlt asks a destination for its tables' columns (get_storage_tables)
+qid, e = run("SELECT table_name, column_name, data_type, is_nullable "
+             "FROM INFORMATION_SCHEMA.COLUMNS WHERE table_schema = 'shop' "
+             "AND table_name IN ('orders') ORDER BY table_name, ordinal_position")
+check("information_schema.columns", rows_of(qid)[0][1:5],
+      [["orders", "id", "bigint", "YES"], ["orders", "name", "varchar", "YES"],
+       ["orders", "price", "double", "YES"], ["orders", "ts", "timestamp(3)", "YES"]])
+qid, e = run("SELECT table_name FROM information_schema.tables WHERE table_schema = 'analytics' "
+             "ORDER BY 1")
+check("information_schema.tables", rows_of(qid)[0][1:],
+      [["orders_ext"], ["t0"], ["t1"], ["t2"], ["t3"]])
+
 qid, e = run("SELECT count(*) AS n, count(note) AS notes FROM orders_ext", database="analytics")
 check("query over a Glue table", rows_of(qid)[0][1:], [[str(len(want) - 1), "0"]])
 
