@@ -64,13 +64,14 @@ static const char *get_header(void *ctx, const char *name)
 static void dispatch(ll_serve *s, struct MHD_Connection *conn, const char *url, const char *method,
 		     conn_state *cs, serve_reply *r)
 {
-	serve_request req = { method, url, get_header, conn, cs->body.data, cs->body.len };
-	if (!serve_verify_signature(s, &req, r))
-		return;
+	/* a body cut short cannot match its signature: say what is wrong with it instead */
 	if (cs->too_large) {
 		serve_error(r, 413, "SerializationException", "request body over %u bytes", MAX_BODY);
 		return;
 	}
+	serve_request req = { method, url, get_header, conn, cs->body.data, cs->body.len };
+	if (!serve_verify_signature(s, &req, r))
+		return;
 	const char *target = get_header(conn, "X-Amz-Target");
 	const char *dot = target ? strchr(target, '.') : NULL;
 	if (strcmp(method, "POST") != 0 || !dot) {
