@@ -13,6 +13,7 @@
 
 #include "config_cmd.h"
 #include "lakeload.h"
+#include "serve/serve.h"
 
 #define MAX_LIST 64
 
@@ -623,6 +624,9 @@ int main(int argc, char **argv)
 		printf("lakeload %s\n", LL_VERSION);
 		return 0;
 	}
+	/* serve has options of its own and runs until it is stopped */
+	if (strcmp(argv[1], "serve") == 0)
+		return ll_serve_main(argc - 2, argv + 2);
 	cli_args a;
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc - 2, argv + 2, &a);
