@@ -16,6 +16,7 @@
 #include "aws/glue.h"
 #include "util/error.h"
 #include "util/number.h"
+#include "util/retry.h"
 
 struct ll_athena {
 	ll_aws_json_client *aws;
@@ -211,13 +212,6 @@ ll_status ll_athena_get_execution(ll_athena *a, const char *query_id, ll_athena_
 	return s;
 }
 
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0 && errno == EINTR) {
-	}
-}
-
 ll_status ll_athena_wait(ll_athena *a, const char *query_id, ll_athena_execution *out,
 			 ll_error *err)
 {
@@ -233,7 +227,7 @@ ll_status ll_athena_wait(ll_athena *a, const char *query_id, ll_athena_execution
 					    strcmp(out->state, "FAILED") == 0 ? "failed"
 									      : "was cancelled",
 					    out->reason[0] ? out->reason : "no reason given");
-		sleep_ms(delay);
+		ll_sleep_ms(delay);
 		delay = delay * 2 > a->poll_max_ms ? a->poll_max_ms : delay * 2;
 	}
 }

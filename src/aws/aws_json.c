@@ -18,6 +18,7 @@
 #include "storage/sigv4.h"
 #include "util/error.h"
 #include "util/hash.h"
+#include "util/retry.h"
 #include "util/time.h"
 
 /* A reply larger than this is not from Glue or Athena. */
@@ -186,13 +187,10 @@ static ll_status copy_settings(ll_aws_json_client *c, const ll_aws_json_config *
 
 static ll_status check_limits(const ll_aws_json_config *cfg, ll_error *err)
 {
-	if (cfg->max_retries < 0 || cfg->max_retries > 100)
-		return ll_error_set(err, LL_EINVAL, "AWS max_retries must be between 0 and 100");
-	if (cfg->retry_base_delay_ms < 0 || cfg->retry_max_delay_ms < cfg->retry_base_delay_ms ||
-	    cfg->retry_max_delay_ms > 3600000)
-		return ll_error_set(err, LL_EINVAL,
-				    "AWS retry delays must be >= 0, with the maximum between the "
-				    "base and one hour");
+	ll_status st = ll_retry_check_limits("AWS", cfg->max_retries, cfg->retry_base_delay_ms,
+					     cfg->retry_max_delay_ms, err);
+	if (st != LL_OK)
+		return st;
 	if (cfg->connect_timeout_ms <= 0 || cfg->request_timeout_ms <= 0)
 		return ll_error_set(err, LL_EINVAL, "AWS timeouts must be positive");
 	return LL_OK;
@@ -513,25 +511,6 @@ static bool attempt_retryable(const attempt *a)
 	return ll_aws_json_retryable(a->code, a->status);
 }
 
-static long backoff_ms(ll_aws_json_client *c, int attempt_no)
-{
-	long d = c->retry_base_delay_ms;
-	for (int i = 1; i < attempt_no && d < c->retry_max_delay_ms; i++)
-		d *= 2;
-	if (d > c->retry_max_delay_ms)
-		d = c->retry_max_delay_ms;
-	c->random = ll_mix64(c->random);
-	/* Full jitter over the upper half: clients throttled together spread out. */
-	return d / 2 + (long)(c->random % (uint64_t)(d / 2 + 1));
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
-	while (nanosleep(&ts, &ts) != 0) {
-	}
-}
-
 static ll_status failure(ll_aws_json_client *c, const char *action, const char *resource,
 			 const attempt *a, int attempts, ll_error *err)
 {
@@ -605,14 +584,14 @@ ll_status ll_aws_json_call(ll_aws_json_client *c, const char *action, const char
 			st = failure(c, action, resource, &a, n, err);
 			break;
 		}
-		long delay = backoff_ms(c, n);
+		long delay = ll_retry_backoff_ms(c->retry_base_delay_ms, c->retry_max_delay_ms, n, &c->random);
 		char reason[900];
 		failure_reason(&a, reason, sizeof(reason));
 		ll_log(c->logger, LL_LOG_WARN, "%s %s%s%s: %s; retrying in %.1f s (attempt %d of %d)",
 		       ll_aws_service_name(c->service), action, resource ? " on " : "",
 		       resource ? resource : "", reason, (double)delay / 1000.0, n + 1,
 		       c->max_retries + 1);
-		sleep_ms(delay);
+		ll_sleep_ms(delay);
 	}
 	ll_buf_free(&a.body);
 	ll_buf_free(&target);

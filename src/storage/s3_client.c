@@ -14,6 +14,7 @@
 #include <strings.h>
 
 #include "util/hash.h"
+#include "util/retry.h"
 #include "util/time.h"
 
 void ll_s3_config_init(ll_s3_config *cfg)
@@ -39,13 +40,10 @@ static bool blank(const char *s)
 
 static ll_status check_limits(const ll_s3_config *cfg, ll_error *err)
 {
-	if (cfg->max_retries < 0 || cfg->max_retries > 100)
-		return ll_error_set(err, LL_EINVAL, "S3 max_retries must be between 0 and 100");
-	if (cfg->retry_base_delay_ms < 0 || cfg->retry_max_delay_ms < cfg->retry_base_delay_ms ||
-	    cfg->retry_max_delay_ms > 3600000)
-		return ll_error_set(err, LL_EINVAL,
-				    "S3 retry delays must be >= 0, with the maximum between the base "
-				    "and one hour");
+	ll_status st = ll_retry_check_limits("S3", cfg->max_retries, cfg->retry_base_delay_ms,
+					     cfg->retry_max_delay_ms, err);
+	if (st != LL_OK)
+		return st;
 	if (cfg->connect_timeout_ms <= 0 || cfg->idle_timeout_ms <= 0)
 		return ll_error_set(err, LL_EINVAL, "S3 timeouts must be positive");
 	if (cfg->part_size < LL_S3_MIN_PART_SIZE || cfg->part_size > LL_S3_MAX_PUT_SIZE)

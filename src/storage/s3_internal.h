@@ -162,8 +162,6 @@ ll_status ll_s3_request_error(const ll_s3_request *req, ll_error *err);
 /* "s3://bucket/key" (or "s3://bucket") into a fixed buffer, for messages. */
 const char *ll_s3_location(const char *bucket, const char *key, char *buf, size_t size);
 
-/* The backoff before retry number attempt (1-based), jittered, in ms. */
-long ll_s3_backoff_ms(ll_s3_client *c, int attempt);
 
 /* Whether a failed attempt may succeed if tried again. */
 bool ll_s3_retryable_status(long status, const char *error_code);

@@ -28,6 +28,7 @@
 #include <time.h>
 
 #include "util/hash.h"
+#include "util/retry.h"
 #include "util/time.h"
 
 /* Error bodies and XML replies larger than this are not from S3. */
@@ -84,19 +85,6 @@ const char *ll_s3_location(const char *bucket, const char *key, char *buf, size_
 {
 	snprintf(buf, size, "s3://%s%s%s", bucket ? bucket : "", key ? "/" : "", key ? key : "");
 	return buf;
-}
-
-long ll_s3_backoff_ms(ll_s3_client *c, int attempt)
-{
-	long d = c->retry_base_delay_ms;
-	for (int i = 1; i < attempt && d < c->retry_max_delay_ms; i++)
-		d *= 2;
-	if (d > c->retry_max_delay_ms)
-		d = c->retry_max_delay_ms;
-	c->random = ll_mix64(c->random);
-	/* Half fixed, half random: clients that failed together spread out,
-	   and none retries at once. */
-	return d / 2 + (long)(c->random % (uint64_t)(d / 2 + 1));
 }
 
 bool ll_s3_retryable_status(long status, const char *error_code)
@@ -573,7 +561,8 @@ static ll_status end_attempt(runner *run, slot *s, CURLcode rc, ll_error *err)
 	s->running = false;
 	attempt_outcome o = judge_attempt(c, r, rc);
 	if (o == ATTEMPT_RETRY && r->attempts <= c->max_retries) {
-		long delay = ll_s3_backoff_ms(c, r->attempts);
+		long delay = ll_retry_backoff_ms(c->retry_base_delay_ms, c->retry_max_delay_ms,
+						 r->attempts, &c->random);
 		log_retry(c, r, delay);
 		r->not_before = ll_time_monotonic() + (double)delay / 1000.0;
 		return LL_OK;

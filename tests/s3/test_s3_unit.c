@@ -296,25 +296,6 @@ static void test_retry_rules(void)
 	CHECK_INT(ll_s3_status_code(503), LL_EIO);
 }
 
-static void test_backoff(void)
-{
-	ll_s3_client *c = open_client(NULL, LL_S3_PATH_STYLE_AUTO);
-	c->retry_base_delay_ms = 100;
-	c->retry_max_delay_ms = 1000;
-	long lo[] = { 50, 100, 200, 400, 500, 500 }, hi[] = { 100, 200, 400, 800, 1000, 1000 };
-	bool varied = false;
-	for (int attempt = 1; attempt <= 6; attempt++) {
-		long first = ll_s3_backoff_ms(c, attempt);
-		for (int k = 0; k < 50; k++) {
-			long d = k ? ll_s3_backoff_ms(c, attempt) : first;
-			CHECK(d >= lo[attempt - 1] && d <= hi[attempt - 1]);
-			varied = varied || d != first;
-		}
-	}
-	CHECK(varied);
-	ll_s3_client_free(c);
-}
-
 static void test_part_size(void)
 {
 	ll_s3_client *c = open_client(NULL, LL_S3_PATH_STYLE_AUTO);
@@ -377,5 +358,5 @@ static void test_body_hash(void)
 LL_TEST_MAIN(LL_TEST(test_xml_parse), LL_TEST(test_xml_rejects), LL_TEST(test_xml_depth),
 	     LL_TEST(test_xml_mutations), LL_TEST(test_xml_error_and_escape),
 	     LL_TEST(test_addressing), LL_TEST(test_config_checks), LL_TEST(test_names),
-	     LL_TEST(test_retry_rules), LL_TEST(test_backoff), LL_TEST(test_part_size),
+	     LL_TEST(test_retry_rules), LL_TEST(test_part_size),
 	     LL_TEST(test_body_hash))

@@ -3,6 +3,7 @@
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/retry.h"
 #include "util/time.h"
 
 static void test_error_format(void)
@@ -94,6 +95,41 @@ static void test_row_id(void)
 	CHECK(ll_hash64("abc", 3, 0) != ll_hash64("abd", 3, 0));
 }
 
+/* dlt writes _dlt_id as 10 bytes of standard base64 without padding */
+static void test_dlt_id(void)
+{
+	const unsigned char bytes[10] = { 0xfb, 0xff, 0xbf, 0x00, 0x10, 0x83, 0x61, 0x62, 0x63, 0xff };
+	char id[15], a[15], b[15];
+	ll_dlt_id_encode(bytes, id);
+	CHECK_STR(id, "+/+/ABCDYWJj/w");
+	ll_dlt_id(7, 9, a);
+	ll_dlt_id(7, 9, b);
+	CHECK_STR(a, b);
+	CHECK_INT(strlen(a), 14);
+}
+
+/* Retry waits double up to the ceiling, in its upper half, and vary. */
+static void test_backoff(void)
+{
+	uint64_t random = 42;
+	long lo[] = { 50, 100, 200, 400, 500, 500 }, hi[] = { 100, 200, 400, 800, 1000, 1000 };
+	bool varied = false;
+	for (int attempt = 1; attempt <= 6; attempt++) {
+		long first = ll_retry_backoff_ms(100, 1000, attempt, &random);
+		for (int k = 0; k < 50; k++) {
+			long d = k ? ll_retry_backoff_ms(100, 1000, attempt, &random) : first;
+			CHECK(d >= lo[attempt - 1] && d <= hi[attempt - 1]);
+			varied = varied || d != first;
+		}
+	}
+	CHECK(varied);
+	ll_error err;
+	CHECK_INT(ll_retry_check_limits("S3", 101, 100, 1000, &err), LL_EINVAL);
+	CHECK(strstr(err.message, "S3 max_retries") != NULL);
+	CHECK_INT(ll_retry_check_limits("AWS", 3, 100, 50, &err), LL_EINVAL);
+	CHECK_OK(ll_retry_check_limits("AWS", 3, 100, 1000, &err), &err);
+}
+
 static void test_fs_atomic(void)
 {
 	char dir[1024], path[1100];
@@ -119,4 +155,5 @@ static void test_fs_atomic(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse),
-	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_fs_atomic))
+	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id),
+	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic))
