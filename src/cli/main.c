@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "config_cmd.h"
+#include "init_cmd.h"
 #include "lakeload.h"
 
 #define MAX_LIST 64
@@ -49,6 +50,8 @@ static const char usage_text[] =
 	"                 value came from\n"
 	"  drop-pending [--pipeline NAME]\n"
 	"                 drop the pipeline's unfinished loads (the only pipeline if not named)\n"
+	"  init SOURCE DESTINATION\n"
+	"                 scaffold a pipeline (chess, rest_api, filesystem; athena, local)\n"
 	"  drop-table DATASET.TABLE\n"
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
@@ -560,6 +563,9 @@ int main(int argc, char **argv)
 		printf("lakeload %s\n", LL_VERSION);
 		return 0;
 	}
+	/* commands with options of their own */
+	if (strcmp(argv[1], "init") == 0)
+		return cli_init(argc - 2, argv + 2);
 	cli_args a;
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc - 2, argv + 2, &a);
