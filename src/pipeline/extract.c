@@ -42,6 +42,7 @@ struct ll_load {
 	size_t nprimary_key;
 	char **merge_key;
 	size_t nmerge_key;
+	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
 };
 
 static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_error *err)
@@ -265,28 +266,58 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 	return LL_OK;
 }
 
-/* Pushes every record of an input through the normalizer. */
-static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
+ll_status ll_load_push_source(ll_load *l, const ll_record_source *src, ll_error *err)
 {
-	ll_json_reader *reader;
-	ll_status st = ll_json_reader_open(&reader, in, err);
-	if (st != LL_OK)
-		return st;
-	const char *source = ll_input_name(in);
+	ll_status st;
 	for (;;) {
 		const ll_json_value *record;
+		uint64_t line = 0, column = 0;
 		ll_arena_reset(&l->arena);
-		st = ll_json_reader_next(reader, &l->arena, &record, err);
+		st = src->next(src->user, &l->arena, &record, &line, &column, err);
 		if (st != LL_OK || !record)
 			break;
-		uint64_t line, column;
-		ll_json_reader_record_position(reader, &line, &column);
-		st = ll_normalizer_push(l->norm, record, source, line, column, err);
+		st = ll_normalizer_push(l->norm, record, src->name, line, column, err);
 		if (st != LL_OK)
 			break;
 		l->records++;
 	}
-	ll_json_reader_free(reader);
+	return st;
+}
+
+static ll_status next_json_record(void *user, ll_arena *arena, const ll_json_value **record,
+				  uint64_t *line, uint64_t *column, ll_error *err)
+{
+	ll_json_reader *reader = user;
+	ll_status st = ll_json_reader_next(reader, arena, record, err);
+	if (st == LL_OK && *record)
+		ll_json_reader_record_position(reader, line, column);
+	return st;
+}
+
+ll_status ll_json_record_source_open(ll_record_source *src, ll_input *in, ll_error *err)
+{
+	ll_json_reader *reader;
+	ll_status st = ll_json_reader_open(&reader, in, err);
+	if (st == LL_OK)
+		*src = (ll_record_source){ next_json_record, reader, ll_input_name(in) };
+	return st;
+}
+
+void ll_json_record_source_close(ll_record_source *src)
+{
+	ll_json_reader_free(src->user);
+	src->user = NULL;
+}
+
+/* Pushes every record of a JSON input through the normalizer. */
+static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
+{
+	ll_record_source src;
+	ll_status st = ll_json_record_source_open(&src, in, err);
+	if (st != LL_OK)
+		return st;
+	st = ll_load_push_source(l, &src, err);
+	ll_json_record_source_close(&src);
 	return st;
 }
 
@@ -299,6 +330,16 @@ ll_status ll_load_push_json(ll_load *l, const char *json, size_t len, ll_error *
 	st = push_input(l, in, err);
 	ll_input_free(in);
 	return st;
+}
+
+ll_status ll_load_set_sources_state(ll_load *l, const json_t *sources, ll_error *err)
+{
+	json_t *copy = json_deep_copy(sources);
+	if (!copy)
+		return ll_error_oom(err);
+	json_decref(l->sources_state);
+	l->sources_state = copy;
+	return LL_OK;
 }
 
 void ll_load_abort(ll_load *l)
@@ -316,6 +357,7 @@ void ll_load_abort(ll_load *l)
 	free(l->fingerprint);
 	free_keys(l->primary_key, l->nprimary_key);
 	free_keys(l->merge_key, l->nmerge_key);
+	json_decref(l->sources_state);
 	free(l);
 }
 
@@ -381,7 +423,7 @@ static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool sc
 {
 	ll_pipeline *p = l->p;
 	ll_buf state = LL_BUF_INIT, schema = LL_BUF_INIT, path = LL_BUF_INIT;
-	ll_pipeline_state_json(p, &state);
+	ll_pipeline_state_json(p, l->sources_state, &state);
 	ll_dlt_rows rows = { .load_id = l->load_id, .pipeline_name = p->name, .schema = l->schema,
 			     .schema_changed = schema_changed, .state_json = ll_buf_cstr(&state),
 			     .state_version = p->state_version + 1, .codec = p->codec,
@@ -393,6 +435,12 @@ static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool sc
 		st = ll_error_oom(err);
 	if (st == LL_OK)
 		st = ll_fs_write_atomic(path.data, schema.data, schema.len, err);
+	ll_buf_clear(&path);
+	ll_path_join(&path, l->dir.data, "state.json");
+	/* the state is adopted when the package loads, so a cursor moves exactly when its data lands */
+	if (st == LL_OK && l->sources_state)
+		st = ll_buf_oom(&path) ? ll_error_oom(err)
+				       : ll_fs_write_atomic(path.data, state.data, state.len, err);
 	if (st == LL_OK)
 		st = ll_package_write_manifest(l->dir.data, m, err);
 	ll_buf_clear(&path);
@@ -508,8 +556,9 @@ static bool finished_before(const ll_pipeline *p, const char *fingerprint)
 	return false;
 }
 
-ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
-				ll_load_info *info, ll_error *err)
+ll_status ll_pipeline_load_input(ll_pipeline *p, const char *path, const ll_resource *res,
+				 ll_load_push_fn push, void *push_user, ll_load_info *info,
+				 ll_error *err)
 {
 	ll_load_info local;
 	if (!info)
@@ -535,11 +584,7 @@ ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resou
 	}
 	l->fingerprint = fingerprint;
 	l->source = strdup(path);
-	ll_input *in = NULL;
-	st = l->source ? ll_input_open(&in, path, err) : ll_error_oom(err);
-	if (st == LL_OK)
-		st = push_input(l, in, err);
-	ll_input_free(in);
+	st = l->source ? push(push_user, l, err) : ll_error_oom(err);
 	if (st != LL_OK) {
 		ll_load_abort(l);
 		return st;
@@ -548,4 +593,22 @@ ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resou
 	st = ll_load_commit(l, info, err);
 	info->resumed = resumed;
 	return st;
+}
+
+/* Pushes the JSON records of the file named by the load's source. */
+static ll_status push_json_file(void *user, ll_load *l, ll_error *err)
+{
+	(void)user;
+	ll_input *in = NULL;
+	ll_status st = ll_input_open(&in, l->source, err);
+	if (st == LL_OK)
+		st = push_input(l, in, err);
+	ll_input_free(in);
+	return st;
+}
+
+ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
+				ll_load_info *info, ll_error *err)
+{
+	return ll_pipeline_load_input(p, path, res, push_json_file, NULL, info, err);
 }
