@@ -276,6 +276,53 @@ ll_status ll_load_commit(ll_load *load, ll_load_info *info, ll_error *err);
 void ll_load_abort(ll_load *load);
 
 /* ---------------------------------------------------------------------
+ * Pipelines declared in a file: pipeline.toml, run by `lakeload run`
+ * ------------------------------------------------------------------ */
+
+/** A pipeline.toml read and checked: its pipeline, source and resources. */
+typedef struct ll_pipeline_file ll_pipeline_file;
+
+/**
+ * Reads and checks a pipeline file. Anything the user must fix in it (not
+ * TOML, an unknown key, a missing required one, a value of the wrong kind)
+ * is LL_EINVAL with the file, line and column of the key in err; a missing
+ * file is LL_ENOTFOUND.
+ */
+ll_status ll_pipeline_file_read(const char *path, ll_pipeline_file **out, ll_error *err);
+void ll_pipeline_file_free(ll_pipeline_file *f);
+
+/** LL_EINVAL listing the resources when the file declares none named name. */
+ll_status ll_pipeline_file_check_resource(const ll_pipeline_file *f, const char *name,
+					  ll_error *err);
+
+/** What one resource's load did, for a caller to report. */
+typedef void (*ll_run_report_fn)(void *user, const char *resource, const char *dataset,
+				 const char *table, const ll_load_info *info);
+
+typedef struct ll_run_options {
+	const char *resource;  /**< run only this resource; NULL: every one */
+	const char *lake;      /**< as in ll_pipeline_options */
+	const ll_s3_options *s3;
+	const char *home;
+	bool force_iceberg;
+	ll_log_fn log;
+	void *log_user;
+	ll_log_level log_level;
+	ll_run_report_fn report; /**< NULL: no report */
+	void *report_user;
+} ll_run_options;
+
+/**
+ * Runs a pipeline file: finishes loads an interrupted run left, then
+ * extracts each resource and loads it as one load. An incremental
+ * resource loads only records whose cursor is past the last value the
+ * pipeline state keeps, and moves that value when its load lands. A
+ * resource whose input was loaded by the interrupted run just finished is
+ * not loaded again. An unknown resource name is LL_EINVAL.
+ */
+ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *opt, ll_error *err);
+
+/* ---------------------------------------------------------------------
  * Configuration (dlt's .dlt/config.toml, .dlt/secrets.toml, environment)
  * ------------------------------------------------------------------ */
 

@@ -21,7 +21,7 @@ typedef struct cli_args {
 	const char *positional[MAX_LIST];
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
-	const char *disposition, *table_format, *where;
+	const char *disposition, *table_format, *where, *resource;
 	const char *endpoint_url, *region, *profile, *config_dir;
 	const char *partition[MAX_LIST];
 	size_t npartition;
@@ -50,6 +50,9 @@ static const char usage_text[] =
 	"                 value came from\n"
 	"  drop-pending [--pipeline NAME]\n"
 	"                 drop the pipeline's unfinished loads (the only pipeline if not named)\n"
+	"  run [pipeline.toml] [--resource NAME]\n"
+	"                 extract, normalize and load the resources of a pipeline file;\n"
+	"                 an interrupted run is finished first\n"
 	"  init SOURCE DESTINATION\n"
 	"                 scaffold a pipeline (chess, rest_api, filesystem; athena, local)\n"
 	"  drop-table DATASET.TABLE\n"
@@ -133,6 +136,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "write-disposition", offsetof(cli_args, disposition) },
 		{ "table-format", offsetof(cli_args, table_format) },
 		{ "where", offsetof(cli_args, where) },
+		{ "resource", offsetof(cli_args, resource) },
 		{ "endpoint-url", offsetof(cli_args, endpoint_url) },
 		{ "region", offsetof(cli_args, region) },
 		{ "profile", offsetof(cli_args, profile) },
@@ -404,6 +408,59 @@ static int cmd_load(const cli_args *a)
 	return rc;
 }
 
+static void report_run(void *user, const char *resource, const char *dataset, const char *table,
+		       const ll_load_info *info)
+{
+	const cli_args *a = user;
+	if (a->verbosity < 0)
+		return;
+	if (info->already_loaded)
+		fprintf(stderr, "lakeload: %s: already loaded by the interrupted run finished above\n",
+			resource);
+	else if (!info->load_id[0])
+		fprintf(stderr, "lakeload: %s: nothing new to load into %s.%s\n", resource, dataset, table);
+	else
+		fprintf(stderr, "lakeload: %s: loaded %llu records into %s.%s: %llu rows in %zu table%s "
+			"(load %s)\n", resource, (unsigned long long)info->records, dataset, table,
+			(unsigned long long)info->rows, info->tables, info->tables == 1 ? "" : "s",
+			info->load_id);
+}
+
+static int cmd_run(const cli_args *a)
+{
+	if (a->npositional > 1)
+		return usage_error("run takes at most one pipeline file (default: pipeline.toml)%s", "");
+	const char *path = a->npositional ? a->positional[0] : "pipeline.toml";
+	ll_pipeline_file *f;
+	ll_error err;
+	ll_error_clear(&err);
+	ll_status st = ll_pipeline_file_read(path, &f, &err);
+	if (st == LL_OK && a->resource)
+		st = ll_pipeline_file_check_resource(f, a->resource, &err);
+	if (st != LL_OK) {
+		print_error(&err);
+		ll_pipeline_file_free(f);
+		return st == LL_EINVAL || st == LL_ENOTFOUND ? 2 : 1;
+	}
+	destination d;
+	int rc = destination_open(a, &d);
+	if (rc != 0) {
+		ll_pipeline_file_free(f);
+		return rc;
+	}
+	ll_run_options o = { .resource = a->resource, .lake = d.lake, .s3 = d.use_s3 ? &d.s3 : NULL,
+			     .home = a->home, .force_iceberg = ll_config_force_iceberg(d.config),
+			     .log = log_to_stderr, .log_level = a->verbosity > 0 ? LL_LOG_DEBUG
+						     : a->verbosity < 0 ? LL_LOG_WARN : LL_LOG_INFO,
+			     .report = report_run, .report_user = (void *)a };
+	st = ll_pipeline_file_run(f, &o, &err);
+	if (st != LL_OK)
+		print_error(&err);
+	ll_pipeline_file_free(f);
+	ll_config_free(d.config);
+	return st == LL_OK ? 0 : 1;
+}
+
 static int cmd_query(const cli_args *a)
 {
 	if (a->npositional != 1)
@@ -576,6 +633,7 @@ int main(int argc, char **argv)
 		{ "info", cmd_info },       { "history", cmd_history },
 		{ "delete", cmd_delete },   { "config", cmd_config },
 		{ "drop-pending", cmd_drop_pending }, { "drop-table", cmd_drop_table },
+		{ "run", cmd_run },
 	};
 	const char *cmd = argv[1];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -547,7 +547,7 @@ static ll_status input_fingerprint(const ll_pipeline *p, const char *path, const
 	return LL_OK;
 }
 
-static bool finished_before(const ll_pipeline *p, const char *fingerprint)
+bool ll_pipeline_loaded_before(const ll_pipeline *p, const char *fingerprint)
 {
 	for (size_t i = 0; fingerprint && i < p->nfinished; i++) {
 		if (strcmp(p->finished_fingerprints[i], fingerprint) == 0)
@@ -556,9 +556,22 @@ static bool finished_before(const ll_pipeline *p, const char *fingerprint)
 	return false;
 }
 
-ll_status ll_pipeline_load_input(ll_pipeline *p, const char *path, const ll_resource *res,
-				 ll_load_push_fn push, void *push_user, ll_load_info *info,
-				 ll_error *err)
+ll_status ll_load_set_input(ll_load *l, const char *source, const char *fingerprint, ll_error *err)
+{
+	free(l->source);
+	free(l->fingerprint);
+	l->source = strdup(source);
+	l->fingerprint = fingerprint ? strdup(fingerprint) : NULL;
+	return !l->source || (fingerprint && !l->fingerprint) ? ll_error_oom(err) : LL_OK;
+}
+
+uint64_t ll_load_records(const ll_load *l)
+{
+	return l->records;
+}
+
+ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
+				ll_load_info *info, ll_error *err)
 {
 	ll_load_info local;
 	if (!info)
@@ -568,7 +581,7 @@ ll_status ll_pipeline_load_input(ll_pipeline *p, const char *path, const ll_reso
 	char *fingerprint = NULL;
 	if (st == LL_OK && res && res->table)
 		st = input_fingerprint(p, path, res->table, res->write_disposition, &fingerprint, err);
-	if (st == LL_OK && finished_before(p, fingerprint)) {
+	if (st == LL_OK && ll_pipeline_loaded_before(p, fingerprint)) {
 		ll_log(&p->logger, LL_LOG_INFO,
 		       "%s was already loaded by an interrupted run, finished now; not loading it again", path);
 		info->already_loaded = true;
@@ -578,13 +591,15 @@ ll_status ll_pipeline_load_input(ll_pipeline *p, const char *path, const ll_reso
 	ll_load *l = NULL;
 	if (st == LL_OK)
 		st = ll_pipeline_begin_load(p, res, &l, err);
-	if (st != LL_OK) {
-		free(fingerprint);
-		return st;
-	}
-	l->fingerprint = fingerprint;
-	l->source = strdup(path);
-	st = l->source ? push(push_user, l, err) : ll_error_oom(err);
+	if (st == LL_OK)
+		st = ll_load_set_input(l, path, fingerprint, err);
+	free(fingerprint);
+	ll_input *in = NULL;
+	if (st == LL_OK)
+		st = ll_input_open(&in, path, err);
+	if (st == LL_OK)
+		st = push_input(l, in, err);
+	ll_input_free(in);
 	if (st != LL_OK) {
 		ll_load_abort(l);
 		return st;
@@ -593,22 +608,4 @@ ll_status ll_pipeline_load_input(ll_pipeline *p, const char *path, const ll_reso
 	st = ll_load_commit(l, info, err);
 	info->resumed = resumed;
 	return st;
-}
-
-/* Pushes the JSON records of the file named by the load's source. */
-static ll_status push_json_file(void *user, ll_load *l, ll_error *err)
-{
-	(void)user;
-	ll_input *in = NULL;
-	ll_status st = ll_input_open(&in, l->source, err);
-	if (st == LL_OK)
-		st = push_input(l, in, err);
-	ll_input_free(in);
-	return st;
-}
-
-ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
-				ll_load_info *info, ll_error *err)
-{
-	return ll_pipeline_load_input(p, path, res, push_json_file, NULL, info, err);
 }

@@ -133,17 +133,18 @@ void ll_json_record_source_close(ll_record_source *src);
  */
 ll_status ll_load_set_sources_state(ll_load *l, const json_t *sources, ll_error *err);
 
-/** Fills a load with the records of an input; the load's source is the input's path. */
-typedef ll_status (*ll_load_push_fn)(void *user, ll_load *l, ll_error *err);
-
 /**
- * ll_pipeline_load_file with the records push gives: finishes interrupted
- * loads, skips an input (path, size, mtime, table) an interrupted run
- * loaded, else loads what push adds as one load.
+ * Names what a load reads: source for messages and the package manifest;
+ * fingerprint (NULL: none) identifies the input, so that a rerun after an
+ * interrupted load of it does not load it again (ll_pipeline_loaded_before).
  */
-ll_status ll_pipeline_load_input(ll_pipeline *p, const char *path, const ll_resource *res,
-				 ll_load_push_fn push, void *push_user, ll_load_info *info,
-				 ll_error *err);
+ll_status ll_load_set_input(ll_load *l, const char *source, const char *fingerprint, ll_error *err);
+
+/** Records pushed into the load so far. */
+uint64_t ll_load_records(const ll_load *l);
+
+/** Whether an interrupted load of the input with this fingerprint was finished by this process. */
+bool ll_pipeline_loaded_before(const ll_pipeline *p, const char *fingerprint);
 
 /** An Iceberg table as the query engine sees it: planned at its current snapshot. */
 typedef struct ll_iceberg_engine_table ll_iceberg_engine_table;
