@@ -304,6 +304,8 @@ typedef struct ll_run_options {
 	const char *lake;      /**< as in ll_pipeline_options */
 	const ll_s3_options *s3;
 	const char *home;
+	/** Where the sources' settings and secrets are ([sources.<name>]); NULL: ./.dlt */
+	const char *config_dir;
 	bool force_iceberg;
 	ll_log_fn log;
 	void *log_user;

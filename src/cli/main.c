@@ -449,7 +449,8 @@ static int cmd_run(const cli_args *a)
 		return rc;
 	}
 	ll_run_options o = { .resource = a->resource, .lake = d.lake, .s3 = d.use_s3 ? &d.s3 : NULL,
-			     .home = a->home, .force_iceberg = ll_config_force_iceberg(d.config),
+			     .home = a->home, .config_dir = a->config_dir,
+			     .force_iceberg = ll_config_force_iceberg(d.config),
 			     .log = log_to_stderr, .log_level = a->verbosity > 0 ? LL_LOG_DEBUG
 						     : a->verbosity < 0 ? LL_LOG_WARN : LL_LOG_INFO,
 			     .report = report_run, .report_user = (void *)a };

@@ -119,6 +119,9 @@ typedef struct ll_record_source {
 	const char *name;
 } ll_record_source;
 
+/** The value at a dotted path of object keys ("meta.updated_at"); NULL when a step is missing. */
+const ll_json_value *ll_json_at_path(const ll_json_value *v, const char *path);
+
 /** Normalizes every record of src into the load. */
 ll_status ll_load_push_source(ll_load *l, const ll_record_source *src, ll_error *err);
 

@@ -138,26 +138,187 @@ static ll_status read_pipeline(reader *r, const ll_toml_value *root)
 	return st;
 }
 
-static ll_status read_source(reader *r, const ll_toml_value *root)
+static ll_status get_integer(reader *r, const ll_toml_value *table, const char *key, int64_t *out)
 {
-	static const char *const keys[] = { "kind", NULL };
+	const ll_toml_member *m = ll_toml_find(table, key);
+	if (!m)
+		return LL_OK;
+	if (m->value->kind != LL_TOML_INTEGER || m->value->u.i < 0)
+		return wrong_type(r, m, "a whole number, 0 or more");
+	*out = m->value->u.i;
+	return LL_OK;
+}
+
+static ll_status read_paginator(reader *r, const ll_toml_value *t, ll_plan_paginator *pg)
+{
+	static const char *const keys[] = { "type", "next_url_path", "offset_param", "limit_param",
+					    "limit", "page_param", "base_page", "total_path",
+					    "cursor_path", "cursor_param", NULL };
+	static const struct { const char *name; ll_page_kind kind; } kinds[] = {
+		{ "single_page", LL_PAGE_SINGLE }, { "json_link", LL_PAGE_JSON_LINK },
+		{ "header_link", LL_PAGE_HEADER_LINK }, { "offset", LL_PAGE_OFFSET },
+		{ "page_number", LL_PAGE_NUMBER }, { "cursor", LL_PAGE_CURSOR },
+	};
+	*pg = (ll_plan_paginator){ .next_url_path = "next", .offset_param = "offset",
+				   .limit_param = "limit", .limit = 100, .page_param = "page",
+				   .cursor_path = "cursors.next", .cursor_param = "cursor" };
+	const char *type = NULL;
+	ll_status st = check_keys(r, t, "paginator", keys);
+	if (st == LL_OK)
+		st = get_string(r, t, "type", true, "paginator", &type);
+	if (st != LL_OK)
+		return st;
+	size_t k = 0;
+	while (k < sizeof(kinds) / sizeof(kinds[0]) && strcmp(kinds[k].name, type) != 0)
+		k++;
+	if (k == sizeof(kinds) / sizeof(kinds[0]))
+		return fail_at(r, ll_toml_find(t, "type")->line, 1, "unknown paginator \"%s\"%s", type,
+			       "; use json_link, header_link, offset, page_number, cursor or single_page");
+	pg->kind = kinds[k].kind;
+	const char **strings[] = { &pg->next_url_path, &pg->offset_param, &pg->limit_param,
+				   &pg->page_param, &pg->total_path, &pg->cursor_path,
+				   &pg->cursor_param };
+	const char *names[] = { "next_url_path", "offset_param", "limit_param", "page_param",
+				"total_path", "cursor_path", "cursor_param" };
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]) && st == LL_OK; i++) {
+		const char *v = NULL;
+		st = get_string(r, t, names[i], false, "paginator", &v);
+		if (v)
+			*strings[i] = v;
+	}
+	if (st == LL_OK)
+		st = get_integer(r, t, "limit", &pg->limit);
+	if (st == LL_OK)
+		st = get_integer(r, t, "base_page", &pg->base_page);
+	if (st == LL_OK && pg->kind == LL_PAGE_OFFSET && pg->limit == 0)
+		return fail_at(r, t->line, t->column, "paginator %s: limit must be 1 or more%s", type, "");
+	return st;
+}
+
+/* A table whose values are strings, numbers or booleans (query parameters, headers). */
+static ll_status check_scalars(reader *r, const ll_toml_value *t, bool strings_only)
+{
+	for (size_t i = 0; t && i < t->u.table.count; i++) {
+		const ll_toml_member *m = &t->u.table.members[i];
+		ll_toml_kind k = m->value->kind;
+		if (k != LL_TOML_STRING && (strings_only || (k != LL_TOML_INTEGER &&
+							     k != LL_TOML_FLOAT && k != LL_TOML_BOOL)))
+			return wrong_type(r, m, strings_only ? "a string" : "a string, number or boolean");
+	}
+	return LL_OK;
+}
+
+static ll_status read_auth(reader *r, const ll_toml_value *source)
+{
+	static const char *const keys[] = { "type", "name", "location", NULL };
 	const ll_toml_value *t;
-	ll_status st = get_table(r, root, "source", &t);
-	r->f->source_kind = "filesystem";
+	ll_status st = get_table(r, source, "auth", &t);
 	if (st != LL_OK || !t)
 		return st;
-	st = check_keys(r, t, "[source]", keys);
-	const char *kind = NULL;
+	ll_plan_rest *rest = &r->f->rest;
+	const char *location = NULL;
+	st = check_keys(r, t, "auth", keys);
 	if (st == LL_OK)
-		st = get_string(r, t, "kind", false, "[source]", &kind);
-	if (st != LL_OK || !kind)
+		st = get_string(r, t, "type", true, "auth", &rest->auth_type);
+	if (st == LL_OK)
+		st = get_string(r, t, "name", false, "auth", &rest->auth_name);
+	if (st == LL_OK)
+		st = get_string(r, t, "location", false, "auth", &location);
+	if (st != LL_OK)
 		return st;
-	if (strcmp(kind, "filesystem") != 0)
+	const char *type = rest->auth_type;
+	if (strcmp(type, "bearer") != 0 && strcmp(type, "api_key") != 0 &&
+	    strcmp(type, "http_basic") != 0)
+		return fail_at(r, ll_toml_find(t, "type")->line, 1, "unknown auth type \"%s\"%s", type,
+			       "; use bearer, api_key or http_basic");
+	if (location && strcmp(location, "query") != 0 && strcmp(location, "header") != 0)
+		return fail_at(r, ll_toml_find(t, "location")->line, 1, "unknown auth location \"%s\"%s",
+			       location, "; use header or query");
+	rest->auth_in_query = location && strcmp(location, "query") == 0;
+	if (!rest->auth_name)
+		rest->auth_name = "X-API-Key";
+	return LL_OK;
+}
+
+static ll_status read_rest(reader *r, const ll_toml_value *t)
+{
+	ll_plan_rest *rest = &r->f->rest;
+	int64_t timeout = 60;
+	const ll_toml_value *paginator;
+	ll_status st = get_string(r, t, "base_url", false, "[source]", &rest->base_url);
+	if (st == LL_OK)
+		st = get_integer(r, t, "timeout", &timeout);
+	rest->timeout_s = timeout > 0 ? (long)timeout : 60;
+	if (st == LL_OK)
+		st = get_table(r, t, "headers", &rest->headers);
+	if (st == LL_OK)
+		st = check_scalars(r, rest->headers, true);
+	if (st == LL_OK)
+		st = read_auth(r, t);
+	if (st == LL_OK)
+		st = get_table(r, t, "paginator", &paginator);
+	if (st == LL_OK && paginator)
+		st = read_paginator(r, paginator, &rest->paginator);
+	return st;
+}
+
+static ll_status read_source(reader *r, const ll_toml_value *root)
+{
+	static const char *const file_keys[] = { "kind", "name", NULL };
+	static const char *const rest_keys[] = { "kind", "name", "base_url", "timeout", "headers",
+						 "auth", "paginator", NULL };
+	const ll_toml_value *t;
+	ll_status st = get_table(r, root, "source", &t);
+	r->f->source_kind = r->f->source_name = "filesystem";
+	if (st != LL_OK || !t)
+		return st;
+	const char *kind = NULL;
+	st = get_string(r, t, "kind", false, "[source]", &kind);
+	if (st != LL_OK)
+		return st;
+	if (kind && strcmp(kind, "filesystem") != 0 && strcmp(kind, "rest_api") != 0)
 		return fail_at(r, ll_toml_find(t, "kind")->line, 1,
 			       "source kind \"%s\" is not supported by this version of lakeload%s", kind,
-			       "; use filesystem");
-	r->f->source_kind = kind;
-	return LL_OK;
+			       "; use filesystem or rest_api");
+	bool rest = kind && strcmp(kind, "rest_api") == 0;
+	if (kind)
+		r->f->source_kind = r->f->source_name = kind;
+	st = check_keys(r, t, "[source]", rest ? rest_keys : file_keys);
+	const char *name = NULL;
+	if (st == LL_OK)
+		st = get_string(r, t, "name", false, "[source]", &name);
+	if (name)
+		r->f->source_name = name;
+	if (st == LL_OK && rest)
+		st = read_rest(r, t);
+	return st;
+}
+
+static ll_status read_endpoint(reader *r, const ll_toml_value *res, ll_plan_resource *pr)
+{
+	static const char *const keys[] = { "path", "params", "data_selector", "paginator", NULL };
+	const ll_toml_value *t, *paginator = NULL;
+	ll_status st = get_table(r, res, "endpoint", &t);
+	if (st != LL_OK || !t)
+		return st;
+	pr->has_endpoint = true;
+	ll_plan_endpoint *e = &pr->endpoint;
+	st = check_keys(r, t, "endpoint", keys);
+	if (st == LL_OK)
+		st = get_string(r, t, "path", true, "endpoint", &e->path);
+	if (st == LL_OK)
+		st = get_table(r, t, "params", &e->params);
+	if (st == LL_OK)
+		st = check_scalars(r, e->params, false);
+	if (st == LL_OK)
+		st = get_string(r, t, "data_selector", false, "endpoint", &e->data_selector);
+	if (st == LL_OK)
+		st = get_table(r, t, "paginator", &paginator);
+	if (st == LL_OK && paginator) {
+		e->has_paginator = true;
+		st = read_paginator(r, paginator, &e->paginator);
+	}
+	return st;
 }
 
 /* One column hint: "TYPE" or { data_type, precision, scale, nullable }. */
@@ -253,7 +414,7 @@ static ll_status read_files(reader *r, const ll_toml_value *res, ll_plan_resourc
 
 static ll_status read_incremental(reader *r, const ll_toml_value *res, ll_plan_resource *pr)
 {
-	static const char *const keys[] = { "cursor_path", "initial_value", NULL };
+	static const char *const keys[] = { "cursor_path", "initial_value", "start_param", NULL };
 	const ll_toml_value *t;
 	ll_status st = get_table(r, res, "incremental", &t);
 	if (st != LL_OK || !t)
@@ -262,6 +423,8 @@ static ll_status read_incremental(reader *r, const ll_toml_value *res, ll_plan_r
 	st = check_keys(r, t, "incremental", keys);
 	if (st == LL_OK)
 		st = get_string(r, t, "cursor_path", true, "incremental", &pr->incr.cursor_path);
+	if (st == LL_OK)
+		st = get_string(r, t, "start_param", false, "incremental", &pr->incr.start_param);
 	pr->incr.initial_value = ll_toml_get(t, "initial_value");
 	const ll_toml_value *iv = pr->incr.initial_value;
 	if (st == LL_OK && iv && iv->kind != LL_TOML_STRING && iv->kind != LL_TOML_INTEGER &&
@@ -302,7 +465,7 @@ static ll_status read_resource(reader *r, const ll_toml_value *res, ll_plan_reso
 {
 	static const char *const keys[] = { "name", "table_name", "write_disposition", "primary_key",
 					    "merge_key", "table_format", "partition", "columns",
-					    "files", "incremental", NULL };
+					    "files", "incremental", "endpoint", NULL };
 	memset(pr, 0, sizeof(*pr));
 	pr->line = res->line;
 	ll_status st = check_keys(r, res, "[[resources]]", keys);
@@ -316,9 +479,22 @@ static ll_status read_resource(reader *r, const ll_toml_value *res, ll_plan_reso
 		st = read_files(r, res, pr);
 	if (st == LL_OK)
 		st = read_incremental(r, res, pr);
-	if (st == LL_OK && !pr->has_files)
+	if (st == LL_OK)
+		st = read_endpoint(r, res, pr);
+	if (st != LL_OK)
+		return st;
+	bool rest = strcmp(r->f->source_kind, "rest_api") == 0;
+	if (rest && !pr->has_endpoint)
 		return fail_at(r, res->line, res->column,
-			       "resource \"%s\" of a %s source needs files = { bucket_url, file_glob }",
+			       "resource \"%s\" of a rest_api source needs %s", pr->name,
+			       "endpoint = { path = \"...\" }");
+	if (!rest && !pr->has_files)
+		return fail_at(r, res->line, res->column,
+			       "resource \"%s\" of a filesystem source needs %s", pr->name,
+			       "files = { bucket_url, file_glob }");
+	if ((rest && pr->has_files) || (!rest && pr->has_endpoint))
+		return fail_at(r, res->line, res->column, "resource \"%s\" of a %s source takes "
+			       "endpoint (rest_api) or files (filesystem), as its source's kind says",
 			       pr->name, r->f->source_kind);
 	return st;
 }

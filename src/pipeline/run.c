@@ -22,6 +22,8 @@
 #include "pipeline/pipeline_internal.h"
 #include "pipeline/pipeline_toml.h"
 #include "pipeline/run_files.h"
+#include "pipeline/run_rest.h"
+#include "pipeline/source_config.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -63,11 +65,10 @@ static int cursor_compare(const json_t *a, const json_t *b, bool *comparable)
 	return 0;
 }
 
-/* The value at a dotted path of object keys; NULL when a step is missing. */
-static const ll_json_value *at_path(const ll_json_value *v, const char *path)
+const ll_json_value *ll_json_at_path(const ll_json_value *v, const char *path)
 {
 	char key[256];
-	while (v && *path) {
+	while (v && path && *path) {
 		size_t len = strcspn(path, ".");
 		if (len >= sizeof(key))
 			return NULL;
@@ -97,7 +98,7 @@ static ll_status next_new_record(void *user, ll_arena *arena, const ll_json_valu
 		ll_status st = c->inner->next(c->inner->user, arena, record, line, column, err);
 		if (st != LL_OK || !*record)
 			return st;
-		const ll_json_value *v = at_path(*record, c->res->incr.cursor_path);
+		const ll_json_value *v = ll_json_at_path(*record, c->res->incr.cursor_path);
 		if (!v)
 			return cursor_error(c, *line, *column, "is missing", err);
 		json_t *value = cursor_json(v);
@@ -151,6 +152,16 @@ static json_t *cursor_state(json_t *sources, const char *kind, const ll_plan_res
 	return node;
 }
 
+/* Pushes src into the load, through the cursor when the resource is incremental. */
+static ll_status push_records(ll_load *l, ll_record_source *src, cursor *c, ll_error *err)
+{
+	if (!c)
+		return ll_load_push_source(l, src, err);
+	c->inner = src;
+	ll_record_source filtered = { next_new_record, c, src->name };
+	return ll_load_push_source(l, &filtered, err);
+}
+
 static ll_status push_files(ll_load *l, const ll_plan_resource *res, char **files, size_t n,
 			    cursor *c, ll_error *err)
 {
@@ -161,13 +172,7 @@ static ll_status push_files(ll_load *l, const ll_plan_resource *res, char **file
 		st = ll_run_file_open(files[i], res->files.format, &f, &src, err);
 		if (st != LL_OK)
 			break;
-		if (c) {
-			c->inner = src;
-			ll_record_source filtered = { next_new_record, c, src->name };
-			st = ll_load_push_source(l, &filtered, err);
-		} else {
-			st = ll_load_push_source(l, src, err);
-		}
+		st = push_records(l, src, c, err);
 		ll_run_file_close(f);
 	}
 	return st;
@@ -198,6 +203,7 @@ typedef struct resource_run {
 	const ll_pipeline_file *f;
 	const ll_run_options *opt;
 	ll_pipeline *p;
+	ll_source_config *cfg;
 	const ll_plan_resource *res;
 	char **files;
 	size_t nfiles;
@@ -216,13 +222,28 @@ static void report(const resource_run *r, const ll_load_info *info)
 	ll_buf_free(&table);
 }
 
+/* Pushes the records of the resource's endpoint; the load names its first URL. */
+static ll_status push_endpoint(resource_run *r, ll_load *l, cursor *c, ll_error *err)
+{
+	ll_rest_source *rest;
+	ll_record_source *src;
+	const json_t *start = c && r->res->incr.start_param ? c->start : NULL;
+	ll_status st = ll_rest_source_open(r->f, r->res, r->cfg, &r->p->logger, start, &rest, &src, err);
+	if (st == LL_OK)
+		st = ll_load_set_input(l, ll_rest_source_name(rest), NULL, err);
+	if (st == LL_OK)
+		st = push_records(l, src, c, err);
+	ll_rest_source_close(rest);
+	return st;
+}
+
 /* Extracts the resource into one load and commits it; nothing new: no load. */
 static ll_status load_resource(resource_run *r, ll_error *err)
 {
 	const ll_plan_resource *res = r->res;
 	ll_load *l;
 	ll_status st = ll_pipeline_begin_load(r->p, &res->hints, &l, err);
-	if (st == LL_OK)
+	if (st == LL_OK && !res->has_endpoint)
 		st = ll_load_set_input(l, r->f->path, ll_buf_cstr(&r->fingerprint), err);
 	cursor c = { .res = res };
 	json_t *sources = NULL, *state = NULL;
@@ -239,7 +260,9 @@ static ll_status load_resource(resource_run *r, ll_error *err)
 		}
 		c.inclusive = !last;
 	}
-	if (st == LL_OK)
+	if (st == LL_OK && res->has_endpoint)
+		st = push_endpoint(r, l, res->incremental ? &c : NULL, err);
+	else if (st == LL_OK)
 		st = push_files(l, res, r->files, r->nfiles, res->incremental ? &c : NULL, err);
 	if (st == LL_OK && res->incremental && !c.last) {
 		ll_load_info none = { 0 };
@@ -267,6 +290,12 @@ static ll_status load_resource(resource_run *r, ll_error *err)
 
 static ll_status run_resource(resource_run *r, ll_error *err)
 {
+	if (r->res->has_endpoint) {
+		ll_status st = load_resource(r, err);
+		if (st != LL_OK)
+			ll_error_prefix(err, "resource %s", r->res->name);
+		return st;
+	}
 	ll_status st = ll_run_files_match(r->f->dir, &r->res->files, &r->files, &r->nfiles, err);
 	if (st == LL_OK && r->nfiles == 0) {
 		ll_log(&r->p->logger, LL_LOG_WARN, "resource %s: no file matches its file_glob under %s",
@@ -316,17 +345,21 @@ ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *
 	ll_status st = ll_pipeline_open(&p, &po, err);
 	if (st != LL_OK)
 		return st;
+	ll_source_config cfg;
+	st = ll_source_config_open(&cfg, opt->config_dir, f->source_name, err);
 	size_t resumed;
-	st = ll_pipeline_resume(p, &resumed, err);
+	if (st == LL_OK)
+		st = ll_pipeline_resume(p, &resumed, err);
 	for (size_t i = 0; i < f->nresources && st == LL_OK; i++) {
 		const ll_plan_resource *res = &f->resources[i];
 		if (opt->resource && strcmp(res->name, opt->resource) != 0)
 			continue;
-		resource_run r = { f, opt, p, res, NULL, 0, LL_BUF_INIT };
+		resource_run r = { f, opt, p, &cfg, res, NULL, 0, LL_BUF_INIT };
 		st = run_resource(&r, err);
 		ll_fs_free_list(r.files, r.nfiles);
 		ll_buf_free(&r.fingerprint);
 	}
+	ll_source_config_close(&cfg);
 	ll_pipeline_free(p);
 	return st;
 }
