@@ -44,6 +44,7 @@ static const init_source sources[] = {
 		"name = \"players_profiles\"  # GET player/{username}\n"
 		"write_disposition = \"merge\"\n"
 		"primary_key = [\"player_id\"]\n"
+		"table_format = \"iceberg\"  # Athena merges Iceberg tables only\n"
 		"\n"
 		"[[resources]]\n"
 		"name = \"players_archives\"  # GET player/{username}/games/archives\n"

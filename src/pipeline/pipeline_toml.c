@@ -276,14 +276,19 @@ static ll_status read_source(reader *r, const ll_toml_value *root)
 	st = get_string(r, t, "kind", false, "[source]", &kind);
 	if (st != LL_OK)
 		return st;
-	if (kind && strcmp(kind, "filesystem") != 0 && strcmp(kind, "rest_api") != 0)
+	if (kind && strcmp(kind, "filesystem") != 0 && strcmp(kind, "rest_api") != 0 &&
+	    strcmp(kind, "chess") != 0)
 		return fail_at(r, ll_toml_find(t, "kind")->line, 1,
-			       "source kind \"%s\" is not supported by this version of lakeload%s", kind,
-			       "; use filesystem or rest_api");
-	bool rest = kind && strcmp(kind, "rest_api") == 0;
+			       "unknown source kind \"%s\"%s", kind, "; use filesystem, rest_api or chess");
+	bool chess = kind && strcmp(kind, "chess") == 0;
+	bool rest = chess || (kind && strcmp(kind, "rest_api") == 0);
+	if (chess) {
+		r->f->rest.base_url = "https://api.chess.com/pub/";
+		r->f->rest.timeout_s = 60;
+	}
 	if (kind)
 		r->f->source_kind = r->f->source_name = kind;
-	st = check_keys(r, t, "[source]", rest ? rest_keys : file_keys);
+	st = check_keys(r, t, "[source]", chess ? file_keys : rest ? rest_keys : file_keys);
 	const char *name = NULL;
 	if (st == LL_OK)
 		st = get_string(r, t, "name", false, "[source]", &name);
@@ -292,6 +297,43 @@ static ll_status read_source(reader *r, const ll_toml_value *root)
 	if (st == LL_OK && rest)
 		st = read_rest(r, t);
 	return st;
+}
+
+/* {resources.<parent>.<field>} in a path: the resource depends on parent's records. */
+static ll_status read_parent(reader *r, const ll_toml_value *endpoint, ll_plan_endpoint *e)
+{
+	const char *open = strstr(e->path, "{resources.");
+	if (!open)
+		return LL_OK;
+	const char *name = open + strlen("{resources."), *dot = strchr(name, '.');
+	const char *close = strchr(name, '}');
+	const ll_toml_member *m = ll_toml_find(endpoint, "path");
+	if (!dot || !close || dot > close || dot == name || close == dot + 1 ||
+	    strstr(close, "{resources."))
+		return fail_at(r, m->line, m->column, "path \"%s\": write one %s", e->path,
+			       "{resources.PARENT.FIELD} to fill from a parent resource");
+	e->parent = ll_arena_strndup(&r->f->arena, name, (size_t)(dot - name));
+	e->parent_field = ll_arena_strndup(&r->f->arena, dot + 1, (size_t)(close - dot - 1));
+	return e->parent && e->parent_field ? LL_OK : ll_error_oom(r->err);
+}
+
+/* A dependent resource's parent must be an endpoint of this file that is not dependent itself. */
+static ll_status check_parents(reader *r)
+{
+	for (size_t i = 0; i < r->f->nresources; i++) {
+		const ll_plan_resource *res = &r->f->resources[i];
+		if (!res->has_endpoint || !res->endpoint.parent)
+			continue;
+		const ll_plan_resource *parent = NULL;
+		for (size_t k = 0; k < r->f->nresources; k++)
+			if (k != i && strcmp(r->f->resources[k].name, res->endpoint.parent) == 0)
+				parent = &r->f->resources[k];
+		if (!parent || parent->endpoint.parent)
+			return fail_at(r, res->line, 1, "resource \"%s\" depends on \"%s\", which is not "
+				       "a resource of this file with an endpoint of its own", res->name,
+				       res->endpoint.parent);
+	}
+	return LL_OK;
 }
 
 static ll_status read_endpoint(reader *r, const ll_toml_value *res, ll_plan_resource *pr)
@@ -306,6 +348,8 @@ static ll_status read_endpoint(reader *r, const ll_toml_value *res, ll_plan_reso
 	st = check_keys(r, t, "endpoint", keys);
 	if (st == LL_OK)
 		st = get_string(r, t, "path", true, "endpoint", &e->path);
+	if (st == LL_OK)
+		st = read_parent(r, t, e);
 	if (st == LL_OK)
 		st = get_table(r, t, "params", &e->params);
 	if (st == LL_OK)
@@ -461,6 +505,22 @@ static ll_status read_hints(reader *r, const ll_toml_value *res, ll_plan_resourc
 	return st;
 }
 
+/* The chess source's resources are built in: named, with hints only. */
+static ll_status check_chess_resource(reader *r, const ll_toml_value *res, ll_plan_resource *pr)
+{
+	static const char *const names[] = { "players_profiles", "players_archives", "players_games" };
+	bool known = false;
+	for (size_t i = 0; i < 3 && !known; i++)
+		known = strcmp(names[i], pr->name) == 0;
+	if (!known)
+		return fail_at(r, res->line, res->column, "the chess source has no resource \"%s\"%s",
+			       pr->name, "; use players_profiles, players_archives or players_games");
+	if (pr->has_files || pr->has_endpoint || pr->incremental)
+		return fail_at(r, res->line, res->column, "resource \"%s\" of the chess source is built "
+			       "in: give it hints only, no %s", pr->name, "files, endpoint or incremental");
+	return LL_OK;
+}
+
 static ll_status read_resource(reader *r, const ll_toml_value *res, ll_plan_resource *pr)
 {
 	static const char *const keys[] = { "name", "table_name", "write_disposition", "primary_key",
@@ -483,6 +543,8 @@ static ll_status read_resource(reader *r, const ll_toml_value *res, ll_plan_reso
 		st = read_endpoint(r, res, pr);
 	if (st != LL_OK)
 		return st;
+	if (strcmp(r->f->source_kind, "chess") == 0)
+		return check_chess_resource(r, res, pr);
 	bool rest = strcmp(r->f->source_kind, "rest_api") == 0;
 	if (rest && !pr->has_endpoint)
 		return fail_at(r, res->line, res->column,
@@ -543,6 +605,8 @@ static ll_status read_document(reader *r, const char *text, size_t len)
 		st = read_source(r, root);
 	if (st == LL_OK)
 		st = read_resources(r, root);
+	if (st == LL_OK)
+		st = check_parents(r);
 	return st;
 }
 

@@ -19,7 +19,8 @@
  *                nullable }), files = { bucket_url, file_glob, format },
  *                incremental = { cursor_path, initial_value, start_param },
  *                endpoint = { path, params, data_selector, paginator }
- *                (REST)
+ *                (REST; a path with {resources.<parent>.<field>} makes a
+ *                dependent resource: one request per record of the parent)
  *
  * Paginators, as dlt's: { type = "json_link", next_url_path = "next" },
  * { type = "header_link" }, { type = "offset", limit, offset_param,
@@ -84,6 +85,9 @@ typedef struct ll_plan_endpoint {
 	const char *data_selector;   /* dotted path; NULL: the body, or its only list */
 	bool has_paginator;
 	ll_plan_paginator paginator; /* when has_paginator; else the source's */
+	/* a dependent resource: path holds {resources.<parent>.<parent_field>}, filled from
+	 * each record of the parent resource; NULL otherwise */
+	const char *parent, *parent_field;
 } ll_plan_endpoint;
 
 typedef struct ll_plan_rest {

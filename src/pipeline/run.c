@@ -22,8 +22,10 @@
 #include "pipeline/pipeline_internal.h"
 #include "pipeline/pipeline_toml.h"
 #include "pipeline/run_files.h"
+#include "pipeline/run_chess.h"
 #include "pipeline/run_rest.h"
 #include "pipeline/source_config.h"
+#include "extract/rest_http.h"
 #include "util/fs.h"
 #include "util/hash.h"
 
@@ -222,9 +224,71 @@ static void report(const resource_run *r, const ll_load_info *info)
 	ll_buf_free(&table);
 }
 
+/* A dependent resource's requests: its path filled from each record of its parent. */
+typedef struct dependent {
+	const ll_plan_resource *child;
+	ll_record_source *parent;
+	ll_arena arena;
+} dependent;
+
+static ll_status next_dependent_path(void *user, ll_buf *path, ll_error *err)
+{
+	dependent *d = user;
+	const ll_plan_endpoint *e = &d->child->endpoint;
+	const ll_json_value *rec;
+	uint64_t line, column;
+	ll_arena_reset(&d->arena);
+	ll_status st = d->parent->next(d->parent->user, &d->arena, &rec, &line, &column, err);
+	if (st != LL_OK || !rec)
+		return st;
+	const ll_json_value *v = ll_json_at_path(rec, e->parent_field);
+	char num[32];
+	const char *text = NULL;
+	if (v && v->kind == LL_JSON_STRING)
+		text = v->u.s.ptr;
+	else if (v && v->kind == LL_JSON_INT)
+		text = (snprintf(num, sizeof(num), "%lld", (long long)v->u.i), num);
+	if (!text)
+		return ll_error_set(err, LL_EFORMAT, "resource %s: a record of %s (from %s) has no %s "
+				    "(a string or an integer) to fill the path %s", d->child->name,
+				    e->parent, d->parent->name, e->parent_field, e->path);
+	const char *open = strstr(e->path, "{resources."), *close = strchr(open, '}');
+	ll_buf_append(path, e->path, (size_t)(open - e->path));
+	ll_rest_url_encode(path, text);
+	ll_buf_puts(path, close + 1);
+	return ll_buf_oom(path) ? ll_error_oom(err) : LL_OK;
+}
+
+static ll_status push_dependent(resource_run *r, ll_load *l, cursor *c, ll_error *err)
+{
+	const ll_plan_resource *parent = NULL;
+	for (size_t i = 0; i < r->f->nresources; i++)
+		if (strcmp(r->f->resources[i].name, r->res->endpoint.parent) == 0)
+			parent = &r->f->resources[i];
+	dependent d = { r->res, NULL, { 0 } };
+	ll_arena_init(&d.arena, 0);
+	ll_rest_source *ps = NULL;
+	ll_rest_chain *chain = NULL;
+	ll_record_source *src;
+	ll_status st = ll_rest_source_open(r->f, parent, r->cfg, &r->p->logger, NULL, &ps, &d.parent, err);
+	if (st == LL_OK)
+		st = ll_load_set_input(l, ll_rest_source_name(ps), NULL, err);
+	if (st == LL_OK)
+		st = ll_rest_chain_open(r->f, r->res, r->cfg, &r->p->logger, next_dependent_path, &d,
+					&chain, &src, err);
+	if (st == LL_OK)
+		st = push_records(l, src, c, err);
+	ll_rest_chain_close(chain);
+	ll_rest_source_close(ps);
+	ll_arena_free(&d.arena);
+	return st;
+}
+
 /* Pushes the records of the resource's endpoint; the load names its first URL. */
 static ll_status push_endpoint(resource_run *r, ll_load *l, cursor *c, ll_error *err)
 {
+	if (r->res->endpoint.parent)
+		return push_dependent(r, l, c, err);
 	ll_rest_source *rest;
 	ll_record_source *src;
 	const json_t *start = c && r->res->incr.start_param ? c->start : NULL;
@@ -237,9 +301,55 @@ static ll_status push_endpoint(resource_run *r, ll_load *l, cursor *c, ll_error 
 	return st;
 }
 
+/*
+ * A chess resource into one load; players_games carries the grown list of
+ * archives it read in the state, and makes no load when there is no new one.
+ */
+static ll_status load_chess(resource_run *r, ll_error *err)
+{
+	ll_load *l;
+	ll_status st = ll_pipeline_begin_load(r->p, &r->res->hints, &l, err);
+	json_t *sources = json_deep_copy(r->p->sources);
+	bool games = strcmp(r->res->name, "players_games") == 0;
+	json_t *node = sources;
+	const char *path[] = { "chess", "resources", "players_games" };
+	for (size_t i = 0; games && node && i < 3; i++) {
+		json_t *child = json_object_get(node, path[i]);
+		if (!json_is_object(child))
+			json_object_set_new(node, path[i], child = json_object());
+		node = child;
+	}
+	json_t *archives = node ? json_object_get(node, "archives") : NULL;
+	if (games && node && !json_is_array(archives))
+		json_object_set_new(node, "archives", archives = json_array());
+	size_t before = json_array_size(archives);
+	if (st == LL_OK && (!sources || (games && !json_is_array(archives))))
+		st = ll_error_oom(err);
+	if (st == LL_OK)
+		st = ll_chess_push(r->f, r->res, r->cfg, &r->p->logger, archives, l, err);
+	bool nothing_new = st == LL_OK && games && json_array_size(archives) == before;
+	if (st == LL_OK && games && !nothing_new)
+		st = ll_load_set_sources_state(l, sources, err);
+	json_decref(sources);
+	if (st != LL_OK || nothing_new) {
+		ll_load_abort(l);
+		ll_load_info none = { 0 };
+		if (nothing_new)
+			report(r, &none);
+		return st;
+	}
+	ll_load_info info;
+	st = ll_load_commit(l, &info, err);
+	if (st == LL_OK)
+		report(r, &info);
+	return st;
+}
+
 /* Extracts the resource into one load and commits it; nothing new: no load. */
 static ll_status load_resource(resource_run *r, ll_error *err)
 {
+	if (strcmp(r->f->source_kind, "chess") == 0)
+		return load_chess(r, err);
 	const ll_plan_resource *res = r->res;
 	ll_load *l;
 	ll_status st = ll_pipeline_begin_load(r->p, &res->hints, &l, err);
@@ -290,7 +400,7 @@ static ll_status load_resource(resource_run *r, ll_error *err)
 
 static ll_status run_resource(resource_run *r, ll_error *err)
 {
-	if (r->res->has_endpoint) {
+	if (!r->res->has_files) {
 		ll_status st = load_resource(r, err);
 		if (st != LL_OK)
 			ll_error_prefix(err, "resource %s", r->res->name);

@@ -460,3 +460,87 @@ void ll_rest_source_close(ll_rest_source *s)
 	ll_arena_free(&s->arena);
 	free(s);
 }
+
+struct ll_rest_chain {
+	const ll_pipeline_file *f;
+	ll_plan_resource sub; /* res with the current path */
+	ll_source_config *cfg;
+	const ll_logger *logger;
+	ll_rest_path_fn next_path;
+	void *user;
+	ll_buf path;
+	ll_rest_source *cur;
+	ll_record_source *cur_src;
+	ll_record_source src;
+	bool done;
+};
+
+/* dlt makes a record that is not an object a row with one column, value. */
+static ll_status wrap_scalar(ll_arena *arena, const ll_json_value **record, ll_error *err)
+{
+	if ((*record)->kind == LL_JSON_OBJECT)
+		return LL_OK;
+	ll_json_value *obj = ll_arena_alloc(arena, sizeof(*obj));
+	ll_json_member *m = ll_arena_alloc(arena, sizeof(*m));
+	if (!obj || !m)
+		return ll_error_oom(err);
+	*m = (ll_json_member){ "value", 5, (ll_json_value *)*record };
+	obj->kind = LL_JSON_OBJECT;
+	obj->u.obj.members = m;
+	obj->u.obj.count = 1;
+	*record = obj;
+	return LL_OK;
+}
+
+static ll_status next_chain_record(void *user, ll_arena *arena, const ll_json_value **record,
+				   uint64_t *line, uint64_t *column, ll_error *err)
+{
+	ll_rest_chain *c = user;
+	*record = NULL;
+	while (!c->done) {
+		if (c->cur) {
+			ll_status st = c->cur_src->next(c->cur_src->user, arena, record, line, column, err);
+			if (st != LL_OK || *record)
+				return st == LL_OK ? wrap_scalar(arena, record, err) : st;
+			ll_rest_source_close(c->cur);
+			c->cur = NULL;
+		}
+		ll_buf_clear(&c->path);
+		ll_status st = c->next_path(c->user, &c->path, err);
+		if (st != LL_OK)
+			return st;
+		if (c->path.len == 0) {
+			c->done = true;
+			break;
+		}
+		c->sub.endpoint.path = c->path.data;
+		st = ll_rest_source_open(c->f, &c->sub, c->cfg, c->logger, NULL, &c->cur, &c->cur_src, err);
+		if (st != LL_OK)
+			return st;
+	}
+	return LL_OK;
+}
+
+ll_status ll_rest_chain_open(const ll_pipeline_file *f, const ll_plan_resource *res,
+			     ll_source_config *cfg, const ll_logger *logger, ll_rest_path_fn next_path,
+			     void *user, ll_rest_chain **out, ll_record_source **src, ll_error *err)
+{
+	ll_rest_chain *c = calloc(1, sizeof(*c));
+	if (!c)
+		return ll_error_oom(err);
+	*c = (ll_rest_chain){ .f = f, .sub = *res, .cfg = cfg, .logger = logger,
+			      .next_path = next_path, .user = user, .path = LL_BUF_INIT };
+	c->src = (ll_record_source){ next_chain_record, c, res->name };
+	*out = c;
+	*src = &c->src;
+	return LL_OK;
+}
+
+void ll_rest_chain_close(ll_rest_chain *c)
+{
+	if (!c)
+		return;
+	ll_rest_source_close(c->cur);
+	ll_buf_free(&c->path);
+	free(c);
+}

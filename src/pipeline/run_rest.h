@@ -34,4 +34,23 @@ void ll_rest_source_close(ll_rest_source *s);
 /** The endpoint's first URL, secrets hidden: what the load's manifest names as its source. */
 const char *ll_rest_source_name(const ll_rest_source *s);
 
+/**
+ * Gives the path (or absolute URL) of a chain's next request into path,
+ * cleared by the caller; an empty path ends the chain.
+ */
+typedef ll_status (*ll_rest_path_fn)(void *user, ll_buf *path, ll_error *err);
+
+/** Records from many requests: a dependent resource's, or a built-in source's. */
+typedef struct ll_rest_chain ll_rest_chain;
+
+/**
+ * A record source reading, for each path next_path gives, every page of
+ * res's endpoint with that path. A record that is not an object becomes
+ * {"value": record}, as dlt makes it.
+ */
+ll_status ll_rest_chain_open(const ll_pipeline_file *f, const ll_plan_resource *res,
+			     ll_source_config *cfg, const ll_logger *logger, ll_rest_path_fn next_path,
+			     void *user, ll_rest_chain **out, ll_record_source **src, ll_error *err);
+void ll_rest_chain_close(ll_rest_chain *c);
+
 #endif

@@ -69,15 +69,83 @@ static const char *scalar_text(ll_source_config *c, const ll_toml_value *v)
 	}
 }
 
-const char *ll_source_config_get(ll_source_config *c, const char *key)
+/* SOURCES__<NAME>__<KEY> */
+static const char *env_value(const ll_source_config *c, const char *key)
 {
 	char env[256];
 	size_t o = (size_t)snprintf(env, sizeof(env), "SOURCES__%s__%s", c->name, key);
 	for (size_t i = 0; i < o && i < sizeof(env); i++)
 		env[i] = (char)toupper((unsigned char)env[i]);
-	const char *v = o < sizeof(env) ? getenv(env) : NULL;
+	return o < sizeof(env) ? getenv(env) : NULL;
+}
+
+const char *ll_source_config_get(ll_source_config *c, const char *key)
+{
+	const char *v = env_value(c, key);
 	if (v)
 		return v;
 	v = scalar_text(c, c->secrets ? ll_toml_get(c->secrets, key) : NULL);
 	return v ? v : scalar_text(c, c->config ? ll_toml_get(c->config, key) : NULL);
+}
+
+/* Splits an environment value: a JSON-like ["a", "b"] or a,b. */
+static ll_status split_env_list(ll_source_config *c, const char *v, const char ***items, size_t *n,
+				ll_error *err)
+{
+	size_t cap = 1;
+	for (const char *p = v; *p; p++)
+		cap += *p == ',';
+	const char **list = ll_arena_alloc(&c->arena, (cap + 1) * sizeof(*list));
+	if (!list)
+		return ll_error_oom(err);
+	size_t count = 0;
+	for (const char *p = v; *p;) {
+		size_t len = strcspn(p, ",");
+		const char *s = p, *e = p + len;
+		while (s < e && strchr(" \t[\"'", *s))
+			s++;
+		while (e > s && strchr(" \t]\"'", e[-1]))
+			e--;
+		if (e > s && !(list[count++] = ll_arena_strndup(&c->arena, s, (size_t)(e - s))))
+			return ll_error_oom(err);
+		p += len + (p[len] == ',');
+	}
+	list[count] = NULL;
+	*items = list;
+	*n = count;
+	return LL_OK;
+}
+
+ll_status ll_source_config_get_list(ll_source_config *c, const char *key, const char ***items,
+				    size_t *n, ll_error *err)
+{
+	*items = NULL;
+	*n = 0;
+	const char *v = env_value(c, key);
+	if (v)
+		return split_env_list(c, v, items, n, err);
+	const ll_toml_value *t = c->secrets ? ll_toml_get(c->secrets, key) : NULL;
+	if (!t && c->config)
+		t = ll_toml_get(c->config, key);
+	if (!t)
+		return LL_OK;
+	if (t->kind == LL_TOML_STRING)
+		return split_env_list(c, t->u.s.ptr, items, n, err);
+	const char **list = t->kind == LL_TOML_ARRAY
+				    ? ll_arena_alloc(&c->arena, (t->u.arr.count + 1) * sizeof(*list))
+				    : NULL;
+	if (t->kind != LL_TOML_ARRAY)
+		return ll_error_set(err, LL_EINVAL, "sources.%s.%s must be a list of strings", c->name, key);
+	if (!list)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < t->u.arr.count; i++) {
+		if (t->u.arr.items[i]->kind != LL_TOML_STRING)
+			return ll_error_set(err, LL_EINVAL, "sources.%s.%s must be a list of strings",
+					    c->name, key);
+		list[i] = t->u.arr.items[i]->u.s.ptr;
+	}
+	list[t->u.arr.count] = NULL;
+	*items = list;
+	*n = t->u.arr.count;
+	return LL_OK;
 }

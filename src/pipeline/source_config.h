@@ -26,4 +26,12 @@ void ll_source_config_close(ll_source_config *c);
 /** The value of key, or NULL; valid until the next call or close. */
 const char *ll_source_config_get(ll_source_config *c, const char *key);
 
+/**
+ * A list setting (chess's players): a TOML array of strings, or from the
+ * environment a JSON array of strings or comma-separated names. *items is
+ * NULL-terminated and lives until close; *n is 0 when unset.
+ */
+ll_status ll_source_config_get_list(ll_source_config *c, const char *key, const char ***items,
+				    size_t *n, ll_error *err);
+
 #endif

@@ -1,6 +1,8 @@
 """A REST API for the rest_api source's tests, on 127.0.0.1 only.
 
-Serves the same seven items through every paginator dlt knows, behind
+Serves chess.com-shaped player profiles, archives and games under /pub/
+(the months offered are read from months.json in the folder given; the
+archives fetched are appended to archives.log), the same seven items through every paginator dlt knows, behind
 bearer, API-key and basic auth, plus answers a source must fail on (401,
 403, 404, non-JSON, a redirect loop, a failure on the second page) and a
 429 with Retry-After. Events for the incremental test are read from
@@ -65,6 +67,15 @@ class Handler(BaseHTTPRequestHandler):
             with open(os.path.join(FOLDER, "since.log"), "a") as f:
                 f.write(since + "\n")
             return self.answer(200, [e for e in events if e["updated_at"] >= since])
+        if path.startswith("/pub/player/"):
+            return self.chess(path[len("/pub/player/"):].split("/"))
+        if path.startswith("/pub/"):
+            return self.answer(404, {"code": 0, "message": "not found"})
+        if path.startswith("/items/"):
+            if not self.authorized(q):
+                return self.answer(401, {"error": "unauthorized"})
+            i = int(path[len("/items/"):])
+            return self.answer(200, {"id": i, "detail": "detail of %d" % i})
         if not self.authorized(q):
             return self.answer(401, {"error": "unauthorized"})
         page = int(q.get("page", "1"))
@@ -99,6 +110,29 @@ class Handler(BaseHTTPRequestHandler):
                 return self.answer(503, {"error": "down"}, {"Retry-After": "0"})
             return self.answer(200, {"items": ITEMS[:3], "next": self.base() + "/failing/items?page=2"})
         return self.answer(404, {"error": "no such endpoint"})
+
+
+    def chess(self, parts):
+        """chess.com's public API: profiles, monthly archives (from months.json), games."""
+        user = parts[0]
+        with open(os.path.join(FOLDER, "months.json")) as f:
+            months = json.load(f)
+        if len(parts) == 1:
+            return self.answer(200, {"player_id": sum(map(ord, user)), "username": user,
+                                     "title": "GM", "joined": 1300000000})
+        if parts[1:] == ["games", "archives"]:
+            return self.answer(200, {"archives": ["%s/pub/player/%s/games/%s" % (self.base(), user, m)
+                                                  for m in months]})
+        if len(parts) == 4 and parts[1] == "games" and "%s/%s" % (parts[2], parts[3]) in months:
+            with open(os.path.join(FOLDER, "archives.log"), "a") as f:
+                f.write("%s %s/%s\n" % (user, parts[2], parts[3]))
+            month = "%s/%s" % (parts[2], parts[3])
+            return self.answer(200, {"games": [
+                {"url": "https://www.chess.com/game/live/%s-%s-%d" % (user, month, g),
+                 "end_time": 1667260800 + g, "white": {"username": user, "rating": 2800},
+                 "black": {"username": "opponent%d" % g, "rating": 2700}, "time_class": "blitz"}
+                for g in range(2)]})
+        return self.answer(404, {"code": 0, "message": "not found"})
 
 
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # `lakeload run` with a rest_api source against a local test server
-# (rest_server.py): every paginator, bearer / API-key / basic auth from the
-# secrets, a 429 retried after Retry-After, base_url overridden from the
-# environment and .dlt/config.toml, an incremental start_param, and the
+# (rest_server.py): every paginator, a dependent resource, bearer / API-key /
+# basic auth from the secrets, a 429 retried after Retry-After, base_url
+# overridden from the environment and .dlt/config.toml, an incremental
+# start_param, and the
 # failures that must stop a run with the URL (secrets hidden) and the
 # status while nothing of it becomes visible.
 source "$(dirname "$0")/lib.sh"
@@ -46,8 +47,11 @@ pipeline all.toml "$BEARER" \
 	"$(resource page_number page/items 'paginator = { type = "page_number", base_page = 0, total_path = "total_pages" }
 data_selector = "results"')" \
 	"$(resource cursor cursor/items 'paginator = { type = "cursor", cursor_path = "cursors.next", cursor_param = "cursor" }')" \
-	"$(resource flaky flaky/items 'paginator = { type = "single_page" }')"
+	"$(resource flaky flaky/items 'paginator = { type = "single_page" }')" \
+	"$(resource item_details 'items/{resources.json_link.id}' 'paginator = { type = "single_page" }')"
 out=$(ll run all.toml 2>&1)
+check_eq "dependent resource: one request per parent record" \
+	"$(q "SELECT count(*), min(detail), max(detail) FROM shop.item_details")" "7,detail of 1,detail of 7"
 for r in json_link header_link offset page_number cursor flaky; do
 	check_eq "$r: every item once" "$(q "SELECT count(*), count(DISTINCT id), min(id), max(id) FROM shop.$r")" "7,7,1,7"
 	check_contains "$r reported" "$out" "$r: loaded 7 records into shop.$r"
@@ -118,7 +122,7 @@ fails midway failing/items "HTTP 503"
 check_contains "mid-way failure retried then gave up" "$ERR" "gave up after 5 attempts"
 check_contains "mid-way failure names page 2" "$ERR" "failing/items?page=2"
 tables=$(q "SELECT count(*) FROM shop._dlt_loads")
-check_eq "failed runs made no loads" "$tables" 11
+check_eq "failed runs made no loads" "$tables" 12
 pipeline f_keyq.toml '[source.auth]
 type = "api_key"
 name = "api_key"
