@@ -291,6 +291,14 @@ typedef struct ll_pipeline_file ll_pipeline_file;
 ll_status ll_pipeline_file_read(const char *path, ll_pipeline_file **out, ll_error *err);
 void ll_pipeline_file_free(ll_pipeline_file *f);
 
+/**
+ * What a pipeline file declares: its pipeline name (NULL when not set), its
+ * dataset (normalized, as tables are named) and destination ("athena",
+ * "local", or NULL when not set). Strings live as long as f.
+ */
+void ll_pipeline_file_describe(const ll_pipeline_file *f, const char **name, const char **dataset,
+			       const char **destination);
+
 /** LL_EINVAL listing the resources when the file declares none named name. */
 ll_status ll_pipeline_file_check_resource(const ll_pipeline_file *f, const char *name,
 					  ll_error *err);

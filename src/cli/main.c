@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 
 #include "config_cmd.h"
+#include "dbt_cmd.h"
 #include "init_cmd.h"
 #include "lakeload.h"
 
@@ -55,6 +56,8 @@ static const char usage_text[] =
 	"                 an interrupted run is finished first\n"
 	"  init SOURCE DESTINATION\n"
 	"                 scaffold a pipeline (chess, rest_api, filesystem; athena, local)\n"
+	"  dbt-profile [PIPELINE_FILE] [--destination athena|local] [--write]\n"
+	"                 a dbt profiles.yml for the pipeline's dataset\n"
 	"  drop-table DATASET.TABLE\n"
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
@@ -624,6 +627,8 @@ int main(int argc, char **argv)
 	/* commands with options of their own */
 	if (strcmp(argv[1], "init") == 0)
 		return cli_init(argc - 2, argv + 2);
+	if (strcmp(argv[1], "dbt-profile") == 0)
+		return cli_dbt_profile(argc - 2, argv + 2);
 	cli_args a;
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc - 2, argv + 2, &a);

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "schema/schema.h"
 #include "util/buf.h"
 #include "util/fs.h"
 
@@ -131,6 +132,15 @@ static ll_status read_pipeline(reader *r, const ll_toml_value *root)
 		st = get_string(r, t, "dataset_name", true, "[pipeline]", &r->f->dataset);
 	if (st == LL_OK)
 		st = get_string(r, t, "destination", false, "[pipeline]", &r->f->destination);
+	ll_buf normalized = LL_BUF_INIT;
+	if (st == LL_OK) {
+		ll_naming_normalize(r->f->dataset, strlen(r->f->dataset), &normalized);
+		r->f->dataset_normalized = ll_buf_oom(&normalized) ? NULL
+					   : ll_arena_strndup(&r->f->arena, normalized.data, normalized.len);
+		if (!r->f->dataset_normalized)
+			st = ll_error_oom(r->err);
+	}
+	ll_buf_free(&normalized);
 	const char *d = r->f->destination;
 	if (st == LL_OK && d && strcmp(d, "athena") != 0 && strcmp(d, "local") != 0)
 		return fail_at(r, ll_toml_find(t, "destination")->line, 1,
@@ -643,4 +653,12 @@ void ll_pipeline_file_free(ll_pipeline_file *f)
 		return;
 	ll_arena_free(&f->arena);
 	free(f);
+}
+
+void ll_pipeline_file_describe(const ll_pipeline_file *f, const char **name, const char **dataset,
+			       const char **destination)
+{
+	*name = f->name;
+	*dataset = f->dataset_normalized;
+	*destination = f->destination;
 }

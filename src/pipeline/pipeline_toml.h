@@ -118,6 +118,7 @@ struct ll_pipeline_file {
 	const char *dir; /* the folder of pipeline.toml */
 	const char *name;
 	const char *dataset;
+	const char *dataset_normalized;
 	const char *destination;
 	const char *source_kind;
 	const char *source_name;
