@@ -53,10 +53,7 @@ static const char dbt_usage[] =
 
 static int dbt_usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "lakeload: dbt-profile: ");
-	fprintf(stderr, fmt, arg);
-	fprintf(stderr, "\nrun 'lakeload dbt-profile --help' for usage\n");
-	return 2;
+	return cli_command_usage_error("dbt-profile", fmt, arg);
 }
 
 /* A YAML double-quoted scalar. */

@@ -18,6 +18,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "config_cmd.h"
+
 typedef struct init_source {
 	const char *name;
 	const char *description;
@@ -147,12 +149,9 @@ static const char init_usage[] =
 	"  DESTINATION    athena (S3 + Glue + Athena) or local (a lake folder)\n"
 	"  --force        overwrite files that exist\n";
 
-static int init_usage_error(const char *what, const char *arg)
+static int init_usage_error(const char *fmt, const char *arg)
 {
-	fprintf(stderr, "lakeload: init: ");
-	fprintf(stderr, what, arg);
-	fprintf(stderr, "\nrun 'lakeload init --help' for usage\n");
-	return 2;
+	return cli_command_usage_error("init", fmt, arg);
 }
 
 static const init_source *find_source(const char *name)

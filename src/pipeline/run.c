@@ -301,6 +301,24 @@ static ll_status push_endpoint(resource_run *r, ll_load *l, cursor *c, ll_error 
 	return st;
 }
 
+/* Commits the load and reports it; a failure, or nothing new, discards it. */
+static ll_status finish_load(resource_run *r, ll_load *l, ll_status st, bool nothing_new,
+			     ll_error *err)
+{
+	if (st != LL_OK || nothing_new) {
+		ll_load_abort(l);
+		ll_load_info none = { 0 };
+		if (st == LL_OK)
+			report(r, &none);
+		return st;
+	}
+	ll_load_info info;
+	st = ll_load_commit(l, &info, err);
+	if (st == LL_OK)
+		report(r, &info);
+	return st;
+}
+
 /*
  * A chess resource into one load; players_games carries the grown list of
  * archives it read in the state, and makes no load when there is no new one.
@@ -331,18 +349,7 @@ static ll_status load_chess(resource_run *r, ll_error *err)
 	if (st == LL_OK && games && !nothing_new)
 		st = ll_load_set_sources_state(l, sources, err);
 	json_decref(sources);
-	if (st != LL_OK || nothing_new) {
-		ll_load_abort(l);
-		ll_load_info none = { 0 };
-		if (nothing_new)
-			report(r, &none);
-		return st;
-	}
-	ll_load_info info;
-	st = ll_load_commit(l, &info, err);
-	if (st == LL_OK)
-		report(r, &info);
-	return st;
+	return finish_load(r, l, st, nothing_new, err);
 }
 
 /* Extracts the resource into one load and commits it; nothing new: no load. */
@@ -374,28 +381,14 @@ static ll_status load_resource(resource_run *r, ll_error *err)
 		st = push_endpoint(r, l, res->incremental ? &c : NULL, err);
 	else if (st == LL_OK)
 		st = push_files(l, res, r->files, r->nfiles, res->incremental ? &c : NULL, err);
-	if (st == LL_OK && res->incremental && !c.last) {
-		ll_load_info none = { 0 };
-		ll_load_abort(l);
-		report(r, &none);
-		json_decref(sources);
-		return LL_OK;
-	}
+	bool nothing_new = st == LL_OK && res->incremental && !c.last;
 	if (st == LL_OK && c.last) {
 		json_object_set(state, "last_value", c.last);
 		st = ll_load_set_sources_state(l, sources, err);
 	}
 	json_decref(c.last);
 	json_decref(sources);
-	if (st != LL_OK) {
-		ll_load_abort(l);
-		return st;
-	}
-	ll_load_info info;
-	st = ll_load_commit(l, &info, err);
-	if (st == LL_OK)
-		report(r, &info);
-	return st;
+	return finish_load(r, l, st, nothing_new, err);
 }
 
 static ll_status run_resource(resource_run *r, ll_error *err)

@@ -4,15 +4,10 @@
 # base_url and end_month from the environment; the second run fetches only
 # the archive that is new and loads only its games; profiles merge.
 source "$(dirname "$0")/lib.sh"
-
-S="$T/server"
-mkdir -p "$S" "$T/project"
+source "$(dirname "$0")/rest_lib.sh"
+mkdir -p "$T/project"
 echo '["2022/10", "2022/11", "2022/12"]' >"$S/months.json"
-/usr/bin/python3 "$(dirname "$0")/rest_server.py" "$S" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; if [[ -z $FINISHED ]]; then echo "test files kept in $T" >&2; fi' EXIT
-for _ in $(seq 100); do [[ -f $S/port ]] && break; sleep 0.1; done
-BASE="http://127.0.0.1:$(cat "$S/port")"
+start_rest_server
 cd "$T/project"
 LAKE="$T/project/lake"
 ll init chess local >/dev/null
@@ -55,7 +50,5 @@ expect_failure "unknown endpoint" env SOURCES__CHESS__BASE_URL="$BASE/pub/nope/"
 check_contains "404 named" "$ERR" "GET $BASE/pub/nope/player/magnuscarlsen: HTTP 404"
 check_eq "profiles unchanged" "$(q "SELECT count(*) FROM chess_data.players_profiles")" 4
 
-kill $SERVER
-wait $SERVER 2>/dev/null || true
 cd "$T"
 finish

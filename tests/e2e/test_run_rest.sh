@@ -7,15 +7,10 @@
 # failures that must stop a run with the URL (secrets hidden) and the
 # status while nothing of it becomes visible.
 source "$(dirname "$0")/lib.sh"
-
-S="$T/server"
-mkdir -p "$S" "$T/project/.dlt"
+source "$(dirname "$0")/rest_lib.sh"
+mkdir -p "$T/project/.dlt"
 echo '[{"id":1,"updated_at":"2024-01-01"},{"id":2,"updated_at":"2024-01-02"}]' >"$S/events.json"
-/usr/bin/python3 "$(dirname "$0")/rest_server.py" "$S" &
-SERVER=$!
-trap 'kill $SERVER 2>/dev/null || true; if [[ -z $FINISHED ]]; then echo "test files kept in $T" >&2; fi' EXIT
-for _ in $(seq 100); do [[ -f $S/port ]] && break; sleep 0.1; done
-BASE="http://127.0.0.1:$(cat "$S/port")"
+start_rest_server
 cd "$T/project"
 LAKE="$T/project/lake"
 printf '[destination.filesystem]\nbucket_url = "lake"\n' >.dlt/config.toml
@@ -135,7 +130,5 @@ printf '' >.dlt/secrets.toml
 expect_failure "missing token" ll run all.toml --resource flaky
 check_contains "says where the token goes" "$ERR" "set token in [sources.shop_api] of .dlt/secrets.toml"
 
-kill $SERVER
-wait $SERVER 2>/dev/null || true
 cd "$T"
 finish
