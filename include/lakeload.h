@@ -175,6 +175,19 @@ typedef struct ll_s3_options {
 	bool path_style;
 } ll_s3_options;
 
+/** How far a load has read, for a progress display. */
+typedef struct ll_progress {
+	const char *source;   /**< what is being read (a file, a URL) */
+	uint64_t records;     /**< records read by this load so far */
+	uint64_t bytes;       /**< bytes of the current input read (compressed, for gzip); 0: unknown */
+	uint64_t total_bytes; /**< the current input's size; 0: unknown */
+	double seconds;       /**< since the load began */
+	bool done;            /**< the load has read everything: the last call for it */
+} ll_progress;
+
+/** Called about ten times a second while a load reads, and once when it has read everything. */
+typedef void (*ll_progress_fn)(void *user, const ll_progress *progress);
+
 typedef struct ll_pipeline_options {
 	const char *name;    /**< NULL: the dataset name */
 	const char *dataset; /**< required; normalized to snake_case */
@@ -197,6 +210,8 @@ typedef struct ll_pipeline_options {
 	 * of a lake must use the same catalog.
 	 */
 	const char *catalog;
+	ll_progress_fn progress; /**< NULL: none */
+	void *progress_user;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
@@ -320,6 +335,8 @@ typedef struct ll_run_options {
 	ll_log_level log_level;
 	ll_run_report_fn report; /**< NULL: no report */
 	void *report_user;
+	ll_progress_fn progress; /**< NULL: none */
+	void *progress_user;
 } ll_run_options;
 
 /**

@@ -14,6 +14,7 @@
 #include "config_cmd.h"
 #include "dbt_cmd.h"
 #include "init_cmd.h"
+#include "progress.h"
 #include "lakeload.h"
 
 #define MAX_LIST 64
@@ -22,7 +23,7 @@ typedef struct cli_args {
 	const char *positional[MAX_LIST];
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
-	const char *disposition, *table_format, *where, *resource;
+	const char *disposition, *table_format, *where, *resource, *progress;
 	const char *endpoint_url, *region, *profile, *config_dir;
 	const char *partition[MAX_LIST];
 	size_t npartition;
@@ -77,6 +78,9 @@ static const char usage_text[] =
 	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
+	"  --progress auto|always|never\n"
+	"                              a progress line on stderr for load and run (auto: when\n"
+	"                              stderr is a terminal)\n"
 	"\n"
 	"common options:\n"
 	"  --lake DIR|s3://BUCKET/PREFIX\n"
@@ -140,6 +144,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "table-format", offsetof(cli_args, table_format) },
 		{ "where", offsetof(cli_args, where) },
 		{ "resource", offsetof(cli_args, resource) },
+		{ "progress", offsetof(cli_args, progress) },
 		{ "endpoint-url", offsetof(cli_args, endpoint_url) },
 		{ "region", offsetof(cli_args, region) },
 		{ "profile", offsetof(cli_args, profile) },
@@ -375,10 +380,15 @@ static int cmd_load(const cli_args *a)
 	int rc = build_resource(a, &res, hints, names);
 	if (rc)
 		return rc;
+	bool progress_ok;
+	bool show_progress = cli_progress_wanted(a->progress, &progress_ok);
+	if (!progress_ok)
+		return usage_error("unknown --progress \"%s\"; use auto, always or never", a->progress);
 	destination d;
 	if ((rc = destination_open(a, &d)) != 0)
 		return rc;
 	ll_pipeline_options o = pipeline_options(a);
+	o.progress = show_progress ? cli_progress_show : NULL;
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;
 	o.force_iceberg = ll_config_force_iceberg(d.config);
@@ -457,6 +467,13 @@ static int cmd_run(const cli_args *a)
 			     .log = log_to_stderr, .log_level = a->verbosity > 0 ? LL_LOG_DEBUG
 						     : a->verbosity < 0 ? LL_LOG_WARN : LL_LOG_INFO,
 			     .report = report_run, .report_user = (void *)a };
+	bool progress_ok;
+	o.progress = cli_progress_wanted(a->progress, &progress_ok) ? cli_progress_show : NULL;
+	if (!progress_ok) {
+		ll_pipeline_file_free(f);
+		ll_config_free(d.config);
+		return usage_error("unknown --progress \"%s\"; use auto, always or never", a->progress);
+	}
 	st = ll_pipeline_file_run(f, &o, &err);
 	if (st != LL_OK)
 		print_error(&err);

@@ -25,6 +25,7 @@
 #include "util/arena.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
+#include "util/time.h"
 
 struct ll_load {
 	ll_pipeline *p;
@@ -43,6 +44,11 @@ struct ll_load {
 	char **merge_key;
 	size_t nmerge_key;
 	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
+	/* progress */
+	const ll_input *input;
+	uint64_t input_total;
+	uint64_t bytes_done, total_done; /* of the inputs read before the current one */
+	double started, last_progress;
 };
 
 static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_error *err)
@@ -247,6 +253,7 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 		return ll_error_oom(err);
 	l->p = p;
 	l->disposition = res->write_disposition;
+	l->started = l->last_progress = ll_time_monotonic();
 	ll_arena_init(&l->arena, 0);
 	ll_pipeline_new_load_id(p, l->load_id);
 	ll_status st = ll_schema_clone(p->schema, &l->schema, err);
@@ -266,10 +273,40 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 	return LL_OK;
 }
 
+void ll_load_set_progress_input(ll_load *l, const ll_input *in, uint64_t total)
+{
+	if (l->input) {
+		l->bytes_done += ll_input_bytes_read(l->input);
+		l->total_done += l->input_total;
+	}
+	l->input = in;
+	l->input_total = total;
+}
+
+/* Tells the pipeline's progress callback, at most ten times a second unless done. */
+static void report_progress(ll_load *l, const char *source, bool done)
+{
+	if (!l->p->progress)
+		return;
+	double now = ll_time_monotonic();
+	if (!done && now - l->last_progress < 0.1)
+		return;
+	l->last_progress = now;
+	/* the inputs read so far, and the current one in full when its size is known */
+	uint64_t bytes = l->bytes_done + (l->input ? ll_input_bytes_read(l->input) : 0);
+	uint64_t total = l->input_total ? l->total_done + l->input_total
+			 : l->input	? 0
+					: l->total_done;
+	ll_progress pr = { source, l->records, bytes, total, now - l->started, done };
+	l->p->progress(l->p->progress_user, &pr);
+}
+
 ll_status ll_load_push_source(ll_load *l, const ll_record_source *src, ll_error *err)
 {
 	ll_status st;
 	for (;;) {
+		if ((l->records & 255) == 0)
+			report_progress(l, src->name, false);
 		const ll_json_value *record;
 		uint64_t line = 0, column = 0;
 		ll_arena_reset(&l->arena);
@@ -496,6 +533,7 @@ ll_status ll_load_commit(ll_load *l, ll_load_info *info, ll_error *err)
 	if (!info)
 		info = &local;
 	memset(info, 0, sizeof(*info));
+	report_progress(l, l->source ? l->source : "<records>", true);
 	ll_pipeline *p = l->p;
 	ll_package_manifest m;
 	memset(&m, 0, sizeof(m));
@@ -595,10 +633,18 @@ ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resou
 		st = ll_load_set_input(l, path, fingerprint, err);
 	free(fingerprint);
 	ll_input *in = NULL;
+	uint64_t size = 0;
+	int64_t mtime;
 	if (st == LL_OK)
 		st = ll_input_open(&in, path, err);
+	if (st == LL_OK && strcmp(path, "-") != 0 && ll_fs_stat(path, &size, &mtime, NULL) != LL_OK)
+		size = 0;
 	if (st == LL_OK)
+		ll_load_set_progress_input(l, in, size);
+	if (st == LL_OK) {
 		st = push_input(l, in, err);
+		ll_load_set_progress_input(l, NULL, 0);
+	}
 	ll_input_free(in);
 	if (st != LL_OK) {
 		ll_load_abort(l);

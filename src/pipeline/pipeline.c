@@ -184,6 +184,8 @@ ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll
 		return ll_error_oom(err);
 	}
 	p->force_iceberg = opt->force_iceberg;
+	p->progress = opt->progress;
+	p->progress_user = opt->progress_user;
 	p->logger = (ll_logger){ opt->log, opt->log_user, opt->log_level };
 	ll_status st = init_pipeline(p, opt, err);
 	if (st != LL_OK) {

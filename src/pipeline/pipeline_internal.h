@@ -42,6 +42,8 @@ struct ll_pipeline {
 	 * only when a package carrying a newer one is loaded.
 	 */
 	json_t *sources;
+	ll_progress_fn progress;
+	void *progress_user;
 };
 
 /**
@@ -142,6 +144,12 @@ ll_status ll_load_set_sources_state(ll_load *l, const json_t *sources, ll_error 
  * interrupted load of it does not load it again (ll_pipeline_loaded_before).
  */
 ll_status ll_load_set_input(ll_load *l, const char *source, const char *fingerprint, ll_error *err);
+
+/**
+ * The input the load reads now, for progress: bytes read so far come from
+ * in, total is its size (0: unknown). in is borrowed until the next call.
+ */
+void ll_load_set_progress_input(ll_load *l, const ll_input *in, uint64_t total);
 
 /** Records pushed into the load so far. */
 uint64_t ll_load_records(const ll_load *l);

@@ -174,7 +174,12 @@ static ll_status push_files(ll_load *l, const ll_plan_resource *res, char **file
 		st = ll_run_file_open(files[i], res->files.format, &f, &src, err);
 		if (st != LL_OK)
 			break;
+		uint64_t size = 0;
+		if (ll_fs_stat(files[i], &size, NULL, NULL) != LL_OK)
+			size = 0;
+		ll_load_set_progress_input(l, ll_run_file_input(f), size);
 		st = push_records(l, src, c, err);
+		ll_load_set_progress_input(l, NULL, 0);
 		ll_run_file_close(f);
 	}
 	return st;
@@ -443,7 +448,8 @@ ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *
 	ll_pipeline_options po = { .name = f->name, .dataset = f->dataset, .lake = opt->lake,
 				   .home = opt->home, .log = opt->log, .log_user = opt->log_user,
 				   .log_level = opt->log_level, .force_iceberg = opt->force_iceberg,
-				   .s3 = opt->s3 };
+				   .s3 = opt->s3, .progress = opt->progress,
+				   .progress_user = opt->progress_user };
 	ll_pipeline *p;
 	ll_status st = ll_pipeline_open(&p, &po, err);
 	if (st != LL_OK)

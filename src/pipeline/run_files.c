@@ -246,3 +246,8 @@ void ll_run_file_close(ll_run_file *f)
 	ll_input_free(f->in);
 	free(f);
 }
+
+const ll_input *ll_run_file_input(const ll_run_file *f)
+{
+	return f->in;
+}

@@ -24,4 +24,7 @@ ll_status ll_run_file_open(const char *path, ll_file_format format, ll_run_file 
 			   ll_record_source **src, ll_error *err);
 void ll_run_file_close(ll_run_file *f);
 
+/** The file's input, for progress (bytes read). */
+const ll_input *ll_run_file_input(const ll_run_file *f);
+
 #endif
