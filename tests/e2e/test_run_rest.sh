@@ -90,6 +90,15 @@ ll run incr.toml -q
 check_eq "third run: nothing new" "$(q "SELECT count(*) FROM shop.events")" 2
 # the run of cfg.toml asked without since; then the initial value, then the last values
 check_eq "start_param sent" "$(tr '\n' ' ' <"$S/since.log")" " 2024-01-02 2024-01-02 2024-01-03 "
+# a run killed after its package is saved: the next run finishes it and the
+# cursor it carried, so the new event lands exactly once
+echo '[{"id":3,"updated_at":"2024-01-03"},{"id":4,"updated_at":"2024-01-04"}]' >"$S/events.json"
+set +e
+LAKELOAD_FAILPOINT=after_normalize "$LAKELOAD" run incr.toml -q 2>/dev/null
+set -e
+out=$(ll run incr.toml 2>&1)
+check_contains "interrupted run finished, nothing new after it" "$out" "events: nothing new"
+check_eq "the new event once" "$(q "SELECT id FROM shop.events ORDER BY id" | tr '\n' ' ')" "2 3 4 "
 
 # failures: the URL without secrets, the status, nothing visible
 fails() { # name path want-in-message [auth]
@@ -117,7 +126,7 @@ fails midway failing/items "HTTP 503"
 check_contains "mid-way failure retried then gave up" "$ERR" "gave up after 5 attempts"
 check_contains "mid-way failure names page 2" "$ERR" "failing/items?page=2"
 tables=$(q "SELECT count(*) FROM shop._dlt_loads")
-check_eq "failed runs made no loads" "$tables" 12
+check_eq "failed runs made no loads" "$tables" 13
 pipeline f_keyq.toml '[source.auth]
 type = "api_key"
 name = "api_key"
