@@ -191,6 +191,19 @@ typedef struct ll_s3_options {
 	bool path_style;
 } ll_s3_options;
 
+/** How far a load has read, for a progress display. */
+typedef struct ll_progress {
+	const char *source;   /**< what is being read (a file, a URL) */
+	uint64_t records;     /**< records read by this load so far */
+	uint64_t bytes;       /**< bytes of the current input read (compressed, for gzip); 0: unknown */
+	uint64_t total_bytes; /**< the current input's size; 0: unknown */
+	double seconds;       /**< since the load began */
+	bool done;            /**< the load has read everything: the last call for it */
+} ll_progress;
+
+/** Called about ten times a second while a load reads, and once when it has read everything. */
+typedef void (*ll_progress_fn)(void *user, const ll_progress *progress);
+
 typedef struct ll_pipeline_options {
 	const char *name;    /**< NULL: the dataset name */
 	const char *dataset; /**< required; normalized to snake_case */
@@ -213,6 +226,8 @@ typedef struct ll_pipeline_options {
 	 * of a lake must use the same catalog.
 	 */
 	const char *catalog;
+	ll_progress_fn progress; /**< NULL: none */
+	void *progress_user;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
@@ -292,6 +307,65 @@ ll_status ll_load_commit(ll_load *load, ll_load_info *info, ll_error *err);
 
 /** Discards everything pushed and frees the load. */
 void ll_load_abort(ll_load *load);
+
+/* ---------------------------------------------------------------------
+ * Pipelines declared in a file: pipeline.toml, run by `lakeload run`
+ * ------------------------------------------------------------------ */
+
+/** A pipeline.toml read and checked: its pipeline, source and resources. */
+typedef struct ll_pipeline_file ll_pipeline_file;
+
+/**
+ * Reads and checks a pipeline file. Anything the user must fix in it (not
+ * TOML, an unknown key, a missing required one, a value of the wrong kind)
+ * is LL_EINVAL with the file, line and column of the key in err; a missing
+ * file is LL_ENOTFOUND.
+ */
+ll_status ll_pipeline_file_read(const char *path, ll_pipeline_file **out, ll_error *err);
+void ll_pipeline_file_free(ll_pipeline_file *f);
+
+/**
+ * What a pipeline file declares: its pipeline name (NULL when not set), its
+ * dataset (normalized, as tables are named) and destination ("athena",
+ * "local", or NULL when not set). Strings live as long as f.
+ */
+void ll_pipeline_file_describe(const ll_pipeline_file *f, const char **name, const char **dataset,
+			       const char **destination);
+
+/** LL_EINVAL listing the resources when the file declares none named name. */
+ll_status ll_pipeline_file_check_resource(const ll_pipeline_file *f, const char *name,
+					  ll_error *err);
+
+/** What one resource's load did, for a caller to report. */
+typedef void (*ll_run_report_fn)(void *user, const char *resource, const char *dataset,
+				 const char *table, const ll_load_info *info);
+
+typedef struct ll_run_options {
+	const char *resource;  /**< run only this resource; NULL: every one */
+	const char *lake;      /**< as in ll_pipeline_options */
+	const ll_s3_options *s3;
+	const char *home;
+	/** Where the sources' settings and secrets are ([sources.<name>]); NULL: ./.dlt */
+	const char *config_dir;
+	bool force_iceberg;
+	ll_log_fn log;
+	void *log_user;
+	ll_log_level log_level;
+	ll_run_report_fn report; /**< NULL: no report */
+	void *report_user;
+	ll_progress_fn progress; /**< NULL: none */
+	void *progress_user;
+} ll_run_options;
+
+/**
+ * Runs a pipeline file: finishes loads an interrupted run left, then
+ * extracts each resource and loads it as one load. An incremental
+ * resource loads only records whose cursor is past the last value the
+ * pipeline state keeps, and moves that value when its load lands. A
+ * resource whose input was loaded by the interrupted run just finished is
+ * not loaded again. An unknown resource name is LL_EINVAL.
+ */
+ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *opt, ll_error *err);
 
 /* ---------------------------------------------------------------------
  * Configuration (dlt's .dlt/config.toml, .dlt/secrets.toml, environment)

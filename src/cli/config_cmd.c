@@ -4,6 +4,7 @@
 #include "config_cmd.h"
 
 #include <stddef.h>
+#include <stdio.h>
 
 ll_status cli_config_open(ll_config **out, const cli_config_flags *flags, ll_log_fn log,
 			  ll_error *err)
@@ -22,4 +23,12 @@ ll_status cli_config_open(ll_config **out, const cli_config_flags *flags, ll_log
 		*out = NULL;
 	}
 	return st;
+}
+
+int cli_command_usage_error(const char *command, const char *fmt, const char *arg)
+{
+	fprintf(stderr, "lakeload: %s: ", command);
+	fprintf(stderr, fmt, arg);
+	fprintf(stderr, "\nrun 'lakeload %s --help' for usage\n", command);
+	return 2;
 }

@@ -12,6 +12,9 @@
 #include <sys/stat.h>
 
 #include "config_cmd.h"
+#include "dbt_cmd.h"
+#include "init_cmd.h"
+#include "progress.h"
 #include "lakeload.h"
 #include "serve/serve.h"
 
@@ -21,7 +24,7 @@ typedef struct cli_args {
 	const char *positional[MAX_LIST];
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
-	const char *disposition, *table_format, *where, *dialect;
+	const char *disposition, *table_format, *where, *dialect, *resource, *progress;
 	const char *endpoint_url, *region, *profile, *config_dir;
 	const char *partition[MAX_LIST];
 	size_t npartition;
@@ -52,6 +55,13 @@ static const char usage_text[] =
 	"                 value came from\n"
 	"  drop-pending [--pipeline NAME]\n"
 	"                 drop the pipeline's unfinished loads (the only pipeline if not named)\n"
+	"  run [pipeline.toml] [--resource NAME]\n"
+	"                 extract, normalize and load the resources of a pipeline file;\n"
+	"                 an interrupted run is finished first\n"
+	"  init SOURCE DESTINATION\n"
+	"                 scaffold a pipeline (chess, rest_api, filesystem; athena, local)\n"
+	"  dbt-profile [PIPELINE_FILE] [--destination athena|local] [--write]\n"
+	"                 a dbt profiles.yml for the pipeline's dataset\n"
 	"  drop-table DATASET.TABLE\n"
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
@@ -73,6 +83,9 @@ static const char usage_text[] =
 	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
+	"  --progress auto|always|never\n"
+	"                              a progress line on stderr for load and run (auto: when\n"
+	"                              stderr is a terminal)\n"
 	"\n"
 	"common options:\n"
 	"  --lake DIR|s3://BUCKET/PREFIX\n"
@@ -138,6 +151,8 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "table-format", offsetof(cli_args, table_format) },
 		{ "where", offsetof(cli_args, where) },
 		{ "dialect", offsetof(cli_args, dialect) },
+		{ "resource", offsetof(cli_args, resource) },
+		{ "progress", offsetof(cli_args, progress) },
 		{ "endpoint-url", offsetof(cli_args, endpoint_url) },
 		{ "region", offsetof(cli_args, region) },
 		{ "profile", offsetof(cli_args, profile) },
@@ -414,6 +429,10 @@ static int cmd_load(const cli_args *a)
 	int rc = build_resource(a, &res, hints, names);
 	if (rc)
 		return rc;
+	bool progress_ok;
+	bool show_progress = cli_progress_wanted(a->progress, &progress_ok);
+	if (!progress_ok)
+		return usage_error("unknown --progress \"%s\"; use auto, always or never", a->progress);
 	destination d;
 	if ((rc = destination_open(a, &d)) != 0)
 		return rc;
@@ -422,6 +441,7 @@ static int cmd_load(const cli_args *a)
 		return rc;
 	}
 	ll_pipeline_options o = pipeline_options(a);
+	o.progress = show_progress ? cli_progress_show : NULL;
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;
 	o.force_iceberg = ll_config_force_iceberg(d.config);
@@ -452,6 +472,67 @@ static int cmd_load(const cli_args *a)
 	ll_pipeline_free(p);
 	ll_config_free(d.config);
 	return rc;
+}
+
+static void report_run(void *user, const char *resource, const char *dataset, const char *table,
+		       const ll_load_info *info)
+{
+	const cli_args *a = user;
+	if (a->verbosity < 0)
+		return;
+	if (info->already_loaded)
+		fprintf(stderr, "lakeload: %s: already loaded by the interrupted run finished above\n",
+			resource);
+	else if (!info->load_id[0])
+		fprintf(stderr, "lakeload: %s: nothing new to load into %s.%s\n", resource, dataset, table);
+	else
+		fprintf(stderr, "lakeload: %s: loaded %llu records into %s.%s: %llu rows in %zu table%s "
+			"(load %s)\n", resource, (unsigned long long)info->records, dataset, table,
+			(unsigned long long)info->rows, info->tables, info->tables == 1 ? "" : "s",
+			info->load_id);
+}
+
+static int cmd_run(const cli_args *a)
+{
+	if (a->npositional > 1)
+		return usage_error("run takes at most one pipeline file (default: pipeline.toml)%s", "");
+	const char *path = a->npositional ? a->positional[0] : "pipeline.toml";
+	ll_pipeline_file *f;
+	ll_error err;
+	ll_error_clear(&err);
+	ll_status st = ll_pipeline_file_read(path, &f, &err);
+	if (st == LL_OK && a->resource)
+		st = ll_pipeline_file_check_resource(f, a->resource, &err);
+	if (st != LL_OK) {
+		print_error(&err);
+		ll_pipeline_file_free(f);
+		return st == LL_EINVAL || st == LL_ENOTFOUND ? 2 : 1;
+	}
+	destination d;
+	int rc = destination_open(a, &d);
+	if (rc != 0) {
+		ll_pipeline_file_free(f);
+		return rc;
+	}
+	ll_run_options o = { .resource = a->resource, .lake = d.lake, .s3 = d.use_s3 ? &d.s3 : NULL,
+			     .home = a->home, .config_dir = a->config_dir,
+			     .force_iceberg = ll_config_force_iceberg(d.config),
+			     .log = log_to_stderr, .log_level = a->verbosity > 0 ? LL_LOG_DEBUG
+						     : a->verbosity < 0 ? LL_LOG_WARN : LL_LOG_INFO,
+			     .report = report_run, .report_user = (void *)a };
+	bool progress_ok;
+	o.progress = cli_progress_wanted(a->progress, &progress_ok) ? cli_progress_show : NULL;
+	if (!progress_ok) {
+		ll_pipeline_file_free(f);
+		ll_config_free(d.config);
+		return usage_error("unknown --progress \"%s\"; use auto, always or never", a->progress);
+	}
+	st = ll_pipeline_file_run(f, &o, &err);
+	if (st != LL_OK)
+		print_error(&err);
+	ll_pipeline_file_free(f);
+	ll_config_free(d.config);
+	return st == LL_OK ? 0 : 1;
 }
 
 static int cmd_query(const cli_args *a)
@@ -624,9 +705,13 @@ int main(int argc, char **argv)
 		printf("lakeload %s\n", LL_VERSION);
 		return 0;
 	}
-	/* serve has options of its own and runs until it is stopped */
+	/* commands with options of their own; serve runs until it is stopped */
 	if (strcmp(argv[1], "serve") == 0)
 		return ll_serve_main(argc - 2, argv + 2);
+	if (strcmp(argv[1], "init") == 0)
+		return cli_init(argc - 2, argv + 2);
+	if (strcmp(argv[1], "dbt-profile") == 0)
+		return cli_dbt_profile(argc - 2, argv + 2);
 	cli_args a;
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc - 2, argv + 2, &a);
@@ -637,6 +722,7 @@ int main(int argc, char **argv)
 		{ "info", cmd_info },       { "history", cmd_history },
 		{ "delete", cmd_delete },   { "config", cmd_config },
 		{ "drop-pending", cmd_drop_pending }, { "drop-table", cmd_drop_table },
+		{ "run", cmd_run },
 	};
 	const char *cmd = argv[1];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -25,6 +25,7 @@
 #include "util/arena.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
+#include "util/time.h"
 
 struct ll_load {
 	ll_pipeline *p;
@@ -42,6 +43,12 @@ struct ll_load {
 	size_t nprimary_key;
 	char **merge_key;
 	size_t nmerge_key;
+	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
+	/* progress */
+	const ll_input *input;
+	uint64_t input_total;
+	uint64_t bytes_done, total_done; /* of the inputs read before the current one */
+	double started, last_progress;
 };
 
 static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_error *err)
@@ -247,6 +254,7 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 		return ll_error_oom(err);
 	l->p = p;
 	l->disposition = res->write_disposition;
+	l->started = l->last_progress = ll_time_monotonic();
 	ll_arena_init(&l->arena, 0);
 	ll_pipeline_new_load_id(p, l->load_id);
 	ll_status st = ll_schema_clone(p->schema, &l->schema, err);
@@ -266,28 +274,88 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 	return LL_OK;
 }
 
-/* Pushes every record of an input through the normalizer. */
-static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
+void ll_load_set_progress_input(ll_load *l, const ll_input *in, uint64_t total)
 {
-	ll_json_reader *reader;
-	ll_status st = ll_json_reader_open(&reader, in, err);
-	if (st != LL_OK)
-		return st;
-	const char *source = ll_input_name(in);
+	if (l->input) {
+		l->bytes_done += ll_input_bytes_read(l->input);
+		l->total_done += l->input_total;
+	}
+	l->input = in;
+	l->input_total = total;
+}
+
+/* Tells the pipeline's progress callback, at most ten times a second unless done. */
+static void report_progress(ll_load *l, const char *source, bool done)
+{
+	if (!l->p->progress)
+		return;
+	double now = ll_time_monotonic();
+	if (!done && now - l->last_progress < 0.1)
+		return;
+	l->last_progress = now;
+	/* the inputs read so far, and the current one in full when its size is known */
+	uint64_t bytes = l->bytes_done + (l->input ? ll_input_bytes_read(l->input) : 0);
+	uint64_t total = l->input_total ? l->total_done + l->input_total
+			 : l->input	? 0
+					: l->total_done;
+	ll_progress pr = { source, l->records, bytes, total, now - l->started, done };
+	l->p->progress(l->p->progress_user, &pr);
+}
+
+ll_status ll_load_push_source(ll_load *l, const ll_record_source *src, ll_error *err)
+{
+	ll_status st;
 	for (;;) {
+		if ((l->records & 255) == 0)
+			report_progress(l, src->name, false);
 		const ll_json_value *record;
+		uint64_t line = 0, column = 0;
 		ll_arena_reset(&l->arena);
-		st = ll_json_reader_next(reader, &l->arena, &record, err);
+		st = src->next(src->user, &l->arena, &record, &line, &column, err);
 		if (st != LL_OK || !record)
 			break;
-		uint64_t line, column;
-		ll_json_reader_record_position(reader, &line, &column);
-		st = ll_normalizer_push(l->norm, record, source, line, column, err);
+		st = ll_normalizer_push(l->norm, record, src->name, line, column, err);
 		if (st != LL_OK)
 			break;
 		l->records++;
 	}
-	ll_json_reader_free(reader);
+	return st;
+}
+
+static ll_status next_json_record(void *user, ll_arena *arena, const ll_json_value **record,
+				  uint64_t *line, uint64_t *column, ll_error *err)
+{
+	ll_json_reader *reader = user;
+	ll_status st = ll_json_reader_next(reader, arena, record, err);
+	if (st == LL_OK && *record)
+		ll_json_reader_record_position(reader, line, column);
+	return st;
+}
+
+ll_status ll_json_record_source_open(ll_record_source *src, ll_input *in, ll_error *err)
+{
+	ll_json_reader *reader;
+	ll_status st = ll_json_reader_open(&reader, in, err);
+	if (st == LL_OK)
+		*src = (ll_record_source){ next_json_record, reader, ll_input_name(in) };
+	return st;
+}
+
+void ll_json_record_source_close(ll_record_source *src)
+{
+	ll_json_reader_free(src->user);
+	src->user = NULL;
+}
+
+/* Pushes every record of a JSON input through the normalizer. */
+static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
+{
+	ll_record_source src;
+	ll_status st = ll_json_record_source_open(&src, in, err);
+	if (st != LL_OK)
+		return st;
+	st = ll_load_push_source(l, &src, err);
+	ll_json_record_source_close(&src);
 	return st;
 }
 
@@ -300,6 +368,16 @@ ll_status ll_load_push_json(ll_load *l, const char *json, size_t len, ll_error *
 	st = push_input(l, in, err);
 	ll_input_free(in);
 	return st;
+}
+
+ll_status ll_load_set_sources_state(ll_load *l, const json_t *sources, ll_error *err)
+{
+	json_t *copy = json_deep_copy(sources);
+	if (!copy)
+		return ll_error_oom(err);
+	json_decref(l->sources_state);
+	l->sources_state = copy;
+	return LL_OK;
 }
 
 void ll_load_abort(ll_load *l)
@@ -317,6 +395,7 @@ void ll_load_abort(ll_load *l)
 	free(l->fingerprint);
 	free_keys(l->primary_key, l->nprimary_key);
 	free_keys(l->merge_key, l->nmerge_key);
+	json_decref(l->sources_state);
 	free(l);
 }
 
@@ -382,7 +461,7 @@ static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool sc
 {
 	ll_pipeline *p = l->p;
 	ll_buf state = LL_BUF_INIT, schema = LL_BUF_INIT, path = LL_BUF_INIT;
-	ll_pipeline_state_json(p, &state);
+	ll_pipeline_state_json(p, l->sources_state, &state);
 	ll_dlt_rows rows = { .load_id = l->load_id, .pipeline_name = p->name, .schema = l->schema,
 			     .schema_changed = schema_changed, .state_json = ll_buf_cstr(&state),
 			     .state_version = p->state_version + 1, .codec = p->codec,
@@ -394,6 +473,12 @@ static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool sc
 		st = ll_error_oom(err);
 	if (st == LL_OK)
 		st = ll_fs_write_atomic(path.data, schema.data, schema.len, err);
+	ll_buf_clear(&path);
+	ll_path_join(&path, l->dir.data, "state.json");
+	/* the state is adopted when the package loads, so a cursor moves exactly when its data lands */
+	if (st == LL_OK && l->sources_state)
+		st = ll_buf_oom(&path) ? ll_error_oom(err)
+				       : ll_fs_write_atomic(path.data, state.data, state.len, err);
 	if (st == LL_OK)
 		st = ll_package_write_manifest(l->dir.data, m, err);
 	ll_buf_clear(&path);
@@ -449,6 +534,7 @@ ll_status ll_load_commit(ll_load *l, ll_load_info *info, ll_error *err)
 	if (!info)
 		info = &local;
 	memset(info, 0, sizeof(*info));
+	report_progress(l, l->source ? l->source : "<records>", true);
 	ll_pipeline *p = l->p;
 	ll_package_manifest m;
 	memset(&m, 0, sizeof(m));
@@ -500,13 +586,27 @@ static ll_status input_fingerprint(const ll_pipeline *p, const char *path, const
 	return LL_OK;
 }
 
-static bool finished_before(const ll_pipeline *p, const char *fingerprint)
+bool ll_pipeline_loaded_before(const ll_pipeline *p, const char *fingerprint)
 {
 	for (size_t i = 0; fingerprint && i < p->nfinished; i++) {
 		if (strcmp(p->finished_fingerprints[i], fingerprint) == 0)
 			return true;
 	}
 	return false;
+}
+
+ll_status ll_load_set_input(ll_load *l, const char *source, const char *fingerprint, ll_error *err)
+{
+	free(l->source);
+	free(l->fingerprint);
+	l->source = strdup(source);
+	l->fingerprint = fingerprint ? strdup(fingerprint) : NULL;
+	return !l->source || (fingerprint && !l->fingerprint) ? ll_error_oom(err) : LL_OK;
+}
+
+uint64_t ll_load_records(const ll_load *l)
+{
+	return l->records;
 }
 
 ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resource *res,
@@ -520,7 +620,7 @@ ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resou
 	char *fingerprint = NULL;
 	if (st == LL_OK && res && res->table)
 		st = input_fingerprint(p, path, res->table, res->write_disposition, &fingerprint, err);
-	if (st == LL_OK && finished_before(p, fingerprint)) {
+	if (st == LL_OK && ll_pipeline_loaded_before(p, fingerprint)) {
 		ll_log(&p->logger, LL_LOG_INFO,
 		       "%s was already loaded by an interrupted run, finished now; not loading it again", path);
 		info->already_loaded = true;
@@ -530,16 +630,22 @@ ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resou
 	ll_load *l = NULL;
 	if (st == LL_OK)
 		st = ll_pipeline_begin_load(p, res, &l, err);
-	if (st != LL_OK) {
-		free(fingerprint);
-		return st;
-	}
-	l->fingerprint = fingerprint;
-	l->source = strdup(path);
-	ll_input *in = NULL;
-	st = l->source ? ll_input_open(&in, path, err) : ll_error_oom(err);
 	if (st == LL_OK)
+		st = ll_load_set_input(l, path, fingerprint, err);
+	free(fingerprint);
+	ll_input *in = NULL;
+	uint64_t size = 0;
+	int64_t mtime;
+	if (st == LL_OK)
+		st = ll_input_open(&in, path, err);
+	if (st == LL_OK && strcmp(path, "-") != 0 && ll_fs_stat(path, &size, &mtime, NULL) != LL_OK)
+		size = 0;
+	if (st == LL_OK)
+		ll_load_set_progress_input(l, in, size);
+	if (st == LL_OK) {
 		st = push_input(l, in, err);
+		ll_load_set_progress_input(l, NULL, 0);
+	}
 	ll_input_free(in);
 	if (st != LL_OK) {
 		ll_load_abort(l);

@@ -88,6 +88,9 @@ static ll_status read_state(ll_pipeline *p, const char *lake_opt, bool *fresh, l
 			st = ll_error_set(err, LL_EFORMAT, "%s is damaged: %s", path.data, jerr.text);
 		else {
 			p->state_version = json_integer_value(json_object_get(doc, "state_version"));
+			json_t *sources = json_object_get(doc, "sources");
+			if (json_is_object(sources))
+				json_object_update(p->sources, sources);
 			if (!lake) {
 				lake = json_string_value(json_object_get(doc, "lake"));
 				catalog = json_string_value(json_object_get(doc, "catalog"));
@@ -176,7 +179,13 @@ ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll
 		return ll_error_oom(err);
 	p->lock_fd = -1;
 	p->codec = LL_CODEC_SNAPPY;
+	if (!(p->sources = json_object())) {
+		free(p);
+		return ll_error_oom(err);
+	}
 	p->force_iceberg = opt->force_iceberg;
+	p->progress = opt->progress;
+	p->progress_user = opt->progress_user;
 	p->logger = (ll_logger){ opt->log, opt->log_user, opt->log_level };
 	ll_status st = init_pipeline(p, opt, err);
 	if (st != LL_OK) {
@@ -205,16 +214,18 @@ void ll_pipeline_free(ll_pipeline *p)
 	free(p->lake);
 	free(p->catalog_file);
 	free(p->layout);
+	json_decref(p->sources);
 	free(p);
 }
 
-void ll_pipeline_state_json(const ll_pipeline *p, ll_buf *out)
+void ll_pipeline_state_json(const ll_pipeline *p, const json_t *sources, ll_buf *out)
 {
-	json_t *doc = json_pack("{s:I, s:i, s:s, s:s, s:s, s:[s], s:s, s:s}", "_state_version",
+	json_t *doc = json_pack("{s:I, s:i, s:s, s:s, s:s, s:[s], s:s, s:s, s:O}", "_state_version",
 				(json_int_t)p->state_version, "_state_engine_version", 4, "pipeline_name",
 				p->name, "dataset_name", p->dataset, "default_schema_name", p->schema->name,
 				"schema_names", p->schema->name, "destination_name", "local",
-				"destination_type", "lakeload.local");
+				"destination_type", "lakeload.local", "sources",
+				sources ? sources : p->sources);
 	char *text = doc ? json_dumps(doc, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	if (text)
 		ll_buf_puts(out, text);
@@ -235,10 +246,10 @@ ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err)
 		st = ll_fs_mkdirs(dir.data, err);
 	if (st == LL_OK)
 		st = ll_fs_write_atomic(path.data, text.data, text.len, err);
-	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I}", "pipeline_name", p->name,
+	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "pipeline_name", p->name,
 				"dataset_name", p->dataset, "lake", ll_catalog_lake(p->catalog),
 				"catalog", ll_catalog_path(p->catalog), "state_version",
-				(json_int_t)p->state_version);
+				(json_int_t)p->state_version, "sources", p->sources);
 	char *state = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	ll_buf_clear(&path);
 	ll_path_join(&path, p->dir, "state.json");
@@ -271,14 +282,44 @@ void ll_pipeline_new_load_id(const ll_pipeline *p, char out[32])
 	ll_buf_free(&probe);
 }
 
-/* Adopts the schema a committed package was written with as the live schema. */
+ll_status ll_pipeline_adopt_state(ll_pipeline *p, const char *state_json, size_t len, ll_error *err)
+{
+	json_error_t jerr;
+	json_t *doc = json_loadb(state_json, len, 0, &jerr);
+	if (!doc)
+		return ll_error_set(err, LL_EFORMAT, "the pipeline state of %s is damaged: %s", p->name,
+				    jerr.text);
+	json_t *sources = json_object_get(doc, "sources");
+	if (json_is_object(sources)) {
+		json_decref(p->sources);
+		p->sources = json_incref(sources);
+	}
+	json_decref(doc);
+	return LL_OK;
+}
+
+/*
+ * Adopts the schema a committed package was written with as the live schema,
+ * and the sources' state it carries (state.json, absent in packages of older
+ * versions).
+ */
 static ll_status adopt_package_schema(ll_pipeline *p, const char *load_id, ll_error *err)
 {
 	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT;
 	ll_package_path(&path, p->dir, LL_PACKAGE_LOADED, load_id);
+	size_t dir_len = path.len;
+	ll_buf_puts(&path, "/state.json");
+	ll_status st = LL_OK;
+	if (ll_fs_exists(ll_buf_cstr(&path)))
+		st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
+	if (st == LL_OK && text.len)
+		st = ll_pipeline_adopt_state(p, text.data, text.len, err);
+	path.len = dir_len;
 	ll_buf_puts(&path, "/schema.json");
+	ll_buf_clear(&text);
 	ll_schema *schema = NULL;
-	ll_status st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
+	if (st == LL_OK)
+		st = ll_fs_read_all(ll_buf_cstr(&path), &text, err);
 	if (st == LL_OK)
 		st = ll_schema_from_json(ll_buf_cstr(&text), text.len, path.data, &schema, err);
 	if (st == LL_OK) {

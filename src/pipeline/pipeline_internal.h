@@ -5,7 +5,11 @@
 #ifndef LL_PIPELINE_INTERNAL_H
 #define LL_PIPELINE_INTERNAL_H
 
+#include <jansson.h>
+
 #include "catalog/catalog.h"
+#include "extract/input.h"
+#include "json/json.h"
 #include "engine/engine.h"
 #include "formats/parquet/parquet_writer.h"
 #include "lakeload.h"
@@ -32,6 +36,14 @@ struct ll_pipeline {
 	/* fingerprints of inputs whose interrupted loads were finished by this process */
 	char **finished_fingerprints;
 	size_t nfinished;
+	/*
+	 * The "sources" object of dlt's pipeline state: what sources remember
+	 * between runs (incremental cursors). Never NULL once open. It changes
+	 * only when a package carrying a newer one is loaded.
+	 */
+	json_t *sources;
+	ll_progress_fn progress;
+	void *progress_user;
 };
 
 /**
@@ -74,8 +86,14 @@ ll_status ll_pipeline_restore_from_lake(ll_pipeline *p, ll_error *err);
 /** Writes state.json and the live schema of the pipeline. */
 ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err);
 
-/** The pipeline state document stored in _dlt_pipeline_state. */
-void ll_pipeline_state_json(const ll_pipeline *p, ll_buf *out);
+/**
+ * The pipeline state document stored in _dlt_pipeline_state; sources is
+ * its "sources" object (NULL: the pipeline's own).
+ */
+void ll_pipeline_state_json(const ll_pipeline *p, const json_t *sources, ll_buf *out);
+
+/** Takes the "sources" object of a state document, if it has one, as the pipeline's. */
+ll_status ll_pipeline_adopt_state(ll_pipeline *p, const char *state_json, size_t len, ll_error *err);
 
 /** Creates a load id (dlt's format: seconds.microseconds, UTC) not used yet. */
 void ll_pipeline_new_load_id(const ll_pipeline *p, char out[32]);
@@ -89,6 +107,55 @@ bool ll_pipeline_failed_for_good(ll_status st);
  */
 ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
 				   ll_error *err);
+
+/**
+ * Where the records of a load come from, one at a time: next() parses the
+ * next record into arena (reset by the caller between records) and sets
+ * *record, NULL at the end, with the line and column it starts at (0 when
+ * the source has no positions). name is what errors call the source.
+ */
+typedef struct ll_record_source {
+	ll_status (*next)(void *user, ll_arena *arena, const ll_json_value **record, uint64_t *line,
+			  uint64_t *column, ll_error *err);
+	void *user;
+	const char *name;
+} ll_record_source;
+
+/** The value at a dotted path of object keys ("meta.updated_at"); NULL when a step is missing. */
+const ll_json_value *ll_json_at_path(const ll_json_value *v, const char *path);
+
+/** Normalizes every record of src into the load. */
+ll_status ll_load_push_source(ll_load *l, const ll_record_source *src, ll_error *err);
+
+/** A record source over the JSON values of in (NDJSON, an array, one object); borrows in. */
+ll_status ll_json_record_source_open(ll_record_source *src, ll_input *in, ll_error *err);
+void ll_json_record_source_close(ll_record_source *src);
+
+/**
+ * Makes sources (a copy) the "sources" object of the pipeline state this
+ * load commits: the pipeline adopts it when the load's package is loaded,
+ * so a cursor moves exactly when the records it covers land.
+ */
+ll_status ll_load_set_sources_state(ll_load *l, const json_t *sources, ll_error *err);
+
+/**
+ * Names what a load reads: source for messages and the package manifest;
+ * fingerprint (NULL: none) identifies the input, so that a rerun after an
+ * interrupted load of it does not load it again (ll_pipeline_loaded_before).
+ */
+ll_status ll_load_set_input(ll_load *l, const char *source, const char *fingerprint, ll_error *err);
+
+/**
+ * The input the load reads now, for progress: bytes read so far come from
+ * in, total is its size (0: unknown). in is borrowed until the next call.
+ */
+void ll_load_set_progress_input(ll_load *l, const ll_input *in, uint64_t total);
+
+/** Records pushed into the load so far. */
+uint64_t ll_load_records(const ll_load *l);
+
+/** Whether an interrupted load of the input with this fingerprint was finished by this process. */
+bool ll_pipeline_loaded_before(const ll_pipeline *p, const char *fingerprint);
 
 /** An Iceberg table as the query engine sees it: planned at its current snapshot. */
 typedef struct ll_iceberg_engine_table ll_iceberg_engine_table;

@@ -106,6 +106,8 @@ static ll_status restore_state(ll_pipeline *p, ll_error *err)
 	ll_buf json = LL_BUF_INIT;
 	if (st == LL_OK && row.found)
 		st = ll_dlt_decode_state(ll_buf_cstr(&row.text), row.text.len, &json, err);
+	if (st == LL_OK && row.found)
+		st = ll_pipeline_adopt_state(p, json.data, json.len, err);
 	if (st == LL_OK && row.found) {
 		p->state_version = row.number;
 		ll_log(&p->logger, LL_LOG_INFO,

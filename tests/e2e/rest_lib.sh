@@ -1,0 +1,11 @@
+# Starts rest_server.py for a test (after lib.sh): its folder is $S, its URL
+# $BASE, and it is stopped when the test ends, however it ends.
+S="$T/server"
+mkdir -p "$S"
+start_rest_server() {
+	/usr/bin/python3 "$(dirname "${BASH_SOURCE[0]}")/rest_server.py" "$S" &
+	SERVER=$!
+	trap 'kill $SERVER 2>/dev/null || true; if [[ -z $FINISHED ]]; then echo "test files kept in $T" >&2; fi' EXIT
+	for _ in $(seq 100); do [[ -f $S/port ]] && break; sleep 0.1; done
+	BASE="http://127.0.0.1:$(cat "$S/port")"
+}
