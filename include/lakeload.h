@@ -175,6 +175,25 @@ typedef struct ll_s3_options {
 	bool path_style;
 } ll_s3_options;
 
+/**
+ * The athena destination: tables registered in the AWS Glue Data Catalog and
+ * SQL run by Athena (dlt's athena destination). Strings are borrowed for the
+ * call they are passed to. Glue's and Athena's endpoints: the environment's
+ * AWS_ENDPOINT_URL_GLUE / AWS_ENDPOINT_URL_ATHENA, then AWS_ENDPOINT_URL,
+ * then endpoint_url, else AWS's regional endpoints.
+ */
+typedef struct ll_athena_options {
+	const char *endpoint_url;        /**< the configured endpoint_url; NULL: none */
+	const char *region;              /**< NULL: us-east-1 */
+	const char *access_key_id;       /**< required */
+	const char *secret_access_key;   /**< required */
+	const char *session_token;       /**< temporary credentials; NULL: none */
+	/** dlt's aws_data_catalog: NULL or "awsdatacatalog" (the account's own), or an account id. */
+	const char *data_catalog;
+	const char *query_result_bucket; /**< where Athena writes results (s3://...); NULL: the work group's */
+	const char *work_group;          /**< NULL: primary */
+} ll_athena_options;
+
 typedef struct ll_pipeline_options {
 	const char *name;    /**< NULL: the dataset name */
 	const char *dataset; /**< required; normalized to snake_case */
@@ -194,9 +213,11 @@ typedef struct ll_pipeline_options {
 	 * The catalog file; NULL: <lake>/catalog.db for a local lake, else
 	 * <home>/catalogs/<bucket>/<prefix>/catalog.db (S3 has no atomic
 	 * compare-and-swap for a catalog to live there). Every pipeline and query
-	 * of a lake must use the same catalog.
+	 * of a lake must use the same catalog. Unused with athena.
 	 */
 	const char *catalog;
+	/** The athena destination (the Glue catalog); NULL: local (the SQLite catalog). */
+	const ll_athena_options *athena;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
@@ -317,6 +338,23 @@ ll_status ll_config_resolve_lake(ll_config *c, const char *lake, const char **la
  */
 ll_status ll_config_check_destination_keys(const ll_config *c, ll_error *err);
 
+/**
+ * Which destination to use: flag (--destination; NULL: none) wins, then
+ * pipeline.destination (env PIPELINE__DESTINATION), else local. *athena is
+ * set for "athena"; any other value than local or athena is LL_EINVAL.
+ */
+ll_status ll_config_destination(const ll_config *c, const char *flag, bool *athena, ll_error *err);
+
+/**
+ * The athena destination's settings: credentials and region from s3 (as
+ * ll_config_resolve_lake resolved them for the lake), the configured
+ * endpoint_url, aws_data_catalog, query_result_bucket and
+ * athena_work_group. Without s3 (a local lake) LL_EINVAL: Athena reads
+ * tables from S3. Strings stay owned by c and s3.
+ */
+ll_status ll_config_athena_options(const ll_config *c, const ll_s3_options *s3,
+				   ll_athena_options *out, ll_error *err);
+
 /** destination.athena.force_iceberg as a boolean (false when unset). */
 bool ll_config_force_iceberg(const ll_config *c);
 
@@ -337,6 +375,11 @@ typedef struct ll_lake_options {
 	/** The catalog file; NULL: <lake>/catalog.db, or for an S3 lake under home. */
 	const char *catalog;
 	const char *home;        /**< NULL: $LAKELOAD_HOME, else ~/.lakeload */
+	/**
+	 * The athena destination: the Glue catalog, and Athena runs queries;
+	 * NULL: local (the SQLite catalog and the embedded engine).
+	 */
+	const ll_athena_options *athena;
 } ll_lake_options;
 
 /** Runs SQL over the lake; tables are named <dataset>.<table>. */

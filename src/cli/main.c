@@ -21,7 +21,7 @@ typedef struct cli_args {
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
 	const char *disposition, *table_format, *where;
-	const char *endpoint_url, *region, *profile, *config_dir;
+	const char *endpoint_url, *region, *profile, *config_dir, *destination, *catalog;
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -77,6 +77,11 @@ static const char usage_text[] =
 	"  --endpoint-url URL          S3-compatible endpoint (else endpoint_url, AWS_ENDPOINT_URL)\n"
 	"  --region NAME               AWS region (else region_name, AWS_REGION, the profile's)\n"
 	"  --profile NAME              AWS profile in ~/.aws (else profile_name, AWS_PROFILE)\n"
+	"  --destination local|athena  local: the lake's own SQLite catalog and the embedded engine;\n"
+	"                              athena: tables in the AWS Glue Data Catalog, queries on\n"
+	"                              Athena (default: destination in [pipeline], else local)\n"
+	"  --catalog FILE              the local catalog file (default: [destination.filesystem]\n"
+	"                              catalog, else <lake>/catalog.db or one under --home for S3)\n"
 	"  --config-dir DIR            where config.toml and secrets.toml are (default: ./.dlt)\n"
 	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
 	"  --format table|csv|json     query output format (default: table)\n"
@@ -134,6 +139,8 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "region", offsetof(cli_args, region) },
 		{ "profile", offsetof(cli_args, profile) },
 		{ "config-dir", offsetof(cli_args, config_dir) },
+		{ "destination", offsetof(cli_args, destination) },
+		{ "catalog", offsetof(cli_args, catalog) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -257,6 +264,9 @@ typedef struct destination {
 	const char *lake;     /* NULL: nothing names one */
 	ll_s3_options s3;
 	bool use_s3;
+	const char *catalog;  /* the local catalog file; NULL: the default */
+	bool athena;          /* the athena destination, with athena_opt */
+	ll_athena_options athena_opt;
 } destination;
 
 /*
@@ -279,8 +289,15 @@ static int destination_open(const cli_args *a, destination *d)
 		return 2;
 	}
 	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
+	if (st == LL_OK)
+		st = ll_config_destination(d->config, a->destination, &d->athena, &err);
 	if (st == LL_OK && (a->lake || bucket))
 		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
+	if (st == LL_OK && d->athena)
+		st = ll_config_athena_options(d->config, d->use_s3 ? &d->s3 : NULL, &d->athena_opt, &err);
+	if (st == LL_OK)
+		d->catalog = a->catalog ? a->catalog
+					: ll_config_get(d->config, "destination.filesystem.catalog", NULL);
 	if (st != LL_OK) {
 		print_error(&err);
 		ll_config_free(d->config);
@@ -294,7 +311,8 @@ static int destination_open(const cli_args *a, destination *d)
 static ll_lake_options lake_options(const cli_args *a, const destination *d)
 {
 	return (ll_lake_options){ .lake = d->lake ? d->lake : "lake", .s3 = d->use_s3 ? &d->s3 : NULL,
-				  .home = a->home };
+				  .catalog = d->catalog, .home = a->home,
+				  .athena = d->athena ? &d->athena_opt : NULL };
 }
 
 static ll_pipeline_options pipeline_options(const cli_args *a)
@@ -371,6 +389,8 @@ static int cmd_load(const cli_args *a)
 	ll_pipeline_options o = pipeline_options(a);
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;
+	o.catalog = d.catalog;
+	o.athena = d.athena ? &d.athena_opt : NULL;
 	o.force_iceberg = ll_config_force_iceberg(d.config);
 	ll_pipeline *p;
 	ll_error err;

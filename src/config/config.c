@@ -21,12 +21,14 @@
 
 const char *const ll_config_known_keys[] = {
 	"destination.filesystem.bucket_url",
+	"destination.filesystem.catalog",
 	CREDENTIALS("destination.filesystem"),
 	"destination.athena.query_result_bucket",
 	"destination.athena.athena_work_group",
 	"destination.athena.aws_data_catalog",
 	"destination.athena.force_iceberg",
 	CREDENTIALS("destination.athena"),
+	"pipeline.destination",
 	NULL,
 };
 

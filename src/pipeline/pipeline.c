@@ -158,7 +158,7 @@ static ll_status init_pipeline(ll_pipeline *p, const ll_pipeline_options *opt, l
 		st = read_schema(p, err);
 	if (st == LL_OK) {
 		ll_lake_options lake = { p->lake, opt->s3, opt->catalog ? opt->catalog : p->catalog_file,
-					 opt->home };
+					 opt->home, opt->athena };
 		st = ll_lake_open(&lake, &p->logger, true, &p->storage, &p->catalog, err);
 	}
 	if (st == LL_OK && fresh)
@@ -235,10 +235,14 @@ ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err)
 		st = ll_fs_mkdirs(dir.data, err);
 	if (st == LL_OK)
 		st = ll_fs_write_atomic(path.data, text.data, text.len, err);
+	/* a file catalog is named so later runs and info find it; Glue is found through the configuration */
+	bool file = ll_catalog_is_file(p->catalog);
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I}", "pipeline_name", p->name,
 				"dataset_name", p->dataset, "lake", ll_catalog_lake(p->catalog),
-				"catalog", ll_catalog_path(p->catalog), "state_version",
+				"destination", file ? "local" : "athena", "state_version",
 				(json_int_t)p->state_version);
+	if (doc && file && json_object_set_new(doc, "catalog", json_string(ll_catalog_path(p->catalog))))
+		st = st == LL_OK ? ll_error_oom(err) : st;
 	char *state = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	ll_buf_clear(&path);
 	ll_path_join(&path, p->dir, "state.json");

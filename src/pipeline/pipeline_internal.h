@@ -50,12 +50,19 @@ void ll_pipeline_home(const char *home, ll_buf *out);
 
 /**
  * Opens the lake opt names: its storage (S3 retries logged to logger) and
- * its catalog, at opt->catalog or where ll_lake_catalog_path says. Without
+ * its catalog: Glue for the athena destination, else the SQLite file at
+ * opt->catalog or where ll_lake_catalog_path says. Without
  * create, a lake never loaded is LL_ENOTFOUND instead of a new empty one.
  * The catalog borrows the storage; free the catalog first.
  */
 ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool create,
 		       ll_storage **storage, ll_catalog **catalog, ll_error *err);
+
+struct ll_athena_config;
+
+/** The Athena client's settings for the athena destination a. */
+void ll_lake_athena_config(const ll_athena_options *a, const ll_logger *logger,
+			   struct ll_athena_config *cfg);
 
 /** Where a lake's catalog is by default: <lake>/catalog.db, or under home for S3. */
 void ll_lake_catalog_path(const ll_storage *storage, const char *home, ll_buf *out);
