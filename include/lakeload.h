@@ -380,6 +380,10 @@ typedef struct ll_lake_options {
 	 * NULL: local (the SQLite catalog and the embedded engine).
 	 */
 	const ll_athena_options *athena;
+	/** With athena: the database queries run in (Athena's QueryExecutionContext); NULL: none. */
+	const char *dataset;
+	/** With athena: run queries on the embedded engine over the Glue tables instead. */
+	bool embedded_engine;
 } ll_lake_options;
 
 /** Runs SQL over the lake; tables are named <dataset>.<table>. */
@@ -393,6 +397,12 @@ ll_status ll_lake_query_print(const char *lake, const char *sql, ll_result_forma
 /** ll_lake_query on a lake named by options (an S3 lake, a catalog elsewhere). */
 ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
 			     void *user, ll_error *err);
+
+/**
+ * Stops the query running in this process (athena: StopQueryExecution);
+ * safe to call from a signal handler, for Ctrl-C.
+ */
+void ll_lake_query_cancel(void);
 
 /** ll_lake_query_print on a lake named by options. */
 ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "config_cmd.h"
@@ -21,7 +22,7 @@ typedef struct cli_args {
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
 	const char *disposition, *table_format, *where;
-	const char *endpoint_url, *region, *profile, *config_dir, *destination, *catalog;
+	const char *endpoint_url, *region, *profile, *config_dir, *destination, *catalog, *engine;
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -38,7 +39,9 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  load FILE...   load NDJSON / JSON files (\"-\" for stdin; .gz detected) into a dataset\n"
-	"  query SQL      run SQL over the lake (tables are <dataset>.<table>)\n"
+	"  query SQL      run SQL over the lake (tables are <dataset>.<table>); with\n"
+	"                 --destination athena on Athena, in the database --dataset names\n"
+	"                 (--engine embedded: on the embedded engine over the Glue tables)\n"
 	"  info           show pipelines, their loads and tables\n"
 	"  delete DATASET.TABLE --where COND\n"
 	"                 remove the rows of an Iceberg table matching a SQL condition, in one\n"
@@ -85,6 +88,7 @@ static const char usage_text[] =
 	"  --config-dir DIR            where config.toml and secrets.toml are (default: ./.dlt)\n"
 	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
 	"  --format table|csv|json     query output format (default: table)\n"
+	"  --engine athena|embedded    where an athena query runs (default: athena)\n"
 	"  -q, --quiet / -v, --verbose less / more messages on stderr\n"
 	"  -h, --help, --version\n";
 
@@ -141,6 +145,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "config-dir", offsetof(cli_args, config_dir) },
 		{ "destination", offsetof(cli_args, destination) },
 		{ "catalog", offsetof(cli_args, catalog) },
+		{ "engine", offsetof(cli_args, engine) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -421,6 +426,22 @@ static int cmd_load(const cli_args *a)
 	return rc;
 }
 
+static void cancel_query(int sig)
+{
+	(void)sig;
+	ll_lake_query_cancel();
+}
+
+/* Ctrl-C stops the query where it runs (Athena) before lakeload exits. */
+static void catch_interrupt(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cancel_query;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 static int cmd_query(const cli_args *a)
 {
 	if (a->npositional != 1)
@@ -434,6 +455,8 @@ static int cmd_query(const cli_args *a)
 		else if (strcmp(a->format, "table") != 0)
 			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
 	}
+	if (a->engine && strcmp(a->engine, "embedded") != 0 && strcmp(a->engine, "athena") != 0)
+		return usage_error("unknown --engine \"%s\"; use athena or embedded", a->engine);
 	destination d;
 	int rc = destination_open(a, &d);
 	if (rc != 0)
@@ -441,6 +464,10 @@ static int cmd_query(const cli_args *a)
 	ll_error err;
 	ll_error_clear(&err);
 	ll_lake_options lo = lake_options(a, &d);
+	lo.dataset = a->dataset;
+	lo.embedded_engine = a->engine && strcmp(a->engine, "embedded") == 0;
+	if (d.athena && !lo.embedded_engine)
+		catch_interrupt();
 	if (ll_lake_query_print_opts(&lo, a->positional[0], fmt, stdout, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;

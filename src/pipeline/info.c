@@ -89,7 +89,8 @@ static ll_status open_lake(const char *home, const char *lake, const char *catal
 		return athena ? LL_EAUTH : open_catalog(lake, catalog, cat, err);
 	if (athena)
 		st = ll_config_athena_options(config, use_s3 ? &s3 : NULL, &ao, err);
-	ll_lake_options lo = { lake, use_s3 ? &s3 : NULL, catalog, home, athena ? &ao : NULL };
+	ll_lake_options lo = { .lake = lake, .s3 = use_s3 ? &s3 : NULL, .catalog = catalog,
+			       .home = home, .athena = athena ? &ao : NULL };
 	return st == LL_OK ? ll_lake_open(&lo, NULL, false, storage, cat, err) : st;
 }
 

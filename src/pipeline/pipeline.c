@@ -157,8 +157,9 @@ static ll_status init_pipeline(ll_pipeline *p, const ll_pipeline_options *opt, l
 	if (st == LL_OK)
 		st = read_schema(p, err);
 	if (st == LL_OK) {
-		ll_lake_options lake = { p->lake, opt->s3, opt->catalog ? opt->catalog : p->catalog_file,
-					 opt->home, opt->athena };
+		ll_lake_options lake = { .lake = p->lake, .s3 = opt->s3,
+					 .catalog = opt->catalog ? opt->catalog : p->catalog_file,
+					 .home = opt->home, .athena = opt->athena };
 		st = ll_lake_open(&lake, &p->logger, true, &p->storage, &p->catalog, err);
 	}
 	if (st == LL_OK && fresh)

@@ -64,6 +64,10 @@ struct ll_athena_config;
 void ll_lake_athena_config(const ll_athena_options *a, const ll_logger *logger,
 			   struct ll_athena_config *cfg);
 
+/** Runs sql on Athena (opt->athena), its rows to fn. */
+ll_status ll_lake_athena_query(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
+			       void *user, ll_error *err);
+
 /** Where a lake's catalog is by default: <lake>/catalog.db, or under home for S3. */
 void ll_lake_catalog_path(const ll_storage *storage, const char *home, ll_buf *out);
 

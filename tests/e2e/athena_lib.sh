@@ -34,7 +34,8 @@ export AWS_ENDPOINT_URL_ATHENA="http://127.0.0.1:$moto_port"
 LAKE="s3://lakeload-e2e/lake"
 A() { ll "$@" --lake "$LAKE" --destination athena; }
 L() { ll "$@" --lake "$LAKE" --destination local; }
-qa() { A query --format csv "$1" | tail -n +2 | tr -d '\r'; }
+# the embedded engine over the tables Glue lists (moto's Athena runs no SQL)
+qa() { A query --engine embedded --format csv "$1" | tail -n +2 | tr -d '\r'; }
 
 # What Glue holds, through boto3: "name format location" per table of a database.
 glue_tables() {

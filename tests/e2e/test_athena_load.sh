@@ -70,6 +70,34 @@ check_eq "state restored from the _dlt tables in Glue" "$(jq -r .state_version "
 check_eq "the fresh home's merge landed in the shared table" "$(qa 'SELECT count(*) FROM shop.orders')" "$((before + 4))"
 check_eq "_dlt_loads has the fresh home's load" "$(qa 'SELECT count(*) FROM shop._dlt_loads')" "6"
 
+# a query on Athena: moto answers with the rows it is given (its Athena runs no SQL);
+# what it was asked shows the database, output location and work group lakeload sent
+expect_failure "Athena without query_result_bucket" A query --dataset shop "SELECT 1"
+check_contains "the missing key is named" "$ERR" "query_result_bucket"
+curl -sf -X POST "http://127.0.0.1:$moto_port/moto-api/static/athena/query-results" -H 'Content-Type: application/json' -d '{
+  "account_id": "123456789012", "region": "us-east-1", "results": [{
+    "rows": [{"Data": [{"VarCharValue": "status"}, {"VarCharValue": "n"}]},
+             {"Data": [{"VarCharValue": "paid"}, {"VarCharValue": "3"}]}],
+    "column_info": [{"Name": "status", "Label": "status", "Type": "varchar", "CatalogName": "c", "SchemaName": "s", "TableName": "t", "Precision": 0, "Scale": 0, "Nullable": "NULLABLE", "CaseSensitive": true},
+                    {"Name": "n", "Label": "n", "Type": "bigint", "CatalogName": "c", "SchemaName": "s", "TableName": "t", "Precision": 19, "Scale": 0, "Nullable": "NULLABLE", "CaseSensitive": true}]}]}' >/dev/null
+/usr/bin/python3 -c "
+import boto3, sys
+boto3.client('athena', endpoint_url='http://127.0.0.1:$moto_port', aws_access_key_id='S3RVER',
+             aws_secret_access_key='S3RVER', region_name='us-east-1').create_work_group(Name='analysts')"
+export DESTINATION__ATHENA__QUERY_RESULT_BUCKET=s3://lakeload-e2e/athena-results DESTINATION__ATHENA__ATHENA_WORK_GROUP=analysts
+check_eq "rows from Athena through the same printer" "$(A query --dataset shop --format json 'SELECT status, count(*) AS n FROM orders GROUP BY 1' | tr -d '\n')" '[{"status":"paid","n":3}]'
+sent=$(/usr/bin/python3 - "$moto_port" <<'PY'
+import boto3, sys
+a = boto3.client("athena", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", aws_access_key_id="S3RVER",
+                 aws_secret_access_key="S3RVER", region_name="us-east-1")
+for i in a.list_query_executions()["QueryExecutionIds"]:
+    e = a.get_query_execution(QueryExecutionId=i)["QueryExecution"]
+    print(e["Query"], e["QueryExecutionContext"]["Database"], e["ResultConfiguration"]["OutputLocation"].startswith("s3://lakeload-e2e/athena-results/"), e["WorkGroup"])
+PY
+)
+check_eq "the query ran in the dataset's database, results under query_result_bucket, in the work group" "$sent" "SELECT status, count(*) AS n FROM orders GROUP BY 1 shop True analysts"
+unset DESTINATION__ATHENA__QUERY_RESULT_BUCKET DESTINATION__ATHENA__ATHENA_WORK_GROUP
+
 expect_failure "a table of another format is refused" A load "$T/a.ndjson" --dataset shop --table plain --table-format iceberg -q
 check_contains "switching format is named" "$ERR" "switching"
 finish
