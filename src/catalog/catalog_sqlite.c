@@ -366,6 +366,101 @@ static ll_status insert_files(sqlite_catalog *c, const ll_catalog_load *load, ll
 	return st;
 }
 
+/* Whether the catalog has the table. */
+static ll_status table_known(sqlite_catalog *c, const char *dataset, const char *table, bool *known,
+			     ll_error *err)
+{
+	sqlite3_stmt *stmt;
+	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM ll_tables WHERE dataset=? AND name=?", -1, &stmt,
+			       NULL) != SQLITE_OK)
+		return db_error(c, err, "prepare");
+	sqlite3_bind_text(stmt, 1, dataset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, table, -1, SQLITE_STATIC);
+	int rc = sqlite3_step(stmt);
+	sqlite3_finalize(stmt);
+	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+		return db_error(c, err, "look up table");
+	*known = rc == SQLITE_ROW;
+	return LL_OK;
+}
+
+/* Tells whether a key in a table's folder is one the commit at hand wrote. */
+typedef bool (*own_key_fn)(const void *arg, const char *table, const char *key);
+
+static bool ends_with(const char *s, const char *suffix)
+{
+	size_t n = strlen(s), k = strlen(suffix);
+	return n >= k && strcmp(s + n - k, suffix) == 0;
+}
+
+/*
+ * One lake, many writers: this catalog is a file on one machine, so a file
+ * in a remote table's folder it does not know (a key ending in suffix that
+ * the commit did not write) came from a writer with another catalog, and
+ * committing would fork the table. Refused, with what to do instead; the
+ * load stays pending. A local lake's catalog is the lake's own: no check.
+ */
+static ll_status refuse_foreign_files(sqlite_catalog *c, const char *dataset, const char *table,
+				      const char *suffix, own_key_fn own, const void *arg,
+				      ll_error *err)
+{
+	if (!c->storage || ll_storage_is_local(c->storage))
+		return LL_OK;
+	bool known = false;
+	ll_status st = table_known(c, dataset, table, &known, err);
+	if (st != LL_OK || known)
+		return st;
+	ll_buf prefix = LL_BUF_INIT, where = LL_BUF_INIT;
+	ll_buf_printf(&prefix, "%s/%s/", dataset, table);
+	char **keys = NULL;
+	size_t n = 0;
+	st = ll_buf_oom(&prefix) ? ll_error_oom(err)
+				 : ll_storage_list(c->storage, prefix.data, &keys, &n, err);
+	for (size_t i = 0; st == LL_OK && i < n; i++) {
+		if (!ends_with(keys[i], suffix) || own(arg, table, keys[i]))
+			continue;
+		ll_storage_location(c->storage, keys[i], &where);
+		ll_error_set_table(err, table, NULL);
+		st = ll_error_set(err, LL_EINVAL,
+				  "table %s.%s already has files in the lake that catalog %s does not "
+				  "know (%s): another machine or home loads it with its own catalog, "
+				  "and loading on would fork the table. Load with --destination athena "
+				  "to share the Glue catalog, or adopt an Iceberg table with 'lakeload "
+				  "register %s.%s METADATA_JSON', or name the catalog file the other "
+				  "loads use with --catalog FILE",
+				  dataset, table, c->path, ll_buf_cstr(&where), dataset, table);
+	}
+	ll_storage_free_list(keys, n);
+	ll_buf_free(&prefix);
+	ll_buf_free(&where);
+	return st;
+}
+
+static bool is_load_file(const void *arg, const char *table, const char *key)
+{
+	const ll_catalog_load *load = arg;
+	for (size_t i = 0; i < load->nfiles; i++)
+		if (strcmp(load->files[i].table, table) == 0 && strcmp(load->files[i].path, key) == 0)
+			return true;
+	return false;
+}
+
+typedef struct new_metadata {
+	sqlite_catalog *c;
+	const char *location;
+} new_metadata;
+
+static bool is_new_metadata(const void *arg, const char *table, const char *key)
+{
+	(void)table;
+	const new_metadata *m = arg;
+	ll_buf where = LL_BUF_INIT;
+	ll_storage_location(m->c->storage, key, &where);
+	bool same = strcmp(ll_buf_cstr(&where), m->location) == 0;
+	ll_buf_free(&where);
+	return same;
+}
+
 static ll_status apply_load(sqlite_catalog *c, const ll_catalog_load *load, ll_error *err)
 {
 	char now[40];
@@ -378,7 +473,9 @@ static ll_status apply_load(sqlite_catalog *c, const ll_catalog_load *load, ll_e
 			return ll_error_set(err, LL_EINVAL, "load %s writes table %s which is not in its schema",
 					    load->load_id, load->tables[i]);
 		}
-		st = register_table(c, load->dataset, t, err);
+		st = refuse_foreign_files(c, load->dataset, t->name, ".parquet", is_load_file, load, err);
+		if (st == LL_OK)
+			st = register_table(c, load->dataset, t, err);
 		if (st == LL_OK)
 			st = register_columns(c, load->dataset, t, err);
 	}
@@ -685,7 +782,12 @@ static ll_status sqlite_iceberg_commit(void *ctx, const char *dataset, const ll_
 	ll_status st = exec_sql(c, "BEGIN IMMEDIATE", err);
 	if (st != LL_OK)
 		return st;
-	st = register_namespace(c, dataset, err);
+	new_metadata mine = { c, new_location };
+	if (!expected)
+		st = refuse_foreign_files(c, dataset, table, ".metadata.json", is_new_metadata, &mine,
+					  err);
+	if (st == LL_OK)
+		st = register_namespace(c, dataset, err);
 	ll_table shape = { .name = (char *)table, .table_format = LL_FORMAT_ICEBERG };
 	if (t) {
 		shape = *t;
