@@ -443,6 +443,23 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 ll_status ll_lake_drop_table(const ll_lake_options *opt, const char *table, ll_error *err);
 
 /**
+ * Prints one table of the lake's catalog ("dataset.table"): format,
+ * location, columns, and a hive table's files or an Iceberg table's
+ * metadata, partition fields and snapshots.
+ */
+ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, FILE *out,
+			     ll_error *err);
+
+/**
+ * Adopts an existing Iceberg table into the lake's catalog as "dataset.table":
+ * the metadata file at location (any location the lake's storage reaches) is
+ * read first, then the catalog points at it. A table registered at other
+ * metadata is LL_ECONFLICT; at the same, nothing changes.
+ */
+ll_status ll_lake_register(const ll_lake_options *opt, const char *table, const char *location,
+			   ll_error *err);
+
+/**
  * Drops a pipeline's unfinished load packages (being extracted, or
  * normalized and not loaded), as dlt's drop-pending-packages, printing each
  * to out. Loaded and failed packages stay. pipeline NULL: the only pipeline

@@ -477,12 +477,26 @@ static ll_status conflict(const char *dataset, const char *table, const char *no
 			    dataset, table, now ? now : "(none)", expected ? expected : "(none)");
 }
 
+/*
+ * An Iceberg table's root: where its metadata folder is (a table adopted
+ * from elsewhere keeps its own), else the table's folder in the lake.
+ */
+static void iceberg_root(glue_catalog *c, const char *dataset, const char *table,
+			 const char *metadata_location, ll_buf *out)
+{
+	const char *md = strstr(metadata_location, "/metadata/");
+	if (md)
+		ll_buf_append(out, metadata_location, (size_t)(md - metadata_location));
+	else
+		table_location(c, dataset, table, out);
+}
+
 /* A new Iceberg table: CreateTable; one created meanwhile is a conflict. */
 static ll_status create_iceberg(glue_catalog *c, const char *dataset, const ll_table *shape,
 				const char *new_location, ll_error *err)
 {
 	ll_buf where = LL_BUF_INIT;
-	table_location(c, dataset, shape->name, &where);
+	iceberg_root(c, dataset, shape->name, new_location, &where);
 	ll_glue_table gt;
 	ll_glue_table_init(&gt);
 	ll_status st = ll_buf_oom(&where) ? ll_error_oom(err)

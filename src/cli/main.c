@@ -55,6 +55,11 @@ static const char usage_text[] =
 	"  drop-table DATASET.TABLE\n"
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
+	"  show DATASET.TABLE\n"
+	"                 a table's format, location, columns, and files or snapshots\n"
+	"  register DATASET.TABLE LOCATION_OF_METADATA_JSON\n"
+	"                 adopt an existing Iceberg table (its metadata must read) into the\n"
+	"                 catalog of the destination\n"
 
 	"\n"
 	"load options:\n"
@@ -578,6 +583,34 @@ static int cmd_drop_table(const cli_args *a)
 	return run_on_lake_table(a, drop_table);
 }
 
+static ll_status show_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	return ll_lake_show_print(lo, a->positional[0], stdout, err);
+}
+
+static int cmd_show(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("show takes one table, DATASET.TABLE%s", "");
+	return run_on_lake_table(a, show_table);
+}
+
+static ll_status register_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_status st = ll_lake_register(lo, a->positional[0], a->positional[1], err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: registered %s at %s\n", a->positional[0], a->positional[1]);
+	return st;
+}
+
+static int cmd_register(const cli_args *a)
+{
+	if (a->npositional != 2)
+		return usage_error("register takes a table and its metadata: register DATASET.TABLE "
+				   "LOCATION_OF_METADATA_JSON%s", "");
+	return run_on_lake_table(a, register_table);
+}
+
 static int cmd_config(const cli_args *a)
 {
 	if (a->npositional != 1 || strcmp(a->positional[0], "show") != 0)
@@ -617,6 +650,7 @@ int main(int argc, char **argv)
 		{ "info", cmd_info },       { "history", cmd_history },
 		{ "delete", cmd_delete },   { "config", cmd_config },
 		{ "drop-pending", cmd_drop_pending }, { "drop-table", cmd_drop_table },
+		{ "show", cmd_show },       { "register", cmd_register },
 	};
 	const char *cmd = argv[1];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -36,6 +36,20 @@ check_eq "the first home still reads its table" "$(LAKELOAD_HOME="$T/home" L que
 check_eq "no second chain of orders was started" "$metadata" "1"
 check_eq "the refused load stays pending" "$(ls "$T/home2/pipelines/shop/load/normalized" | wc -l | tr -d ' ')" "1"
 
+# or adopt the first home's table under another name: register reads its metadata first
+md=$(LAKELOAD_HOME="$T/home" L show shop.orders | sed -n 's/^metadata: //p')
+check_contains "show names the metadata" "$md" "s3://lakeload-e2e/lake/shop/orders/metadata/"
+expect_failure "register refuses metadata that does not read" L register legacy.orders "s3://lakeload-e2e/lake/shop/orders/metadata/nothing.metadata.json"
+check_contains "the refusal names the metadata" "$ERR" "nothing.metadata.json"
+L register legacy.orders "$md" -q
+L register legacy.orders "$md" -q
+check_eq "a registered table reads in the second home" "$(L query --format csv 'SELECT count(*), sum(v) FROM legacy.orders' | tail -n +2 | tr -d '\r')" "10,550"
+shown=$(L show legacy.orders)
+check_contains "show: format" "$shown" "format: iceberg"
+check_contains "show: the adopted table keeps its location" "$shown" "metadata: $md"
+check_contains "show: columns" "$shown" "v                                bigint"
+check_contains "show: snapshots" "$shown" "snapshots: 1"
+
 # the first home's catalog, named: the same chain goes on
 first="$T/home/catalogs/lakeload-e2e/lake/catalog.db"
 L load "$T/a.ndjson" --dataset shop --table plain --catalog "$first" -q

@@ -98,6 +98,36 @@ PY
 check_eq "the query ran in the dataset's database, results under query_result_bucket, in the work group" "$sent" "SELECT status, count(*) AS n FROM orders GROUP BY 1 shop True analysts"
 unset DESTINATION__ATHENA__QUERY_RESULT_BUCKET DESTINATION__ATHENA__ATHENA_WORK_GROUP
 
+# register: adopt an Iceberg table into Glue at its own location; show reads it back from Glue
+first_md=$(/usr/bin/python3 - "$s3_port" <<'PY'
+import boto3, sys
+s3 = boto3.client("s3", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", aws_access_key_id="S3RVER",
+                  aws_secret_access_key="S3RVER", region_name="us-east-1")
+keys = sorted(o["Key"] for o in s3.list_objects_v2(Bucket="lakeload-e2e", Prefix="lake/shop/orders/metadata/").get("Contents", [])
+              if o["Key"].endswith(".metadata.json"))
+print("s3://lakeload-e2e/" + keys[0])
+PY
+)
+A register shop.first_version "$first_md" -q
+check_eq "a registered table reads through Glue" "$(qa 'SELECT count(*) FROM shop.first_version')" "40"
+check_contains "it is in Glue at the table's own location" "$(glue_tables shop)" "first_version iceberg s3://lakeload-e2e/lake/shop/orders"
+shown=$(A show shop.orders)
+check_contains "show through Glue: the location" "$shown" "location: s3://lakeload-e2e/lake/shop/orders"
+check_contains "show through Glue: the partition" "$shown" "partition: day_month"
+check_contains "show through Glue: columns" "$shown" "amount"
+check_contains "show through Glue: a hive table's files" "$(A show shop.plain)" "files: 1"
+# metadata that is gone: one error naming the table and the missing object
+/usr/bin/python3 - "$s3_port" "${first_md#s3://lakeload-e2e/}" <<'PY'
+import boto3, sys
+boto3.client("s3", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", aws_access_key_id="S3RVER",
+             aws_secret_access_key="S3RVER", region_name="us-east-1").delete_object(Bucket="lakeload-e2e", Key=sys.argv[2])
+PY
+expect_failure "a query of a table whose metadata is gone" A query --engine embedded "SELECT count(*) FROM shop.first_version"
+check_contains "the missing object is named" "$ERR" "$first_md"
+check_contains "the table is named" "$ERR" "first_version"
+A drop-table shop.first_version -q
+check_eq "drop-table removes it from Glue" "$(glue_tables shop | grep -c first_version || true)" "0"
+
 expect_failure "a table of another format is refused" A load "$T/a.ndjson" --dataset shop --table plain --table-format iceberg -q
 check_contains "switching format is named" "$ERR" "switching"
 finish
