@@ -173,6 +173,13 @@ typedef struct ll_s3_options {
 	const char *session_token;     /**< temporary credentials; NULL: none */
 	/** Always endpoint/bucket/key; false: that only with endpoint_url, else bucket.endpoint/key. */
 	bool path_style;
+	/**
+	 * Renews temporary credentials (a role, web identity, a credential
+	 * process, container or instance metadata) before they expire, so a long
+	 * load never signs with expired keys: set by ll_config_resolve_lake and
+	 * owned by its configuration. NULL: the keys above.
+	 */
+	struct ll_aws_provider *credentials_provider;
 } ll_s3_options;
 
 /**

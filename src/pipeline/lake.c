@@ -13,6 +13,7 @@
 
 #include "aws/athena.h"
 #include "aws/glue.h"
+#include "config/aws_credentials.h"
 #include "util/fs.h"
 
 static void s3_config_from(const ll_s3_options *o, const ll_logger *logger, ll_s3_config *cfg)
@@ -26,6 +27,10 @@ static void s3_config_from(const ll_s3_options *o, const ll_logger *logger, ll_s
 	cfg->session_token = o->session_token;
 	cfg->path_style = o->path_style ? LL_S3_PATH_STYLE_ON : LL_S3_PATH_STYLE_AUTO;
 	cfg->logger = logger;
+	if (o->credentials_provider) {
+		cfg->credentials = ll_aws_provider_s3_credentials;
+		cfg->credentials_user = o->credentials_provider;
+	}
 }
 
 void ll_lake_catalog_path(const ll_storage *storage, const char *home, ll_buf *out)
