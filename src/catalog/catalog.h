@@ -174,6 +174,7 @@ struct ll_catalog_table {
 	size_t nfiles;
 	uint64_t rows;
 	uint64_t bytes;
+	bool counts_unknown;     /* rows and bytes are not recorded (a Glue hive table) */
 	char *metadata_location; /* Iceberg tables: the current metadata file; else NULL */
 	char *location;          /* the table's folder (a path or a location) */
 };

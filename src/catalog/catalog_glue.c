@@ -347,6 +347,7 @@ static ll_status add_table(table_list *l, const ll_glue_table *gt)
 	t->name = strdup(gt->name);
 	t->location = strdup(gt->storage.location ? gt->storage.location : "");
 	t->format = iceberg ? LL_FORMAT_ICEBERG : LL_FORMAT_HIVE;
+	t->counts_unknown = !iceberg; /* Glue keeps no row counts; the files are listed */
 	if (md && !(t->metadata_location = strdup(md)))
 		return ll_error_oom(l->err);
 	if (!t->dataset || !t->name || !t->location)

@@ -146,6 +146,8 @@ static void print_tables(const char *home, const char *lake, const char *catalog
 			    !iceberg_counts(storage, &tables[i], &rows, &files)) {
 				snprintf(counts, sizeof(counts), "%10s rows  %4s files", "?", "?");
 				unknown = true;
+			} else if (tables[i].counts_unknown) {
+				snprintf(counts, sizeof(counts), "%10s rows  %4zu files", "-", files);
 			} else {
 				snprintf(counts, sizeof(counts), "%10llu rows  %4zu files",
 					 (unsigned long long)rows, files);

@@ -60,7 +60,8 @@ check_eq "same results as the local destination" \
 
 info=$(A info)
 check_contains "info names the destination" "$info" "destination: athena"
-check_contains "info lists the Glue tables" "$info" "shop.orders"
+check_eq "info counts an Iceberg table's rows from its metadata" "$(grep -E '^ +shop\.orders +40 rows' <<<"$info" | wc -l | tr -d ' ')" "1"
+check_eq "info shows a Glue hive table's files (Glue keeps no row count)" "$(grep -E '^ +shop\.plain +- rows +1 files' <<<"$info" | wc -l | tr -d ' ')" "1"
 
 # a machine that never ran the pipeline: state sync restores it from Glue
 before=$(qa 'SELECT count(*) FROM shop.orders')
