@@ -117,6 +117,14 @@ ll_status ll_catalog_iceberg_commit(ll_catalog *c, const char *dataset, const ll
 	return c->ops->iceberg_commit(c->ctx, dataset, t, table, expected, new_location, err);
 }
 
+bool ll_catalog_load_has_file(const ll_catalog_load *load, const char *table, const char *key)
+{
+	for (size_t i = 0; i < load->nfiles; i++)
+		if (strcmp(load->files[i].table, table) == 0 && strcmp(load->files[i].path, key) == 0)
+			return true;
+	return false;
+}
+
 void ll_catalog_tables_free(ll_catalog_table *tables, size_t n)
 {
 	for (size_t i = 0; i < n; i++) {

@@ -151,6 +151,9 @@ struct ll_catalog_load {
 	size_t nfiles;
 };
 
+/** Whether the load writes the file key (relative to the lake root) of table. */
+bool ll_catalog_load_has_file(const ll_catalog_load *load, const char *table, const char *key);
+
 /**
  * Commits a load at once. *already is set when the catalog knows the load id
  * was committed before (then nothing changes). Fails with LL_ESCHEMA if a

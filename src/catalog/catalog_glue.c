@@ -180,14 +180,6 @@ static ll_status register_hive(glue_catalog *c, const char *dataset, const ll_ta
 	return st;
 }
 
-static bool is_load_file(const ll_catalog_load *load, const char *table, const char *key)
-{
-	for (size_t i = 0; i < load->nfiles; i++)
-		if (strcmp(load->files[i].table, table) == 0 && strcmp(load->files[i].path, key) == 0)
-			return true;
-	return false;
-}
-
 /* Deletes the files under the table's folder that the load did not write. */
 static ll_status replace_files(glue_catalog *c, const ll_catalog_load *load, const char *table,
 			       ll_error *err)
@@ -201,7 +193,7 @@ static ll_status replace_files(glue_catalog *c, const ll_catalog_load *load, con
 					   : ll_storage_list(c->storage, prefix.data, &keys, &n, err);
 	size_t stale = 0;
 	for (size_t i = 0; st == LL_OK && i < n; i++) {
-		if (is_load_file(load, table, keys[i])) {
+		if (ll_catalog_load_has_file(load, table, keys[i])) {
 			free(keys[i]);
 			continue;
 		}

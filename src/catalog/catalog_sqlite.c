@@ -438,11 +438,7 @@ static ll_status refuse_foreign_files(sqlite_catalog *c, const char *dataset, co
 
 static bool is_load_file(const void *arg, const char *table, const char *key)
 {
-	const ll_catalog_load *load = arg;
-	for (size_t i = 0; i < load->nfiles; i++)
-		if (strcmp(load->files[i].table, table) == 0 && strcmp(load->files[i].path, key) == 0)
-			return true;
-	return false;
+	return ll_catalog_load_has_file(arg, table, key);
 }
 
 typedef struct new_metadata {

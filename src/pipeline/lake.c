@@ -167,3 +167,19 @@ ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool
 	}
 	return st;
 }
+
+ll_status ll_lake_ref_open(ll_lake_ref *r, const ll_lake_options *opt, const char *table,
+			   bool create, ll_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	ll_status st = ll_split_table_ref(table, r->buf, sizeof(r->buf), &r->dataset, &r->name, err);
+	if (st == LL_OK)
+		st = ll_lake_open(opt, NULL, create, &r->storage, &r->catalog, err);
+	return st;
+}
+
+void ll_lake_ref_close(ll_lake_ref *r)
+{
+	ll_catalog_free(r->catalog);
+	ll_storage_free(r->storage);
+}

@@ -64,6 +64,19 @@ struct ll_athena_config;
 void ll_lake_athena_config(const ll_athena_options *a, const ll_logger *logger,
 			   struct ll_athena_config *cfg);
 
+/** A table named "dataset.table" in an open lake. */
+typedef struct ll_lake_ref {
+	char buf[512];
+	const char *dataset, *name;
+	ll_storage *storage;
+	ll_catalog *catalog;
+} ll_lake_ref;
+
+/** Splits table into r's names and opens the lake opt names (create: as ll_lake_open). */
+ll_status ll_lake_ref_open(ll_lake_ref *r, const ll_lake_options *opt, const char *table,
+			   bool create, ll_error *err);
+void ll_lake_ref_close(ll_lake_ref *r);
+
 /** Runs sql on Athena (opt->athena), its rows to fn. */
 ll_status ll_lake_athena_query(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
 			       void *user, ll_error *err);

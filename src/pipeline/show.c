@@ -84,30 +84,25 @@ static ll_status find_table(ll_catalog *cat, const char *dataset, const char *na
 ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, FILE *out,
 			     ll_error *err)
 {
-	char ref[512];
-	const char *dataset, *name;
-	ll_status st = ll_split_table_ref(table, ref, sizeof(ref), &dataset, &name, err);
-	ll_storage *storage = NULL;
-	ll_catalog *cat = NULL;
-	if (st == LL_OK)
-		st = ll_lake_open(opt, NULL, false, &storage, &cat, err);
+	ll_lake_ref r;
+	ll_status st = ll_lake_ref_open(&r, opt, table, false, err);
 	ll_catalog_table *tables = NULL;
 	size_t n = 0;
 	const ll_catalog_table *t = NULL;
 	if (st == LL_OK)
-		st = find_table(cat, dataset, name, &tables, &n, &t, err);
+		st = find_table(r.catalog, r.dataset, r.name, &tables, &n, &t, err);
 	if (st == LL_OK) {
 		fprintf(out, "table: %s.%s\nformat: %s\nlocation: %s\ncatalog: %s\n", t->dataset,
-			t->name, ll_table_format_name(t->format), t->location, ll_catalog_path(cat));
+			t->name, ll_table_format_name(t->format), t->location,
+			ll_catalog_path(r.catalog));
 		print_columns(t, out);
 		if (t->format == LL_FORMAT_ICEBERG)
-			st = print_iceberg(storage, t, out, err);
+			st = print_iceberg(r.storage, t, out, err);
 		else
 			print_hive(t, out);
 	}
 	ll_catalog_tables_free(tables, n);
-	ll_catalog_free(cat);
-	ll_storage_free(storage);
+	ll_lake_ref_close(&r);
 	return st;
 }
 
@@ -160,24 +155,18 @@ static ll_status adopt(ll_catalog *cat, const char *dataset, char *name, const c
 ll_status ll_lake_register(const ll_lake_options *opt, const char *table, const char *location,
 			   ll_error *err)
 {
-	char ref[512];
-	const char *dataset, *name;
-	ll_status st = ll_split_table_ref(table, ref, sizeof(ref), &dataset, &name, err);
-	ll_storage *storage = NULL;
-	ll_catalog *cat = NULL;
-	if (st == LL_OK)
-		st = ll_lake_open(opt, NULL, true, &storage, &cat, err);
+	ll_lake_ref r;
+	ll_status st = ll_lake_ref_open(&r, opt, table, true, err);
 	ll_iceberg_table it = { 0 };
-	if (st == LL_OK && (st = ll_iceberg_table_load(&it, storage, location, err)) != LL_OK)
+	if (st == LL_OK && (st = ll_iceberg_table_load(&it, r.storage, location, err)) != LL_OK)
 		ll_error_prefix(err, "cannot register %s: its metadata %s does not read", table,
 				location);
 	if (st == LL_OK && !ll_iceberg_metadata_current_schema(it.md))
 		st = ll_error_set(err, LL_EFORMAT, "cannot register %s: metadata %s has no current schema",
 				  table, location);
 	if (st == LL_OK)
-		st = adopt(cat, dataset, (char *)name, location, &it, err);
+		st = adopt(r.catalog, r.dataset, (char *)r.name, location, &it, err);
 	ll_iceberg_table_release(&it);
-	ll_catalog_free(cat);
-	ll_storage_free(storage);
+	ll_lake_ref_close(&r);
 	return st;
 }

@@ -24,18 +24,12 @@ static char lake[1024];
 
 static void script(const char *replies)
 {
-	json_t *r = s3_http_json(server.port, "POST", "/__script", replies);
-	if (!r) {
-		fprintf(stderr, "the scripted server did not take %s\n", replies);
-		exit(2);
-	}
-	json_decref(r);
+	aws_script(&server, replies);
 }
 
 static json_t *received(void)
 {
-	json_t *r = s3_http_json(server.port, "GET", "/__requests", NULL);
-	return r ? r : json_array();
+	return aws_received(&server);
 }
 
 static const char *target(const json_t *req)
