@@ -32,6 +32,8 @@ function(ll_script_test name script)
   cmake_parse_arguments(T "" "TIMEOUT" "LABELS" ${ARGN})
   add_test(NAME ${name} COMMAND bash ${script})
   ll_test_environment(${name})
+  # 77: the script found an optional tool missing (moto) and checked nothing
+  set_tests_properties(${name} PROPERTIES SKIP_RETURN_CODE 77)
   if(T_TIMEOUT)
     set_tests_properties(${name} PROPERTIES TIMEOUT ${T_TIMEOUT})
   endif()

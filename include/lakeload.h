@@ -189,6 +189,13 @@ typedef struct ll_s3_options {
 	const char *session_token;     /**< temporary credentials; NULL: none */
 	/** Always endpoint/bucket/key; false: that only with endpoint_url, else bucket.endpoint/key. */
 	bool path_style;
+	/**
+	 * Renews temporary credentials (a role, web identity, a credential
+	 * process, container or instance metadata) before they expire, so a long
+	 * load never signs with expired keys: set by ll_config_resolve_lake and
+	 * owned by its configuration. NULL: the keys above.
+	 */
+	struct ll_aws_provider *credentials_provider;
 } ll_s3_options;
 
 /** How far a load has read, for a progress display. */
@@ -203,6 +210,25 @@ typedef struct ll_progress {
 
 /** Called about ten times a second while a load reads, and once when it has read everything. */
 typedef void (*ll_progress_fn)(void *user, const ll_progress *progress);
+
+/**
+ * The athena destination: tables registered in the AWS Glue Data Catalog and
+ * SQL run by Athena (dlt's athena destination). Strings are borrowed for the
+ * call they are passed to. Glue's and Athena's endpoints: the environment's
+ * AWS_ENDPOINT_URL_GLUE / AWS_ENDPOINT_URL_ATHENA, then AWS_ENDPOINT_URL,
+ * then endpoint_url, else AWS's regional endpoints.
+ */
+typedef struct ll_athena_options {
+	const char *endpoint_url;        /**< the configured endpoint_url; NULL: none */
+	const char *region;              /**< NULL: us-east-1 */
+	const char *access_key_id;       /**< required */
+	const char *secret_access_key;   /**< required */
+	const char *session_token;       /**< temporary credentials; NULL: none */
+	/** dlt's aws_data_catalog: NULL or "awsdatacatalog" (the account's own), or an account id. */
+	const char *data_catalog;
+	const char *query_result_bucket; /**< where Athena writes results (s3://...); NULL: the work group's */
+	const char *work_group;          /**< NULL: primary */
+} ll_athena_options;
 
 typedef struct ll_pipeline_options {
 	const char *name;    /**< NULL: the dataset name */
@@ -223,11 +249,13 @@ typedef struct ll_pipeline_options {
 	 * The catalog file; NULL: <lake>/catalog.db for a local lake, else
 	 * <home>/catalogs/<bucket>/<prefix>/catalog.db (S3 has no atomic
 	 * compare-and-swap for a catalog to live there). Every pipeline and query
-	 * of a lake must use the same catalog.
+	 * of a lake must use the same catalog. Unused with athena.
 	 */
 	const char *catalog;
 	ll_progress_fn progress; /**< NULL: none */
 	void *progress_user;
+	/** The athena destination (the Glue catalog); NULL: local (the SQLite catalog). */
+	const ll_athena_options *athena;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
@@ -409,6 +437,23 @@ ll_status ll_config_resolve_lake(ll_config *c, const char *lake, const char **la
  */
 ll_status ll_config_check_destination_keys(const ll_config *c, ll_error *err);
 
+/**
+ * Which destination to use: flag (--destination; NULL: none) wins, then
+ * pipeline.destination (env PIPELINE__DESTINATION), else local. *athena is
+ * set for "athena"; any other value than local or athena is LL_EINVAL.
+ */
+ll_status ll_config_destination(const ll_config *c, const char *flag, bool *athena, ll_error *err);
+
+/**
+ * The athena destination's settings: credentials and region from s3 (as
+ * ll_config_resolve_lake resolved them for the lake), the configured
+ * endpoint_url, aws_data_catalog, query_result_bucket and
+ * athena_work_group. Without s3 (a local lake) LL_EINVAL: Athena reads
+ * tables from S3. Strings stay owned by c and s3.
+ */
+ll_status ll_config_athena_options(const ll_config *c, const ll_s3_options *s3,
+				   ll_athena_options *out, ll_error *err);
+
 /** destination.athena.force_iceberg as a boolean (false when unset). */
 bool ll_config_force_iceberg(const ll_config *c);
 
@@ -429,6 +474,15 @@ typedef struct ll_lake_options {
 	/** The catalog file; NULL: <lake>/catalog.db, or for an S3 lake under home. */
 	const char *catalog;
 	const char *home;        /**< NULL: $LAKELOAD_HOME, else ~/.lakeload */
+	/**
+	 * The athena destination: the Glue catalog, and Athena runs queries;
+	 * NULL: local (the SQLite catalog and the embedded engine).
+	 */
+	const ll_athena_options *athena;
+	/** With athena: the database queries run in (Athena's QueryExecutionContext); NULL: none. */
+	const char *dataset;
+	/** With athena: run queries on the embedded engine over the Glue tables instead. */
+	bool embedded_engine;
 } ll_lake_options;
 
 /** Runs SQL over the lake; tables are named <dataset>.<table>. */
@@ -442,6 +496,12 @@ ll_status ll_lake_query_print(const char *lake, const char *sql, ll_result_forma
 /** ll_lake_query on a lake named by options (an S3 lake, a catalog elsewhere). */
 ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
 			     void *user, ll_error *err);
+
+/**
+ * Stops the query running in this process (athena: StopQueryExecution);
+ * safe to call from a signal handler, for Ctrl-C.
+ */
+void ll_lake_query_cancel(void);
 
 /** ll_lake_query_print on a lake named by options. */
 ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,
@@ -500,6 +560,23 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
  * LL_ENOTFOUND when the catalog has no such table.
  */
 ll_status ll_lake_drop_table(const ll_lake_options *opt, const char *table, ll_error *err);
+
+/**
+ * Prints one table of the lake's catalog ("dataset.table"): format,
+ * location, columns, and a hive table's files or an Iceberg table's
+ * metadata, partition fields and snapshots.
+ */
+ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, FILE *out,
+			     ll_error *err);
+
+/**
+ * Adopts an existing Iceberg table into the lake's catalog as "dataset.table":
+ * the metadata file at location (any location the lake's storage reaches) is
+ * read first, then the catalog points at it. A table registered at other
+ * metadata is LL_ECONFLICT; at the same, nothing changes.
+ */
+ll_status ll_lake_register(const ll_lake_options *opt, const char *table, const char *location,
+			   ll_error *err);
 
 /**
  * Drops a pipeline's unfinished load packages (being extracted, or

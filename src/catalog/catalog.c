@@ -1,88 +1,49 @@
 /*
- * The local SQLite catalog; see catalog.h for the contract. Every write runs
- * inside BEGIN IMMEDIATE so concurrent writers serialize on SQLite's lock
- * instead of failing halfway; readers see only committed loads.
+ * The catalog interface: what every implementation shares (the lake, where
+ * the catalog is, the lake's storage) and the calls, passed on to the
+ * implementation's operations. See catalog.h.
  */
 #include "catalog/catalog.h"
 
-#include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "storage/storage.h"
-#include "util/buf.h"
-#include "util/fs.h"
-#include "util/time.h"
-
 struct ll_catalog {
-	sqlite3 *db;
-	char *lake;  /* a local lake's directory, or the lake's root location */
+	const ll_catalog_ops *ops;
+	void *ctx;
+	char *lake;
 	char *path;
-	ll_storage *storage;       /* borrowed, or owned_storage; NULL: no deletes */
-	ll_storage *owned_storage; /* the local storage ll_catalog_open made */
+	bool is_file;
+	ll_storage *storage;
 };
 
-static const char catalog_ddl[] =
-	"CREATE TABLE IF NOT EXISTS ll_datasets("
-	" name TEXT PRIMARY KEY, created_at TEXT NOT NULL);"
-	"CREATE TABLE IF NOT EXISTS ll_tables("
-	" dataset TEXT NOT NULL, name TEXT NOT NULL, table_format TEXT NOT NULL,"
-	" location TEXT NOT NULL, created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
-	" PRIMARY KEY(dataset, name));"
-	"CREATE TABLE IF NOT EXISTS ll_columns("
-	" dataset TEXT NOT NULL, table_name TEXT NOT NULL, position INTEGER NOT NULL,"
-	" name TEXT NOT NULL, data_type TEXT NOT NULL, precision INTEGER, scale INTEGER,"
-	" nullable INTEGER NOT NULL, PRIMARY KEY(dataset, table_name, name));"
-	"CREATE TABLE IF NOT EXISTS ll_files("
-	" dataset TEXT NOT NULL, table_name TEXT NOT NULL, path TEXT NOT NULL,"
-	" load_id TEXT NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL,"
-	" PRIMARY KEY(dataset, table_name, path));"
-	"CREATE TABLE IF NOT EXISTS ll_loads("
-	" dataset TEXT NOT NULL, load_id TEXT NOT NULL, pipeline TEXT,"
-	" schema_name TEXT, committed_at TEXT NOT NULL, PRIMARY KEY(dataset, load_id));"
-	"CREATE TABLE IF NOT EXISTS ll_garbage("
-	" path TEXT PRIMARY KEY, dataset TEXT, table_name TEXT, load_id TEXT);"
-	"CREATE TABLE IF NOT EXISTS iceberg_tables("
-	" catalog_name VARCHAR(255) NOT NULL, table_namespace VARCHAR(255) NOT NULL,"
-	" table_name VARCHAR(255) NOT NULL, metadata_location VARCHAR(1000),"
-	" previous_metadata_location VARCHAR(1000),"
-	" PRIMARY KEY(catalog_name, table_namespace, table_name));"
-	"CREATE TABLE IF NOT EXISTS iceberg_namespace_properties("
-	" catalog_name VARCHAR(255) NOT NULL, namespace VARCHAR(255) NOT NULL,"
-	" property_key VARCHAR(255), property_value VARCHAR(1000),"
-	" PRIMARY KEY(catalog_name, namespace, property_key));";
-
-static ll_status db_error(ll_catalog *c, ll_error *err, const char *what)
+ll_status ll_catalog_wrap(ll_catalog **out, const ll_catalog_ops *ops, void *ctx, const char *lake,
+			  const char *path, bool is_file, ll_storage *storage, ll_error *err)
 {
-	return ll_error_set(err, LL_EIO, "catalog %s: %s: %s", c->path, what, sqlite3_errmsg(c->db));
-}
-
-static ll_status exec_sql(ll_catalog *c, const char *sql, ll_error *err)
-{
-	char *msg = NULL;
-	if (sqlite3_exec(c->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
-		ll_status st = ll_error_set(err, LL_EIO, "catalog %s: %s", c->path, msg ? msg : "?");
-		sqlite3_free(msg);
-		return st;
+	*out = NULL;
+	ll_catalog *c = calloc(1, sizeof(*c));
+	if (c) {
+		c->lake = strdup(lake);
+		c->path = strdup(path);
 	}
+	if (!c || !c->lake || !c->path) {
+		if (c) {
+			free(c->lake);
+			free(c->path);
+		}
+		free(c);
+		ops->free(ctx);
+		return ll_error_oom(err);
+	}
+	c->ops = ops;
+	c->ctx = ctx;
+	c->is_file = is_file;
+	c->storage = storage;
+	*out = c;
 	return LL_OK;
 }
 
-/* Opens (creating) the SQLite file at c->path with the catalog's tables. */
-static ll_status open_db(ll_catalog *c, ll_error *err)
-{
-	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
-		return ll_error_set(err, LL_EIO, "cannot open catalog %s: %s", c->path,
-				    c->db ? sqlite3_errmsg(c->db) : "out of memory");
-	sqlite3_busy_timeout(c->db, 30000);
-	ll_status st = exec_sql(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
-	if (st == LL_OK)
-		st = exec_sql(c, catalog_ddl, err);
-	return st;
-}
-
-/* The lake as the catalog names it: a local root's directory, else its location. */
-static char *lake_name(const char *root)
+char *ll_catalog_lake_name(const char *root)
 {
 	static const char file_scheme[] = "file://";
 	if (strncmp(root, file_scheme, strlen(file_scheme)) == 0)
@@ -90,63 +51,11 @@ static char *lake_name(const char *root)
 	return strdup(root);
 }
 
-ll_status ll_catalog_open_file(ll_catalog **out, const char *path, const char *lake,
-			       ll_storage *storage, ll_error *err)
-{
-	*out = NULL;
-	ll_buf dir = LL_BUF_INIT;
-	const char *slash = strrchr(path, '/');
-	if (slash && slash != path)
-		ll_buf_append(&dir, path, (size_t)(slash - path));
-	ll_status st = ll_buf_oom(&dir) ? ll_error_oom(err)
-		       : dir.len	 ? ll_fs_mkdirs(dir.data, err)
-					 : LL_OK;
-	ll_buf_free(&dir);
-	if (st != LL_OK)
-		return st;
-	ll_catalog *c = calloc(1, sizeof(*c));
-	if (!c)
-		return ll_error_oom(err);
-	c->storage = storage;
-	c->lake = storage ? lake_name(ll_storage_root(storage)) : strdup(lake);
-	c->path = strdup(path);
-	st = c->lake && c->path ? open_db(c, err) : ll_error_oom(err);
-	if (st != LL_OK) {
-		ll_catalog_free(c);
-		return st;
-	}
-	*out = c;
-	return LL_OK;
-}
-
-ll_status ll_catalog_open(ll_catalog **out, const char *lake, ll_error *err)
-{
-	*out = NULL;
-	ll_storage *storage;
-	ll_status st = ll_storage_open(&storage, lake, NULL, err);
-	if (st != LL_OK)
-		return st;
-	char *dir = lake_name(ll_storage_root(storage));
-	ll_buf path = LL_BUF_INIT;
-	if (dir)
-		ll_path_join(&path, dir, "catalog.db");
-	st = dir && !ll_buf_oom(&path) ? ll_catalog_open_file(out, path.data, NULL, storage, err)
-				       : ll_error_oom(err);
-	if (st == LL_OK)
-		(*out)->owned_storage = storage;
-	else
-		ll_storage_free(storage);
-	free(dir);
-	ll_buf_free(&path);
-	return st;
-}
-
 void ll_catalog_free(ll_catalog *c)
 {
 	if (!c)
 		return;
-	sqlite3_close(c->db);
-	ll_storage_free(c->owned_storage);
+	c->ops->free(c->ctx);
 	free(c->lake);
 	free(c->path);
 	free(c);
@@ -162,443 +71,58 @@ const char *ll_catalog_path(const ll_catalog *c)
 	return c->path;
 }
 
+bool ll_catalog_is_file(const ll_catalog *c)
+{
+	return c->is_file;
+}
+
 ll_storage *ll_catalog_storage(const ll_catalog *c)
 {
 	return c->storage;
 }
 
-/* Where a file key of the lake is: a path in a local lake, else a location. */
-static void file_location(const ll_catalog *c, const char *key, ll_buf *out)
-{
-	if (c->lake[0] == '/')
-		ll_path_join(out, c->lake, key);
-	else
-		ll_buf_printf(out, "%s/%s", c->lake, key);
-}
-
-/* Runs a one-shot statement with text parameters (NULL-terminated list). */
-static ll_status run_stmt(ll_catalog *c, const char *sql, const char *const *params, ll_error *err)
-{
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db, sql, -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	for (int i = 0; params && params[i]; i++)
-		sqlite3_bind_text(stmt, i + 1, params[i], -1, SQLITE_STATIC);
-	int rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
-		return db_error(c, err, sql);
-	return LL_OK;
-}
-
-ll_status ll_catalog_drop_table(ll_catalog *c, const char *dataset, const char *table,
-				bool *found, ll_error *err)
-{
-	static const char *const deletes[] = {
-		"DELETE FROM ll_tables WHERE dataset=?1 AND name=?2",
-		"DELETE FROM ll_columns WHERE dataset=?1 AND table_name=?2",
-		"DELETE FROM ll_files WHERE dataset=?1 AND table_name=?2",
-		"DELETE FROM iceberg_tables WHERE table_namespace=?1 AND table_name=?2"
-		" AND catalog_name='" LL_CATALOG_ICEBERG_NAME "'",
-	};
-	const char *params[] = { dataset, table, NULL };
-	*found = false;
-	ll_status st = exec_sql(c, "BEGIN IMMEDIATE", err);
-	for (size_t i = 0; st == LL_OK && i < sizeof(deletes) / sizeof(deletes[0]); i++) {
-		st = run_stmt(c, deletes[i], params, err);
-		if (i == 0 || i == 3)
-			*found = *found || sqlite3_changes(c->db) > 0;
-	}
-	if (st == LL_OK)
-		return exec_sql(c, "COMMIT", err);
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	return st;
-}
-
-ll_status ll_catalog_has_load(ll_catalog *c, const char *dataset, const char *load_id, bool *out,
-			      ll_error *err)
-{
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM ll_loads WHERE dataset=? AND load_id=?", -1,
-			       &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	sqlite3_bind_text(stmt, 1, dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, load_id, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(stmt);
-	sqlite3_finalize(stmt);
-	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
-		return db_error(c, err, "look up load");
-	*out = rc == SQLITE_ROW;
-	return LL_OK;
-}
-
-static void now_text(char buf[40])
-{
-	ll_time_format_timestamp(ll_time_now_micros(), 6, 'T', true, buf);
-}
-
-/* Registers the table (checking its format) and any columns new to the catalog. */
-static ll_status register_table(ll_catalog *c, const char *dataset, const ll_table *t, ll_error *err)
-{
-	char now[40];
-	now_text(now);
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db, "SELECT table_format FROM ll_tables WHERE dataset=? AND name=?",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	sqlite3_bind_text(stmt, 1, dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, t->name, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(stmt);
-	const char *fmt = ll_table_format_name(t->table_format);
-	ll_status st = LL_OK;
-	if (rc == SQLITE_ROW) {
-		const char *have = (const char *)sqlite3_column_text(stmt, 0);
-		if (have && strcmp(have, fmt) != 0) {
-			ll_error_set_table(err, t->name, NULL);
-			st = ll_error_set(err, LL_ESCHEMA,
-					  "table %s.%s is a %s table; switching it to %s is not supported "
-					  "(load into a new table, or drop the old one first)",
-					  dataset, t->name, have, fmt);
-		}
-	} else if (rc != SQLITE_DONE) {
-		st = db_error(c, err, "look up table");
-	}
-	sqlite3_finalize(stmt);
-	if (st != LL_OK)
-		return st;
-	ll_buf location = LL_BUF_INIT;
-	ll_buf_printf(&location, "%s/%s", dataset, t->name);
-	const char *insert[] = { dataset, t->name, fmt, ll_buf_cstr(&location), now, now, NULL };
-	st = run_stmt(c,
-		      "INSERT INTO ll_tables(dataset,name,table_format,location,created_at,updated_at)"
-		      " VALUES(?,?,?,?,?,?) ON CONFLICT(dataset,name) DO UPDATE SET updated_at=excluded.updated_at",
-		      insert, err);
-	ll_buf_free(&location);
-	return st;
-}
-
-static ll_status register_columns(ll_catalog *c, const char *dataset, const ll_table *t, ll_error *err)
-{
-	sqlite3_stmt *get, *put;
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT data_type FROM ll_columns WHERE dataset=? AND table_name=? AND name=?",
-			       -1, &get, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	if (sqlite3_prepare_v2(c->db,
-			       "INSERT INTO ll_columns(dataset,table_name,position,name,data_type,precision,"
-			       "scale,nullable) VALUES(?1,?2,(SELECT count(*) FROM ll_columns WHERE "
-			       "dataset=?1 AND table_name=?2),?3,?4,?5,?6,?7)",
-			       -1, &put, NULL) != SQLITE_OK) {
-		sqlite3_finalize(get);
-		return db_error(c, err, "prepare");
-	}
-	ll_status st = LL_OK;
-	for (size_t i = 0; i < t->ncolumns && st == LL_OK; i++) {
-		const ll_column *col = &t->columns[i];
-		const char *type = ll_data_type_name(col->type);
-		sqlite3_reset(get);
-		sqlite3_bind_text(get, 1, dataset, -1, SQLITE_STATIC);
-		sqlite3_bind_text(get, 2, t->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(get, 3, col->name, -1, SQLITE_STATIC);
-		int rc = sqlite3_step(get);
-		if (rc == SQLITE_ROW) {
-			const char *have = (const char *)sqlite3_column_text(get, 0);
-			if (have && strcmp(have, type) != 0) {
-				ll_error_set_table(err, t->name, col->name);
-				st = ll_error_set(err, LL_ESCHEMA,
-						  "column %s of %s.%s is registered as %s but the load "
-						  "writes %s; columns are never retyped",
-						  col->name, dataset, t->name, have, type);
-			}
-			continue;
-		}
-		if (rc != SQLITE_DONE) {
-			st = db_error(c, err, "look up column");
-			break;
-		}
-		sqlite3_reset(put);
-		sqlite3_bind_text(put, 1, dataset, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 2, t->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 3, col->name, -1, SQLITE_STATIC);
-		sqlite3_bind_text(put, 4, type, -1, SQLITE_STATIC);
-		sqlite3_bind_int(put, 5, col->precision);
-		sqlite3_bind_int(put, 6, col->scale);
-		sqlite3_bind_int(put, 7, col->nullable);
-		if (sqlite3_step(put) != SQLITE_DONE)
-			st = db_error(c, err, "register column");
-	}
-	sqlite3_finalize(get);
-	sqlite3_finalize(put);
-	return st;
-}
-
-static ll_status replace_table_files(ll_catalog *c, const ll_catalog_load *load, const char *table,
-				     ll_error *err)
-{
-	const char *params[] = { load->dataset, table, load->load_id, NULL };
-	ll_status st = run_stmt(c,
-				"INSERT OR IGNORE INTO ll_garbage(path,dataset,table_name,load_id) "
-				"SELECT path,dataset,table_name,?3 FROM ll_files WHERE dataset=?1 AND table_name=?2",
-				params, err);
-	if (st == LL_OK)
-		st = run_stmt(c, "DELETE FROM ll_files WHERE dataset=?1 AND table_name=?2", params, err);
-	return st;
-}
-
-static ll_status insert_files(ll_catalog *c, const ll_catalog_load *load, ll_error *err)
-{
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db,
-			       "INSERT OR REPLACE INTO ll_files(dataset,table_name,path,load_id,rows,bytes)"
-			       " VALUES(?,?,?,?,?,?)",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	ll_status st = LL_OK;
-	for (size_t i = 0; i < load->nfiles && st == LL_OK; i++) {
-		const ll_catalog_file *f = &load->files[i];
-		sqlite3_reset(stmt);
-		sqlite3_bind_text(stmt, 1, load->dataset, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 2, f->table, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 3, f->path, -1, SQLITE_STATIC);
-		sqlite3_bind_text(stmt, 4, load->load_id, -1, SQLITE_STATIC);
-		sqlite3_bind_int64(stmt, 5, (sqlite3_int64)f->rows);
-		sqlite3_bind_int64(stmt, 6, (sqlite3_int64)f->bytes);
-		if (sqlite3_step(stmt) != SQLITE_DONE)
-			st = db_error(c, err, "register file");
-	}
-	sqlite3_finalize(stmt);
-	return st;
-}
-
-static ll_status apply_load(ll_catalog *c, const ll_catalog_load *load, ll_error *err)
-{
-	char now[40];
-	now_text(now);
-	const char *ds[] = { load->dataset, now, NULL };
-	ll_status st = run_stmt(c, "INSERT OR IGNORE INTO ll_datasets(name,created_at) VALUES(?,?)", ds, err);
-	for (size_t i = 0; i < load->ntables && st == LL_OK; i++) {
-		const ll_table *t = ll_schema_find_table(load->schema, load->tables[i]);
-		if (!t) {
-			return ll_error_set(err, LL_EINVAL, "load %s writes table %s which is not in its schema",
-					    load->load_id, load->tables[i]);
-		}
-		st = register_table(c, load->dataset, t, err);
-		if (st == LL_OK)
-			st = register_columns(c, load->dataset, t, err);
-	}
-	for (size_t i = 0; i < load->nreplace && st == LL_OK; i++)
-		st = replace_table_files(c, load, load->replace[i], err);
-	if (st == LL_OK)
-		st = insert_files(c, load, err);
-	const char *row[] = { load->dataset, load->load_id, load->pipeline ? load->pipeline : "",
-			      load->schema ? load->schema->name : "", now, NULL };
-	if (st == LL_OK)
-		st = run_stmt(c,
-			      "INSERT INTO ll_loads(dataset,load_id,pipeline,schema_name,committed_at)"
-			      " VALUES(?,?,?,?,?)",
-			      row, err);
-	return st;
-}
-
 ll_status ll_catalog_commit_load(ll_catalog *c, const ll_catalog_load *load, bool *already,
 				 ll_error *err)
 {
-	*already = false;
-	ll_status st = exec_sql(c, "BEGIN IMMEDIATE", err);
-	if (st != LL_OK)
-		return st;
-	bool exists;
-	st = ll_catalog_has_load(c, load->dataset, load->load_id, &exists, err);
-	if (st == LL_OK && exists) {
-		*already = true;
-		return exec_sql(c, "ROLLBACK", err);
-	}
-	if (st == LL_OK)
-		st = apply_load(c, load, err);
-	if (st == LL_OK)
-		return exec_sql(c, "COMMIT", err);
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	return st;
-}
-
-/* Reads the garbage list: keys of superseded files. */
-static ll_status read_garbage(ll_catalog *c, char ***keys, size_t *n, ll_error *err)
-{
-	*keys = NULL;
-	*n = 0;
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db, "SELECT path FROM ll_garbage ORDER BY path", -1, &stmt, NULL) !=
-	    SQLITE_OK)
-		return db_error(c, err, "prepare");
-	size_t cap = 0;
-	ll_status st = LL_OK;
-	while (st == LL_OK && sqlite3_step(stmt) == SQLITE_ROW) {
-		if (*n == cap) {
-			cap = cap ? cap * 2 : 16;
-			char **grown = realloc(*keys, cap * sizeof(*grown));
-			if (!grown) {
-				st = ll_error_oom(err);
-				break;
-			}
-			*keys = grown;
-		}
-		if (!((*keys)[*n] = strdup((const char *)sqlite3_column_text(stmt, 0))))
-			st = ll_error_oom(err);
-		else
-			(*n)++;
-	}
-	sqlite3_finalize(stmt);
-	return st;
+	return c->ops->commit_load(c->ctx, load, already, err);
 }
 
 ll_status ll_catalog_collect_garbage(ll_catalog *c, ll_error *err)
 {
-	if (!c->storage)
-		return ll_error_set(err, LL_EINVAL, "catalog %s was opened without its lake's storage; "
-				    "superseded files cannot be deleted", c->path);
-	char **keys;
-	size_t n;
-	ll_status st = read_garbage(c, &keys, &n, err);
-	if (st == LL_OK && n)
-		st = ll_storage_delete(c->storage, (const char *const *)keys, n, err);
-	if (st != LL_OK && n)
-		ll_error_prefix(err, "cannot delete superseded files of lake %s", c->lake);
-	if (st == LL_OK && n)
-		st = exec_sql(c, "DELETE FROM ll_garbage", err);
-	ll_storage_free_list(keys, n);
-	return st;
-}
-
-static ll_status load_table_columns(ll_catalog *c, ll_catalog_table *t, ll_error *err)
-{
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT name,data_type,precision,scale,nullable FROM ll_columns"
-			       " WHERE dataset=? AND table_name=? ORDER BY position",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	sqlite3_bind_text(stmt, 1, t->dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, t->name, -1, SQLITE_STATIC);
-	size_t cap = 0;
-	ll_status st = LL_OK;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (t->ncolumns == cap) {
-			cap = cap ? cap * 2 : 16;
-			ll_column *grown = realloc(t->columns, cap * sizeof(*grown));
-			if (!grown) {
-				st = ll_error_oom(err);
-				break;
-			}
-			t->columns = grown;
-		}
-		ll_column *col = &t->columns[t->ncolumns];
-		memset(col, 0, sizeof(*col));
-		col->name = strdup((const char *)sqlite3_column_text(stmt, 0));
-		if (!col->name) {
-			st = ll_error_oom(err);
-			break;
-		}
-		t->ncolumns++;
-		if (!ll_data_type_parse((const char *)sqlite3_column_text(stmt, 1), &col->type))
-			col->type = LL_TYPE_TEXT;
-		col->precision = sqlite3_column_int(stmt, 2);
-		col->scale = sqlite3_column_int(stmt, 3);
-		col->nullable = sqlite3_column_int(stmt, 4) != 0;
-		col->field_id = -1;
-	}
-	sqlite3_finalize(stmt);
-	return st;
-}
-
-static ll_status load_table_files(ll_catalog *c, ll_catalog_table *t, ll_error *err)
-{
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT path,rows,bytes FROM ll_files WHERE dataset=? AND table_name=?"
-			       " ORDER BY load_id, path",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	sqlite3_bind_text(stmt, 1, t->dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, t->name, -1, SQLITE_STATIC);
-	size_t cap = 0;
-	ll_status st = LL_OK;
-	ll_buf abs = LL_BUF_INIT;
-	while (sqlite3_step(stmt) == SQLITE_ROW) {
-		if (t->nfiles == cap) {
-			cap = cap ? cap * 2 : 16;
-			char **grown = realloc(t->files, cap * sizeof(*grown));
-			if (!grown) {
-				st = ll_error_oom(err);
-				break;
-			}
-			t->files = grown;
-		}
-		ll_buf_clear(&abs);
-		file_location(c, (const char *)sqlite3_column_text(stmt, 0), &abs);
-		if (!(t->files[t->nfiles] = strdup(ll_buf_cstr(&abs)))) {
-			st = ll_error_oom(err);
-			break;
-		}
-		t->nfiles++;
-		t->rows += (uint64_t)sqlite3_column_int64(stmt, 1);
-		t->bytes += (uint64_t)sqlite3_column_int64(stmt, 2);
-	}
-	ll_buf_free(&abs);
-	sqlite3_finalize(stmt);
-	return st;
+	return c->ops->collect_garbage(c->ctx, err);
 }
 
 ll_status ll_catalog_list_tables(ll_catalog *c, const char *dataset, ll_catalog_table **tables,
 				 size_t *n, ll_error *err)
 {
-	*tables = NULL;
-	*n = 0;
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT dataset,name,table_format FROM ll_tables"
-			       " WHERE ?1 IS NULL OR dataset=?1 ORDER BY dataset,name",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	if (dataset)
-		sqlite3_bind_text(stmt, 1, dataset, -1, SQLITE_STATIC);
-	size_t count = 0, cap = 0;
-	ll_catalog_table *list = NULL;
-	ll_status st = LL_OK;
-	while (st == LL_OK && sqlite3_step(stmt) == SQLITE_ROW) {
-		if (count == cap) {
-			cap = cap ? cap * 2 : 8;
-			ll_catalog_table *grown = realloc(list, cap * sizeof(*grown));
-			if (!grown) {
-				st = ll_error_oom(err);
-				break;
-			}
-			list = grown;
-		}
-		ll_catalog_table *t = &list[count++];
-		memset(t, 0, sizeof(*t));
-		t->dataset = strdup((const char *)sqlite3_column_text(stmt, 0));
-		t->name = strdup((const char *)sqlite3_column_text(stmt, 1));
-		if (!ll_table_format_parse((const char *)sqlite3_column_text(stmt, 2), &t->format))
-			t->format = LL_FORMAT_HIVE;
-		if (!t->dataset || !t->name)
-			st = ll_error_oom(err);
-	}
-	sqlite3_finalize(stmt);
-	for (size_t i = 0; i < count && st == LL_OK; i++) {
-		st = load_table_columns(c, &list[i], err);
-		if (st == LL_OK)
-			st = load_table_files(c, &list[i], err);
-		if (st == LL_OK && list[i].format == LL_FORMAT_ICEBERG)
-			st = ll_catalog_iceberg_location(c, list[i].dataset, list[i].name,
-							 &list[i].metadata_location, err);
-	}
-	if (st != LL_OK) {
-		ll_catalog_tables_free(list, count);
-		return st;
-	}
-	*tables = list;
-	*n = count;
-	return LL_OK;
+	return c->ops->list_tables(c->ctx, dataset, tables, n, err);
+}
+
+ll_status ll_catalog_drop_table(ll_catalog *c, const char *dataset, const char *table,
+				bool *found, ll_error *err)
+{
+	return c->ops->drop_table(c->ctx, dataset, table, found, err);
+}
+
+ll_status ll_catalog_iceberg_location(ll_catalog *c, const char *dataset, const char *table,
+				      char **location, ll_error *err)
+{
+	return c->ops->iceberg_location(c->ctx, dataset, table, location, err);
+}
+
+ll_status ll_catalog_iceberg_commit(ll_catalog *c, const char *dataset, const ll_table *t,
+				    const char *table, const char *expected,
+				    const char *new_location, ll_error *err)
+{
+	return c->ops->iceberg_commit(c->ctx, dataset, t, table, expected, new_location, err);
+}
+
+bool ll_catalog_load_has_file(const ll_catalog_load *load, const char *table, const char *key)
+{
+	for (size_t i = 0; i < load->nfiles; i++)
+		if (strcmp(load->files[i].table, table) == 0 && strcmp(load->files[i].path, key) == 0)
+			return true;
+	return false;
 }
 
 void ll_catalog_tables_free(ll_catalog_table *tables, size_t n)
@@ -614,103 +138,9 @@ void ll_catalog_tables_free(ll_catalog_table *tables, size_t n)
 			free(t->files[k]);
 		free(t->files);
 		free(t->metadata_location);
+		free(t->location);
 		free(t->dataset);
 		free(t->name);
 	}
 	free(tables);
-}
-
-ll_status ll_catalog_iceberg_location(ll_catalog *c, const char *dataset, const char *table,
-				      char **location, ll_error *err)
-{
-	*location = NULL;
-	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db,
-			       "SELECT metadata_location FROM iceberg_tables WHERE catalog_name=?"
-			       " AND table_namespace=? AND table_name=?",
-			       -1, &stmt, NULL) != SQLITE_OK)
-		return db_error(c, err, "prepare");
-	sqlite3_bind_text(stmt, 1, LL_CATALOG_ICEBERG_NAME, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 3, table, -1, SQLITE_STATIC);
-	int rc = sqlite3_step(stmt);
-	ll_status st = LL_OK;
-	if (rc == SQLITE_ROW && sqlite3_column_text(stmt, 0)) {
-		if (!(*location = strdup((const char *)sqlite3_column_text(stmt, 0))))
-			st = ll_error_oom(err);
-	} else if (rc != SQLITE_ROW && rc != SQLITE_DONE) {
-		st = db_error(c, err, "look up Iceberg table");
-	}
-	sqlite3_finalize(stmt);
-	return st;
-}
-
-/* The swap itself; runs inside the caller's transaction. */
-static ll_status swap_metadata_location(ll_catalog *c, const char *dataset, const char *table,
-					const char *expected, const char *new_location, ll_error *err)
-{
-	char *current = NULL;
-	ll_status st = ll_catalog_iceberg_location(c, dataset, table, &current, err);
-	if (st != LL_OK)
-		return st;
-	bool matches = expected ? current && strcmp(current, expected) == 0 : !current;
-	if (!matches) {
-		st = ll_error_set(err, LL_ECONFLICT,
-				  "Iceberg table %s.%s was changed by another writer (its metadata is now %s, "
-				  "this commit started from %s)",
-				  dataset, table, current ? current : "(none)", expected ? expected : "(none)");
-		free(current);
-		return st;
-	}
-	free(current);
-	const char *params[] = { LL_CATALOG_ICEBERG_NAME, dataset, table, new_location, expected, NULL };
-	if (!expected)
-		return run_stmt(c,
-				"INSERT INTO iceberg_tables(catalog_name,table_namespace,table_name,"
-				"metadata_location,previous_metadata_location) VALUES(?1,?2,?3,?4,NULL)",
-				params, err);
-	return run_stmt(c,
-			"UPDATE iceberg_tables SET metadata_location=?4, previous_metadata_location=?5"
-			" WHERE catalog_name=?1 AND table_namespace=?2 AND table_name=?3",
-			params, err);
-}
-
-static ll_status register_namespace(ll_catalog *c, const char *dataset, ll_error *err)
-{
-	char now[40];
-	now_text(now);
-	const char *ds[] = { dataset, now, NULL };
-	ll_status st = run_stmt(c, "INSERT OR IGNORE INTO ll_datasets(name,created_at) VALUES(?,?)", ds, err);
-	const char *ns[] = { LL_CATALOG_ICEBERG_NAME, dataset, NULL };
-	if (st == LL_OK)
-		st = run_stmt(c,
-			      "INSERT OR IGNORE INTO iceberg_namespace_properties(catalog_name,namespace,"
-			      "property_key,property_value) VALUES(?1,?2,'exists','true')",
-			      ns, err);
-	return st;
-}
-
-ll_status ll_catalog_iceberg_commit(ll_catalog *c, const char *dataset, const ll_table *t,
-				    const char *table, const char *expected,
-				    const char *new_location, ll_error *err)
-{
-	ll_status st = exec_sql(c, "BEGIN IMMEDIATE", err);
-	if (st != LL_OK)
-		return st;
-	st = register_namespace(c, dataset, err);
-	ll_table shape = { .name = (char *)table, .table_format = LL_FORMAT_ICEBERG };
-	if (t) {
-		shape = *t;
-		shape.table_format = LL_FORMAT_ICEBERG;
-	}
-	if (st == LL_OK)
-		st = register_table(c, dataset, &shape, err);
-	if (st == LL_OK && t)
-		st = register_columns(c, dataset, &shape, err);
-	if (st == LL_OK)
-		st = swap_metadata_location(c, dataset, table, expected, new_location, err);
-	if (st == LL_OK)
-		return exec_sql(c, "COMMIT", err);
-	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
-	return st;
 }

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
 
 #include "config_cmd.h"
@@ -25,7 +26,7 @@ typedef struct cli_args {
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
 	const char *disposition, *table_format, *where, *dialect, *resource, *progress;
-	const char *endpoint_url, *region, *profile, *config_dir;
+	const char *endpoint_url, *region, *profile, *config_dir, *destination, *catalog, *engine;
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -44,7 +45,9 @@ static const char usage_text[] =
 	"\n"
 	"commands:\n"
 	"  load FILE...   load NDJSON / JSON files (\"-\" for stdin; .gz detected) into a dataset\n"
-	"  query SQL      run SQL over the lake (tables are <dataset>.<table>)\n"
+	"  query SQL      run SQL over the lake (tables are <dataset>.<table>); with\n"
+	"                 --destination athena on Athena, in the database --dataset names\n"
+	"                 (--engine embedded: on the embedded engine over the Glue tables)\n"
 	"  info           show pipelines, their loads and tables\n"
 	"  delete DATASET.TABLE --where COND\n"
 	"                 remove the rows of an Iceberg table matching a SQL condition, in one\n"
@@ -65,6 +68,11 @@ static const char usage_text[] =
 	"  drop-table DATASET.TABLE\n"
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
+	"  show DATASET.TABLE\n"
+	"                 a table's format, location, columns, and files or snapshots\n"
+	"  register DATASET.TABLE LOCATION_OF_METADATA_JSON\n"
+	"                 adopt an existing Iceberg table (its metadata must read) into the\n"
+	"                 catalog of the destination\n"
 
 	"\n"
 	"load options:\n"
@@ -95,11 +103,17 @@ static const char usage_text[] =
 	"  --endpoint-url URL          S3-compatible endpoint (else endpoint_url, AWS_ENDPOINT_URL)\n"
 	"  --region NAME               AWS region (else region_name, AWS_REGION, the profile's)\n"
 	"  --profile NAME              AWS profile in ~/.aws (else profile_name, AWS_PROFILE)\n"
+	"  --destination local|athena  local: the lake's own SQLite catalog and the embedded engine;\n"
+	"                              athena: tables in the AWS Glue Data Catalog, queries on\n"
+	"                              Athena (default: destination in [pipeline], else local)\n"
+	"  --catalog FILE              the local catalog file (default: [destination.filesystem]\n"
+	"                              catalog, else <lake>/catalog.db or one under --home for S3)\n"
 	"  --config-dir DIR            where config.toml and secrets.toml are (default: ./.dlt)\n"
 	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
 	"  --format table|csv|json     query output format (default: table)\n"
-	"  --dialect sqlite|athena     query SQL dialect (default: sqlite); athena takes Trino SQL,\n"
-	"                              bare table names in --dataset\n"
+	"  --dialect sqlite|athena     query SQL dialect on the embedded engine (default: sqlite);\n"
+	"                              athena takes Trino SQL, bare table names in --dataset\n"
+	"  --engine athena|embedded    where an athena query runs (default: athena)\n"
 	"  -q, --quiet / -v, --verbose less / more messages on stderr\n"
 	"  -h, --help, --version\n";
 
@@ -157,6 +171,9 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "region", offsetof(cli_args, region) },
 		{ "profile", offsetof(cli_args, profile) },
 		{ "config-dir", offsetof(cli_args, config_dir) },
+		{ "destination", offsetof(cli_args, destination) },
+		{ "catalog", offsetof(cli_args, catalog) },
+		{ "engine", offsetof(cli_args, engine) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -282,6 +299,9 @@ typedef struct destination {
 	const char *lake;     /* NULL: nothing names one */
 	ll_s3_options s3;
 	bool use_s3;
+	const char *catalog;  /* the local catalog file; NULL: the default */
+	bool athena;          /* the athena destination, with athena_opt */
+	ll_athena_options athena_opt;
 } destination;
 
 /*
@@ -304,8 +324,15 @@ static int destination_open(const cli_args *a, destination *d)
 		return 2;
 	}
 	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
+	if (st == LL_OK)
+		st = ll_config_destination(d->config, a->destination, &d->athena, &err);
 	if (st == LL_OK && (a->lake || bucket))
 		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
+	if (st == LL_OK && d->athena)
+		st = ll_config_athena_options(d->config, d->use_s3 ? &d->s3 : NULL, &d->athena_opt, &err);
+	if (st == LL_OK)
+		d->catalog = a->catalog ? a->catalog
+					: ll_config_get(d->config, "destination.filesystem.catalog", NULL);
 	if (st != LL_OK) {
 		print_error(&err);
 		ll_config_free(d->config);
@@ -319,7 +346,8 @@ static int destination_open(const cli_args *a, destination *d)
 static ll_lake_options lake_options(const cli_args *a, const destination *d)
 {
 	return (ll_lake_options){ .lake = d->lake ? d->lake : "lake", .s3 = d->use_s3 ? &d->s3 : NULL,
-				  .home = a->home };
+				  .catalog = d->catalog, .home = a->home,
+				  .athena = d->athena ? &d->athena_opt : NULL };
 }
 
 static ll_pipeline_options pipeline_options(const cli_args *a)
@@ -444,6 +472,8 @@ static int cmd_load(const cli_args *a)
 	o.progress = show_progress ? cli_progress_show : NULL;
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;
+	o.catalog = d.catalog;
+	o.athena = d.athena ? &d.athena_opt : NULL;
 	o.force_iceberg = ll_config_force_iceberg(d.config);
 	ll_pipeline *p;
 	ll_error err;
@@ -535,6 +565,22 @@ static int cmd_run(const cli_args *a)
 	return st == LL_OK ? 0 : 1;
 }
 
+static void cancel_query(int sig)
+{
+	(void)sig;
+	ll_lake_query_cancel();
+}
+
+/* Ctrl-C stops the query where it runs (Athena) before lakeload exits. */
+static void catch_interrupt(void)
+{
+	struct sigaction sa;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = cancel_query;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGINT, &sa, NULL);
+}
+
 static int cmd_query(const cli_args *a)
 {
 	if (a->npositional != 1)
@@ -551,21 +597,28 @@ static int cmd_query(const cli_args *a)
 	ll_sql_dialect dialect = LL_DIALECT_SQLITE;
 	if (a->dialect && !ll_sql_dialect_parse(a->dialect, &dialect))
 		return usage_error("unknown --dialect \"%s\"; use sqlite or athena", a->dialect);
-	ll_error err;
-	ll_error_clear(&err);
-	char *sql;
-	if (ll_sql_translate(dialect, a->positional[0], a->dataset, &sql, &err) != LL_OK) {
-		print_error(&err);
-		return 1;
-	}
+	if (a->engine && strcmp(a->engine, "embedded") != 0 && strcmp(a->engine, "athena") != 0)
+		return usage_error("unknown --engine \"%s\"; use athena or embedded", a->engine);
 	destination d;
 	int rc = destination_open(a, &d);
-	if (rc != 0) {
-		free(sql);
+	if (rc != 0)
 		return rc;
-	}
+	ll_error err;
+	ll_error_clear(&err);
 	ll_lake_options lo = lake_options(a, &d);
-	if (ll_lake_query_print_opts(&lo, sql, fmt, stdout, &err) != LL_OK) {
+	lo.dataset = a->dataset;
+	lo.embedded_engine = a->engine && strcmp(a->engine, "embedded") == 0;
+	bool on_athena = d.athena && !lo.embedded_engine;
+	/* Athena runs Trino SQL itself; the embedded engine takes it translated */
+	char *sql = NULL;
+	if (!on_athena && ll_sql_translate(dialect, a->positional[0], a->dataset, &sql, &err) != LL_OK) {
+		print_error(&err);
+		ll_config_free(d.config);
+		return 1;
+	}
+	if (on_athena)
+		catch_interrupt();
+	if (ll_lake_query_print_opts(&lo, sql ? sql : a->positional[0], fmt, stdout, &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
 	}
@@ -676,6 +729,34 @@ static int cmd_drop_table(const cli_args *a)
 	return run_on_lake_table(a, drop_table);
 }
 
+static ll_status show_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	return ll_lake_show_print(lo, a->positional[0], stdout, err);
+}
+
+static int cmd_show(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("show takes one table, DATASET.TABLE%s", "");
+	return run_on_lake_table(a, show_table);
+}
+
+static ll_status register_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_status st = ll_lake_register(lo, a->positional[0], a->positional[1], err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: registered %s at %s\n", a->positional[0], a->positional[1]);
+	return st;
+}
+
+static int cmd_register(const cli_args *a)
+{
+	if (a->npositional != 2)
+		return usage_error("register takes a table and its metadata: register DATASET.TABLE "
+				   "LOCATION_OF_METADATA_JSON%s", "");
+	return run_on_lake_table(a, register_table);
+}
+
 static int cmd_config(const cli_args *a)
 {
 	if (a->npositional != 1 || strcmp(a->positional[0], "show") != 0)
@@ -723,6 +804,7 @@ int main(int argc, char **argv)
 		{ "delete", cmd_delete },   { "config", cmd_config },
 		{ "drop-pending", cmd_drop_pending }, { "drop-table", cmd_drop_table },
 		{ "run", cmd_run },
+		{ "show", cmd_show },       { "register", cmd_register },
 	};
 	const char *cmd = argv[1];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -303,7 +303,8 @@ static ll_status resolve_region(ll_aws_chain *ch, ll_s3_options *s3, ll_error *e
 }
 
 static ll_status resolve(ll_config *c, const char *lake, const char **lake_out, ll_s3_options *s3,
-			 bool *use_s3, ll_aws_creds *creds, ll_aws_chain *ch, ll_error *err)
+			 bool *use_s3, ll_aws_creds *creds, ll_aws_chain *ch, size_t *used,
+			 ll_error *err)
 {
 	memset(s3, 0, sizeof(*s3));
 	*use_s3 = false;
@@ -318,14 +319,16 @@ static ll_status resolve(ll_config *c, const char *lake, const char **lake_out, 
 	if (!s3->endpoint_url)
 		s3->endpoint_url = ll_aws_first_env("AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL", &eo);
 	s3->path_style = s3->endpoint_url != NULL;
-	size_t used;
-	ll_status st = run_chain(ch, 0, creds, &used, err);
+	ll_status st = run_chain(ch, 0, creds, used, err);
 	if (st == LL_OK)
-		st = keep_credentials(ch, creds, used, s3, err);
+		st = keep_credentials(ch, creds, *used, s3, err);
 	if (st == LL_OK)
 		st = resolve_region(ch, s3, err);
 	return st;
 }
+
+static ll_status keep_provider(ll_config *c, ll_aws_chain *ch, const ll_aws_creds *creds,
+			       size_t source, ll_s3_options *s3, ll_error *err);
 
 ll_status ll_config_resolve_lake(ll_config *c, const char *lake, const char **lake_out,
 				 ll_s3_options *s3, bool *use_s3, ll_error *err)
@@ -333,9 +336,13 @@ ll_status ll_config_resolve_lake(ll_config *c, const char *lake, const char **la
 	ll_aws_chain ch;
 	ll_aws_chain_init(&ch, c);
 	ll_aws_creds creds = { 0 };
-	ll_status st = resolve(c, lake, lake_out, s3, use_s3, &creds, &ch, err);
+	size_t used = 0;
+	ll_status st = resolve(c, lake, lake_out, s3, use_s3, &creds, &ch, &used, err);
+	if (st == LL_OK && *use_s3 && creds.expires)
+		st = keep_provider(c, &ch, &creds, used, s3, err);
+	else
+		ll_aws_chain_free(&ch);
 	ll_aws_creds_clear(&creds);
-	ll_aws_chain_free(&ch);
 	return st;
 }
 
@@ -387,7 +394,8 @@ ll_status ll_config_show(ll_config *c, const char *lake, FILE *out, ll_error *er
 	ll_error chain_err;
 	ll_error_clear(&chain_err);
 	ll_aws_creds creds = { 0 };
-	ll_status st = resolve(c, lake, &lake_out, &s3, &use_s3, &creds, &ch, &chain_err);
+	size_t used;
+	ll_status st = resolve(c, lake, &lake_out, &s3, &use_s3, &creds, &ch, &used, &chain_err);
 	fprintf(out, "lake = %s\n", lake_out);
 	if (use_s3 && st == LL_OK)
 		show_credentials(out, &ch, &s3, &creds);
@@ -407,6 +415,28 @@ struct ll_aws_provider {
 	size_t source; /* index in chain_sources of the source that answered */
 	ll_aws_creds current;
 };
+
+/*
+ * Temporary credentials the lake resolved renew themselves: a provider that
+ * starts from them and their source (it takes over ch, freeing it on
+ * failure), kept by the configuration, named in s3 for the clients to ask.
+ */
+static ll_status keep_provider(ll_config *c, ll_aws_chain *ch, const ll_aws_creds *creds,
+			       size_t source, ll_s3_options *s3, ll_error *err)
+{
+	ll_aws_provider *p = calloc(1, sizeof(*p));
+	if (!p) {
+		ll_aws_chain_free(ch);
+		return ll_error_oom(err);
+	}
+	pthread_mutex_init(&p->lock, NULL);
+	p->ch = *ch;
+	p->source = source;
+	ll_aws_creds_copy(&p->current, creds);
+	ll_config_keep_provider(c, p);
+	s3->credentials_provider = p;
+	return LL_OK;
+}
 
 ll_status ll_aws_provider_open(ll_aws_provider **out, ll_config *c, ll_error *err)
 {

@@ -8,6 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
+#include "config/aws_credentials.h"
 #include "config/toml.h"
 #include "util/arena.h"
 #include "util/buf.h"
@@ -21,6 +22,7 @@
 
 const char *const ll_config_known_keys[] = {
 	"destination.filesystem.bucket_url",
+	"destination.filesystem.catalog",
 	CREDENTIALS("destination.filesystem"),
 	"destination.athena.query_result_bucket",
 	"destination.athena.athena_work_group",
@@ -28,6 +30,7 @@ const char *const ll_config_known_keys[] = {
 	"destination.athena.force_iceberg",
 	CREDENTIALS("destination.athena"),
 	"normalize.detections",
+	"pipeline.destination",
 	NULL,
 };
 
@@ -43,6 +46,7 @@ struct ll_config {
 	ll_logger logger;
 	char *dir;
 	char *unknown; /* the first unknown key under a known section, as a message */
+	struct ll_aws_provider *provider; /* renews the lake's temporary credentials; NULL: none */
 };
 
 bool ll_config_key_is_secret(const char *key)
@@ -322,7 +326,14 @@ void ll_config_free(ll_config *c)
 	}
 	free(c->dir);
 	free(c->unknown);
+	ll_aws_provider_free(c->provider);
 	free(c);
+}
+
+void ll_config_keep_provider(ll_config *c, struct ll_aws_provider *p)
+{
+	ll_aws_provider_free(c->provider);
+	c->provider = p;
 }
 
 ll_status ll_config_check_destination_keys(const ll_config *c, ll_error *err)

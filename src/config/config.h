@@ -43,4 +43,9 @@ extern const char *const ll_config_known_keys[];
  */
 const char *ll_config_credential(const ll_config *c, const char *name, const char **origin);
 
+struct ll_aws_provider;
+
+/** Gives c a credentials provider to free with it (one given before is freed now). */
+void ll_config_keep_provider(ll_config *c, struct ll_aws_provider *p);
+
 #endif

@@ -17,23 +17,17 @@
 
 ll_status ll_lake_drop_table(const ll_lake_options *opt, const char *table, ll_error *err)
 {
-	char ref[512];
-	const char *dataset, *name;
-	ll_status st = ll_split_table_ref(table, ref, sizeof(ref), &dataset, &name, err);
-	ll_storage *storage = NULL;
-	ll_catalog *catalog = NULL;
-	if (st == LL_OK)
-		st = ll_lake_open(opt, NULL, false, &storage, &catalog, err);
+	ll_lake_ref r;
+	ll_status st = ll_lake_ref_open(&r, opt, table, false, err);
 	bool found = false;
 	if (st == LL_OK)
-		st = ll_catalog_drop_table(catalog, dataset, name, &found, err);
+		st = ll_catalog_drop_table(r.catalog, r.dataset, r.name, &found, err);
 	if (st == LL_OK && !found) {
-		ll_error_set_table(err, name, NULL);
+		ll_error_set_table(err, r.name, NULL);
 		st = ll_error_set(err, LL_ENOTFOUND, "the catalog of lake %s has no table %s", opt->lake,
 				  table);
 	}
-	ll_catalog_free(catalog);
-	ll_storage_free(storage);
+	ll_lake_ref_close(&r);
 	return st;
 }
 

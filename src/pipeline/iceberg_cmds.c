@@ -335,8 +335,11 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 	if (!mkdtemp(scratch))
 		st = ll_error_set(err, LL_EIO, "cannot create a temporary directory %s: %s", scratch,
 				  strerror(errno));
+	/* the rows are found by the embedded engine, whatever the destination: the commit is lakeload's own */
+	ll_lake_options local_engine = *opt;
+	local_engine.embedded_engine = true;
 	if (st == LL_OK)
-		st = ll_lake_query_opts(opt, ll_buf_cstr(&sql), collect_id, &ids, err);
+		st = ll_lake_query_opts(&local_engine, ll_buf_cstr(&sql), collect_id, &ids, err);
 	if (st == LL_OK && ids.oom)
 		st = ll_error_oom(err);
 	if (st == LL_OK && ids.ids.count > 0)

@@ -69,22 +69,29 @@ static ll_status open_catalog(const char *lake, const char *catalog, ll_catalog 
 /*
  * The lake's storage and catalog: an S3 lake's through the credentials the
  * configuration resolves for it; without them (no config, or none found)
- * only its catalog, and *storage stays NULL.
+ * only a file catalog, and *storage stays NULL. A pipeline of the athena
+ * destination has its tables in Glue, which needs the credentials.
  */
-static ll_status open_lake(const char *home, const char *lake, const char *catalog,
+static ll_status open_lake(const char *home, const char *lake, const char *catalog, bool athena,
 			   ll_config *config, ll_storage **storage, ll_catalog **cat, ll_error *err)
 {
 	*storage = NULL;
 	ll_s3_options s3;
+	ll_athena_options ao;
 	bool use_s3 = false;
 	const char *resolved = lake;
 	bool remote = strncmp(lake, "s3://", 5) == 0;
-	ll_error ignored;
+	ll_status st = LL_OK;
+	if (athena && !config)
+		return ll_error_set(err, LL_EAUTH, "no configuration to reach Glue with");
 	if (remote && (!config || ll_config_resolve_lake(config, lake, &resolved, &s3, &use_s3,
-							 &ignored) != LL_OK))
-		return open_catalog(lake, catalog, cat, err);
-	ll_lake_options lo = { lake, use_s3 ? &s3 : NULL, catalog, home };
-	return ll_lake_open(&lo, NULL, false, storage, cat, err);
+							 err) != LL_OK))
+		return athena ? LL_EAUTH : open_catalog(lake, catalog, cat, err);
+	if (athena)
+		st = ll_config_athena_options(config, use_s3 ? &s3 : NULL, &ao, err);
+	ll_lake_options lo = { .lake = lake, .s3 = use_s3 ? &s3 : NULL, .catalog = catalog,
+			       .home = home, .athena = athena ? &ao : NULL };
+	return st == LL_OK ? ll_lake_open(&lo, NULL, false, storage, cat, err) : st;
 }
 
 /*
@@ -112,14 +119,18 @@ static bool iceberg_counts(ll_storage *storage, const ll_catalog_table *t, uint6
 	return true;
 }
 
-static void print_tables(const char *home, const char *lake, const char *catalog,
+static void print_tables(const char *home, const char *lake, const char *catalog, bool athena,
 			 const char *dataset, ll_config *config, FILE *out)
 {
 	ll_catalog *cat;
 	ll_storage *storage;
 	ll_error err;
-	if (open_lake(home, lake, catalog, config, &storage, &cat, &err) != LL_OK) {
-		fprintf(out, "  tables: (lake %s not found)\n", lake);
+	ll_error_clear(&err);
+	if (open_lake(home, lake, catalog, athena, config, &storage, &cat, &err) != LL_OK) {
+		if (athena)
+			fprintf(out, "  tables: (in AWS Glue, not reachable: %s)\n", err.message);
+		else
+			fprintf(out, "  tables: (lake %s not found)\n", lake);
 		return;
 	}
 	ll_catalog_table *tables;
@@ -135,6 +146,8 @@ static void print_tables(const char *home, const char *lake, const char *catalog
 			    !iceberg_counts(storage, &tables[i], &rows, &files)) {
 				snprintf(counts, sizeof(counts), "%10s rows  %4s files", "?", "?");
 				unknown = true;
+			} else if (tables[i].counts_unknown) {
+				snprintf(counts, sizeof(counts), "%10s rows  %4zu files", "-", files);
 			} else {
 				snprintf(counts, sizeof(counts), "%10llu rows  %4zu files",
 					 (unsigned long long)rows, files);
@@ -167,9 +180,13 @@ static void print_pipeline(const char *home, const char *name, ll_config *config
 		ll_buf_cstr(&dir), dataset ? dataset : "?", lake ? lake : "?");
 	for (int s = 0; s < LL_PACKAGE_STATES; s++)
 		print_packages(ll_buf_cstr(&dir), (ll_package_state)s, out);
+	const char *destination = json_string_value(json_object_get(doc, "destination"));
+	bool athena = destination && strcmp(destination, "athena") == 0;
+	if (athena)
+		fprintf(out, "  destination: athena (tables in AWS Glue)\n");
 	if (lake && dataset)
-		print_tables(home, lake, json_string_value(json_object_get(doc, "catalog")), dataset,
-			     config, out);
+		print_tables(home, lake, json_string_value(json_object_get(doc, "catalog")), athena,
+			     dataset, config, out);
 	json_decref(doc);
 	ll_buf_free(&dir);
 	ll_buf_free(&path);

@@ -1,8 +1,9 @@
 /*
  * Opening a lake for pipelines and queries: its storage, from the public S3
- * options, and its catalog, where the options say or where it lives by
- * default. A local lake keeps its catalog at <lake>/catalog.db as always;
- * an S3 lake's catalog is a local SQLite file under the lakeload home,
+ * options, and its catalog, chosen here once. The athena destination's is
+ * AWS Glue. The local destination's is a SQLite file where the options say
+ * or where it lives by default: a local lake keeps it at <lake>/catalog.db;
+ * an S3 lake's is a local file under the lakeload home,
  * catalogs/<bucket>/<prefix>/catalog.db, because S3 offers no atomic
  * compare-and-swap to publish a catalog with.
  */
@@ -10,6 +11,9 @@
 
 #include <string.h>
 
+#include "aws/athena.h"
+#include "aws/glue.h"
+#include "config/aws_credentials.h"
 #include "util/fs.h"
 
 static void s3_config_from(const ll_s3_options *o, const ll_logger *logger, ll_s3_config *cfg)
@@ -23,6 +27,10 @@ static void s3_config_from(const ll_s3_options *o, const ll_logger *logger, ll_s
 	cfg->session_token = o->session_token;
 	cfg->path_style = o->path_style ? LL_S3_PATH_STYLE_ON : LL_S3_PATH_STYLE_AUTO;
 	cfg->logger = logger;
+	if (o->credentials_provider) {
+		cfg->credentials = ll_aws_provider_s3_credentials;
+		cfg->credentials_user = o->credentials_provider;
+	}
 }
 
 void ll_lake_catalog_path(const ll_storage *storage, const char *home, ll_buf *out)
@@ -59,12 +67,70 @@ static ll_status check_catalog(const char *path, const char *lake, ll_error *err
 			    lake, path);
 }
 
+static void glue_config_from(const ll_athena_options *a, const ll_logger *logger,
+			     ll_aws_json_config *cfg)
+{
+	ll_aws_json_config_init(cfg, LL_AWS_GLUE);
+	cfg->endpoint_url = a->endpoint_url;
+	if (a->region && a->region[0])
+		cfg->region = a->region;
+	cfg->access_key_id = a->access_key_id;
+	cfg->secret_access_key = a->secret_access_key;
+	cfg->session_token = a->session_token;
+	cfg->logger = logger;
+}
+
+void ll_lake_athena_config(const ll_athena_options *a, const ll_logger *logger,
+			   ll_athena_config *cfg)
+{
+	ll_athena_config_init(cfg);
+	glue_config_from(a, logger, &cfg->aws);
+	cfg->aws.service = LL_AWS_ATHENA;
+	cfg->work_group = a->work_group;
+	cfg->output_location = a->query_result_bucket;
+	cfg->catalog = a->data_catalog;
+}
+
+/* The Glue catalog id of aws_data_catalog: none, an account id, or what Athena says. */
+static ll_status glue_catalog_id(const ll_athena_options *a, const ll_logger *logger, ll_buf *out,
+				 ll_error *err)
+{
+	const char *id = NULL;
+	if (ll_glue_catalog_id_for(a->data_catalog, &id)) {
+		if (id)
+			ll_buf_puts(out, id);
+		return ll_buf_oom(out) ? ll_error_oom(err) : LL_OK;
+	}
+	ll_athena_config cfg;
+	ll_lake_athena_config(a, logger, &cfg);
+	ll_athena *athena = NULL;
+	ll_status st = ll_athena_open(&athena, &cfg, err);
+	if (st == LL_OK)
+		st = ll_athena_glue_catalog_id(athena, a->data_catalog, out, err);
+	ll_athena_free(athena);
+	return st;
+}
+
+static ll_status open_glue(const ll_athena_options *a, const ll_logger *logger,
+			   ll_storage *storage, ll_catalog **catalog, ll_error *err)
+{
+	ll_buf id = LL_BUF_INIT;
+	ll_status st = glue_catalog_id(a, logger, &id, err);
+	ll_aws_json_config cfg;
+	glue_config_from(a, logger, &cfg);
+	ll_catalog_glue_options go = { &cfg, id.len ? id.data : NULL };
+	if (st == LL_OK)
+		st = ll_catalog_open_glue(catalog, &go, storage, err);
+	ll_buf_free(&id);
+	return st;
+}
+
 ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool create,
 		       ll_storage **storage, ll_catalog **catalog, ll_error *err)
 {
 	*storage = NULL;
 	*catalog = NULL;
-	if (!create && !opt->catalog) {
+	if (!create && !opt->catalog && !opt->athena) {
 		ll_status st = check_local_lake(opt->lake, err);
 		if (st != LL_OK)
 			return st;
@@ -76,6 +142,14 @@ ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool
 	ll_status st = ll_storage_open(storage, opt->lake, &sopt, err);
 	if (st != LL_OK)
 		return st;
+	if (opt->athena) {
+		st = open_glue(opt->athena, logger, *storage, catalog, err);
+		if (st != LL_OK) {
+			ll_storage_free(*storage);
+			*storage = NULL;
+		}
+		return st;
+	}
 	ll_buf path = LL_BUF_INIT;
 	if (opt->catalog)
 		ll_buf_puts(&path, opt->catalog);
@@ -92,4 +166,20 @@ ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool
 		*storage = NULL;
 	}
 	return st;
+}
+
+ll_status ll_lake_ref_open(ll_lake_ref *r, const ll_lake_options *opt, const char *table,
+			   bool create, ll_error *err)
+{
+	memset(r, 0, sizeof(*r));
+	ll_status st = ll_split_table_ref(table, r->buf, sizeof(r->buf), &r->dataset, &r->name, err);
+	if (st == LL_OK)
+		st = ll_lake_open(opt, NULL, create, &r->storage, &r->catalog, err);
+	return st;
+}
+
+void ll_lake_ref_close(ll_lake_ref *r)
+{
+	ll_catalog_free(r->catalog);
+	ll_storage_free(r->storage);
 }

@@ -160,8 +160,9 @@ static ll_status init_pipeline(ll_pipeline *p, const ll_pipeline_options *opt, l
 	if (st == LL_OK)
 		st = read_schema(p, err);
 	if (st == LL_OK) {
-		ll_lake_options lake = { p->lake, opt->s3, opt->catalog ? opt->catalog : p->catalog_file,
-					 opt->home };
+		ll_lake_options lake = { .lake = p->lake, .s3 = opt->s3,
+					 .catalog = opt->catalog ? opt->catalog : p->catalog_file,
+					 .home = opt->home, .athena = opt->athena };
 		st = ll_lake_open(&lake, &p->logger, true, &p->storage, &p->catalog, err);
 	}
 	if (st == LL_OK && fresh)
@@ -246,10 +247,14 @@ ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err)
 		st = ll_fs_mkdirs(dir.data, err);
 	if (st == LL_OK)
 		st = ll_fs_write_atomic(path.data, text.data, text.len, err);
+	/* a file catalog is named so later runs and info find it; Glue is found through the configuration */
+	bool file = ll_catalog_is_file(p->catalog);
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "pipeline_name", p->name,
 				"dataset_name", p->dataset, "lake", ll_catalog_lake(p->catalog),
-				"catalog", ll_catalog_path(p->catalog), "state_version",
+				"destination", file ? "local" : "athena", "state_version",
 				(json_int_t)p->state_version, "sources", p->sources);
+	if (doc && file && json_object_set_new(doc, "catalog", json_string(ll_catalog_path(p->catalog))))
+		st = st == LL_OK ? ll_error_oom(err) : st;
 	char *state = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	ll_buf_clear(&path);
 	ll_path_join(&path, p->dir, "state.json");

@@ -62,12 +62,36 @@ void ll_pipeline_home(const char *home, ll_buf *out);
 
 /**
  * Opens the lake opt names: its storage (S3 retries logged to logger) and
- * its catalog, at opt->catalog or where ll_lake_catalog_path says. Without
+ * its catalog: Glue for the athena destination, else the SQLite file at
+ * opt->catalog or where ll_lake_catalog_path says. Without
  * create, a lake never loaded is LL_ENOTFOUND instead of a new empty one.
  * The catalog borrows the storage; free the catalog first.
  */
 ll_status ll_lake_open(const ll_lake_options *opt, const ll_logger *logger, bool create,
 		       ll_storage **storage, ll_catalog **catalog, ll_error *err);
+
+struct ll_athena_config;
+
+/** The Athena client's settings for the athena destination a. */
+void ll_lake_athena_config(const ll_athena_options *a, const ll_logger *logger,
+			   struct ll_athena_config *cfg);
+
+/** A table named "dataset.table" in an open lake. */
+typedef struct ll_lake_ref {
+	char buf[512];
+	const char *dataset, *name;
+	ll_storage *storage;
+	ll_catalog *catalog;
+} ll_lake_ref;
+
+/** Splits table into r's names and opens the lake opt names (create: as ll_lake_open). */
+ll_status ll_lake_ref_open(ll_lake_ref *r, const ll_lake_options *opt, const char *table,
+			   bool create, ll_error *err);
+void ll_lake_ref_close(ll_lake_ref *r);
+
+/** Runs sql on Athena (opt->athena), its rows to fn. */
+ll_status ll_lake_athena_query(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
+			       void *user, ll_error *err);
 
 /** Where a lake's catalog is by default: <lake>/catalog.db, or under home for S3. */
 void ll_lake_catalog_path(const ll_storage *storage, const char *home, ll_buf *out);

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "catalog/catalog.h"
+#include "engine/result_print.h"
 #include "engine/engine.h"
 #include "lakeload.h"
 #include "pipeline/pipeline_internal.h"
@@ -136,9 +137,31 @@ static void close_lake_engine(lake_provider *lp, ll_storage *storage, ll_engine 
 	ll_storage_free(storage);
 }
 
+/* Whether the lake's queries run on Athena rather than the embedded engine. */
+static bool on_athena(const ll_lake_options *opt)
+{
+	return opt->athena && !opt->embedded_engine;
+}
+
+static ll_status print_from_athena(const ll_lake_options *opt, const char *sql,
+				   ll_result_format format, FILE *out, ll_error *err)
+{
+	ll_result_printer *printer;
+	ll_status st = ll_result_printer_new(&printer, format, out, err);
+	if (st != LL_OK)
+		return st;
+	st = ll_lake_athena_query(opt, sql, ll_result_printer_row, printer, err);
+	if (st == LL_OK)
+		st = ll_result_printer_finish(printer, err);
+	ll_result_printer_free(printer);
+	return st;
+}
+
 ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row_fn fn,
 			     void *user, ll_error *err)
 {
+	if (on_athena(opt))
+		return ll_lake_athena_query(opt, sql, fn, user, err);
 	lake_provider lp;
 	ll_storage *storage;
 	ll_engine *engine;
@@ -153,6 +176,8 @@ ll_status ll_lake_query_opts(const ll_lake_options *opt, const char *sql, ll_row
 ll_status ll_lake_query_print_opts(const ll_lake_options *opt, const char *sql,
 				   ll_result_format format, FILE *out, ll_error *err)
 {
+	if (on_athena(opt))
+		return print_from_athena(opt, sql, format, out, err);
 	lake_provider lp;
 	ll_storage *storage;
 	ll_engine *engine;

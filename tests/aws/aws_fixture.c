@@ -104,3 +104,19 @@ json_t *aws_fixture(const char *name)
 	}
 	return doc;
 }
+
+void aws_script(const aws_proc *server, const char *replies)
+{
+	json_t *r = s3_http_json(server->port, "POST", "/__script", replies);
+	if (!r) {
+		fprintf(stderr, "the scripted server did not take %s\n", replies);
+		exit(2);
+	}
+	json_decref(r);
+}
+
+json_t *aws_received(const aws_proc *server)
+{
+	json_t *r = s3_http_json(server->port, "GET", "/__requests", NULL);
+	return r ? r : json_array();
+}

@@ -33,6 +33,12 @@ typedef struct aws_proc {
 bool aws_proc_start(aws_proc *p, const char *const *argv);
 void aws_proc_stop(aws_proc *p);
 
+/* Replaces the scripted endpoint's (aws_server.py) queue of replies; exits the test when it cannot. */
+void aws_script(const aws_proc *server, const char *replies);
+
+/* The requests the scripted endpoint received since the last call (new reference). */
+json_t *aws_received(const aws_proc *server);
+
 /* Unsets the AWS_ENDPOINT_URL* variables so only the test's endpoint counts. */
 void aws_clear_endpoint_env(void);
 

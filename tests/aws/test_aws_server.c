@@ -31,22 +31,14 @@ static void collect_log(void *user, ll_log_level level, const char *msg)
 
 static const ll_logger logger = { collect_log, NULL, LL_LOG_DEBUG };
 
-/* Replaces the server's queue of replies. */
 static void script(const char *replies)
 {
-	json_t *r = s3_http_json(server.port, "POST", "/__script", replies);
-	if (!r) {
-		fprintf(stderr, "the scripted server did not take %s\n", replies);
-		exit(2);
-	}
-	json_decref(r);
+	aws_script(&server, replies);
 }
 
-/* The requests received since the last call (new reference). */
 static json_t *received(void)
 {
-	json_t *r = s3_http_json(server.port, "GET", "/__requests", NULL);
-	return r ? r : json_array();
+	return aws_received(&server);
 }
 
 static const char *header(const json_t *req, const char *name)
