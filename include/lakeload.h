@@ -228,6 +228,8 @@ typedef struct ll_athena_options {
 	const char *data_catalog;
 	const char *query_result_bucket; /**< where Athena writes results (s3://...); NULL: the work group's */
 	const char *work_group;          /**< NULL: primary */
+	/** Renews temporary credentials for every call (see ll_s3_options); NULL: the keys above. */
+	struct ll_aws_provider *credentials_provider;
 } ll_athena_options;
 
 typedef struct ll_pipeline_options {
@@ -564,9 +566,12 @@ ll_status ll_lake_drop_table(const ll_lake_options *opt, const char *table, ll_e
 /**
  * Prints one table of the lake's catalog ("dataset.table"): format,
  * location, columns, and a hive table's files or an Iceberg table's
- * metadata, partition fields and snapshots.
+ * metadata, partition fields and snapshots. With ddl, prints instead the
+ * Athena DDL that defines the table (Hive's backtick quoting): CREATE
+ * EXTERNAL TABLE ... STORED AS PARQUET LOCATION, or for an Iceberg table
+ * CREATE TABLE ... PARTITIONED BY ... TBLPROPERTIES ('table_type'='ICEBERG').
  */
-ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, FILE *out,
+ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, bool ddl, FILE *out,
 			     ll_error *err);
 
 /**

@@ -33,6 +33,8 @@ struct ll_aws_json_client {
 	char *access_key_id;
 	char *secret_access_key;
 	char *session_token;
+	ll_s3_credentials_fn credentials; /* NULL: the three above */
+	void *credentials_user;
 	int max_retries;
 	long retry_base_delay_ms, retry_max_delay_ms;
 	long connect_timeout_ms, request_timeout_ms;
@@ -169,11 +171,15 @@ static ll_status copy_settings(ll_aws_json_client *c, const ll_aws_json_config *
 {
 	c->service = cfg->service;
 	c->region = strdup(blank(cfg->region) ? "us-east-1" : cfg->region);
-	c->access_key_id = strdup(cfg->access_key_id);
-	c->secret_access_key = strdup(cfg->secret_access_key);
-	c->session_token = blank(cfg->session_token) ? NULL : strdup(cfg->session_token);
-	if (!c->region || !c->access_key_id || !c->secret_access_key ||
-	    (!blank(cfg->session_token) && !c->session_token))
+	c->credentials = cfg->credentials;
+	c->credentials_user = cfg->credentials_user;
+	if (!c->credentials) {
+		c->access_key_id = strdup(cfg->access_key_id);
+		c->secret_access_key = strdup(cfg->secret_access_key);
+		c->session_token = blank(cfg->session_token) ? NULL : strdup(cfg->session_token);
+	}
+	if (!c->region || (!c->credentials && (!c->access_key_id || !c->secret_access_key ||
+					       (!blank(cfg->session_token) && !c->session_token))))
 		return ll_error_oom(err);
 	c->max_retries = cfg->max_retries;
 	c->retry_base_delay_ms = cfg->retry_base_delay_ms;
@@ -199,7 +205,7 @@ static ll_status check_limits(const ll_aws_json_config *cfg, ll_error *err)
 ll_status ll_aws_json_open(ll_aws_json_client **out, const ll_aws_json_config *cfg, ll_error *err)
 {
 	*out = NULL;
-	if (blank(cfg->access_key_id) || blank(cfg->secret_access_key))
+	if (!cfg->credentials && (blank(cfg->access_key_id) || blank(cfg->secret_access_key)))
 		return ll_error_set(err, LL_EAUTH,
 				    "no AWS credentials for %s: set aws_access_key_id and "
 				    "aws_secret_access_key (or AWS_ACCESS_KEY_ID and "
@@ -412,8 +418,22 @@ static ll_status sign(ll_aws_json_client *c, const char *target, const char *bod
 	};
 	size_t nhdr = sizeof(hdr) / sizeof(hdr[0]);
 	ll_sigv4_request req = { "POST", c->path, NULL, 0, hdr, nhdr, NULL, body, len };
+	/* a provider's credentials are asked for now, so renewed ones sign this request */
+	ll_buf key = LL_BUF_INIT, secret = LL_BUF_INIT, token = LL_BUF_INIT;
+	if (c->credentials) {
+		ll_status st = c->credentials(c->credentials_user, &key, &secret, &token, err);
+		if (st != LL_OK) {
+			ll_buf_wipe(&secret);
+			ll_buf_wipe(&token);
+			ll_buf_free(&key);
+			return st;
+		}
+	}
 	ll_sigv4_config cfg = {
-		.credentials = { c->access_key_id, c->secret_access_key, c->session_token },
+		.credentials = { c->credentials ? ll_buf_cstr(&key) : c->access_key_id,
+				 c->credentials ? ll_buf_cstr(&secret) : c->secret_access_key,
+				 c->credentials ? (token.len ? ll_buf_cstr(&token) : NULL)
+						: c->session_token },
 		.region = c->region,
 		.service = ll_aws_service_name(c->service),
 		.time = (int64_t)time(NULL),
@@ -421,8 +441,13 @@ static ll_status sign(ll_aws_json_client *c, const char *target, const char *bod
 		.double_encode_path = true,
 	};
 	ll_status st = ll_sigv4_sign_headers(&req, &cfg, sig, err);
-	if (st != LL_OK)
+	ll_buf_wipe(&secret);
+	ll_buf_free(&key);
+	if (st != LL_OK) {
+		ll_buf_wipe(&token);
 		return st;
+	}
+	/* the security token header borrows token until the header lines are made */
 	ll_buf line = LL_BUF_INIT;
 	bool ok = true;
 	for (size_t i = 0; ok && i < nhdr + sig->nheaders; i++) {
@@ -441,6 +466,7 @@ static ll_status sign(ll_aws_json_client *c, const char *target, const char *bod
 		*headers = l;
 	OPENSSL_cleanse(line.data, line.len);
 	ll_buf_free(&line);
+	ll_buf_wipe(&token);
 	return l ? LL_OK : ll_error_oom(err);
 }
 

@@ -41,6 +41,7 @@
 #include <stddef.h>
 
 #include "lakeload.h"
+#include "storage/s3.h"
 #include "util/buf.h"
 #include "util/log.h"
 
@@ -58,6 +59,13 @@ typedef struct ll_aws_json_config {
 	const char *access_key_id;
 	const char *secret_access_key;
 	const char *session_token; /**< NULL: long-term credentials */
+	/**
+	 * Asked at every request instead of the three fields above, so temporary
+	 * credentials renew during a long run (ll_aws_provider_s3_credentials);
+	 * NULL: those fields.
+	 */
+	ll_s3_credentials_fn credentials;
+	void *credentials_user; /**< for credentials; must outlive the client */
 	/** Attempts after the first for a retryable failure. Default 5. */
 	int max_retries;
 	/** First backoff delay, doubled per retry, jittered. Default 200. */

@@ -41,6 +41,7 @@ ll_status ll_config_athena_options(const ll_config *c, const ll_s3_options *s3,
 	out->access_key_id = s3->access_key_id;
 	out->secret_access_key = s3->secret_access_key;
 	out->session_token = s3->session_token;
+	out->credentials_provider = s3->credentials_provider;
 	out->data_catalog = ll_config_get(c, "destination.athena.aws_data_catalog", NULL);
 	out->query_result_bucket = ll_config_get(c, "destination.athena.query_result_bucket", NULL);
 	out->work_group = ll_config_get(c, "destination.athena.athena_work_group", NULL);

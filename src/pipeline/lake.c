@@ -77,6 +77,10 @@ static void glue_config_from(const ll_athena_options *a, const ll_logger *logger
 	cfg->access_key_id = a->access_key_id;
 	cfg->secret_access_key = a->secret_access_key;
 	cfg->session_token = a->session_token;
+	if (a->credentials_provider) {
+		cfg->credentials = ll_aws_provider_s3_credentials;
+		cfg->credentials_user = a->credentials_provider;
+	}
 	cfg->logger = logger;
 }
 
