@@ -38,6 +38,7 @@ typedef struct cli_args {
 	const char *detect[MAX_LIST];
 	size_t ndetect;
 	int verbosity;
+	bool ddl; /* show: the Athena DDL instead of the description */
 } cli_args;
 
 static const char usage_text[] =
@@ -68,8 +69,9 @@ static const char usage_text[] =
 	"  drop-table DATASET.TABLE\n"
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
-	"  show DATASET.TABLE\n"
-	"                 a table's format, location, columns, and files or snapshots\n"
+	"  show DATASET.TABLE [--ddl]\n"
+	"                 a table's format, location, columns, and files or snapshots;\n"
+	"                 --ddl: the Athena DDL that defines it\n"
 	"  register DATASET.TABLE LOCATION_OF_METADATA_JSON\n"
 	"                 adopt an existing Iceberg table (its metadata must read) into the\n"
 	"                 catalog of the destination\n"
@@ -208,6 +210,10 @@ static int parse_args(int argc, char **argv, cli_args *a)
 		}
 		if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
 			a->verbosity = 1;
+			continue;
+		}
+		if (strcmp(arg, "--ddl") == 0) {
+			a->ddl = true;
 			continue;
 		}
 		if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "-") == 0) {
@@ -731,7 +737,7 @@ static int cmd_drop_table(const cli_args *a)
 
 static ll_status show_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
 {
-	return ll_lake_show_print(lo, a->positional[0], stdout, err);
+	return ll_lake_show_print(lo, a->positional[0], a->ddl, stdout, err);
 }
 
 static int cmd_show(const cli_args *a)

@@ -4,7 +4,8 @@
  *
  * show prints the table's format, location, columns (type, nullability) and
  * contents: a hive table's files, an Iceberg table's metadata file,
- * partition fields and snapshots. register adopts an existing Iceberg table
+ * partition fields and snapshots; or, asked for DDL, the Athena statement
+ * that defines the table (src/sql renders it in Hive's quoting). register adopts an existing Iceberg table
  * written elsewhere: its metadata is read first (a file that does not parse
  * is refused), then the catalog points at it, the columns from its current
  * schema; registering a table again at the same metadata is a no-op.
@@ -16,6 +17,7 @@
 #include "catalog/catalog.h"
 #include "iceberg/table.h"
 #include "pipeline/pipeline_internal.h"
+#include "sql/sql.h"
 
 static void print_columns(const ll_catalog_table *t, FILE *out)
 {
@@ -81,7 +83,93 @@ static ll_status find_table(ll_catalog *cat, const char *dataset, const char *na
 	return st;
 }
 
-ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, FILE *out,
+/* The partition hint ("month(created_at)") of an Iceberg partition field, as dlt writes them. */
+static ll_status partition_hint(const ll_iceberg_schema *schema, const ll_iceberg_partition_field *f,
+				ll_buf *out, ll_error *err)
+{
+	const ll_iceberg_field *src = ll_iceberg_schema_find_field(schema, f->source_id);
+	if (!src)
+		return ll_error_set(err, LL_EFORMAT, "partition field %s has no source column %d",
+				    f->name, (int)f->source_id);
+	const ll_iceberg_transform *t = &f->transform;
+	switch (t->kind) {
+	case LL_ICEBERG_TRANSFORM_IDENTITY:
+		ll_buf_printf(out, "%s", src->name);
+		break;
+	case LL_ICEBERG_TRANSFORM_BUCKET:
+		ll_buf_printf(out, "bucket(%d, %s)", (int)t->param, src->name);
+		break;
+	case LL_ICEBERG_TRANSFORM_TRUNCATE:
+		ll_buf_printf(out, "truncate(%d, %s)", (int)t->param, src->name);
+		break;
+	case LL_ICEBERG_TRANSFORM_YEAR:
+	case LL_ICEBERG_TRANSFORM_MONTH:
+	case LL_ICEBERG_TRANSFORM_DAY:
+	case LL_ICEBERG_TRANSFORM_HOUR: {
+		char name[32];
+		ll_buf_printf(out, "%s(%s)", ll_iceberg_transform_format(t, name, sizeof(name)),
+			      src->name);
+		break;
+	}
+	default:
+		return ll_error_set(err, LL_EUNSUPPORTED,
+				    "Athena has no DDL for partition field %s's transform", f->name);
+	}
+	return ll_buf_oom(out) ? ll_error_oom(err) : LL_OK;
+}
+
+/* The table's partition hints from its current metadata (nothing for a table without one). */
+static ll_status iceberg_partition(ll_storage *storage, const ll_catalog_table *ct, ll_table *t,
+				   ll_error *err)
+{
+	if (!ct->metadata_location)
+		return LL_OK;
+	ll_iceberg_table it;
+	ll_status st = ll_iceberg_table_load(&it, storage, ct->metadata_location, err);
+	if (st != LL_OK)
+		return st;
+	const ll_iceberg_partition_spec *spec = ll_iceberg_metadata_default_spec(it.md);
+	const ll_iceberg_schema *schema = ll_iceberg_metadata_current_schema(it.md);
+	size_t n = spec ? spec->nfields : 0;
+	t->partition = calloc(n + 1, sizeof(*t->partition));
+	if (!t->partition)
+		st = ll_error_oom(err);
+	for (size_t i = 0; st == LL_OK && i < n; i++) {
+		ll_buf hint = LL_BUF_INIT;
+		st = partition_hint(schema, &spec->fields[i], &hint, err);
+		if (st == LL_OK && !(t->partition[t->npartition++] = ll_buf_detach(&hint)))
+			st = ll_error_oom(err);
+		ll_buf_free(&hint);
+	}
+	ll_iceberg_table_release(&it);
+	return st;
+}
+
+/* The Athena DDL of a catalog table: CREATE EXTERNAL TABLE, or CREATE TABLE ... ICEBERG. */
+static ll_status print_ddl(ll_storage *storage, const ll_catalog_table *ct, FILE *out,
+			   ll_error *err)
+{
+	ll_table t = { .name = ct->name, .table_format = ct->format, .columns = ct->columns,
+		       .ncolumns = ct->ncolumns };
+	ll_buf ddl = LL_BUF_INIT;
+	ll_status st = LL_OK;
+	if (ct->format == LL_FORMAT_ICEBERG) {
+		st = iceberg_partition(storage, ct, &t, err);
+		if (st == LL_OK)
+			st = ll_sql_render_create_iceberg(ct->dataset, &t, ct->location, &ddl, err);
+	} else {
+		st = ll_sql_render_create_external(ct->dataset, &t, ct->location, &ddl, err);
+	}
+	if (st == LL_OK)
+		fprintf(out, "%s;\n", ll_buf_cstr(&ddl));
+	for (size_t i = 0; i < t.npartition; i++)
+		free(t.partition[i]);
+	free(t.partition);
+	ll_buf_free(&ddl);
+	return st;
+}
+
+ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, bool ddl, FILE *out,
 			     ll_error *err)
 {
 	ll_lake_ref r;
@@ -91,7 +179,9 @@ ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, FILE
 	const ll_catalog_table *t = NULL;
 	if (st == LL_OK)
 		st = find_table(r.catalog, r.dataset, r.name, &tables, &n, &t, err);
-	if (st == LL_OK) {
+	if (st == LL_OK && ddl) {
+		st = print_ddl(r.storage, t, out, err);
+	} else if (st == LL_OK) {
 		fprintf(out, "table: %s.%s\nformat: %s\nlocation: %s\ncatalog: %s\n", t->dataset,
 			t->name, ll_table_format_name(t->format), t->location,
 			ll_catalog_path(r.catalog));
