@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
 # Installs what lakeload needs to build and test, only when it is missing:
 # Debian packages through apt-get, and the npm test tools (DuckDB, hyparquet,
-# icebird) through `npm ci` in tests/interop. Safe to run again.
+# icebird) through `npm ci` in tests/interop; chromium is the browser the
+# web view's test (e2e_test_serve_ui) drives headless. Safe to run again.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(build-essential cmake pkg-config clang
 	libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
 	libsqlite3-dev libjansson-dev libmicrohttpd-dev
-	python3 python3-boto3 python3-avro python3-yaml)
+	python3 python3-boto3 python3-avro python3-yaml
+	chromium)
 
 missing=()
 for p in "${packages[@]}"; do

@@ -11,6 +11,11 @@
  * its catalog as `lakeload query` finds it (--catalog FILE to name
  * another). Work groups: "primary", [destination.athena] athena_work_group
  * and each --work-group.
+ *
+ * --ui adds the web view (ui.c) at http://HOST:PORT/. Its endpoints take no
+ * signature, so --ui is refused on an address other than loopback unless
+ * --ui-any-host says the user means it; and without keys the web view still
+ * runs (the Glue and Athena APIs then refuse every request).
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,14 +33,19 @@ typedef struct serve_args {
 	const char *access_key_id, *secret_access_key;
 	const char *workgroups[MAX_WORKGROUPS];
 	size_t nworkgroups;
+	bool ui, ui_any_host;
 } serve_args;
 
 static const char usage[] =
 	"usage: lakeload serve [--host 127.0.0.1] [--port 4566] [--lake DIR|s3://BUCKET/PREFIX]\n"
 	"                      [--catalog FILE] [--home DIR] [--config-dir DIR]\n"
 	"                      [--access-key-id ID --secret-access-key SECRET] [--work-group NAME]\n"
+	"                      [--ui [--ui-any-host]]\n"
 	"serves the AWS Glue and Athena APIs over the lake (point AWS_ENDPOINT_URL_GLUE and\n"
-	"AWS_ENDPOINT_URL_ATHENA at the URL it prints); --port 0 picks a free port\n";
+	"AWS_ENDPOINT_URL_ATHENA at the URL it prints); --port 0 picks a free port\n"
+	"--ui also serves a web view at the URL: pipelines and their loads, tables, Iceberg\n"
+	"snapshots and a query box; it takes no signature, so it is loopback-only unless\n"
+	"--ui-any-host is given too\n";
 
 static int usage_error(const char *what, const char *arg)
 {
@@ -63,6 +73,13 @@ static const char **option_slot(serve_args *a, const char *name)
 	return NULL;
 }
 
+/* 127.0.0.0/8, ::1 or localhost: a bind only this machine can reach. */
+static bool is_loopback(const char *host)
+{
+	return strncmp(host, "127.", 4) == 0 || strcmp(host, "::1") == 0 ||
+	       strcmp(host, "localhost") == 0;
+}
+
 static int parse_args(int argc, char **argv, serve_args *a)
 {
 	for (int i = 0; i < argc; i++) {
@@ -73,6 +90,10 @@ static int parse_args(int argc, char **argv, serve_args *a)
 		}
 		if (strncmp(arg, "--", 2) != 0)
 			return usage_error("unexpected argument ", arg);
+		if (strcmp(arg, "--ui") == 0 || strcmp(arg, "--ui-any-host") == 0) {
+			*(arg[4] ? &a->ui_any_host : &a->ui) = true;
+			continue;
+		}
 		char name[64];
 		const char *eq = strchr(arg, '=');
 		size_t len = eq ? (size_t)(eq - arg - 2) : strlen(arg + 2);
@@ -94,6 +115,11 @@ static int parse_args(int argc, char **argv, serve_args *a)
 	long port = a->port ? strtol(a->port, &end, 10) : 4566;
 	if ((a->port && (!*a->port || *end)) || port < 0 || port > 65535)
 		return usage_error("--port takes a number from 0 to 65535, not ", a->port);
+	if (a->ui_any_host && !a->ui)
+		return usage_error("--ui-any-host goes with --ui", "");
+	if (a->ui && !a->ui_any_host && a->host && !is_loopback(a->host))
+		return usage_error("--ui serves unsigned requests, so only on a loopback address; "
+				   "add --ui-any-host to serve it on ", a->host);
 	return 0;
 }
 
@@ -209,6 +235,15 @@ int ll_serve_main(int argc, char **argv)
 	ll_status st = ll_config_load(&conf, a.config_dir, log_warning, NULL, &err);
 	if (st == LL_OK)
 		st = resolve_keys(&s, &a, conf, &err);
+	if (st != LL_OK && conf && a.ui) {
+		char msg[4096];
+		fprintf(stderr, "lakeload: warning: serve: %s; only the web view is served\n",
+			ll_error_format(&err, msg, sizeof(msg)));
+		ll_error_clear(&err);
+		st = LL_OK;
+	}
+	s.ui = a.ui;
+	s.home = a.home;
 	if (st == LL_OK) {
 		add_workgroups(&s, &a, conf, groups);
 		st = serve_lake(&s, &a, conf, &err);

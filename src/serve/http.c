@@ -8,6 +8,7 @@
  * before anything else; the reply is JSON with Content-Type
  * application/x-amz-json-1.1, and a failure is AWS's error shape with the
  * code also in x-amzn-ErrorType, as botocore and the JS SDK read it.
+ * With --ui, GET / and /ui/... are the web view's instead (ui.c).
  * SIGINT and SIGTERM stop the server: the daemon closes, running queries
  * are cancelled and joined.
  */
@@ -140,6 +141,9 @@ static enum MHD_Result handle(void *cls, struct MHD_Connection *conn, const char
 		*upload_size = 0;
 		return MHD_YES;
 	}
+	ll_serve *s = cls;
+	if (s->ui && serve_ui_wants(url, method))
+		return (enum MHD_Result)serve_ui_handle(s, conn, url, method);
 	serve_reply r = { 0, NULL };
 	dispatch(cls, conn, url, method, cs, &r);
 	return send_reply(conn, &r);

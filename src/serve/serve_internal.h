@@ -12,6 +12,7 @@
  *   info_schema.c information_schema.tables/columns/schemata for queries
  *   provider.c    the engine's table provider over the Glue store and catalog
  *   cli.c         the command's options, keys and lake
+ *   ui.c          the web view (--ui): the page and its /ui/api endpoints
  */
 #ifndef LL_SERVE_INTERNAL_H
 #define LL_SERVE_INTERNAL_H
@@ -47,7 +48,9 @@ typedef struct ll_serve {
 	ll_storage *storage;     /* the lake's; used from every thread */
 	const char *catalog_path;
 	const char *lake;
-	ll_lake_options lake_options; /* for ll_lake_delete */
+	ll_lake_options lake_options; /* for ll_lake_delete, the web view's queries and history */
+	const char *home;             /* pipelines' home for the web view; NULL: the default */
+	bool ui;                      /* --ui: serve the web view at / and /ui/api/ */
 	/* The request thread's connections (one request at a time). */
 	ll_catalog *catalog;
 	sqlite3 *store;
@@ -213,6 +216,17 @@ bool serve_names_info_schema(const char *sql);
 /** Runs a query over information_schema.tables, .columns and .schemata of the served lake. */
 ll_status serve_info_schema_query(ll_serve *s, sqlite3 *db, ll_catalog *catalog, const char *sql,
 				  const ll_engine_sink *sink, ll_error *err);
+
+/* ---- ui.c */
+
+struct MHD_Connection;
+
+/** Whether a request is the web view's: GET / (the page) or anything under /ui/. */
+bool serve_ui_wants(const char *url, const char *method);
+
+/** Answers a request of the web view (unsigned; only served with --ui). */
+int serve_ui_handle(ll_serve *s, struct MHD_Connection *conn, const char *url,
+		    const char *method);
 
 /* ---- provider.c */
 
