@@ -13,6 +13,7 @@
 
 #include "config_cmd.h"
 #include "dbt_cmd.h"
+#include "help.h"
 #include "init_cmd.h"
 #include "progress.h"
 #include "lakeload.h"
@@ -65,6 +66,9 @@ static const char usage_text[] =
 	"  drop-table DATASET.TABLE\n"
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
+	"  serve          serve the AWS Glue and Athena APIs over the lake\n"
+	"\n"
+	"run 'lakeload COMMAND --help' for the options of one command\n"
 
 	"\n"
 	"load options:\n"
@@ -712,6 +716,8 @@ int main(int argc, char **argv)
 		return cli_init(argc - 2, argv + 2);
 	if (strcmp(argv[1], "dbt-profile") == 0)
 		return cli_dbt_profile(argc - 2, argv + 2);
+	if (cli_help_requested(argc - 2, argv + 2) && cli_help_print(argv[1]))
+		return 0;
 	cli_args a;
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc - 2, argv + 2, &a);
