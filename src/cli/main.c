@@ -300,15 +300,16 @@ static int destination_open(const cli_args *a, destination *d)
 	if (!config_dir_exists(a))
 		return 2;
 	ll_status st = config_open(a, &d->config, &err);
-	/* a typo under [destination.*] must not send the data to the default lake */
-	if (st == LL_OK && !a->lake && ll_config_check_destination_keys(d->config, &err) != LL_OK) {
+	/* an unreadable configuration or a typo under [destination.*] (which must not
+	   send the data to the default lake) is for the user to fix */
+	if (st != LL_OK || (!a->lake && ll_config_check_destination_keys(d->config, &err) != LL_OK)) {
 		print_error(&err);
 		ll_config_free(d->config);
 		d->config = NULL;
 		return 2;
 	}
-	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
-	if (st == LL_OK && (a->lake || bucket))
+	const char *bucket = ll_config_get(d->config, "destination.filesystem.bucket_url", NULL);
+	if (a->lake || bucket)
 		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
 	if (st != LL_OK) {
 		print_error(&err);
@@ -690,12 +691,15 @@ static int cmd_config(const cli_args *a)
 	ll_error err;
 	ll_error_clear(&err);
 	ll_status st = config_open(a, &c, &err);
-	if (st == LL_OK)
+	int failure = 2; /* until the configuration is read, a failure is in it */
+	if (st == LL_OK) {
+		failure = 1;
 		st = ll_config_show(c, a->lake, stdout, &err);
+	}
 	if (st != LL_OK)
 		print_error(&err);
 	ll_config_free(c);
-	return st == LL_OK ? 0 : 1;
+	return st == LL_OK ? 0 : failure;
 }
 
 int main(int argc, char **argv)
