@@ -162,6 +162,7 @@ typedef enum ll_result_format {
 	LL_RESULT_TABLE = 0, /**< aligned columns with a header, for people */
 	LL_RESULT_CSV,       /**< RFC 4180, header line first */
 	LL_RESULT_JSON,      /**< a JSON array of objects */
+	LL_RESULT_TABLE_WIDE, /**< TABLE without cutting cells wider than 60 terminal cells */
 } ll_result_format;
 
 /* ---------------------------------------------------------------------

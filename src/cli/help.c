@@ -60,6 +60,8 @@ static const struct {
 	  "run one SQL statement over the lake (tables are <dataset>.<table>)\n\n"
 	  "options:\n"
 	  "  --format table|csv|json     output format (default: table)\n"
+	  "  --wide                      table: show cells wider than 60 columns whole (else\n"
+	  "                              cut, ending in …)\n"
 	  "  --dialect sqlite|athena     SQL dialect (default: sqlite); athena takes Trino SQL\n"
 	  "  --dataset NAME              with --dialect athena: the dataset of bare table names\n"
 	  LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },

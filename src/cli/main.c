@@ -38,6 +38,7 @@ typedef struct cli_args {
 	const char *detect[MAX_LIST];
 	size_t ndetect;
 	int verbosity;
+	bool wide; /* --wide: query's table shows wide cells whole */
 } cli_args;
 
 static const char usage_text[] =
@@ -102,6 +103,7 @@ static const char usage_text[] =
 	"  --config-dir DIR            where config.toml and secrets.toml are (default: ./.dlt)\n"
 	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
 	"  --format table|csv|json     query output format (default: table)\n"
+	"  --wide                      query: show table cells wider than 60 columns whole\n"
 	"  --dialect sqlite|athena     query SQL dialect (default: sqlite); athena takes Trino SQL,\n"
 	"                              bare table names in --dataset\n"
 	"  -q, --quiet / -v, --verbose less / more messages on stderr\n"
@@ -195,6 +197,10 @@ static int parse_args(int argc, char **argv, cli_args *a)
 		}
 		if (strcmp(arg, "-v") == 0 || strcmp(arg, "--verbose") == 0) {
 			a->verbosity = 1;
+			continue;
+		}
+		if (strcmp(arg, "--wide") == 0) {
+			a->wide = true;
 			continue;
 		}
 		if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "-") == 0) {
@@ -553,6 +559,8 @@ static int cmd_query(const cli_args *a)
 		else if (strcmp(a->format, "table") != 0)
 			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
 	}
+	if (a->wide && fmt == LL_RESULT_TABLE)
+		fmt = LL_RESULT_TABLE_WIDE;
 	ll_sql_dialect dialect = LL_DIALECT_SQLITE;
 	if (a->dialect && !ll_sql_dialect_parse(a->dialect, &dialect))
 		return usage_error("unknown --dialect \"%s\"; use sqlite or athena", a->dialect);
