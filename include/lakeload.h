@@ -419,6 +419,9 @@ bool ll_config_force_iceberg(const ll_config *c);
  */
 ll_status ll_config_show(ll_config *c, const char *lake, FILE *out, ll_error *err);
 
+/** ll_config_show listing every key lakeload reads, those nothing sets as "(unset)". */
+ll_status ll_config_show_all(ll_config *c, const char *lake, FILE *out, ll_error *err);
+
 /* ---------------------------------------------------------------------
  * Lakes: query and inspect
  * ------------------------------------------------------------------ */

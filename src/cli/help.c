@@ -100,9 +100,11 @@ static const struct {
 	  "remove a table from the lake's catalog (its files stay); the next load creates it anew\n\n"
 	  "options:\n" LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 	{ "config",
-	  "usage: lakeload config show [options]\n"
+	  "usage: lakeload config show [--all] [options]\n"
 	  "print the resolved configuration, secrets masked, and where each value came from\n\n"
-	  "options:\n" LAKE_OPTIONS VERBOSITY_OPTIONS },
+	  "options:\n"
+	  "  --all                       every key lakeload reads, \"(unset)\" when nothing sets it\n"
+	  LAKE_OPTIONS VERBOSITY_OPTIONS },
 };
 
 bool cli_help_requested(int argc, char **argv)

@@ -39,6 +39,7 @@ typedef struct cli_args {
 	size_t ndetect;
 	int verbosity;
 	bool wide; /* --wide: query's table shows wide cells whole */
+	bool all;  /* --all: config show lists unset keys too */
 } cli_args;
 
 static const char usage_text[] =
@@ -53,8 +54,9 @@ static const char usage_text[] =
 	"                 commit (child tables lose the rows of removed root rows)\n"
 	"  history DATASET.TABLE\n"
 	"                 list an Iceberg table's snapshots with their summaries\n"
-	"  config show    print the resolved configuration, secrets masked, and where each\n"
-	"                 value came from\n"
+	"  config show [--all]\n"
+	"                 print the resolved configuration, secrets masked, and where each\n"
+	"                 value came from (--all: every key lakeload reads, set or not)\n"
 	"  drop-pending [--pipeline NAME]\n"
 	"                 drop the pipeline's unfinished loads (the only pipeline if not named)\n"
 	"  run [pipeline.toml] [--resource NAME]\n"
@@ -201,6 +203,10 @@ static int parse_args(int argc, char **argv, cli_args *a)
 		}
 		if (strcmp(arg, "--wide") == 0) {
 			a->wide = true;
+			continue;
+		}
+		if (strcmp(arg, "--all") == 0) {
+			a->all = true;
 			continue;
 		}
 		if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "-") == 0) {
@@ -702,7 +708,7 @@ static int cmd_config(const cli_args *a)
 	int failure = 2; /* until the configuration is read, a failure is in it */
 	if (st == LL_OK) {
 		failure = 1;
-		st = ll_config_show(c, a->lake, stdout, &err);
+		st = (a->all ? ll_config_show_all : ll_config_show)(c, a->lake, stdout, &err);
 	}
 	if (st != LL_OK)
 		print_error(&err);
