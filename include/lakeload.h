@@ -263,7 +263,17 @@ typedef struct ll_resource {
 	size_t npartition;
 	/** ll_detection flags for new columns; 0: LL_DETECT_DEFAULT (timestamps only). */
 	unsigned detections;
+	/**
+	 * dlt's max_table_nesting: how many levels of nested objects and lists
+	 * become columns and child tables; deeper values stay whole in a json
+	 * column. 0: unset (1000 levels, as dlt); LL_TABLE_NESTING_NONE: dlt's 0,
+	 * every nested value stays json in the root table.
+	 */
+	int max_table_nesting;
 } ll_resource;
+
+/** ll_resource.max_table_nesting for dlt's max_table_nesting = 0. */
+#define LL_TABLE_NESTING_NONE (-1)
 
 /** What a load did. */
 typedef struct ll_load_info {

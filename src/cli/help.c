@@ -51,6 +51,8 @@ static const struct {
 	  "  --partition EXPR            Iceberg partition: COLUMN, year|month|day|hour(COLUMN),\n"
 	  "                              bucket(N, COLUMN), truncate(W, COLUMN) (repeatable)\n"
 	  "  --detect date               also type date-only strings as date (repeatable)\n"
+	  "  --max-table-nesting N       levels of nested data flattened into columns and child\n"
+	  "                              tables; deeper values stay json (as dlt's max_table_nesting)\n"
 	  "  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	  "  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	  "  --pipeline NAME             pipeline name (default: the dataset name)\n"

@@ -26,7 +26,7 @@ typedef struct cli_args {
 	size_t npositional;
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
 	const char *disposition, *table_format, *where, *dialect, *resource, *progress;
-	const char *endpoint_url, *region, *profile, *config_dir;
+	const char *endpoint_url, *region, *profile, *config_dir, *max_table_nesting;
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -87,6 +87,8 @@ static const char usage_text[] =
 	"                              bucket(N, COLUMN), truncate(W, COLUMN) (repeatable)\n"
 	"  --detect date               also type date-only strings (\"1975-05-21\") as date; by\n"
 	"                              default only ISO timestamps are detected, as in dlt\n"
+	"  --max-table-nesting N       levels of nested data flattened into columns and child\n"
+	"                              tables; deeper values stay json (as dlt's max_table_nesting)\n"
 	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
@@ -165,6 +167,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "region", offsetof(cli_args, region) },
 		{ "profile", offsetof(cli_args, profile) },
 		{ "config-dir", offsetof(cli_args, config_dir) },
+		{ "max-table-nesting", offsetof(cli_args, max_table_nesting) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -367,6 +370,14 @@ static int build_resource(const cli_args *a, ll_resource *res, ll_column_hint *h
 			return usage_error("bad --column \"%s\"; write NAME:TYPE with TYPE one of text "
 					   "bigint double bool timestamp date time decimal(P,S) binary json",
 					   a->columns[i]);
+	}
+	if (a->max_table_nesting) {
+		char *end;
+		long n = strtol(a->max_table_nesting, &end, 10);
+		if (end == a->max_table_nesting || *end || n < 0 || n > 1000)
+			return usage_error("bad --max-table-nesting \"%s\"; give a number from 0 to 1000",
+					   a->max_table_nesting);
+		res->max_table_nesting = n == 0 ? LL_TABLE_NESTING_NONE : (int)n;
 	}
 	res->columns = hints;
 	res->ncolumns = a->ncolumns;

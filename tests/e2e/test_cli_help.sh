@@ -6,7 +6,7 @@ source "$(dirname "$0")/lib.sh"
 cd "$T"
 LAKE_OPTS="--lake --endpoint-url --region --profile --config-dir --home --quiet --verbose --help"
 declare -A OPTS=(
-	[load]="--dataset --table --write-disposition --primary-key --merge-key --column --table-format --partition --detect --codec --layout --pipeline --progress $LAKE_OPTS"
+	[load]="--dataset --table --write-disposition --primary-key --merge-key --column --table-format --partition --detect --max-table-nesting --codec --layout --pipeline --progress $LAKE_OPTS"
 	[query]="--format --wide --dialect --dataset $LAKE_OPTS"
 	[info]="--pipeline --endpoint-url --region --profile --config-dir --home --quiet --verbose --help"
 	[run]="--resource --progress $LAKE_OPTS"
