@@ -162,6 +162,7 @@ typedef enum ll_result_format {
 	LL_RESULT_TABLE = 0, /**< aligned columns with a header, for people */
 	LL_RESULT_CSV,       /**< RFC 4180, header line first */
 	LL_RESULT_JSON,      /**< a JSON array of objects */
+	LL_RESULT_TABLE_WIDE, /**< TABLE without cutting cells wider than 60 terminal cells */
 } ll_result_format;
 
 /* ---------------------------------------------------------------------
@@ -292,7 +293,17 @@ typedef struct ll_resource {
 	size_t npartition;
 	/** ll_detection flags for new columns; 0: LL_DETECT_DEFAULT (timestamps only). */
 	unsigned detections;
+	/**
+	 * dlt's max_table_nesting: how many levels of nested objects and lists
+	 * become columns and child tables; deeper values stay whole in a json
+	 * column. 0: unset (1000 levels, as dlt); LL_TABLE_NESTING_NONE: dlt's 0,
+	 * every nested value stays json in the root table.
+	 */
+	int max_table_nesting;
 } ll_resource;
+
+/** ll_resource.max_table_nesting for dlt's max_table_nesting = 0. */
+#define LL_TABLE_NESTING_NONE (-1)
 
 /** What a load did. */
 typedef struct ll_load_info {
@@ -464,6 +475,9 @@ bool ll_config_force_iceberg(const ll_config *c);
  * the credential chain finds for an s3:// lake (lake as for resolve).
  */
 ll_status ll_config_show(ll_config *c, const char *lake, FILE *out, ll_error *err);
+
+/** ll_config_show listing every key lakeload reads, those nothing sets as "(unset)". */
+ll_status ll_config_show_all(ll_config *c, const char *lake, FILE *out, ll_error *err);
 
 /* ---------------------------------------------------------------------
  * Lakes: query and inspect

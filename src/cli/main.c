@@ -14,6 +14,7 @@
 
 #include "config_cmd.h"
 #include "dbt_cmd.h"
+#include "help.h"
 #include "init_cmd.h"
 #include "progress.h"
 #include "lakeload.h"
@@ -27,6 +28,7 @@ typedef struct cli_args {
 	const char *dataset, *table, *lake, *pipeline, *home, *codec, *layout, *format;
 	const char *disposition, *table_format, *where, *dialect, *resource, *progress;
 	const char *endpoint_url, *region, *profile, *config_dir, *destination, *catalog, *engine;
+	const char *max_table_nesting;
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -38,7 +40,9 @@ typedef struct cli_args {
 	const char *detect[MAX_LIST];
 	size_t ndetect;
 	int verbosity;
-	bool ddl; /* show: the Athena DDL instead of the description */
+	bool ddl;  /* show: the Athena DDL instead of the description */
+	bool wide; /* --wide: query's table shows wide cells whole */
+	bool all;  /* --all: config show lists unset keys too */
 } cli_args;
 
 static const char usage_text[] =
@@ -55,8 +59,9 @@ static const char usage_text[] =
 	"                 commit (child tables lose the rows of removed root rows)\n"
 	"  history DATASET.TABLE\n"
 	"                 list an Iceberg table's snapshots with their summaries\n"
-	"  config show    print the resolved configuration, secrets masked, and where each\n"
-	"                 value came from\n"
+	"  config show [--all]\n"
+	"                 print the resolved configuration, secrets masked, and where each\n"
+	"                 value came from (--all: every key lakeload reads, set or not)\n"
 	"  drop-pending [--pipeline NAME]\n"
 	"                 drop the pipeline's unfinished loads (the only pipeline if not named)\n"
 	"  run [pipeline.toml] [--resource NAME]\n"
@@ -75,6 +80,9 @@ static const char usage_text[] =
 	"  register DATASET.TABLE LOCATION_OF_METADATA_JSON\n"
 	"                 adopt an existing Iceberg table (its metadata must read) into the\n"
 	"                 catalog of the destination\n"
+	"  serve          serve the AWS Glue and Athena APIs over the lake\n"
+	"\n"
+	"run 'lakeload COMMAND --help' for the options of one command\n"
 
 	"\n"
 	"load options:\n"
@@ -90,6 +98,8 @@ static const char usage_text[] =
 	"                              bucket(N, COLUMN), truncate(W, COLUMN) (repeatable)\n"
 	"  --detect date               also type date-only strings (\"1975-05-21\") as date; by\n"
 	"                              default only ISO timestamps are detected, as in dlt\n"
+	"  --max-table-nesting N       levels of nested data flattened into columns and child\n"
+	"                              tables; deeper values stay json (as dlt's max_table_nesting)\n"
 	"  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	"  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	"  --pipeline NAME             pipeline name (default: the dataset name)\n"
@@ -113,6 +123,7 @@ static const char usage_text[] =
 	"  --config-dir DIR            where config.toml and secrets.toml are (default: ./.dlt)\n"
 	"  --home DIR                  pipelines' working dirs (default: $LAKELOAD_HOME or ~/.lakeload)\n"
 	"  --format table|csv|json     query output format (default: table)\n"
+	"  --wide                      query: show table cells wider than 60 columns whole\n"
 	"  --dialect sqlite|athena     query SQL dialect on the embedded engine (default: sqlite);\n"
 	"                              athena takes Trino SQL, bare table names in --dataset\n"
 	"  --engine athena|embedded    where an athena query runs (default: athena)\n"
@@ -176,6 +187,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "destination", offsetof(cli_args, destination) },
 		{ "catalog", offsetof(cli_args, catalog) },
 		{ "engine", offsetof(cli_args, engine) },
+		{ "max-table-nesting", offsetof(cli_args, max_table_nesting) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -214,6 +226,14 @@ static int parse_args(int argc, char **argv, cli_args *a)
 		}
 		if (strcmp(arg, "--ddl") == 0) {
 			a->ddl = true;
+			continue;
+		}
+		if (strcmp(arg, "--wide") == 0) {
+			a->wide = true;
+			continue;
+		}
+		if (strcmp(arg, "--all") == 0) {
+			a->all = true;
 			continue;
 		}
 		if (strncmp(arg, "--", 2) != 0 || strcmp(arg, "-") == 0) {
@@ -322,16 +342,16 @@ static int destination_open(const cli_args *a, destination *d)
 	if (!config_dir_exists(a))
 		return 2;
 	ll_status st = config_open(a, &d->config, &err);
-	/* a typo under [destination.*] must not send the data to the default lake */
-	if (st == LL_OK && !a->lake && ll_config_check_destination_keys(d->config, &err) != LL_OK) {
+	/* an unreadable configuration or a typo under [destination.*] (which must not
+	   send the data to the default lake) is for the user to fix */
+	if (st != LL_OK || (!a->lake && ll_config_check_destination_keys(d->config, &err) != LL_OK)) {
 		print_error(&err);
 		ll_config_free(d->config);
 		d->config = NULL;
 		return 2;
 	}
-	const char *bucket = st == LL_OK ? ll_config_get(d->config, "destination.filesystem.bucket_url", NULL) : NULL;
-	if (st == LL_OK)
-		st = ll_config_destination(d->config, a->destination, &d->athena, &err);
+	const char *bucket = ll_config_get(d->config, "destination.filesystem.bucket_url", NULL);
+	st = ll_config_destination(d->config, a->destination, &d->athena, &err);
 	if (st == LL_OK && (a->lake || bucket))
 		st = ll_config_resolve_lake(d->config, a->lake, &d->lake, &d->s3, &d->use_s3, &err);
 	if (st == LL_OK && d->athena)
@@ -384,6 +404,14 @@ static int build_resource(const cli_args *a, ll_resource *res, ll_column_hint *h
 			return usage_error("bad --column \"%s\"; write NAME:TYPE with TYPE one of text "
 					   "bigint double bool timestamp date time decimal(P,S) binary json",
 					   a->columns[i]);
+	}
+	if (a->max_table_nesting) {
+		char *end;
+		long n = strtol(a->max_table_nesting, &end, 10);
+		if (end == a->max_table_nesting || *end || n < 0 || n > 1000)
+			return usage_error("bad --max-table-nesting \"%s\"; give a number from 0 to 1000",
+					   a->max_table_nesting);
+		res->max_table_nesting = n == 0 ? LL_TABLE_NESTING_NONE : (int)n;
 	}
 	res->columns = hints;
 	res->ncolumns = a->ncolumns;
@@ -600,6 +628,8 @@ static int cmd_query(const cli_args *a)
 		else if (strcmp(a->format, "table") != 0)
 			return usage_error("unknown --format \"%s\"; use table, csv or json", a->format);
 	}
+	if (a->wide && fmt == LL_RESULT_TABLE)
+		fmt = LL_RESULT_TABLE_WIDE;
 	ll_sql_dialect dialect = LL_DIALECT_SQLITE;
 	if (a->dialect && !ll_sql_dialect_parse(a->dialect, &dialect))
 		return usage_error("unknown --dialect \"%s\"; use sqlite or athena", a->dialect);
@@ -773,12 +803,15 @@ static int cmd_config(const cli_args *a)
 	ll_error err;
 	ll_error_clear(&err);
 	ll_status st = config_open(a, &c, &err);
-	if (st == LL_OK)
-		st = ll_config_show(c, a->lake, stdout, &err);
+	int failure = 2; /* until the configuration is read, a failure is in it */
+	if (st == LL_OK) {
+		failure = 1;
+		st = (a->all ? ll_config_show_all : ll_config_show)(c, a->lake, stdout, &err);
+	}
 	if (st != LL_OK)
 		print_error(&err);
 	ll_config_free(c);
-	return st == LL_OK ? 0 : 1;
+	return st == LL_OK ? 0 : failure;
 }
 
 int main(int argc, char **argv)
@@ -799,6 +832,8 @@ int main(int argc, char **argv)
 		return cli_init(argc - 2, argv + 2);
 	if (strcmp(argv[1], "dbt-profile") == 0)
 		return cli_dbt_profile(argc - 2, argv + 2);
+	if (cli_help_requested(argc - 2, argv + 2) && cli_help_print(argv[1]))
+		return 0;
 	cli_args a;
 	memset(&a, 0, sizeof(a));
 	int rc = parse_args(argc - 2, argv + 2, &a);

@@ -375,14 +375,18 @@ static void show_credentials(FILE *out, const ll_aws_chain *ch, const ll_s3_opti
 	fprintf(out, "endpoint = %s\n", s3->endpoint_url ? s3->endpoint_url : "(AWS)");
 }
 
-ll_status ll_config_show(ll_config *c, const char *lake, FILE *out, ll_error *err)
+/* The settings and the lake with its credentials; all: also the keys nothing sets. */
+static ll_status show(ll_config *c, const char *lake, bool all, FILE *out)
 {
 	char shown[512];
 	for (size_t i = 0; ll_config_known_keys[i]; i++) {
 		const char *origin;
 		const char *v = ll_config_get(c, ll_config_known_keys[i], &origin);
-		if (!v)
+		if (!v) {
+			if (all)
+				fprintf(out, "%s = (unset)\n", ll_config_known_keys[i]);
 			continue;
+		}
 		masked(ll_config_known_keys[i], v, shown, sizeof(shown));
 		fprintf(out, "%s = %s  (%s)\n", ll_config_known_keys[i], shown, origin);
 	}
@@ -403,8 +407,19 @@ ll_status ll_config_show(ll_config *c, const char *lake, FILE *out, ll_error *er
 		fprintf(out, "credentials = (none): %s\n", chain_err.message);
 	ll_aws_creds_clear(&creds);
 	ll_aws_chain_free(&ch);
-	(void)err;
 	return LL_OK;
+}
+
+ll_status ll_config_show(ll_config *c, const char *lake, FILE *out, ll_error *err)
+{
+	(void)err;
+	return show(c, lake, false, out);
+}
+
+ll_status ll_config_show_all(ll_config *c, const char *lake, FILE *out, ll_error *err)
+{
+	(void)err;
+	return show(c, lake, true, out);
 }
 
 /* -------------------------------------------------------------- provider */

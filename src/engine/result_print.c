@@ -21,6 +21,8 @@
 
 #define LL_PRINT_SAMPLE_ROWS 1000
 #define LL_PRINT_SAMPLE_CELLS 100000
+/* TABLE cells wider than this many terminal cells end in "…" (TABLE_WIDE shows them whole) */
+#define LL_PRINT_CELL_CAP 60
 
 /* A rendered TABLE cell: display text, its width in terminal cells, its kind. */
 typedef struct ll_print_cell {
@@ -31,7 +33,8 @@ typedef struct ll_print_cell {
 } ll_print_cell;
 
 struct ll_result_printer {
-	ll_result_format format;
+	ll_result_format format; /* TABLE_WIDE is TABLE with wide (true) */
+	bool wide;
 	FILE *out;
 	size_t ncols;
 	char **names;
@@ -179,6 +182,31 @@ static size_t put_display_text(ll_buf *b, const char *s, size_t len)
 		i += n ? n : 1;
 	}
 	return width;
+}
+
+/*
+ * Cuts display text (from put_display_text) of width cells to at most
+ * LL_PRINT_CELL_CAP cells, the last one "…", at a character boundary.
+ * Returns the new width.
+ */
+static size_t cap_display_text(ll_buf *b, size_t width)
+{
+	if (width <= LL_PRINT_CELL_CAP)
+		return width;
+	const unsigned char *u = (const unsigned char *)b->data;
+	size_t used = 0, i = 0;
+	while (i < b->len) {
+		uint32_t cp;
+		size_t n = utf8_decode(u + i, b->len - i, &cp);
+		size_t w = cp_width(cp);
+		if (used + w > LL_PRINT_CELL_CAP - 1)
+			break;
+		used += w;
+		i += n ? n : 1;
+	}
+	b->len = i;
+	ll_buf_puts(b, "\xE2\x80\xA6"); /* U+2026 HORIZONTAL ELLIPSIS, one cell */
+	return used + 1;
 }
 
 /* ---- values ------------------------------------------------------------- */
@@ -441,6 +469,8 @@ static bool table_render(ll_result_printer *p, const ll_cell *cells, ll_print_ce
 			put_plain(&p->scratch, &cells[i]);
 			w = p->scratch.len;
 		}
+		if (!p->wide)
+			w = cap_display_text(&p->scratch, w);
 		if (ll_buf_oom(&p->scratch))
 			return false;
 		outc[i].kind = cells[i].kind;
@@ -512,13 +542,15 @@ ll_status ll_result_printer_new(ll_result_printer **printer, ll_result_format fo
 				ll_error *err)
 {
 	*printer = NULL;
-	if (format != LL_RESULT_TABLE && format != LL_RESULT_CSV && format != LL_RESULT_JSON)
+	if (format != LL_RESULT_TABLE && format != LL_RESULT_TABLE_WIDE && format != LL_RESULT_CSV &&
+	    format != LL_RESULT_JSON)
 		return ll_error_set(err, LL_EINVAL, "unknown result format %d; use table, csv or json",
 				    (int)format);
 	ll_result_printer *p = calloc(1, sizeof(*p));
 	if (!p)
 		return ll_error_oom(err);
-	p->format = format;
+	p->wide = format == LL_RESULT_TABLE_WIDE;
+	p->format = p->wide ? LL_RESULT_TABLE : format;
 	p->out = out;
 	ll_arena_init(&p->arena, 0);
 	*printer = p;

@@ -15,7 +15,10 @@
  *          combining marks none); control characters and invalid UTF-8
  *          are shown escaped (\n, \x1B) so a value cannot break the layout.
  *          Widths come from the first 1000 rows; later rows are printed as
- *          they arrive, so memory stays bounded on large results.
+ *          they arrive, so memory stays bounded on large results. A cell
+ *          wider than 60 cells is cut to 59 and "…" (the width of a JSON
+ *          document or a long text would push the other columns off the
+ *          screen); TABLE_WIDE is TABLE with every cell whole.
  *   CSV    RFC 4180: header line first, CRLF line ends, a field quoted when
  *          it holds a comma, quote, CR or LF (quotes doubled). NULL is an
  *          empty field, an empty string is "".

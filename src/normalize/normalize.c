@@ -543,7 +543,7 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 	n->sink = *sink;
 	n->parquet = opt->parquet;
 	n->budget = opt->memory_budget ? opt->memory_budget : DEFAULT_BUDGET;
-	n->max_nesting = opt->max_nesting > 0 ? opt->max_nesting : DEFAULT_MAX_NESTING;
+	n->max_nesting = opt->max_nesting > 0 ? opt->max_nesting : opt->max_nesting < 0 ? 0 : DEFAULT_MAX_NESTING;
 	n->max_open_files = opt->max_open_files ? opt->max_open_files : DEFAULT_MAX_OPEN_FILES;
 	n->logger = opt->logger;
 	ll_arena_init(&n->names, 0);

@@ -125,7 +125,8 @@ typedef struct ll_normalize_options {
 	ll_parquet_writer_options parquet;
 	size_t memory_budget; /* bytes buffered across all open files; 0: 128 MiB */
 	size_t max_open_files; /* files open at once; 0: 256 */
-	int max_nesting;      /* levels flattened before values are kept as json; 0: 1000 */
+	int max_nesting;      /* levels flattened before values are kept as json; 0: 1000;
+				 negative: none (everything nested is json) */
 	unsigned detections;  /* ll_detection flags for strings of new columns; 0: LL_DETECT_DEFAULT */
 	const ll_logger *logger; /* NULL: no log */
 } ll_normalize_options;

@@ -214,7 +214,7 @@ static ll_status open_job_file(void *user, const char *path, const ll_parquet_co
 	return st;
 }
 
-static ll_status open_normalizer(ll_load *l, unsigned detections, ll_error *err)
+static ll_status open_normalizer(ll_load *l, const ll_resource *res, ll_error *err)
 {
 	ll_normalize_options nopt = { 0 };
 	ll_buf jobs = LL_BUF_INIT;
@@ -224,7 +224,8 @@ static ll_status open_normalizer(ll_load *l, unsigned detections, ll_error *err)
 	ll_parquet_writer_options_init(&nopt.parquet);
 	nopt.parquet.codec = l->p->codec;
 	nopt.logger = &l->p->logger;
-	nopt.detections = detections;
+	nopt.detections = res->detections;
+	nopt.max_nesting = res->max_table_nesting;
 	ll_row_sink sink = *ll_normalizer_parquet_sink();
 	sink.open = open_job_file;
 	ll_status st = ll_buf_oom(&jobs)
@@ -264,7 +265,7 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 		st = ll_package_create(p->dir, l->load_id, &l->dir, err);
 	if (st == LL_OK) {
 		warn_merge_fallback(l);
-		st = open_normalizer(l, res->detections, err);
+		st = open_normalizer(l, res, err);
 	}
 	if (st != LL_OK) {
 		ll_load_abort(l);

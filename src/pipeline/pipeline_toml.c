@@ -7,6 +7,7 @@
  */
 #include "pipeline/pipeline_toml.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -487,7 +488,7 @@ static ll_status read_incremental(reader *r, const ll_toml_value *res, ll_plan_r
 	return st;
 }
 
-/* The hints that are plain names: disposition, format, keys, partition. */
+/* The hints that are plain names or numbers: disposition, format, keys, partition, nesting. */
 static ll_status read_hints(reader *r, const ll_toml_value *res, ll_plan_resource *pr)
 {
 	ll_resource *h = &pr->hints;
@@ -512,6 +513,12 @@ static ll_status read_hints(reader *r, const ll_toml_value *res, ll_plan_resourc
 		st = get_strings(r, res, "merge_key", (const char ***)&h->merge_key, &h->nmerge_key);
 	if (st == LL_OK)
 		st = get_strings(r, res, "partition", (const char ***)&h->partition, &h->npartition);
+	int64_t nesting = -1;
+	if (st == LL_OK)
+		st = get_integer(r, res, "max_table_nesting", &nesting);
+	if (st == LL_OK && nesting >= 0)
+		h->max_table_nesting = nesting == 0 ? LL_TABLE_NESTING_NONE
+				       : nesting > INT_MAX ? INT_MAX : (int)nesting;
 	return st;
 }
 
@@ -535,6 +542,7 @@ static ll_status read_resource(reader *r, const ll_toml_value *res, ll_plan_reso
 {
 	static const char *const keys[] = { "name", "table_name", "write_disposition", "primary_key",
 					    "merge_key", "table_format", "partition", "columns",
+					    "max_table_nesting",
 					    "files", "incremental", "endpoint", NULL };
 	memset(pr, 0, sizeof(*pr));
 	pr->line = res->line;

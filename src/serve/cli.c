@@ -244,8 +244,10 @@ int ll_serve_main(int argc, char **argv)
 	}
 	s.ui = a.ui;
 	s.home = a.home;
+	int failure = 2; /* until the lake is served, a failure is in the configuration */
 	if (st == LL_OK) {
 		add_workgroups(&s, &a, conf, groups);
+		failure = 1;
 		st = serve_lake(&s, &a, conf, &err);
 	}
 	if (st != LL_OK) {
@@ -255,5 +257,5 @@ int ll_serve_main(int argc, char **argv)
 	free_keys(&s);
 	pthread_mutex_destroy(&s.mu);
 	ll_config_free(conf);
-	return st == LL_OK ? 0 : 1;
+	return st == LL_OK ? 0 : failure;
 }

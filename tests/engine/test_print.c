@@ -101,6 +101,43 @@ static void test_table_escapes(void)
 	free(out);
 }
 
+/* A cell wider than 60 terminal cells is cut to 59 and "…" in TABLE, whole in TABLE_WIDE, CSV and JSON. */
+static void test_table_caps_wide_cells(void)
+{
+	static const char *const names[] = { "v" };
+	char long_text[71], cut[72], wide_chars[40 * 3 + 1], wide_cut[29 * 3 + 4];
+	memset(long_text, 'a', 70);
+	long_text[70] = '\0';
+	snprintf(cut, sizeof(cut), " %.59s…\n", long_text);
+	wide_chars[0] = wide_cut[0] = '\0';
+	for (int i = 0; i < 40; i++)
+		strcat(wide_chars, "漢");
+	/* 29 double-width characters fill 58 cells: a 30th would leave no room for "…" */
+	for (int i = 0; i < 29; i++)
+		strcat(wide_cut, "漢");
+	strcat(wide_cut, "…");
+	ll_cell cells[] = { c_text(long_text), c_text(wide_chars) };
+	char *out = print_rows(LL_RESULT_TABLE, 1, names, cells, 2, true);
+	CHECK(strstr(out, cut) != NULL);
+	CHECK(strstr(out, wide_cut) != NULL);
+	CHECK(strstr(out, long_text) == NULL);
+	/* the column is 60 cells wide: the rule is 62 dashes */
+	CHECK(strncmp(strchr(out, '\n') + 1, "----------------------------------------------------"
+					   "----------\n", 63) == 0);
+	free(out);
+	out = print_rows(LL_RESULT_TABLE_WIDE, 1, names, cells, 2, true);
+	CHECK(strstr(out, long_text) != NULL);
+	CHECK(strstr(out, wide_chars) != NULL);
+	CHECK(strstr(out, "…") == NULL);
+	free(out);
+	for (int fmt = LL_RESULT_CSV; fmt <= LL_RESULT_JSON; fmt++) {
+		out = print_rows((ll_result_format)fmt, 1, names, cells, 2, true);
+		CHECK(strstr(out, long_text) != NULL);
+		CHECK(strstr(out, wide_chars) != NULL);
+		free(out);
+	}
+}
+
 static void test_table_empty(void)
 {
 	char *out = print_rows(LL_RESULT_TABLE, 4, names4, NULL, 0, true);
@@ -270,6 +307,7 @@ static void test_names_scan(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_table_format), LL_TEST(test_table_escapes), LL_TEST(test_table_empty),
+	     LL_TEST(test_table_caps_wide_cells),
 	     LL_TEST(test_table_streams_after_sample), LL_TEST(test_csv_format),
 	     LL_TEST(test_json_format), LL_TEST(test_write_error), LL_TEST(test_bad_format),
 	     LL_TEST(test_names_scan))
