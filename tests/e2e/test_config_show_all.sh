@@ -19,6 +19,7 @@ TOML
 export DESTINATION__ATHENA__ATHENA_WORK_GROUP=analytics
 KEYS=(
 	destination.filesystem.bucket_url
+	destination.filesystem.catalog
 	destination.filesystem.credentials.aws_access_key_id
 	destination.filesystem.credentials.aws_secret_access_key
 	destination.filesystem.credentials.aws_session_token
@@ -36,6 +37,7 @@ KEYS=(
 	destination.athena.credentials.profile_name
 	destination.athena.credentials.endpoint_url
 	normalize.detections
+	pipeline.destination
 )
 rc=0
 out=$(ll config show --all 2>&1) || rc=$?
