@@ -10,12 +10,11 @@
  */
 #include "normalize/normalize_internal.h"
 
-#include <openssl/evp.h>
-#include <stdio.h>
 #include <string.h>
 
 #include "util/base64.h"
 #include "util/hash.h"
+#include "util/shake128.h"
 
 #define ID_BYTES 10
 
@@ -44,23 +43,37 @@ ll_status ll_norm_root_id(ll_normalizer *n, uint64_t seed, uint64_t ordinal, cha
 	return encode_id(n, bytes, out) ? LL_OK : ll_error_oom(err);
 }
 
+/* Decimal digits of v, as Python's str(int) writes them; returns the length. */
+static size_t format_index(int64_t v, char *out)
+{
+	char tmp[24];
+	size_t n = 0;
+	uint64_t mag = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
+	do {
+		tmp[n++] = (char)('0' + mag % 10);
+		mag /= 10;
+	} while (mag);
+	size_t len = 0;
+	if (v < 0)
+		out[len++] = '-';
+	while (n)
+		out[len++] = tmp[--n];
+	return len;
+}
+
 ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t parent_len,
 			   const char *table, int64_t idx, char out[15], ll_error *err)
 {
-	if (!n->shake) {
-		n->shake = EVP_MD_CTX_new();
-		if (!n->shake)
-			return ll_error_oom(err);
-	}
 	char tail[32];
-	int tail_len = snprintf(tail, sizeof(tail), "_%lld", (long long)idx);
+	tail[0] = '_';
+	size_t tail_len = 1 + format_index(idx, tail + 1);
+	ll_shake128 shake;
+	ll_shake128_init(&shake);
+	ll_shake128_update(&shake, parent_id, parent_len);
+	ll_shake128_update(&shake, "_", 1);
+	ll_shake128_update(&shake, table, strlen(table));
+	ll_shake128_update(&shake, tail, tail_len);
 	unsigned char bytes[ID_BYTES];
-	if (EVP_DigestInit_ex(n->shake, EVP_shake128(), NULL) != 1 ||
-	    EVP_DigestUpdate(n->shake, parent_id, parent_len) != 1 ||
-	    EVP_DigestUpdate(n->shake, "_", 1) != 1 ||
-	    EVP_DigestUpdate(n->shake, table, strlen(table)) != 1 ||
-	    EVP_DigestUpdate(n->shake, tail, (size_t)tail_len) != 1 ||
-	    EVP_DigestFinalXOF(n->shake, bytes, ID_BYTES) != 1)
-		return ll_error_set(err, LL_EIO, "SHAKE-128 failed for a row id of table %s", table);
+	ll_shake128_final(&shake, bytes, ID_BYTES);
 	return encode_id(n, bytes, out) ? LL_OK : ll_error_oom(err);
 }

@@ -14,7 +14,6 @@
  */
 #include "normalize/normalize_internal.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -619,7 +618,6 @@ void ll_normalizer_free(ll_normalizer *n)
 	ll_buf_free(&n->tmp);
 	ll_buf_free(&n->name);
 	ll_buf_free(&n->idtext);
-	EVP_MD_CTX_free(n->shake);
 	free(n->load_id);
 	free(n->out_dir);
 	free(n);
