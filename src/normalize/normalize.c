@@ -14,6 +14,7 @@
  */
 #include "normalize/normalize_internal.h"
 
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -623,6 +624,8 @@ void ll_normalizer_free(ll_normalizer *n)
 	ll_buf_free(&n->tmp);
 	ll_buf_free(&n->name);
 	ll_buf_free(&n->idtext);
+	EVP_MD_CTX_free(n->shake);
+	EVP_MD_free(n->shake_md);
 	free(n->load_id);
 	free(n->out_dir);
 	free(n);

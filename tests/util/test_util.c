@@ -1,7 +1,6 @@
 #include "test.h"
 
 #include <math.h>
-#include <openssl/evp.h>
 #include <stdint.h>
 
 #include "util/arena.h"
@@ -9,7 +8,6 @@
 #include "util/fs.h"
 #include "util/hash.h"
 #include "util/number.h"
-#include "util/shake128.h"
 #include "util/time.h"
 
 static void test_error_format(void)
@@ -204,51 +202,6 @@ static void test_double_parse_exact_random(void)
 	CHECK(accepted > total / 2);
 }
 
-static void shake128_hex(const void *msg, size_t len, char hex[65])
-{
-	unsigned char out[32];
-	ll_shake128 s;
-	ll_shake128_init(&s);
-	ll_shake128_update(&s, msg, len);
-	ll_shake128_final(&s, out, sizeof(out));
-	for (int i = 0; i < 32; i++)
-		snprintf(hex + 2 * i, 3, "%02x", out[i]);
-}
-
-/* FIPS 202's SHAKE-128 of the empty message, and libcrypto's digests of
- * messages of every length across two blocks, fed in uneven pieces, with
- * outputs longer than one block. */
-static void test_shake128(void)
-{
-	char hex[65];
-	shake128_hex("", 0, hex);
-	CHECK_STR(hex, "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
-	unsigned char msg[400], ours[200], theirs[200];
-	for (size_t i = 0; i < sizeof(msg); i++)
-		msg[i] = (unsigned char)(i * 131 + 7);
-	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
-	CHECK(ctx != NULL);
-	for (size_t len = 0; len <= sizeof(msg) && ctx; len++) {
-		ll_shake128 s;
-		ll_shake128_init(&s);
-		for (size_t done = 0; done < len;) {
-			size_t piece = (len - done) < (done % 7 + 1) ? len - done : done % 7 + 1;
-			ll_shake128_update(&s, msg + done, piece);
-			done += piece;
-		}
-		ll_shake128_final(&s, ours, sizeof(ours));
-		CHECK(EVP_DigestInit_ex(ctx, EVP_shake128(), NULL) == 1 &&
-		      EVP_DigestUpdate(ctx, msg, len) == 1 &&
-		      EVP_DigestFinalXOF(ctx, theirs, sizeof(theirs)) == 1);
-		if (memcmp(ours, theirs, sizeof(ours)) != 0) {
-			fprintf(stderr, "SHAKE-128 differs from libcrypto's for a %zu-byte message\n", len);
-			CHECK(false);
-			break;
-		}
-	}
-	EVP_MD_CTX_free(ctx);
-}
-
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse),
 	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_fs_atomic),
-	     LL_TEST(test_double_parse_exact_cases), LL_TEST(test_double_parse_exact_random), LL_TEST(test_shake128))
+	     LL_TEST(test_double_parse_exact_cases), LL_TEST(test_double_parse_exact_random))
