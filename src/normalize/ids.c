@@ -19,19 +19,15 @@
 #define ID_BYTES 10
 
 /* Base64 of 10 bytes without its "==" padding. */
-static bool encode_id(ll_normalizer *n, const unsigned char bytes[ID_BYTES], char out[15])
+static void encode_id(const unsigned char bytes[ID_BYTES], char out[15])
 {
-	ll_buf_clear(&n->idtext);
-	ll_base64_encode(bytes, ID_BYTES, &n->idtext);
-	if (ll_buf_oom(&n->idtext) || n->idtext.len < 14)
-		return false;
-	memcpy(out, n->idtext.data, 14);
+	char text[16];
+	ll_base64_encode_to(bytes, ID_BYTES, text);
+	memcpy(out, text, 14);
 	out[14] = '\0';
-	return true;
 }
 
-ll_status ll_norm_root_id(ll_normalizer *n, uint64_t seed, uint64_t ordinal, char out[15],
-			  ll_error *err)
+void ll_norm_root_id(uint64_t seed, uint64_t ordinal, char out[15])
 {
 	uint64_t x = ll_mix64(seed ^ ll_mix64(ordinal));
 	uint64_t y = ll_mix64(ordinal + 0x632be59bd9b4e019ULL * (seed | 1));
@@ -40,7 +36,7 @@ ll_status ll_norm_root_id(ll_normalizer *n, uint64_t seed, uint64_t ordinal, cha
 		bytes[i] = (unsigned char)(x >> (8 * i));
 	bytes[8] = (unsigned char)y;
 	bytes[9] = (unsigned char)(y >> 8);
-	return encode_id(n, bytes, out) ? LL_OK : ll_error_oom(err);
+	encode_id(bytes, out);
 }
 
 /* Decimal digits of v, as Python's str(int) writes them; returns the length. */
@@ -109,5 +105,6 @@ ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t paren
 	unsigned char bytes[ID_BYTES];
 	if (!hash_child_message(n, parent_id, parent_len, table, idx, bytes))
 		return ll_error_set(err, LL_EIO, "SHAKE-128 failed for a row id of table %s", table);
-	return encode_id(n, bytes, out) ? LL_OK : ll_error_oom(err);
+	encode_id(bytes, out);
+	return LL_OK;
 }

@@ -316,10 +316,13 @@ static ll_status row_id(ll_normalizer *n, uint32_t table, const norm_str *parent
 		id->len = own->u.s.len;
 		return LL_OK;
 	}
-	ll_status st = parent ? ll_norm_child_id(n, parent->ptr, parent->len, nt->t->name, idx, buf, err)
-			      : ll_norm_root_id(n, nt->id_seed, counter, buf, err);
-	if (st != LL_OK)
-		return st;
+	if (parent) {
+		ll_status st = ll_norm_child_id(n, parent->ptr, parent->len, nt->t->name, idx, buf, err);
+		if (st != LL_OK)
+			return st;
+	} else {
+		ll_norm_root_id(nt->id_seed, counter, buf);
+	}
 	id->ptr = buf;
 	id->len = 14;
 	return put_text(n, table, &n->tables[table].c_id, "_dlt_id", *id, err);
@@ -623,7 +626,6 @@ void ll_normalizer_free(ll_normalizer *n)
 	ll_arena_free(&n->scratch);
 	ll_buf_free(&n->tmp);
 	ll_buf_free(&n->name);
-	ll_buf_free(&n->idtext);
 	EVP_MD_CTX_free(n->shake);
 	EVP_MD_free(n->shake_md);
 	free(n->load_id);

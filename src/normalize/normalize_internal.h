@@ -139,7 +139,6 @@ struct ll_normalizer {
 	uint64_t load_seed;
 	bool root_key;  /* child rows get _dlt_root_id (dlt's root key propagation) */
 	unsigned detections; /* LL_DETECT_* flags for new text columns */
-	ll_buf idtext;
 	/* SHAKE-128 of child row ids, fetched and created on first use */
 	struct evp_md_st *shake_md;
 	struct evp_md_ctx_st *shake;
@@ -216,8 +215,7 @@ ll_status ll_norm_link_column(ll_normalizer *n, uint32_t table, uint32_t *slot, 
 /* ---- row ids (ids.c) ---- */
 
 /** A root row's _dlt_id from the table's seed and the row's ordinal. */
-ll_status ll_norm_root_id(ll_normalizer *n, uint64_t seed, uint64_t ordinal, char out[15],
-			  ll_error *err);
+void ll_norm_root_id(uint64_t seed, uint64_t ordinal, char out[15]);
 
 /** A child row's _dlt_id: dlt's digest of parent id, child table name and list index. */
 ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t parent_len,
