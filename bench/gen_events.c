@@ -4,12 +4,19 @@
  *
  *   gen_events --bytes 500M [--seed S]     stop after the line that reaches N bytes
  *   gen_events --rows 100000 [--seed S]    stop after N lines
+ *   gen_events ... --keys-early 1          every key in the first events
  *
  * Each event has nested objects (user, device, device.screen), a list of item
  * objects, a list of strings, nulls, optional keys, and rare extra keys that
  * first show up deep in the stream so a loader has to evolve its schema
  * mid-file. Types of a given key never change, so a loader that infers types
  * from a sample does not fail on a later line.
+ *
+ * With --keys-early 1 the first EARLY_EVENTS events also carry every rare key
+ * (and at least one item with every item key), so every key of the file shows
+ * up within the first rows: the input on which a tool that infers its schema
+ * from a sample of the first records (DuckDB's read_json default) is at no
+ * disadvantage. The rest of the stream is the same as without the option.
  *
  * Speed matters more than generality here: every string comes from a fixed
  * table, already JSON-escaped, and is copied into one large buffer that is
@@ -279,7 +286,12 @@ typedef struct gen {
 	uint64_t seed;
 	int64_t clock_ms; /* advances per event, so timestamps read like a log */
 	uint64_t next_id;
+	bool keys_early; /* --keys-early: every key within the first events */
 } gen;
+
+/* How many events carry every key with --keys-early: a handful, far inside
+ * any sample a reader takes of the first records. */
+#define EARLY_EVENTS 10u
 
 #define NUSERS 200000u
 
@@ -340,8 +352,9 @@ static void put_device(out *o, rng *r, const os_info *os)
 	put_c(o, '}');
 }
 
-/* Writes the items list and returns its total in cents. */
-static int64_t put_items(out *o, rng *r, unsigned n)
+/* Writes the items list and returns its total in cents; `every_key` puts
+ * the rare item keys into the first item. */
+static int64_t put_items(out *o, rng *r, unsigned n, bool every_key)
 {
 	int64_t total = 0;
 	PUT_LIT(o, "\"items\": [");
@@ -358,7 +371,7 @@ static int64_t put_items(out *o, rng *r, unsigned n)
 		PUT_LIT(o, ", \"price\": ");
 		put_cents(o, price);
 		/* a key that appears in a child table only now and then */
-		if (one_in(r, 1000))
+		if (one_in(r, 1000) || (every_key && i == 0))
 			PUT_LIT(o, ", \"gift_wrap\": true");
 		put_c(o, '}');
 	}
@@ -389,24 +402,25 @@ static void put_session(out *o, rng *r)
 }
 
 /* Keys so rare that most first appear far into a large file: the loader
- * must add columns (and a child table) after it has written rows. */
-static void put_rare_keys(out *o, rng *r)
+ * must add columns (and a child table) after it has written rows. `every_key`
+ * writes all of them. */
+static void put_rare_keys(out *o, rng *r, bool every_key)
 {
-	if (one_in(r, 500)) {
+	if (one_in(r, 500) || every_key) {
 		PUT_LIT(o, ", \"experiment\": {\"name\": ");
 		put_str(o, PICK(r, experiments));
 		PUT_LIT(o, ", \"variant\": ");
 		put_str(o, one_in(r, 2) ? "A" : "B");
 		put_c(o, '}');
 	}
-	if (one_in(r, 5000)) {
+	if (one_in(r, 5000) || every_key) {
 		PUT_LIT(o, ", \"campaign\": {\"source\": \"newsletter\", \"medium\": \"email\", \"id\": ");
 		put_u64(o, 100 + rng_below(r, 50));
 		put_c(o, '}');
 	}
-	if (one_in(r, 20000))
+	if (one_in(r, 20000) || every_key)
 		PUT_LIT(o, ", \"ab_flags\": [\"fast_checkout\", \"one_click\"]");
-	if (one_in(r, 100000))
+	if (one_in(r, 100000) || every_key)
 		PUT_LIT(o, ", \"gdpr_consent\": true");
 }
 
@@ -454,6 +468,7 @@ static void put_event(out *o, gen *g)
 	const char *type = PICK(r, event_types);
 	const os_info *os = &PICK(r, oses);
 	bool commerce = is_commerce(type);
+	bool every_key = g->keys_early && g->next_id <= EARLY_EVENTS;
 
 	g->clock_ms += rng_below(r, 2000);
 	PUT_LIT(o, "{\"id\": ");
@@ -475,10 +490,12 @@ static void put_event(out *o, gen *g)
 	PUT_LIT(o, ", ");
 	/* carts hold 1-5 items; a few other events (a product view) name one */
 	unsigned nitems = commerce ? 1 + rng_below(r, 5) : (unsigned)one_in(r, 8);
-	int64_t cents = put_items(o, r, nitems);
+	if (every_key && nitems == 0)
+		nitems = 1;
+	int64_t cents = put_items(o, r, nitems, every_key);
 	put_money(o, r, type, commerce ? cents : -1);
 	put_referrer(o, r);
-	put_rare_keys(o, r);
+	put_rare_keys(o, r, every_key);
 	PUT_LIT(o, "}\n");
 }
 
@@ -486,7 +503,7 @@ static void put_event(out *o, gen *g)
 
 static void usage(void)
 {
-	fputs("usage: gen_events (--bytes N[K|M|G] | --rows N) [--seed S]\n"
+	fputs("usage: gen_events (--bytes N[K|M|G] | --rows N) [--seed S] [--keys-early 0|1]\n"
 	      "  writes NDJSON events to stdout; K, M, G are powers of 1000\n",
 	      stderr);
 }
@@ -513,21 +530,22 @@ static bool parse_count(const char *s, uint64_t *v)
 }
 
 typedef struct options {
-	uint64_t bytes, rows, seed;
+	uint64_t bytes, rows, seed, keys_early;
 } options;
 
 static bool parse_args(int argc, char **argv, options *opt)
 {
-	*opt = (options){ .bytes = 0, .rows = 0, .seed = 1 };
+	*opt = (options){ .bytes = 0, .rows = 0, .seed = 1, .keys_early = 0 };
 	for (int i = 1; i < argc; i += 2) {
 		uint64_t *slot = strcmp(argv[i], "--bytes") == 0  ? &opt->bytes
 				 : strcmp(argv[i], "--rows") == 0 ? &opt->rows
 				 : strcmp(argv[i], "--seed") == 0 ? &opt->seed
+				 : strcmp(argv[i], "--keys-early") == 0 ? &opt->keys_early
 								  : NULL;
 		if (!slot || i + 1 >= argc || !parse_count(argv[i + 1], slot))
 			return false;
 	}
-	return opt->bytes || opt->rows;
+	return (opt->bytes || opt->rows) && opt->keys_early <= 1;
 }
 
 static bool done(const out *o, const gen *g, const options *opt)
@@ -546,7 +564,7 @@ int main(int argc, char **argv)
 	static out o; /* over a megabyte: keep it off the stack */
 	gen g = { .r = { mix64(opt.seed) }, .seed = opt.seed,
 		  .clock_ms = INT64_C(1704067200000), /* 2024-01-01T00:00:00Z */
-		  .next_id = 1 };
+		  .next_id = 1, .keys_early = opt.keys_early == 1 };
 	while (!done(&o, &g, &opt)) {
 		put_event(&o, &g);
 		if (o.len >= BUF_SIZE && !flush_out(&o))

@@ -6,11 +6,19 @@
  * gzip, zlib inflates from that buffer straight into the caller's buffer, so
  * no decompressed copy is ever held. Concatenated gzip members (what `cat
  * a.gz b.gz` produces) are read as one stream, as gzip(1) does.
+ *
+ * Inflating costs about as much as parsing what it produces, so a gzip
+ * stream is inflated on a thread of its own (started at the first read)
+ * into two blocks the reader takes in turn: the caller parses one block while
+ * the next is inflated. A failure is reported after the bytes inflated before
+ * it, as the synchronous path does; without a thread (pthread_create failed)
+ * the caller inflates itself.
  */
 #include "extract/input.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +28,29 @@
 #include "util/error.h"
 
 #define LL_INPUT_CHUNK (256 * 1024)
+#define INFLATE_BLOCK (1024 * 1024)
+
+/*
+ * The inflating thread and its two blocks. Under mu: full, len, consumed_at,
+ * done, status, err and stop. A block is the thread's while !full and the
+ * reader's while full; the reader takes them in order, from `take`.
+ */
+typedef struct inflater {
+	pthread_t thread;
+	pthread_mutex_t mu;
+	pthread_cond_t cv; /* a block filled or emptied, or stop */
+	unsigned char *block[2];
+	size_t len[2];
+	uint64_t consumed_at[2]; /* compressed bytes read when block was filled */
+	bool full[2];
+	bool done; /* the thread filled its last block (end of data or failure) */
+	bool stop; /* the reader is going away */
+	ll_status status;
+	ll_error err;
+	int take;        /* the reader's next block */
+	size_t take_pos; /* bytes of it already returned */
+	uint64_t consumed; /* the reader's view of consumed, for ll_input_bytes_read */
+} inflater;
 
 struct ll_input {
 	char *name;
@@ -35,6 +66,8 @@ struct ll_input {
 	bool inflate_ready;
 	bool member_done; /* a gzip member ended; another may follow */
 	z_stream zs;
+	inflater *bg;       /* the inflating thread, once started */
+	bool bg_failed;     /* it could not start: inflate on the caller's thread */
 };
 
 static ll_status input_alloc(ll_input **out, const char *name, ll_error *err)
@@ -253,14 +286,143 @@ static ll_status read_gzip(ll_input *in, void *buf, size_t cap, size_t *got, ll_
 	return LL_OK;
 }
 
+/* Fills one block by as many inflating reads as it takes; *got < size only
+ * at the end of the data or on failure. */
+static ll_status fill_block(ll_input *in, unsigned char *block, size_t *got, ll_error *err)
+{
+	*got = 0;
+	while (*got < INFLATE_BLOCK) {
+		size_t n;
+		ll_status st = read_gzip(in, block + *got, INFLATE_BLOCK - *got, &n, err);
+		if (st)
+			return st;
+		if (n == 0)
+			break;
+		*got += n;
+	}
+	return LL_OK;
+}
+
+static void *inflate_main(void *arg)
+{
+	ll_input *in = arg;
+	inflater *k = in->bg;
+	for (int i = 0;; i ^= 1) {
+		pthread_mutex_lock(&k->mu);
+		while (k->full[i] && !k->stop)
+			pthread_cond_wait(&k->cv, &k->mu);
+		bool stop = k->stop;
+		pthread_mutex_unlock(&k->mu);
+		if (stop)
+			return NULL;
+		ll_error err;
+		ll_error_clear(&err);
+		size_t got;
+		ll_status st = fill_block(in, k->block[i], &got, &err);
+		pthread_mutex_lock(&k->mu);
+		k->len[i] = got;
+		k->consumed_at[i] = in->consumed;
+		k->full[i] = got > 0;
+		if (st || got < INFLATE_BLOCK) {
+			k->done = true;
+			k->status = st;
+			k->err = err;
+		}
+		pthread_cond_broadcast(&k->cv);
+		pthread_mutex_unlock(&k->mu);
+		if (st || got < INFLATE_BLOCK)
+			return NULL;
+	}
+}
+
+static void inflater_free(inflater *k)
+{
+	free(k->block[0]);
+	free(k->block[1]);
+	free(k);
+}
+
+/* Starts the inflating thread; false (and nothing started) if it cannot. */
+static bool inflater_start(ll_input *in)
+{
+	inflater *k = calloc(1, sizeof(*k));
+	if (!k)
+		return false;
+	k->block[0] = malloc(INFLATE_BLOCK);
+	k->block[1] = malloc(INFLATE_BLOCK);
+	k->consumed = in->consumed;
+	if (!k->block[0] || !k->block[1]) {
+		inflater_free(k);
+		return false;
+	}
+	pthread_mutex_init(&k->mu, NULL);
+	pthread_cond_init(&k->cv, NULL);
+	in->bg = k;
+	if (pthread_create(&k->thread, NULL, inflate_main, in) != 0) {
+		in->bg = NULL;
+		pthread_mutex_destroy(&k->mu);
+		pthread_cond_destroy(&k->cv);
+		inflater_free(k);
+		return false;
+	}
+	return true;
+}
+
+static void inflater_stop(ll_input *in)
+{
+	inflater *k = in->bg;
+	pthread_mutex_lock(&k->mu);
+	k->stop = true;
+	pthread_cond_broadcast(&k->cv);
+	pthread_mutex_unlock(&k->mu);
+	pthread_join(k->thread, NULL);
+	pthread_mutex_destroy(&k->mu);
+	pthread_cond_destroy(&k->cv);
+	inflater_free(k);
+	in->bg = NULL;
+}
+
+/* The reader's side: bytes of the next full block, else the thread's end. */
+static ll_status read_inflated(inflater *k, void *buf, size_t cap, size_t *got, ll_error *err)
+{
+	pthread_mutex_lock(&k->mu);
+	int i = k->take;
+	while (!k->full[i] && !k->done)
+		pthread_cond_wait(&k->cv, &k->mu);
+	ll_status st = LL_OK;
+	if (k->full[i]) {
+		size_t n = k->len[i] - k->take_pos;
+		n = n < cap ? n : cap;
+		memcpy(buf, k->block[i] + k->take_pos, n);
+		*got = n;
+		k->take_pos += n;
+		k->consumed = k->consumed_at[i];
+		if (k->take_pos == k->len[i]) {
+			k->full[i] = false;
+			k->take_pos = 0;
+			k->take = i ^ 1;
+			pthread_cond_broadcast(&k->cv);
+		}
+	} else if (k->status) {
+		st = k->status;
+		*err = k->err;
+	}
+	pthread_mutex_unlock(&k->mu);
+	return st;
+}
+
 ll_status ll_input_read(ll_input *in, void *buf, size_t cap, size_t *got, ll_error *err)
 {
 	*got = 0;
 	if (cap == 0)
 		return LL_OK;
-	if (in->gzip)
-		return read_gzip(in, buf, cap, got, err);
-	return read_plain(in, buf, cap, got, err);
+	if (!in->gzip)
+		return read_plain(in, buf, cap, got, err);
+	if (!in->bg && !in->bg_failed)
+		in->bg_failed = !inflater_start(in);
+	if (in->bg)
+		return read_inflated(in->bg, buf, cap, got, err);
+	return read_gzip(in, buf, cap, got, err);
 }
 
 const char *ll_input_name(const ll_input *in)
@@ -270,6 +432,12 @@ const char *ll_input_name(const ll_input *in)
 
 uint64_t ll_input_bytes_read(const ll_input *in)
 {
+	if (in->bg) {
+		pthread_mutex_lock(&in->bg->mu);
+		uint64_t n = in->bg->consumed;
+		pthread_mutex_unlock(&in->bg->mu);
+		return n;
+	}
 	return in->consumed;
 }
 
@@ -277,6 +445,8 @@ void ll_input_free(ll_input *in)
 {
 	if (!in)
 		return;
+	if (in->bg)
+		inflater_stop(in);
 	if (in->inflate_ready)
 		inflateEnd(&in->zs);
 	if (in->owns_fd)

@@ -15,6 +15,7 @@
 
 #include "json/json_internal.h"
 #include "util/error.h"
+#include "util/number.h"
 #include "util/utf8.h"
 
 static int more_or_fail(ll_json_parser *ps, const char *expected)
@@ -296,10 +297,17 @@ static int integer_value(ll_json_parser *ps, const char *start, const char *digi
 	return LL_OK;
 }
 
+/* Most doubles in data take the exact fast path; strtod reads the rest. */
 static int double_value(ll_json_parser *ps, const char *start, const char *p, ll_json_value *v)
 {
+	double d;
+	if (ll_double_parse_exact(start, (size_t)(p - start), &d)) {
+		v->kind = LL_JSON_DOUBLE;
+		v->u.d = d;
+		return LL_OK;
+	}
 	char *endp;
-	double d = strtod(start, &endp);
+	d = strtod(start, &endp);
 	if (endp != p || isinf(d) || isnan(d))
 		return ll_json_fail(ps, start, "invalid JSON: number %.*s is out of range for a double; quote it to load it as text",
 				    (int)(p - start > 60 ? 60 : p - start), start);

@@ -21,7 +21,12 @@
 #include "util/hash.h"
 #include "util/log.h"
 
-#define DEFAULT_BUDGET ((size_t)128 << 20)
+/* Small enough that a load reaches it within its first ~30 MB of input, so
+ * peak memory is the same for any larger input (two row groups per budget,
+ * the open one and the one being written, and the encoders' page buffers:
+ * about 60-70 MiB resident); row groups of up to 32 MiB encoded are still
+ * large enough for Athena's readers. */
+#define DEFAULT_BUDGET ((size_t)32 << 20)
 #define DEFAULT_MAX_NESTING 1000
 #define DEFAULT_MAX_OPEN_FILES 256
 
@@ -622,6 +627,7 @@ void ll_normalizer_free(ll_normalizer *n)
 	ll_buf_free(&n->tmp);
 	ll_buf_free(&n->name);
 	EVP_MD_CTX_free(n->shake);
+	EVP_MD_free(n->shake_md);
 	free(n->load_id);
 	free(n->out_dir);
 	free(n);

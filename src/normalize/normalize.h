@@ -123,7 +123,7 @@ typedef struct ll_normalize_options {
 	const char *out_dir; /* required: job files are written here (it must exist) */
 	/* Codec, row group size, ...; timestamp_unit is chosen per table (see above). */
 	ll_parquet_writer_options parquet;
-	size_t memory_budget; /* bytes buffered across all open files; 0: 128 MiB */
+	size_t memory_budget; /* bytes buffered across all open files; 0: 32 MiB */
 	size_t max_open_files; /* files open at once; 0: 256 */
 	int max_nesting;      /* levels flattened before values are kept as json; 0: 1000;
 				 negative: none (everything nested is json) */

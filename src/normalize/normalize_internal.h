@@ -139,7 +139,9 @@ struct ll_normalizer {
 	uint64_t load_seed;
 	bool root_key;  /* child rows get _dlt_root_id (dlt's root key propagation) */
 	unsigned detections; /* LL_DETECT_* flags for new text columns */
-	struct evp_md_ctx_st *shake; /* SHAKE-128 of child row ids, created on first use */
+	/* SHAKE-128 of child row ids, fetched and created on first use */
+	struct evp_md_st *shake_md;
+	struct evp_md_ctx_st *shake;
 
 	ll_norm_table *tables;
 	size_t ntables, tables_cap;

@@ -223,6 +223,9 @@ static ll_status open_normalizer(ll_load *l, const ll_resource *res, ll_error *e
 	nopt.out_dir = ll_buf_cstr(&jobs);
 	ll_parquet_writer_options_init(&nopt.parquet);
 	nopt.parquet.codec = l->p->codec;
+	/* write_package_files fsyncs the jobs directory once, before the package
+	 * is committed */
+	nopt.parquet.defer_dir_sync = true;
 	nopt.logger = &l->p->logger;
 	nopt.detections = res->detections;
 	nopt.max_nesting = res->max_table_nesting;

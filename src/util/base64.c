@@ -5,21 +5,30 @@
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
-void ll_base64_encode(const void *data, size_t len, ll_buf *out)
+void ll_base64_encode_to(const void *data, size_t len, char *out)
 {
 	const unsigned char *p = data;
-	if (!ll_buf_reserve(out, (len + 2) / 3 * 4))
-		return;
-	for (size_t i = 0; i < len; i += 3) {
+	for (size_t i = 0; i < len; i += 3, out += 4) {
 		unsigned v = (unsigned)p[i] << 16;
 		if (i + 1 < len)
 			v |= (unsigned)p[i + 1] << 8;
 		if (i + 2 < len)
 			v |= p[i + 2];
-		char q[4] = { alphabet[v >> 18], alphabet[(v >> 12) & 63],
-			      i + 1 < len ? alphabet[(v >> 6) & 63] : '=', i + 2 < len ? alphabet[v & 63] : '=' };
-		ll_buf_append(out, q, 4);
+		out[0] = alphabet[v >> 18];
+		out[1] = alphabet[(v >> 12) & 63];
+		out[2] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
+		out[3] = i + 2 < len ? alphabet[v & 63] : '=';
 	}
+}
+
+void ll_base64_encode(const void *data, size_t len, ll_buf *out)
+{
+	size_t n = (len + 2) / 3 * 4;
+	if (!ll_buf_reserve(out, n))
+		return;
+	ll_base64_encode_to(data, len, out->data + out->len);
+	out->len += n;
+	out->data[out->len] = '\0'; /* reserve keeps room for it, as every ll_buf is a C string */
 }
 
 static int decode_char(char c)

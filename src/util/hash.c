@@ -5,6 +5,8 @@
 
 #include <string.h>
 
+#include "util/base64.h"
+
 uint64_t ll_hash64(const void *data, size_t len, uint64_t seed)
 {
 	const unsigned char *p = data;
@@ -42,17 +44,9 @@ void ll_row_id(uint64_t a, uint64_t b, char out[15])
 
 void ll_dlt_id_encode(const unsigned char bytes[10], char out[15])
 {
-	static const char alphabet[] =
-		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-	/* three groups of 3 bytes make 12 characters; the last byte makes 2 more */
-	for (int g = 0; g < 3; g++) {
-		uint32_t v = (uint32_t)bytes[3 * g] << 16 | (uint32_t)bytes[3 * g + 1] << 8 |
-			     bytes[3 * g + 2];
-		for (int i = 0; i < 4; i++)
-			out[4 * g + i] = alphabet[(v >> (18 - 6 * i)) & 63];
-	}
-	out[12] = alphabet[bytes[9] >> 2];
-	out[13] = alphabet[(bytes[9] & 3) << 4];
+	char text[16]; /* 10 bytes are 14 characters and "==" */
+	ll_base64_encode_to(bytes, 10, text);
+	memcpy(out, text, 14);
 	out[14] = '\0';
 }
 

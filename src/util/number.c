@@ -1,7 +1,8 @@
 #include "util/number.h"
 
+#include <float.h>
 #include <math.h>
-#include <stdbool.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,4 +69,88 @@ size_t ll_double_repr(double v, char *buf, size_t size)
 		snprintf(out + o, sizeof(out) - o, "e%c%02d", decpt - 1 < 0 ? '-' : '+', abs(decpt - 1));
 	}
 	return (size_t)snprintf(buf, size, "%s", out);
+}
+
+/* Powers of ten that doubles hold exactly. */
+static const double exact_pow10[] = {
+	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
+};
+#define MAX_EXACT_POW10 22
+#define MAX_EXACT_MANTISSA (UINT64_C(1) << 53)
+#define MAX_FAST_DIGITS 19 /* any 19 digits fit a uint64_t */
+
+static bool is_dec_digit(char c)
+{
+	return c >= '0' && c <= '9';
+}
+
+/* Appends the digits at *p to *mant, counting significant ones in *ndigits
+ * and, for fraction digits, lowering *exp10; false past MAX_FAST_DIGITS. */
+static bool take_digits(const char **p, const char *end, bool fraction, uint64_t *mant,
+			int *ndigits, int *exp10)
+{
+	for (; *p < end && is_dec_digit(**p); (*p)++) {
+		if (fraction)
+			(*exp10)--;
+		if (*mant == 0 && **p == '0')
+			continue; /* a leading zero is not a significant digit */
+		if (++*ndigits > MAX_FAST_DIGITS)
+			return false;
+		*mant = *mant * 10 + (uint64_t)(**p - '0');
+	}
+	return true;
+}
+
+/* The exponent after 'e'/'E'; capped far beyond any fast-path value so it
+ * cannot overflow. */
+static int take_exponent(const char **p, const char *end)
+{
+	bool neg = false;
+	if (*p < end && (**p == '+' || **p == '-'))
+		neg = *(*p)++ == '-';
+	int e = 0;
+	for (; *p < end && is_dec_digit(**p); (*p)++) {
+		if (e < 100000)
+			e = e * 10 + (**p - '0');
+	}
+	return neg ? -e : e;
+}
+
+bool ll_double_parse_exact(const char *s, size_t len, double *out)
+{
+	/* Extended-precision evaluation (x87) would round twice. */
+	if (FLT_EVAL_METHOD != 0)
+		return false;
+	const char *p = s, *end = s + len;
+	bool neg = p < end && *p == '-';
+	p += neg;
+	uint64_t mant = 0;
+	int ndigits = 0, exp10 = 0;
+	if (!take_digits(&p, end, false, &mant, &ndigits, &exp10))
+		return false;
+	if (p < end && *p == '.') {
+		p++;
+		if (!take_digits(&p, end, true, &mant, &ndigits, &exp10))
+			return false;
+	}
+	if (p < end && (*p == 'e' || *p == 'E')) {
+		p++;
+		exp10 += take_exponent(&p, end);
+	}
+	if (p != end || mant > MAX_EXACT_MANTISSA)
+		return false;
+	/* 1e25 is 1000 * 1e22: move the excess into the mantissa while it
+	 * stays exact. */
+	while (exp10 > MAX_EXACT_POW10 && mant != 0 && mant <= MAX_EXACT_MANTISSA / 10) {
+		mant *= 10;
+		exp10--;
+	}
+	if (mant != 0 && (exp10 > MAX_EXACT_POW10 || exp10 < -MAX_EXACT_POW10))
+		return false;
+	double d = (double)mant;
+	if (mant != 0)
+		d = exp10 < 0 ? d / exact_pow10[-exp10] : d * exact_pow10[exp10];
+	*out = neg ? -d : d;
+	return true;
 }

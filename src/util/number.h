@@ -3,12 +3,15 @@
  * that is the text a dlt user sees for the same value in JSON columns,
  * decimals loaded from floats and query results: the shortest digits that
  * read back exactly, "0.1" not "0.10000000000000001", "100.0" for integral
- * values and exponents beyond 1e16. Also the value of a hexadecimal digit,
- * which every parser of escapes and encodings here needs.
+ * values and exponents beyond 1e16. The other way, an exact fast path for
+ * the decimal text most data holds ("21.64", "-0.5", "3e-7"), for parsers
+ * that read many numbers. Also the value of a hexadecimal digit, which every
+ * parser of escapes and encodings here needs.
  */
 #ifndef LL_UTIL_NUMBER_H
 #define LL_UTIL_NUMBER_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 /** Room ll_double_repr needs, NUL included. */
@@ -16,6 +19,17 @@
 
 /** Writes v as Python's repr would ("nan", "inf" included); returns the length. */
 size_t ll_double_repr(double v, char *buf, size_t size);
+
+/**
+ * Reads s[0..len), a number in JSON's syntax (already checked: an optional
+ * '-', digits, an optional fraction and exponent), into *out when that is
+ * exact and cheap: at most 19 significant digits whose value is at most 2^53,
+ * scaled by a power of ten at most 22 (Clinger's fast path), where one IEEE
+ * multiplication or division rounds correctly. Returns false, *out untouched,
+ * for any other text; the caller then uses strtod, which gives the same
+ * double for the text this accepts.
+ */
+bool ll_double_parse_exact(const char *s, size_t len, double *out);
 
 /** The value of a hexadecimal digit (either case), or -1 for any other character. */
 static inline int ll_hex_digit(char c)

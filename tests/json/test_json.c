@@ -327,6 +327,70 @@ static void test_gzip(void)
 	ll_buf_free(&got);
 }
 
+/* Reads in through ll_input_read with reads of `cap` bytes. */
+static ll_status read_raw(ll_input *in, size_t cap, ll_buf *out, ll_error *err)
+{
+	char buf[8192];
+	for (;;) {
+		size_t got;
+		ll_status st = ll_input_read(in, buf, cap, &got, err);
+		if (st || got == 0)
+			return st;
+		ll_buf_append(out, buf, got);
+	}
+}
+
+/* gzip is inflated on a thread of its own in blocks: bytes arrive whole and
+ * in order whatever the read size, a failure comes after the bytes before
+ * it, the compressed count reaches the stream's size, and freeing an input
+ * in the middle stops the thread. */
+static void test_gzip_blocks(void)
+{
+	ll_buf text = LL_BUF_INIT, gz = LL_BUF_INIT, got = LL_BUF_INIT;
+	for (int i = 0; i < 300000; i++)
+		ll_buf_printf(&text, "{\"id\":%d,\"v\":%d}\n", i, i % 997);
+	gzip_into(text.data, text.len, &gz);
+	ll_error err = { 0 };
+	static const size_t caps[] = { 1, 777, 8192 };
+	for (size_t c = 0; c < sizeof(caps) / sizeof(caps[0]); c++) {
+		ll_input *in;
+		CHECK_OK(ll_input_open_memory(&in, gz.data, gz.len, "t.json.gz", &err), &err);
+		ll_buf_clear(&got);
+		/* one byte at a time only through the first megabytes, to keep the test short */
+		if (caps[c] == 1) {
+			char b;
+			for (size_t k = 0; k < 3 * 1024 * 1024; k++) {
+				size_t n;
+				CHECK_OK(ll_input_read(in, &b, 1, &n, &err), &err);
+				CHECK_INT(n, 1);
+				ll_buf_putc(&got, b);
+			}
+		}
+		CHECK_OK(read_raw(in, caps[c] == 1 ? 8192 : caps[c], &got, &err), &err);
+		CHECK(got.len == text.len && memcmp(got.data, text.data, got.len) == 0);
+		CHECK_INT(ll_input_bytes_read(in), gz.len);
+		ll_input_free(in);
+	}
+
+	ll_input *in;
+	CHECK_OK(ll_input_open_memory(&in, gz.data, gz.len / 2, "cut.json.gz", &err), &err);
+	ll_buf_clear(&got);
+	CHECK_INT(read_raw(in, 8192, &got, &err), LL_EFORMAT);
+	CHECK(strstr(err.message, "cut.json.gz") != NULL);
+	CHECK(got.len > 0 && memcmp(got.data, text.data, got.len) == 0);
+	ll_input_free(in);
+
+	CHECK_OK(ll_input_open_memory(&in, gz.data, gz.len, "t.json.gz", &err), &err);
+	char buf[100];
+	size_t n;
+	CHECK_OK(ll_input_read(in, buf, sizeof(buf), &n, &err), &err);
+	CHECK(n > 0 && memcmp(buf, text.data, n) == 0);
+	ll_input_free(in);
+	ll_buf_free(&text);
+	ll_buf_free(&gz);
+	ll_buf_free(&got);
+}
+
 static void test_files(void)
 {
 	char dir[4096], path[4200];
@@ -351,4 +415,5 @@ static void test_files(void)
 
 LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_strings),
 	     LL_TEST(test_rejections), LL_TEST(test_depth_limit), LL_TEST(test_window_boundaries),
-	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_files))
+	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_gzip_blocks),
+	     LL_TEST(test_files))

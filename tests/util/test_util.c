@@ -1,8 +1,13 @@
 #include "test.h"
+
+#include <math.h>
+#include <stdint.h>
+
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/number.h"
 #include "util/retry.h"
 #include "util/time.h"
 
@@ -154,6 +159,86 @@ static void test_fs_atomic(void)
 	ll_buf_free(&b);
 }
 
+/* The fast path must give strtod's double, bit for bit, for every text it
+ * accepts (-0.0 included), and must accept the common shapes of data. */
+static bool same_as_strtod(const char *text)
+{
+	double fast;
+	if (!ll_double_parse_exact(text, strlen(text), &fast))
+		return true;
+	double slow = strtod(text, NULL);
+	if (memcmp(&fast, &slow, sizeof(fast)) != 0) {
+		fprintf(stderr, "%s: fast path %.17g, strtod %.17g\n", text, fast, slow);
+		return false;
+	}
+	return true;
+}
+
+static bool takes_fast_path(const char *text)
+{
+	double d;
+	return ll_double_parse_exact(text, strlen(text), &d);
+}
+
+static void test_double_parse_exact_cases(void)
+{
+	static const char *const fast[] = {
+		"0", "-0", "-0.0", "0.1", "21.64", "-37.52", "1e22", "1e23", "1e-22", "12345678901234e-5",
+		"9007199254740992", "4.35", "0.000001", "1E+5", "0e999999", "100.000", "2.5e-3",
+	};
+	static const char *const slow[] = {
+		"9007199254740993",      /* 2^53 + 1: above the exact mantissa range */
+		"1e-23", "1e400", "1e-400", /* powers of ten a double does not hold */
+		"12345678901234567890",  /* twenty significant digits */
+		"0.1000000000000000000001", "1.7976931348623157e308", "4.9e-324",
+	};
+	for (size_t i = 0; i < sizeof(fast) / sizeof(fast[0]); i++) {
+		CHECK(takes_fast_path(fast[i]));
+		CHECK(same_as_strtod(fast[i]));
+	}
+	for (size_t i = 0; i < sizeof(slow) / sizeof(slow[0]); i++)
+		CHECK(!takes_fast_path(slow[i]));
+	double d = 1;
+	CHECK(ll_double_parse_exact("-0.0", 4, &d) && d == 0 && signbit(d));
+}
+
+/* Random JSON numbers of every shape: 1-20 significant digits, leading and
+ * trailing zeros, a decimal point anywhere, exponents in and far outside the
+ * fast range. Each must read as strtod reads it; most must take the fast path. */
+static void test_double_parse_exact_random(void)
+{
+	uint64_t state = 12345;
+	size_t accepted = 0, total = 3000000, mismatches = 0;
+	char text[64];
+	for (size_t n = 0; n < total; n++) {
+		state = state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+		uint64_t r = state >> 11;
+		size_t len = 0;
+		if (r & 1)
+			text[len++] = '-';
+		int ndigits = 1 + (int)((r >> 1) % 20), point = (int)((r >> 6) % 22);
+		uint64_t digits = state ^ (state >> 29) * UINT64_C(0x9e3779b97f4a7c15);
+		for (int i = 0; i < ndigits; i++) {
+			if (i == point && i > 0)
+				text[len++] = '.';
+			/* a leading '0' only alone before the point, as JSON allows */
+			int dv = (int)(digits % 10);
+			digits = digits / 10 ^ (digits << 7);
+			text[len++] = (char)('0' + (i == 0 && ndigits > 1 && point != 1 && dv == 0 ? 1 : dv));
+		}
+		if ((r >> 11) % 3 == 0)
+			len += (size_t)snprintf(text + len, sizeof(text) - len, "e%d", (int)((r >> 13) % 81) - 40);
+		text[len] = '\0';
+		if (takes_fast_path(text))
+			accepted++;
+		if (!same_as_strtod(text) && ++mismatches > 10)
+			break;
+	}
+	CHECK_INT(mismatches, 0);
+	CHECK(accepted > total / 2);
+}
+
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse),
 	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id),
-	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic))
+	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_double_parse_exact_cases),
+	     LL_TEST(test_double_parse_exact_random))

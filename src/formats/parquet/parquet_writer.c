@@ -904,11 +904,19 @@ static ll_status file_finish(ll_parquet_writer *w, ll_parquet_file_info *info, l
 		return st;
 	int fd = w->fd;
 	w->fd = -1;
-	if (close(fd) != 0)
-		return ll_error_set(err, LL_EIO, "cannot write %s: %s", w->tmp_path, strerror(errno));
-	st = ll_fs_sync_path(w->tmp_path, err);
-	if (st == LL_OK)
+	/* the data is durable before the name says the file is complete */
+	int rc = fsync(fd), e = errno;
+	if (close(fd) != 0 && rc == 0) {
+		rc = -1;
+		e = errno;
+	}
+	if (rc != 0)
+		return ll_error_set(err, LL_EIO, "cannot write %s: %s", w->tmp_path, strerror(e));
+	if (!w->opt.defer_dir_sync)
 		st = ll_fs_rename(w->tmp_path, w->path, err);
+	else if (rename(w->tmp_path, w->path) != 0)
+		st = ll_error_set(err, LL_EIO, "cannot rename %s to %s: %s", w->tmp_path, w->path,
+				  strerror(errno));
 	if (st == LL_OK && info) {
 		info->rows = w->rows;
 		info->file_size = w->written;

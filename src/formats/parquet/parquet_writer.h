@@ -93,6 +93,10 @@ typedef struct ll_parquet_writer_options {
 	bool disable_dictionary;
 	const char *created_by;    /* NULL: "lakeload version X" */
 	bool disable_background;   /* write row groups on the caller's thread (see above) */
+	/* close renames the file into place without fsyncing its directory: for a
+	 * caller that fsyncs the directory once after closing many files (the
+	 * file's own data is fsynced either way) */
+	bool defer_dir_sync;
 } ll_parquet_writer_options;
 
 /**

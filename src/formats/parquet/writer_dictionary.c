@@ -14,6 +14,7 @@
 
 #include <stdlib.h>
 
+#include "util/bigmem.h"
 #include "util/hash.h"
 
 bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
@@ -26,7 +27,7 @@ bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
 	size_t cap = v->cap ? v->cap : (v->hint > 256 ? v->hint : 256);
 	while (cap < need)
 		cap *= 2;
-	uint8_t *p = realloc(v->data, cap);
+	uint8_t *p = ll_big_resize(v->data, v->cap, cap, v->len);
 	if (!p)
 		return false;
 	v->data = p;
@@ -36,7 +37,7 @@ bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
 
 void ll_pqw_vec_free(ll_pqw_vec *v)
 {
-	free(v->data);
+	ll_big_free(v->data, v->cap);
 	v->data = NULL;
 	v->len = v->cap = 0;
 }

@@ -97,7 +97,8 @@ typedef enum ll_pqw_kind {
  * A growable byte array; the hot path appends inline, growth is out of line.
  * A chunk's arrays are freed once it is written, and hint remembers how
  * large the last chunk grew, so the next chunk allocates that once instead
- * of doubling its way up.
+ * of doubling its way up. The memory comes from util/bigmem, so a large
+ * array goes back to the kernel when freed instead of fragmenting the heap.
  */
 typedef struct ll_pqw_vec {
 	uint8_t *data;
