@@ -135,6 +135,58 @@ static void test_throttled_then_success(void)
 	ll_glue_free(g);
 }
 
+/* Hands out a new key id per request, as a provider renewing temporary credentials would. */
+static ll_status rotating_credentials(void *user, ll_buf *key, ll_buf *secret, ll_buf *token,
+				      ll_error *err)
+{
+	int *calls = user;
+	(void)err;
+	ll_buf_printf(key, "ASIAROTATING%08d", ++*calls);
+	ll_buf_puts(secret, AWS_TEST_SECRET);
+	ll_buf_puts(token, AWS_TEST_TOKEN);
+	return LL_OK;
+}
+
+static void test_credentials_asked_per_request(void)
+{
+	json_t *table = aws_fixture("glue_get_table_hive.json");
+	json_t *steps = json_pack("[{s:O},{s:O}]", "body", table, "body", table);
+	char *text = json_dumps(steps, JSON_COMPACT);
+	script(text);
+	free(text);
+	json_decref(steps);
+	json_decref(table);
+
+	ll_aws_json_config cfg;
+	char ep[64];
+	aws_test_config(&cfg, LL_AWS_GLUE, ep, sizeof(ep), server.port);
+	cfg.access_key_id = cfg.secret_access_key = cfg.session_token = NULL;
+	int calls = 0;
+	cfg.credentials = rotating_credentials;
+	cfg.credentials_user = &calls;
+	ll_glue *g = NULL;
+	ll_error err;
+	CHECK_OK(ll_glue_open(&g, &cfg, NULL, &err), &err);
+	for (int i = 0; i < 2; i++) {
+		ll_glue_table t;
+		ll_glue_table_init(&t);
+		CHECK_OK(ll_glue_get_table(g, "shop", "events", &t, &err), &err);
+		ll_glue_table_free(&t);
+	}
+	CHECK_INT(calls, 2);
+	json_t *reqs = received();
+	CHECK_INT(json_array_size(reqs), 2);
+	for (size_t i = 0; i < json_array_size(reqs); i++) {
+		const char *auth = header(json_array_get(reqs, i), "authorization");
+		char want[64];
+		snprintf(want, sizeof(want), "Credential=ASIAROTATING%08d/", (int)i + 1);
+		CHECK(auth && strstr(auth, want) != NULL);
+		CHECK_STR(header(json_array_get(reqs, i), "x-amz-security-token"), AWS_TEST_TOKEN);
+	}
+	json_decref(reqs);
+	ll_glue_free(g);
+}
+
 static void test_server_error_gives_up(void)
 {
 	script("[{\"status\": 500, \"body\": {\"__type\": \"InternalServiceException\", "
@@ -507,6 +559,7 @@ static void test_start_server(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_start_server), LL_TEST(test_throttled_then_success),
+	     LL_TEST(test_credentials_asked_per_request),
 	     LL_TEST(test_server_error_gives_up), LL_TEST(test_access_denied),
 	     LL_TEST(test_stale_version_conflicts), LL_TEST(test_already_exists),
 	     LL_TEST(test_get_tables_pages), LL_TEST(test_get_databases_pages),
