@@ -78,6 +78,9 @@ Lo load "$T/b.ndjson" --dataset shop --table orders --table-format iceberg --wri
 same "after the fresh home's merge" "SELECT id, amount FROM shop.orders ORDER BY id"
 check_eq "the first home sees the fresh home's commit" "$(A history shop.orders | tail -n +2 | wc -l)" "4"
 
+ran=$(find "$T/s3/lakeload-e2e/athena-results" -name '*.csv._S3rver_object' 2>/dev/null | wc -l)
+check_eq "the Athena queries ran on serve, results in query_result_bucket" "$((ran >= 10))" "1"
+
 kill -TERM "$SERVE_PID"
 set +e
 wait "$SERVE_PID"
