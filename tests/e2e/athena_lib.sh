@@ -52,3 +52,19 @@ for t in g.get_tables(DatabaseName=sys.argv[2])["TableList"]:
     print(t["Name"], kind, t["StorageDescriptor"]["Location"])
 PY
 }
+
+# lakeload serve (Glue and Athena) over the S3 lake on a free port, stopped
+# with the servers; Glue and Athena clients are pointed at it.
+start_serve() {
+	"$LAKELOAD" serve --port 0 --lake "$LAKE" >"$T/serve.out" 2>"$T/serve.err" &
+	SERVE_PID=$!
+	trap 'kill "$SERVE_PID" 2>/dev/null || true; stop_servers' EXIT
+	for _ in $(seq 1 100); do
+		grep -q 'listening on' "$T/serve.out" && break
+		kill -0 "$SERVE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	SERVE_URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$T/serve.out" || true)
+	check_contains "serve prints its URL" "$SERVE_URL" "http://127.0.0.1:"
+	export AWS_ENDPOINT_URL_GLUE="$SERVE_URL" AWS_ENDPOINT_URL_ATHENA="$SERVE_URL"
+}
