@@ -5,7 +5,8 @@
 # Athena equal the embedded engine's over the same Glue tables and the local
 # destination's over the same input in another lake; state sync restores the
 # pipeline in a fresh LAKELOAD_HOME, which continues the merge without
-# duplicating keys. Needs no moto: serve is part of lakeload.
+# duplicating keys; a load that cannot reach Glue is finished exactly once by
+# the next run. Needs no moto: serve is part of lakeload.
 NO_MOTO=1
 source "$(dirname "$0")/athena_lib.sh"
 start_serve
@@ -77,6 +78,18 @@ check_eq "_dlt_loads has the fresh home's load" "$(qs 'SELECT count(*) FROM _dlt
 Lo load "$T/b.ndjson" --dataset shop --table orders --table-format iceberg --write-disposition merge --primary-key id -q
 same "after the fresh home's merge" "SELECT id, amount FROM shop.orders ORDER BY id"
 check_eq "the first home sees the fresh home's commit" "$(A history shop.orders | tail -n +2 | wc -l)" "4"
+
+# Glue unreachable during a load: the load fails, and the next run finishes
+# it exactly once (one more _dlt_loads row, each row once)
+loads_before=$(qs 'SELECT count(*) FROM _dlt_loads')
+rc=0
+AWS_ENDPOINT_URL_GLUE=http://127.0.0.1:9 AWS_MAX_ATTEMPTS=1 A load "$T/a.ndjson" --dataset shop --table plain -q \
+	2>"$T/glue-down.err" || rc=$?
+check_eq "a load with Glue unreachable fails" "$((rc != 0))" "1"
+check_contains "its error names Glue" "$(cat "$T/glue-down.err")" "lue"
+A load "$T/a.ndjson" --dataset shop --table plain -q
+check_eq "the rerun finishes it: every row once" "$(qs 'SELECT count(*), count(DISTINCT id) FROM plain')" "60,50"
+check_eq "the rerun finishes it: one load recorded" "$(qs 'SELECT count(*) FROM _dlt_loads')" "$((loads_before + 1))"
 
 ran=$(find "$T/s3/lakeload-e2e/athena-results" -name '*.csv._S3rver_object' 2>/dev/null | wc -l)
 check_eq "the Athena queries ran on serve, results in query_result_bucket" "$((ran >= 10))" "1"
