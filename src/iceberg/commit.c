@@ -7,12 +7,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "iceberg/data_file.h"
 #include "util/failpoint.h"
+#include "util/hash.h"
+#include "util/retry.h"
 #include "util/time.h"
 
 #define DEFAULT_ATTEMPTS 20
+/* Waits between attempts after a lost race: writers that collided spread out. */
+#define RETRY_BASE_MS 10
+#define RETRY_MAX_MS 500
 #define LOAD_ID_KEY "lakeload.load-id"
 
 void ll_iceberg_random_uuid(char out[37])
@@ -524,7 +530,11 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 	int max = target->max_attempts > 0 ? target->max_attempts : DEFAULT_ATTEMPTS;
 	bool removes = false;
 	int64_t first_base = LL_ICEBERG_NO_SNAPSHOT;
+	uint64_t jitter = ll_mix64((uint64_t)ll_time_now_micros() ^ (uint64_t)getpid() << 40 ^
+				   (uint64_t)(uintptr_t)result);
 	for (int i = 0; i < max; i++) {
+		if (i > 0)
+			ll_sleep_ms(ll_retry_backoff_ms(RETRY_BASE_MS, RETRY_MAX_MS, i, &jitter));
 		attempt a = { .target = target };
 		ll_arena_init(&a.arena, 0);
 		result->attempts = i + 1;
