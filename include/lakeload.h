@@ -569,6 +569,24 @@ typedef struct ll_delete_info {
 ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const char *where,
 			 ll_delete_info *info, ll_error *err);
 
+/** What a vacuum did. */
+typedef struct ll_vacuum_info {
+	size_t snapshots_expired;
+	size_t files_removed;
+	size_t kept_young;   /**< unreferenced files kept: younger than the cutoff, or age unknown (S3) */
+} ll_vacuum_info;
+
+/**
+ * Expires an Iceberg table's snapshots older than older_than_ms (but the
+ * last retain_last, at least 1, and the current one) in one commit, then
+ * deletes the files under its metadata/ and data/ that neither a retained
+ * snapshot nor the metadata log reaches, if older than the cutoff (a
+ * concurrent writer may be about to commit a younger one). On S3, where the
+ * age is not known, such files are kept. A hive table is LL_ENOTFOUND.
+ */
+ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t older_than_ms,
+			 size_t retain_last, ll_vacuum_info *info, ll_error *err);
+
 /**
  * Removes a table ("dataset.table") from the lake's catalog: its entry, and
  * for an Iceberg table its iceberg_tables row. The lake's files stay. For a

@@ -122,6 +122,14 @@ static const struct {
 	  "options:\n"
 	  "  --all                       every key lakeload reads, \"(unset)\" when nothing sets it\n"
 	  LAKE_OPTIONS VERBOSITY_OPTIONS },
+	{ "vacuum",
+	  "usage: lakeload vacuum DATASET.TABLE [--older-than DURATION] [--retain-last N] [options]\n"
+	  "expire an Iceberg table's old snapshots in one commit, then delete the files nothing\n"
+	  "references any more (data, deletes, manifests, metadata, and what lost commits left)\n\n"
+	  "options:\n"
+	  "  --older-than DURATION       expire snapshots older than this: 7d, 12h, 30m, 0s (5d)\n"
+	  "  --retain-last N             keep at least the last N snapshots (1)\n"
+	  LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 };
 
 bool cli_help_requested(int argc, char **argv)

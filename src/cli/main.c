@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "lakeload.h"
 #include "serve/serve.h"
+#include "util/time.h"
 
 #define MAX_LIST 64
 
@@ -29,6 +30,7 @@ typedef struct cli_args {
 	const char *disposition, *table_format, *where, *dialect, *resource, *progress;
 	const char *endpoint_url, *region, *profile, *config_dir, *destination, *catalog, *engine;
 	const char *max_table_nesting;
+	const char *older_than, *retain_last; /* vacuum */
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -59,6 +61,8 @@ static const char usage_text[] =
 	"                 commit (child tables lose the rows of removed root rows)\n"
 	"  history DATASET.TABLE\n"
 	"                 list an Iceberg table's snapshots with their summaries\n"
+	"  vacuum DATASET.TABLE [--older-than DURATION] [--retain-last N]\n"
+	"                 expire an Iceberg table's old snapshots and delete unreferenced files\n"
 	"  config show [--all]\n"
 	"                 print the resolved configuration, secrets masked, and where each\n"
 	"                 value came from (--all: every key lakeload reads, set or not)\n"
@@ -146,6 +150,8 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "catalog", offsetof(cli_args, catalog) },
 		{ "engine", offsetof(cli_args, engine) },
 		{ "max-table-nesting", offsetof(cli_args, max_table_nesting) },
+		{ "older-than", offsetof(cli_args, older_than) },
+		{ "retain-last", offsetof(cli_args, retain_last) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -693,6 +699,40 @@ static int cmd_delete(const cli_args *a)
 	return run_on_lake_table(a, delete_rows);
 }
 
+/* vacuum's options, checked by cmd_vacuum before the lake is opened */
+static struct { int64_t older_than_ms; size_t retain_last; } vacuum_opts;
+
+static ll_status vacuum_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_vacuum_info info;
+	ll_status st = ll_lake_vacuum(lo, a->positional[0], vacuum_opts.older_than_ms,
+				      vacuum_opts.retain_last, &info, err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: %s: expired %zu snapshot%s, removed %zu file%s (%zu "
+			"unreferenced file%s kept: younger than the cutoff or of unknown age)\n",
+			a->positional[0], info.snapshots_expired, info.snapshots_expired == 1 ? "" : "s",
+			info.files_removed, info.files_removed == 1 ? "" : "s", info.kept_young,
+			info.kept_young == 1 ? "" : "s");
+	return st;
+}
+
+static int cmd_vacuum(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("vacuum takes one table, DATASET.TABLE%s", "");
+	vacuum_opts.older_than_ms = 5LL * 86400000; /* Iceberg's default age for expiring snapshots */
+	if (a->older_than && !ll_time_parse_duration(a->older_than, &vacuum_opts.older_than_ms))
+		return usage_error("--older-than %s: give a duration such as 7d, 12h, 30m or 0s",
+				   a->older_than);
+	char *end = NULL;
+	unsigned long long retain = a->retain_last ? strtoull(a->retain_last, &end, 10) : 1;
+	if (a->retain_last && (*a->retain_last < '0' || *a->retain_last > '9' || *end || retain < 1))
+		return usage_error("--retain-last %s: give a whole number of snapshots, at least 1",
+				   a->retain_last);
+	vacuum_opts.retain_last = (size_t)retain;
+	return run_on_lake_table(a, vacuum_table);
+}
+
 static int cmd_drop_pending(const cli_args *a)
 {
 	if (a->npositional != 0)
@@ -804,6 +844,7 @@ int main(int argc, char **argv)
 		{ "drop-pending", cmd_drop_pending }, { "drop-table", cmd_drop_table },
 		{ "run", cmd_run },
 		{ "show", cmd_show },       { "register", cmd_register },
+		{ "vacuum", cmd_vacuum },
 	};
 	const char *cmd = argv[1];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

@@ -484,6 +484,77 @@ static ll_status write_snapshot(attempt *a, const ll_iceberg_change *c, ll_error
 	return st;
 }
 
+static bool is_expired(const ll_iceberg_change *c, int64_t id)
+{
+	for (size_t i = 0; i < c->nexpire; i++)
+		if (c->expire[i] == id)
+			return true;
+	return false;
+}
+
+/* The base without the expired snapshots and the old metadata-log entries. */
+static ll_status expired_metadata(attempt *a, const ll_iceberg_change *c, ll_iceberg_metadata *md,
+				  ll_error *err)
+{
+	const ll_iceberg_metadata *base = a->table.md;
+	*md = *base;
+	md->arena = (ll_arena){ 0 };
+	ll_iceberg_snapshot *snaps = grow_copy(&a->arena, NULL, 0, sizeof(*snaps), base->nsnapshots);
+	ll_iceberg_snapshot_log_entry *log = grow_copy(&a->arena, NULL, 0, sizeof(*log), base->nsnapshot_log);
+	ll_iceberg_metadata_log_entry *mlog = grow_copy(&a->arena, NULL, 0, sizeof(*mlog), base->nmetadata_log + 1);
+	ll_iceberg_ref *refs = grow_copy(&a->arena, NULL, 0, sizeof(*refs), base->nrefs);
+	if (!snaps || !log || !mlog || !refs)
+		return ll_error_oom(err);
+	md->nsnapshots = md->nsnapshot_log = md->nmetadata_log = md->nrefs = 0;
+	for (size_t i = 0; i < base->nsnapshots; i++)
+		if (!is_expired(c, base->snapshots[i].snapshot_id) ||
+		    base->snapshots[i].snapshot_id == base->current_snapshot_id)
+			snaps[md->nsnapshots++] = base->snapshots[i];
+	for (size_t i = 0; i < base->nsnapshot_log; i++)
+		if (!is_expired(c, base->snapshot_log[i].snapshot_id))
+			log[md->nsnapshot_log++] = base->snapshot_log[i];
+	for (size_t i = 0; i < base->nrefs; i++)
+		if (!is_expired(c, base->refs[i].snapshot_id))
+			refs[md->nrefs++] = base->refs[i];
+	for (size_t i = 0; i < base->nmetadata_log; i++)
+		if (base->metadata_log[i].timestamp_ms >= c->log_after_ms)
+			mlog[md->nmetadata_log++] = base->metadata_log[i];
+	if (base->last_updated_ms >= c->log_after_ms)
+		mlog[md->nmetadata_log++] = (ll_iceberg_metadata_log_entry){ base->last_updated_ms,
+									      a->table.metadata_location };
+	md->snapshots = snaps;
+	md->snapshot_log = log;
+	md->metadata_log = mlog;
+	md->refs = refs;
+	md->last_updated_ms = ll_time_now_micros() / 1000;
+	a->snapshot_id = base->current_snapshot_id;
+	return LL_OK;
+}
+
+/* Writes the metadata of an expiry; sets a->metadata_location. */
+static ll_status write_expiry(attempt *a, const ll_iceberg_change *c, ll_error *err)
+{
+	if (!a->table.md)
+		return ll_error_set(err, LL_ENOTFOUND, "Iceberg table %s.%s does not exist yet",
+				    a->target->dataset, a->target->table->name);
+	ll_iceberg_metadata md;
+	ll_status st = expired_metadata(a, c, &md, err);
+	ll_buf bytes = LL_BUF_INIT;
+	if (st == LL_OK)
+		st = ll_iceberg_metadata_write(&md, &bytes, err);
+	char uuid[37], name[96];
+	ll_iceberg_random_uuid(uuid);
+	/* the version number goes on counting although the log got shorter */
+	snprintf(name, sizeof(name), "%05zu-%s.metadata.json", a->table.md->nmetadata_log + 1, uuid);
+	const char *where = NULL;
+	if (st == LL_OK)
+		st = put_metadata_file(a, name, &bytes, &where, err);
+	if (st == LL_OK && !(a->metadata_location = strdup(where)))
+		st = ll_error_oom(err);
+	ll_buf_free(&bytes);
+	return st;
+}
+
 /* After losing a race: may a change that removes rows go on top of what won? */
 static ll_status check_concurrent(attempt *a, int64_t base_snapshot, ll_error *err)
 {
@@ -555,7 +626,8 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 			st = prepare(ctx, &base, &a.arena, &change, err);
 		removes = removes || change.remove_all || change.ndeletes > 0;
 		if (st == LL_OK)
-			st = write_snapshot(&a, &change, err);
+			st = change.operation ? write_snapshot(&a, &change, err)
+					      : write_expiry(&a, &change, err);
 		ll_failpoint("iceberg_before_swap");
 		if (st == LL_OK)
 			st = ll_catalog_iceberg_commit(target->catalog, target->dataset, target->table,

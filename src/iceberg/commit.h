@@ -42,6 +42,14 @@ typedef struct ll_iceberg_change {
 	size_t ndata;
 	const ll_iceberg_data_file *deletes; /**< position delete files to add */
 	size_t ndeletes;
+	/*
+	 * Expiry (operation NULL): no new snapshot; the new metadata drops these
+	 * snapshots (never the current one) and the metadata-log entries older
+	 * than log_after_ms, the base's own entry included.
+	 */
+	const int64_t *expire;
+	size_t nexpire;
+	int64_t log_after_ms;
 } ll_iceberg_change;
 
 /** The state a change is computed against. */

@@ -9,11 +9,17 @@
  * _dlt_parent_id is a removed row's _dlt_id, found level by level. Longer
  * table names (deeper levels) go first, so a rerun after a crash still
  * reaches every descendant through the parents that are left.
+ *
+ * `lakeload vacuum` expires old snapshots in one commit (no new snapshot),
+ * then, only once that is published, deletes the files under the table's
+ * metadata/ and data/ that the new metadata no longer reaches and that are
+ * older than the cutoff.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog/catalog.h"
@@ -358,5 +364,202 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 	lake_table_close(&lt);
 	if (st != LL_OK)
 		ll_error_prefix(err, "deleting from %s", table);
+	return st;
+}
+
+/* ------------------------------------------------------------------ vacuum */
+
+typedef struct expiry {
+	int64_t cutoff_ms;
+	size_t retain_last;
+	size_t expired;
+	size_t old_log;  /* metadata-log entries older than the cutoff */
+} expiry;
+
+/* Expires the snapshots older than the cutoff but the last retain_last and the current one. */
+static ll_status prepare_expiry(void *ctx, const ll_iceberg_base *base, ll_arena *arena,
+				ll_iceberg_change *out, ll_error *err)
+{
+	expiry *e = ctx;
+	const ll_iceberg_metadata *md = base->table->md;
+	size_t n = md ? md->nsnapshots : 0;
+	int64_t *ids = ll_arena_alloc(arena, (n + 1) * sizeof(*ids));
+	if (!ids)
+		return ll_error_oom(err);
+	out->nexpire = 0;
+	for (size_t i = 0; i + e->retain_last < n; i++) {
+		const ll_iceberg_snapshot *s = &md->snapshots[i];
+		if (s->timestamp_ms < e->cutoff_ms && s->snapshot_id != md->current_snapshot_id)
+			ids[out->nexpire++] = s->snapshot_id;
+	}
+	out->expire = ids;
+	out->log_after_ms = e->cutoff_ms;
+	e->expired = out->nexpire;
+	e->old_log = 0;
+	for (size_t i = 0; md && i < md->nmetadata_log; i++)
+		e->old_log += md->metadata_log[i].timestamp_ms < e->cutoff_ms;
+	return LL_OK;
+}
+
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The files a table's metadata still reaches: every retained snapshot's, and the metadata log. */
+typedef struct reachable {
+	const char **files;
+	size_t n, cap;
+	ll_arena arena;
+} reachable;
+
+static ll_status reach(reachable *r, const char *file, ll_error *err)
+{
+	if (r->n == r->cap) {
+		r->cap = r->cap ? 2 * r->cap : 256;
+		const char **grown = realloc(r->files, r->cap * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(err);
+		r->files = grown;
+	}
+	r->files[r->n++] = file;
+	return LL_OK;
+}
+
+static ll_status reach_snapshot(reachable *r, ll_storage *storage, const ll_iceberg_metadata *md,
+				const ll_iceberg_snapshot *s, ll_error *err)
+{
+	ll_iceberg_manifest_file *manifests = NULL;
+	size_t nmanifests = 0;
+	ll_buf bytes = LL_BUF_INIT;
+	ll_status st = reach(r, s->manifest_list, err);
+	if (st == LL_OK)
+		st = ll_storage_get(storage, s->manifest_list, &bytes, err);
+	if (st == LL_OK)
+		st = ll_iceberg_manifest_list_read(bytes.data, bytes.len, s->manifest_list, &r->arena,
+						   &manifests, &nmanifests, err);
+	for (size_t i = 0; st == LL_OK && i < nmanifests; i++) {
+		const ll_iceberg_manifest_file *m = &manifests[i];
+		ll_iceberg_manifest_entry *entries = NULL;
+		size_t n = 0;
+		ll_buf_clear(&bytes);
+		st = reach(r, m->manifest_path, err);
+		if (st == LL_OK)
+			st = ll_storage_get(storage, m->manifest_path, &bytes, err);
+		if (st == LL_OK)
+			st = ll_iceberg_manifest_read(bytes.data, bytes.len, m->manifest_path, m,
+						      ll_iceberg_metadata_spec(md, m->partition_spec_id),
+						      ll_iceberg_metadata_current_schema(md), &r->arena,
+						      &entries, &n, err);
+		for (size_t j = 0; st == LL_OK && j < n; j++)
+			st = reach(r, entries[j].file.file_path, err);
+	}
+	ll_buf_free(&bytes);
+	return st;
+}
+
+static ll_status reach_table(reachable *r, ll_storage *storage, const ll_iceberg_table *t,
+			     ll_error *err)
+{
+	const ll_iceberg_metadata *md = t->md;
+	ll_status st = reach(r, t->metadata_location, err);
+	for (size_t i = 0; st == LL_OK && i < md->nmetadata_log; i++)
+		st = reach(r, md->metadata_log[i].metadata_file, err);
+	for (size_t i = 0; st == LL_OK && i < md->nsnapshots; i++)
+		if (md->snapshots[i].manifest_list)
+			st = reach_snapshot(r, storage, md, &md->snapshots[i], err);
+	if (st == LL_OK)
+		qsort(r->files, r->n, sizeof(*r->files), by_string);
+	return st;
+}
+
+/* When a local file was last written, in ms; -1 when unknown (not local). */
+static int64_t modified_ms(ll_storage *storage, const char *location)
+{
+	struct stat sb;
+	if (strncmp(location, "file://", 7) == 0)
+		location += 7;
+	if (!ll_storage_is_local(storage) || stat(location, &sb) != 0)
+		return -1;
+	return (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
+}
+
+/* Deletes the files under the table's metadata/ and data/ nothing reaches, older than the cutoff. */
+static ll_status remove_unreached(lake_table *lt, const reachable *r, int64_t cutoff_ms,
+				  ll_vacuum_info *info, ll_error *err)
+{
+	ll_buf prefix = LL_BUF_INIT, where = LL_BUF_INIT;
+	ll_buf_printf(&prefix, "%s/%s/", lt->dataset, lt->name);
+	char **keys = NULL;
+	size_t n = 0, ngone = 0;
+	ll_status st = ll_storage_list(lt->storage, ll_buf_cstr(&prefix), &keys, &n, err);
+	const char **gone = st == LL_OK ? calloc(n + 1, sizeof(*gone)) : NULL;
+	if (st == LL_OK && !gone)
+		st = ll_error_oom(err);
+	for (size_t i = 0; st == LL_OK && i < n; i++) {
+		const char *rest = keys[i] + prefix.len;
+		if (strncmp(rest, "metadata/", 9) != 0 && strncmp(rest, "data/", 5) != 0)
+			continue;
+		ll_buf_clear(&where);
+		ll_storage_location(lt->storage, keys[i], &where);
+		const char *loc = ll_buf_cstr(&where);
+		if (bsearch(&loc, r->files, r->n, sizeof(*r->files), by_string))
+			continue;
+		int64_t mtime = modified_ms(lt->storage, loc);
+		if (mtime >= 0 && mtime < cutoff_ms)
+			gone[ngone++] = keys[i];
+		else
+			info->kept_young++;
+	}
+	if (st == LL_OK && ngone)
+		st = ll_storage_delete(lt->storage, gone, ngone, err);
+	if (st == LL_OK)
+		info->files_removed = ngone;
+	free(gone);
+	ll_storage_free_list(keys, n);
+	ll_buf_free(&prefix);
+	ll_buf_free(&where);
+	return st;
+}
+
+ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t older_than_ms,
+			 size_t retain_last, ll_vacuum_info *info, ll_error *err)
+{
+	memset(info, 0, sizeof(*info));
+	lake_table lt;
+	ll_status st = lake_table_open(&lt, opt, table, err);
+	if (st != LL_OK)
+		return st;
+	expiry e = { ll_time_now_micros() / 1000 - older_than_ms, retain_last ? retain_last : 1, 0, 0 };
+	ll_table shape = { 0 };
+	st = table_shape(lt.table.md, lt.name, &shape, err);
+	ll_iceberg_commit_target target = { .catalog = lt.catalog, .storage = lt.storage,
+					    .dataset = lt.dataset, .table = &shape };
+	ll_iceberg_commit_result res;
+	if (st == LL_OK)
+		st = ll_iceberg_plan(&target, prepare_expiry, &e, err);
+	/* nothing to expire: no new metadata, so a second vacuum changes nothing */
+	if (st == LL_OK && (e.expired || e.old_log))
+		st = ll_iceberg_commit(&target, prepare_expiry, &e, &res, err);
+	free(shape.columns);
+	info->snapshots_expired = e.expired;
+	char *now = NULL;
+	ll_iceberg_table after = { 0 };
+	reachable r = { 0 };
+	ll_arena_init(&r.arena, 0);
+	/* files go only once the commit is published: a failed commit leaves everything */
+	if (st == LL_OK)
+		st = ll_catalog_iceberg_location(lt.catalog, lt.dataset, lt.name, &now, err);
+	if (st == LL_OK)
+		st = ll_iceberg_table_load(&after, lt.storage, now, err);
+	if (st == LL_OK)
+		st = reach_table(&r, lt.storage, &after, err);
+	if (st == LL_OK)
+		st = remove_unreached(&lt, &r, e.cutoff_ms, info, err);
+	free(r.files);
+	ll_arena_free(&r.arena);
+	ll_iceberg_table_release(&after);
+	free(now);
+	lake_table_close(&lt);
 	return st;
 }

@@ -194,3 +194,20 @@ double ll_time_monotonic(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
+
+bool ll_time_parse_duration(const char *text, int64_t *ms)
+{
+	int64_t n = 0;
+	const char *p = text;
+	for (; *p >= '0' && *p <= '9'; p++) {
+		if (n > INT64_MAX / 10 / 86400000)
+			return false;
+		n = n * 10 + (*p - '0');
+	}
+	int64_t unit = p[0] == 'd' ? 86400000 : p[0] == 'h' ? 3600000 : p[0] == 'm' ? 60000
+		     : p[0] == 's' ? 1000 : 0;
+	if (p == text || !unit || p[1])
+		return false;
+	*ms = n * unit;
+	return true;
+}

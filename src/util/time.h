@@ -47,4 +47,10 @@ int64_t ll_time_now_micros(void);
 /** Monotonic time in seconds, for measuring durations. */
 double ll_time_monotonic(void);
 
+/**
+ * Parses a duration "<digits><unit>", unit d, h, m or s ("7d", "12h", "0s"),
+ * into milliseconds; false for anything else (or an overflow).
+ */
+bool ll_time_parse_duration(const char *text, int64_t *ms);
+
 #endif
