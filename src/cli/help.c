@@ -77,6 +77,8 @@ static const struct {
 	  "show pipelines, their loads and tables\n\n"
 	  "options:\n"
 	  "  --pipeline NAME             only this pipeline\n"
+	  "  --format table|json         table (default): for people; json: one JSON\n"
+	  "                              document with the same content\n"
 	  CONFIG_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 	{ "run",
 	  "usage: lakeload run [pipeline.toml] [options]\n"

@@ -623,6 +623,9 @@ static int cmd_query(const cli_args *a)
 
 static int cmd_info(const cli_args *a)
 {
+	bool json = a->format && strcmp(a->format, "json") == 0;
+	if (a->format && !json && strcmp(a->format, "table") != 0)
+		return usage_error("unknown --format \"%s\"; use table or json", a->format);
 	if (!config_dir_exists(a))
 		return 2;
 	ll_config *c = NULL;
@@ -632,7 +635,8 @@ static int cmd_info(const cli_args *a)
 	if (config_open(a, &c, &err) != LL_OK)
 		print_error(&err);
 	int rc = 0;
-	if (ll_info_print_config(a->home, a->pipeline, c, stdout, &err) != LL_OK) {
+	if ((json ? ll_info_print_json : ll_info_print_config)(a->home, a->pipeline, c, stdout,
+								 &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
 	}
