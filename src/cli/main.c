@@ -75,7 +75,7 @@ static const char usage_text[] =
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
 	"  show DATASET.TABLE [--ddl]\n"
-	"                 a table's format, location, columns, and files or snapshots;\n"
+	"                 a table's format, location, hints, columns, and files or snapshots;\n"
 	"                 --ddl: the Athena DDL that defines it\n"
 	"  register DATASET.TABLE LOCATION_OF_METADATA_JSON\n"
 	"                 adopt an existing Iceberg table (its metadata must read) into the\n"

@@ -305,18 +305,12 @@ static ll_status gather_info(const char *home, const char *pipeline, ll_config *
 	return st;
 }
 
-ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err)
-{
-	return ll_info_print_config(home, pipeline, NULL, out, err);
-}
+/* Prints the gathered info to out, one way. */
+typedef ll_status (*info_printer)(const json_t *info, FILE *out, ll_error *err);
 
-ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config *config,
-			       FILE *out, ll_error *err)
+static ll_status print_info_text(const json_t *info, FILE *out, ll_error *err)
 {
-	json_t *info;
-	ll_status st = gather_info(home, pipeline, config, &info, err);
-	if (st != LL_OK)
-		return st;
+	(void)err;
 	const json_t *list = json_object_get(info, "pipelines");
 	if (json_array_size(list) == 0)
 		fprintf(out, "no pipelines in %s yet; run lakeload load first\n",
@@ -325,20 +319,40 @@ ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config
 	json_t *p;
 	json_array_foreach(list, i, p)
 		print_pipeline_text(p, out);
-	json_decref(info);
 	return LL_OK;
+}
+
+static ll_status print_info_json(const json_t *info, FILE *out, ll_error *err)
+{
+	return json_dumpf(info, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF
+		       ? LL_OK
+		       : ll_error_set(err, LL_EIO, "could not write the information");
+}
+
+static ll_status print_info(const char *home, const char *pipeline, ll_config *config,
+			    info_printer print, FILE *out, ll_error *err)
+{
+	json_t *info;
+	ll_status st = gather_info(home, pipeline, config, &info, err);
+	if (st == LL_OK)
+		st = print(info, out, err);
+	json_decref(info);
+	return st;
+}
+
+ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err)
+{
+	return ll_info_print_config(home, pipeline, NULL, out, err);
+}
+
+ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config *config,
+			       FILE *out, ll_error *err)
+{
+	return print_info(home, pipeline, config, print_info_text, out, err);
 }
 
 ll_status ll_info_print_json(const char *home, const char *pipeline, ll_config *config,
 			     FILE *out, ll_error *err)
 {
-	json_t *info;
-	ll_status st = gather_info(home, pipeline, config, &info, err);
-	if (st != LL_OK)
-		return st;
-	st = json_dumpf(info, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF
-		     ? LL_OK
-		     : ll_error_set(err, LL_EIO, "could not write the information");
-	json_decref(info);
-	return st;
+	return print_info(home, pipeline, config, print_info_json, out, err);
 }
