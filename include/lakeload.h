@@ -639,6 +639,17 @@ ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_er
 ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config *config,
 			       FILE *out, ll_error *err);
 
+/**
+ * What ll_info_print_config prints, as one JSON document: {"home",
+ * "pipelines": [{"name", "working_dir", "dataset", "lake", "destination",
+ * "loads": [{"load_id", "state", "source", "table", "write_disposition",
+ * "records", "files", "reason"}], "tables": [{"dataset", "name", "rows",
+ * "files", "columns", "format"}], "tables_error", "tables_note"}]}. Members
+ * a pipeline does not know are left out; counts that are unknown are null.
+ */
+ll_status ll_info_print_json(const char *home, const char *pipeline, ll_config *config,
+			     FILE *out, ll_error *err);
+
 #ifdef __cplusplus
 }
 #endif

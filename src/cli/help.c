@@ -77,6 +77,8 @@ static const struct {
 	  "show pipelines, their loads and tables\n\n"
 	  "options:\n"
 	  "  --pipeline NAME             only this pipeline\n"
+	  "  --format table|json         table (default): for people; json: one JSON\n"
+	  "                              document with the same content\n"
 	  CONFIG_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 	{ "run",
 	  "usage: lakeload run [pipeline.toml] [options]\n"
@@ -108,7 +110,9 @@ static const struct {
 	  "options:\n" LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 	{ "show",
 	  "usage: lakeload show DATASET.TABLE [--ddl] [options]\n"
-	  "a table's format, location, columns, and its files or Iceberg snapshots\n\n"
+	  "a table's format, location, hints (write disposition, keys, partition; from\n"
+	  "the saved schema of the pipeline in the home that loaded it), columns, and\n"
+	  "its files or Iceberg snapshots\n\n"
 	  "options:\n"
 	  "  --ddl                       print the Athena DDL that defines the table instead\n"
 	  LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },

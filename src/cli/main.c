@@ -79,7 +79,7 @@ static const char usage_text[] =
 	"                 remove a table from the lake's catalog (its files stay), e.g. one\n"
 	"                 whose Iceberg metadata was deleted; the next load creates it anew\n"
 	"  show DATASET.TABLE [--ddl]\n"
-	"                 a table's format, location, columns, and files or snapshots;\n"
+	"                 a table's format, location, hints, columns, and files or snapshots;\n"
 	"                 --ddl: the Athena DDL that defines it\n"
 	"  register DATASET.TABLE LOCATION_OF_METADATA_JSON\n"
 	"                 adopt an existing Iceberg table (its metadata must read) into the\n"
@@ -629,6 +629,9 @@ static int cmd_query(const cli_args *a)
 
 static int cmd_info(const cli_args *a)
 {
+	bool json = a->format && strcmp(a->format, "json") == 0;
+	if (a->format && !json && strcmp(a->format, "table") != 0)
+		return usage_error("unknown --format \"%s\"; use table or json", a->format);
 	if (!config_dir_exists(a))
 		return 2;
 	ll_config *c = NULL;
@@ -638,7 +641,8 @@ static int cmd_info(const cli_args *a)
 	if (config_open(a, &c, &err) != LL_OK)
 		print_error(&err);
 	int rc = 0;
-	if (ll_info_print_config(a->home, a->pipeline, c, stdout, &err) != LL_OK) {
+	if ((json ? ll_info_print_json : ll_info_print_config)(a->home, a->pipeline, c, stdout,
+								 &err) != LL_OK) {
 		print_error(&err);
 		rc = 1;
 	}

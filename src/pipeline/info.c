@@ -14,7 +14,8 @@
 #include "pipeline/pipeline_internal.h"
 #include "util/fs.h"
 
-static void print_packages(const char *dir, ll_package_state state, FILE *out)
+/* Appends a pipeline's packages in one state to loads, each as an object. */
+static void gather_packages(const char *dir, ll_package_state state, json_t *loads)
 {
 	char **ids;
 	size_t n;
@@ -23,22 +24,26 @@ static void print_packages(const char *dir, ll_package_state state, FILE *out)
 		return;
 	ll_buf pkg = LL_BUF_INIT;
 	for (size_t i = 0; i < n; i++) {
+		json_t *load = json_pack("{s:s, s:s}", "load_id", ids[i], "state",
+					 ll_package_state_name(state));
+		json_array_append_new(loads, load);
 		ll_buf_clear(&pkg);
 		ll_package_path(&pkg, dir, state, ids[i]);
 		ll_package_manifest m;
 		if (state == LL_PACKAGE_EXTRACTING ||
-		    ll_package_read_manifest(ll_buf_cstr(&pkg), &m, &err) != LL_OK) {
-			fprintf(out, "    %s  %-10s\n", ids[i], ll_package_state_name(state));
+		    ll_package_read_manifest(ll_buf_cstr(&pkg), &m, &err) != LL_OK)
 			continue;
-		}
-		fprintf(out, "    %s  %-10s  %s -> %s (%s), %llu records, %zu files\n", ids[i],
-			ll_package_state_name(state), m.source, m.root_table,
-			ll_write_disposition_name(m.disposition), (unsigned long long)m.root_rows, m.njobs);
+		json_object_set_new(load, "source", json_string(m.source));
+		json_object_set_new(load, "table", json_string(m.root_table));
+		json_object_set_new(load, "write_disposition",
+				    json_string(ll_write_disposition_name(m.disposition)));
+		json_object_set_new(load, "records", json_integer((json_int_t)m.root_rows));
+		json_object_set_new(load, "files", json_integer((json_int_t)m.njobs));
 		ll_package_manifest_free(&m);
 		if (state == LL_PACKAGE_FAILED) {
 			ll_buf reason = LL_BUF_INIT;
 			ll_package_failure_reason(ll_buf_cstr(&pkg), &reason);
-			fprintf(out, "      reason: %s\n", ll_buf_cstr(&reason));
+			json_object_set_new(load, "reason", json_string(ll_buf_cstr(&reason)));
 			ll_buf_free(&reason);
 		}
 	}
@@ -119,53 +124,60 @@ static bool iceberg_counts(ll_storage *storage, const ll_catalog_table *t, uint6
 	return true;
 }
 
-static void print_tables(const char *home, const char *lake, const char *catalog, bool athena,
-			 const char *dataset, ll_config *config, FILE *out)
+/*
+ * Sets the pipeline's "tables" (each with its rows and files; null where
+ * unknown), or "tables_error" when the lake or Glue cannot be read, and
+ * "tables_note" when some Iceberg metadata could not be read.
+ */
+static void gather_tables(const char *home, const char *lake, const char *catalog, bool athena,
+			  const char *dataset, ll_config *config, json_t *pipeline)
 {
 	ll_catalog *cat;
 	ll_storage *storage;
 	ll_error err;
 	ll_error_clear(&err);
 	if (open_lake(home, lake, catalog, athena, config, &storage, &cat, &err) != LL_OK) {
-		if (athena)
-			fprintf(out, "  tables: (in AWS Glue, not reachable: %s)\n", err.message);
-		else
-			fprintf(out, "  tables: (lake %s not found)\n", lake);
+		json_object_set_new(pipeline, "tables_error",
+				    athena ? json_sprintf("in AWS Glue, not reachable: %s", err.message)
+					   : json_sprintf("lake %s not found", lake));
 		return;
 	}
 	ll_catalog_table *tables;
 	size_t n;
 	bool unknown = false;
 	if (ll_catalog_list_tables(cat, dataset, &tables, &n, &err) == LL_OK) {
-		fprintf(out, "  tables:%s\n", n ? "" : " none yet");
+		json_t *list = json_array();
+		json_object_set_new(pipeline, "tables", list);
 		for (size_t i = 0; i < n; i++) {
 			uint64_t rows = tables[i].rows;
 			size_t files = tables[i].nfiles;
-			char counts[64];
-			if (tables[i].format == LL_FORMAT_ICEBERG &&
-			    !iceberg_counts(storage, &tables[i], &rows, &files)) {
-				snprintf(counts, sizeof(counts), "%10s rows  %4s files", "?", "?");
-				unknown = true;
-			} else if (tables[i].counts_unknown) {
-				snprintf(counts, sizeof(counts), "%10s rows  %4zu files", "-", files);
-			} else {
-				snprintf(counts, sizeof(counts), "%10llu rows  %4zu files",
-					 (unsigned long long)rows, files);
-			}
-			fprintf(out, "    %s.%-32s %s  %3zu columns  %s\n", tables[i].dataset,
-				tables[i].name, counts, tables[i].ncolumns,
-				ll_table_format_name(tables[i].format));
+			bool unreadable = tables[i].format == LL_FORMAT_ICEBERG &&
+					  !iceberg_counts(storage, &tables[i], &rows, &files);
+			unknown |= unreadable;
+			json_array_append_new(
+				list,
+				json_pack("{s:s, s:s, s:o, s:o, s:I, s:s}", "dataset", tables[i].dataset,
+					  "name", tables[i].name, "rows",
+					  unreadable || tables[i].counts_unknown
+						  ? json_null()
+						  : json_integer((json_int_t)rows),
+					  "files", unreadable ? json_null() : json_integer((json_int_t)files),
+					  "columns", (json_int_t)tables[i].ncolumns, "format",
+					  ll_table_format_name(tables[i].format)));
 		}
 		ll_catalog_tables_free(tables, n);
 	}
 	if (unknown)
-		fprintf(out, "  (? : the table's Iceberg metadata could not be read%s)\n",
-			storage ? "" : "; an S3 lake needs credentials and --endpoint-url as for a query");
+		json_object_set_new(
+			pipeline, "tables_note",
+			json_sprintf("the table's Iceberg metadata could not be read%s",
+				     storage ? "" : "; an S3 lake needs credentials and --endpoint-url as for a query"));
 	ll_catalog_free(cat);
 	ll_storage_free(storage);
 }
 
-static void print_pipeline(const char *home, const char *name, ll_config *config, FILE *out)
+/* What one pipeline knows, as the object both printers read. */
+static json_t *gather_pipeline(const char *home, const char *name, ll_config *config)
 {
 	ll_buf dir = LL_BUF_INIT, path = LL_BUF_INIT, text = LL_BUF_INIT;
 	ll_buf_printf(&dir, "%s/pipelines/%s", home, name);
@@ -176,21 +188,156 @@ static void print_pipeline(const char *home, const char *name, ll_config *config
 		doc = json_loadb(ll_buf_cstr(&text), text.len, 0, NULL);
 	const char *dataset = json_string_value(json_object_get(doc, "dataset_name"));
 	const char *lake = json_string_value(json_object_get(doc, "lake"));
-	fprintf(out, "pipeline %s\n  working dir: %s\n  dataset: %s\n  lake: %s\n  loads:\n", name,
-		ll_buf_cstr(&dir), dataset ? dataset : "?", lake ? lake : "?");
-	for (int s = 0; s < LL_PACKAGE_STATES; s++)
-		print_packages(ll_buf_cstr(&dir), (ll_package_state)s, out);
 	const char *destination = json_string_value(json_object_get(doc, "destination"));
+	json_t *loads = json_array();
+	json_t *p = json_pack("{s:s, s:s, s:s?, s:s?, s:s?, s:o}", "name", name, "working_dir",
+			      ll_buf_cstr(&dir), "dataset", dataset, "lake", lake, "destination",
+			      destination, "loads", loads);
+	for (int s = 0; s < LL_PACKAGE_STATES; s++)
+		gather_packages(ll_buf_cstr(&dir), (ll_package_state)s, loads);
 	bool athena = destination && strcmp(destination, "athena") == 0;
-	if (athena)
-		fprintf(out, "  destination: athena (tables in AWS Glue)\n");
 	if (lake && dataset)
-		print_tables(home, lake, json_string_value(json_object_get(doc, "catalog")), athena,
-			     dataset, config, out);
+		gather_tables(home, lake, json_string_value(json_object_get(doc, "catalog")), athena,
+			      dataset, config, p);
 	json_decref(doc);
 	ll_buf_free(&dir);
 	ll_buf_free(&path);
 	ll_buf_free(&text);
+	return p;
+}
+
+/* A string member of obj, or "?" when it has none. */
+static const char *member(const json_t *obj, const char *key)
+{
+	const char *v = json_string_value(json_object_get(obj, key));
+	return v ? v : "?";
+}
+
+static void print_load_text(const json_t *load, FILE *out)
+{
+	if (!json_object_get(load, "table")) {
+		fprintf(out, "    %s  %-10s\n", member(load, "load_id"), member(load, "state"));
+		return;
+	}
+	fprintf(out, "    %s  %-10s  %s -> %s (%s), %" JSON_INTEGER_FORMAT " records, %" JSON_INTEGER_FORMAT " files\n",
+		member(load, "load_id"), member(load, "state"), member(load, "source"),
+		member(load, "table"), member(load, "write_disposition"),
+		json_integer_value(json_object_get(load, "records")),
+		json_integer_value(json_object_get(load, "files")));
+	if (json_object_get(load, "reason"))
+		fprintf(out, "      reason: %s\n", member(load, "reason"));
+}
+
+static void print_table_text(const json_t *t, FILE *out)
+{
+	const json_t *rows = json_object_get(t, "rows"), *files = json_object_get(t, "files");
+	char counts[64];
+	if (json_is_null(files))
+		snprintf(counts, sizeof(counts), "%10s rows  %4s files", "?", "?");
+	else if (json_is_null(rows))
+		snprintf(counts, sizeof(counts), "%10s rows  %4" JSON_INTEGER_FORMAT " files", "-",
+			 json_integer_value(files));
+	else
+		snprintf(counts, sizeof(counts), "%10" JSON_INTEGER_FORMAT " rows  %4" JSON_INTEGER_FORMAT " files",
+			 json_integer_value(rows), json_integer_value(files));
+	fprintf(out, "    %s.%-32s %s  %3" JSON_INTEGER_FORMAT " columns  %s\n", member(t, "dataset"),
+		member(t, "name"), counts, json_integer_value(json_object_get(t, "columns")),
+		member(t, "format"));
+}
+
+static void print_pipeline_text(const json_t *p, FILE *out)
+{
+	fprintf(out, "pipeline %s\n  working dir: %s\n  dataset: %s\n  lake: %s\n  loads:\n",
+		member(p, "name"), member(p, "working_dir"), member(p, "dataset"), member(p, "lake"));
+	size_t i;
+	json_t *v;
+	json_array_foreach(json_object_get(p, "loads"), i, v)
+		print_load_text(v, out);
+	const char *destination = json_string_value(json_object_get(p, "destination"));
+	if (destination && strcmp(destination, "athena") == 0)
+		fprintf(out, "  destination: athena (tables in AWS Glue)\n");
+	const json_t *tables = json_object_get(p, "tables");
+	if (json_object_get(p, "tables_error"))
+		fprintf(out, "  tables: (%s)\n", member(p, "tables_error"));
+	else if (tables)
+		fprintf(out, "  tables:%s\n", json_array_size(tables) ? "" : " none yet");
+	json_array_foreach(tables, i, v)
+		print_table_text(v, out);
+	if (json_object_get(p, "tables_note"))
+		fprintf(out, "  (? : %s)\n", member(p, "tables_note"));
+}
+
+/*
+ * Gathers {"home", "pipelines": [...]}: the named pipeline, or every
+ * pipeline in home.
+ */
+static ll_status gather_info(const char *home, const char *pipeline, ll_config *config,
+			     json_t **info, ll_error *err)
+{
+	ll_buf root = LL_BUF_INIT, dir = LL_BUF_INIT;
+	ll_pipeline_home(home, &root);
+	ll_buf_printf(&dir, "%s/pipelines", ll_buf_cstr(&root));
+	json_t *list = json_array();
+	*info = json_pack("{s:s, s:o}", "home", ll_buf_cstr(&root), "pipelines", list);
+	ll_status st = LL_OK;
+	if (pipeline) {
+		ll_buf_printf(&dir, "/%s", pipeline);
+		if (!ll_fs_is_dir(ll_buf_cstr(&dir)))
+			st = ll_error_set(err, LL_ENOTFOUND, "no pipeline named %s in %s", pipeline,
+					  ll_buf_cstr(&root));
+		else
+			json_array_append_new(list, gather_pipeline(ll_buf_cstr(&root), pipeline, config));
+	} else {
+		char **names;
+		size_t n;
+		st = ll_fs_list(ll_buf_cstr(&dir), &names, &n, err);
+		for (size_t i = 0; st == LL_OK && i < n; i++)
+			json_array_append_new(list, gather_pipeline(ll_buf_cstr(&root), names[i], config));
+		if (st == LL_OK)
+			ll_fs_free_list(names, n);
+	}
+	ll_buf_free(&root);
+	ll_buf_free(&dir);
+	if (st != LL_OK) {
+		json_decref(*info);
+		*info = NULL;
+	}
+	return st;
+}
+
+/* Prints the gathered info to out, one way. */
+typedef ll_status (*info_printer)(const json_t *info, FILE *out, ll_error *err);
+
+static ll_status print_info_text(const json_t *info, FILE *out, ll_error *err)
+{
+	(void)err;
+	const json_t *list = json_object_get(info, "pipelines");
+	if (json_array_size(list) == 0)
+		fprintf(out, "no pipelines in %s yet; run lakeload load first\n",
+			json_string_value(json_object_get(info, "home")));
+	size_t i;
+	json_t *p;
+	json_array_foreach(list, i, p)
+		print_pipeline_text(p, out);
+	return LL_OK;
+}
+
+static ll_status print_info_json(const json_t *info, FILE *out, ll_error *err)
+{
+	return json_dumpf(info, out, JSON_INDENT(2)) == 0 && fputc('\n', out) != EOF
+		       ? LL_OK
+		       : ll_error_set(err, LL_EIO, "could not write the information");
+}
+
+static ll_status print_info(const char *home, const char *pipeline, ll_config *config,
+			    info_printer print, FILE *out, ll_error *err)
+{
+	json_t *info;
+	ll_status st = gather_info(home, pipeline, config, &info, err);
+	if (st == LL_OK)
+		st = print(info, out, err);
+	json_decref(info);
+	return st;
 }
 
 ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_error *err)
@@ -201,29 +348,11 @@ ll_status ll_info_print(const char *home, const char *pipeline, FILE *out, ll_er
 ll_status ll_info_print_config(const char *home, const char *pipeline, ll_config *config,
 			       FILE *out, ll_error *err)
 {
-	ll_buf root = LL_BUF_INIT, dir = LL_BUF_INIT;
-	ll_pipeline_home(home, &root);
-	ll_buf_printf(&dir, "%s/pipelines", ll_buf_cstr(&root));
-	ll_status st = LL_OK;
-	if (pipeline) {
-		ll_buf_printf(&dir, "/%s", pipeline);
-		if (!ll_fs_is_dir(ll_buf_cstr(&dir)))
-			st = ll_error_set(err, LL_ENOTFOUND, "no pipeline named %s in %s", pipeline,
-					  ll_buf_cstr(&root));
-		else
-			print_pipeline(ll_buf_cstr(&root), pipeline, config, out);
-	} else {
-		char **names;
-		size_t n;
-		st = ll_fs_list(ll_buf_cstr(&dir), &names, &n, err);
-		if (st == LL_OK && n == 0)
-			fprintf(out, "no pipelines in %s yet; run lakeload load first\n", ll_buf_cstr(&root));
-		for (size_t i = 0; st == LL_OK && i < n; i++)
-			print_pipeline(ll_buf_cstr(&root), names[i], config, out);
-		if (st == LL_OK)
-			ll_fs_free_list(names, n);
-	}
-	ll_buf_free(&root);
-	ll_buf_free(&dir);
-	return st;
+	return print_info(home, pipeline, config, print_info_text, out, err);
+}
+
+ll_status ll_info_print_json(const char *home, const char *pipeline, ll_config *config,
+			     FILE *out, ll_error *err)
+{
+	return print_info(home, pipeline, config, print_info_json, out, err);
 }

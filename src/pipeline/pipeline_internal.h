@@ -61,6 +61,13 @@ ll_status ll_split_table_ref(const char *ref, char *buf, size_t size, const char
 void ll_pipeline_home(const char *home, ll_buf *out);
 
 /**
+ * {dataset: {table: saved schema table}} from the saved schemas of the
+ * pipelines in home that load into the catalog at catalog_path (the hints
+ * the catalog does not keep: keys, write disposition, partition).
+ */
+json_t *ll_pipeline_schema_hints(const char *home, const char *catalog_path);
+
+/**
  * Opens the lake opt names: its storage (S3 retries logged to logger) and
  * its catalog: Glue for the athena destination, else the SQLite file at
  * opt->catalog or where ll_lake_catalog_path says. Without

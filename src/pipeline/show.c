@@ -2,7 +2,9 @@
  * `lakeload show` and `lakeload register`: one table of the lake's catalog,
  * whichever catalog the lake has.
  *
- * show prints the table's format, location, columns (type, nullability) and
+ * show prints the table's format, location, hints (write disposition, keys,
+ * partition: from the saved schema of the pipeline that loaded it, see
+ * schema_hints.c), columns (type, nullability, key and variant markers) and
  * contents: a hive table's files, an Iceberg table's metadata file,
  * partition fields and snapshots; or, asked for DDL, the Athena statement
  * that defines the table (src/sql renders it in Hive's quoting). register adopts an existing Iceberg table
@@ -19,18 +21,73 @@
 #include "pipeline/pipeline_internal.h"
 #include "sql/sql.h"
 
-static void print_columns(const ll_catalog_table *t, FILE *out)
+/* The column's markers: its key hints from the saved schema, and what it is a variant of. */
+static void print_column_hints(const ll_column *c, const json_t *saved, FILE *out)
+{
+	const json_t *hint = json_object_get(saved, c->name);
+	if (json_is_true(json_object_get(hint, "primary_key")))
+		fprintf(out, " primary_key");
+	if (json_is_true(json_object_get(hint, "merge_key")))
+		fprintf(out, " merge_key");
+	const char *of = c->variant_of ? c->variant_of
+				       : json_string_value(json_object_get(hint, "variant_of"));
+	if (of)
+		fprintf(out, " variant of %s", of);
+}
+
+static void print_columns(const ll_catalog_table *t, const json_t *saved, FILE *out)
 {
 	fprintf(out, "columns:\n");
 	for (size_t i = 0; i < t->ncolumns; i++) {
 		const ll_column *c = &t->columns[i];
 		if (c->type == LL_TYPE_DECIMAL)
-			fprintf(out, "  %-32s decimal(%d,%d)%s\n", c->name, c->precision, c->scale,
+			fprintf(out, "  %-32s decimal(%d,%d)%s", c->name, c->precision, c->scale,
 				c->nullable ? "" : " not null");
 		else
-			fprintf(out, "  %-32s %s%s\n", c->name, ll_data_type_name(c->type),
+			fprintf(out, "  %-32s %s%s", c->name, ll_data_type_name(c->type),
 				c->nullable ? "" : " not null");
+		print_column_hints(c, saved, out);
+		fprintf(out, "\n");
 	}
+}
+
+/* Prints the names of the saved columns whose hint key is true, comma separated; "none" without. */
+static void print_key(const char *label, const json_t *columns, const char *key, FILE *out)
+{
+	const char *name;
+	const json_t *c;
+	const char *sep = " ";
+	fprintf(out, "%s:", label);
+	json_object_foreach((json_t *)columns, name, c)
+		if (json_is_true(json_object_get(c, key))) {
+			fprintf(out, "%s%s", sep, name);
+			sep = ", ";
+		}
+	fprintf(out, "%s\n", *sep == ' ' ? " none" : "");
+}
+
+/*
+ * The table's hints from the saved schema of the pipeline that loaded it
+ * (saved NULL: no pipeline in the home loads into this catalog).
+ */
+static void print_hints(const json_t *saved, FILE *out)
+{
+	if (!saved) {
+		fprintf(out, "hints: unknown (no pipeline in this home loads into this catalog)\n");
+		return;
+	}
+	const char *wd = json_string_value(json_object_get(saved, "write_disposition"));
+	fprintf(out, "write disposition: %s\n", wd ? wd : "append");
+	const json_t *columns = json_object_get(saved, "columns");
+	print_key("primary key", columns, "primary_key", out);
+	print_key("merge key", columns, "merge_key", out);
+	const json_t *partition = json_object_get(saved, "partition");
+	fprintf(out, "partition hint:");
+	size_t i;
+	const json_t *p;
+	json_array_foreach((json_t *)partition, i, p)
+		fprintf(out, "%s %s", i ? "," : "", json_string_value(p));
+	fprintf(out, "%s\n", json_array_size(partition) ? "" : " none");
 }
 
 static ll_status print_iceberg(ll_storage *storage, const ll_catalog_table *t, FILE *out,
@@ -185,7 +242,11 @@ ll_status ll_lake_show_print(const ll_lake_options *opt, const char *table, bool
 		fprintf(out, "table: %s.%s\nformat: %s\nlocation: %s\ncatalog: %s\n", t->dataset,
 			t->name, ll_table_format_name(t->format), t->location,
 			ll_catalog_path(r.catalog));
-		print_columns(t, out);
+		json_t *hints = ll_pipeline_schema_hints(opt->home, ll_catalog_path(r.catalog));
+		const json_t *saved = json_object_get(json_object_get(hints, t->dataset), t->name);
+		print_hints(saved, out);
+		print_columns(t, json_object_get(saved, "columns"), out);
+		json_decref(hints);
 		if (t->format == LL_FORMAT_ICEBERG)
 			st = print_iceberg(r.storage, t, out, err);
 		else

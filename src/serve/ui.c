@@ -21,7 +21,6 @@
  * on an address other than loopback unless --ui-any-host says so (cli.c).
  * The page renders every value with textContent, never as markup.
  */
-#include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -84,51 +83,6 @@ static ll_status print_history(ll_serve *s, const char *table, FILE *out, ll_err
 	return ll_lake_history_print(&s->lake_options, table, out, err);
 }
 
-/* Adds the tables of a pipeline's saved schemas to hints[dataset] when it loads into s's catalog. */
-static void ui_add_pipeline_hints(ll_serve *s, const char *dir, json_t *hints)
-{
-	ll_buf path = { 0 };
-	ll_buf_printf(&path, "%s/state.json", dir);
-	json_t *state = json_load_file(ll_buf_cstr(&path), 0, NULL);
-	const char *catalog = serve_str(state, "catalog");
-	const char *dataset = serve_str(state, "dataset_name");
-	glob_t g = { 0 };
-	ll_buf_clear(&path);
-	ll_buf_printf(&path, "%s/schemas/*.json", dir);
-	if (catalog && dataset && strcmp(catalog, s->catalog_path) == 0 &&
-	    glob(ll_buf_cstr(&path), 0, NULL, &g) == 0) {
-		json_t *tables = json_object_get(hints, dataset);
-		if (!tables) {
-			tables = json_object();
-			json_object_set_new(hints, dataset, tables);
-		}
-		for (size_t i = 0; i < g.gl_pathc; i++) {
-			json_t *schema = json_load_file(g.gl_pathv[i], 0, NULL);
-			json_object_update(tables, json_object_get(schema, "tables"));
-			json_decref(schema);
-		}
-	}
-	globfree(&g);
-	json_decref(state);
-	ll_buf_free(&path);
-}
-
-/* {dataset: {table: saved schema table}} of the pipelines in the home. */
-static json_t *ui_schema_hints(ll_serve *s)
-{
-	json_t *hints = json_object();
-	ll_buf pattern = { 0 };
-	ll_pipeline_home(s->home, &pattern);
-	ll_buf_puts(&pattern, "/pipelines/*");
-	glob_t g = { 0 };
-	if (glob(ll_buf_cstr(&pattern), GLOB_ONLYDIR, NULL, &g) == 0)
-		for (size_t i = 0; i < g.gl_pathc; i++)
-			ui_add_pipeline_hints(s, g.gl_pathv[i], hints);
-	globfree(&g);
-	ll_buf_free(&pattern);
-	return hints;
-}
-
 static json_t *ui_column(const ll_column *c, const json_t *saved)
 {
 	json_t *hint = json_object_get(saved, c->name);
@@ -147,7 +101,7 @@ static json_t *ui_tables(ll_serve *s, unsigned *status)
 	ll_error_clear(&err);
 	if (ll_catalog_list_tables(s->catalog, NULL, &tables, &n, &err) != LL_OK)
 		return ui_error(status, 500, &err);
-	json_t *hints = ui_schema_hints(s);
+	json_t *hints = ll_pipeline_schema_hints(s->home, s->catalog_path);
 	json_t *list = json_array();
 	for (size_t i = 0; i < n; i++) {
 		const ll_catalog_table *t = &tables[i];
