@@ -373,6 +373,15 @@ void ll_pipeline_file_free(ll_pipeline_file *f);
 void ll_pipeline_file_describe(const ll_pipeline_file *f, const char **name, const char **dataset,
 			       const char **destination);
 
+/**
+ * Prints the settings its source reads from [sources.<name>] of .dlt
+ * (config_dir, NULL: ./.dlt) or SOURCES__<NAME>__<KEY>, one
+ * "sources.<name>.<key> = value  (origin)" line each, "(unset)" when
+ * nothing sets it, secrets as "****"; nothing for a files source.
+ */
+ll_status ll_pipeline_file_show_config(const ll_pipeline_file *f, const char *config_dir,
+				       FILE *out, ll_error *err);
+
 /** LL_EINVAL listing the resources when the file declares none named name. */
 ll_status ll_pipeline_file_check_resource(const ll_pipeline_file *f, const char *name,
 					  ll_error *err);

@@ -795,6 +795,20 @@ static int cmd_register(const cli_args *a)
 	return run_on_lake_table(a, register_table);
 }
 
+/* With --all, the keys of the source ./pipeline.toml (if any) declares are listed too. */
+static ll_status show_source_config(const cli_args *a, ll_error *err)
+{
+	struct stat sb;
+	if (stat("pipeline.toml", &sb) != 0)
+		return LL_OK;
+	ll_pipeline_file *f = NULL;
+	ll_status st = ll_pipeline_file_read("pipeline.toml", &f, err);
+	if (st == LL_OK)
+		st = ll_pipeline_file_show_config(f, a->config_dir, stdout, err);
+	ll_pipeline_file_free(f);
+	return st;
+}
+
 static int cmd_config(const cli_args *a)
 {
 	if (a->npositional != 1 || strcmp(a->positional[0], "show") != 0)
@@ -810,6 +824,8 @@ static int cmd_config(const cli_args *a)
 		failure = 1;
 		st = (a->all ? ll_config_show_all : ll_config_show)(c, a->lake, stdout, &err);
 	}
+	if (st == LL_OK && a->all)
+		st = show_source_config(a, &err);
 	if (st != LL_OK)
 		print_error(&err);
 	ll_config_free(c);

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "pipeline/source_config.h"
 #include "schema/schema.h"
 #include "util/buf.h"
 #include "util/fs.h"
@@ -669,4 +670,24 @@ void ll_pipeline_file_describe(const ll_pipeline_file *f, const char **name, con
 	*name = f->name;
 	*dataset = f->dataset_normalized;
 	*destination = f->destination;
+}
+
+ll_status ll_pipeline_file_show_config(const ll_pipeline_file *f, const char *config_dir,
+				       FILE *out, ll_error *err)
+{
+	/* the keys each source reads from [sources.<name>] (run_chess.c, run_rest.c) */
+	static const char *const chess[] = { "players", "start_month", "end_month", "base_url", NULL };
+	static const char *const rest[] = { "base_url", "token", "api_key", "username", "password",
+					    NULL };
+	const char *const *keys = strcmp(f->source_kind, "chess") == 0      ? chess
+				  : strcmp(f->source_kind, "rest_api") == 0 ? rest
+									    : NULL;
+	if (!keys)
+		return LL_OK;
+	ll_source_config sc;
+	ll_status st = ll_source_config_open(&sc, config_dir, f->source_name, err);
+	if (st == LL_OK)
+		st = ll_source_config_show(&sc, keys, out, err);
+	ll_source_config_close(&sc);
+	return st;
 }

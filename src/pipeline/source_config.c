@@ -149,3 +149,53 @@ ll_status ll_source_config_get_list(ll_source_config *c, const char *key, const 
 	*n = t->u.arr.count;
 	return LL_OK;
 }
+
+static bool secret_key(const char *key)
+{
+	return strcmp(key, "token") == 0 || strcmp(key, "api_key") == 0 ||
+	       strcmp(key, "password") == 0;
+}
+
+/* Where key's value comes from, in the order ll_source_config_get looks. */
+static const char *origin(const ll_source_config *c, const char *key)
+{
+	if (env_value(c, key))
+		return "environment";
+	if (c->secrets && ll_toml_get(c->secrets, key))
+		return "secrets.toml";
+	if (c->config && ll_toml_get(c->config, key))
+		return "config.toml";
+	return NULL;
+}
+
+ll_status ll_source_config_show(ll_source_config *c, const char *const *keys, FILE *out,
+				ll_error *err)
+{
+	for (size_t k = 0; keys[k]; k++) {
+		const char *from = origin(c, keys[k]);
+		fprintf(out, "sources.%s.%s = ", c->name, keys[k]);
+		const ll_toml_value *t = NULL;
+		if (from && !env_value(c, keys[k]))
+			t = ll_toml_get(c->secrets && ll_toml_get(c->secrets, keys[k]) ? c->secrets : c->config,
+					keys[k]);
+		if (!from)
+			fprintf(out, "(unset)");
+		else if (secret_key(keys[k]))
+			fprintf(out, "****");
+		else if (t && t->kind == LL_TOML_ARRAY) {
+			const char **items;
+			size_t n;
+			ll_status st = ll_source_config_get_list(c, keys[k], &items, &n, err);
+			if (st != LL_OK)
+				return st;
+			for (size_t i = 0; i < n; i++)
+				fprintf(out, "%s%s", i ? ", " : "", items[i]);
+		} else {
+			fprintf(out, "%s", ll_source_config_get(c, keys[k]));
+		}
+		if (from)
+			fprintf(out, "  (%s)", from);
+		fputc('\n', out);
+	}
+	return LL_OK;
+}

@@ -9,6 +9,8 @@
 #ifndef LL_PIPELINE_SOURCE_CONFIG_H
 #define LL_PIPELINE_SOURCE_CONFIG_H
 
+#include <stdio.h>
+
 #include "config/toml.h"
 #include "util/arena.h"
 
@@ -33,5 +35,13 @@ const char *ll_source_config_get(ll_source_config *c, const char *key);
  */
 ll_status ll_source_config_get_list(ll_source_config *c, const char *key, const char ***items,
 				    size_t *n, ll_error *err);
+
+/**
+ * Prints "sources.<name>.<key> = value  (origin)" for each of the keys a
+ * source reads, "(unset)" when nothing sets it; secrets print as "****".
+ * A list set in TOML prints as its items joined with ", ".
+ */
+ll_status ll_source_config_show(ll_source_config *c, const char *const *keys, FILE *out,
+				ll_error *err);
 
 #endif

@@ -2,7 +2,8 @@
 # `lakeload config show --all` lists every configuration key lakeload reads:
 # its value and origin when something sets it (secrets masked as by
 # `config show`), "(unset)" otherwise; plain `config show` lists only the
-# keys that are set.
+# keys that are set. Beside a pipeline.toml, --all also lists the
+# [sources.<name>] keys its source reads.
 source "$(dirname "$0")/lib.sh"
 W="$T/work"
 mkdir -p "$W/.dlt"
@@ -55,4 +56,21 @@ check_contains "access key shows its last four" "$out" \
 check_eq "the secret is not printed" "$([[ $out == *"$SECRET"* ]] && echo shown || echo hidden)" hidden
 plain=$(ll config show 2>&1)
 check_eq "plain show lists no unset key" "$([[ $plain == *"(unset)"* ]] && echo yes || echo no)" no
+
+# beside a pipeline.toml, --all lists the keys its source reads too
+mkdir "$T/rest" && cd "$T/rest"
+ll init rest_api local >/dev/null
+TOKEN=tok-VERYSECRET-42
+out=$(SOURCES__REST_API__TOKEN=$TOKEN ll config show --all 2>&1)
+check_contains "source key from config.toml" "$out" \
+	"sources.rest_api.base_url = https://api.example.com/v1/  (config.toml)"
+check_contains "source secret masked" "$out" "sources.rest_api.token = ****  (environment)"
+check_contains "unset source key" "$out" "sources.rest_api.password = (unset)"
+check_eq "the source secret is not printed" "$([[ $out == *"$TOKEN"* ]] && echo shown || echo hidden)" hidden
+cd "$T" && mkdir chess && cd chess
+ll init chess local >/dev/null
+out=$(SOURCES__CHESS__PLAYERS='["magnuscarlsen", "hikaru"]' ll config show --all 2>&1)
+check_contains "a list from the environment" "$out" \
+	'sources.chess.players = ["magnuscarlsen", "hikaru"]  (environment)'
+check_contains "chess settings" "$out" "sources.chess.start_month = "
 finish
