@@ -431,7 +431,7 @@ static ll_status query_column_names(ll_query *q, ll_error *err)
 	return LL_OK;
 }
 
-static void fill_cell(sqlite3_stmt *stmt, int i, ll_cell *c)
+void ll_engine_cell_from_sqlite(sqlite3_stmt *stmt, int i, ll_cell *c)
 {
 	memset(c, 0, sizeof(*c));
 	switch (sqlite3_column_type(stmt, i)) {
@@ -475,7 +475,7 @@ static ll_status query_step(ll_query *q, const ll_engine_sink *sink, ll_error *e
 	int rc;
 	while ((rc = sqlite3_step(q->stmt)) == SQLITE_ROW) {
 		for (size_t i = 0; i < q->ncols; i++)
-			fill_cell(q->stmt, (int)i, &cells[i]);
+			ll_engine_cell_from_sqlite(q->stmt, (int)i, &cells[i]);
 		if (sink->row && sink->row(sink->user, q->ncols, names, cells) != 0)
 			break;
 	}

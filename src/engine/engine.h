@@ -234,6 +234,14 @@ ll_status ll_engine_query(ll_engine *e, const char *sql, ll_row_fn fn, void *use
 ll_status ll_engine_query_print(ll_engine *e, const char *sql, ll_result_format format, FILE *out,
 				ll_error *err);
 
+/**
+ * The value of column i of SQLite's current row as a cell, as the engine
+ * hands rows to sinks (text and blobs point into the statement until its
+ * next step); for other SQLite queries whose rows go to the same sinks.
+ */
+struct sqlite3_stmt;
+void ll_engine_cell_from_sqlite(struct sqlite3_stmt *stmt, int i, ll_cell *c);
+
 /** Scan statistics of the last query run (zero before the first). */
 const ll_engine_stats *ll_engine_last_stats(const ll_engine *e);
 

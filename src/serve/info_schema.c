@@ -124,28 +124,6 @@ static ll_status fill(ll_serve *s, sqlite3 *db, ll_catalog *catalog, sqlite3 *me
 	return st;
 }
 
-static void cell_of(sqlite3_stmt *stmt, int i, ll_cell *c)
-{
-	memset(c, 0, sizeof(*c));
-	switch (sqlite3_column_type(stmt, i)) {
-	case SQLITE_INTEGER:
-		c->kind = LL_CELL_INT;
-		c->i = sqlite3_column_int64(stmt, i);
-		break;
-	case SQLITE_FLOAT:
-		c->kind = LL_CELL_REAL;
-		c->d = sqlite3_column_double(stmt, i);
-		break;
-	case SQLITE_NULL:
-		break;
-	default:
-		c->kind = LL_CELL_TEXT;
-		c->s = (const char *)sqlite3_column_text(stmt, i);
-		c->len = (size_t)sqlite3_column_bytes(stmt, i);
-		break;
-	}
-}
-
 static ll_status run(sqlite3 *mem, const char *sql, const ll_engine_sink *sink, ll_error *err)
 {
 	sqlite3_stmt *stmt;
@@ -162,7 +140,7 @@ static ll_status run(sqlite3 *mem, const char *sql, const ll_engine_sink *sink, 
 	int rc = SQLITE_ROW;
 	while (st == LL_OK && (rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		for (int i = 0; i < ncols; i++)
-			cell_of(stmt, i, &cells[i]);
+			ll_engine_cell_from_sqlite(stmt, i, &cells[i]);
 		if (sink->row(sink->user, (size_t)ncols, names, cells))
 			break;
 	}
