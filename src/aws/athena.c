@@ -25,6 +25,7 @@ struct ll_athena {
 	char *catalog;
 	long poll_initial_ms, poll_max_ms;
 	int page_size;
+	const volatile sig_atomic_t *cancel;
 	bool output_checked;
 };
 
@@ -60,6 +61,7 @@ ll_status ll_athena_open(ll_athena **out, const ll_athena_config *cfg, ll_error 
 	a->poll_initial_ms = cfg->poll_initial_ms;
 	a->poll_max_ms = cfg->poll_max_ms;
 	a->page_size = cfg->page_size;
+	a->cancel = cfg->cancel;
 	if (s == LL_OK && (!a->work_group || (cfg->output_location && *cfg->output_location &&
 					      !a->output_location) ||
 			   (cfg->catalog && *cfg->catalog && !a->catalog)))
@@ -212,11 +214,28 @@ ll_status ll_athena_get_execution(ll_athena *a, const char *query_id, ll_athena_
 	return s;
 }
 
+static bool cancelled(const ll_athena *a)
+{
+	return a->cancel && *a->cancel;
+}
+
+/* Stops the query whose wait was cancelled. */
+static ll_status stop_cancelled(ll_athena *a, const char *query_id, ll_error *err)
+{
+	ll_error stop_err;
+	ll_status st = ll_athena_stop(a, query_id, &stop_err);
+	return ll_error_set(err, LL_ESQL, "Athena query %s was cancelled%s%s", query_id,
+			    st == LL_OK ? "" : "; stopping it failed: ",
+			    st == LL_OK ? "" : stop_err.message);
+}
+
 ll_status ll_athena_wait(ll_athena *a, const char *query_id, ll_athena_execution *out,
 			 ll_error *err)
 {
 	long delay = a->poll_initial_ms;
 	for (;;) {
+		if (cancelled(a))
+			return stop_cancelled(a, query_id, err);
 		ll_status s = ll_athena_get_execution(a, query_id, out, err);
 		if (s != LL_OK)
 			return s;
@@ -227,7 +246,8 @@ ll_status ll_athena_wait(ll_athena *a, const char *query_id, ll_athena_execution
 					    strcmp(out->state, "FAILED") == 0 ? "failed"
 									      : "was cancelled",
 					    out->reason[0] ? out->reason : "no reason given");
-		ll_sleep_ms(delay);
+		for (long slept = 0; slept < delay && !cancelled(a); slept += 50)
+			ll_sleep_ms(delay - slept < 50 ? delay - slept : 50);
 		delay = delay * 2 > a->poll_max_ms ? a->poll_max_ms : delay * 2;
 	}
 }

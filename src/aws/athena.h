@@ -32,6 +32,7 @@
 #define LL_AWS_ATHENA_H
 
 #include <jansson.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -50,6 +51,12 @@ typedef struct ll_athena_config {
 	long poll_initial_ms;        /**< first wait between polls; default 200 */
 	long poll_max_ms;            /**< longest wait between polls; default 5000 */
 	int page_size;               /**< GetQueryResults MaxResults, 1..1000; default 1000 */
+	/**
+	 * Looked at every 50 ms while a query runs (a signal handler may set it):
+	 * once set, the query is stopped (StopQueryExecution) and the wait ends
+	 * with LL_ESQL. NULL: never.
+	 */
+	const volatile sig_atomic_t *cancel;
 } ll_athena_config;
 
 void ll_athena_config_init(ll_athena_config *cfg);
@@ -90,7 +97,8 @@ ll_status ll_athena_get_execution(ll_athena *a, const char *query_id, ll_athena_
 
 /**
  * Polls until the query ends. SUCCEEDED is LL_OK; FAILED and CANCELLED are
- * LL_ESQL with the reason and the query id.
+ * LL_ESQL with the reason and the query id; so is a wait the config's cancel
+ * flag ended, after stopping the query.
  */
 ll_status ll_athena_wait(ll_athena *a, const char *query_id, ll_athena_execution *out,
 			 ll_error *err);

@@ -381,6 +381,37 @@ static void test_athena_stop_and_catalog(void)
 	ll_athena_free(a);
 }
 
+/* A wait whose cancel flag is set (as Ctrl-C sets it) stops the query instead of polling. */
+static void test_athena_wait_cancelled(void)
+{
+	script("[{\"body\": {\"QueryExecutionId\": \"q-7\"}}, {\"body\": {}}]");
+	ll_athena_config cfg;
+	ll_athena_config_init(&cfg);
+	char ep[64];
+	aws_test_config(&cfg.aws, LL_AWS_ATHENA, ep, sizeof(ep), server.port);
+	cfg.output_location = "s3://r/";
+	static volatile sig_atomic_t cancel;
+	cfg.cancel = &cancel;
+	ll_athena *a = NULL;
+	ll_error err;
+	CHECK_OK(ll_athena_open(&a, &cfg, &err), &err);
+	ll_buf id = LL_BUF_INIT;
+	CHECK_OK(ll_athena_start(a, "SELECT 1", "shop", NULL, &id, &err), &err);
+	cancel = 1;
+	ll_athena_execution ex;
+	CHECK_INT(ll_athena_wait(a, ll_buf_cstr(&id), &ex, &err), LL_ESQL);
+	CHECK(strstr(err.message, "Athena query q-7 was cancelled") != NULL);
+	json_t *reqs = received();
+	CHECK_INT(json_array_size(reqs), 2);
+	check_signed(json_array_get(reqs, 1), "AmazonAthena.StopQueryExecution", "athena");
+	CHECK_STR(json_string_value(json_object_get(body(json_array_get(reqs, 1)),
+						    "QueryExecutionId")),
+		  "q-7");
+	json_decref(reqs);
+	ll_buf_free(&id);
+	ll_athena_free(a);
+}
+
 static void test_stalled_reply_retried(void)
 {
 	script("[{\"sleep\": 3, \"body\": {}}, {\"body\": {}}]");
@@ -563,7 +594,8 @@ LL_TEST_MAIN(LL_TEST(test_start_server), LL_TEST(test_throttled_then_success),
 	     LL_TEST(test_server_error_gives_up), LL_TEST(test_access_denied),
 	     LL_TEST(test_stale_version_conflicts), LL_TEST(test_already_exists),
 	     LL_TEST(test_get_tables_pages), LL_TEST(test_get_databases_pages),
-	     LL_TEST(test_athena_stop_and_catalog), LL_TEST(test_stalled_reply_retried),
+	     LL_TEST(test_athena_stop_and_catalog), LL_TEST(test_athena_wait_cancelled),
+	     LL_TEST(test_stalled_reply_retried),
 	     LL_TEST(test_athena_needs_output_location), LL_TEST(test_athena_query_rows),
 	     LL_TEST(test_athena_failed_query), LL_TEST(test_athena_catalog_id),
 	     LL_TEST(test_stop_server))
