@@ -3,7 +3,8 @@
 # deleted by their LastModified exactly as local files are by mtime. Lost
 # commits' orphans (metadata, manifest list, manifest, data file) older
 # than the cutoff go, younger ones stay, and nothing outside metadata/ and
-# data/ is touched; then expiring snapshots removes what only they reached,
+# data/ is touched; through a proxy that spoils LastModified in listings,
+# nothing goes. Then expiring snapshots removes what only they reached,
 # while every retained snapshot reads the same rows in icebird as before
 # and the table's query result is unchanged.
 source "$(dirname "$0")/lib.sh"
@@ -12,8 +13,22 @@ mkdir -p "$T/s3"
 coproc S3 { node "$LL_INTEROP_DIR/s3_server.mjs" "$T/s3" lakeload-e2e; }
 read -r -t 60 ready <&"${S3[0]}"
 port=$(/usr/bin/python3 -c "import json, sys; print(json.loads(sys.argv[1])['port'])" "$ready")
-stop_s3() { kill "$S3_PID" 2>/dev/null || true; }
-trap stop_s3 EXIT
+# the fault proxy in front of it spoils the LastModified of every listing; like the
+# emulator it runs until its stdin (held open on fd 3) closes
+mkfifo "$T/proxy.in" "$T/proxy.out"
+node "$LL_INTEROP_DIR/fault_proxy.mjs" "$port" <"$T/proxy.in" >"$T/proxy.out" &
+PROXY_PID=$!
+exec 3>"$T/proxy.in" 4<"$T/proxy.out"
+read -r -t 60 ready <&4
+proxy_port=$(/usr/bin/python3 -c "import json, sys; print(json.loads(sys.argv[1])['port'])" "$ready")
+stop_servers() { kill "$PROXY_PID" "$S3_PID" 2>/dev/null || true; }
+trap stop_servers EXIT
+/usr/bin/python3 - "$proxy_port" <<'PY'
+import json, sys, urllib.request
+rules = {"rules": [{"match": "^GET .*list-type=2", "faults": ["bad-last-modified"], "repeat": True}]}
+urllib.request.urlopen(urllib.request.Request(f"http://127.0.0.1:{sys.argv[1]}/__proxy/rules",
+                                              data=json.dumps(rules).encode(), method="PUT"))
+PY
 export AWS_ACCESS_KEY_ID=S3RVER AWS_SECRET_ACCESS_KEY=S3RVER AWS_REGION=us-east-1
 ENDPOINT="http://127.0.0.1:$port"
 LAKE="s3://lakeload-e2e/lake"
@@ -93,11 +108,15 @@ check_eq "nothing unreferenced yet" "$(s3py check)" "same"
 # everything so far was written three hours ago; then lost commits' leftovers, old and young
 age
 lost() { echo "$TABLE/metadata/00099-$1.metadata.json $TABLE/metadata/snap-99-$1.avro $TABLE/metadata/$1-m0.avro $TABLE/data/$1.parquet"; }
-# shellcheck disable=SC2046
 s3py put $(lost old-race) "$TABLE/other/notes.txt"
 age
-# shellcheck disable=SC2046
 s3py put $(lost young-race)
+
+# a listing that does not say how old objects are: they count as new, nothing goes
+out=$(ll vacuum shop.orders --older-than 1h --lake "$LAKE" --endpoint-url "http://127.0.0.1:$proxy_port" 2>&1)
+check_contains "without LastModified nothing is deleted" "$out" \
+	"expired 0 snapshots, removed 0 files (8 unreferenced files kept: younger than the cutoff)"
+for k in $(lost old-race); do check_eq "old orphan $k is kept while its age is unknown" "$(s3py has "$k")" "yes"; done
 
 out=$(S vacuum shop.orders --older-than 1h 2>&1)
 check_contains "old orphans removed, young kept" "$out" \
