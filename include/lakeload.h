@@ -582,7 +582,7 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 typedef struct ll_vacuum_info {
 	size_t snapshots_expired;
 	size_t files_removed;
-	size_t kept_young;   /**< unreferenced files kept: younger than the cutoff, or age unknown (S3) */
+	size_t kept_young;   /**< unreferenced files kept: younger than the cutoff */
 } ll_vacuum_info;
 
 /**
@@ -590,8 +590,9 @@ typedef struct ll_vacuum_info {
  * last retain_last, at least 1, and the current one) in one commit, then
  * deletes the files under its metadata/ and data/ that neither a retained
  * snapshot nor the metadata log reaches, if older than the cutoff (a
- * concurrent writer may be about to commit a younger one). On S3, where the
- * age is not known, such files are kept. A hive table is LL_ENOTFOUND.
+ * concurrent writer may be about to commit a younger one): by the file's
+ * mtime, or on S3 the object's LastModified (an object S3 gives no readable
+ * LastModified for counts as new). A hive table is LL_ENOTFOUND.
  */
 ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t older_than_ms,
 			 size_t retain_last, ll_vacuum_info *info, ll_error *err);

@@ -1,6 +1,7 @@
 /*
  * Fuzz target: the XML subset of S3 responses: parsed and walked as the
- * client walks a ListObjectsV2 reply, and read as an <Error> document.
+ * client walks a ListObjectsV2 reply (keys, sizes, LastModified times), and
+ * read as an <Error> document.
  */
 #include "fuzz.h"
 #include "storage/s3_internal.h"
@@ -11,6 +12,7 @@ static void walk_list_reply(const ll_s3_xml *doc)
 	for (int32_t c = ll_s3_xml_child(doc, 0, "Contents"); c >= 0; c = ll_s3_xml_next(doc, c)) {
 		ll_s3_xml_child_text(doc, c, "Key");
 		ll_s3_xml_child_text(doc, c, "Size");
+		ll_s3_xml_child_time_ms(doc, c, "LastModified", 0);
 	}
 	ll_s3_xml_child_text(doc, 0, "NextContinuationToken");
 }

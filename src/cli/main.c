@@ -713,7 +713,7 @@ static ll_status vacuum_table(const cli_args *a, const ll_lake_options *lo, ll_e
 				      vacuum_opts.retain_last, &info, err);
 	if (st == LL_OK && a->verbosity >= 0)
 		fprintf(stderr, "lakeload: %s: expired %zu snapshot%s, removed %zu file%s (%zu "
-			"unreferenced file%s kept: younger than the cutoff or of unknown age)\n",
+			"unreferenced file%s kept: younger than the cutoff)\n",
 			a->positional[0], info.snapshots_expired, info.snapshots_expired == 1 ? "" : "s",
 			info.files_removed, info.files_removed == 1 ? "" : "s", info.kept_young,
 			info.kept_young == 1 ? "" : "s");

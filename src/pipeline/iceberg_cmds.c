@@ -19,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "catalog/catalog.h"
@@ -473,41 +472,34 @@ static ll_status reach_table(reachable *r, ll_storage *storage, const ll_iceberg
 	return st;
 }
 
-/* When a local file was last written, in ms; -1 when unknown (not local). */
-static int64_t modified_ms(ll_storage *storage, const char *location)
-{
-	struct stat sb;
-	if (strncmp(location, "file://", 7) == 0)
-		location += 7;
-	if (!ll_storage_is_local(storage) || stat(location, &sb) != 0)
-		return -1;
-	return (int64_t)sb.st_mtim.tv_sec * 1000 + sb.st_mtim.tv_nsec / 1000000;
-}
-
-/* Deletes the files under the table's metadata/ and data/ nothing reaches, older than the cutoff. */
+/*
+ * Deletes the files under the table's metadata/ and data/ nothing reaches,
+ * last written before the cutoff. The age is what the listing says (the
+ * local mtime, S3's LastModified); an S3 object whose age cannot be read
+ * lists as written now, so it is kept.
+ */
 static ll_status remove_unreached(lake_table *lt, const reachable *r, int64_t cutoff_ms,
 				  ll_vacuum_info *info, ll_error *err)
 {
 	ll_buf prefix = LL_BUF_INIT, where = LL_BUF_INIT;
 	ll_buf_printf(&prefix, "%s/%s/", lt->dataset, lt->name);
-	char **keys = NULL;
+	ll_storage_entry *entries = NULL;
 	size_t n = 0, ngone = 0;
-	ll_status st = ll_storage_list(lt->storage, ll_buf_cstr(&prefix), &keys, &n, err);
+	ll_status st = ll_storage_list_entries(lt->storage, ll_buf_cstr(&prefix), &entries, &n, err);
 	const char **gone = st == LL_OK ? calloc(n + 1, sizeof(*gone)) : NULL;
 	if (st == LL_OK && !gone)
 		st = ll_error_oom(err);
 	for (size_t i = 0; st == LL_OK && i < n; i++) {
-		const char *rest = keys[i] + prefix.len;
+		const char *rest = entries[i].key + prefix.len;
 		if (strncmp(rest, "metadata/", 9) != 0 && strncmp(rest, "data/", 5) != 0)
 			continue;
 		ll_buf_clear(&where);
-		ll_storage_location(lt->storage, keys[i], &where);
+		ll_storage_location(lt->storage, entries[i].key, &where);
 		const char *loc = ll_buf_cstr(&where);
 		if (bsearch(&loc, r->files, r->n, sizeof(*r->files), by_string))
 			continue;
-		int64_t mtime = modified_ms(lt->storage, loc);
-		if (mtime >= 0 && mtime < cutoff_ms)
-			gone[ngone++] = keys[i];
+		if (entries[i].modified_ms < cutoff_ms)
+			gone[ngone++] = entries[i].key;
 		else
 			info->kept_young++;
 	}
@@ -516,7 +508,7 @@ static ll_status remove_unreached(lake_table *lt, const reachable *r, int64_t cu
 	if (st == LL_OK)
 		info->files_removed = ngone;
 	free(gone);
-	ll_storage_free_list(keys, n);
+	ll_storage_free_entries(entries, n);
 	ll_buf_free(&prefix);
 	ll_buf_free(&where);
 	return st;

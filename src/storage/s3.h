@@ -129,6 +129,12 @@ typedef struct ll_s3_list_entry {
 	uint64_t size;
 	const char *etag;          /**< quotes included */
 	const char *last_modified; /**< ISO 8601, as S3 sends it */
+	/**
+	 * last_modified in ms since the epoch; when it is missing or does not
+	 * read as an ISO 8601 date-time, the time the listing began (so an
+	 * object of unknown age counts as new, never as old).
+	 */
+	int64_t last_modified_ms;
 } ll_s3_list_entry;
 
 /**

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "util/number.h"
+#include "util/time.h"
 
 /* Decodes S3's URL encoding ("%XX", "+" for a space); false if malformed. */
 static bool url_decode(const char *s, ll_buf *out)
@@ -41,6 +42,7 @@ typedef struct listing {
 	void *user;
 	ll_buf token; /* continuation token of the next page; empty: none */
 	ll_buf name;  /* a decoded key */
+	int64_t began_ms; /* when the listing began: the age of objects S3 gives none for */
 	bool more, stopped;
 	ll_error *err;
 } listing;
@@ -71,7 +73,8 @@ static ll_status list_objects(listing *l, const ll_s3_xml *doc, bool encoded)
 		if (!key || !size || end == size || *end != '\0')
 			return list_fail(l, "has an object without a key or a size");
 		ll_s3_list_entry e = { entry_name(l, key, encoded), false, bytes, etag ? etag : "",
-				       modified ? modified : "" };
+				       modified ? modified : "",
+				       ll_s3_xml_child_time_ms(doc, n, "LastModified", l->began_ms) };
 		if (!e.key)
 			return list_fail(l, "has a key that is not URL-encoded");
 		l->stopped = l->fn(l->user, &e) != 0;
@@ -85,7 +88,7 @@ static ll_status list_prefixes(listing *l, const ll_s3_xml *doc, bool encoded)
 	     n = ll_s3_xml_next(doc, n)) {
 		const char *prefix = ll_s3_xml_child_text(doc, n, "Prefix");
 		ll_s3_list_entry e = { prefix ? entry_name(l, prefix, encoded) : NULL, true, 0, "",
-				       "" };
+				       "", l->began_ms };
 		if (!e.key)
 			return list_fail(l, "has a common prefix that cannot be read");
 		l->stopped = l->fn(l->user, &e) != 0;
@@ -153,7 +156,8 @@ ll_status ll_s3_list_objects_v2(ll_s3_client *c, const char *bucket, const char 
 				const char *delimiter, ll_s3_list_fn fn, void *user, ll_error *err)
 {
 	ll_status st = ll_s3_check_names("list", bucket, NULL, err);
-	listing l = { bucket, fn, user, LL_BUF_INIT, LL_BUF_INIT, true, false, err };
+	listing l = { bucket, fn, user, LL_BUF_INIT, LL_BUF_INIT, ll_time_now_micros() / 1000, true,
+		      false, err };
 	while (st == LL_OK && l.more && !l.stopped)
 		st = list_page(c, &l, prefix, delimiter);
 	ll_buf_free(&l.token);

@@ -218,6 +218,15 @@ int32_t ll_s3_xml_next(const ll_s3_xml *doc, int32_t node);
 /* Text of the first child of node named name, or NULL when there is none. */
 const char *ll_s3_xml_child_text(const ll_s3_xml *doc, int32_t node, const char *name);
 
+/*
+ * The ISO 8601 date-time in the text of node's first child named name
+ * ("2026-12-07T06:12:45.000Z", as S3's LastModified), in ms since the
+ * epoch; fallback_ms when there is no such child or its text is not a
+ * date-time with a time of day.
+ */
+int64_t ll_s3_xml_child_time_ms(const ll_s3_xml *doc, int32_t node, const char *name,
+				int64_t fallback_ms);
+
 /* Appends s escaped for XML character data. */
 void ll_s3_xml_escape(ll_buf *out, const char *s, size_t len);
 

@@ -13,6 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "util/time.h"
 #include "util/utf8.h"
 
 /* S3 documents nest four levels deep; anything much deeper is not from S3. */
@@ -383,6 +384,17 @@ const char *ll_s3_xml_child_text(const ll_s3_xml *doc, int32_t node, const char 
 {
 	int32_t c = ll_s3_xml_child(doc, node, name);
 	return c >= 0 ? doc->nodes[c].text : NULL;
+}
+
+int64_t ll_s3_xml_child_time_ms(const ll_s3_xml *doc, int32_t node, const char *name,
+				int64_t fallback_ms)
+{
+	int32_t c = ll_s3_xml_child(doc, node, name);
+	int64_t micros;
+	if (c < 0 || ll_time_parse(doc->nodes[c].text, doc->nodes[c].text_len, &micros) !=
+			     LL_TIME_TIMESTAMP)
+		return fallback_ms;
+	return micros / 1000;
 }
 
 void ll_s3_xml_escape(ll_buf *out, const char *s, size_t len)

@@ -340,55 +340,63 @@ ll_status ll_storage_open_source(ll_storage *s, const char *key, ll_parquet_sour
 
 /* ---------------------------------------------------------------- list */
 
-typedef struct key_list {
-	char **keys;
-	size_t n, cap;
-	size_t strip; /* bytes of the S3 root prefix to drop from each key */
-	bool oom;
-} key_list;
-
-static int collect_s3_key(void *user, const ll_s3_list_entry *entry)
+ll_status ll_storage_entries_push(ll_storage_entries *list, const char *key, uint64_t size,
+				  int64_t modified_ms, ll_error *err)
 {
-	key_list *kl = user;
-	if (entry->is_prefix)
-		return 0;
-	if (kl->n == kl->cap) {
-		size_t grown = kl->cap ? kl->cap * 2 : 256;
-		char **more = realloc(kl->keys, grown * sizeof(*more));
-		if (!more) {
-			kl->oom = true;
-			return 1;
-		}
-		kl->keys = more;
-		kl->cap = grown;
+	if (list->n == list->cap) {
+		size_t grown = list->cap ? list->cap * 2 : 256;
+		ll_storage_entry *more = realloc(list->items, grown * sizeof(*more));
+		if (!more)
+			return ll_error_oom(err);
+		list->items = more;
+		list->cap = grown;
 	}
-	if (!(kl->keys[kl->n] = strdup(entry->key + kl->strip))) {
-		kl->oom = true;
-		return 1;
-	}
-	kl->n++;
-	return 0;
+	char *copy = strdup(key);
+	if (!copy)
+		return ll_error_oom(err);
+	list->items[list->n++] = (ll_storage_entry){ copy, size, modified_ms };
+	return LL_OK;
 }
 
-static ll_status list_s3(ll_storage *s, const char *prefix, key_list *kl, ll_error *err)
+/* An S3 listing in progress: the entries so far, keys relative to the root. */
+typedef struct s3_listing {
+	ll_storage_entries *out;
+	size_t strip; /* bytes of the S3 root prefix to drop from each key */
+	ll_status st;
+	ll_error *err;
+} s3_listing;
+
+static int collect_s3_entry(void *user, const ll_s3_list_entry *entry)
+{
+	s3_listing *l = user;
+	if (entry->is_prefix)
+		return 0;
+	l->st = ll_storage_entries_push(l->out, entry->key + l->strip, entry->size,
+					entry->last_modified_ms, l->err);
+	return l->st != LL_OK;
+}
+
+static ll_status list_s3(ll_storage *s, const char *prefix, ll_storage_entries *out,
+			 ll_error *err)
 {
 	ll_buf full = LL_BUF_INIT;
 	if (s->prefix[0])
 		ll_buf_printf(&full, "%s/", s->prefix);
-	kl->strip = full.len;
+	s3_listing l = { out, full.len, LL_OK, err };
 	ll_buf_puts(&full, prefix);
 	ll_status st = ll_buf_oom(&full) ? ll_error_oom(err) : LL_OK;
 	if (st == LL_OK)
 		WITH_CLIENT(s, st, err, ll_s3_list_objects_v2(client, s->bucket, full.data, NULL,
-							     collect_s3_key, kl, err));
-	if (st == LL_OK && kl->oom)
-		st = ll_error_oom(err);
+							     collect_s3_entry, &l, err));
+	if (st == LL_OK)
+		st = l.st;
 	ll_buf_free(&full);
 	return st;
 }
 
 /* Walks the directory holding prefix's last segment and keeps the keys under prefix. */
-static ll_status list_local(ll_storage *s, const char *prefix, key_list *kl, ll_error *err)
+static ll_status list_local(ll_storage *s, const char *prefix, ll_storage_entries *out,
+			    ll_error *err)
 {
 	const char *slash = strrchr(prefix, '/');
 	ll_buf rel = LL_BUF_INIT, dir = LL_BUF_INIT;
@@ -400,39 +408,67 @@ static ll_status list_local(ll_storage *s, const char *prefix, key_list *kl, ll_
 		ll_buf_puts(&dir, s->dir);
 	ll_status st = ll_buf_oom(&rel) || ll_buf_oom(&dir)
 			       ? ll_error_oom(err)
-			       : ll_stl_walk(dir.data, ll_buf_cstr(&rel), &kl->keys, &kl->n, &kl->cap, err);
+			       : ll_stl_walk(dir.data, ll_buf_cstr(&rel), out, err);
 	size_t kept = 0;
-	for (size_t i = 0; i < kl->n; i++) {
-		if (has_prefix(kl->keys[i], prefix))
-			kl->keys[kept++] = kl->keys[i];
+	for (size_t i = 0; i < out->n; i++) {
+		if (has_prefix(out->items[i].key, prefix))
+			out->items[kept++] = out->items[i];
 		else
-			free(kl->keys[i]);
+			free(out->items[i].key);
 	}
-	kl->n = kept;
+	out->n = kept;
 	ll_buf_free(&rel);
 	ll_buf_free(&dir);
 	return st;
 }
 
-static int compare_keys(const void *a, const void *b)
+static int compare_entries(const void *a, const void *b)
 {
-	return strcmp(*(char *const *)a, *(char *const *)b);
+	return strcmp(((const ll_storage_entry *)a)->key, ((const ll_storage_entry *)b)->key);
+}
+
+ll_status ll_storage_list_entries(ll_storage *s, const char *prefix, ll_storage_entry **entries,
+				  size_t *n, ll_error *err)
+{
+	ll_storage_entries list = { 0 };
+	ll_status st = s->is_s3 ? list_s3(s, prefix ? prefix : "", &list, err)
+				: list_local(s, prefix ? prefix : "", &list, err);
+	if (st != LL_OK) {
+		ll_storage_free_entries(list.items, list.n);
+		return st;
+	}
+	if (list.n)
+		qsort(list.items, list.n, sizeof(*list.items), compare_entries);
+	*entries = list.items;
+	*n = list.n;
+	return LL_OK;
+}
+
+void ll_storage_free_entries(ll_storage_entry *entries, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(entries[i].key);
+	free(entries);
 }
 
 ll_status ll_storage_list(ll_storage *s, const char *prefix, char ***keys, size_t *n,
 			  ll_error *err)
 {
-	key_list kl = { 0 };
-	ll_status st = s->is_s3 ? list_s3(s, prefix ? prefix : "", &kl, err)
-				: list_local(s, prefix ? prefix : "", &kl, err);
-	if (st != LL_OK) {
-		ll_storage_free_list(kl.keys, kl.n);
+	ll_storage_entry *entries;
+	size_t count;
+	ll_status st = ll_storage_list_entries(s, prefix, &entries, &count, err);
+	if (st != LL_OK)
 		return st;
+	char **names = calloc(count + 1, sizeof(*names));
+	if (!names) {
+		ll_storage_free_entries(entries, count);
+		return ll_error_oom(err);
 	}
-	if (kl.n)
-		qsort(kl.keys, kl.n, sizeof(*kl.keys), compare_keys);
-	*keys = kl.keys;
-	*n = kl.n;
+	for (size_t i = 0; i < count; i++)
+		names[i] = entries[i].key;
+	free(entries);
+	*keys = names;
+	*n = count;
 	return LL_OK;
 }
 

@@ -102,6 +102,27 @@ ll_status ll_storage_list(ll_storage *s, const char *prefix, char ***keys, size_
 			  ll_error *err);
 void ll_storage_free_list(char **keys, size_t n);
 
+/** One object of a listing with what the store says about it. */
+typedef struct ll_storage_entry {
+	char *key;     /**< relative to the root, as ll_storage_list gives it */
+	uint64_t size; /**< bytes */
+	/**
+	 * When the object was last written, in ms since the epoch: the file's
+	 * mtime, or S3's LastModified (the server's clock, to the second on some
+	 * stores). When S3 sends none that reads, the time of the listing, so an
+	 * object of unknown age always counts as new.
+	 */
+	int64_t modified_ms;
+} ll_storage_entry;
+
+/**
+ * ll_storage_list with each key's size and modification time: n entries,
+ * sorted by key, freed with ll_storage_free_entries.
+ */
+ll_status ll_storage_list_entries(ll_storage *s, const char *prefix, ll_storage_entry **entries,
+				  size_t *n, ll_error *err);
+void ll_storage_free_entries(ll_storage_entry *entries, size_t n);
+
 /** Deletes the objects; missing ones are not an error. */
 ll_status ll_storage_delete(ll_storage *s, const char *const *keys, size_t n, ll_error *err);
 

@@ -24,9 +24,18 @@ void ll_storage_target_free(ll_storage_target *t);
 ll_status ll_stl_put_file(const char *path, const char *local_path, bool move, ll_error *err);
 ll_status ll_stl_put(const char *path, const void *data, size_t len, ll_error *err);
 ll_status ll_stl_exists(const char *path, bool *exists, uint64_t *size, ll_error *err);
-/* Appends the names of the files under dir, relative to dir, recursively. */
-ll_status ll_stl_walk(const char *dir, const char *rel, char ***names, size_t *n, size_t *cap,
-		      ll_error *err);
+/* A growing array of listed entries, shared by the two halves' listings. */
+typedef struct ll_storage_entries {
+	ll_storage_entry *items;
+	size_t n, cap;
+} ll_storage_entries;
+
+/* Appends an entry with a copy of key. */
+ll_status ll_storage_entries_push(ll_storage_entries *list, const char *key, uint64_t size,
+				  int64_t modified_ms, ll_error *err);
+
+/* Appends the files under dir, keyed by rel/name (name alone when rel is ""), recursively. */
+ll_status ll_stl_walk(const char *dir, const char *rel, ll_storage_entries *out, ll_error *err);
 ll_status ll_stl_delete(const char *path, ll_error *err);
 
 /* ---- S3 half: a pool of clients, so several threads can share a storage ---- */

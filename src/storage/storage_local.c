@@ -70,24 +70,22 @@ ll_status ll_stl_exists(const char *path, bool *exists, uint64_t *size, ll_error
 	return LL_OK;
 }
 
-static ll_status push_name(char ***names, size_t *n, size_t *cap, const char *name, ll_error *err)
+/* Appends the file at path as key, unless it vanished since its directory was read. */
+static ll_status add_file(ll_storage_entries *out, const char *path, const char *key,
+			  ll_error *err)
 {
-	if (*n == *cap) {
-		size_t grown = *cap ? *cap * 2 : 64;
-		char **more = realloc(*names, grown * sizeof(*more));
-		if (!more)
-			return ll_error_oom(err);
-		*names = more;
-		*cap = grown;
-	}
-	if (!((*names)[*n] = strdup(name)))
-		return ll_error_oom(err);
-	(*n)++;
-	return LL_OK;
+	uint64_t size = 0;
+	int64_t mtime_ns = 0;
+	ll_error stat_err = { 0 };
+	ll_status st = ll_fs_stat(path, &size, &mtime_ns, &stat_err);
+	if (st == LL_ENOTFOUND)
+		return LL_OK;
+	if (st != LL_OK)
+		return ll_error_set(err, st, "%s", stat_err.message);
+	return ll_storage_entries_push(out, key, size, mtime_ns / 1000000, err);
 }
 
-ll_status ll_stl_walk(const char *dir, const char *rel, char ***names, size_t *n, size_t *cap,
-		      ll_error *err)
+ll_status ll_stl_walk(const char *dir, const char *rel, ll_storage_entries *out, ll_error *err)
 {
 	char **entries;
 	size_t count;
@@ -106,9 +104,9 @@ ll_status ll_stl_walk(const char *dir, const char *rel, char ***names, size_t *n
 		if (ll_buf_oom(&child) || ll_buf_oom(&child_rel))
 			st = ll_error_oom(err);
 		else if (ll_fs_is_dir(child.data))
-			st = ll_stl_walk(child.data, child_rel.data, names, n, cap, err);
+			st = ll_stl_walk(child.data, child_rel.data, out, err);
 		else
-			st = push_name(names, n, cap, child_rel.data, err);
+			st = add_file(out, child.data, child_rel.data, err);
 	}
 	ll_fs_free_list(entries, count);
 	ll_buf_free(&child);

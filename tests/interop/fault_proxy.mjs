@@ -30,7 +30,9 @@
 // through its body), "stall" (no reply at all until the client gives up),
 // "delay" (forwarded 300 ms late, so concurrent requests overlap) and
 // "partial-delete" (a DeleteObjects reply refusing the first two keys with
-// AccessDenied, nothing deleted).
+// AccessDenied, nothing deleted) and "bad-last-modified" (the upstream
+// ListObjectsV2 reply with every object's LastModified in turn dropped or
+// made unreadable).
 //
 // s3rver has no AbortMultipartUpload, so the proxy answers that request
 // itself with 204 and records the upload as aborted.
@@ -112,6 +114,15 @@ function refuseSome(res, body) {
   res.end(text)
 }
 
+// Drops the LastModified of every other listed object and garbles the rest.
+function spoilLastModified(reply) {
+  let n = 0
+  const text = reply
+    .toString()
+    .replace(/<LastModified>[^<]*<\/LastModified>/g, () => (n++ % 2 ? '<LastModified>yesterday</LastModified>' : ''))
+  return Buffer.from(text)
+}
+
 function readBody(stream) {
   return new Promise((resolve, reject) => {
     const chunks = []
@@ -167,6 +178,13 @@ function forward(req, res, body, fault) {
         res.write(reply.subarray(0, Math.floor(reply.length / 2)))
         setTimeout(() => res.socket?.destroy(), 50)
         return
+      }
+      if (fault === 'bad-last-modified') {
+        const spoiled = spoilLastModified(reply)
+        const headers = { ...ures.headers, 'content-length': String(spoiled.length) }
+        delete headers['transfer-encoding']
+        res.writeHead(ures.statusCode, headers)
+        return res.end(spoiled)
       }
       res.writeHead(ures.statusCode, ures.headers)
       res.end(reply)

@@ -1,7 +1,8 @@
 /*
  * The S3 client through tests/interop/fault_proxy.mjs, which stands in
  * front of s3rver and injects 5xx, 429, SlowDown, RequestTimeout, errors
- * inside 200 replies, connection resets, truncated replies and stalls.
+ * inside 200 replies, connection resets, truncated replies and stalls, and
+ * spoils the LastModified of listings.
  * Retryable faults must not change the outcome (the bytes written and read
  * are checked), the others must fail at once with the right status, and a
  * multipart upload that fails must be aborted, leaving no upload behind.
@@ -12,6 +13,7 @@
 
 #include "s3_fixture.h"
 #include "test.h"
+#include "util/time.h"
 
 #define B S3_TEST_BUCKET
 
@@ -320,6 +322,57 @@ static void test_list_and_delete_faults(void)
 	ll_s3_client_free(c);
 }
 
+/* The listed objects' times, in key order. */
+typedef struct listed_times {
+	int64_t ms[8];
+	int n;
+} listed_times;
+
+static int note_time(void *user, const ll_s3_list_entry *e)
+{
+	listed_times *t = user;
+	if (t->n < 8)
+		t->ms[t->n] = e->last_modified_ms;
+	t->n++;
+	return 0;
+}
+
+/*
+ * Objects S3 lists without a LastModified, or with one that does not read,
+ * are dated when the listing began, however old they are, so whatever
+ * deletes by age keeps them.
+ */
+static void test_list_without_last_modified(void)
+{
+	ll_s3_config cfg = config();
+	ll_s3_client *c = s3_test_client(&cfg);
+	ll_error err;
+	set_rules("{\"rules\": []}");
+	const char *keys[] = { "undated/0", "undated/1", "undated/2", "undated/3" };
+	for (int i = 0; i < 4; i++)
+		CHECK_OK(ll_s3_put_object(c, B, keys[i], "x", 1, &err), &err);
+	listed_times told = { 0 };
+	CHECK_OK(ll_s3_list_objects_v2(c, B, "undated/", NULL, note_time, &told, &err), &err);
+	int64_t written_ms = ll_time_now_micros() / 1000;
+	set_rules("{\"rules\": [{\"match\": \"^GET .*list-type=2\", "
+		  "\"faults\": [\"bad-last-modified\"], \"repeat\": true}]}");
+	listed_times spoiled = { 0 };
+	int64_t before_ms = ll_time_now_micros() / 1000;
+	CHECK_OK(ll_s3_list_objects_v2(c, B, "undated/", NULL, note_time, &spoiled, &err), &err);
+	int64_t after_ms = ll_time_now_micros() / 1000;
+	CHECK_INT(logged("list-type=2", "bad-last-modified"), 1);
+	CHECK_INT(told.n, 4);
+	CHECK_INT(spoiled.n, 4);
+	for (int i = 0; i < 4 && i < spoiled.n; i++) {
+		/* as S3 sent them: to the second, when they were written */
+		CHECK(told.ms[i] <= written_ms && told.ms[i] % 1000 == 0);
+		CHECK(spoiled.ms[i] >= before_ms && spoiled.ms[i] <= after_ms);
+	}
+	set_rules("{\"rules\": []}");
+	CHECK_OK(ll_s3_delete_objects(c, B, keys, 4, &err), &err);
+	ll_s3_client_free(c);
+}
+
 static void test_delete_refused(void)
 {
 	ll_s3_config cfg = config();
@@ -394,5 +447,6 @@ LL_TEST_MAIN(LL_TEST(test_retried_faults), LL_TEST(test_truncated_and_stalled),
 	     LL_TEST(test_not_retried), LL_TEST(test_retries_run_out),
 	     LL_TEST(test_multipart_faults), LL_TEST(test_multipart_aborted),
 	     LL_TEST(test_parts_in_parallel), LL_TEST(test_list_and_delete_faults),
+	     LL_TEST(test_list_without_last_modified),
 	     LL_TEST(test_delete_refused), LL_TEST(test_wrong_region),
 	     LL_TEST(test_changed_while_read))

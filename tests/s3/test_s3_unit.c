@@ -124,6 +124,56 @@ static void test_xml_mutations(void)
 	free(copy);
 }
 
+/*
+ * LastModified as S3 sends it reads to the millisecond; a missing, empty or
+ * malformed one (a date without a time, a month 13, text, a bare offset,
+ * garbage after the zone) gives the fallback, which the listing sets to the
+ * time it began, so vacuum counts that object as new and keeps it.
+ */
+static void test_xml_last_modified(void)
+{
+	static const char page[] =
+		"<ListBucketResult>"
+		"<Contents><Key>s3</Key><LastModified>2026-12-07T06:12:45.000Z</LastModified></Contents>"
+		"<Contents><Key>ms</Key><LastModified>2026-12-07T06:12:45.123Z</LastModified></Contents>"
+		"<Contents><Key>offset</Key><LastModified>2026-12-07T07:12:45+01:00</LastModified></Contents>"
+		"<Contents><Key>old</Key><LastModified>2001-02-03T04:05:06Z</LastModified></Contents>"
+		"<Contents><Key>missing</Key></Contents>"
+		"<Contents><Key>empty</Key><LastModified/></Contents>"
+		"<Contents><Key>date</Key><LastModified>2026-12-07</LastModified></Contents>"
+		"<Contents><Key>month</Key><LastModified>2026-13-07T06:12:45Z</LastModified></Contents>"
+		"<Contents><Key>text</Key><LastModified>yesterday</LastModified></Contents>"
+		"<Contents><Key>http</Key><LastModified>Mon, 07 Dec 2026 06:12:45 GMT</LastModified></Contents>"
+		"<Contents><Key>tail</Key><LastModified>2026-12-07T06:12:45ZZ</LastModified></Contents>"
+		"<Contents><Key>nested</Key><LastModified><x>2026-12-07T06:12:45Z</x></LastModified></Contents>"
+		"</ListBucketResult>";
+	static const struct {
+		const char *key;
+		int64_t ms;
+	} want[] = {
+		{ "s3", 1796623965000 },     { "ms", 1796623965123 },  { "offset", 1796623965000 },
+		{ "old", 981173106000 },     { "missing", -7 },        { "empty", -7 },
+		{ "date", -7 },              { "month", -7 },          { "text", -7 },
+		{ "http", -7 },              { "tail", -7 },           { "nested", -7 },
+	};
+	ll_s3_xml doc;
+	ll_error err;
+	CHECK_OK(ll_s3_xml_parse(&doc, page, strlen(page), &err), &err);
+	size_t i = 0;
+	for (int32_t c = ll_s3_xml_child(&doc, 0, "Contents"); c >= 0; c = ll_s3_xml_next(&doc, c), i++) {
+		CHECK(i < sizeof(want) / sizeof(want[0]));
+		if (i >= sizeof(want) / sizeof(want[0]))
+			break;
+		CHECK_STR(ll_s3_xml_child_text(&doc, c, "Key"), want[i].key);
+		CHECK_INT(ll_s3_xml_child_time_ms(&doc, c, "LastModified", -7), want[i].ms);
+	}
+	CHECK_INT(i, sizeof(want) / sizeof(want[0]));
+	/* no such node at all */
+	CHECK_INT(ll_s3_xml_child_time_ms(&doc, -1, "LastModified", -7), -7);
+	CHECK_INT(ll_s3_xml_child_time_ms(&doc, (int32_t)doc.count, "LastModified", -7), -7);
+	ll_s3_xml_free(&doc);
+}
+
 static void test_xml_error_and_escape(void)
 {
 	const char *e = "<?xml version=\"1.0\"?><Error><Code>NoSuchKey</Code>"
@@ -356,7 +406,8 @@ static void test_body_hash(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_xml_parse), LL_TEST(test_xml_rejects), LL_TEST(test_xml_depth),
-	     LL_TEST(test_xml_mutations), LL_TEST(test_xml_error_and_escape),
+	     LL_TEST(test_xml_mutations), LL_TEST(test_xml_last_modified),
+	     LL_TEST(test_xml_error_and_escape),
 	     LL_TEST(test_addressing), LL_TEST(test_config_checks), LL_TEST(test_names),
 	     LL_TEST(test_retry_rules), LL_TEST(test_part_size),
 	     LL_TEST(test_body_hash))

@@ -3,21 +3,26 @@
  * an S3 prefix on the s3rver emulator, so the loader, the catalog and the
  * engine can rely on the same answers from both: puts and gets by key and by
  * location, keys that need encoding, moves, sorted recursive listings past
- * one S3 page, deletes, ranged reads, missing objects, and location mapping.
+ * one S3 page, listed sizes and modification times, deletes, ranged reads,
+ * missing objects, and location mapping.
  * Then what only one backend has: rejected S3 credentials, roots, threads.
  */
+#include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "s3/s3_fixture.h"
 #include "storage/storage.h"
 #include "test.h"
 #include "util/fs.h"
+#include "util/time.h"
 
 static s3_node server;
+static char server_dir[1024]; /* where s3rver keeps the objects */
 static char endpoint[64];
 static char tmp[1024];
 
@@ -29,9 +34,8 @@ static void stop_server(void)
 static ll_s3_config s3_config(void)
 {
 	if (!server.pid) {
-		char dir[1100];
-		ll_test_tmpdir("storage-s3rver", dir, sizeof(dir));
-		s3_emulator_start(&server, dir);
+		ll_test_tmpdir("storage-s3rver", server_dir, sizeof(server_dir));
+		s3_emulator_start(&server, server_dir);
 		atexit(stop_server);
 	}
 	ll_s3_config cfg;
@@ -197,6 +201,49 @@ static void suite_list_delete(ll_storage *s)
 	CHECK_OK(ll_storage_delete(s, NULL, 0, &err), &err);
 }
 
+/* Where a key's bytes lie on disk: dir/key followed by suffix. */
+typedef struct backing {
+	const char *dir;
+	const char *suffix;
+} backing;
+
+/*
+ * A listing gives each object's size and when it was last written: an
+ * object just put is dated now (to the second, as S3 dates them), and one
+ * whose file is dated 2001-02-03T04:05:06Z (the local file, or the file
+ * s3rver keeps it in) lists with that time to the millisecond.
+ */
+static void suite_list_entries(ll_storage *s, const backing *b)
+{
+	ll_error err;
+	int64_t before_ms = ll_time_now_micros() / 1000;
+	CHECK_OK(ll_storage_put(s, "ages/new", "abc", 3, &err), &err);
+	CHECK_OK(ll_storage_put(s, "ages/old", "0123456789", 10, &err), &err);
+	char path[2200];
+	snprintf(path, sizeof(path), "%s/ages/old%s", b->dir, b->suffix);
+	const struct timespec then[2] = { { 981173106, 0 }, { 981173106, 0 } };
+	CHECK(utimensat(AT_FDCWD, path, then, 0) == 0);
+	ll_storage_entry *e = NULL;
+	size_t n = 0;
+	CHECK_OK(ll_storage_list_entries(s, "ages/", &e, &n, &err), &err);
+	int64_t after_ms = ll_time_now_micros() / 1000;
+	CHECK_INT(n, 2);
+	if (n == 2) {
+		CHECK_STR(e[0].key, "ages/new");
+		CHECK_INT(e[0].size, 3);
+		CHECK(e[0].modified_ms >= before_ms / 1000 * 1000 && e[0].modified_ms <= after_ms);
+		CHECK_STR(e[1].key, "ages/old");
+		CHECK_INT(e[1].size, 10);
+		CHECK_INT(e[1].modified_ms, INT64_C(981173106000));
+	}
+	const char *keys[] = { "ages/new", "ages/old" };
+	CHECK_OK(ll_storage_delete(s, keys, 2, &err), &err);
+	ll_storage_free_entries(e, n);
+	CHECK_OK(ll_storage_list_entries(s, "ages/", &e, &n, &err), &err);
+	CHECK_INT(n, 0);
+	ll_storage_free_entries(e, n);
+}
+
 static void suite_odd_listing(ll_storage *s)
 {
 	ll_error err;
@@ -235,7 +282,7 @@ static void suite_mapping(const char *root, const ll_storage_options *base)
 	ll_storage_free(plain);
 }
 
-static void run_suite(const char *root, const ll_storage_options *opt)
+static void run_suite(const char *root, const ll_storage_options *opt, const backing *b)
 {
 	ll_storage *s = open_storage(root, opt);
 	suite_put_get(s);
@@ -243,6 +290,7 @@ static void run_suite(const char *root, const ll_storage_options *opt)
 	suite_missing(s);
 	suite_source(s);
 	suite_list_delete(s);
+	suite_list_entries(s, b);
 	suite_odd_listing(s);
 	ll_storage_free(s);
 	suite_mapping(root, opt);
@@ -254,7 +302,7 @@ static void test_local_suite(void)
 	char root[1100];
 	snprintf(root, sizeof(root), "%s/lake", tmp);
 	ll_storage_options opt = { 0 };
-	run_suite(root, &opt);
+	run_suite(root, &opt, &(backing){ root, "" });
 }
 
 static void test_s3_suite(void)
@@ -262,7 +310,9 @@ static void test_s3_suite(void)
 	ll_test_tmpdir("storage", tmp, sizeof(tmp));
 	ll_s3_config cfg = s3_config();
 	ll_storage_options opt = { .s3 = &cfg };
-	run_suite("s3://" S3_TEST_BUCKET "/suite/prefix", &opt);
+	char dir[1200];
+	snprintf(dir, sizeof(dir), "%s/" S3_TEST_BUCKET "/suite/prefix", server_dir);
+	run_suite("s3://" S3_TEST_BUCKET "/suite/prefix", &opt, &(backing){ dir, "._S3rver_object" });
 }
 
 static void test_local_locations(void)
