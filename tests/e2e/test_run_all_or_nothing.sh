@@ -8,14 +8,8 @@
 # two packages leaves the published one, which the next run finishes once.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rest_lib.sh"
-mkdir -p "$T/project/.dlt"
-echo '[{"id":1,"updated_at":"2024-01-01"},{"id":2,"updated_at":"2024-01-02"}]' >"$S/events.json"
-start_rest_server
-cd "$T/project"
-LAKE="$T/project/lake"
-printf '[destination.filesystem]\nbucket_url = "lake"\n' >.dlt/config.toml
+start_rest_project
 printf '[sources.shop_api]\napi_key = "k3y-value"\n' >.dlt/secrets.toml
-export SOURCES__SHOP_API__BASE_URL="$BASE"
 PIPE="$LAKELOAD_HOME/pipelines/shop"
 
 # pipeline FILE RESOURCES...: a rest_api pipeline whose API key goes in the query
