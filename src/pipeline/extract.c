@@ -52,7 +52,7 @@ struct ll_load {
 	char **merge_key;
 	size_t nmerge_key;
 	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
-	int64_t state_version; /* the pipeline's state version this load builds on */
+	int64_t built_on;      /* how many sealed, unloaded loads this one builds on */
 	ll_load_info info;     /* what the load holds, once sealed */
 	/* progress */
 	const ll_input *input;
@@ -277,7 +277,7 @@ ll_status ll_pipeline_begin_load_after(ll_pipeline *p, const ll_load *prev, cons
 	l->started = l->last_progress = ll_time_monotonic();
 	ll_arena_init(&l->arena, 0);
 	ll_pipeline_new_load_id(p, l->load_id);
-	l->state_version = prev ? prev->state_version + 1 : p->state_version;
+	l->built_on = prev ? prev->built_on + 1 : 0;
 	ll_status st = ll_schema_clone(prev ? prev->schema : p->schema, &l->schema, err);
 	if (st == LL_OK && prev && prev->sources_state)
 		st = ll_load_set_sources_state(l, prev->sources_state, err);
@@ -489,10 +489,12 @@ static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool sc
 {
 	ll_pipeline *p = l->p;
 	ll_buf state = LL_BUF_INIT, schema = LL_BUF_INIT, path = LL_BUF_INIT;
-	ll_pipeline_state_json(p, l->state_version, l->sources_state, &state);
+	/* the loads this one builds on each move the pipeline's state version by one when they load */
+	int64_t version = p->state_version + l->built_on;
+	ll_pipeline_state_json(p, version, l->sources_state, &state);
 	ll_dlt_rows rows = { .load_id = l->load_id, .pipeline_name = p->name, .schema = l->schema,
 			     .schema_changed = schema_changed, .state_json = ll_buf_cstr(&state),
-			     .state_version = l->state_version + 1, .codec = p->codec,
+			     .state_version = version + 1, .codec = p->codec,
 			     .timestamp_unit = LL_TS_MILLIS };
 	ll_status st = ll_buf_oom(&state) ? ll_error_oom(err) : ll_dlt_write_rows(l->dir.data, &rows, m, err);
 	ll_schema_to_json(l->schema, &schema);
