@@ -409,7 +409,9 @@ typedef struct ll_run_options {
 
 /**
  * Runs a pipeline file: finishes loads an interrupted run left, then
- * extracts each resource and loads it as one load. An incremental
+ * extracts each resource into one load, and loads them in resource order
+ * once every resource was extracted: when one fails, nothing of the run
+ * becomes visible and the error is that resource's. An incremental
  * resource loads only records whose cursor is past the last value the
  * pipeline state keeps, and moves that value when its load lands. A
  * resource whose input was loaded by the interrupted run just finished is

@@ -3,10 +3,18 @@
  *
  * A load reads records (from a file or from memory), normalizes each one
  * straight into Parquet job files inside a package in extracting/, and on
- * commit writes the dlt tables, the schema and the manifest into the package,
- * publishes it to normalized/ and loads it. The working schema is a copy of
+ * commit does three steps, which a caller may also take one at a time:
+ * seal (write the dlt tables, the schema and the manifest into the package,
+ * still in extracting/, so a crash or an abort discards it), publish (move
+ * it to normalized/: from here it is loaded exactly once, by this process
+ * or the next run) and finish (load it). The working schema is a copy of
  * the live one, so a load that fails changes nothing: its package is removed
  * and the live schema is untouched.
+ *
+ * A load may build on another that is sealed but not loaded yet (`lakeload
+ * run` seals every resource before it publishes any): its schema, pipeline
+ * state and state version start from that load's, so loading the two in
+ * order is the same as making and loading them one after the other.
  */
 #include "pipeline/pipeline_internal.h"
 
@@ -44,6 +52,8 @@ struct ll_load {
 	char **merge_key;
 	size_t nmerge_key;
 	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
+	int64_t built_on;      /* how many sealed, unloaded loads this one builds on */
+	ll_load_info info;     /* what the load holds, once sealed */
 	/* progress */
 	const ll_input *input;
 	uint64_t input_total;
@@ -250,6 +260,12 @@ static void warn_merge_fallback(ll_load *l)
 
 ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load **out, ll_error *err)
 {
+	return ll_pipeline_begin_load_after(p, NULL, res, out, err);
+}
+
+ll_status ll_pipeline_begin_load_after(ll_pipeline *p, const ll_load *prev, const ll_resource *res,
+				       ll_load **out, ll_error *err)
+{
 	*out = NULL;
 	if (!res || !res->table || !res->table[0])
 		return ll_error_set(err, LL_EINVAL, "a table name is required (--table NAME)");
@@ -261,7 +277,10 @@ ll_status ll_pipeline_begin_load(ll_pipeline *p, const ll_resource *res, ll_load
 	l->started = l->last_progress = ll_time_monotonic();
 	ll_arena_init(&l->arena, 0);
 	ll_pipeline_new_load_id(p, l->load_id);
-	ll_status st = ll_schema_clone(p->schema, &l->schema, err);
+	l->built_on = prev ? prev->built_on + 1 : 0;
+	ll_status st = ll_schema_clone(prev ? prev->schema : p->schema, &l->schema, err);
+	if (st == LL_OK && prev && prev->sources_state)
+		st = ll_load_set_sources_state(l, prev->sources_state, err);
 	if (st == LL_OK)
 		st = apply_resource(l, res, err);
 	if (st == LL_OK)
@@ -384,6 +403,11 @@ ll_status ll_load_set_sources_state(ll_load *l, const json_t *sources, ll_error 
 	return LL_OK;
 }
 
+const json_t *ll_load_sources_state(const ll_load *l)
+{
+	return l->sources_state ? l->sources_state : l->p->sources;
+}
+
 void ll_load_abort(ll_load *l)
 {
 	if (!l)
@@ -465,10 +489,12 @@ static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool sc
 {
 	ll_pipeline *p = l->p;
 	ll_buf state = LL_BUF_INIT, schema = LL_BUF_INIT, path = LL_BUF_INIT;
-	ll_pipeline_state_json(p, l->sources_state, &state);
+	/* the loads this one builds on each move the pipeline's state version by one when they load */
+	int64_t version = p->state_version + l->built_on;
+	ll_pipeline_state_json(p, version, l->sources_state, &state);
 	ll_dlt_rows rows = { .load_id = l->load_id, .pipeline_name = p->name, .schema = l->schema,
 			     .schema_changed = schema_changed, .state_json = ll_buf_cstr(&state),
-			     .state_version = p->state_version + 1, .codec = p->codec,
+			     .state_version = version + 1, .codec = p->codec,
 			     .timestamp_unit = LL_TS_MILLIS };
 	ll_status st = ll_buf_oom(&state) ? ll_error_oom(err) : ll_dlt_write_rows(l->dir.data, &rows, m, err);
 	ll_schema_to_json(l->schema, &schema);
@@ -532,39 +558,63 @@ static ll_status seal_package(ll_load *l, ll_package_manifest *m, ll_error *err)
 	return st;
 }
 
-ll_status ll_load_commit(ll_load *l, ll_load_info *info, ll_error *err)
+ll_status ll_load_seal(ll_load *l, ll_load_info *info, ll_error *err)
+{
+	report_progress(l, l->source ? l->source : "<records>", true);
+	ll_package_manifest m;
+	memset(&m, 0, sizeof(m));
+	ll_status st = seal_package(l, &m, err);
+	if (st == LL_OK) {
+		snprintf(l->info.load_id, sizeof(l->info.load_id), "%s", l->load_id);
+		l->info.records = l->records;
+		summarize(&m, &l->info);
+		if (info)
+			*info = l->info;
+	}
+	ll_package_manifest_free(&m);
+	return st;
+}
+
+ll_status ll_load_publish(ll_load *l, ll_error *err)
+{
+	ll_status st = ll_package_move(l->p->dir, l->load_id, LL_PACKAGE_EXTRACTING,
+				       LL_PACKAGE_NORMALIZED, err);
+	if (st != LL_OK)
+		return st;
+	/* The package is durable in normalized/ now: from here a failure leaves it for the next run. */
+	ll_buf_clear(&l->dir);
+	ll_failpoint("after_normalize");
+	return LL_OK;
+}
+
+ll_status ll_load_finish(ll_load *l, ll_load_info *info, ll_error *err)
 {
 	ll_load_info local;
 	if (!info)
 		info = &local;
-	memset(info, 0, sizeof(*info));
-	report_progress(l, l->source ? l->source : "<records>", true);
-	ll_pipeline *p = l->p;
-	ll_package_manifest m;
-	memset(&m, 0, sizeof(m));
-	ll_status st = seal_package(l, &m, err);
-	if (st == LL_OK)
-		st = ll_package_move(p->dir, l->load_id, LL_PACKAGE_EXTRACTING, LL_PACKAGE_NORMALIZED, err);
-	if (st != LL_OK) {
-		ll_package_manifest_free(&m);
-		ll_load_abort(l);
-		return st;
-	}
-	/* The package is durable in normalized/ now: from here a failure leaves it for the next run. */
-	ll_buf_clear(&l->dir);
-	ll_failpoint("after_normalize");
-	snprintf(info->load_id, sizeof(info->load_id), "%s", l->load_id);
-	info->records = l->records;
-	summarize(&m, info);
-	ll_package_manifest_free(&m);
+	*info = l->info;
 	ll_load_info loaded = { 0 };
-	st = ll_pipeline_load_package(p, l->load_id, &loaded, err);
+	ll_status st = ll_pipeline_load_package(l->p, l->load_id, &loaded, err);
 	if (st == LL_OK)
 		info->files = loaded.files;
 	if (st != LL_OK && !ll_pipeline_failed_for_good(st))
 		ll_error_prefix(err, "load %s is saved and the next run will finish it", l->load_id);
 	ll_load_abort(l);
 	return st;
+}
+
+ll_status ll_load_commit(ll_load *l, ll_load_info *info, ll_error *err)
+{
+	ll_status st = ll_load_seal(l, NULL, err);
+	if (st == LL_OK)
+		st = ll_load_publish(l, err);
+	if (st != LL_OK) {
+		if (info)
+			memset(info, 0, sizeof(*info));
+		ll_load_abort(l);
+		return st;
+	}
+	return ll_load_finish(l, info, err);
 }
 
 static ll_status input_fingerprint(const ll_pipeline *p, const char *path, const char *table,

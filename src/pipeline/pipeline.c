@@ -219,10 +219,11 @@ void ll_pipeline_free(ll_pipeline *p)
 	free(p);
 }
 
-void ll_pipeline_state_json(const ll_pipeline *p, const json_t *sources, ll_buf *out)
+void ll_pipeline_state_json(const ll_pipeline *p, int64_t version, const json_t *sources,
+			    ll_buf *out)
 {
 	json_t *doc = json_pack("{s:I, s:i, s:s, s:s, s:s, s:[s], s:s, s:s, s:O}", "_state_version",
-				(json_int_t)p->state_version, "_state_engine_version", 4, "pipeline_name",
+				(json_int_t)version, "_state_engine_version", 4, "pipeline_name",
 				p->name, "dataset_name", p->dataset, "default_schema_name", p->schema->name,
 				"schema_names", p->schema->name, "destination_name", "local",
 				"destination_type", "lakeload.local", "sources",

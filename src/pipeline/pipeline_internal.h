@@ -118,10 +118,11 @@ ll_status ll_pipeline_restore_from_lake(ll_pipeline *p, ll_error *err);
 ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err);
 
 /**
- * The pipeline state document stored in _dlt_pipeline_state; sources is
- * its "sources" object (NULL: the pipeline's own).
+ * The pipeline state document stored in _dlt_pipeline_state, at state
+ * version; sources is its "sources" object (NULL: the pipeline's own).
  */
-void ll_pipeline_state_json(const ll_pipeline *p, const json_t *sources, ll_buf *out);
+void ll_pipeline_state_json(const ll_pipeline *p, int64_t version, const json_t *sources,
+			    ll_buf *out);
 
 /** Takes the "sources" object of a state document, if it has one, as the pipeline's. */
 ll_status ll_pipeline_adopt_state(ll_pipeline *p, const char *state_json, size_t len, ll_error *err);
@@ -168,6 +169,40 @@ void ll_json_record_source_close(ll_record_source *src);
  * so a cursor moves exactly when the records it covers land.
  */
 ll_status ll_load_set_sources_state(ll_load *l, const json_t *sources, ll_error *err);
+
+/** The sources' state the load makes current: the one set on it, else the pipeline's. */
+const json_t *ll_load_sources_state(const ll_load *l);
+
+/**
+ * Begins a load that builds on prev (NULL: on the pipeline as it is), a
+ * sealed load not loaded yet: the new load's schema, sources' state and
+ * state version start from prev's, so loading prev and then it is the same
+ * as making and loading them one after the other.
+ */
+ll_status ll_pipeline_begin_load_after(ll_pipeline *p, const ll_load *prev, const ll_resource *res,
+				       ll_load **out, ll_error *err);
+
+/**
+ * Seals a load: finishes normalizing and writes its package whole, but
+ * leaves it unpublished in extracting/, where ll_load_abort, or the next
+ * run after a crash, discards it. info (may be NULL) gets what the package
+ * holds. On failure, abort the load.
+ */
+ll_status ll_load_seal(ll_load *l, ll_load_info *info, ll_error *err);
+
+/**
+ * Publishes a sealed load's package to normalized/: from here it is loaded
+ * exactly once, by ll_load_finish or by the next run, and ll_load_abort
+ * only frees the load. On failure the package stays unpublished.
+ */
+ll_status ll_load_publish(ll_load *l, ll_error *err);
+
+/**
+ * Loads a published load's package, fills info (may be NULL) and frees the
+ * load. A failure leaves the package to the next run, or moves it to
+ * failed/ when it fails for good (the error says which).
+ */
+ll_status ll_load_finish(ll_load *l, ll_load_info *info, ll_error *err);
 
 /**
  * Names what a load reads: source for messages and the package manifest;

@@ -8,6 +8,18 @@
  * time of each of its files; a run after an interrupted one finishes the
  * interrupted package and does not load the same files again.
  *
+ * A run is all or nothing up to its loading, as in dlt (extract every
+ * resource, then normalize, then load): every resource is extracted and
+ * normalized into its own sealed package, each building on the one before
+ * (ll_pipeline_begin_load_after), and none is published while another can
+ * still fail. When one fails (a REST endpoint's 401, 404, non-JSON answer,
+ * a bad record), every package of the run is removed: nothing becomes
+ * visible, no cursor moves, and the error is the failing resource's. Only
+ * when all are sealed are they published, then loaded, in resource order.
+ * A crash before publishing leaves unpublished packages that the next run
+ * discards; once publishing started, the next run finishes the published
+ * ones exactly once.
+ *
  * Incremental resources keep, in the pipeline state's "sources" object,
  * sources.<source>.resources.<resource>.incremental.<cursor_path> =
  * { initial_value, last_value } as dlt does. A record is new when its
@@ -27,6 +39,8 @@
 #include "pipeline/source_config.h"
 #include "extract/rest_http.h"
 #include "util/fs.h"
+#include "load/package.h"
+#include "util/failpoint.h"
 #include "util/hash.h"
 
 /* The cursor of an incremental resource while its records are read. */
@@ -212,9 +226,13 @@ typedef struct resource_run {
 	ll_pipeline *p;
 	ll_source_config *cfg;
 	const ll_plan_resource *res;
+	ll_load *prev; /* the run's last sealed load, which this resource's builds on; NULL: none */
 	char **files;
 	size_t nfiles;
 	ll_buf fingerprint;
+	ll_load *load;      /* the resource's sealed load; NULL: it has nothing to load */
+	bool reported;      /* something to report when the run succeeds */
+	ll_load_info info;  /* what to report */
 } resource_run;
 
 /* Tells the caller what the resource's load did, naming the table as the lake does. */
@@ -306,22 +324,19 @@ static ll_status push_endpoint(resource_run *r, ll_load *l, cursor *c, ll_error 
 	return st;
 }
 
-/* Commits the load and reports it; a failure, or nothing new, discards it. */
-static ll_status finish_load(resource_run *r, ll_load *l, ll_status st, bool nothing_new,
-			     ll_error *err)
+/* Seals the load for the run to publish; a failure, or nothing new, discards it. */
+static ll_status seal_load(resource_run *r, ll_load *l, ll_status st, bool nothing_new,
+			   ll_error *err)
 {
+	if (st == LL_OK && !nothing_new)
+		st = ll_load_seal(l, &r->info, err);
 	if (st != LL_OK || nothing_new) {
 		ll_load_abort(l);
-		ll_load_info none = { 0 };
-		if (st == LL_OK)
-			report(r, &none);
+		r->reported = st == LL_OK;
 		return st;
 	}
-	ll_load_info info;
-	st = ll_load_commit(l, &info, err);
-	if (st == LL_OK)
-		report(r, &info);
-	return st;
+	r->load = l;
+	return LL_OK;
 }
 
 /*
@@ -331,8 +346,8 @@ static ll_status finish_load(resource_run *r, ll_load *l, ll_status st, bool not
 static ll_status load_chess(resource_run *r, ll_error *err)
 {
 	ll_load *l;
-	ll_status st = ll_pipeline_begin_load(r->p, &r->res->hints, &l, err);
-	json_t *sources = json_deep_copy(r->p->sources);
+	ll_status st = ll_pipeline_begin_load_after(r->p, r->prev, &r->res->hints, &l, err);
+	json_t *sources = st == LL_OK ? json_deep_copy(ll_load_sources_state(l)) : NULL;
 	bool games = strcmp(r->res->name, "players_games") == 0;
 	json_t *node = sources;
 	const char *path[] = { "chess", "resources", "players_games" };
@@ -354,23 +369,23 @@ static ll_status load_chess(resource_run *r, ll_error *err)
 	if (st == LL_OK && games && !nothing_new)
 		st = ll_load_set_sources_state(l, sources, err);
 	json_decref(sources);
-	return finish_load(r, l, st, nothing_new, err);
+	return seal_load(r, l, st, nothing_new, err);
 }
 
-/* Extracts the resource into one load and commits it; nothing new: no load. */
+/* Extracts the resource into one sealed load; nothing new: no load. */
 static ll_status load_resource(resource_run *r, ll_error *err)
 {
 	if (strcmp(r->f->source_kind, "chess") == 0)
 		return load_chess(r, err);
 	const ll_plan_resource *res = r->res;
 	ll_load *l;
-	ll_status st = ll_pipeline_begin_load(r->p, &res->hints, &l, err);
+	ll_status st = ll_pipeline_begin_load_after(r->p, r->prev, &res->hints, &l, err);
 	if (st == LL_OK && !res->has_endpoint)
 		st = ll_load_set_input(l, r->f->path, ll_buf_cstr(&r->fingerprint), err);
 	cursor c = { .res = res };
 	json_t *sources = NULL, *state = NULL;
 	if (st == LL_OK && res->incremental) {
-		sources = json_deep_copy(r->p->sources);
+		sources = json_deep_copy(ll_load_sources_state(l));
 		state = sources ? cursor_state(sources, r->f->source_kind, res) : NULL;
 		if (!state)
 			st = ll_error_oom(err);
@@ -393,7 +408,7 @@ static ll_status load_resource(resource_run *r, ll_error *err)
 	}
 	json_decref(c.last);
 	json_decref(sources);
-	return finish_load(r, l, st, nothing_new, err);
+	return seal_load(r, l, st, nothing_new, err);
 }
 
 static ll_status run_resource(resource_run *r, ll_error *err)
@@ -413,8 +428,8 @@ static ll_status run_resource(resource_run *r, ll_error *err)
 	if (st == LL_OK)
 		st = files_fingerprint(r->p, r->res, r->files, r->nfiles, &r->fingerprint, err);
 	if (st == LL_OK && ll_pipeline_loaded_before(r->p, ll_buf_cstr(&r->fingerprint))) {
-		ll_load_info info = { .already_loaded = true };
-		report(r, &info);
+		r->info.already_loaded = true;
+		r->reported = true;
 		return LL_OK;
 	}
 	if (st == LL_OK)
@@ -441,6 +456,66 @@ ll_status ll_pipeline_file_check_resource(const ll_pipeline_file *f, const char 
 	return LL_EINVAL;
 }
 
+/*
+ * Publishes the run's sealed loads, in resource order. A failure leaves the
+ * ones published before it for the next run, and the others unpublished.
+ */
+static ll_status publish_loads(resource_run *runs, size_t n, ll_error *err)
+{
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		if (runs[i].load)
+			st = ll_load_publish(runs[i].load, err);
+		if (st != LL_OK)
+			ll_error_prefix(err, "resource %s", runs[i].res->name);
+	}
+	return st;
+}
+
+/*
+ * After a published load of the run failed for good, the run's later ones,
+ * built on its schema, must not load: they go to failed/ with it.
+ */
+static bool fail_later_loads(resource_run *runs, size_t from, size_t n, const char *failed_id)
+{
+	bool any = false;
+	ll_buf reason = LL_BUF_INIT;
+	ll_buf_printf(&reason, "not loaded: load %s of the same run failed for good before it",
+		      failed_id);
+	for (size_t i = from; i < n; i++) {
+		ll_error ignored;
+		if (runs[i].load && !ll_buf_oom(&reason))
+			any |= ll_package_fail(runs[i].p->dir, runs[i].info.load_id,
+					       LL_PACKAGE_NORMALIZED, reason.data, &ignored) == LL_OK;
+	}
+	ll_buf_free(&reason);
+	return any;
+}
+
+/* Loads the run's published loads in resource order and reports every resource. */
+static ll_status load_and_report(resource_run *runs, size_t n, ll_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		resource_run *r = &runs[i];
+		if (r->load) {
+			ll_status st = ll_load_finish(r->load, &r->info, err);
+			r->load = NULL;
+			bool later = ll_pipeline_failed_for_good(st) &&
+				     fail_later_loads(runs, i + 1, n, r->info.load_id);
+			if (st != LL_OK) {
+				ll_error_prefix(err, later ? "resource %s (the resources after it were not "
+							     "loaded either; their loads are in failed/ too)"
+							   : "resource %s", r->res->name);
+				return st;
+			}
+			r->reported = true;
+		}
+		if (r->reported)
+			report(r, &r->info);
+	}
+	return LL_OK;
+}
+
 ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *opt, ll_error *err)
 {
 	if (opt->resource && ll_pipeline_file_check_resource(f, opt->resource, err) != LL_OK)
@@ -456,18 +531,35 @@ ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *
 		return st;
 	ll_source_config cfg;
 	st = ll_source_config_open(&cfg, opt->config_dir, f->source_name, err);
-	size_t resumed;
+	resource_run *runs = calloc(f->nresources + 1, sizeof(*runs));
+	if (st == LL_OK && !runs)
+		st = ll_error_oom(err);
+	size_t resumed, n = 0;
 	if (st == LL_OK)
 		st = ll_pipeline_resume(p, &resumed, err);
+	ll_load *prev = NULL;
 	for (size_t i = 0; i < f->nresources && st == LL_OK; i++) {
 		const ll_plan_resource *res = &f->resources[i];
 		if (opt->resource && strcmp(res->name, opt->resource) != 0)
 			continue;
-		resource_run r = { f, opt, p, &cfg, res, NULL, 0, LL_BUF_INIT };
-		st = run_resource(&r, err);
-		ll_fs_free_list(r.files, r.nfiles);
-		ll_buf_free(&r.fingerprint);
+		resource_run *r = &runs[n++];
+		*r = (resource_run){ .f = f, .opt = opt, .p = p, .cfg = &cfg, .res = res, .prev = prev };
+		st = run_resource(r, err);
+		ll_fs_free_list(r->files, r->nfiles);
+		ll_buf_free(&r->fingerprint);
+		if (r->load) {
+			prev = r->load;
+			ll_failpoint("run_after_extract");
+		}
 	}
+	if (st == LL_OK)
+		st = publish_loads(runs, n, err);
+	if (st == LL_OK)
+		st = load_and_report(runs, n, err);
+	/* a load not published yet is removed; a published one stays for the next run */
+	for (size_t i = 0; i < n; i++)
+		ll_load_abort(runs[i].load);
+	free(runs);
 	ll_source_config_close(&cfg);
 	ll_pipeline_free(p);
 	return st;

@@ -9,3 +9,16 @@ start_rest_server() {
 	for _ in $(seq 100); do [[ -f $S/port ]] && break; sleep 0.1; done
 	BASE="http://127.0.0.1:$(cat "$S/port")"
 }
+
+# Starts the server with two events and enters $T/project, a dlt project
+# whose lake is ./lake ($LAKE) and whose shop_api source's base_url is the
+# server's.
+start_rest_project() {
+	mkdir -p "$T/project/.dlt"
+	echo '[{"id":1,"updated_at":"2024-01-01"},{"id":2,"updated_at":"2024-01-02"}]' >"$S/events.json"
+	start_rest_server
+	cd "$T/project"
+	LAKE="$T/project/lake"
+	printf '[destination.filesystem]\nbucket_url = "lake"\n' >.dlt/config.toml
+	export SOURCES__SHOP_API__BASE_URL="$BASE"
+}

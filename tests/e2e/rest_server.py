@@ -7,7 +7,9 @@ bearer, API-key and basic auth, plus answers a source must fail on (401,
 403, 404, non-JSON, a redirect loop, a failure on the second page) and a
 429 with Retry-After. Events for the incremental test are read from
 events.json in the folder given, so a test can add some between runs; the
-`since` values asked for are appended to since.log there.
+`since` values asked for are appended to since.log there. /switch/items
+answers as the file `switch` there says: 401, 404, notjson, loop, or (when
+absent or anything else) the seven items, behind the query API key.
 
 usage: rest_server.py FOLDER   (writes FOLDER/port once listening)
 """
@@ -60,6 +62,8 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, "<html>maintenance</html>", raw=True)
         if path == "/forbidden":
             return self.answer(403, {"error": "forbidden"})
+        if path == "/switch/items":
+            return self.switch(q)
         if path == "/events":
             with open(os.path.join(FOLDER, "events.json")) as f:
                 events = json.load(f)
@@ -111,6 +115,22 @@ class Handler(BaseHTTPRequestHandler):
             return self.answer(200, {"items": ITEMS[:3], "next": self.base() + "/failing/items?page=2"})
         return self.answer(404, {"error": "no such endpoint"})
 
+    def switch(self, q):
+        """/switch/items: a failure the test picks, or the items once it fixes it."""
+        try:
+            with open(os.path.join(FOLDER, "switch")) as f:
+                mode = f.read().strip()
+        except FileNotFoundError:
+            mode = "ok"
+        if mode in ("401", "404"):
+            return self.answer(int(mode), {"error": "as the test asked"})
+        if mode == "notjson":
+            return self.answer(200, "<html>maintenance</html>", raw=True)
+        if mode == "loop":
+            return self.answer(302, {}, {"Location": self.path})
+        if q.get("api_key") != API_KEY:
+            return self.answer(401, {"error": "unauthorized"})
+        return self.answer(200, ITEMS)
 
     def chess(self, parts):
         """chess.com's public API: profiles, monthly archives (from months.json), games."""

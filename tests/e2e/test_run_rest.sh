@@ -8,15 +8,9 @@
 # status while nothing of it becomes visible.
 source "$(dirname "$0")/lib.sh"
 source "$(dirname "$0")/rest_lib.sh"
-mkdir -p "$T/project/.dlt"
-echo '[{"id":1,"updated_at":"2024-01-01"},{"id":2,"updated_at":"2024-01-02"}]' >"$S/events.json"
-start_rest_server
-cd "$T/project"
-LAKE="$T/project/lake"
-printf '[destination.filesystem]\nbucket_url = "lake"\n' >.dlt/config.toml
+start_rest_project
 printf '[sources.shop_api]\ntoken = "s3cret-token"\napi_key = "k3y-value"\nusername = "ann"\npassword = "pa55"\n' \
 	>.dlt/secrets.toml
-export SOURCES__SHOP_API__BASE_URL="$BASE"
 
 # pipeline FILE AUTH_TABLE RESOURCES...: a rest_api pipeline file
 pipeline() {
