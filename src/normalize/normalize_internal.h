@@ -162,6 +162,12 @@ struct ll_normalizer {
 	ll_job_file *done; /* finished files */
 	size_t ndone, done_cap;
 
+	uint32_t file_salt;
+	const ll_normalize_sync *sync; /* parallel load; NULL: alone */
+	bool synced;    /* acquire was called in this piece */
+	bool has_ordinal; /* the record being pushed came with its root row's ordinal */
+	uint64_t ordinal;
+
 	/* the record being pushed, for messages */
 	const char *source;
 	uint64_t line, column;
@@ -179,9 +185,15 @@ void ll_norm_key_path(const ll_normalizer *n, uint32_t key, ll_buf *out);
 
 /* ---- keys, tables and columns (keys.c) ---- */
 
+/** Before an event that may change the schema: waits for the parallel load's turn (see normalize.h). */
+ll_status ll_norm_acquire(ll_normalizer *n, ll_error *err);
+
 /** Creates the table state for a schema table; *index receives its position. */
 ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint32_t via_key,
 			    const char *path, uint32_t *index, ll_error *err);
+
+/** After the table's schema grew from outside (ll_normalizer_adopt): sizes and field ids. */
+ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err);
 
 /** Finds or creates the key entry for raw key bytes at node; prev is the key before it in its object. */
 ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
@@ -203,6 +215,14 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 /** Makes key the owner of column c of table, or fails naming the key that owns it. */
 ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
 			     ll_error *err);
+
+/**
+ * A null of key for column c, which no key of this normalizer owns: in a
+ * parallel load, fails like ll_norm_own_column when another key of the load
+ * owns c, as a null may not blank out another key's value.
+ */
+ll_status ll_norm_check_null_owner(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
+				   ll_error *err);
 
 /** The key's variant column for v's type: found or created, and owned by key. */
 ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
