@@ -321,28 +321,38 @@ ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll
 	return st;
 }
 
+ll_status ll_norm_collision(ll_error *err, const char *source, uint64_t line, uint64_t column,
+			    const char *owner_path, const char *key_path, const char *table,
+			    const char *col)
+{
+	ll_error_set_location(err, source ? source : "", line, column);
+	ll_error_set_table(err, table, col);
+	return ll_error_set(err, LL_ESCHEMA,
+			    "keys \"%s\" and \"%s\" both normalize to %s %s%s%s; rename one of them in "
+			    "the source data (lakeload keeps one column per name)",
+			    owner_path, key_path, col ? "column" : "table", col ? col : table,
+			    col ? " of table " : "", col ? table : "");
+}
+
 /* Two keys want one name: the message names both, the table and what to do. */
 static ll_status collision(ll_normalizer *n, const char *owner_path, uint32_t key, const char *table,
-			   const char *column, const char *what, ll_error *err)
+			   const char *column, ll_error *err)
 {
 	ll_buf b = LL_BUF_INIT;
 	ll_norm_key_path(n, key, &b);
-	ll_status st = ll_norm_fail(n, err, LL_ESCHEMA, table, column,
-				    "keys \"%s\" and \"%s\" both normalize to %s %s%s%s; rename one of "
-				    "them in the source data (lakeload keeps one column per name)",
-				    owner_path, ll_buf_cstr(&b), what, column ? column : table,
-				    column ? " of table " : "", column ? table : "");
+	ll_status st = ll_buf_oom(&b) ? ll_error_oom(err)
+				      : ll_norm_collision(err, n->source, n->line, n->column, owner_path,
+							  b.data, table, column);
 	ll_buf_free(&b);
 	return st;
 }
 
 static ll_status key_collision(ll_normalizer *n, uint32_t owner, uint32_t key, const char *table,
-			       const char *column, const char *what, ll_error *err)
+			       const char *column, ll_error *err)
 {
 	ll_buf a = LL_BUF_INIT;
 	ll_norm_key_path(n, owner, &a);
-	ll_status st = ll_buf_oom(&a) ? ll_error_oom(err)
-				      : collision(n, a.data, key, table, column, what, err);
+	ll_status st = ll_buf_oom(&a) ? ll_error_oom(err) : collision(n, a.data, key, table, column, err);
 	ll_buf_free(&a);
 	return st;
 }
@@ -357,14 +367,12 @@ ll_status ll_norm_acquire(ll_normalizer *n, ll_error *err)
 }
 
 /*
- * In a parallel load, asks which key of the whole load owns a table or
- * column (column NULL: the table); take makes key its owner when none is.
- * *mine says whether key's path is (now) the owner.
+ * In a parallel load, key takes a table or column (column NULL: the table)
+ * for the whole load, unless another key took it first.
  */
-static ll_status load_owner(ll_normalizer *n, uint32_t key, const char *table, const char *column,
-			    bool take, bool *mine, ll_error *err)
+static ll_status load_claim(ll_normalizer *n, uint32_t key, const char *table, const char *column,
+			    ll_error *err)
 {
-	*mine = true;
 	if (!n->sync)
 		return LL_OK;
 	ll_status st = ll_norm_acquire(n, err);
@@ -374,10 +382,9 @@ static ll_status load_owner(ll_normalizer *n, uint32_t key, const char *table, c
 		st = ll_error_oom(err);
 	const char *owner = NULL;
 	if (st == LL_OK)
-		st = n->sync->claim(n->sync->user, table, column, take ? path.data : NULL, &owner, err);
+		st = n->sync->claim(n->sync->user, table, column, path.data, &owner, err);
 	if (st == LL_OK && owner && strcmp(owner, path.data) != 0)
-		st = collision(n, owner, key, table, column, column ? "column" : "table", err);
-	*mine = st == LL_OK && (owner || take);
+		st = collision(n, owner, key, table, column, err);
 	ll_buf_free(&path);
 	return st;
 }
@@ -449,9 +456,8 @@ ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, l
 		return st;
 	uint32_t existing = table_state_of(n, t);
 	if (existing != LL_NORM_NONE)
-		return key_collision(n, n->tables[existing].via_key, key, t->name, NULL, "table", err);
-	bool mine;
-	st = load_owner(n, key, t->name, NULL, true, &mine, err);
+		return key_collision(n, n->tables[existing].via_key, key, t->name, NULL, err);
+	st = load_claim(n, key, t->name, NULL, err);
 	if (st != LL_OK)
 		return st;
 	uint32_t created = LL_NORM_NONE;
@@ -497,14 +503,12 @@ ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uin
 {
 	ll_norm_table *nt = &n->tables[table];
 	if (nt->owner[c] == 0) {
-		bool mine;
-		ll_status st = load_owner(n, key, nt->t->name, nt->t->columns[c].name, true, &mine, err);
+		ll_status st = load_claim(n, key, nt->t->name, nt->t->columns[c].name, err);
 		if (st != LL_OK)
 			return st;
 		n->tables[table].owner[c] = key + 1;
 	} else if (nt->owner[c] != key + 1) {
-		return key_collision(n, nt->owner[c] - 1, key, nt->t->name, nt->t->columns[c].name,
-				     "column", err);
+		return key_collision(n, nt->owner[c] - 1, key, nt->t->name, nt->t->columns[c].name, err);
 	}
 	return LL_OK;
 }
@@ -512,14 +516,24 @@ ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uin
 ll_status ll_norm_check_null_owner(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
 				   ll_error *err)
 {
-	if (!n->sync || n->tables[table].owner[c] != 0)
+	ll_norm_key *k = &n->keys[key];
+	/* the load hears of a key's nulls once per piece: the first one's place is what counts */
+	if (!n->sync || n->tables[table].owner[c] != 0 || k->null_piece == n->piece_serial)
 		return LL_OK;
+	k->null_piece = n->piece_serial;
 	const ll_norm_table *nt = &n->tables[table];
-	bool mine;
-	ll_status st = load_owner(n, key, nt->t->name, nt->t->columns[c].name, false, &mine, err);
-	/* the load's owner is this key: remember it, so the next null asks nobody */
-	if (st == LL_OK && mine)
-		n->tables[table].owner[c] = key + 1;
+	ll_buf path = LL_BUF_INIT;
+	ll_norm_key_path(n, key, &path);
+	const char *owner = NULL;
+	ll_status st = ll_buf_oom(&path)
+			       ? ll_error_oom(err)
+			       : n->sync->null_use(n->sync->user, nt->t->name, nt->t->columns[c].name,
+						   path.data, n->source, n->line, n->column, &owner, err);
+	if (st == LL_OK && owner && strcmp(owner, path.data) == 0)
+		n->tables[table].owner[c] = key + 1; /* the load's owner is this key: ask no more */
+	else if (st == LL_OK && owner)
+		st = collision(n, owner, key, nt->t->name, nt->t->columns[c].name, err);
+	ll_buf_free(&path);
 	return st;
 }
 

@@ -500,6 +500,7 @@ void ll_normalizer_set_sync(ll_normalizer *n, const ll_normalize_sync *sync)
 void ll_normalizer_begin_piece(ll_normalizer *n)
 {
 	n->synced = false;
+	n->piece_serial++;
 }
 
 ll_status ll_normalizer_adopt(ll_normalizer *n, const ll_schema *from, ll_error *err)

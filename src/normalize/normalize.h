@@ -223,16 +223,24 @@ ll_status ll_normalizer_push_at(ll_normalizer *n, const ll_json_value *record, c
  * the driver publishes its schema when the piece ends. A key taking a column
  * or table calls claim with its raw path, which answers the path of the key
  * that took it first in the load (*owner) so two keys normalizing to one name
- * fail as they do in one normalizer. The result is the single normalizer's:
+ * fail as they do in one normalizer; a null for a column nobody in the
+ * normalizer owns is told through null_use, without waiting, since a null
+ * collides only with a key that took the column before it in the input. The result is the single normalizer's:
  * the same schema, and the same rows spread over more files.
  */
 typedef struct ll_normalize_sync {
 	void *user;
 	ll_status (*acquire)(void *user, ll_normalizer *n, ll_error *err);
-	/* column NULL: the child table itself; path NULL: only ask. *owner: NULL when
-	 * nobody owns it or path owns it now. */
+	/* A key takes a column (column NULL: a child table) for the load; *owner:
+	 * the path of the key that took it first, NULL when path takes it now. */
 	ll_status (*claim)(void *user, const char *table, const char *column, const char *path,
 			   const char **owner, ll_error *err);
+	/* A null of a key for a column no key of this normalizer owns, at
+	 * source:line:column; *owner: the key that took the column earlier in the
+	 * input, NULL: none did (a key taking it later collides with this null). */
+	ll_status (*null_use)(void *user, const char *table, const char *column, const char *path,
+			      const char *source, uint64_t line, uint64_t col, const char **owner,
+			      ll_error *err);
 } ll_normalize_sync;
 
 /** Makes n take part in a parallel load (sync borrowed); NULL: alone again. */

@@ -71,6 +71,7 @@ typedef struct ll_norm_key {
 	uint32_t object_node;   /* node of nested objects under this key */
 	uint32_t child;         /* table of lists under this key */
 	uint32_t variants[LL_TYPE_COUNT_];
+	uint64_t null_piece; /* parallel loads: the piece whose first null of this key the load heard of */
 } ll_norm_key;
 
 typedef struct ll_norm_node {
@@ -165,6 +166,7 @@ struct ll_normalizer {
 	uint32_t file_salt;
 	const ll_normalize_sync *sync; /* parallel load; NULL: alone */
 	bool synced;    /* acquire was called in this piece */
+	uint64_t piece_serial; /* pieces begun, counting from 1 */
 	bool has_ordinal; /* the record being pushed came with its root row's ordinal */
 	uint64_t ordinal;
 
@@ -175,6 +177,11 @@ struct ll_normalizer {
 };
 
 /* ---- errors ---- */
+
+/** Two keys normalize to one column (col NULL: child table): the error at a record's place. */
+ll_status ll_norm_collision(ll_error *err, const char *source, uint64_t line, uint64_t column,
+			    const char *owner_path, const char *key_path, const char *table,
+			    const char *col);
 
 /** Fills err with the current record's location, table, column and message. Returns code. */
 ll_status ll_norm_fail(ll_normalizer *n, ll_error *err, ll_status code, const char *table,
@@ -218,8 +225,8 @@ ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uin
 
 /**
  * A null of key for column c, which no key of this normalizer owns: in a
- * parallel load, fails like ll_norm_own_column when another key of the load
- * owns c, as a null may not blank out another key's value.
+ * parallel load, fails like ll_norm_own_column when another key took c
+ * earlier in the input, as a null may not blank out another key's value.
  */
 ll_status ll_norm_check_null_owner(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
 				   ll_error *err);

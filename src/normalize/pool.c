@@ -33,10 +33,24 @@
 #include "util/hash.h"
 #include "util/thread.h"
 
-/* Which key path owns a table or a column of the load: "table\x1fcolumn" -> path. */
+/* A null of a key for a column nobody owned yet, the first in its piece. */
+typedef struct null_use {
+	char *path;
+	char *source;
+	uint64_t piece, line, column;
+} null_use;
+
+/*
+ * What the load knows of a table or column ("table\x1fcolumn"): the key path
+ * that took it and in which piece (path NULL: none yet), and the nulls of
+ * other keys for it while nobody had taken it.
+ */
 typedef struct claim {
 	char *name;
 	char *path;
+	uint64_t piece;
+	null_use *nulls;
+	size_t nnulls;
 } claim;
 
 struct ll_normalize_pool {
@@ -46,6 +60,7 @@ struct ll_normalize_pool {
 	ll_schema **schemas;
 	size_t n;
 	uint64_t stream_bytes; /* of the inputs pushed so far */
+	uint64_t pieces;       /* of the inputs pushed so far: claims number pieces across inputs */
 	claim *claims; /* open addressing */
 	size_t nclaims, claims_cap;
 };
@@ -68,7 +83,8 @@ typedef struct worker {
 struct run {
 	ll_normalize_pool *pool;
 	const char *source;
-	uint64_t base; /* the input's offset in the load's stream */
+	uint64_t base;       /* the input's offset in the load's stream */
+	uint64_t piece_base; /* its first piece's number in the pool */
 	pthread_mutex_t mu;
 	pthread_cond_t cv;
 	ll_chunk *queue; /* ring of queued pieces */
@@ -77,9 +93,10 @@ struct run {
 	uint64_t committed;  /* pieces before this are done and published */
 	unsigned char *done; /* per piece */
 	size_t done_cap;
-	uint64_t failed;     /* the first failed piece; UINT64_MAX: none */
+	uint64_t failed;     /* the first failed piece (failure's); UINT64_MAX: none */
 	ll_error failure;
 	uint64_t records;
+	uint64_t pieces;     /* queued so far */
 	ll_schema *global;   /* the schema as the committed pieces leave it */
 };
 
@@ -105,10 +122,10 @@ static bool claims_grow(ll_normalize_pool *t)
 	return true;
 }
 
-static ll_status claim_find(ll_normalize_pool *t, const char *table, const char *column,
-			    const char *path, const char **owner, ll_error *err)
+/* The entry of a table or column, made when missing. */
+static ll_status claim_entry(ll_normalize_pool *t, const char *table, const char *column,
+			     claim **out, ll_error *err)
 {
-	*owner = NULL;
 	char name[1024];
 	int len = snprintf(name, sizeof(name), "%s\x1f%s", table, column ? column : "");
 	if (len < 0 || (size_t)len >= sizeof(name))
@@ -118,22 +135,33 @@ static ll_status claim_find(ll_normalize_pool *t, const char *table, const char 
 	size_t slot = ll_hash64(name, (size_t)len, 0) & (t->claims_cap - 1);
 	for (; t->claims[slot].name; slot = (slot + 1) & (t->claims_cap - 1)) {
 		if (strcmp(t->claims[slot].name, name) == 0) {
-			*owner = t->claims[slot].path;
+			*out = &t->claims[slot];
 			return LL_OK;
 		}
 	}
-	if (!path)
-		return LL_OK;
-	claim c = { strdup(name), strdup(path) };
-	if (!c.name || !c.path) {
-		free(c.name);
-		free(c.path);
+	if (!(t->claims[slot].name = strdup(name)))
 		return ll_error_oom(err);
-	}
-	t->claims[slot] = c;
 	t->nclaims++;
+	*out = &t->claims[slot];
 	return LL_OK;
 }
+
+static void claims_free(ll_normalize_pool *t)
+{
+	for (size_t i = 0; i < t->claims_cap; i++) {
+		claim *c = &t->claims[i];
+		for (size_t k = 0; k < c->nnulls; k++) {
+			free(c->nulls[k].path);
+			free(c->nulls[k].source);
+		}
+		free(c->nulls);
+		free(c->name);
+		free(c->path);
+	}
+	free(t->claims);
+}
+
+static void record_failure(run *r, uint64_t piece, const ll_error *err);
 
 /* ---- the turn of a piece ---- */
 
@@ -161,13 +189,69 @@ static ll_status acquire(void *user, ll_normalizer *n, ll_error *err)
 	return st;
 }
 
+/* The nulls of other keys recorded after the piece that now takes c fail where they are. */
+static void fail_later_nulls(run *r, const claim *c, const char *table, const char *column)
+{
+	for (size_t i = 0; i < c->nnulls; i++) {
+		const null_use *u = &c->nulls[i];
+		if (u->piece <= c->piece || u->piece < r->piece_base || strcmp(u->path, c->path) == 0)
+			continue;
+		ll_error e;
+		ll_error_clear(&e);
+		ll_norm_collision(&e, u->source, u->line, u->column, c->path, u->path, table, column);
+		record_failure(r, u->piece - r->piece_base, &e);
+	}
+}
+
 static ll_status claim_cb(void *user, const char *table, const char *column, const char *path,
 			  const char **owner, ll_error *err)
 {
 	worker *w = user;
 	run *r = w->r;
+	*owner = NULL;
 	pthread_mutex_lock(&r->mu);
-	ll_status st = claim_find(r->pool, table, column, path, owner, err);
+	claim *c = NULL;
+	ll_status st = claim_entry(r->pool, table, column, &c, err);
+	if (st == LL_OK && c->path) {
+		*owner = c->path;
+	} else if (st == LL_OK) {
+		c->path = strdup(path);
+		c->piece = r->piece_base + w->piece;
+		if (!c->path)
+			st = ll_error_oom(err);
+		else
+			fail_later_nulls(r, c, table, column);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return st;
+}
+
+static ll_status null_use_cb(void *user, const char *table, const char *column, const char *path,
+			     const char *source, uint64_t line, uint64_t col, const char **owner,
+			     ll_error *err)
+{
+	worker *w = user;
+	run *r = w->r;
+	uint64_t piece = r->piece_base + w->piece;
+	*owner = NULL;
+	pthread_mutex_lock(&r->mu);
+	claim *c = NULL;
+	ll_status st = claim_entry(r->pool, table, column, &c, err);
+	if (st == LL_OK && c->path && c->piece < piece) {
+		*owner = c->path;
+	} else if (st == LL_OK) {
+		null_use *grown = realloc(c->nulls, (c->nnulls + 1) * sizeof(*grown));
+		null_use u = { strdup(path), strdup(source ? source : ""), piece, line, col };
+		if (grown)
+			c->nulls = grown;
+		if (!grown || !u.path || !u.source) {
+			free(u.path);
+			free(u.source);
+			st = ll_error_oom(err);
+		} else {
+			c->nulls[c->nnulls++] = u;
+		}
+	}
 	pthread_mutex_unlock(&r->mu);
 	return st;
 }
@@ -208,10 +292,12 @@ static bool put_piece(run *r, ll_chunk *c)
 	return ok;
 }
 
-/* Under r->mu: the first failure in input order is the one kept. */
+/* Under r->mu: the first failure in input order (piece, then line and column) is the one kept. */
 static void record_failure(run *r, uint64_t piece, const ll_error *err)
 {
-	if (piece < r->failed) {
+	if (piece < r->failed ||
+	    (piece == r->failed && (err->line < r->failure.line ||
+				    (err->line == r->failure.line && err->column < r->failure.column)))) {
 		r->failed = piece;
 		r->failure = *err;
 	}
@@ -365,7 +451,7 @@ static void workers_setup(run *r, worker *w, size_t nw)
 		w[i].r = r;
 		w[i].n = i == 0 ? t->first : t->norms[i - 1];
 		w[i].schema = i == 0 ? t->first->schema : t->schemas[i - 1];
-		w[i].sync = (ll_normalize_sync){ &w[i], acquire, claim_cb };
+		w[i].sync = (ll_normalize_sync){ &w[i], acquire, claim_cb, null_use_cb };
 		ll_arena_init(&w[i].arena, 0);
 		ll_normalizer_set_sync(w[i].n, &w[i].sync);
 	}
@@ -386,7 +472,10 @@ static void feed(run *r, ll_chunker *ck)
 			pthread_mutex_unlock(&r->mu);
 			return;
 		}
-		if (!c.data || !put_piece(r, &c))
+		if (!c.data)
+			return;
+		r->pieces = c.index + 1;
+		if (!put_piece(r, &c))
 			return;
 		pthread_mutex_lock(&r->mu);
 		uint64_t records = r->records;
@@ -408,7 +497,7 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *r
 	st = pool_start(t, err);
 	size_t nw = t->opt.threads;
 	worker *w = calloc(nw, sizeof(*w));
-	run r = { .pool = t, .source = ll_input_name(in), .base = t->stream_bytes,
+	run r = { .pool = t, .source = ll_input_name(in), .base = t->stream_bytes, .piece_base = t->pieces,
 		  .failed = UINT64_MAX, .qcap = nw, .records = *records };
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
@@ -442,6 +531,7 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *r
 	for (size_t i = 0; i < started; i++)
 		pthread_join(w[i].thread, NULL);
 	t->stream_bytes += ll_chunker_offset(ck);
+	t->pieces += r.pieces;
 	*records = r.records;
 	st = r.failed != UINT64_MAX ? (*err = r.failure, err->code) : LL_OK;
 	/* the first normalizer's schema, the load's, becomes what the whole input made of it */
@@ -483,11 +573,7 @@ void ll_normalize_pool_free(ll_normalize_pool *t)
 		ll_normalizer_free(t->norms[i]);
 		ll_schema_free(t->schemas[i]);
 	}
-	for (size_t i = 0; i < t->claims_cap; i++) {
-		free(t->claims[i].name);
-		free(t->claims[i].path);
-	}
-	free(t->claims);
+	claims_free(t);
 	free(t->norms);
 	free(t->schemas);
 	free(t);

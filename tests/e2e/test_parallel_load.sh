@@ -22,7 +22,7 @@ with open("ev.ndjson", "w") as f:
              "tags": ["t%d" % (i % 5), "x"][: i % 3],
              "meta": {"k": i % 7, "v": "v" * (i % 5), "deep": {"z": None}}}
         if i % 4 == 0:
-            r["items"] = [{"sku": "s%d" % j, "qty": j, "opts": [[j, j + 1]]} for j in range(i % 5)]
+            r["items"] = [{"sku": "s%d" % j, "qty": j, "opts": [{"o": j}, {"o": j + 1}]} for j in range(i % 5)]
         if i % 97 == 0:  # an integer column that later gets text: a variant column
             r["amount"] = "a%d" % i if i > n // 2 and i % 2 else i
         if i > n * 3 // 4 and i % 10 == 0:  # keys first seen in the last piece

@@ -47,6 +47,9 @@ static ll_status open_normalizer(void *user, ll_schema *schema, uint32_t salt, l
 	return ll_normalizer_open_sink(out, schema, "events", &opt, &ops, err);
 }
 
+/* A column the root table has before the input (as from an earlier load); NULL: none. */
+static const char *existing_column;
+
 /* Normalizes input through a pool of threads taking pieces of piece bytes. */
 static void run_pool(run_result *r, const char *tag, const void *input, size_t len,
 		     unsigned threads, size_t piece, bool iceberg)
@@ -57,6 +60,11 @@ static void run_pool(run_result *r, const char *tag, const void *input, size_t l
 	ll_table *root = NULL;
 	CHECK_OK(ll_schema_add_table(r->schema, "events", NULL, &root, &r->err), &r->err);
 	root->table_format = iceberg ? LL_FORMAT_ICEBERG : LL_FORMAT_HIVE;
+	if (existing_column) {
+		ll_column col = { .name = (char *)existing_column, .type = LL_TYPE_BIGINT, .nullable = true,
+				  .field_id = -1 };
+		CHECK_OK(ll_table_add_column(root, &col, NULL, &r->err), &r->err);
+	}
 	opener o = { .r = r, .opt = { .load_id = "1700000000.123456", .out_dir = r->dir } };
 	ll_normalizer *first = NULL;
 	CHECK_OK(open_normalizer(&o, r->schema, 0, &first, &r->err), &r->err);
@@ -299,6 +307,8 @@ static void check_same_error(const char *input, const char *tag, ll_status want)
 	CHECK_INT(one.st, want);
 	CHECK_INT(many.st, want);
 	CHECK(one.err.line > 90);
+	CHECK_STR(many.err.table, one.err.table);
+	CHECK_STR(many.err.column_name, one.err.column_name);
 	CHECK_STR(many.err.message, one.err.message);
 	CHECK_INT((long long)many.err.line, (long long)one.err.line);
 	CHECK_INT((long long)many.err.column, (long long)one.err.column);
@@ -326,6 +336,41 @@ static void test_errors_are_the_first_in_input_order(void)
 			      i < 150 ? "aB" : "a_b");
 	check_same_error(ll_buf_cstr(&b), "pool_bad_json", LL_EFORMAT);
 	ll_buf_free(&b);
+}
+
+/*
+ * A null may not blank out a column another key took before it in the input,
+ * but may come before that key takes it: which one happened is input order,
+ * not the order the threads get there.
+ */
+static void test_nulls_and_owners_in_input_order(void)
+{
+	existing_column = "user_name";
+	ll_buf b = LL_BUF_INIT;
+	/* the null first, the key taking the column later: fine */
+	for (int i = 0; i < 200; i++)
+		ll_buf_printf(&b, i < 100 ? "{\"id\": %d, \"userName\": null}\n" : "{\"id\": %d, \"user_name\": %d}\n",
+			      i, i);
+	run_result one, many;
+	run_pool(&one, "pool_null_first", b.data, b.len, 1, (size_t)1 << 30, false);
+	run_pool(&many, "pool_null_first", b.data, b.len, 4, 40, false);
+	check_same(&one, &many);
+	run_free(&one);
+	run_free(&many);
+	/* the key first, a null of another spelling later: fails at the null */
+	ll_buf_clear(&b);
+	for (int i = 0; i < 200; i++)
+		ll_buf_printf(&b, i == 20 ? "{\"id\": %d, \"user_name\": %d}\n"
+				  : i >= 150 ? "{\"id\": %d, \"userName\": null}\n" : "{\"id\": %d}\n", i, i);
+	check_same_error(ll_buf_cstr(&b), "pool_null_later", LL_ESCHEMA);
+	/* a null in a piece some thread reaches before the piece where the key takes the column */
+	ll_buf_clear(&b);
+	for (int i = 0; i < 300; i++)
+		ll_buf_printf(&b, i == 100 ? "{\"id\": %d, \"user_name\": %d}\n"
+				  : i % 50 == 49 ? "{\"id\": %d, \"userName\": null}\n" : "{\"id\": %d}\n", i, i);
+	check_same_error(ll_buf_cstr(&b), "pool_null_race", LL_ESCHEMA);
+	ll_buf_free(&b);
+	existing_column = NULL;
 }
 
 static void test_gzip_input(void)
@@ -394,4 +439,4 @@ static void test_array_input_is_left_unread(void)
 
 LL_TEST_MAIN(LL_TEST(test_same_result_for_every_thread_count), LL_TEST(test_iceberg_field_ids_match),
 	     LL_TEST(test_rows_match_one_normalizer), LL_TEST(test_errors_are_the_first_in_input_order),
-	     LL_TEST(test_gzip_input), LL_TEST(test_array_input_is_left_unread))
+	     LL_TEST(test_nulls_and_owners_in_input_order), LL_TEST(test_gzip_input), LL_TEST(test_array_input_is_left_unread))
