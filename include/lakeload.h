@@ -259,6 +259,14 @@ typedef struct ll_pipeline_options {
 	void *progress_user;
 	/** The athena destination (the Glue catalog); NULL: local (the SQLite catalog). */
 	const ll_athena_options *athena;
+	/**
+	 * Threads that parse and normalize an input of JSON objects (NDJSON),
+	 * cut into pieces at record boundaries; 0: one per processor, at most 8.
+	 * The tables, rows and `_dlt_id`s are the same for every count.
+	 */
+	unsigned threads;
+	/** Size of those pieces in bytes; 0: 4 MiB. */
+	size_t piece_bytes;
 } ll_pipeline_options;
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
@@ -405,6 +413,7 @@ typedef struct ll_run_options {
 	void *report_user;
 	ll_progress_fn progress; /**< NULL: none */
 	void *progress_user;
+	unsigned threads; /**< as ll_pipeline_options.threads */
 } ll_run_options;
 
 /**

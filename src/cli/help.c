@@ -35,6 +35,11 @@
 	"  --progress auto|always|never\n"                                                     \
 	"                              a progress line on stderr (auto: when it is a terminal)\n"
 
+#define THREADS_OPTION                                                                         \
+	"  --threads N                 threads that parse and normalize NDJSON (default: one per\n" \
+	"                              processor, at most 8; [normalize] workers); the result\n"   \
+	"                              is the same for every N\n"
+
 static const struct {
 	const char *command;
 	const char *text;
@@ -59,7 +64,7 @@ static const struct {
 	  "  --codec CODEC               snappy (default), zstd, gzip or none\n"
 	  "  --layout LAYOUT             file layout, default {table_name}/{load_id}.{file_id}.{ext}\n"
 	  "  --pipeline NAME             pipeline name (default: the dataset name)\n"
-	  PROGRESS_OPTION LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
+	  THREADS_OPTION PROGRESS_OPTION LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 	{ "query",
 	  "usage: lakeload query SQL [options]\n"
 	  "run one SQL statement over the lake (tables are <dataset>.<table>)\n\n"
@@ -86,7 +91,7 @@ static const struct {
 	  "pipeline.toml); an interrupted run is finished first\n\n"
 	  "options:\n"
 	  "  --resource NAME             run only this resource\n"
-	  PROGRESS_OPTION LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
+	  THREADS_OPTION PROGRESS_OPTION LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 	{ "delete",
 	  "usage: lakeload delete DATASET.TABLE --where COND [options]\n"
 	  "remove the rows of an Iceberg table matching a SQL condition, in one commit\n"

@@ -30,6 +30,7 @@ typedef struct cli_args {
 	const char *disposition, *table_format, *where, *dialect, *resource, *progress;
 	const char *endpoint_url, *region, *profile, *config_dir, *destination, *catalog, *engine;
 	const char *max_table_nesting;
+	const char *threads;
 	const char *older_than, *retain_last; /* vacuum */
 	const char *partition[MAX_LIST];
 	size_t npartition;
@@ -150,6 +151,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "catalog", offsetof(cli_args, catalog) },
 		{ "engine", offsetof(cli_args, engine) },
 		{ "max-table-nesting", offsetof(cli_args, max_table_nesting) },
+		{ "threads", offsetof(cli_args, threads) },
 		{ "older-than", offsetof(cli_args, older_than) },
 		{ "retain-last", offsetof(cli_args, retain_last) },
 	};
@@ -412,6 +414,28 @@ static void report_load(const cli_args *a, const char *dataset, const char *tabl
 }
 
 /*
+ * Threads that normalize a load: --threads N, else `[normalize] workers` (or
+ * NORMALIZE__WORKERS, dlt's name for it), else 0 (one per processor).
+ */
+static int threads_option(const cli_args *a, const ll_config *c, unsigned *threads)
+{
+	const char *origin = NULL;
+	const char *v = a->threads ? a->threads : ll_config_get(c, "normalize.workers", &origin);
+	*threads = 0;
+	if (!v)
+		return 0;
+	char *end;
+	long n = strtol(v, &end, 10);
+	if (end == v || *end || n < 1 || n > 256) {
+		fprintf(stderr, "lakeload: %s: threads must be a whole number from 1 to 256, not \"%s\"\n",
+			a->threads ? "--threads" : origin ? origin : "normalize.workers", v);
+		return 2;
+	}
+	*threads = (unsigned)n;
+	return 0;
+}
+
+/*
  * `[normalize] detections = ["iso_timestamp", "iso_date"]` (or
  * NORMALIZE__DETECTIONS): like dlt's schema setting, the list replaces the
  * default; an empty list detects nothing. --detect flags win over it.
@@ -462,11 +486,14 @@ static int cmd_load(const cli_args *a)
 	destination d;
 	if ((rc = destination_open(a, &d)) != 0)
 		return rc;
-	if (a->ndetect == 0 && (rc = detections_from_config(d.config, &res)) != 0) {
+	unsigned threads = 0;
+	if ((a->ndetect == 0 && (rc = detections_from_config(d.config, &res)) != 0) ||
+	    (rc = threads_option(a, d.config, &threads)) != 0) {
 		ll_config_free(d.config);
 		return rc;
 	}
 	ll_pipeline_options o = pipeline_options(a);
+	o.threads = threads;
 	o.progress = show_progress ? cli_progress_show : NULL;
 	o.lake = d.lake;
 	o.s3 = d.use_s3 ? &d.s3 : NULL;
@@ -554,6 +581,11 @@ static int cmd_run(const cli_args *a)
 		ll_pipeline_file_free(f);
 		ll_config_free(d.config);
 		return usage_error("unknown --progress \"%s\"; use auto, always or never", a->progress);
+	}
+	if ((rc = threads_option(a, d.config, &o.threads)) != 0) {
+		ll_pipeline_file_free(f);
+		ll_config_free(d.config);
+		return rc;
 	}
 	st = ll_pipeline_file_run(f, &o, &err);
 	if (st != LL_OK)

@@ -30,6 +30,7 @@ const char *const ll_config_known_keys[] = {
 	"destination.athena.force_iceberg",
 	CREDENTIALS("destination.athena"),
 	"normalize.detections",
+	"normalize.workers",
 	"pipeline.destination",
 	NULL,
 };

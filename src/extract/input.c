@@ -68,6 +68,8 @@ struct ll_input {
 	z_stream zs;
 	inflater *bg;       /* the inflating thread, once started */
 	bool bg_failed;     /* it could not start: inflate on the caller's thread */
+	unsigned char *back; /* bytes given back by ll_input_unread, read first */
+	size_t back_len, back_pos;
 };
 
 static ll_status input_alloc(ll_input **out, const char *name, ll_error *err)
@@ -416,6 +418,13 @@ ll_status ll_input_read(ll_input *in, void *buf, size_t cap, size_t *got, ll_err
 	*got = 0;
 	if (cap == 0)
 		return LL_OK;
+	if (in->back_pos < in->back_len) {
+		size_t n = in->back_len - in->back_pos < cap ? in->back_len - in->back_pos : cap;
+		memcpy(buf, in->back + in->back_pos, n);
+		in->back_pos += n;
+		*got = n;
+		return LL_OK;
+	}
 	if (!in->gzip)
 		return read_plain(in, buf, cap, got, err);
 	if (!in->bg && !in->bg_failed)
@@ -423,6 +432,22 @@ ll_status ll_input_read(ll_input *in, void *buf, size_t cap, size_t *got, ll_err
 	if (in->bg)
 		return read_inflated(in->bg, buf, cap, got, err);
 	return read_gzip(in, buf, cap, got, err);
+}
+
+ll_status ll_input_unread(ll_input *in, const void *data, size_t len, ll_error *err)
+{
+	size_t left = in->back_len - in->back_pos;
+	unsigned char *back = malloc(len + left ? len + left : 1);
+	if (!back)
+		return ll_error_oom(err);
+	memcpy(back, data, len);
+	if (left)
+		memcpy(back + len, in->back + in->back_pos, left);
+	free(in->back);
+	in->back = back;
+	in->back_len = len + left;
+	in->back_pos = 0;
+	return LL_OK;
 }
 
 const char *ll_input_name(const ll_input *in)
@@ -451,6 +476,7 @@ void ll_input_free(ll_input *in)
 		inflateEnd(&in->zs);
 	if (in->owns_fd)
 		close(in->fd);
+	free(in->back);
 	free(in->raw);
 	free(in->name);
 	free(in);

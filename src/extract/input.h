@@ -34,6 +34,12 @@ ll_status ll_input_open_memory(ll_input **out, const void *data, size_t len, con
  */
 ll_status ll_input_read(ll_input *in, void *buf, size_t cap, size_t *got, ll_error *err);
 
+/**
+ * Gives back bytes already read (a look at the input's start): the next
+ * reads return them first, then continue where the input was.
+ */
+ll_status ll_input_unread(ll_input *in, const void *data, size_t len, ll_error *err);
+
 /** The name given at open ("<stdin>" for "-"). */
 const char *ll_input_name(const ll_input *in);
 

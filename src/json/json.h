@@ -82,6 +82,15 @@ ll_status ll_json_reader_next(ll_json_reader *r, ll_arena *arena, const ll_json_
 /** 1-based line and column where the record last returned starts. */
 void ll_json_reader_record_position(const ll_json_reader *r, uint64_t *line, uint64_t *column);
 
+/** Byte offset from the start of input where the record last returned starts. */
+uint64_t ll_json_reader_record_offset(const ll_json_reader *r);
+
+/**
+ * Numbers lines from line instead of 1, for input that is a piece of a
+ * larger one starting at a line's beginning. Call before the first record.
+ */
+void ll_json_reader_start_line(ll_json_reader *r, uint64_t line);
+
 void ll_json_reader_free(ll_json_reader *r);
 
 /** Parses one complete JSON document held in memory (config, API bodies). */

@@ -36,7 +36,7 @@ struct ll_json_reader {
 	bool eof;
 	frame frame;
 	ll_json_parser ps; /* line counters and stacks persist between records */
-	uint64_t rec_line, rec_column;
+	uint64_t rec_line, rec_column, rec_offset;
 };
 
 ll_status ll_json_reader_open(ll_json_reader **out, ll_input *in, ll_error *err)
@@ -110,7 +110,8 @@ static void mark_record(ll_json_reader *r)
 {
 	ll_json_parser *ps = &r->ps;
 	r->rec_line = ps->line;
-	r->rec_column = ps->base + (uint64_t)(ps->p - ps->buf) - ps->line_start + 1;
+	r->rec_offset = ps->base + (uint64_t)(ps->p - ps->buf);
+	r->rec_column = r->rec_offset - ps->line_start + 1;
 }
 
 /* Consumes the ',' between two elements of the top-level array. */
@@ -219,6 +220,16 @@ void ll_json_reader_record_position(const ll_json_reader *r, uint64_t *line, uin
 {
 	*line = r->rec_line;
 	*column = r->rec_column;
+}
+
+uint64_t ll_json_reader_record_offset(const ll_json_reader *r)
+{
+	return r->rec_offset;
+}
+
+void ll_json_reader_start_line(ll_json_reader *r, uint64_t line)
+{
+	r->ps.line = line;
 }
 
 void ll_json_reader_free(ll_json_reader *r)

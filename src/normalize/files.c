@@ -37,6 +37,17 @@ static void column_spec(ll_norm_table *nt, size_t i, ll_parquet_column_spec *spe
 
 static ll_status file_close(ll_normalizer *n, ll_norm_table *nt, ll_error *err);
 
+/* Giving a column a field id changes the schema: a parallel load takes its turn first. */
+static ll_status field_ids_ready(ll_normalizer *n, const ll_norm_table *nt, size_t from,
+				ll_error *err)
+{
+	for (size_t i = from; nt->iceberg && i < nt->t->ncolumns; i++) {
+		if (nt->t->columns[i].field_id < 0)
+			return ll_norm_acquire(n, err);
+	}
+	return LL_OK;
+}
+
 /* Closes the file written to least recently, to stay within max_open_files. */
 static ll_status close_least_recent(ll_normalizer *n, ll_error *err)
 {
@@ -60,8 +71,12 @@ static ll_status file_open(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
 		if (st != LL_OK)
 			return st;
 	}
+	ll_status st = field_ids_ready(n, nt, 0, err);
+	if (st != LL_OK)
+		return st;
 	const ll_table *t = nt->t;
-	ll_row_id(ll_hash64(t->name, strlen(t->name), n->load_seed ^ 0x66696c65ULL), nt->files++, nt->file_id);
+	uint64_t seed = ll_hash64(t->name, strlen(t->name), n->load_seed ^ 0x66696c65ULL);
+	ll_row_id(n->file_salt ? ll_mix64(seed ^ n->file_salt) : seed, nt->files++, nt->file_id);
 	ll_buf path = LL_BUF_INIT;
 	ll_buf_printf(&path, "%s/%s.%s.parquet", n->out_dir, t->name, nt->file_id);
 	ll_parquet_column_spec *specs = calloc(t->ncolumns ? t->ncolumns : 1, sizeof(*specs));
@@ -74,7 +89,7 @@ static ll_status file_open(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
 		column_spec(nt, i, &specs[i]);
 	ll_parquet_writer_options opt = n->parquet;
 	opt.timestamp_unit = nt->unit;
-	ll_status st = n->sink.open(n->sink.user, path.data, specs, t->ncolumns, &opt, &nt->file, err);
+	st = n->sink.open(n->sink.user, path.data, specs, t->ncolumns, &opt, &nt->file, err);
 	free(specs);
 	if (st != LL_OK) {
 		nt->file = NULL;
@@ -134,10 +149,11 @@ static ll_status file_close(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
 /* Brings the open file up to the table's columns, starting a new file if it refuses. */
 static ll_status file_sync_columns(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
 {
-	while (nt->file_columns < nt->t->ncolumns) {
+	ll_status st = field_ids_ready(n, nt, nt->file_columns, err);
+	while (st == LL_OK && nt->file_columns < nt->t->ncolumns) {
 		ll_parquet_column_spec spec;
 		column_spec(nt, nt->file_columns, &spec);
-		ll_status st = n->sink.add_column(nt->file, &spec, err);
+		st = n->sink.add_column(nt->file, &spec, err);
 		if (st == LL_ECONFLICT) {
 			ll_log(n->logger, LL_LOG_INFO,
 			       "table %s: column %s appeared after a row group was written; continuing in a "
@@ -152,7 +168,7 @@ static ll_status file_sync_columns(ll_normalizer *n, ll_norm_table *nt, ll_error
 		}
 		nt->file_columns++;
 	}
-	return LL_OK;
+	return st;
 }
 
 static ll_status flush_largest(ll_normalizer *n, ll_error *err)

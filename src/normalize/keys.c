@@ -127,6 +127,17 @@ static ll_status table_required(ll_norm_table *nt, ll_error *err)
 	return LL_OK;
 }
 
+ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err)
+{
+	ll_norm_table *nt = &n->tables[table];
+	const ll_table *t = nt->t;
+	for (size_t i = 0; i < t->ncolumns; i++) {
+		if (t->columns[i].field_id >= nt->next_field_id)
+			nt->next_field_id = t->columns[i].field_id + 1;
+	}
+	return ensure_slots(nt, t->ncolumns) ? LL_OK : ll_error_oom(err);
+}
+
 ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint32_t via_key,
 			    const char *path, uint32_t *index, ll_error *err)
 {
@@ -145,12 +156,8 @@ ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint
 	nt->iceberg = root->table_format == LL_FORMAT_ICEBERG;
 	nt->unit = nt->iceberg ? LL_TS_MICROS : LL_TS_MILLIS;
 	nt->next_field_id = 1;
-	for (size_t i = 0; i < t->ncolumns; i++) {
-		if (t->columns[i].field_id >= nt->next_field_id)
-			nt->next_field_id = t->columns[i].field_id + 1;
-	}
 	n->ntables++;
-	ll_status st = nt->path && ensure_slots(nt, t->ncolumns) ? LL_OK : ll_error_oom(err);
+	ll_status st = nt->path ? ll_norm_table_refresh(n, ti, err) : ll_error_oom(err);
 	if (st == LL_OK)
 		st = table_required(nt, err);
 	if (st == LL_OK)
@@ -314,20 +321,71 @@ ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll
 	return st;
 }
 
-/* Two keys want one name: the message names both, the table and what to do. */
-static ll_status collision(ll_normalizer *n, uint32_t owner, uint32_t key, const char *table,
-			   const char *column, const char *what, ll_error *err)
+ll_status ll_norm_collision(ll_error *err, const char *source, uint64_t line, uint64_t column,
+			    const char *owner_path, const char *key_path, const char *table,
+			    const char *col)
 {
-	ll_buf a = LL_BUF_INIT, b = LL_BUF_INIT;
-	ll_norm_key_path(n, owner, &a);
+	ll_error_set_location(err, source ? source : "", line, column);
+	ll_error_set_table(err, table, col);
+	return ll_error_set(err, LL_ESCHEMA,
+			    "keys \"%s\" and \"%s\" both normalize to %s %s%s%s; rename one of them in "
+			    "the source data (lakeload keeps one column per name)",
+			    owner_path, key_path, col ? "column" : "table", col ? col : table,
+			    col ? " of table " : "", col ? table : "");
+}
+
+/* Two keys want one name: the message names both, the table and what to do. */
+static ll_status collision(ll_normalizer *n, const char *owner_path, uint32_t key, const char *table,
+			   const char *column, ll_error *err)
+{
+	ll_buf b = LL_BUF_INIT;
 	ll_norm_key_path(n, key, &b);
-	ll_status st = ll_norm_fail(n, err, LL_ESCHEMA, table, column,
-				    "keys \"%s\" and \"%s\" both normalize to %s %s%s%s; rename one of "
-				    "them in the source data (lakeload keeps one column per name)",
-				    ll_buf_cstr(&a), ll_buf_cstr(&b), what, column ? column : table,
-				    column ? " of table " : "", column ? table : "");
-	ll_buf_free(&a);
+	ll_status st = ll_buf_oom(&b) ? ll_error_oom(err)
+				      : ll_norm_collision(err, n->source, n->line, n->column, owner_path,
+							  b.data, table, column);
 	ll_buf_free(&b);
+	return st;
+}
+
+static ll_status key_collision(ll_normalizer *n, uint32_t owner, uint32_t key, const char *table,
+			       const char *column, ll_error *err)
+{
+	ll_buf a = LL_BUF_INIT;
+	ll_norm_key_path(n, owner, &a);
+	ll_status st = ll_buf_oom(&a) ? ll_error_oom(err) : collision(n, a.data, key, table, column, err);
+	ll_buf_free(&a);
+	return st;
+}
+
+ll_status ll_norm_acquire(ll_normalizer *n, ll_error *err)
+{
+	if (!n->sync || n->synced)
+		return LL_OK;
+	ll_status st = n->sync->acquire(n->sync->user, n, err);
+	n->synced = st == LL_OK;
+	return st;
+}
+
+/*
+ * In a parallel load, key takes a table or column (column NULL: the table)
+ * for the whole load, unless another key took it first.
+ */
+static ll_status load_claim(ll_normalizer *n, uint32_t key, const char *table, const char *column,
+			    ll_error *err)
+{
+	if (!n->sync)
+		return LL_OK;
+	ll_status st = ll_norm_acquire(n, err);
+	ll_buf path = LL_BUF_INIT;
+	ll_norm_key_path(n, key, &path);
+	if (st == LL_OK && ll_buf_oom(&path))
+		st = ll_error_oom(err);
+	const char *owner = NULL;
+	if (st == LL_OK)
+		st = n->sync->claim(n->sync->user, table, column, path.data, &owner, err);
+	if (st == LL_OK && owner && strcmp(owner, path.data) != 0)
+		st = collision(n, owner, key, table, column, err);
+	ll_buf_free(&path);
 	return st;
 }
 
@@ -374,6 +432,9 @@ ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, l
 		*table = n->keys[key].child;
 		return LL_OK;
 	}
+	ll_status st = ll_norm_acquire(n, err);
+	if (st != LL_OK)
+		return st;
 	const ll_norm_key *k = &n->keys[key];
 	const ll_norm_node *node = &n->nodes[k->node];
 	uint32_t parent = node->table;
@@ -390,12 +451,15 @@ ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, l
 	if (ll_buf_oom(&n->name) || ll_buf_oom(&n->tmp))
 		return ll_error_oom(err);
 	ll_table *t = NULL;
-	ll_status st = child_schema_table(n, key, &t, err);
+	st = child_schema_table(n, key, &t, err);
 	if (st != LL_OK)
 		return st;
 	uint32_t existing = table_state_of(n, t);
 	if (existing != LL_NORM_NONE)
-		return collision(n, n->tables[existing].via_key, key, t->name, NULL, "table", err);
+		return key_collision(n, n->tables[existing].via_key, key, t->name, NULL, err);
+	st = load_claim(n, key, t->name, NULL, err);
+	if (st != LL_OK)
+		return st;
 	uint32_t created = LL_NORM_NONE;
 	st = ll_norm_table_new(n, t, parent, key, ll_buf_cstr(&n->name), &created, err);
 	if (st == LL_OK)
@@ -438,27 +502,58 @@ ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uin
 			     ll_error *err)
 {
 	ll_norm_table *nt = &n->tables[table];
-	if (nt->owner[c] == 0)
-		nt->owner[c] = key + 1;
-	else if (nt->owner[c] != key + 1)
-		return collision(n, nt->owner[c] - 1, key, nt->t->name, nt->t->columns[c].name, "column",
-				 err);
+	if (nt->owner[c] == 0) {
+		ll_status st = load_claim(n, key, nt->t->name, nt->t->columns[c].name, err);
+		if (st != LL_OK)
+			return st;
+		n->tables[table].owner[c] = key + 1;
+	} else if (nt->owner[c] != key + 1) {
+		return key_collision(n, nt->owner[c] - 1, key, nt->t->name, nt->t->columns[c].name, err);
+	}
 	return LL_OK;
+}
+
+ll_status ll_norm_check_null_owner(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
+				   ll_error *err)
+{
+	ll_norm_key *k = &n->keys[key];
+	/* the load hears of a key's nulls once per piece: the first one's place is what counts */
+	if (!n->sync || n->tables[table].owner[c] != 0 || k->null_piece == n->piece_serial)
+		return LL_OK;
+	k->null_piece = n->piece_serial;
+	const ll_norm_table *nt = &n->tables[table];
+	ll_buf path = LL_BUF_INIT;
+	ll_norm_key_path(n, key, &path);
+	const char *owner = NULL;
+	ll_status st = ll_buf_oom(&path)
+			       ? ll_error_oom(err)
+			       : n->sync->null_use(n->sync->user, nt->t->name, nt->t->columns[c].name,
+						   path.data, n->source, n->line, n->column, &owner, err);
+	if (st == LL_OK && owner && strcmp(owner, path.data) == 0)
+		n->tables[table].owner[c] = key + 1; /* the load's owner is this key: ask no more */
+	else if (st == LL_OK && owner)
+		st = collision(n, owner, key, nt->t->name, nt->t->columns[c].name, err);
+	ll_buf_free(&path);
+	return st;
 }
 
 ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
 			      uint32_t *column, ll_error *err)
 {
+	/* the load may have the column already, from another piece */
+	ll_status st = ll_norm_acquire(n, err);
+	if (st != LL_OK)
+		return st;
 	uint32_t table = n->nodes[n->keys[key].node].table;
 	uint32_t c = ll_norm_key_column(n, key);
 	if (c == LL_NORM_NONE) {
 		ll_column col = { .name = (char *)n->keys[key].name, .nullable = true, .field_id = -1 };
 		ll_norm_infer_column(v, n->detections, &col);
-		ll_status st = column_add(n, table, &col, &c, err);
+		st = column_add(n, table, &col, &c, err);
 		if (st != LL_OK)
 			return st;
 	}
-	ll_status st = ll_norm_own_column(n, table, key, c, err);
+	st = ll_norm_own_column(n, table, key, c, err);
 	if (st != LL_OK)
 		return st;
 	ll_norm_key *k = &n->keys[key];
@@ -477,6 +572,9 @@ ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_v
 		*column = n->keys[key].variants[vt];
 		return LL_OK;
 	}
+	ll_status st = ll_norm_acquire(n, err);
+	if (st != LL_OK)
+		return st;
 	uint32_t table = n->nodes[n->keys[key].node].table;
 	char suffix[32];
 	snprintf(suffix, sizeof(suffix), "v_%s", ll_data_type_name(vt));
@@ -487,7 +585,6 @@ ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_v
 	const ll_table *t = n->tables[table].t;
 	long found = ll_table_find_column(t, n->tmp.data, n->tmp.len);
 	uint32_t c = found < 0 ? LL_NORM_NONE : (uint32_t)found;
-	ll_status st = LL_OK;
 	if (c == LL_NORM_NONE) {
 		ll_column col = { .name = n->tmp.data, .nullable = true, .field_id = -1,
 				  .variant_of = (char *)n->keys[key].name };
@@ -504,6 +601,9 @@ ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_v
 ll_status ll_norm_link_column(ll_normalizer *n, uint32_t table, uint32_t *slot, const char *name,
 			      ll_data_type type, ll_error *err)
 {
+	ll_status st = ll_norm_acquire(n, err);
+	if (st != LL_OK)
+		return st;
 	const ll_table *t = n->tables[table].t;
 	long found = ll_table_find_column(t, name, strlen(name));
 	if (found >= 0 && t->columns[found].type != type)

@@ -173,6 +173,10 @@ static ll_status put_null(ll_normalizer *n, uint32_t table, uint32_t key, ll_err
 	/* a null does not claim a column, but it may not blank out another key's value either */
 	if (nt->owner[c] != 0 && nt->owner[c] != key + 1)
 		return ll_norm_own_column(n, table, key, c, err);
+	ll_status st = ll_norm_check_null_owner(n, table, key, c, err);
+	if (st != LL_OK)
+		return st;
+	nt = &n->tables[table];
 	const ll_column *col = &nt->t->columns[c];
 	/* dlt's own columns are filled by the normalizer, whatever the record says */
 	if (!col->nullable && !ll_schema_is_dlt_name(col->name))
@@ -311,6 +315,12 @@ static ll_status row_id(ll_normalizer *n, uint32_t table, const norm_str *parent
 	ll_norm_table *nt = &n->tables[table];
 	const ll_row_value *own = row_get(nt, nt->c_id);
 	uint64_t counter = nt->rows++;
+	/* ordinals and counters take different seeds: one load may have both */
+	uint64_t seed = nt->id_seed;
+	if (!parent && n->has_ordinal) {
+		counter = n->ordinal;
+		seed = ll_mix64(seed ^ 0x6f7264696e616cULL);
+	}
 	if (own && own->u.s.len > 0) {
 		id->ptr = own->u.s.ptr;
 		id->len = own->u.s.len;
@@ -321,7 +331,7 @@ static ll_status row_id(ll_normalizer *n, uint32_t table, const norm_str *parent
 		if (st != LL_OK)
 			return st;
 	} else {
-		ll_dlt_id(nt->id_seed, counter, buf);
+		ll_dlt_id(seed, counter, buf);
 	}
 	id->ptr = buf;
 	id->len = 14;
@@ -448,8 +458,8 @@ static ll_status walk_record(ll_normalizer *n, const ll_json_value *record, ll_e
 	return st == LL_OK ? walk_pending(n, 0, id, id, n->max_nesting, err) : st;
 }
 
-ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, const char *source,
-			     uint64_t line, uint64_t column, ll_error *err)
+static ll_status push(ll_normalizer *n, const ll_json_value *record, const char *source,
+			  uint64_t line, uint64_t column, ll_error *err)
 {
 	if (n->failed || n->finished)
 		return ll_error_set(err, LL_EINVAL,
@@ -463,6 +473,41 @@ ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, cons
 	ll_arena_reset(&n->scratch);
 	ll_status st = walk_record(n, record, err);
 	n->failed = st != LL_OK;
+	return st;
+}
+
+ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, const char *source,
+			     uint64_t line, uint64_t column, ll_error *err)
+{
+	n->has_ordinal = false;
+	return push(n, record, source, line, column, err);
+}
+
+ll_status ll_normalizer_push_at(ll_normalizer *n, const ll_json_value *record, const char *source,
+				uint64_t line, uint64_t column, uint64_t ordinal, ll_error *err)
+{
+	n->has_ordinal = true;
+	n->ordinal = ordinal;
+	return push(n, record, source, line, column, err);
+}
+
+void ll_normalizer_set_sync(ll_normalizer *n, const ll_normalize_sync *sync)
+{
+	n->sync = sync;
+	n->synced = false;
+}
+
+void ll_normalizer_begin_piece(ll_normalizer *n)
+{
+	n->synced = false;
+	n->piece_serial++;
+}
+
+ll_status ll_normalizer_adopt(ll_normalizer *n, const ll_schema *from, ll_error *err)
+{
+	ll_status st = ll_schema_adopt(n->schema, from, err);
+	for (size_t i = 0; st == LL_OK && i < n->ntables; i++)
+		st = ll_norm_table_refresh(n, (uint32_t)i, err);
 	return st;
 }
 
@@ -562,6 +607,7 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 	n->load_seed = ll_hash64(n->load_id, strlen(n->load_id), 0x6c6f6164ULL);
 	n->root_key = propagates_root_key(schema, root);
 	n->detections = opt->detections ? opt->detections : LL_DETECT_DEFAULT;
+	n->file_salt = opt->file_salt;
 	uint32_t index = 0;
 	st = ll_norm_table_new(n, root, LL_NORM_NONE, LL_NORM_NONE, root->name, &index, err);
 	if (st != LL_OK) {

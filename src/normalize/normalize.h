@@ -129,6 +129,8 @@ typedef struct ll_normalize_options {
 				 negative: none (everything nested is json) */
 	unsigned detections;  /* ll_detection flags for strings of new columns; 0: LL_DETECT_DEFAULT */
 	const ll_logger *logger; /* NULL: no log */
+	/* Normalizers writing into one out_dir need different salts: it seeds the file ids. */
+	uint32_t file_salt;
 } ll_normalize_options;
 
 /**
@@ -199,6 +201,59 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
  */
 ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, const char *source,
 			     uint64_t line, uint64_t column, ll_error *err);
+
+/**
+ * As ll_normalizer_push, but the root row's _dlt_id derives from ordinal (a
+ * number unique to the record within the load, such as its byte offset in
+ * the load's input) rather than from the count of records pushed before, so
+ * a record gets the same id whichever normalizer of a parallel load takes it.
+ */
+ll_status ll_normalizer_push_at(ll_normalizer *n, const ll_json_value *record, const char *source,
+				uint64_t line, uint64_t column, uint64_t ordinal, ll_error *err);
+
+/*
+ * Parallel loads. Several normalizers, each with its own copy of the schema,
+ * take consecutive pieces of one input. Rows never depend on the schema
+ * except through the events that change it: a new table or column, a field
+ * id, or a key taking a column or child table as its own. Before the first
+ * such event of a piece a normalizer calls acquire, which returns once every
+ * earlier piece is done and has brought the normalizer's schema up to the
+ * load's (ll_normalizer_adopt); from then on the normalizer changes the
+ * schema exactly as a single normalizer reading the whole input would, and
+ * the driver publishes its schema when the piece ends. A key taking a column
+ * or table calls claim with its raw path, which answers the path of the key
+ * that took it first in the load (*owner) so two keys normalizing to one name
+ * fail as they do in one normalizer; a null for a column nobody in the
+ * normalizer owns is told through null_use, without waiting, since a null
+ * collides only with a key that took the column before it in the input. The result is the single normalizer's:
+ * the same schema, and the same rows spread over more files.
+ */
+typedef struct ll_normalize_sync {
+	void *user;
+	ll_status (*acquire)(void *user, ll_normalizer *n, ll_error *err);
+	/* A key takes a column (column NULL: a child table) for the load; *owner:
+	 * the path of the key that took it first, NULL when path takes it now. */
+	ll_status (*claim)(void *user, const char *table, const char *column, const char *path,
+			   const char **owner, ll_error *err);
+	/* A null of a key for a column no key of this normalizer owns, at
+	 * source:line:column; *owner: the key that took the column earlier in the
+	 * input, NULL: none did (a key taking it later collides with this null). */
+	ll_status (*null_use)(void *user, const char *table, const char *column, const char *path,
+			      const char *source, uint64_t line, uint64_t col, const char **owner,
+			      ll_error *err);
+} ll_normalize_sync;
+
+/** Makes n take part in a parallel load (sync borrowed); NULL: alone again. */
+void ll_normalizer_set_sync(ll_normalizer *n, const ll_normalize_sync *sync);
+
+/** A new piece starts: the next event calls acquire again. */
+void ll_normalizer_begin_piece(ll_normalizer *n);
+
+/**
+ * Appends to n's schema the tables and columns of from that it lacks, and
+ * the field ids from has assigned (n's schema must be a prefix of from).
+ */
+ll_status ll_normalizer_adopt(ll_normalizer *n, const ll_schema *from, ll_error *err);
 
 /** A finished job file: <out_dir>/<table>.<file_id>.parquet. */
 typedef struct ll_job_file {

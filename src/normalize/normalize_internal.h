@@ -71,6 +71,7 @@ typedef struct ll_norm_key {
 	uint32_t object_node;   /* node of nested objects under this key */
 	uint32_t child;         /* table of lists under this key */
 	uint32_t variants[LL_TYPE_COUNT_];
+	uint64_t null_piece; /* parallel loads: the piece whose first null of this key the load heard of */
 } ll_norm_key;
 
 typedef struct ll_norm_node {
@@ -162,6 +163,13 @@ struct ll_normalizer {
 	ll_job_file *done; /* finished files */
 	size_t ndone, done_cap;
 
+	uint32_t file_salt;
+	const ll_normalize_sync *sync; /* parallel load; NULL: alone */
+	bool synced;    /* acquire was called in this piece */
+	uint64_t piece_serial; /* pieces begun, counting from 1 */
+	bool has_ordinal; /* the record being pushed came with its root row's ordinal */
+	uint64_t ordinal;
+
 	/* the record being pushed, for messages */
 	const char *source;
 	uint64_t line, column;
@@ -169,6 +177,11 @@ struct ll_normalizer {
 };
 
 /* ---- errors ---- */
+
+/** Two keys normalize to one column (col NULL: child table): the error at a record's place. */
+ll_status ll_norm_collision(ll_error *err, const char *source, uint64_t line, uint64_t column,
+			    const char *owner_path, const char *key_path, const char *table,
+			    const char *col);
 
 /** Fills err with the current record's location, table, column and message. Returns code. */
 ll_status ll_norm_fail(ll_normalizer *n, ll_error *err, ll_status code, const char *table,
@@ -179,9 +192,15 @@ void ll_norm_key_path(const ll_normalizer *n, uint32_t key, ll_buf *out);
 
 /* ---- keys, tables and columns (keys.c) ---- */
 
+/** Before an event that may change the schema: waits for the parallel load's turn (see normalize.h). */
+ll_status ll_norm_acquire(ll_normalizer *n, ll_error *err);
+
 /** Creates the table state for a schema table; *index receives its position. */
 ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint32_t via_key,
 			    const char *path, uint32_t *index, ll_error *err);
+
+/** After the table's schema grew from outside (ll_normalizer_adopt): sizes and field ids. */
+ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err);
 
 /** Finds or creates the key entry for raw key bytes at node; prev is the key before it in its object. */
 ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
@@ -203,6 +222,14 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 /** Makes key the owner of column c of table, or fails naming the key that owns it. */
 ll_status ll_norm_own_column(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
 			     ll_error *err);
+
+/**
+ * A null of key for column c, which no key of this normalizer owns: in a
+ * parallel load, fails like ll_norm_own_column when another key took c
+ * earlier in the input, as a null may not blank out another key's value.
+ */
+ll_status ll_norm_check_null_owner(ll_normalizer *n, uint32_t table, uint32_t key, uint32_t c,
+				   ll_error *err);
 
 /** The key's variant column for v's type: found or created, and owned by key. */
 ll_status ll_norm_variant_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,

@@ -30,6 +30,7 @@
 #include "load/loader_iceberg.h"
 #include "load/package.h"
 #include "normalize/normalize.h"
+#include "normalize/pool.h"
 #include "util/arena.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
@@ -42,7 +43,10 @@ struct ll_load {
 	ll_schema *schema;
 	char *root;
 	ll_write_disposition disposition;
-	ll_normalizer *norm;
+	ll_normalizer *norm; /* the load's normalizer; in a parallel load, its first thread's */
+	ll_normalize_pool *pool; /* norm and the other threads of parallel loads; NULL: none yet */
+	unsigned detections;
+	int max_nesting;
 	ll_arena arena;
 	char *source;
 	char *fingerprint;
@@ -224,8 +228,18 @@ static ll_status open_job_file(void *user, const char *path, const ll_parquet_co
 	return st;
 }
 
-static ll_status open_normalizer(ll_load *l, const ll_resource *res, ll_error *err)
+/* The normalizers of a load share the memory budget: 32 MiB, at least 8 MiB each. */
+static size_t normalizer_budget(const ll_pipeline *p)
 {
+	size_t each = ((size_t)32 << 20) / p->threads;
+	return each > ((size_t)8 << 20) ? each : (size_t)8 << 20;
+}
+
+/* Opens a normalizer for the load over schema; salt tells its job files apart. */
+static ll_status open_normalizer(void *user, ll_schema *schema, uint32_t salt, ll_normalizer **out,
+				 ll_error *err)
+{
+	ll_load *l = user;
 	ll_normalize_options nopt = { 0 };
 	ll_buf jobs = LL_BUF_INIT;
 	ll_path_join(&jobs, ll_buf_cstr(&l->dir), "jobs");
@@ -237,13 +251,15 @@ static ll_status open_normalizer(ll_load *l, const ll_resource *res, ll_error *e
 	 * is committed */
 	nopt.parquet.defer_dir_sync = true;
 	nopt.logger = &l->p->logger;
-	nopt.detections = res->detections;
-	nopt.max_nesting = res->max_table_nesting;
+	nopt.detections = l->detections;
+	nopt.max_nesting = l->max_nesting;
+	nopt.memory_budget = normalizer_budget(l->p);
+	nopt.file_salt = salt;
 	ll_row_sink sink = *ll_normalizer_parquet_sink();
 	sink.open = open_job_file;
 	ll_status st = ll_buf_oom(&jobs)
 			       ? ll_error_oom(err)
-			       : ll_normalizer_open_sink(&l->norm, l->schema, l->root, &nopt, &sink, err);
+			       : ll_normalizer_open_sink(out, schema, l->root, &nopt, &sink, err);
 	ll_buf_free(&jobs);
 	return st;
 }
@@ -287,7 +303,9 @@ ll_status ll_pipeline_begin_load_after(ll_pipeline *p, const ll_load *prev, cons
 		st = ll_package_create(p->dir, l->load_id, &l->dir, err);
 	if (st == LL_OK) {
 		warn_merge_fallback(l);
-		st = open_normalizer(l, res, err);
+		l->detections = res->detections;
+		l->max_nesting = res->max_table_nesting;
+		st = open_normalizer(l, l->schema, 0, &l->norm, err);
 	}
 	if (st != LL_OK) {
 		ll_load_abort(l);
@@ -370,11 +388,31 @@ void ll_json_record_source_close(ll_record_source *src)
 	src->user = NULL;
 }
 
-/* Pushes every record of a JSON input through the normalizer. */
+static void pool_progress(void *user, uint64_t records)
+{
+	ll_load *l = user;
+	l->records = records;
+	report_progress(l, l->input ? ll_input_name(l->input) : "<records>", false);
+}
+
+/* Pushes every record of a JSON input through the normalizers: in pieces when it can be cut. */
 static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
 {
+	ll_status st = LL_OK;
+	if (!l->pool) {
+		ll_normalize_pool_options opt = { .threads = l->p->threads,
+						  .piece_bytes = l->p->piece_bytes,
+						  .open = open_normalizer, .open_user = l,
+						  .progress = pool_progress, .progress_user = l };
+		st = ll_normalize_pool_open(&l->pool, l->norm, &opt, err);
+	}
+	bool done = false;
+	if (st == LL_OK)
+		st = ll_normalize_pool_push(l->pool, in, &l->records, &done, err);
+	if (st != LL_OK || done)
+		return st;
 	ll_record_source src;
-	ll_status st = ll_json_record_source_open(&src, in, err);
+	st = ll_json_record_source_open(&src, in, err);
 	if (st != LL_OK)
 		return st;
 	st = ll_load_push_source(l, &src, err);
@@ -413,6 +451,7 @@ void ll_load_abort(ll_load *l)
 	if (!l)
 		return;
 	ll_normalizer_free(l->norm);
+	ll_normalize_pool_free(l->pool);
 	if (l->dir.len)
 		ll_fs_remove_tree(l->dir.data, NULL);
 	ll_buf_free(&l->dir);
@@ -541,6 +580,8 @@ static ll_status seal_package(ll_load *l, ll_package_manifest *m, ll_error *err)
 	ll_job_file *files = NULL;
 	size_t nfiles = 0;
 	ll_status st = ll_normalizer_finish(l->norm, &files, &nfiles, err);
+	if (st == LL_OK)
+		st = ll_normalize_pool_finish(l->pool, &files, &nfiles, err);
 	ll_table *root = ll_schema_find_table(l->schema, l->root);
 	if (st == LL_OK)
 		st = apply_keys(root, l->primary_key, l->nprimary_key, false, err);

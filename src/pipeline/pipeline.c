@@ -22,6 +22,7 @@
 #include "load/loader.h"
 #include "load/package.h"
 #include "util/fs.h"
+#include "util/thread.h"
 #include "util/time.h"
 
 void ll_pipeline_home(const char *home, ll_buf *out)
@@ -187,6 +188,8 @@ ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll
 	p->force_iceberg = opt->force_iceberg;
 	p->progress = opt->progress;
 	p->progress_user = opt->progress_user;
+	p->threads = opt->threads ? opt->threads : ll_cpu_count() < 8 ? ll_cpu_count() : 8;
+	p->piece_bytes = opt->piece_bytes ? opt->piece_bytes : (size_t)4 << 20;
 	p->logger = (ll_logger){ opt->log, opt->log_user, opt->log_level };
 	ll_status st = init_pipeline(p, opt, err);
 	if (st != LL_OK) {

@@ -44,6 +44,8 @@ struct ll_pipeline {
 	json_t *sources;
 	ll_progress_fn progress;
 	void *progress_user;
+	unsigned threads;   /* normalizing threads of a load, >= 1 */
+	size_t piece_bytes; /* what they take at a time */
 };
 
 /**

@@ -524,7 +524,7 @@ ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *
 				   .home = opt->home, .log = opt->log, .log_user = opt->log_user,
 				   .log_level = opt->log_level, .force_iceberg = opt->force_iceberg,
 				   .s3 = opt->s3, .progress = opt->progress,
-				   .progress_user = opt->progress_user };
+				   .progress_user = opt->progress_user, .threads = opt->threads };
 	ll_pipeline *p;
 	ll_status st = ll_pipeline_open(&p, &po, err);
 	if (st != LL_OK)

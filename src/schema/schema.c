@@ -280,6 +280,34 @@ ll_status ll_schema_clone(const ll_schema *s, ll_schema **out, ll_error *err)
 	return LL_OK;
 }
 
+/* Appends the columns of from past dst's and takes the field ids from assigned. */
+static ll_status table_adopt(ll_table *dst, const ll_table *from, ll_error *err)
+{
+	size_t have = dst->ncolumns < from->ncolumns ? dst->ncolumns : from->ncolumns;
+	for (size_t i = 0; i < have; i++) {
+		if (dst->columns[i].field_id < 0)
+			dst->columns[i].field_id = from->columns[i].field_id;
+	}
+	ll_status st = LL_OK;
+	for (size_t i = dst->ncolumns; i < from->ncolumns && st == LL_OK; i++)
+		st = ll_table_add_column(dst, &from->columns[i], NULL, err);
+	return st;
+}
+
+ll_status ll_schema_adopt(ll_schema *dst, const ll_schema *from, ll_error *err)
+{
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < from->ntables && st == LL_OK; i++) {
+		const ll_table *ft = from->tables[i];
+		ll_table *t = ll_schema_find_table(dst, ft->name);
+		if (t)
+			st = table_adopt(t, ft, err);
+		else if ((st = table_clone(ft, &t, err)) == LL_OK && (st = schema_append_table(dst, t, err)) != LL_OK)
+			table_free(t);
+	}
+	return st;
+}
+
 const ll_table *ll_schema_root_of(const ll_schema *s, const ll_table *t)
 {
 	/* bounded by the table count, so a parent cycle in a corrupt schema cannot loop */

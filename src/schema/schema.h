@@ -93,6 +93,13 @@ void ll_schema_free(ll_schema *s);
 /** Deep copy. */
 ll_status ll_schema_clone(const ll_schema *s, ll_schema **out, ll_error *err);
 
+/**
+ * Brings dst up to from, a schema that grew from it by appending: the
+ * tables dst lacks are added (in from's order), each table's columns past
+ * dst's are appended, and field ids from assigned are copied.
+ */
+ll_status ll_schema_adopt(ll_schema *dst, const ll_schema *from, ll_error *err);
+
 ll_table *ll_schema_find_table(const ll_schema *s, const char *name);
 
 /**

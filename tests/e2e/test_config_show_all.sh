@@ -38,6 +38,7 @@ KEYS=(
 	destination.athena.credentials.profile_name
 	destination.athena.credentials.endpoint_url
 	normalize.detections
+	normalize.workers
 	pipeline.destination
 )
 rc=0

@@ -22,9 +22,10 @@
 #include "formats/parquet/writer_internal.h"
 
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdlib.h>
+
+#include "util/thread.h"
 
 struct ll_pqw_worker {
 	ll_parquet_writer *w;
@@ -97,18 +98,10 @@ bool ll_pqw_worker_start(ll_parquet_writer *w)
 	ll_pqw_worker *k = worker_new(w);
 	if (!k)
 		return false;
-	/* signals meant for the application go to its own threads, never to this one */
-	sigset_t all, old;
-	sigfillset(&all);
-	pthread_sigmask(SIG_SETMASK, &all, &old);
-	int rc = pthread_create(&k->thread, NULL, worker_main, k);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (rc != 0) {
+	if (!ll_thread_start(&k->thread, worker_main, k, "lakeload-pqw")) {
 		worker_free(k);
 		return false;
 	}
-	/* so that top -H and profiles tell the writer's thread apart */
-	pthread_setname_np(k->thread, "lakeload-pqw");
 	w->worker = k;
 	return true;
 }

@@ -1,0 +1,176 @@
+/*
+ * Cutting JSON record streams into pieces (see chunks.h).
+ *
+ * The buffer holds the start of the next piece. It is filled to the target
+ * plus some slack, then searched forward from the target for a cut; the
+ * search resumes where it stopped when more bytes are needed, so a long
+ * record costs one pass. The piece is handed out as the buffer itself and
+ * the bytes after the cut start a new buffer.
+ */
+#include "extract/chunks.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LOOK_BYTES (64u << 10) /* read at open to see how the input starts */
+#define SLACK (64u << 10)      /* read past the target so most cuts need no second read */
+
+struct ll_chunker {
+	ll_input *in;
+	size_t target;
+	char *buf;
+	size_t len, cap;
+	size_t scanned; /* the cut search resumes here */
+	bool eof;
+	uint64_t index, offset, line;
+};
+
+typedef enum cut_result { CUT_FOUND, CUT_MORE, CUT_NONE } cut_result;
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Reads until the buffer holds want bytes or the input ends. */
+static ll_status fill(ll_chunker *c, size_t want, ll_error *err)
+{
+	if (want > c->cap) {
+		size_t cap = c->cap * 2 > want ? c->cap * 2 : want;
+		char *grown = realloc(c->buf, cap);
+		if (!grown)
+			return ll_error_oom(err);
+		c->buf = grown;
+		c->cap = cap;
+	}
+	while (c->len < want && !c->eof) {
+		size_t got = 0;
+		ll_status st = ll_input_read(c->in, c->buf + c->len, c->cap - c->len, &got, err);
+		if (st != LL_OK)
+			return st;
+		c->len += got;
+		c->eof = got == 0;
+	}
+	return LL_OK;
+}
+
+/* The first byte of the stream that is not blank or a byte order mark; -1: none yet. */
+static int first_byte(const ll_chunker *c)
+{
+	size_t i = c->len >= 3 && memcmp(c->buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
+	while (i < c->len && is_blank(c->buf[i]))
+		i++;
+	return i < c->len ? (unsigned char)c->buf[i] : -1;
+}
+
+ll_status ll_chunker_open(ll_chunker **out, ll_input *in, size_t target, ll_error *err)
+{
+	*out = NULL;
+	ll_chunker *c = calloc(1, sizeof(*c));
+	if (!c)
+		return ll_error_oom(err);
+	c->in = in;
+	c->target = target ? target : 1;
+	c->line = 1;
+	ll_status st = fill(c, LOOK_BYTES, err);
+	while (st == LL_OK && first_byte(c) < 0 && !c->eof)
+		st = fill(c, c->len * 2, err);
+	if (st == LL_OK && first_byte(c) == '{') {
+		*out = c;
+		return LL_OK;
+	}
+	if (st == LL_OK)
+		st = ll_input_unread(in, c->buf, c->len, err);
+	ll_chunker_free(c);
+	return st;
+}
+
+/* Looks for a cut at or after the target; *cut is the first byte after it. */
+static cut_result find_cut(ll_chunker *c, size_t *cut)
+{
+	size_t i = c->scanned > c->target - 1 ? c->scanned : c->target - 1;
+	while (i < c->len) {
+		const char *nl = memchr(c->buf + i, '\n', c->len - i);
+		if (!nl)
+			break;
+		size_t p = (size_t)(nl - c->buf), f = p + 1, b = p;
+		while (f < c->len && is_blank(c->buf[f]))
+			f++;
+		if (f == c->len) {
+			/* what follows the newline is not read yet: look again from here */
+			c->scanned = p;
+			return c->eof ? CUT_NONE : CUT_MORE;
+		}
+		while (b > 0 && is_blank(c->buf[b - 1]))
+			b--;
+		if (c->buf[f] == '{' && b > 0 && c->buf[b - 1] == '}') {
+			*cut = p + 1;
+			return CUT_FOUND;
+		}
+		i = p + 1;
+	}
+	c->scanned = c->len;
+	return c->eof ? CUT_NONE : CUT_MORE;
+}
+
+static uint64_t count_lines(const char *p, size_t len)
+{
+	uint64_t n = 0;
+	for (const char *end = p + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	return n;
+}
+
+/* Hands out buf[0, cut) and keeps the rest in a new buffer. */
+static ll_status emit(ll_chunker *c, size_t cut, ll_chunk *out, ll_error *err)
+{
+	size_t rest = c->len - cut;
+	size_t cap = c->target + SLACK > rest ? c->target + SLACK : rest;
+	char *next = malloc(cap);
+	if (!next)
+		return ll_error_oom(err);
+	memcpy(next, c->buf + cut, rest);
+	*out = (ll_chunk){ c->buf, cut, c->index++, c->offset, c->line };
+	c->offset += cut;
+	c->line += count_lines(c->buf, cut);
+	c->buf = next;
+	c->cap = cap;
+	c->len = rest;
+	c->scanned = 0;
+	return LL_OK;
+}
+
+ll_status ll_chunker_next(ll_chunker *c, ll_chunk *out, ll_error *err)
+{
+	memset(out, 0, sizeof(*out));
+	ll_status st = fill(c, c->target + SLACK, err);
+	if (st != LL_OK || c->len == 0)
+		return st;
+	size_t cut = c->len;
+	for (;;) {
+		cut_result r = c->len >= c->target ? find_cut(c, &cut) : c->eof ? CUT_NONE : CUT_MORE;
+		if (r == CUT_FOUND)
+			break;
+		if (r == CUT_NONE) {
+			cut = c->len;
+			break;
+		}
+		if ((st = fill(c, c->len + c->len / 2 + SLACK, err)) != LL_OK)
+			return st;
+	}
+	return emit(c, cut, out, err);
+}
+
+uint64_t ll_chunker_offset(const ll_chunker *c)
+{
+	return c->offset;
+}
+
+void ll_chunker_free(ll_chunker *c)
+{
+	if (!c)
+		return;
+	free(c->buf);
+	free(c);
+}

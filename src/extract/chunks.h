@@ -1,0 +1,49 @@
+/*
+ * ll_chunker: cuts a stream of JSON records into pieces that parse on their
+ * own, so several threads can normalize one input.
+ *
+ * A piece ends at a newline between two top-level objects: the last
+ * non-blank byte before it is '}' and the first one after it is '{'. In
+ * valid JSON no such place is inside a value (a string holds no raw
+ * newline, and two values inside an array or object are always separated
+ * by ',' or ':'), so a piece holds whole records and a reader starting at
+ * its first byte reads exactly the records a reader of the whole stream
+ * reads there. Pieces are about `target` bytes; one grows past it only while
+ * no such place comes (a record longer than the target). Each piece knows
+ * its byte offset in the (decompressed) stream and the line it starts on, so
+ * messages and ids derived from offsets are those of the whole input.
+ *
+ * Only a stream whose first value is an object can be cut (a top-level
+ * array is one value): ll_chunker_open looks at the start of the input and,
+ * when it cannot be cut, gives what it read back to the input (*out NULL).
+ */
+#ifndef LL_EXTRACT_CHUNKS_H
+#define LL_EXTRACT_CHUNKS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "extract/input.h"
+
+typedef struct ll_chunk {
+	char *data;      /* malloc'd; the receiver frees it */
+	size_t len;
+	uint64_t index;  /* 0, 1, ... in stream order */
+	uint64_t offset; /* of data[0] in the stream */
+	uint64_t line;   /* 1-based line data[0] is on (always at a line's start) */
+} ll_chunk;
+
+typedef struct ll_chunker ll_chunker;
+
+/** Borrows in until ll_chunker_free. *out is NULL when the input cannot be cut. */
+ll_status ll_chunker_open(ll_chunker **out, ll_input *in, size_t target, ll_error *err);
+
+/** The next piece; data NULL at the end of input. */
+ll_status ll_chunker_next(ll_chunker *c, ll_chunk *out, ll_error *err);
+
+/** Bytes of the stream handed out so far. */
+uint64_t ll_chunker_offset(const ll_chunker *c);
+
+void ll_chunker_free(ll_chunker *c);
+
+#endif

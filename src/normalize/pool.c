@@ -1,0 +1,580 @@
+/*
+ * ll_normalize_pool: one input of JSON objects normalized on several
+ * threads, with the result one normalizer would give (see normalize.h).
+ *
+ * The calling thread cuts the input into pieces at record boundaries
+ * (extract/chunks.h) and queues them; each thread takes the next piece and
+ * normalizes it with its own normalizer and its own copy of the schema, into
+ * its own job files. A record's root `_dlt_id` derives from its byte offset
+ * in the pool's input stream (all inputs pushed, one after another), so it
+ * depends neither on the thread that takes it nor on where the input was
+ * cut. The schema is kept exact by the protocol of ll_normalize_sync: a
+ * thread that needs to change the schema (or give a key a column) waits
+ * until every earlier piece is done, takes the schema as those pieces left
+ * it, and changes it in input order; when its piece ends it publishes the
+ * schema for the pieces after it. Pieces that change nothing, nearly all once
+ * the first ones have seen the input's keys, never wait. Which key owns which
+ * column is kept for the pool's life (the claims below), so two spellings
+ * of one column collide as they do in one normalizer.
+ *
+ * The first failure in input order wins: pieces after a failed one are
+ * dropped, pieces before it still finish, so the error reported is the one
+ * a single normalizer would have met first, with its file, line and column.
+ */
+#include "normalize/pool.h"
+
+#include "normalize/normalize_internal.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/chunks.h"
+#include "util/hash.h"
+#include "util/thread.h"
+
+/* A null of a key for a column nobody owned yet, the first in its piece. */
+typedef struct null_use {
+	char *path;
+	char *source;
+	uint64_t piece, line, column;
+} null_use;
+
+/*
+ * What the load knows of a table or column ("table\x1fcolumn"): the key path
+ * that took it and in which piece (path NULL: none yet), and the nulls of
+ * other keys for it while nobody had taken it.
+ */
+typedef struct claim {
+	char *name;
+	char *path;
+	uint64_t piece;
+	null_use *nulls;
+	size_t nnulls;
+} claim;
+
+struct ll_normalize_pool {
+	ll_normalize_pool_options opt;
+	ll_normalizer *first; /* the caller's: thread 0, over the load's schema */
+	ll_normalizer **norms; /* threads 1..; norms[i] normalizes into schemas[i] */
+	ll_schema **schemas;
+	size_t n;
+	uint64_t stream_bytes; /* of the inputs pushed so far */
+	uint64_t pieces;       /* of the inputs pushed so far: claims number pieces across inputs */
+	claim *claims; /* open addressing */
+	size_t nclaims, claims_cap;
+};
+
+typedef struct run run;
+
+typedef struct worker {
+	run *r;
+	ll_normalizer *n;
+	ll_schema *schema;
+	ll_normalize_sync sync;
+	pthread_t thread;
+	uint64_t piece;  /* the piece being normalized */
+	bool synced;     /* it took its turn in this piece */
+	bool cancelled;  /* an earlier piece failed while it waited */
+	uint64_t records;
+	ll_arena arena;
+} worker;
+
+struct run {
+	ll_normalize_pool *pool;
+	const char *source;
+	uint64_t base;       /* the input's offset in the load's stream */
+	uint64_t piece_base; /* its first piece's number in the pool */
+	pthread_mutex_t mu;
+	pthread_cond_t cv;
+	ll_chunk *queue; /* ring of queued pieces */
+	size_t qcap, qhead, qlen;
+	bool input_done;
+	uint64_t committed;  /* pieces before this are done and published */
+	unsigned char *done; /* per piece */
+	size_t done_cap;
+	uint64_t failed;     /* the first failed piece (failure's); UINT64_MAX: none */
+	ll_error failure;
+	uint64_t records;
+	uint64_t pieces;     /* queued so far */
+	ll_schema *global;   /* the schema as the committed pieces leave it */
+};
+
+/* ---- claims ---- */
+
+static bool claims_grow(ll_normalize_pool *t)
+{
+	size_t cap = t->claims_cap ? t->claims_cap * 2 : 256;
+	claim *c = calloc(cap, sizeof(*c));
+	if (!c)
+		return false;
+	for (size_t i = 0; i < t->claims_cap; i++) {
+		if (!t->claims[i].name)
+			continue;
+		size_t slot = ll_hash64(t->claims[i].name, strlen(t->claims[i].name), 0) & (cap - 1);
+		while (c[slot].name)
+			slot = (slot + 1) & (cap - 1);
+		c[slot] = t->claims[i];
+	}
+	free(t->claims);
+	t->claims = c;
+	t->claims_cap = cap;
+	return true;
+}
+
+/* The entry of a table or column, made when missing. */
+static ll_status claim_entry(ll_normalize_pool *t, const char *table, const char *column,
+			     claim **out, ll_error *err)
+{
+	char name[1024];
+	int len = snprintf(name, sizeof(name), "%s\x1f%s", table, column ? column : "");
+	if (len < 0 || (size_t)len >= sizeof(name))
+		return ll_error_set(err, LL_ESCHEMA, "table %s: name too long", table);
+	if ((t->nclaims + 1) * 2 > t->claims_cap && !claims_grow(t))
+		return ll_error_oom(err);
+	size_t slot = ll_hash64(name, (size_t)len, 0) & (t->claims_cap - 1);
+	for (; t->claims[slot].name; slot = (slot + 1) & (t->claims_cap - 1)) {
+		if (strcmp(t->claims[slot].name, name) == 0) {
+			*out = &t->claims[slot];
+			return LL_OK;
+		}
+	}
+	if (!(t->claims[slot].name = strdup(name)))
+		return ll_error_oom(err);
+	t->nclaims++;
+	*out = &t->claims[slot];
+	return LL_OK;
+}
+
+static void claims_free(ll_normalize_pool *t)
+{
+	for (size_t i = 0; i < t->claims_cap; i++) {
+		claim *c = &t->claims[i];
+		for (size_t k = 0; k < c->nnulls; k++) {
+			free(c->nulls[k].path);
+			free(c->nulls[k].source);
+		}
+		free(c->nulls);
+		free(c->name);
+		free(c->path);
+	}
+	free(t->claims);
+}
+
+static void record_failure(run *r, uint64_t piece, const ll_error *err);
+
+/* ---- the turn of a piece ---- */
+
+static bool piece_waits(const run *r, uint64_t piece)
+{
+	return r->committed < piece && r->failed > piece;
+}
+
+static ll_status acquire(void *user, ll_normalizer *n, ll_error *err)
+{
+	worker *w = user;
+	run *r = w->r;
+	pthread_mutex_lock(&r->mu);
+	while (piece_waits(r, w->piece))
+		pthread_cond_wait(&r->cv, &r->mu);
+	ll_status st;
+	if (r->failed < w->piece) {
+		w->cancelled = true;
+		st = ll_error_set(err, LL_EINVAL, "an earlier piece of the input failed");
+	} else {
+		st = ll_normalizer_adopt(n, r->global, err);
+		w->synced = st == LL_OK;
+	}
+	pthread_mutex_unlock(&r->mu);
+	return st;
+}
+
+/* The nulls of other keys recorded after the piece that now takes c fail where they are. */
+static void fail_later_nulls(run *r, const claim *c, const char *table, const char *column)
+{
+	for (size_t i = 0; i < c->nnulls; i++) {
+		const null_use *u = &c->nulls[i];
+		if (u->piece <= c->piece || u->piece < r->piece_base || strcmp(u->path, c->path) == 0)
+			continue;
+		ll_error e;
+		ll_error_clear(&e);
+		ll_norm_collision(&e, u->source, u->line, u->column, c->path, u->path, table, column);
+		record_failure(r, u->piece - r->piece_base, &e);
+	}
+}
+
+static ll_status claim_cb(void *user, const char *table, const char *column, const char *path,
+			  const char **owner, ll_error *err)
+{
+	worker *w = user;
+	run *r = w->r;
+	*owner = NULL;
+	pthread_mutex_lock(&r->mu);
+	claim *c = NULL;
+	ll_status st = claim_entry(r->pool, table, column, &c, err);
+	if (st == LL_OK && c->path) {
+		*owner = c->path;
+	} else if (st == LL_OK) {
+		c->path = strdup(path);
+		c->piece = r->piece_base + w->piece;
+		if (!c->path)
+			st = ll_error_oom(err);
+		else
+			fail_later_nulls(r, c, table, column);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return st;
+}
+
+static ll_status null_use_cb(void *user, const char *table, const char *column, const char *path,
+			     const char *source, uint64_t line, uint64_t col, const char **owner,
+			     ll_error *err)
+{
+	worker *w = user;
+	run *r = w->r;
+	uint64_t piece = r->piece_base + w->piece;
+	*owner = NULL;
+	pthread_mutex_lock(&r->mu);
+	claim *c = NULL;
+	ll_status st = claim_entry(r->pool, table, column, &c, err);
+	if (st == LL_OK && c->path && c->piece < piece) {
+		*owner = c->path;
+	} else if (st == LL_OK) {
+		null_use *grown = realloc(c->nulls, (c->nnulls + 1) * sizeof(*grown));
+		null_use u = { strdup(path), strdup(source ? source : ""), piece, line, col };
+		if (grown)
+			c->nulls = grown;
+		if (!grown || !u.path || !u.source) {
+			free(u.path);
+			free(u.source);
+			st = ll_error_oom(err);
+		} else {
+			c->nulls[c->nnulls++] = u;
+		}
+	}
+	pthread_mutex_unlock(&r->mu);
+	return st;
+}
+
+/* ---- the queue ---- */
+
+static bool take_piece(run *r, ll_chunk *c)
+{
+	pthread_mutex_lock(&r->mu);
+	while (r->qlen == 0 && !r->input_done)
+		pthread_cond_wait(&r->cv, &r->mu);
+	bool got = r->qlen > 0;
+	if (got) {
+		*c = r->queue[r->qhead];
+		r->qhead = (r->qhead + 1) % r->qcap;
+		r->qlen--;
+		pthread_cond_broadcast(&r->cv);
+	}
+	pthread_mutex_unlock(&r->mu);
+	return got;
+}
+
+/* Queues a piece, waiting for room; false (piece freed) once a piece failed. */
+static bool put_piece(run *r, ll_chunk *c)
+{
+	pthread_mutex_lock(&r->mu);
+	while (r->qlen == r->qcap && r->failed == UINT64_MAX)
+		pthread_cond_wait(&r->cv, &r->mu);
+	bool ok = r->failed == UINT64_MAX;
+	if (ok) {
+		r->queue[(r->qhead + r->qlen) % r->qcap] = *c;
+		r->qlen++;
+		pthread_cond_broadcast(&r->cv);
+	}
+	pthread_mutex_unlock(&r->mu);
+	if (!ok)
+		free(c->data);
+	return ok;
+}
+
+/* Under r->mu: the first failure in input order (piece, then line and column) is the one kept. */
+static void record_failure(run *r, uint64_t piece, const ll_error *err)
+{
+	if (piece < r->failed ||
+	    (piece == r->failed && (err->line < r->failure.line ||
+				    (err->line == r->failure.line && err->column < r->failure.column)))) {
+		r->failed = piece;
+		r->failure = *err;
+	}
+	pthread_cond_broadcast(&r->cv);
+}
+
+static ll_status mark_done(run *r, uint64_t piece, ll_error *err)
+{
+	if (piece >= r->done_cap) {
+		size_t cap = r->done_cap ? r->done_cap * 2 : 64;
+		while (cap <= piece)
+			cap *= 2;
+		unsigned char *d = realloc(r->done, cap);
+		if (!d)
+			return ll_error_oom(err);
+		memset(d + r->done_cap, 0, cap - r->done_cap);
+		r->done = d;
+		r->done_cap = cap;
+	}
+	r->done[piece] = 1;
+	while (r->committed < r->done_cap && r->done[r->committed])
+		r->committed++;
+	return LL_OK;
+}
+
+/* ---- the threads ---- */
+
+static ll_status normalize_piece(worker *w, const ll_chunk *c, ll_error *err)
+{
+	run *r = w->r;
+	ll_input *in = NULL;
+	ll_json_reader *reader = NULL;
+	ll_status st = ll_input_open_memory(&in, c->data, c->len, r->source, err);
+	if (st == LL_OK)
+		st = ll_json_reader_open(&reader, in, err);
+	if (st == LL_OK)
+		ll_json_reader_start_line(reader, c->line);
+	while (st == LL_OK) {
+		const ll_json_value *record = NULL;
+		ll_arena_reset(&w->arena);
+		st = ll_json_reader_next(reader, &w->arena, &record, err);
+		if (st != LL_OK || !record)
+			break;
+		uint64_t line, column;
+		ll_json_reader_record_position(reader, &line, &column);
+		uint64_t ordinal = r->base + c->offset + ll_json_reader_record_offset(reader);
+		st = ll_normalizer_push_at(w->n, record, r->source, line, column, ordinal, err);
+		w->records++;
+	}
+	ll_json_reader_free(reader);
+	ll_input_free(in);
+	return st;
+}
+
+static void finish_piece(worker *w, uint64_t piece, ll_status st, ll_error *err)
+{
+	run *r = w->r;
+	pthread_mutex_lock(&r->mu);
+	/* a thread that took its turn changed the schema in input order: the later pieces get it */
+	if (st == LL_OK && w->synced)
+		st = ll_schema_adopt(r->global, w->schema, err);
+	if (st == LL_OK)
+		st = mark_done(r, piece, err);
+	if (st != LL_OK && !w->cancelled)
+		record_failure(r, piece, err);
+	r->records += w->records;
+	w->records = 0;
+	pthread_cond_broadcast(&r->cv);
+	pthread_mutex_unlock(&r->mu);
+}
+
+static void *worker_main(void *arg)
+{
+	worker *w = arg;
+	run *r = w->r;
+	ll_chunk c;
+	while (take_piece(r, &c)) {
+		pthread_mutex_lock(&r->mu);
+		bool dropped = c.index > r->failed;
+		pthread_mutex_unlock(&r->mu);
+		if (dropped) {
+			free(c.data);
+			continue;
+		}
+		ll_error err;
+		ll_error_clear(&err);
+		w->piece = c.index;
+		w->synced = w->cancelled = false;
+		ll_normalizer_begin_piece(w->n);
+		ll_status st = normalize_piece(w, &c, &err);
+		free(c.data);
+		finish_piece(w, c.index, st, &err);
+	}
+	return NULL;
+}
+
+/* ---- setting up ---- */
+
+ll_status ll_normalize_pool_open(ll_normalize_pool **out, ll_normalizer *first,
+				 const ll_normalize_pool_options *opt, ll_error *err)
+{
+	*out = NULL;
+	if (!first || !opt || !opt->open || opt->threads < 1)
+		return ll_error_set(err, LL_EINVAL, "normalize pool: a normalizer, an open function and "
+				    "at least one thread are required");
+	ll_normalize_pool *t = calloc(1, sizeof(*t));
+	size_t n = opt->threads - 1;
+	if (!t || !(t->norms = calloc(n ? n : 1, sizeof(*t->norms))) ||
+	    !(t->schemas = calloc(n ? n : 1, sizeof(*t->schemas)))) {
+		ll_normalize_pool_free(t);
+		return ll_error_oom(err);
+	}
+	t->opt = *opt;
+	t->first = first;
+	*out = t;
+	return LL_OK;
+}
+
+/* The normalizers of threads 1.., opened at the first input that is cut. */
+static ll_status pool_start(ll_normalize_pool *t, ll_error *err)
+{
+	ll_status st = LL_OK;
+	for (; t->n < t->opt.threads - 1 && st == LL_OK; t->n++) {
+		st = ll_schema_clone(t->first->schema, &t->schemas[t->n], err);
+		if (st == LL_OK)
+			st = t->opt.open(t->opt.open_user, t->schemas[t->n], (uint32_t)t->n + 1,
+					 &t->norms[t->n], err);
+	}
+	return st;
+}
+
+static void run_free(run *r, worker *w, size_t nw)
+{
+	for (size_t i = 0; i < nw; i++) {
+		ll_normalizer_set_sync(w[i].n, NULL);
+		ll_arena_free(&w[i].arena);
+	}
+	for (size_t i = 0; i < r->qlen; i++)
+		free(r->queue[(r->qhead + i) % r->qcap].data);
+	free(r->queue);
+	free(r->done);
+	ll_schema_free(r->global);
+	pthread_mutex_destroy(&r->mu);
+	pthread_cond_destroy(&r->cv);
+}
+
+static void workers_setup(run *r, worker *w, size_t nw)
+{
+	ll_normalize_pool *t = r->pool;
+	for (size_t i = 0; i < nw; i++) {
+		w[i].r = r;
+		w[i].n = i == 0 ? t->first : t->norms[i - 1];
+		w[i].schema = i == 0 ? t->first->schema : t->schemas[i - 1];
+		w[i].sync = (ll_normalize_sync){ &w[i], acquire, claim_cb, null_use_cb };
+		ll_arena_init(&w[i].arena, 0);
+		ll_normalizer_set_sync(w[i].n, &w[i].sync);
+	}
+}
+
+/* Cuts the input and queues its pieces until the end or a failure. */
+static void feed(run *r, ll_chunker *ck)
+{
+	const ll_normalize_pool_options *opt = &r->pool->opt;
+	for (;;) {
+		ll_chunk c;
+		ll_error err;
+		ll_error_clear(&err);
+		ll_status st = ll_chunker_next(ck, &c, &err);
+		if (st != LL_OK) {
+			pthread_mutex_lock(&r->mu);
+			record_failure(r, UINT64_MAX - 1, &err);
+			pthread_mutex_unlock(&r->mu);
+			return;
+		}
+		if (!c.data)
+			return;
+		r->pieces = c.index + 1;
+		if (!put_piece(r, &c))
+			return;
+		pthread_mutex_lock(&r->mu);
+		uint64_t records = r->records;
+		pthread_mutex_unlock(&r->mu);
+		if (opt->progress)
+			opt->progress(opt->progress_user, records);
+	}
+}
+
+ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *records, bool *done,
+				 ll_error *err)
+{
+	*done = false;
+	ll_chunker *ck = NULL;
+	ll_status st = ll_chunker_open(&ck, in, t->opt.piece_bytes, err);
+	if (st != LL_OK || !ck)
+		return st;
+	*done = true;
+	st = pool_start(t, err);
+	size_t nw = t->opt.threads;
+	worker *w = calloc(nw, sizeof(*w));
+	run r = { .pool = t, .source = ll_input_name(in), .base = t->stream_bytes, .piece_base = t->pieces,
+		  .failed = UINT64_MAX, .qcap = nw, .records = *records };
+	pthread_mutex_init(&r.mu, NULL);
+	pthread_cond_init(&r.cv, NULL);
+	r.queue = calloc(r.qcap, sizeof(*r.queue));
+	if (st == LL_OK && (!w || !r.queue))
+		st = ll_error_oom(err);
+	if (st == LL_OK)
+		st = ll_schema_clone(t->first->schema, &r.global, err);
+	if (st != LL_OK) {
+		run_free(&r, w, 0);
+		free(w);
+		ll_chunker_free(ck);
+		return st;
+	}
+	workers_setup(&r, w, nw);
+	size_t started = 0;
+	for (; started < nw; started++) {
+		if (!ll_thread_start(&w[started].thread, worker_main, &w[started], "lakeload-norm"))
+			break;
+	}
+	if (started == 0) {
+		ll_error_set(&r.failure, LL_EIO, "cannot start a thread to normalize %s", r.source);
+		r.failed = 0;
+	} else {
+		feed(&r, ck);
+	}
+	pthread_mutex_lock(&r.mu);
+	r.input_done = true;
+	pthread_cond_broadcast(&r.cv);
+	pthread_mutex_unlock(&r.mu);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(w[i].thread, NULL);
+	t->stream_bytes += ll_chunker_offset(ck);
+	t->pieces += r.pieces;
+	*records = r.records;
+	st = r.failed != UINT64_MAX ? (*err = r.failure, err->code) : LL_OK;
+	/* the first normalizer's schema, the load's, becomes what the whole input made of it */
+	if (st == LL_OK)
+		st = ll_normalizer_adopt(t->first, r.global, err);
+	run_free(&r, w, nw);
+	free(w);
+	ll_chunker_free(ck);
+	return st;
+}
+
+ll_status ll_normalize_pool_finish(ll_normalize_pool *t, ll_job_file **files, size_t *nfiles,
+				   ll_error *err)
+{
+	for (size_t i = 0; t && i < t->n; i++) {
+		ll_job_file *more = NULL;
+		size_t nmore = 0;
+		ll_status st = ll_normalizer_finish(t->norms[i], &more, &nmore, err);
+		if (st != LL_OK)
+			return st;
+		ll_job_file *all = realloc(*files, (*nfiles + nmore + 1) * sizeof(*all));
+		if (!all) {
+			ll_job_files_free(more, nmore);
+			return ll_error_oom(err);
+		}
+		memcpy(all + *nfiles, more, nmore * sizeof(*more));
+		free(more);
+		*files = all;
+		*nfiles += nmore;
+	}
+	return LL_OK;
+}
+
+void ll_normalize_pool_free(ll_normalize_pool *t)
+{
+	if (!t)
+		return;
+	for (size_t i = 0; i < t->n; i++) {
+		ll_normalizer_free(t->norms[i]);
+		ll_schema_free(t->schemas[i]);
+	}
+	claims_free(t);
+	free(t->norms);
+	free(t->schemas);
+	free(t);
+}
