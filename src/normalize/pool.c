@@ -288,7 +288,7 @@ static bool put_piece(run *r, ll_chunk *c)
 	}
 	pthread_mutex_unlock(&r->mu);
 	if (!ok)
-		free(c->data);
+		ll_chunk_free(c);
 	return ok;
 }
 
@@ -379,7 +379,7 @@ static void *worker_main(void *arg)
 		bool dropped = c.index > r->failed;
 		pthread_mutex_unlock(&r->mu);
 		if (dropped) {
-			free(c.data);
+			ll_chunk_free(&c);
 			continue;
 		}
 		ll_error err;
@@ -388,7 +388,7 @@ static void *worker_main(void *arg)
 		w->synced = w->cancelled = false;
 		ll_normalizer_begin_piece(w->n);
 		ll_status st = normalize_piece(w, &c, &err);
-		free(c.data);
+		ll_chunk_free(&c);
 		finish_piece(w, c.index, st, &err);
 	}
 	return NULL;
@@ -436,7 +436,7 @@ static void run_free(run *r, worker *w, size_t nw)
 		ll_arena_free(&w[i].arena);
 	}
 	for (size_t i = 0; i < r->qlen; i++)
-		free(r->queue[(r->qhead + i) % r->qcap].data);
+		ll_chunk_free(&r->queue[(r->qhead + i) % r->qcap]);
 	free(r->queue);
 	free(r->done);
 	ll_schema_free(r->global);
