@@ -74,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			pieces_ok = read_records(k.data, k.len, k.line, k.offset, &pieces) && pieces_ok;
 			offset += k.len;
 			line += lines_in(k.data, k.len);
-			free(k.data);
+			ll_chunk_free(&k);
 		}
 		if (ll_chunker_offset(c) != offset)
 			abort();

@@ -5,13 +5,18 @@
  * plus some slack, then searched forward from the target for a cut; the
  * search resumes where it stopped when more bytes are needed, so a long
  * record costs one pass. The piece is handed out as the buffer itself and
- * the bytes after the cut start a new buffer.
+ * the bytes after the cut start a new buffer. Buffers are mappings of their
+ * own (util/bigmem.h): pieces are freed by other threads, in another order,
+ * and through malloc they would fragment its heap into a resident size that
+ * grows with the input.
  */
 #include "extract/chunks.h"
 
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "util/bigmem.h"
 
 #define LOOK_BYTES (64u << 10) /* read at open to see how the input starts */
 #define SLACK (64u << 10)      /* read past the target so most cuts need no second read */
@@ -38,7 +43,7 @@ static ll_status fill(ll_chunker *c, size_t want, ll_error *err)
 {
 	if (want > c->cap) {
 		size_t cap = c->cap * 2 > want ? c->cap * 2 : want;
-		char *grown = realloc(c->buf, cap);
+		char *grown = ll_big_resize(c->buf, c->cap, cap, c->len);
 		if (!grown)
 			return ll_error_oom(err);
 		c->buf = grown;
@@ -127,11 +132,11 @@ static ll_status emit(ll_chunker *c, size_t cut, ll_chunk *out, ll_error *err)
 {
 	size_t rest = c->len - cut;
 	size_t cap = c->target + SLACK > rest ? c->target + SLACK : rest;
-	char *next = malloc(cap);
+	char *next = ll_big_resize(NULL, 0, cap, 0);
 	if (!next)
 		return ll_error_oom(err);
 	memcpy(next, c->buf + cut, rest);
-	*out = (ll_chunk){ c->buf, cut, c->index++, c->offset, c->line };
+	*out = (ll_chunk){ c->buf, cut, c->cap, c->index++, c->offset, c->line };
 	c->offset += cut;
 	c->line += count_lines(c->buf, cut);
 	c->buf = next;
@@ -167,10 +172,16 @@ uint64_t ll_chunker_offset(const ll_chunker *c)
 	return c->offset;
 }
 
+void ll_chunk_free(ll_chunk *c)
+{
+	ll_big_free(c->data, c->cap);
+	c->data = NULL;
+}
+
 void ll_chunker_free(ll_chunker *c)
 {
 	if (!c)
 		return;
-	free(c->buf);
+	ll_big_free(c->buf, c->cap);
 	free(c);
 }

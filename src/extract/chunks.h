@@ -26,8 +26,9 @@
 #include "extract/input.h"
 
 typedef struct ll_chunk {
-	char *data;      /* malloc'd; the receiver frees it */
+	char *data;      /* the receiver frees it with ll_chunk_free */
 	size_t len;
+	size_t cap;      /* bytes allocated */
 	uint64_t index;  /* 0, 1, ... in stream order */
 	uint64_t offset; /* of data[0] in the stream */
 	uint64_t line;   /* 1-based line data[0] is on (always at a line's start) */
@@ -40,6 +41,9 @@ ll_status ll_chunker_open(ll_chunker **out, ll_input *in, size_t target, ll_erro
 
 /** The next piece; data NULL at the end of input. */
 ll_status ll_chunker_next(ll_chunker *c, ll_chunk *out, ll_error *err);
+
+/** Frees a piece's bytes (the receiver's job); NULL data is fine. */
+void ll_chunk_free(ll_chunk *c);
 
 /** Bytes of the stream handed out so far. */
 uint64_t ll_chunker_offset(const ll_chunker *c);

@@ -288,7 +288,7 @@ static bool put_piece(run *r, ll_chunk *c)
 	}
 	pthread_mutex_unlock(&r->mu);
 	if (!ok)
-		free(c->data);
+		ll_chunk_free(c);
 	return ok;
 }
 
@@ -379,7 +379,7 @@ static void *worker_main(void *arg)
 		bool dropped = c.index > r->failed;
 		pthread_mutex_unlock(&r->mu);
 		if (dropped) {
-			free(c.data);
+			ll_chunk_free(&c);
 			continue;
 		}
 		ll_error err;
@@ -388,7 +388,7 @@ static void *worker_main(void *arg)
 		w->synced = w->cancelled = false;
 		ll_normalizer_begin_piece(w->n);
 		ll_status st = normalize_piece(w, &c, &err);
-		free(c.data);
+		ll_chunk_free(&c);
 		finish_piece(w, c.index, st, &err);
 	}
 	return NULL;
@@ -436,7 +436,7 @@ static void run_free(run *r, worker *w, size_t nw)
 		ll_arena_free(&w[i].arena);
 	}
 	for (size_t i = 0; i < r->qlen; i++)
-		free(r->queue[(r->qhead + i) % r->qcap].data);
+		ll_chunk_free(&r->queue[(r->qhead + i) % r->qcap]);
 	free(r->queue);
 	free(r->done);
 	ll_schema_free(r->global);
@@ -543,26 +543,73 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *r
 	return st;
 }
 
+typedef struct finishing {
+	ll_normalizer *n;
+	pthread_t thread;
+	bool started;
+	ll_job_file *files;
+	size_t nfiles;
+	ll_status st;
+	ll_error err;
+} finishing;
+
+static void *finish_main(void *arg)
+{
+	finishing *f = arg;
+	ll_error_clear(&f->err);
+	f->st = ll_normalizer_finish(f->n, &f->files, &f->nfiles, &f->err);
+	return NULL;
+}
+
+/* Appends f's files to *files; the first failure (in thread order) is the one reported. */
+static ll_status collect(finishing *f, ll_status st, ll_job_file **files, size_t *nfiles,
+			 ll_error *err)
+{
+	if (st == LL_OK && f->st != LL_OK) {
+		*err = f->err;
+		st = f->st;
+	}
+	ll_job_file *all = st == LL_OK ? realloc(*files, (*nfiles + f->nfiles + 1) * sizeof(*all)) : NULL;
+	if (st == LL_OK && !all)
+		st = ll_error_oom(err);
+	if (st != LL_OK) {
+		ll_job_files_free(f->files, f->nfiles);
+		return st;
+	}
+	if (f->nfiles)
+		memcpy(all + *nfiles, f->files, f->nfiles * sizeof(*all));
+	free(f->files);
+	*files = all;
+	*nfiles += f->nfiles;
+	return LL_OK;
+}
+
 ll_status ll_normalize_pool_finish(ll_normalize_pool *t, ll_job_file **files, size_t *nfiles,
 				   ll_error *err)
 {
-	for (size_t i = 0; t && i < t->n; i++) {
-		ll_job_file *more = NULL;
-		size_t nmore = 0;
-		ll_status st = ll_normalizer_finish(t->norms[i], &more, &nmore, err);
-		if (st != LL_OK)
-			return st;
-		ll_job_file *all = realloc(*files, (*nfiles + nmore + 1) * sizeof(*all));
-		if (!all) {
-			ll_job_files_free(more, nmore);
-			return ll_error_oom(err);
-		}
-		memcpy(all + *nfiles, more, nmore * sizeof(*more));
-		free(more);
-		*files = all;
-		*nfiles += nmore;
+	*files = NULL;
+	*nfiles = 0;
+	finishing *f = calloc(t->n + 1, sizeof(*f));
+	if (!f)
+		return ll_error_oom(err);
+	f[0].n = t->first;
+	for (size_t i = 0; i < t->n; i++) {
+		f[i + 1].n = t->norms[i];
+		f[i + 1].started = ll_thread_start(&f[i + 1].thread, finish_main, &f[i + 1], "lakeload-norm");
 	}
-	return LL_OK;
+	/* the last row groups are encoded, written and synced by every thread at once */
+	for (size_t i = 0; i <= t->n; i++) {
+		if (i == 0 || !f[i].started)
+			finish_main(&f[i]);
+	}
+	ll_status st = LL_OK;
+	for (size_t i = 0; i <= t->n; i++) {
+		if (f[i].started)
+			pthread_join(f[i].thread, NULL);
+		st = collect(&f[i], st, files, nfiles, err);
+	}
+	free(f);
+	return st;
 }
 
 void ll_normalize_pool_free(ll_normalize_pool *t)

@@ -42,7 +42,11 @@ ll_status ll_normalize_pool_open(ll_normalize_pool **out, ll_normalizer *first,
 ll_status ll_normalize_pool_push(ll_normalize_pool *pool, ll_input *in, uint64_t *records,
 				 bool *done, ll_error *err);
 
-/** Finishes the other threads' normalizers and appends their job files to *files. */
+/**
+ * Finishes every normalizer of the pool, the caller's too, each on its own
+ * thread (their last row groups are encoded, written and synced at once),
+ * and returns all their job files as ll_normalizer_finish does.
+ */
 ll_status ll_normalize_pool_finish(ll_normalize_pool *pool, ll_job_file **files, size_t *nfiles,
 				   ll_error *err);
 

@@ -579,9 +579,8 @@ static ll_status seal_package(ll_load *l, ll_package_manifest *m, ll_error *err)
 {
 	ll_job_file *files = NULL;
 	size_t nfiles = 0;
-	ll_status st = ll_normalizer_finish(l->norm, &files, &nfiles, err);
-	if (st == LL_OK)
-		st = ll_normalize_pool_finish(l->pool, &files, &nfiles, err);
+	ll_status st = l->pool ? ll_normalize_pool_finish(l->pool, &files, &nfiles, err)
+			       : ll_normalizer_finish(l->norm, &files, &nfiles, err);
 	ll_table *root = ll_schema_find_table(l->schema, l->root);
 	if (st == LL_OK)
 		st = apply_keys(root, l->primary_key, l->nprimary_key, false, err);

@@ -81,7 +81,6 @@ static void run_pool(run_result *r, const char *tag, const void *input, size_t l
 	ll_job_file *files = NULL;
 	size_t nfiles = 0;
 	if (r->st == LL_OK) {
-		CHECK_OK(ll_normalizer_finish(first, &files, &nfiles, &r->err), &r->err);
 		CHECK_OK(ll_normalize_pool_finish(pool, &files, &nfiles, &r->err), &r->err);
 	}
 	ll_job_files_free(files, nfiles);
