@@ -596,6 +596,39 @@ typedef struct ll_vacuum_info {
 ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t older_than_ms,
 			 size_t retain_last, ll_vacuum_info *info, ll_error *err);
 
+/** What an optimize did, over a table and its child tables. */
+typedef struct ll_optimize_info {
+	size_t tables;               /**< tables that got a new snapshot */
+	size_t data_files_rewritten; /**< data files replaced */
+	size_t delete_files_removed; /**< delete files that applied only to replaced files */
+	size_t data_files_written;   /**< new data files */
+	uint64_t rows;               /**< live rows moved into the new files */
+} ll_optimize_info;
+
+/** The file size ll_lake_optimize aims at when given 0: 128 MiB. */
+#define LL_OPTIMIZE_TARGET_FILE_BYTES (128ull << 20)
+
+/**
+ * Compacts an Iceberg table ("dataset.table") and its child tables (the
+ * Iceberg tables named "table__..."), children first, one "replace"
+ * snapshot per table that changes: the data files written with the table's
+ * partition spec that are smaller than target_file_bytes (0: 128 MiB) or
+ * that delete files apply to are read with their deletes applied and
+ * written again as files of about that size, each within its partition;
+ * the delete files that no longer apply to anything go. A partition with
+ * one such file and no deletes is left as it is. With where (a SQL
+ * condition over the table's columns, as ll_lake_delete takes; NULL: all
+ * files), only files holding a matching row are rewritten, and in child
+ * tables with _dlt_root_id only files holding rows of those roots (others
+ * are left alone). Nothing is deleted from storage: snapshots taken before
+ * stay readable until ll_lake_vacuum expires them. A commit made
+ * concurrently is kept; one that removed rows of the files being rewritten
+ * makes the rewrite start over, and after three tries it is LL_ECONFLICT
+ * with nothing of it committed. A hive table is LL_ENOTFOUND.
+ */
+ll_status ll_lake_optimize(const ll_lake_options *opt, const char *table, const char *where,
+			   uint64_t target_file_bytes, ll_optimize_info *info, ll_error *err);
+
 /**
  * Removes a table ("dataset.table") from the lake's catalog: its entry, and
  * for an Iceberg table its iceberg_tables row. The lake's files stay. For a
