@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# optimize: after 20 merges a partitioned Iceberg table and its child table
+# hold one data file per partition and no delete files, with the same rows
+# row for row (icebird, an independent reader, before and after); the new
+# files keep their partition; the snapshot before optimize still reads;
+# --where rewrites only the files holding matching rows; a second optimize
+# changes nothing; a commit made while optimize runs (an append, a delete of
+# rows being rewritten) is kept and deleted rows stay deleted.
+source "$(dirname "$0")/lib.sh"
+ICEBIRD="$LL_SOURCE_DIR/tests/iceberg/icebird_rows.mjs"
+
+gen() { # round first last [with_items]
+	/usr/bin/python3 - "$@" <<'PY'
+import json, sys
+k, first, last = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+items = len(sys.argv) > 4
+for i in range(first, last + 1):
+    r = {"id": i, "cat": f"c{i % 3}", "amount": k * 1000 + i}
+    if items:
+        r["items"] = [{"x": i}, {"x": k}]
+    print(json.dumps(r))
+PY
+}
+merge() { # table file [load options]
+	local table=$1 file=$2
+	shift 2
+	ll load "$file" --dataset shop --table "$table" --table-format iceberg \
+		--write-disposition merge --primary-key id "$@" --lake "$LAKE" -q
+}
+metadata_of() { /usr/bin/python3 -c "
+import sqlite3
+db = sqlite3.connect('$LAKE/catalog.db')
+row = db.execute(\"SELECT metadata_location FROM iceberg_tables WHERE table_namespace='shop' AND table_name='$1'\").fetchone()
+print(row[0][len('file://'):] if row[0].startswith('file://') else row[0])"; }
+# a key of the current snapshot's summary in the metadata file given
+summary_of() { /usr/bin/python3 -c "
+import json
+md = json.load(open('$1'))
+s = [s for s in md['snapshots'] if s['snapshot-id'] == md['current-snapshot-id']][0]
+print(s['summary'].get('$2', '0'))"; }
+summary() { summary_of "$(metadata_of "$1")" "$2"; }
+# every row icebird reads through a metadata file, sorted, one JSON object a line
+rows_at() { node "$ICEBIRD" - "$1" | /usr/bin/python3 -c "
+import json, sys
+for r in sorted(json.dumps(r, sort_keys=True) for r in json.load(sys.stdin)): print(r)"; }
+rows() { rows_at "$(metadata_of "$1")"; }
+# the live data files of the current snapshot, one path a line
+live_files() {
+	/usr/bin/python3 - "$(metadata_of "$1")" <<'PY'
+import json, sys
+from avro.datafile import DataFileReader
+from avro.io import DatumReader
+def local(p): return p[len("file://"):] if p.startswith("file://") else p
+md = json.load(open(sys.argv[1]))
+s = [s for s in md["snapshots"] if s["snapshot-id"] == md["current-snapshot-id"]][0]
+for m in DataFileReader(open(local(s["manifest-list"]), "rb"), DatumReader()):
+    for e in DataFileReader(open(local(m["manifest_path"]), "rb"), DatumReader()):
+        if e["status"] != 2 and e["data_file"]["content"] == 0:
+            print(local(e["data_file"]["file_path"]))
+PY
+}
+operation() { summary "$1" operation; }
+
+# ---------------------------------------------------------------- 20 merges
+for k in $(seq 1 20); do
+	gen "$k" 1 30 items > "$T/m$k.ndjson"
+	merge orders "$T/m$k.ndjson" --partition cat
+done
+deletes_before=$(summary orders total-delete-files)
+[[ $deletes_before -ge 20 ]] && PASS=$((PASS + 1)) || { FAIL=$((FAIL + 1)); echo "FAIL merges left delete files: $deletes_before" >&2; }
+want=$(q 'SELECT count(*), sum(amount) FROM shop.orders')
+want_rows=$(rows orders)
+want_items=$(rows orders__items)
+old_meta=$(metadata_of orders)
+
+out=$(ll optimize shop.orders --lake "$LAKE" 2>&1)
+check_contains "optimize reports both tables" "$out" "in 2 tables"
+check_eq "one data file per partition" "$(summary orders total-data-files)" "3"
+check_eq "no delete files left" "$(summary orders total-delete-files)" "0"
+check_eq "child table: one data file" "$(summary orders__items total-data-files)" "1"
+check_eq "child table: no delete files" "$(summary orders__items total-delete-files)" "0"
+check_eq "the snapshot is a replace" "$(operation orders)" "replace"
+check_eq "rows per lakeload" "$(q 'SELECT count(*), sum(amount) FROM shop.orders')" "$want"
+check_eq "rows per icebird, row for row" "$(rows orders)" "$want_rows"
+check_eq "child rows per icebird, row for row" "$(rows orders__items)" "$want_items"
+check_eq "30 live rows" "$(echo "$want_rows" | wc -l)" "30"
+for c in c0 c1 c2; do
+	check_eq "partition $c: one live file, in its folder" \
+		"$(live_files orders | grep -c "/data/cat=$c/")" "1"
+	check_eq "partition $c: file holds only its rows" \
+		"$(duck "SELECT DISTINCT cat FROM read_parquet('$(live_files orders | grep "/data/cat=$c/")')")" "$c"
+done
+check_eq "the snapshot before optimize still reads" "$(rows_at "$old_meta")" "$want_rows"
+
+snaps=$(ll history shop.orders --lake "$LAKE" | wc -l)
+out=$(ll optimize shop.orders --lake "$LAKE" 2>&1)
+check_contains "second optimize has nothing to do" "$out" "rewrote 0 data files into 0"
+check_eq "second optimize commits nothing" "$(ll history shop.orders --lake "$LAKE" | wc -l)" "$snaps"
+
+# ---------------------------------------------------------------- --where
+for k in 1 2 3; do
+	gen "$k" $((k * 10)) $((k * 10 + 8)) > "$T/e$k.ndjson"
+	ll load "$T/e$k.ndjson" --dataset shop --table events --table-format iceberg --partition cat \
+		--lake "$LAKE" -q
+done
+c1_before=$(live_files events | grep "/cat=c1/" | sort)
+want_events=$(rows events)
+ll optimize shop.events --where "cat = 'c0'" --lake "$LAKE" -q
+check_eq "--where: the matching partition is compacted" "$(live_files events | grep -c "/cat=c0/")" "1"
+check_eq "--where: other files untouched" "$(live_files events | grep "/cat=c1/" | sort)" "$c1_before"
+check_eq "--where: rows unchanged" "$(rows events)" "$want_events"
+# rows 13 and 22 are in two of the three files of partition c1: those two become one
+ll optimize shop.events --where "id IN (13, 22)" --lake "$LAKE" -q
+check_eq "--where by rows: only the files holding them are compacted" \
+	"$(live_files events | grep -c "/cat=c0/")/$(live_files events | grep -c "/cat=c1/")/$(live_files events | grep -c "/cat=c2/")" "1/2/3"
+check_eq "--where by rows: rows unchanged" "$(rows events)" "$want_events"
+
+# ---------------------------------------------------------------- concurrent commits
+for k in 1 2 3; do
+	gen "$k" 1 12 > "$T/c$k.ndjson"
+	merge conc "$T/c$k.ndjson"
+done
+want_conc=$(q 'SELECT count(*), sum(amount) FROM shop.conc')
+mkdir "$T/p1"
+LAKELOAD_PAUSEPOINT="iceberg_before_swap:$T/p1" ll optimize shop.conc --lake "$LAKE" -q &
+pid=$!
+while [[ ! -e $T/p1/reached ]]; do sleep 0.05; done
+gen 9 100 104 > "$T/append.ndjson"
+ll load "$T/append.ndjson" --dataset shop --table conc --table-format iceberg --lake "$LAKE" -q
+touch "$T/p1/go"
+wait "$pid" && PASS=$((PASS + 1)) || { FAIL=$((FAIL + 1)); echo "FAIL optimize over a concurrent append" >&2; }
+check_eq "concurrent append kept" "$(q 'SELECT count(*) FROM shop.conc WHERE id >= 100')" "5"
+check_eq "rows: the merged ones and the appended ones" \
+	"$(q 'SELECT count(*), sum(amount) FROM shop.conc WHERE id < 100')" "$want_conc"
+check_eq "optimize went on top of the append" "$(operation conc)" "replace"
+check_eq "no delete files after" "$(summary conc total-delete-files)" "0"
+check_eq "icebird agrees" "$(rows conc | wc -l)" "17"
+
+gen 4 1 12 > "$T/c4.ndjson"
+merge conc "$T/c4.ndjson"
+mkdir "$T/p2"
+LAKELOAD_PAUSEPOINT="iceberg_before_swap:$T/p2" ll optimize shop.conc --lake "$LAKE" -q &
+pid=$!
+while [[ ! -e $T/p2/reached ]]; do sleep 0.05; done
+ll delete shop.conc --where "id = 5" --lake "$LAKE" -q
+touch "$T/p2/go"
+wait "$pid" && PASS=$((PASS + 1)) || { FAIL=$((FAIL + 1)); echo "FAIL optimize over a concurrent delete" >&2; }
+check_eq "a row deleted meanwhile stays deleted" "$(q 'SELECT count(*) FROM shop.conc WHERE id = 5')" "0"
+check_eq "the other rows are there" "$(q 'SELECT count(*) FROM shop.conc')" "16"
+check_eq "icebird agrees after the redone rewrite" "$(rows conc | grep -c '"id": "5"}' || true)" "0"
+check_eq "optimize committed last" "$(operation conc)" "replace"
+
+# ---------------------------------------------------------------- refusals
+gen 1 1 3 > "$T/h.ndjson"
+ll load "$T/h.ndjson" --dataset shop --table plain --lake "$LAKE" -q
+expect_failure "hive has no optimize" ll optimize shop.plain --lake "$LAKE"
+check_contains "hive message" "$ERR" "not an Iceberg table"
+expect_failure "bad size" ll optimize shop.orders --target-size 5x --lake "$LAKE"
+check_contains "size message" "$ERR" "128MiB"
+out=$(ll optimize --help 2>&1)
+check_contains "optimize --help documents children" "$out" "child tables"
+
+finish
