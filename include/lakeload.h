@@ -259,7 +259,20 @@ typedef struct ll_pipeline_options {
 	void *progress_user;
 	/** The athena destination (the Glue catalog); NULL: local (the SQLite catalog). */
 	const ll_athena_options *athena;
+	/**
+	 * After a merge into an Iceberg table, the table (and each child table)
+	 * holding more live delete files than this is compacted in a snapshot of
+	 * its own, as ll_lake_optimize does for files with deletes; a failure of
+	 * that is logged as a warning and leaves the load as it is. 0:
+	 * LL_COMPACT_AFTER_DELETE_FILES; LL_COMPACT_NEVER: never.
+	 */
+	int64_t compact_after_delete_files;
 } ll_pipeline_options;
+
+/** The default of ll_pipeline_options.compact_after_delete_files. */
+#define LL_COMPACT_AFTER_DELETE_FILES 16
+/** ll_pipeline_options.compact_after_delete_files: merges never compact. */
+#define LL_COMPACT_NEVER (-1)
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
 void ll_pipeline_free(ll_pipeline *p);
@@ -398,6 +411,7 @@ typedef struct ll_run_options {
 	/** Where the sources' settings and secrets are ([sources.<name>]); NULL: ./.dlt */
 	const char *config_dir;
 	bool force_iceberg;
+	int64_t compact_after_delete_files; /**< as in ll_pipeline_options */
 	ll_log_fn log;
 	void *log_user;
 	ll_log_level log_level;
@@ -478,6 +492,14 @@ ll_status ll_config_athena_options(const ll_config *c, const ll_s3_options *s3,
 
 /** destination.athena.force_iceberg as a boolean (false when unset). */
 bool ll_config_force_iceberg(const ll_config *c);
+
+/**
+ * load.compact_after_delete_files (env LOAD__COMPACT_AFTER_DELETE_FILES)
+ * as ll_pipeline_options.compact_after_delete_files takes it: 0 when unset,
+ * LL_COMPACT_NEVER when set to 0. Anything but a whole number >= 0 is
+ * LL_EINVAL naming where it was set.
+ */
+ll_status ll_config_compact_after_delete_files(const ll_config *c, int64_t *out, ll_error *err);
 
 /**
  * Prints every setting with where it came from, secrets masked, and what

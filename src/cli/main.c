@@ -481,6 +481,10 @@ static int cmd_load(const cli_args *a)
 	ll_pipeline *p;
 	ll_error err;
 	ll_error_clear(&err);
+	if (ll_config_compact_after_delete_files(d.config, &o.compact_after_delete_files, &err) != LL_OK) {
+		ll_config_free(d.config);
+		return usage_error("%s", err.message);
+	}
 	if (ll_pipeline_open(&p, &o, &err) != LL_OK) {
 		print_error(&err);
 		ll_config_free(d.config);
@@ -559,6 +563,12 @@ static int cmd_run(const cli_args *a)
 		ll_pipeline_file_free(f);
 		ll_config_free(d.config);
 		return usage_error("unknown --progress \"%s\"; use auto, always or never", a->progress);
+	}
+	st = ll_config_compact_after_delete_files(d.config, &o.compact_after_delete_files, &err);
+	if (st != LL_OK) {
+		ll_pipeline_file_free(f);
+		ll_config_free(d.config);
+		return usage_error("%s", err.message);
 	}
 	st = ll_pipeline_file_run(f, &o, &err);
 	if (st != LL_OK)
