@@ -6,8 +6,7 @@
 # --where rewrites only the files holding matching rows; a second optimize
 # changes nothing; a commit made while optimize runs (an append, a delete of
 # rows being rewritten) is kept and deleted rows stay deleted.
-source "$(dirname "$0")/lib.sh"
-ICEBIRD="$LL_SOURCE_DIR/tests/iceberg/icebird_rows.mjs"
+source "$(dirname "$0")/iceberg_lib.sh"
 
 gen() { # round first last [with_items]
 	/usr/bin/python3 - "$@" <<'PY'
@@ -21,29 +20,13 @@ for i in range(first, last + 1):
     print(json.dumps(r))
 PY
 }
+# compaction after merges off: optimize is what this test is about
 merge() { # table file [load options]
 	local table=$1 file=$2
 	shift 2
-	ll load "$file" --dataset shop --table "$table" --table-format iceberg \
+	LOAD__COMPACT_AFTER_DELETE_FILES=0 ll load "$file" --dataset shop --table "$table" --table-format iceberg \
 		--write-disposition merge --primary-key id "$@" --lake "$LAKE" -q
 }
-metadata_of() { /usr/bin/python3 -c "
-import sqlite3
-db = sqlite3.connect('$LAKE/catalog.db')
-row = db.execute(\"SELECT metadata_location FROM iceberg_tables WHERE table_namespace='shop' AND table_name='$1'\").fetchone()
-print(row[0][len('file://'):] if row[0].startswith('file://') else row[0])"; }
-# a key of the current snapshot's summary in the metadata file given
-summary_of() { /usr/bin/python3 -c "
-import json
-md = json.load(open('$1'))
-s = [s for s in md['snapshots'] if s['snapshot-id'] == md['current-snapshot-id']][0]
-print(s['summary'].get('$2', '0'))"; }
-summary() { summary_of "$(metadata_of "$1")" "$2"; }
-# every row icebird reads through a metadata file, sorted, one JSON object a line
-rows_at() { node "$ICEBIRD" - "$1" | /usr/bin/python3 -c "
-import json, sys
-for r in sorted(json.dumps(r, sort_keys=True) for r in json.load(sys.stdin)): print(r)"; }
-rows() { rows_at "$(metadata_of "$1")"; }
 # the live data files of the current snapshot, one path a line
 live_files() {
 	/usr/bin/python3 - "$(metadata_of "$1")" <<'PY'
