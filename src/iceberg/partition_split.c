@@ -328,6 +328,7 @@ static ll_status route_row(splitter *s, const ll_value *const *row, ll_error *er
 	ll_iceberg_value tuple[64];
 	uint8_t dec[64][16];
 	ll_buf_clear(&s->key);
+	ll_buf_putc(&s->key, 'T'); /* an unpartitioned table's one tuple is not an empty key */
 	for (size_t k = 0; k < spec->nfields; k++) {
 		ll_iceberg_value in = iceberg_value(s->source_type[k], row[s->source[k]], dec[k]);
 		ll_status st = ll_iceberg_transform_apply(&spec->fields[k].transform, s->source_type[k],
