@@ -5,7 +5,8 @@
 # files keep their partition; the snapshot before optimize still reads;
 # --where rewrites only the files holding matching rows; a second optimize
 # changes nothing; a commit made while optimize runs (an append, a delete of
-# rows being rewritten) is kept and deleted rows stay deleted.
+# rows being rewritten) is kept and deleted rows stay deleted, and a merge
+# that loses its race to optimize still merges correctly.
 source "$(dirname "$0")/iceberg_lib.sh"
 
 gen() { # round first last [with_items]
@@ -132,6 +133,23 @@ check_eq "a row deleted meanwhile stays deleted" "$(q 'SELECT count(*) FROM shop
 check_eq "the other rows are there" "$(q 'SELECT count(*) FROM shop.conc')" "16"
 check_eq "icebird agrees after the redone rewrite" "$(rows conc | grep -c '"id": "5"}' || true)" "0"
 check_eq "optimize committed last" "$(operation conc)" "replace"
+
+# a merge that loses its race to optimize computes its deletes again on the new files
+gen 9 200 201 > "$T/append2.ndjson"
+ll load "$T/append2.ndjson" --dataset shop --table conc --table-format iceberg --lake "$LAKE" -q
+gen 5 1 12 > "$T/c5.ndjson"
+mkdir "$T/p3"
+LAKELOAD_PAUSEPOINT="iceberg_before_swap:$T/p3" merge conc "$T/c5.ndjson" &
+pid=$!
+while [[ ! -e $T/p3/reached ]]; do sleep 0.05; done
+out=$(ll optimize shop.conc --lake "$LAKE" 2>&1)
+check_contains "optimize under a paused merge" "$out" "in 1 table"
+touch "$T/p3/go"
+wait "$pid" && PASS=$((PASS + 1)) || { FAIL=$((FAIL + 1)); echo "FAIL merge after a concurrent optimize" >&2; }
+check_eq "the merge replaced every merged row once" \
+	"$(q 'SELECT count(*), count(DISTINCT id), sum(amount) FROM shop.conc WHERE id < 100')" "12,12,60078"
+check_eq "the appended rows are still there" "$(q 'SELECT count(*) FROM shop.conc WHERE id >= 100')" "7"
+check_eq "icebird agrees after the merge" "$(rows conc | wc -l)" "19"
 
 # ---------------------------------------------------------------- refusals
 gen 1 1 3 > "$T/h.ndjson"
