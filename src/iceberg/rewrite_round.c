@@ -4,7 +4,6 @@
  */
 #include "iceberg/rewrite_internal.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -29,6 +28,12 @@ struct ll_rewrite_round {
 typedef struct ll_rewrite_round rewrite;
 
 /* ------------------------------------------------------------------ choosing */
+
+static uint64_t target_bytes(const rewrite *rw)
+{
+	uint64_t t = rw->setup.opt->target_file_bytes;
+	return t ? t : LL_ICEBERG_TARGET_FILE_BYTES;
+}
 
 typedef struct match_scan {
 	const ll_keyset *set;
@@ -95,8 +100,6 @@ static ll_status pick_files(rewrite *rw, ll_error *err)
 {
 	ll_iceberg_plan *p = &rw->plan;
 	const ll_iceberg_metadata *md = p->table.md;
-	uint64_t target = rw->setup.opt->target_file_bytes ? rw->setup.opt->target_file_bytes
-						     : LL_ICEBERG_TARGET_FILE_BYTES;
 	int32_t match_id = 0;
 	if (rw->setup.opt->match) {
 		const ll_iceberg_field *f = ll_iceberg_schema_find_column(
@@ -116,7 +119,7 @@ static ll_status pick_files(rewrite *rw, ll_error *err)
 		if (p->files[i].spec_id != md->default_spec_id)
 			continue;
 		st = ll_iceberg_plan_file_deletes(p, i, &pos, &n, err);
-		bool small = (uint64_t)p->files[i].file->file_size_in_bytes < target;
+		bool small = (uint64_t)p->files[i].file->file_size_in_bytes < target_bytes(rw);
 		rw->picked[i] = st == LL_OK && (n > 0 || (small && !rw->setup.opt->only_with_deletes));
 		if (st == LL_OK && rw->picked[i] && rw->setup.opt->match)
 			st = file_matches(rw, i, match_id, &rw->picked[i], err);
@@ -166,9 +169,7 @@ ll_status ll_rewrite_round_write(ll_rewrite_round *rw, ll_error *err)
 				  ll_iceberg_metadata_current_schema(md),
 				  ll_iceberg_metadata_default_spec(md), md->location,
 				  rw->setup.opt->scratch_dir, rw->setup.name };
-	uint64_t target = rw->setup.opt->target_file_bytes ? rw->setup.opt->target_file_bytes
-						     : LL_ICEBERG_TARGET_FILE_BYTES;
-	return ll_partition_split_rewrite(&ps, in, n, target, &rw->arena, &rw->written,
+	return ll_partition_split_rewrite(&ps, in, n, target_bytes(rw), &rw->arena, &rw->written,
 					  &rw->nwritten, err);
 }
 

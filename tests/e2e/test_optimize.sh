@@ -3,7 +3,8 @@
 # hold one data file per partition and no delete files, with the same rows
 # row for row (icebird, an independent reader, before and after); the new
 # files keep their partition; the snapshot before optimize still reads;
-# --where rewrites only the files holding matching rows; a second optimize
+# --where rewrites only the files holding matching rows; --target-size sizes
+# the new files; a second optimize
 # changes nothing; a commit made while optimize runs (an append, a delete of
 # rows being rewritten) is kept and deleted rows stay deleted, and a merge
 # that loses its race to optimize still merges correctly.
@@ -98,6 +99,23 @@ ll optimize shop.events --where "id IN (13, 22)" --lake "$LAKE" -q
 check_eq "--where by rows: only the files holding them are compacted" \
 	"$(live_files events | grep -c "/cat=c0/")/$(live_files events | grep -c "/cat=c1/")/$(live_files events | grep -c "/cat=c2/")" "1/2/3"
 check_eq "--where by rows: rows unchanged" "$(rows events)" "$want_events"
+
+# ---------------------------------------------------------------- --target-size
+# three files of about 16 KB each (random text): small against 32KiB, and written
+# back as files of about 32 KiB, so two of them
+for k in 1 2 3; do
+	/usr/bin/python3 -c "
+import json, random
+rng = random.Random($k)
+for i in range($k * 1000, $k * 1000 + 300):
+    print(json.dumps({'id': i, 'note': '%032x' % rng.getrandbits(128)}))" > "$T/s$k.ndjson"
+	ll load "$T/s$k.ndjson" --dataset shop --table sized --table-format iceberg --lake "$LAKE" -q
+done
+want_sized=$(rows sized)
+ll optimize shop.sized --target-size 32KiB --lake "$LAKE" -q
+check_eq "--target-size: three small files become two of about that size" \
+	"$(summary sized total-data-files)" "2"
+check_eq "--target-size: rows unchanged" "$(rows sized)" "$want_sized"
 
 # ---------------------------------------------------------------- concurrent commits
 for k in 1 2 3; do
