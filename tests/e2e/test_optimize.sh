@@ -82,6 +82,17 @@ out=$(ll optimize shop.orders --lake "$LAKE" 2>&1)
 check_contains "second optimize has nothing to do" "$out" "rewrote 0 data files into 0"
 check_eq "second optimize commits nothing" "$(ll history shop.orders --lake "$LAKE" | wc -l)" "$snaps"
 
+# a child table optimized by its own name: only it changes
+for k in 21 22; do
+	gen "$k" 1 30 items > "$T/m$k.ndjson"
+	merge orders "$T/m$k.ndjson" --partition cat
+done
+want_items=$(rows orders__items)
+ll optimize shop.orders__items --lake "$LAKE" -q
+check_eq "child by name: no delete files left" "$(summary orders__items total-delete-files)" "0"
+check_eq "child by name: rows unchanged" "$(rows orders__items)" "$want_items"
+check_eq "child by name: the root is left alone" "$(operation orders)" "overwrite"
+
 # ---------------------------------------------------------------- --where
 for k in 1 2 3; do
 	gen "$k" $((k * 10)) $((k * 10 + 8)) > "$T/e$k.ndjson"
@@ -126,7 +137,8 @@ want_conc=$(q 'SELECT count(*), sum(amount) FROM shop.conc')
 mkdir "$T/p1"
 LAKELOAD_PAUSEPOINT="iceberg_before_swap:$T/p1" ll optimize shop.conc --lake "$LAKE" -q &
 pid=$!
-while [[ ! -e $T/p1/reached ]]; do sleep 0.05; done
+while [[ ! -e $T/p1/reached ]] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+check_eq "paused before its compare-and-swap (p1)" "$([[ -e $T/p1/reached ]] && echo yes)" "yes"
 gen 9 100 104 > "$T/append.ndjson"
 ll load "$T/append.ndjson" --dataset shop --table conc --table-format iceberg --lake "$LAKE" -q
 touch "$T/p1/go"
@@ -143,7 +155,8 @@ merge conc "$T/c4.ndjson"
 mkdir "$T/p2"
 LAKELOAD_PAUSEPOINT="iceberg_before_swap:$T/p2" ll optimize shop.conc --lake "$LAKE" -q &
 pid=$!
-while [[ ! -e $T/p2/reached ]]; do sleep 0.05; done
+while [[ ! -e $T/p2/reached ]] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+check_eq "paused before its compare-and-swap (p2)" "$([[ -e $T/p2/reached ]] && echo yes)" "yes"
 ll delete shop.conc --where "id = 5" --lake "$LAKE" -q
 touch "$T/p2/go"
 wait "$pid" && PASS=$((PASS + 1)) || { FAIL=$((FAIL + 1)); echo "FAIL optimize over a concurrent delete" >&2; }
@@ -159,7 +172,8 @@ gen 5 1 12 > "$T/c5.ndjson"
 mkdir "$T/p3"
 LAKELOAD_PAUSEPOINT="iceberg_before_swap:$T/p3" merge conc "$T/c5.ndjson" &
 pid=$!
-while [[ ! -e $T/p3/reached ]]; do sleep 0.05; done
+while [[ ! -e $T/p3/reached ]] && kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+check_eq "paused before its compare-and-swap (p3)" "$([[ -e $T/p3/reached ]] && echo yes)" "yes"
 out=$(ll optimize shop.conc --lake "$LAKE" 2>&1)
 check_contains "optimize under a paused merge" "$out" "in 1 table"
 touch "$T/p3/go"
