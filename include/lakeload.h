@@ -267,7 +267,20 @@ typedef struct ll_pipeline_options {
 	unsigned threads;
 	/** Size of those pieces in bytes; 0: 4 MiB. */
 	size_t piece_bytes;
+	/**
+	 * After a merge into an Iceberg table, the table (and each child table)
+	 * holding more live delete files than this is compacted in a snapshot of
+	 * its own, as ll_lake_optimize does for files with deletes; a failure of
+	 * that is logged as a warning and leaves the load as it is. 0:
+	 * LL_COMPACT_AFTER_DELETE_FILES; LL_COMPACT_NEVER: never.
+	 */
+	int64_t compact_after_delete_files;
 } ll_pipeline_options;
+
+/** The default of ll_pipeline_options.compact_after_delete_files. */
+#define LL_COMPACT_AFTER_DELETE_FILES 16
+/** ll_pipeline_options.compact_after_delete_files: merges never compact. */
+#define LL_COMPACT_NEVER (-1)
 
 ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll_error *err);
 void ll_pipeline_free(ll_pipeline *p);
@@ -406,6 +419,7 @@ typedef struct ll_run_options {
 	/** Where the sources' settings and secrets are ([sources.<name>]); NULL: ./.dlt */
 	const char *config_dir;
 	bool force_iceberg;
+	int64_t compact_after_delete_files; /**< as in ll_pipeline_options */
 	ll_log_fn log;
 	void *log_user;
 	ll_log_level log_level;
@@ -489,6 +503,14 @@ ll_status ll_config_athena_options(const ll_config *c, const ll_s3_options *s3,
 
 /** destination.athena.force_iceberg as a boolean (false when unset). */
 bool ll_config_force_iceberg(const ll_config *c);
+
+/**
+ * load.compact_after_delete_files (env LOAD__COMPACT_AFTER_DELETE_FILES)
+ * as ll_pipeline_options.compact_after_delete_files takes it: 0 when unset,
+ * LL_COMPACT_NEVER when set to 0. Anything but a whole number >= 0 is
+ * LL_EINVAL naming where it was set.
+ */
+ll_status ll_config_compact_after_delete_files(const ll_config *c, int64_t *out, ll_error *err);
 
 /**
  * Prints every setting with where it came from, secrets masked, and what
@@ -607,6 +629,39 @@ typedef struct ll_vacuum_info {
  */
 ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t older_than_ms,
 			 size_t retain_last, ll_vacuum_info *info, ll_error *err);
+
+/** What an optimize did, over a table and its child tables. */
+typedef struct ll_optimize_info {
+	size_t tables;               /**< tables that got a new snapshot */
+	size_t data_files_rewritten; /**< data files replaced */
+	size_t delete_files_removed; /**< delete files that applied only to replaced files */
+	size_t data_files_written;   /**< new data files */
+	uint64_t rows;               /**< live rows moved into the new files */
+} ll_optimize_info;
+
+/** The file size ll_lake_optimize aims at when given 0: 128 MiB. */
+#define LL_OPTIMIZE_TARGET_FILE_BYTES (128ull << 20)
+
+/**
+ * Compacts an Iceberg table ("dataset.table") and its child tables (the
+ * Iceberg tables named "table__..."), children first, one "replace"
+ * snapshot per table that changes: the data files written with the table's
+ * partition spec that are smaller than target_file_bytes (0: 128 MiB) or
+ * that delete files apply to are read with their deletes applied and
+ * written again as files of about that size, each within its partition;
+ * the delete files that no longer apply to anything go. A partition with
+ * one such file and no deletes is left as it is. With where (a SQL
+ * condition over the table's columns, as ll_lake_delete takes; NULL: all
+ * files), only files holding a matching row are rewritten, and in child
+ * tables with _dlt_root_id only files holding rows of those roots (others
+ * are left alone). Nothing is deleted from storage: snapshots taken before
+ * stay readable until ll_lake_vacuum expires them. A commit made
+ * concurrently is kept; one that removed rows of the files being rewritten
+ * makes the rewrite start over, and after three tries it is LL_ECONFLICT
+ * with nothing of it committed. A hive table is LL_ENOTFOUND.
+ */
+ll_status ll_lake_optimize(const ll_lake_options *opt, const char *table, const char *where,
+			   uint64_t target_file_bytes, ll_optimize_info *info, ll_error *err);
 
 /**
  * Removes a table ("dataset.table") from the lake's catalog: its entry, and

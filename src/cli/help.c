@@ -131,6 +131,22 @@ static const struct {
 	  "options:\n"
 	  "  --all                       every key lakeload reads, \"(unset)\" when nothing sets it\n"
 	  LAKE_OPTIONS VERBOSITY_OPTIONS },
+	{ "optimize",
+	  "usage: lakeload optimize DATASET.TABLE [--where COND] [--target-size SIZE] [options]\n"
+	  "compact an Iceberg table (Athena's OPTIMIZE ... REWRITE DATA USING BIN_PACK): data\n"
+	  "files smaller than the target size or with deleted rows are read with their deletes\n"
+	  "applied and written again as files of about the target size, never mixing\n"
+	  "partitions; delete files that no longer apply go. One \"replace\" commit per table;\n"
+	  "the table's child tables (DATASET.TABLE__*) are optimized too, first, and a child\n"
+	  "table can be optimized alone by its name. Nothing is deleted: older snapshots stay\n"
+	  "readable until vacuum expires them. A commit made meanwhile is kept; one that\n"
+	  "deleted rows of the files being rewritten makes optimize start over (3 tries).\n\n"
+	  "options:\n"
+	  "  --where COND                only files holding a row matching this SQL condition\n"
+	  "                              (chosen by their rows, not by partition); in child\n"
+	  "                              tables, files holding rows of those root rows\n"
+	  "  --target-size SIZE          the file size to aim at: 128MiB, 512MB, 1GiB (128MiB)\n"
+	  LAKE_OPTIONS HOME_OPTION VERBOSITY_OPTIONS },
 	{ "vacuum",
 	  "usage: lakeload vacuum DATASET.TABLE [--older-than DURATION] [--retain-last N] [options]\n"
 	  "expire an Iceberg table's old snapshots in one commit, then delete the files nothing\n"

@@ -32,6 +32,7 @@ typedef struct cli_args {
 	const char *max_table_nesting;
 	const char *threads;
 	const char *older_than, *retain_last; /* vacuum */
+	const char *target_size;              /* optimize */
 	const char *partition[MAX_LIST];
 	size_t npartition;
 	const char *primary_key[MAX_LIST];
@@ -64,6 +65,9 @@ static const char usage_text[] =
 	"                 list an Iceberg table's snapshots with their summaries\n"
 	"  vacuum DATASET.TABLE [--older-than DURATION] [--retain-last N]\n"
 	"                 expire an Iceberg table's old snapshots and delete unreferenced files\n"
+	"  optimize DATASET.TABLE [--where COND] [--target-size SIZE]\n"
+	"                 rewrite an Iceberg table's small files and files with deletes into\n"
+	"                 right-sized ones, in one commit per table (child tables too)\n"
 	"  config show [--all]\n"
 	"                 print the resolved configuration, secrets masked, and where each\n"
 	"                 value came from (--all: every key lakeload reads, set or not)\n"
@@ -154,6 +158,7 @@ static const char **value_slot(cli_args *a, const char *name)
 		{ "threads", offsetof(cli_args, threads) },
 		{ "older-than", offsetof(cli_args, older_than) },
 		{ "retain-last", offsetof(cli_args, retain_last) },
+		{ "target-size", offsetof(cli_args, target_size) },
 	};
 	for (size_t i = 0; i < sizeof(options) / sizeof(options[0]); i++) {
 		if (strcmp(name, options[i].name) == 0)
@@ -503,6 +508,10 @@ static int cmd_load(const cli_args *a)
 	ll_pipeline *p;
 	ll_error err;
 	ll_error_clear(&err);
+	if (ll_config_compact_after_delete_files(d.config, &o.compact_after_delete_files, &err) != LL_OK) {
+		ll_config_free(d.config);
+		return usage_error("%s", err.message);
+	}
 	if (ll_pipeline_open(&p, &o, &err) != LL_OK) {
 		print_error(&err);
 		ll_config_free(d.config);
@@ -586,6 +595,12 @@ static int cmd_run(const cli_args *a)
 		ll_pipeline_file_free(f);
 		ll_config_free(d.config);
 		return rc;
+	}
+	st = ll_config_compact_after_delete_files(d.config, &o.compact_after_delete_files, &err);
+	if (st != LL_OK) {
+		ll_pipeline_file_free(f);
+		ll_config_free(d.config);
+		return usage_error("%s", err.message);
 	}
 	st = ll_pipeline_file_run(f, &o, &err);
 	if (st != LL_OK)
@@ -769,6 +784,54 @@ static int cmd_vacuum(const cli_args *a)
 	return run_on_lake_table(a, vacuum_table);
 }
 
+/* optimize's target file size, checked by cmd_optimize before the lake is opened */
+static uint64_t optimize_target_bytes;
+
+static ll_status optimize_table(const cli_args *a, const ll_lake_options *lo, ll_error *err)
+{
+	ll_optimize_info info;
+	ll_status st = ll_lake_optimize(lo, a->positional[0], a->where, optimize_target_bytes, &info,
+					err);
+	if (st == LL_OK && a->verbosity >= 0)
+		fprintf(stderr, "lakeload: %s: rewrote %zu data file%s into %zu (%llu rows) and removed "
+			"%zu delete file%s, in %zu table%s\n", a->positional[0], info.data_files_rewritten,
+			info.data_files_rewritten == 1 ? "" : "s", info.data_files_written,
+			(unsigned long long)info.rows, info.delete_files_removed,
+			info.delete_files_removed == 1 ? "" : "s", info.tables, info.tables == 1 ? "" : "s");
+	return st;
+}
+
+/* "134217728", "128MiB", "64MB", "512KiB", "1GiB": bytes; false when it is none of those. */
+static bool parse_size(const char *text, uint64_t *bytes)
+{
+	static const struct { const char *unit; uint64_t scale; } units[] = {
+		{ "", 1 }, { "B", 1 }, { "KB", 1000 }, { "KiB", 1024 }, { "MB", 1000000 },
+		{ "MiB", 1 << 20 }, { "GB", 1000000000 }, { "GiB", 1 << 30 },
+	};
+	char *end = NULL;
+	if (*text < '0' || *text > '9')
+		return false;
+	unsigned long long n = strtoull(text, &end, 10);
+	for (size_t i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
+		if (strcmp(end, units[i].unit) == 0 && n > 0 && n <= UINT64_MAX / units[i].scale) {
+			*bytes = n * units[i].scale;
+			return true;
+		}
+	}
+	return false;
+}
+
+static int cmd_optimize(const cli_args *a)
+{
+	if (a->npositional != 1)
+		return usage_error("optimize takes one table, DATASET.TABLE%s", "");
+	optimize_target_bytes = 0;
+	if (a->target_size && !parse_size(a->target_size, &optimize_target_bytes))
+		return usage_error("--target-size %s: give a size such as 128MiB, 512MB or 1GiB",
+				   a->target_size);
+	return run_on_lake_table(a, optimize_table);
+}
+
 static int cmd_drop_pending(const cli_args *a)
 {
 	if (a->npositional != 0)
@@ -897,6 +960,7 @@ int main(int argc, char **argv)
 		{ "run", cmd_run },
 		{ "show", cmd_show },       { "register", cmd_register },
 		{ "vacuum", cmd_vacuum },
+		{ "optimize", cmd_optimize },
 	};
 	const char *cmd = argv[1];
 	for (size_t i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)

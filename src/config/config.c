@@ -29,6 +29,7 @@ const char *const ll_config_known_keys[] = {
 	"destination.athena.aws_data_catalog",
 	"destination.athena.force_iceberg",
 	CREDENTIALS("destination.athena"),
+	"load.compact_after_delete_files",
 	"normalize.detections",
 	"normalize.workers",
 	"pipeline.destination",
@@ -380,4 +381,21 @@ bool ll_config_force_iceberg(const ll_config *c)
 {
 	const char *v = ll_config_get(c, "destination.athena.force_iceberg", NULL);
 	return v && (strcasecmp(v, "true") == 0 || strcmp(v, "1") == 0 || strcasecmp(v, "yes") == 0);
+}
+
+ll_status ll_config_compact_after_delete_files(const ll_config *c, int64_t *out, ll_error *err)
+{
+	const char *origin = NULL;
+	const char *v = ll_config_get(c, "load.compact_after_delete_files", &origin);
+	*out = 0;
+	if (!v)
+		return LL_OK;
+	char *end = NULL;
+	long long n = *v >= '0' && *v <= '9' ? strtoll(v, &end, 10) : -1;
+	if (n < 0 || *end)
+		return ll_error_set(err, LL_EINVAL, "%s: load.compact_after_delete_files = \"%s\": give a "
+				    "whole number of delete files (0: never compact)",
+				    origin ? origin : "configuration", v);
+	*out = n == 0 ? LL_COMPACT_NEVER : n;
+	return LL_OK;
 }

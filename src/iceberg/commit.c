@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "iceberg/data_file.h"
+#include "iceberg/keyset.h"
 #include "util/failpoint.h"
 #include "util/hash.h"
 #include "util/retry.h"
@@ -64,6 +65,9 @@ typedef struct attempt {
 	int64_t snapshot_id;
 	int64_t sequence_number;
 	char *metadata_location;          /* the new metadata file */
+	/* what the change's removed files held, for the summary */
+	int64_t removed_data_files, removed_records, removed_delete_files, removed_positions,
+		removed_bytes;
 } attempt;
 
 static bool has_load_id(const ll_iceberg_metadata *md, const char *load_id)
@@ -264,6 +268,99 @@ static ll_status base_manifests(attempt *a, ll_iceberg_manifest_file **out, size
 	return st;
 }
 
+/* Notes a removed entry's file in the attempt's totals and marks it DELETED by this snapshot. */
+static void remove_entry(attempt *a, ll_iceberg_manifest_entry *e)
+{
+	e->status = LL_ICEBERG_ENTRY_DELETED;
+	e->snapshot_id = a->snapshot_id;
+	a->removed_bytes += e->file.file_size_in_bytes;
+	if (e->file.content == LL_ICEBERG_CONTENT_DATA) {
+		a->removed_data_files++;
+		a->removed_records += e->file.record_count;
+	} else {
+		a->removed_delete_files++;
+		a->removed_positions += e->file.record_count;
+	}
+}
+
+/*
+ * Base manifest *m without the files in gone: written anew (in place of
+ * *m) when it holds any, the removed entries DELETED, the others EXISTING
+ * with their snapshot and sequence numbers; entries deleted before are
+ * dropped. *found counts the files of gone it held.
+ */
+static ll_status drop_removed(attempt *a, const ll_keyset *gone, ll_iceberg_manifest_file *m,
+			      int index, size_t *found, ll_error *err)
+{
+	const ll_iceberg_metadata *md = a->table.md;
+	const ll_iceberg_partition_spec *spec = ll_iceberg_metadata_spec(md, m->partition_spec_id);
+	if (!spec)
+		return ll_error_set(err, LL_EFORMAT, "manifest %s names partition spec %d, which the "
+				    "table metadata %s does not have", m->manifest_path,
+				    (int)m->partition_spec_id, a->table.metadata_location);
+	ll_buf bytes = LL_BUF_INIT;
+	ll_iceberg_manifest_entry *entries = NULL;
+	size_t n = 0, kept = 0, hits = 0;
+	const ll_iceberg_schema *schema = ll_iceberg_metadata_current_schema(md);
+	ll_status st = ll_storage_get(a->target->storage, m->manifest_path, &bytes, err);
+	if (st == LL_OK)
+		st = ll_iceberg_manifest_read(bytes.data, bytes.len, m->manifest_path, m, spec, schema,
+					      &a->arena, &entries, &n, err);
+	for (size_t i = 0; st == LL_OK && i < n; i++) {
+		ll_iceberg_manifest_entry *e = &entries[i];
+		if (e->status == LL_ICEBERG_ENTRY_DELETED)
+			continue;
+		e->status = LL_ICEBERG_ENTRY_EXISTING;
+		if (ll_keyset_find(gone, e->file.file_path, strlen(e->file.file_path))) {
+			remove_entry(a, e);
+			hits++;
+		}
+		entries[kept++] = *e;
+	}
+	ll_buf_free(&bytes);
+	*found += hits;
+	if (st != LL_OK || hits == 0)
+		return st;
+	ll_iceberg_manifest_target mt = { .format_version = 2, .schema = schema, .spec = spec,
+					  .deletes = m->content != LL_ICEBERG_CONTENT_DATA,
+					  .snapshot_id = a->snapshot_id,
+					  .sequence_number = a->sequence_number };
+	st = ll_iceberg_manifest_write(&mt, entries, kept, &a->arena, &bytes, m, err);
+	char uuid[37], name[64];
+	ll_iceberg_random_uuid(uuid);
+	snprintf(name, sizeof(name), "%s-m%d.avro", uuid, index);
+	if (st == LL_OK)
+		st = put_metadata_file(a, name, &bytes, &m->manifest_path, err);
+	m->manifest_length = (int64_t)bytes.len;
+	ll_buf_free(&bytes);
+	return st;
+}
+
+/* Rewrites the base manifests holding the change's removed files; each must be live in the base. */
+static ll_status remove_files(attempt *a, const ll_iceberg_change *c, ll_iceberg_manifest_file *kept,
+			      size_t nkept, ll_error *err)
+{
+	ll_keyset gone;
+	ll_keyset_init(&gone);
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < c->nremove && st == LL_OK; i++) {
+		ll_keyset_slot *slot;
+		bool added;
+		if (!ll_keyset_put(&gone, c->remove[i], strlen(c->remove[i]), i, &slot, &added))
+			st = ll_error_oom(err);
+	}
+	size_t found = 0;
+	for (size_t i = 0; i < nkept && st == LL_OK; i++)
+		st = drop_removed(a, &gone, &kept[i], 2 + (int)i, &found, err);
+	size_t wanted = gone.count;
+	ll_keyset_free(&gone);
+	if (st == LL_OK && found != wanted)
+		st = ll_error_set(err, LL_ETERMINAL, "Iceberg table %s.%s: %zu of the %zu files to "
+				  "remove are no longer in the table", a->target->dataset,
+				  a->target->table->name, wanted - found, wanted);
+	return st;
+}
+
 static int64_t summary_int(const ll_iceberg_snapshot *s, const char *key)
 {
 	const char *v = s ? ll_iceberg_snapshot_summary(s, key) : NULL;
@@ -292,7 +389,7 @@ static void summary_put_int(summary_builder *b, const char *key, int64_t v)
 static ll_status build_summary(attempt *a, const ll_iceberg_change *c, ll_iceberg_kv **out,
 			       size_t *n, ll_error *err)
 {
-	summary_builder b = { ll_arena_alloc(&a->arena, 24 * sizeof(ll_iceberg_kv)), 0, &a->arena };
+	summary_builder b = { ll_arena_alloc(&a->arena, 32 * sizeof(ll_iceberg_kv)), 0, &a->arena };
 	if (!b.items)
 		return ll_error_oom(err);
 	const ll_iceberg_snapshot *base = a->table.md ? ll_iceberg_metadata_current_snapshot(a->table.md) : NULL;
@@ -307,6 +404,14 @@ static ll_status build_summary(attempt *a, const ll_iceberg_change *c, ll_iceber
 	}
 	int64_t keep = c->remove_all ? 0 : 1;
 	summary_put(&b, "operation", c->operation);
+	if (c->nremove) {
+		summary_put_int(&b, "deleted-data-files", a->removed_data_files);
+		summary_put_int(&b, "deleted-records", a->removed_records);
+		summary_put_int(&b, "removed-delete-files", a->removed_delete_files);
+		summary_put_int(&b, "removed-position-delete-files", a->removed_delete_files);
+		summary_put_int(&b, "removed-position-deletes", a->removed_positions);
+		summary_put_int(&b, "removed-files-size", a->removed_bytes);
+	}
 	if (a->target->load_id)
 		summary_put(&b, LOAD_ID_KEY, a->target->load_id);
 	if (c->ndata) {
@@ -324,15 +429,17 @@ static ll_status build_summary(attempt *a, const ll_iceberg_change *c, ll_iceber
 		summary_put_int(&b, "deleted-records", summary_int(base, "total-records"));
 		summary_put_int(&b, "removed-delete-files", summary_int(base, "total-delete-files"));
 	}
-	summary_put_int(&b, "total-records", keep * summary_int(base, "total-records") + records);
+	summary_put_int(&b, "total-records",
+			keep * summary_int(base, "total-records") - a->removed_records + records);
 	summary_put_int(&b, "total-files-size",
-			keep * summary_int(base, "total-files-size") + size + del_size);
-	summary_put_int(&b, "total-data-files",
-			keep * summary_int(base, "total-data-files") + (int64_t)c->ndata);
-	summary_put_int(&b, "total-delete-files",
-			keep * summary_int(base, "total-delete-files") + (int64_t)c->ndeletes);
+			keep * summary_int(base, "total-files-size") - a->removed_bytes + size + del_size);
+	summary_put_int(&b, "total-data-files", keep * summary_int(base, "total-data-files") -
+							a->removed_data_files + (int64_t)c->ndata);
+	summary_put_int(&b, "total-delete-files", keep * summary_int(base, "total-delete-files") -
+							  a->removed_delete_files + (int64_t)c->ndeletes);
 	summary_put_int(&b, "total-position-deletes",
-			keep * summary_int(base, "total-position-deletes") + pos_deletes);
+			keep * summary_int(base, "total-position-deletes") - a->removed_positions +
+				pos_deletes);
 	summary_put_int(&b, "total-equality-deletes",
 			keep * summary_int(base, "total-equality-deletes"));
 	for (size_t i = 0; i < b.n; i++)
@@ -439,8 +546,10 @@ static ll_status write_snapshot(attempt *a, const ll_iceberg_change *c, ll_error
 		return st;
 	if (!list)
 		return ll_error_oom(err);
+	if (c->nremove)
+		st = remove_files(a, c, kept, nkept, err);
 	size_t n = 0;
-	if (c->ndata)
+	if (st == LL_OK && c->ndata)
 		st = write_manifest(a, c->data, c->ndata, false, 0, &list[n++], err);
 	if (st == LL_OK && c->ndeletes)
 		st = write_manifest(a, c->deletes, c->ndeletes, true, 1, &list[n++], err);
@@ -563,7 +672,8 @@ static ll_status check_concurrent(attempt *a, int64_t base_snapshot, ll_error *e
 	     s && s->snapshot_id != base_snapshot;
 	     s = ll_iceberg_metadata_snapshot(md, s->parent_snapshot_id)) {
 		const char *op = ll_iceberg_snapshot_summary(s, "operation");
-		if (!op || strcmp(op, "append") != 0)
+		/* a replace rewrote files, rows unchanged: the change is computed again on top of it */
+		if (!op || (strcmp(op, "append") != 0 && strcmp(op, "replace") != 0))
 			return ll_error_set(err, LL_ECONFLICT,
 					    "Iceberg table %s.%s: snapshot %lld (%s) committed concurrently "
 					    "also removed rows; this change was not applied, run it again",

@@ -11,7 +11,9 @@
  * recomputes its deletes against the rows that are there now. A change that
  * removes rows (a merge, a delete, a replace) does not retry over a
  * concurrent change that removed rows too: that is a real conflict, reported
- * as LL_ECONFLICT naming the other snapshot, and nothing is committed.
+ * as LL_ECONFLICT naming the other snapshot, and nothing is committed. A
+ * "replace" snapshot (files rewritten, rows unchanged) is not such a change;
+ * the rewrite itself checks what was committed under it (iceberg/rewrite.h).
  *
  * Exactly once. Every snapshot lakeload writes carries the load id in its
  * summary ("lakeload.load-id"); a commit whose load id is already among
@@ -36,8 +38,16 @@
 
 /** What one snapshot changes, computed by prepare against a base. */
 typedef struct ll_iceberg_change {
-	const char *operation;             /**< "append", "overwrite" or "delete" */
+	const char *operation;             /**< "append", "overwrite", "delete" or "replace" */
 	bool remove_all;                   /**< every live file of the base goes (replace) */
+	/*
+	 * Live files of the base that go (a rewrite), data or delete files, by
+	 * location: the manifests holding them are written anew, with these
+	 * entries DELETED and the others EXISTING. Every one must be live in the
+	 * base (LL_ETERMINAL naming the first that is not).
+	 */
+	const char *const *remove;
+	size_t nremove;
 	const ll_iceberg_data_file *data;  /**< data files to add */
 	size_t ndata;
 	const ll_iceberg_data_file *deletes; /**< position delete files to add */

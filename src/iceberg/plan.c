@@ -14,19 +14,12 @@
 #define FIELD_FILE_PATH 2147483546
 #define FIELD_POS 2147483545
 
-typedef struct delete_file {
-	const ll_iceberg_data_file *file;
-	int64_t sequence_number;
-	int32_t spec_id;
-} delete_file;
-
 typedef struct planner {
 	ll_iceberg_plan *plan;
 	ll_storage *storage;
 	const ll_iceberg_filter *filters;
 	size_t nfilters;
-	delete_file *deletes;
-	size_t ndeletes, deletes_cap;
+	size_t deletes_cap;
 	size_t files_cap;
 	ll_keyset by_path;                 /* data file location -> index */
 	ll_iceberg_positions *pos;         /* per data file, collected before sorting */
@@ -60,15 +53,16 @@ static ll_status add_data_file(planner *pl, const ll_iceberg_manifest_entry *e, 
 static ll_status add_delete_file(planner *pl, const ll_iceberg_manifest_entry *e, int32_t spec_id,
 				 ll_error *err)
 {
-	if (pl->ndeletes == pl->deletes_cap) {
+	if (pl->plan->ndeletes == pl->deletes_cap) {
 		size_t cap = pl->deletes_cap ? pl->deletes_cap * 2 : 16;
-		delete_file *grown = realloc(pl->deletes, cap * sizeof(*grown));
+		ll_iceberg_plan_delete *grown = realloc(pl->plan->deletes, cap * sizeof(*grown));
 		if (!grown)
 			return ll_error_oom(err);
-		pl->deletes = grown;
+		pl->plan->deletes = grown;
 		pl->deletes_cap = cap;
 	}
-	pl->deletes[pl->ndeletes++] = (delete_file){ &e->file, e->sequence_number, spec_id };
+	pl->plan->deletes[pl->plan->ndeletes++] =
+		(ll_iceberg_plan_delete){ &e->file, e->sequence_number, spec_id };
 	return LL_OK;
 }
 
@@ -254,14 +248,19 @@ static bool path_in_bounds(const ll_iceberg_data_file *del, const char *path)
  * judged from the manifests alone, so a delete file for files a filter left
  * out, or older than every file it names, is never read.
  */
-static bool position_delete_may_apply(const planner *pl, const delete_file *d)
+static bool position_delete_may_apply(const planner *pl, const ll_iceberg_plan_delete *d)
 {
-	for (size_t i = 0; i < pl->plan->nfiles; i++) {
-		const ll_iceberg_scan_file *f = &pl->plan->files[i];
-		if (f->sequence_number <= d->sequence_number && path_in_bounds(d->file, f->location))
+	for (size_t i = 0; i < pl->plan->nfiles; i++)
+		if (ll_iceberg_plan_delete_may_apply(d, &pl->plan->files[i]))
 			return true;
-	}
 	return false;
+}
+
+bool ll_iceberg_plan_delete_may_apply(const ll_iceberg_plan_delete *d, const ll_iceberg_scan_file *f)
+{
+	if (d->file->content == LL_ICEBERG_CONTENT_EQUALITY_DELETES)
+		return f->sequence_number < d->sequence_number;
+	return f->sequence_number <= d->sequence_number && path_in_bounds(d->file, f->location);
 }
 
 /*
@@ -278,8 +277,8 @@ static ll_status apply_deletes(planner *pl, ll_error *err)
 		return ll_error_oom(err);
 	ll_status st = LL_OK;
 	static const int32_t position_ids[] = { FIELD_FILE_PATH, FIELD_POS };
-	for (size_t i = 0; i < pl->ndeletes && st == LL_OK; i++) {
-		const delete_file *d = &pl->deletes[i];
+	for (size_t i = 0; i < pl->plan->ndeletes && st == LL_OK; i++) {
+		const ll_iceberg_plan_delete *d = &pl->plan->deletes[i];
 		if (d->file->content == LL_ICEBERG_CONTENT_POSITION_DELETES) {
 			if (!position_delete_may_apply(pl, d)) {
 				p->deletes_skipped++;
@@ -327,7 +326,6 @@ static void planner_free(planner *pl)
 	for (size_t i = 0; pl->pos && i < pl->plan->nfiles; i++)
 		ll_iceberg_positions_free(&pl->pos[i]);
 	free(pl->pos);
-	free(pl->deletes);
 	ll_keyset_free(&pl->by_path);
 }
 
@@ -366,7 +364,7 @@ ll_status ll_iceberg_plan_scan_filtered(ll_storage *storage, const char *locatio
 				  (long long)snap->snapshot_id);
 	if (st == LL_OK && snap)
 		st = read_manifests(&pl, snap, err);
-	if (st == LL_OK && pl.ndeletes)
+	if (st == LL_OK && out->ndeletes)
 		st = apply_deletes(&pl, err);
 	if (st == LL_OK)
 		st = finish_positions(&pl, err);
@@ -414,6 +412,7 @@ void ll_iceberg_plan_free(ll_iceberg_plan *p)
 {
 	ll_iceberg_equality_deletes_free(p->equality);
 	free(p->files);
+	free(p->deletes);
 	ll_iceberg_table_release(&p->table);
 	ll_arena_free(&p->arena);
 	memset(p, 0, sizeof(*p));

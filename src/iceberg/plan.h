@@ -43,6 +43,13 @@ typedef struct ll_iceberg_scan_file {
 	bool equality_pending;
 } ll_iceberg_scan_file;
 
+/** A live delete file of the planned snapshot. */
+typedef struct ll_iceberg_plan_delete {
+	const ll_iceberg_data_file *file;  /**< its manifest description */
+	int64_t sequence_number;
+	int32_t spec_id;
+} ll_iceberg_plan_delete;
+
 typedef struct ll_iceberg_plan {
 	ll_iceberg_table table;
 	const ll_iceberg_schema *schema;   /**< the snapshot's schema */
@@ -52,6 +59,8 @@ typedef struct ll_iceberg_plan {
 	size_t manifests_skipped;          /**< data manifests filters ruled out, never read */
 	size_t files_skipped;              /**< live data files filters ruled out */
 	size_t deletes_skipped;            /**< position delete files touching no planned data file */
+	ll_iceberg_plan_delete *deletes;   /**< every live delete file, whatever the filters */
+	size_t ndeletes;
 	struct ll_iceberg_equality_deletes *equality; /**< owned; NULL without delete files */
 	ll_arena arena;
 } ll_iceberg_plan;
@@ -80,6 +89,14 @@ ll_status ll_iceberg_plan_scan_filtered(ll_storage *storage, const char *locatio
  */
 ll_status ll_iceberg_plan_file_deletes(ll_iceberg_plan *p, size_t i, const uint64_t **positions,
 				       size_t *n, ll_error *err);
+
+/**
+ * Whether delete file d of the plan may remove rows of data file f, judged
+ * from the manifests alone: a position delete file by sequence numbers and
+ * its file_path bounds, an equality delete file by sequence numbers only
+ * (whatever the partitions), so a false answer is certain.
+ */
+bool ll_iceberg_plan_delete_may_apply(const ll_iceberg_plan_delete *d, const ll_iceberg_scan_file *f);
 
 void ll_iceberg_plan_free(ll_iceberg_plan *p);
 

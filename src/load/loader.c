@@ -243,6 +243,9 @@ ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 		st = read_package_schema(dir.data, &schema, err);
 	if (st == LL_OK)
 		st = load_parts(catalog, dir.data, &m, schema, layout, result, err);
+	if (st == LL_OK && opt)
+		ll_loader_compact_iceberg(catalog, ll_catalog_storage(catalog), dir.data, &m, schema,
+					  opt->compact_after_delete_files, opt->logger);
 	ll_failpoint("after_commit");
 	if (st == LL_OK)
 		st = ll_package_move(pipeline_dir, load_id, LL_PACKAGE_NORMALIZED, LL_PACKAGE_LOADED, err);

@@ -20,6 +20,8 @@
 /* The file layout and everything else of a load come from its package. */
 typedef struct ll_loader_options {
 	const ll_logger *logger;
+	/** A merge compacts Iceberg tables with more live delete files than this; <= 0: never. */
+	int64_t compact_after_delete_files;
 } ll_loader_options;
 
 typedef struct ll_load_result {

@@ -10,6 +10,7 @@
 #include "formats/iceberg/partition.h"
 #include "iceberg/data_file.h"
 #include "iceberg/load.h"
+#include "iceberg/rewrite.h"
 #include "load/dlt_tables.h"
 #include "iceberg/table.h"
 #include "util/failpoint.h"
@@ -170,6 +171,58 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, NULL, err);
 	ll_keyset_free(&roots);
 	return st;
+}
+
+/* Compacts table t when it holds more than threshold live delete files. */
+static ll_status compact_table(ll_catalog *catalog, ll_storage *storage, const char *scratch,
+			       const char *dataset, const ll_table *t, int64_t threshold,
+			       const ll_logger *logger, ll_error *err)
+{
+	char *location = NULL;
+	ll_iceberg_table it = { 0 };
+	ll_status st = ll_catalog_iceberg_location(catalog, dataset, t->name, &location, err);
+	if (st == LL_OK && location)
+		st = ll_iceberg_table_load(&it, storage, location, err);
+	int64_t deletes = it.md ? ll_iceberg_live_delete_files(it.md) : 0;
+	ll_iceberg_table_release(&it);
+	free(location);
+	if (st != LL_OK || deletes <= threshold)
+		return st;
+	ll_iceberg_rewrite_options ro = { .only_with_deletes = true, .scratch_dir = scratch };
+	ll_iceberg_rewrite_result res;
+	st = ll_iceberg_rewrite(catalog, storage, dataset, t, &ro, &res, err);
+	if (st == LL_OK)
+		ll_log(logger, LL_LOG_INFO, "compacted Iceberg table %s.%s (%lld delete files, more "
+		       "than %lld): rewrote %zu data files into %zu, removed %zu delete files",
+		       dataset, t->name, (long long)deletes, (long long)threshold,
+		       res.data_files_rewritten, res.data_files_written, res.delete_files_removed);
+	return st;
+}
+
+void ll_loader_compact_iceberg(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
+			       const ll_package_manifest *m, const ll_schema *schema,
+			       int64_t threshold, const ll_logger *logger)
+{
+	const ll_table *root = ll_schema_find_table(schema, m->root_table);
+	if (threshold <= 0 || m->disposition != LL_WRITE_MERGE || !root ||
+	    !ll_loader_is_iceberg(schema, root->name))
+		return;
+	ll_buf scratch = LL_BUF_INIT;
+	ll_path_join(&scratch, package_dir, "compact");
+	for (size_t i = 0; i < schema->ntables && !ll_buf_oom(&scratch); i++) {
+		const ll_table *t = schema->tables[i];
+		if (!in_root_tree(m, t->name) || is_loads_table(t))
+			continue;
+		ll_error err;
+		ll_error_clear(&err);
+		if (compact_table(catalog, storage, ll_buf_cstr(&scratch), m->dataset, t, threshold,
+				  logger, &err) != LL_OK)
+			ll_log(logger, LL_LOG_WARN, "compacting Iceberg table %s.%s after the merge "
+			       "failed, the load is in and the table as it left it (run lakeload "
+			       "optimize %s.%s): %s", m->dataset, t->name, m->dataset, t->name,
+			       err.message);
+	}
+	ll_buf_free(&scratch);
 }
 
 ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,

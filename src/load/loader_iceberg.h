@@ -18,6 +18,7 @@
 #include "load/package.h"
 #include "schema/schema.h"
 #include "storage/storage.h"
+#include "util/log.h"
 
 /** True when the package's job table is written as Iceberg (its root is). */
 bool ll_loader_is_iceberg(const ll_schema *schema, const char *table);
@@ -30,6 +31,18 @@ bool ll_loader_is_iceberg(const ll_schema *schema, const char *table);
 ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 				 const char *package_dir, const ll_package_manifest *m,
 				 const ll_schema *schema, ll_error *err);
+
+/**
+ * After the package's commits, when it merged into an Iceberg root:
+ * compacts each table of the merged tree (root and child tables) whose
+ * current snapshot holds more than threshold live delete files, rewriting
+ * the files deletes apply to (iceberg/rewrite.h) in a snapshot of its own.
+ * threshold <= 0: never. Nothing here fails the load: a failure is logged
+ * as a warning and the table stays as the load left it.
+ */
+void ll_loader_compact_iceberg(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
+			       const ll_package_manifest *m, const ll_schema *schema,
+			       int64_t threshold, const ll_logger *logger);
 
 /** Commits the package's _dlt_loads row: the last step of a load. */
 ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,

@@ -186,6 +186,9 @@ ll_status ll_pipeline_open(ll_pipeline **out, const ll_pipeline_options *opt, ll
 		return ll_error_oom(err);
 	}
 	p->force_iceberg = opt->force_iceberg;
+	p->compact_after_delete_files = opt->compact_after_delete_files == 0
+						? LL_COMPACT_AFTER_DELETE_FILES
+						: opt->compact_after_delete_files;
 	p->progress = opt->progress;
 	p->progress_user = opt->progress_user;
 	p->threads = opt->threads ? opt->threads : ll_cpu_count() < 8 ? ll_cpu_count() : 8;
@@ -396,7 +399,7 @@ static ll_status fail_package(ll_pipeline *p, const char *load_id, ll_status st,
 ll_status ll_pipeline_load_package(ll_pipeline *p, const char *load_id, ll_load_info *info,
 				   ll_error *err)
 {
-	ll_loader_options lopt = { &p->logger };
+	ll_loader_options lopt = { &p->logger, p->compact_after_delete_files };
 	ll_load_result result;
 	ll_status st = ll_loader_load_package(p->catalog, p->dir, load_id, &lopt, &result, err);
 	if (ll_pipeline_failed_for_good(st))

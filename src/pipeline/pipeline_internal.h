@@ -26,6 +26,7 @@ struct ll_pipeline {
 	char *layout;
 	ll_parquet_codec codec;
 	bool force_iceberg;
+	int64_t compact_after_delete_files; /* > 0: merges compact past this many delete files */
 	ll_logger logger;
 	int lock_fd;
 	ll_schema *schema; /* the live schema: what the destination has */

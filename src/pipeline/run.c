@@ -523,6 +523,7 @@ ll_status ll_pipeline_file_run(const ll_pipeline_file *f, const ll_run_options *
 	ll_pipeline_options po = { .name = f->name, .dataset = f->dataset, .lake = opt->lake,
 				   .home = opt->home, .log = opt->log, .log_user = opt->log_user,
 				   .log_level = opt->log_level, .force_iceberg = opt->force_iceberg,
+				   .compact_after_delete_files = opt->compact_after_delete_files,
 				   .s3 = opt->s3, .progress = opt->progress,
 				   .progress_user = opt->progress_user, .threads = opt->threads };
 	ll_pipeline *p;

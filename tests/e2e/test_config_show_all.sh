@@ -37,6 +37,7 @@ KEYS=(
 	destination.athena.credentials.region_name
 	destination.athena.credentials.profile_name
 	destination.athena.credentials.endpoint_url
+	load.compact_after_delete_files
 	normalize.detections
 	normalize.workers
 	pipeline.destination
