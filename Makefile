@@ -28,6 +28,7 @@ demo: build
 
 bench: build
 	@bench/run.sh $(BUILD)
+	@bench/small_loads.sh $(BUILD)
 
 # Every fuzz target under libFuzzer for FUZZ_SECONDS each, built with clang in
 # build-fuzz (see fuzz/README.md).

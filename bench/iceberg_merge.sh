@@ -22,23 +22,7 @@ tmp=$(mktemp -d "$build/bench-merge.XXXXXX")
 [[ ${BENCH_KEEP:-} == 1 ]] || trap 'rm -rf "$tmp"' EXIT
 export LAKELOAD_HOME=$tmp/home
 
-/usr/bin/python3 - "$tmp" "$rows" "$changed" <<'PY'
-import json, random, sys
-tmp, rows, changed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
-cats = ["books", "games", "tools", "music", "garden"]
-def row(i, amount):
-    return json.dumps({"id": i, "category": cats[i % 5], "user_id": i % 9973,
-                       "created_at": f"2024-{i % 12 + 1:02d}-{i % 28 + 1:02d}T12:00:00Z",
-                       "amount": amount, "note": f"order {i}"})
-with open(f"{tmp}/table.ndjson", "w") as f:
-    for i in range(rows):
-        f.write(row(i, i % 1000) + "\n")
-rng = random.Random(1)
-keys = rng.sample(range(rows), changed)
-with open(f"{tmp}/changes.ndjson", "w") as f:
-    for k in keys:
-        f.write(row(k, 5000 + k % 7) + "\n")
-PY
+/usr/bin/python3 bench/merge_data.py "$tmp" "$rows" "$changed"
 
 # Runs a step under peak_rss and prints its wall time and peak memory.
 step() { # name, command...

@@ -12,6 +12,7 @@
 #include "iceberg/data_file.h"
 #include "iceberg/keyset.h"
 #include "util/failpoint.h"
+#include "util/fs_batch.h"
 #include "util/hash.h"
 #include "util/retry.h"
 #include "util/time.h"
@@ -683,6 +684,14 @@ static ll_status check_concurrent(attempt *a, int64_t base_snapshot, ll_error *e
 	return LL_OK;
 }
 
+/* Ends the attempt's batch of file syncs; a failure before keeps its own error. */
+static ll_status end_file_batch(ll_status st, ll_error *err)
+{
+	ll_error ignored;
+	ll_status synced = ll_fs_batch_end(st == LL_OK ? err : &ignored);
+	return st == LL_OK ? synced : st;
+}
+
 static void end_attempt(attempt *a)
 {
 	ll_iceberg_table_release(&a->table);
@@ -732,12 +741,15 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 			first_base = md->current_snapshot_id;
 		ll_iceberg_change change = { 0 };
 		ll_iceberg_base base = { &a.table, &a.schema, &a.spec, a.location };
+		/* the snapshot's files are synced together, all before the pointer moves */
+		ll_fs_batch_begin();
 		if (st == LL_OK)
 			st = prepare(ctx, &base, &a.arena, &change, err);
 		removes = removes || change.remove_all || change.ndeletes > 0;
 		if (st == LL_OK)
 			st = change.operation ? write_snapshot(&a, &change, err)
 					      : write_expiry(&a, &change, err);
+		st = end_file_batch(st, err);
 		ll_failpoint("iceberg_before_swap");
 		if (st == LL_OK)
 			st = ll_catalog_iceberg_commit(target->catalog, target->dataset, target->table,

@@ -24,6 +24,7 @@ typedef struct ll_keyset_slot {
 
 typedef struct ll_keyset {
 	ll_keyset_slot *slots;
+	uint64_t *filter; /* a bit per key's hash: most absent keys are found absent here */
 	size_t cap, count;
 	ll_arena arena;
 } ll_keyset;

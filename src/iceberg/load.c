@@ -365,12 +365,15 @@ static ll_status scan_existing_root(void *user, const ll_iceberg_data_file *file
 	int32_t ids[34];
 	memcpy(ids, m->k.pk, m->k.npk * sizeof(int32_t));
 	memcpy(ids + m->k.npk, m->k.mk, m->k.nmk * sizeof(int32_t));
-	ids[m->k.npk + m->k.nmk] = m->k.dlt_id;
+	/* _dlt_id, a long text per row, only when the removed roots are wanted */
+	size_t nids = m->k.npk + m->k.nmk;
+	if (m->c->roots_out)
+		ids[nids++] = m->k.dlt_id;
 	if (outside_range(m, file))
 		return LL_OK;
 	m->file_scanned = file;
-	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, ids, m->k.npk + m->k.nmk + 1,
-			 existing_row, m, err);
+	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, ids, nids, existing_row, m,
+				    err);
 }
 
 static ll_status scan_existing_child(void *user, const ll_iceberg_data_file *file, ll_error *err)

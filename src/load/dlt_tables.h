@@ -33,7 +33,11 @@ typedef struct ll_dlt_rows {
 	ll_timestamp_unit timestamp_unit;
 } ll_dlt_rows;
 
-/** Writes the rows as job files in package_dir and appends them to m->jobs. */
+/**
+ * Writes the rows as job files in package_dir and appends them to m->jobs.
+ * Each file is fsynced, its directory (the package's jobs/) is not: the
+ * caller fsyncs it once before the package is committed.
+ */
 ll_status ll_dlt_write_rows(const char *package_dir, const ll_dlt_rows *rows,
 			    ll_package_manifest *m, ll_error *err);
 

@@ -142,6 +142,18 @@ static bool is_loads_table(const ll_table *t)
 	return strcmp(t->name, LL_DLT_LOADS_TABLE) == 0;
 }
 
+/* Whether the package commits a child table of its root (a merge must clean those up). */
+static bool commits_children(const ll_package_manifest *m, const ll_schema *schema,
+			     const ll_table *root)
+{
+	for (size_t i = 0; i < schema->ntables; i++) {
+		const ll_table *t = schema->tables[i];
+		if (t != root && in_root_tree(m, t->name) && is_target(m, schema, t))
+			return true;
+	}
+	return false;
+}
+
 ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 				 const char *package_dir, const ll_package_manifest *m,
 				 const ll_schema *schema, ll_error *err)
@@ -152,7 +164,9 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 	ll_keyset roots;
 	ll_keyset_init(&roots);
 	ll_status st = LL_OK;
-	if (merge)
+	/* the removed root ids are for the children; without any, the root's
+	 * own commit finds its removals, and one scan of the table is enough */
+	if (merge && commits_children(m, schema, root))
 		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, &roots, err);
 	/* children of a merged root first, then everything else, the root last */
 	for (int pass = 0; pass < 2 && st == LL_OK; pass++) {

@@ -2,6 +2,7 @@
  * File system helpers; see fs.h for the durability contract.
  */
 #include "util/fs.h"
+#include "util/fs_batch.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -57,6 +58,8 @@ static void dir_of(const char *path, ll_buf *out)
 
 ll_status ll_fs_sync_path(const char *path, ll_error *err)
 {
+	if (ll_fs_batch_open())
+		return ll_fs_batch_note(path, err);
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return os_error(err, "open", path);
@@ -98,8 +101,39 @@ static ll_status write_fd_all(int fd, const void *data, size_t len, const char *
 	return LL_OK;
 }
 
+/*
+ * Inside a batch (fs_batch.h) a file that does not exist yet is written
+ * under its own name and its sync deferred: nothing reads it before the
+ * batch ends. *written says whether it was; false means it already exists.
+ */
+static ll_status write_new_deferred(const char *path, const void *data, size_t len,
+				    bool *written, ll_error *err)
+{
+	*written = false;
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+	if (fd < 0)
+		return errno == EEXIST ? LL_OK : os_error(err, "create", path);
+	ll_status st = write_fd_all(fd, data, len, path, err);
+	if (close(fd) != 0 && st == LL_OK)
+		st = os_error(err, "write", path);
+	if (st == LL_OK)
+		st = ll_fs_batch_note(path, err);
+	if (st == LL_OK)
+		st = sync_parent(path, err);
+	if (st != LL_OK)
+		unlink(path);
+	*written = st == LL_OK;
+	return st;
+}
+
 ll_status ll_fs_write_atomic(const char *path, const void *data, size_t len, ll_error *err)
 {
+	if (ll_fs_batch_open()) {
+		bool written;
+		ll_status st = write_new_deferred(path, data, len, &written, err);
+		if (st != LL_OK || written)
+			return st;
+	}
 	ll_buf tmp = LL_BUF_INIT;
 	ll_buf_printf(&tmp, "%s.tmp.%ld", path, (long)getpid());
 	if (ll_buf_oom(&tmp))

@@ -5,6 +5,9 @@
  * the new one. Files are written to a temporary name in the same directory,
  * fsynced, renamed over the target, and the directory is fsynced, so a
  * completed call survives power loss. Errors name the path and the OS reason.
+ * Inside a batch (fs_batch.h) the syncs of ll_fs_write_atomic and
+ * ll_fs_sync_path wait for the batch's end, and a new file is written under
+ * its own name.
  */
 #ifndef LL_UTIL_FS_H
 #define LL_UTIL_FS_H

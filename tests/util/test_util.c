@@ -6,6 +6,7 @@
 #include "util/arena.h"
 #include "util/buf.h"
 #include "util/fs.h"
+#include "util/fs_batch.h"
 #include "util/hash.h"
 #include "util/number.h"
 #include "util/retry.h"
@@ -159,6 +160,53 @@ static void test_fs_atomic(void)
 	ll_buf_free(&b);
 }
 
+/* Inside a batch a new file is in place at once, an existing one is replaced
+ * whole, and the batch's end reports a path it could not sync, so a caller
+ * never publishes files that may not be on disk. */
+static void test_fs_batch(void)
+{
+	char dir[1024], fresh[1100], old[1100];
+	ll_error err;
+	ll_test_tmpdir("util_fs_batch", dir, sizeof(dir));
+	snprintf(fresh, sizeof(fresh), "%s/new.json", dir);
+	snprintf(old, sizeof(old), "%s/old.json", dir);
+	CHECK_OK(ll_fs_write_atomic(old, "before", 6, &err), &err);
+	ll_fs_batch_begin();
+	CHECK(ll_fs_batch_open());
+	CHECK_OK(ll_fs_write_atomic(fresh, "fresh", 5, &err), &err);
+	CHECK_OK(ll_fs_write_atomic(old, "after", 5, &err), &err);
+	CHECK_OK(ll_fs_sync_path(dir, &err), &err);
+	ll_buf b = LL_BUF_INIT;
+	CHECK_OK(ll_fs_read_all(fresh, &b, &err), &err);
+	CHECK_STR(ll_buf_cstr(&b), "fresh");
+	CHECK_OK(ll_fs_read_all(old, &b, &err), &err);
+	CHECK_STR(ll_buf_cstr(&b), "after");
+	CHECK_OK(ll_fs_batch_end(&err), &err);
+	CHECK(!ll_fs_batch_open());
+	char **names;
+	size_t n;
+	CHECK_OK(ll_fs_list(dir, &names, &n, &err), &err);
+	CHECK_INT(n, 2); /* no temporary file left behind */
+	ll_fs_free_list(names, n);
+
+	/* more paths than sync threads; one vanishes before the end, nested */
+	char path[1100], gone[1100];
+	ll_fs_batch_begin();
+	ll_fs_batch_begin();
+	for (int i = 0; i < 20; i++) {
+		snprintf(path, sizeof(path), "%s/f%02d", dir, i);
+		CHECK_OK(ll_fs_write_atomic(path, "x", 1, &err), &err);
+	}
+	snprintf(gone, sizeof(gone), "%s/f17", dir);
+	CHECK_INT(unlink(gone), 0);
+	CHECK_INT(ll_fs_batch_end(&err), LL_EIO);
+	CHECK(strstr(err.message, gone) != NULL);
+	CHECK(ll_fs_batch_open()); /* the outer level is still open, with nothing noted */
+	CHECK_OK(ll_fs_batch_end(&err), &err);
+	CHECK(!ll_fs_batch_open());
+	ll_buf_free(&b);
+}
+
 /* The fast path must give strtod's double, bit for bit, for every text it
  * accepts (-0.0 included), and must accept the common shapes of data. */
 static bool same_as_strtod(const char *text)
@@ -240,5 +288,5 @@ static void test_double_parse_exact_random(void)
 
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse),
 	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id),
-	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_double_parse_exact_cases),
+	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_double_parse_exact_cases),
 	     LL_TEST(test_double_parse_exact_random))
