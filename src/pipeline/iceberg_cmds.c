@@ -23,6 +23,7 @@
 
 #include "catalog/catalog.h"
 #include "iceberg/load.h"
+#include "iceberg/rewrite.h"
 #include "lakeload.h"
 #include "pipeline/pipeline_internal.h"
 #include "util/fs.h"
@@ -143,28 +144,6 @@ static int collect_id(void *user, size_t ncols, const char *const *names, const 
 	return 0;
 }
 
-/* The lakeload table shape of an Iceberg table's current schema (columns borrowed). */
-static ll_status table_shape(const ll_iceberg_metadata *md, const char *name, ll_table *t,
-			     ll_error *err)
-{
-	const ll_iceberg_schema *s = ll_iceberg_metadata_current_schema(md);
-	memset(t, 0, sizeof(*t));
-	t->name = (char *)name;
-	t->table_format = LL_FORMAT_ICEBERG;
-	t->columns = calloc(s->type.nfields + 1, sizeof(*t->columns));
-	if (!t->columns)
-		return ll_error_oom(err);
-	for (size_t i = 0; i < s->type.nfields; i++) {
-		const ll_iceberg_field *f = &s->type.fields[i];
-		t->columns[i] = (ll_column){ .name = (char *)f->name,
-					     .type = ll_iceberg_type_data_type(f->type),
-					     .precision = f->type->precision, .scale = f->type->scale,
-					     .nullable = !f->required, .field_id = f->id };
-	}
-	t->ncolumns = s->type.nfields;
-	return LL_OK;
-}
-
 /* Removes the rows of dataset.name whose column `match` is in ids: one snapshot. */
 static ll_status delete_matching(ll_catalog *catalog, ll_storage *storage, const char *dataset,
 				 const char *name, const char *match, const ll_keyset *ids,
@@ -177,7 +156,7 @@ static ll_status delete_matching(ll_catalog *catalog, ll_storage *storage, const
 	if (st == LL_OK && location)
 		st = ll_iceberg_table_load(&it, storage, location, err);
 	if (st == LL_OK && location)
-		st = table_shape(it.md, name, &shape, err);
+		st = ll_iceberg_table_shape(it.md, name, &shape, err);
 	ll_iceberg_load_request req = { .catalog = catalog, .storage = storage, .dataset = dataset,
 					.table = &shape, .disposition = LL_WRITE_MERGE,
 					.scratch_dir = scratch, .removed_roots = ids,
@@ -524,7 +503,7 @@ ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t 
 		return st;
 	expiry e = { ll_time_now_micros() / 1000 - older_than_ms, retain_last ? retain_last : 1, 0, 0 };
 	ll_table shape = { 0 };
-	st = table_shape(lt.table.md, lt.name, &shape, err);
+	st = ll_iceberg_table_shape(lt.table.md, lt.name, &shape, err);
 	ll_iceberg_commit_target target = { .catalog = lt.catalog, .storage = lt.storage,
 					    .dataset = lt.dataset, .table = &shape };
 	ll_iceberg_commit_result res;
