@@ -111,10 +111,13 @@ ll_status ll_rest_get(const char *url, const char *const *headers, long timeout_
 	curl_easy_setopt(h, CURLOPT_HEADERDATA, resp);
 	CURLcode rc = curl_easy_perform(h);
 	ll_status st = LL_OK;
-	if (rc == CURLE_TOO_MANY_REDIRECTS)
-		st = ll_error_set(err, LL_EIO, "GET %s: more than 10 redirects (a redirect loop?)",
-				  redacted_url);
-	else if (rc != CURLE_OK)
+	if (rc == CURLE_TOO_MANY_REDIRECTS) {
+		long last = 0;
+		curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &last);
+		st = ll_error_set(err, LL_EIO,
+				  "GET %s: HTTP %ld, more than 10 redirects (a redirect loop?)",
+				  redacted_url, last);
+	} else if (rc != CURLE_OK)
 		st = ll_error_set(err, LL_EIO, "GET %s: %s", redacted_url,
 				  ll_buf_oom(&resp->body) ? "out of memory or a body over 64 MiB"
 							  : curl_easy_strerror(rc));

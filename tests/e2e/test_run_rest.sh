@@ -115,7 +115,7 @@ name = "X-Api-Key"'
 fails forbidden forbidden "HTTP 403"
 fails missing no/such/endpoint "HTTP 404"
 fails notjson notjson "not JSON"
-fails loop loop "redirect"
+fails loop loop "HTTP 302, more than 10 redirects"
 fails midway failing/items "HTTP 503"
 check_contains "mid-way failure retried then gave up" "$ERR" "gave up after 5 attempts"
 check_contains "mid-way failure names page 2" "$ERR" "failing/items?page=2"
