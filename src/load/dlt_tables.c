@@ -72,8 +72,8 @@ static ll_status write_row(const char *package_dir, const ll_dlt_rows *rows, con
 	ll_parquet_writer_options_init(&opt);
 	opt.codec = rows->codec;
 	opt.timestamp_unit = t->table_format == LL_FORMAT_ICEBERG ? LL_TS_MICROS : rows->timestamp_unit;
-	/* the caller fsyncs the jobs directory once for all of the package's files */
-	opt.defer_dir_sync = true;
+	/* the caller syncs all of the package's files together before committing it */
+	opt.defer_sync = true;
 	ll_parquet_writer *w = NULL;
 	ll_parquet_file_info info = { 0 };
 	ll_status st = (!job.table || !job.file_id || ll_buf_oom(&path)) ? ll_error_oom(err) : LL_OK;

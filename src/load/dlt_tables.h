@@ -35,8 +35,9 @@ typedef struct ll_dlt_rows {
 
 /**
  * Writes the rows as job files in package_dir and appends them to m->jobs.
- * Each file is fsynced, its directory (the package's jobs/) is not: the
- * caller fsyncs it once before the package is committed.
+ * Neither the files nor their directory (the package's jobs/) are fsynced:
+ * the caller syncs them with the rest of the package before committing it
+ * (ll_package_sync_jobs).
  */
 ll_status ll_dlt_write_rows(const char *package_dir, const ll_dlt_rows *rows,
 			    ll_package_manifest *m, ll_error *err);

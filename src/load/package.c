@@ -201,6 +201,26 @@ ll_status ll_package_read_manifest(const char *package_dir, ll_package_manifest 
 	return st;
 }
 
+ll_status ll_package_sync_jobs(const char *package_dir, const ll_package_manifest *m,
+			       ll_error *err)
+{
+	ll_buf path = LL_BUF_INIT;
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < m->njobs && st == LL_OK; i++) {
+		ll_buf_clear(&path);
+		ll_package_job_path(&path, package_dir, &m->jobs[i]);
+		st = ll_buf_oom(&path) ? ll_error_oom(err) : ll_fs_sync_path(path.data, err);
+	}
+	ll_buf_clear(&path);
+	ll_path_join(&path, package_dir, "jobs");
+	if (st == LL_OK)
+		st = ll_buf_oom(&path) ? ll_error_oom(err) : ll_fs_sync_path(path.data, err);
+	if (st == LL_OK)
+		st = ll_fs_sync_path(package_dir, err);
+	ll_buf_free(&path);
+	return st;
+}
+
 ll_status ll_package_move(const char *pipeline_dir, const char *load_id, ll_package_state from,
 			  ll_package_state to, ll_error *err)
 {

@@ -91,6 +91,15 @@ ll_status ll_package_write_manifest(const char *package_dir, const ll_package_ma
 				    ll_error *err);
 ll_status ll_package_read_manifest(const char *package_dir, ll_package_manifest *m, ll_error *err);
 
+/**
+ * fsyncs every job file m names, jobs/ and the package directory: what the
+ * package's move to normalized/ makes reachable besides the files written
+ * with ll_fs_write_atomic. Inside a batch (util/fs_batch.h) the syncs are
+ * only noted, to run together at the batch's end.
+ */
+ll_status ll_package_sync_jobs(const char *package_dir, const ll_package_manifest *m,
+			       ll_error *err);
+
 /** Moves a package to another state (directory rename, fsynced). */
 ll_status ll_package_move(const char *pipeline_dir, const char *load_id, ll_package_state from,
 			  ll_package_state to, ll_error *err);

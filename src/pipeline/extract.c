@@ -34,6 +34,7 @@
 #include "util/arena.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
+#include "util/fs_batch.h"
 #include "util/time.h"
 
 struct ll_load {
@@ -247,9 +248,9 @@ static ll_status open_normalizer(void *user, ll_schema *schema, uint32_t salt, l
 	nopt.out_dir = ll_buf_cstr(&jobs);
 	ll_parquet_writer_options_init(&nopt.parquet);
 	nopt.parquet.codec = l->p->codec;
-	/* write_package_files fsyncs the jobs directory once, before the package
+	/* write_package_files syncs the job files together, before the package
 	 * is committed */
-	nopt.parquet.defer_dir_sync = true;
+	nopt.parquet.defer_sync = true;
 	nopt.logger = &l->p->logger;
 	nopt.detections = l->detections;
 	nopt.max_nesting = l->max_nesting;
@@ -523,10 +524,28 @@ static ll_status fill_manifest(ll_load *l, const ll_job_file *files, size_t n,
 	return st;
 }
 
+/*
+ * Writes the package's remaining files and makes the whole package durable.
+ *
+ * The commit point is ll_load_publish's rename of the package directory
+ * from extracting/ to normalized/ (and the fsync of normalized/): from then
+ * on the next run loads it. That rename makes reachable the package
+ * directory's entries (manifest.json, schema.json, state.json, jobs/) and
+ * every job file the manifest names, so all of them, file contents and
+ * directory entries, must be durable before it. None of them is read by
+ * anything while the package is in extracting/ (a crash there discards the
+ * package whole), so their syncs need no order among themselves: the job
+ * files are closed unsynced (defer_sync), the files written here are created
+ * in place, and one batch (util/fs_batch.h) fsyncs them all and the two
+ * directories together, at its end, before this returns. Only then may the
+ * package be published; a failed sync fails the seal and the package is
+ * discarded.
+ */
 static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool schema_changed,
 				     ll_error *err)
 {
 	ll_pipeline *p = l->p;
+	ll_fs_batch_begin();
 	ll_buf state = LL_BUF_INIT, schema = LL_BUF_INIT, path = LL_BUF_INIT;
 	/* the loads this one builds on each move the pipeline's state version by one when they load */
 	int64_t version = p->state_version + l->built_on;
@@ -550,10 +569,9 @@ static ll_status write_package_files(ll_load *l, ll_package_manifest *m, bool sc
 				       : ll_fs_write_atomic(path.data, state.data, state.len, err);
 	if (st == LL_OK)
 		st = ll_package_write_manifest(l->dir.data, m, err);
-	ll_buf_clear(&path);
-	ll_path_join(&path, l->dir.data, "jobs");
 	if (st == LL_OK)
-		st = ll_fs_sync_path(ll_buf_cstr(&path), err);
+		st = ll_package_sync_jobs(l->dir.data, m, err);
+	st = ll_fs_batch_end_after(st, err);
 	ll_buf_free(&state);
 	ll_buf_free(&schema);
 	ll_buf_free(&path);

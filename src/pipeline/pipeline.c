@@ -22,6 +22,7 @@
 #include "load/loader.h"
 #include "load/package.h"
 #include "util/fs.h"
+#include "util/fs_batch.h"
 #include "util/thread.h"
 #include "util/time.h"
 
@@ -243,35 +244,127 @@ void ll_pipeline_state_json(const ll_pipeline *p, int64_t version, const json_t 
 	json_decref(doc);
 }
 
-ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err)
+/* Appends state.json's text: what later runs and `lakeload info` read of the pipeline. */
+static ll_status state_file_text(const ll_pipeline *p, ll_buf *out, ll_error *err)
 {
-	ll_buf path = LL_BUF_INIT, text = LL_BUF_INIT, dir = LL_BUF_INIT;
-	ll_buf_printf(&dir, "%s/schemas", p->dir);
-	schema_path(p, &path);
-	ll_schema_to_json(p->schema, &text);
-	ll_status st = (ll_buf_oom(&path) || ll_buf_oom(&text) || ll_buf_oom(&dir)) ? ll_error_oom(err) : LL_OK;
-	if (st == LL_OK)
-		st = ll_fs_mkdirs(dir.data, err);
-	if (st == LL_OK)
-		st = ll_fs_write_atomic(path.data, text.data, text.len, err);
 	/* a file catalog is named so later runs and info find it; Glue is found through the configuration */
 	bool file = ll_catalog_is_file(p->catalog);
 	json_t *doc = json_pack("{s:s, s:s, s:s, s:s, s:I, s:O}", "pipeline_name", p->name,
 				"dataset_name", p->dataset, "lake", ll_catalog_lake(p->catalog),
 				"destination", file ? "local" : "athena", "state_version",
 				(json_int_t)p->state_version, "sources", p->sources);
-	if (doc && file && json_object_set_new(doc, "catalog", json_string(ll_catalog_path(p->catalog))))
-		st = st == LL_OK ? ll_error_oom(err) : st;
-	char *state = doc ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
-	ll_buf_clear(&path);
-	ll_path_join(&path, p->dir, "state.json");
-	if (st == LL_OK)
-		st = state && !ll_buf_oom(&path) ? ll_fs_write_atomic(path.data, state, strlen(state), err)
-						 : ll_error_oom(err);
-	free(state);
+	bool ok = doc && (!file || json_object_set_new(doc, "catalog",
+							json_string(ll_catalog_path(p->catalog))) == 0);
+	char *text = ok ? json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS) : NULL;
 	json_decref(doc);
-	ll_buf_free(&path);
-	ll_buf_free(&text);
+	if (!text)
+		return ll_error_oom(err);
+	ll_buf_puts(out, text);
+	free(text);
+	return ll_buf_oom(out) ? ll_error_oom(err) : LL_OK;
+}
+
+/* A file the save replaces: its path, its new text and the name that text is staged under. */
+typedef struct saved_file {
+	ll_buf path, text, next;
+} saved_file;
+
+static void saved_file_free(saved_file *f)
+{
+	ll_buf_free(&f->path);
+	ll_buf_free(&f->text);
+	ll_buf_free(&f->next);
+}
+
+/*
+ * Writes f's text to "<path>.next", created in place (a stale one of an
+ * interrupted save is removed first): its fsync waits for the open batch.
+ */
+static ll_status stage_file(saved_file *f, ll_error *err)
+{
+	ll_buf_printf(&f->next, "%s.next", f->path.data);
+	if (ll_buf_oom(&f->next))
+		return ll_error_oom(err);
+	ll_status st = ll_fs_remove_tree(f->next.data, err);
+	return st == LL_OK ? ll_fs_write_atomic(f->next.data, f->text.data, f->text.len, err) : st;
+}
+
+/* Whether f's file holds its new text already (a file that cannot be read does not). */
+static bool file_unchanged(const saved_file *f)
+{
+	ll_buf old = LL_BUF_INIT;
+	ll_error ignored;
+	bool same = ll_fs_read_all(f->path.data, &old, &ignored) == LL_OK &&
+		    old.len == f->text.len && strcmp(ll_buf_cstr(&old), ll_buf_cstr(&f->text)) == 0;
+	ll_buf_free(&old);
+	return same;
+}
+
+/*
+ * Stages the new schema and state files and fsyncs them together: after
+ * this only their renames are left. An unchanged schema is not staged
+ * (*schema_staged false); its file and directory are fsynced in the same
+ * batch instead, which costs nothing unless an interrupted save left its
+ * last rename unsynced.
+ */
+static ll_status stage_save(saved_file *schema, const char *schema_dir, saved_file *state,
+			    bool *schema_staged, ll_error *err)
+{
+	*schema_staged = !file_unchanged(schema);
+	ll_fs_batch_begin();
+	ll_status st = *schema_staged ? stage_file(schema, err) : ll_fs_sync_path(schema->path.data, err);
+	if (st == LL_OK && !*schema_staged)
+		st = ll_fs_sync_path(schema_dir, err);
+	if (st == LL_OK)
+		st = stage_file(state, err);
+	return ll_fs_batch_end_after(st, err);
+}
+
+/*
+ * Saving makes two commit points, in this order:
+ *
+ *   1. the rename of schemas/<name>.json.next over schemas/<name>.json and
+ *      the fsync of schemas/;
+ *   2. the rename of state.json.next over state.json and the fsync of the
+ *      pipeline directory.
+ *
+ * Each rename makes its new file reachable, so that file's contents must be
+ * durable before it. And the schema must be durable before state.json moves:
+ * a state whose version counts a load must never come with a schema older
+ * than that load's, or the next load would start from a schema lacking what
+ * the lake has (a crash between the two leaves the new schema with the old
+ * state, as an interrupted save always could). So: both new files are
+ * written first and fsynced together (stage_save, one batch), then the
+ * schema's rename and its directory's fsync, then the state's. A schema
+ * that did not change (most loads into existing tables) keeps its file, and
+ * only the state's rename is left after the batch.
+ */
+ll_status ll_pipeline_save(ll_pipeline *p, ll_error *err)
+{
+	saved_file schema = { LL_BUF_INIT, LL_BUF_INIT, LL_BUF_INIT };
+	saved_file state = { LL_BUF_INIT, LL_BUF_INIT, LL_BUF_INIT };
+	ll_buf dir = LL_BUF_INIT;
+	ll_buf_printf(&dir, "%s/schemas", p->dir);
+	schema_path(p, &schema.path);
+	ll_schema_to_json(p->schema, &schema.text);
+	ll_path_join(&state.path, p->dir, "state.json");
+	ll_status st = ll_buf_oom(&dir) || ll_buf_oom(&schema.path) || ll_buf_oom(&schema.text) ||
+				       ll_buf_oom(&state.path)
+			       ? ll_error_oom(err)
+			       : LL_OK;
+	if (st == LL_OK)
+		st = state_file_text(p, &state.text, err);
+	if (st == LL_OK)
+		st = ll_fs_mkdirs(dir.data, err);
+	bool schema_staged = false;
+	if (st == LL_OK)
+		st = stage_save(&schema, dir.data, &state, &schema_staged, err);
+	if (st == LL_OK && schema_staged)
+		st = ll_fs_rename(schema.next.data, schema.path.data, err);
+	if (st == LL_OK)
+		st = ll_fs_rename(state.next.data, state.path.data, err);
+	saved_file_free(&schema);
+	saved_file_free(&state);
 	ll_buf_free(&dir);
 	return st;
 }

@@ -145,3 +145,10 @@ ll_status ll_fs_batch_end(ll_error *err)
 	drop_paths();
 	return st;
 }
+
+ll_status ll_fs_batch_end_after(ll_status st, ll_error *err)
+{
+	ll_error ignored;
+	ll_status synced = ll_fs_batch_end(st == LL_OK ? err : &ignored);
+	return st == LL_OK ? synced : st;
+}

@@ -34,6 +34,13 @@ void ll_fs_batch_begin(void);
  */
 ll_status ll_fs_batch_end(ll_error *err);
 
+/*
+ * Ends a batch around work that returned st: st when the work failed (the
+ * noted paths are synced all the same, an error of theirs dropped), else
+ * what ll_fs_batch_end returns.
+ */
+ll_status ll_fs_batch_end_after(ll_status st, ll_error *err);
+
 /* Whether a batch is open on this thread (util/fs asks before deferring). */
 bool ll_fs_batch_open(void);
 

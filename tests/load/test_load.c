@@ -1,15 +1,18 @@
 /*
  * Load packages and layouts: manifests round-trip, packages move between
- * states, incomplete packages are discarded, layouts are validated the way
- * Athena needs and rendered, pipeline state survives dlt's encoding.
+ * states, a package's files are synced before it is published, incomplete
+ * packages are discarded, layouts are validated the way Athena needs and
+ * rendered, pipeline state survives dlt's encoding.
  */
 #include <string.h>
+#include <unistd.h>
 
 #include "load/dlt_tables.h"
 #include "load/layout.h"
 #include "load/package.h"
 #include "test.h"
 #include "util/fs.h"
+#include "util/fs_batch.h"
 
 static void test_manifest_round_trip_and_moves(void)
 {
@@ -45,6 +48,37 @@ static void test_manifest_round_trip_and_moves(void)
 	ll_package_manifest_free(&r);
 	ll_fs_free_list(ids, n);
 	ll_buf_free(&pkg);
+}
+
+/*
+ * What the package's publish makes reachable is synced: every job file the
+ * manifest names, jobs/ and the package directory. Inside a batch the syncs
+ * wait for its end, which fails naming a job file that is missing, so a
+ * seal never publishes a package whose files are not all on disk.
+ */
+static void test_package_sync_covers_every_job(void)
+{
+	char dir[1024];
+	ll_error err;
+	ll_test_tmpdir("load_package_sync", dir, sizeof(dir));
+	ll_buf pkg = LL_BUF_INIT, path = LL_BUF_INIT;
+	CHECK_OK(ll_package_create(dir, "1.0", &pkg, &err), &err);
+	ll_package_job jobs[] = { { "events", "a", 1, 1, false }, { "events__items", "b", 1, 1, false } };
+	ll_package_manifest m = { .jobs = jobs, .njobs = 2 };
+	for (size_t i = 0; i < m.njobs; i++) {
+		ll_buf_clear(&path);
+		ll_package_job_path(&path, pkg.data, &jobs[i]);
+		CHECK_OK(ll_fs_write_atomic(path.data, "PAR1", 4, &err), &err);
+	}
+	CHECK_OK(ll_package_sync_jobs(pkg.data, &m, &err), &err);
+	ll_fs_batch_begin();
+	CHECK_OK(ll_package_sync_jobs(pkg.data, &m, &err), &err);
+	CHECK_INT(unlink(path.data), 0); /* the last job's file */
+	CHECK_INT(ll_fs_batch_end(&err), LL_EIO);
+	CHECK(strstr(err.message, path.data) != NULL);
+	CHECK_INT(ll_package_sync_jobs(pkg.data, &m, &err), LL_EIO);
+	ll_buf_free(&pkg);
+	ll_buf_free(&path);
 }
 
 /* A job file's name does not grow with its table's name (NAME_MAX is 255). */
@@ -126,6 +160,7 @@ static void test_state_encoding(void)
 	ll_buf_free(&dec);
 }
 
-LL_TEST_MAIN(LL_TEST(test_manifest_round_trip_and_moves), LL_TEST(test_job_file_names_are_short),
+LL_TEST_MAIN(LL_TEST(test_manifest_round_trip_and_moves), LL_TEST(test_package_sync_covers_every_job),
+	     LL_TEST(test_job_file_names_are_short),
 	     LL_TEST(test_incomplete_packages_are_discarded),
 	     LL_TEST(test_damaged_manifest_is_an_error), LL_TEST(test_layouts), LL_TEST(test_state_encoding))

@@ -204,6 +204,17 @@ static void test_fs_batch(void)
 	CHECK(ll_fs_batch_open()); /* the outer level is still open, with nothing noted */
 	CHECK_OK(ll_fs_batch_end(&err), &err);
 	CHECK(!ll_fs_batch_open());
+
+	/* ending after failed work keeps the work's error, and the batch closes */
+	ll_fs_batch_begin();
+	CHECK_OK(ll_fs_sync_path(gone, &err), &err);
+	CHECK_INT(ll_fs_batch_end_after(ll_error_set(&err, LL_EFORMAT, "bad input"), &err), LL_EFORMAT);
+	CHECK_STR(err.message, "bad input");
+	CHECK(!ll_fs_batch_open());
+	ll_fs_batch_begin();
+	CHECK_OK(ll_fs_sync_path(gone, &err), &err);
+	CHECK_INT(ll_fs_batch_end_after(LL_OK, &err), LL_EIO);
+	CHECK(!ll_fs_batch_open());
 	ll_buf_free(&b);
 }
 

@@ -904,15 +904,16 @@ static ll_status file_finish(ll_parquet_writer *w, ll_parquet_file_info *info, l
 		return st;
 	int fd = w->fd;
 	w->fd = -1;
-	/* the data is durable before the name says the file is complete */
-	int rc = fsync(fd), e = errno;
+	/* the data is durable before the name says the file is complete, unless
+	 * the caller syncs it later, before anything refers to the name */
+	int rc = w->opt.defer_sync ? 0 : fsync(fd), e = errno;
 	if (close(fd) != 0 && rc == 0) {
 		rc = -1;
 		e = errno;
 	}
 	if (rc != 0)
 		return ll_error_set(err, LL_EIO, "cannot write %s: %s", w->tmp_path, strerror(e));
-	if (!w->opt.defer_dir_sync)
+	if (!w->opt.defer_sync)
 		st = ll_fs_rename(w->tmp_path, w->path, err);
 	else if (rename(w->tmp_path, w->path) != 0)
 		st = ll_error_set(err, LL_EIO, "cannot rename %s to %s: %s", w->tmp_path, w->path,

@@ -93,10 +93,10 @@ typedef struct ll_parquet_writer_options {
 	bool disable_dictionary;
 	const char *created_by;    /* NULL: "lakeload version X" */
 	bool disable_background;   /* write row groups on the caller's thread (see above) */
-	/* close renames the file into place without fsyncing its directory: for a
-	 * caller that fsyncs the directory once after closing many files (the
-	 * file's own data is fsynced either way) */
-	bool defer_dir_sync;
+	/* close renames the file into place without fsyncing it or its
+	 * directory: for a caller that syncs every file it closed, together,
+	 * before anything refers to them (a load package's job files) */
+	bool defer_sync;
 } ll_parquet_writer_options;
 
 /**
@@ -163,7 +163,7 @@ typedef struct ll_parquet_file_info {
 
 /**
  * Waits for the background thread, writes the buffered rows and the footer,
- * fsyncs and renames to the final path, then frees the writer (also on
+ * fsyncs (unless options.defer_sync) and renames to the final path, then frees the writer (also on
  * failure, removing the temporary file). info may be NULL.
  */
 ll_status ll_parquet_writer_close(ll_parquet_writer *w, ll_parquet_file_info *info, ll_error *err);
