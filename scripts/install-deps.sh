@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 packages=(build-essential cmake pkg-config clang
 	libcurl4-openssl-dev libssl-dev libzstd-dev libsnappy-dev zlib1g-dev
 	libsqlite3-dev libjansson-dev libmicrohttpd-dev
-	python3 python3-boto3 python3-avro python3-yaml
+	python3 python3-boto3 python3-avro python3-yaml strace
 	chromium)
 
 missing=()

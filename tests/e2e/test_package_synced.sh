@@ -6,11 +6,16 @@
 # that rename and normalized/ after it; the pipeline's new schema and state
 # files are fsynced before they are renamed into place, the schema's rename
 # is synced before state.json's, and state.json's is followed by the fsync of
-# its directory. Skips (exit 77) when strace is not installed.
+# its directory. Skips (exit 77) when strace is not installed or may not trace.
 source "$(dirname "$0")/lib.sh"
 
 if ! command -v strace >/dev/null; then
 	echo "SKIP: strace is not installed"
+	rm -rf "$T"
+	exit 77
+fi
+if ! strace -f -qq -o /dev/null true 2>/dev/null; then
+	echo "SKIP: strace cannot trace here (no ptrace permission)"
 	rm -rf "$T"
 	exit 77
 fi
