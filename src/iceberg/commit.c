@@ -684,14 +684,6 @@ static ll_status check_concurrent(attempt *a, int64_t base_snapshot, ll_error *e
 	return LL_OK;
 }
 
-/* Ends the attempt's batch of file syncs; a failure before keeps its own error. */
-static ll_status end_file_batch(ll_status st, ll_error *err)
-{
-	ll_error ignored;
-	ll_status synced = ll_fs_batch_end(st == LL_OK ? err : &ignored);
-	return st == LL_OK ? synced : st;
-}
-
 static void end_attempt(attempt *a)
 {
 	ll_iceberg_table_release(&a->table);
@@ -749,7 +741,7 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 		if (st == LL_OK)
 			st = change.operation ? write_snapshot(&a, &change, err)
 					      : write_expiry(&a, &change, err);
-		st = end_file_batch(st, err);
+		st = ll_fs_batch_end_after(st, err);
 		ll_failpoint("iceberg_before_swap");
 		if (st == LL_OK)
 			st = ll_catalog_iceberg_commit(target->catalog, target->dataset, target->table,
