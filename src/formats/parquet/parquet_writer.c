@@ -40,8 +40,8 @@
 #define LL_PQW_DICT_LIMIT ((size_t)1 << 20)
 /* Value counts at which a dictionary must show it saves a quarter of the PLAIN size. */
 #define LL_PQW_DICT_FIRST_CHECK 4096
-/* Output is written to the file in pieces of about this size. */
-#define LL_PQW_DRAIN_BYTES ((size_t)1 << 20)
+/* Small output is gathered and written to the file in pieces of about this size. */
+#define LL_PQW_DRAIN_BYTES ((size_t)256 << 10)
 /* Parquet stores byte array lengths in 4 bytes and pages up to 2 GiB; leave room for the page. */
 #define LL_PQW_MAX_VALUE ((size_t)INT32_MAX - ((size_t)1 << 20))
 
@@ -260,14 +260,10 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 
 /* ---- the file ---- */
 
-ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err)
+ll_status ll_pqw_write(ll_parquet_writer *w, const void *data, size_t len, ll_error *err)
 {
-	if (ll_buf_oom(&w->out))
-		return ll_error_oom(err);
-	if (!force && w->out.len < LL_PQW_DRAIN_BYTES)
-		return LL_OK;
-	const char *p = w->out.data;
-	size_t left = w->out.len;
+	const char *p = data;
+	size_t left = len;
 	while (left) {
 		ssize_t n = write(w->fd, p, left);
 		if (n < 0) {
@@ -280,9 +276,19 @@ ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err)
 		p += n;
 		left -= (size_t)n;
 	}
-	w->written += w->out.len;
-	ll_buf_clear(&w->out);
+	w->written += len;
 	return LL_OK;
+}
+
+ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err)
+{
+	if (ll_buf_oom(&w->out))
+		return ll_error_oom(err);
+	if (!force && w->out.len < LL_PQW_DRAIN_BYTES)
+		return LL_OK;
+	ll_status st = ll_pqw_write(w, w->out.data, w->out.len, err);
+	ll_buf_clear(&w->out);
+	return st;
 }
 
 static char *path_with_suffix(const char *path, const char *suffix)

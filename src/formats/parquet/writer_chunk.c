@@ -16,6 +16,22 @@
 
 #include "formats/parquet/codec.h"
 
+/* Payloads of at least this size skip w->out, which then stays small: a copy of
+ * every large page there would hold a page's worth of memory per writer. */
+#define DIRECT_BYTES ((size_t)64 << 10)
+
+/* Appends a page's payload after its header in w->out: large ones go straight to the file. */
+static ll_status append_payload(ll_parquet_writer *w, const void *payload, size_t len,
+				ll_error *err)
+{
+	if (len < DIRECT_BYTES) {
+		ll_buf_append(&w->out, payload, len);
+		return ll_pqw_drain(w, false, err);
+	}
+	ll_status st = ll_pqw_drain(w, true, err);
+	return st == LL_OK ? ll_pqw_write(w, payload, len, err) : st;
+}
+
 /* Compresses and appends one page with its header; counts its sizes into m. */
 static ll_status emit_page(ll_parquet_writer *w, const ll_pqw_column *c, int type,
 			   const void *body, size_t len, size_t num_values, int encoding,
@@ -40,12 +56,11 @@ static ll_status emit_page(ll_parquet_writer *w, const ll_pqw_column *c, int typ
 	ll_buf_clear(&w->header);
 	ll_pqw_encode_page_header(&w->header, type, len, plen, num_values, encoding);
 	ll_buf_append(&w->out, w->header.data, w->header.len);
-	ll_buf_append(&w->out, payload, plen);
-	if (ll_buf_oom(&w->header) || ll_buf_oom(&w->out))
+	if (ll_buf_oom(&w->header))
 		return ll_error_oom(err);
 	m->total_uncompressed += (int64_t)(w->header.len + len);
 	m->total_compressed += (int64_t)(w->header.len + plen);
-	return ll_pqw_drain(w, false, err);
+	return append_payload(w, payload, plen, err);
 }
 
 static size_t count_levels(const uint8_t *def, size_t n)

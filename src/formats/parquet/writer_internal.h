@@ -228,7 +228,7 @@ struct ll_parquet_writer {
 	bool broken;
 
 	uint64_t written; /* bytes written to the file so far */
-	ll_buf out;       /* encoded bytes not yet written; file offset = written + out.len */
+	ll_buf out;       /* small encoded bytes not yet written; file offset = written + out.len */
 	ll_buf page;      /* scratch: one uncompressed page */
 	ll_buf zpage;     /* scratch: one compressed page */
 	ll_buf header;    /* scratch: one page header */
@@ -250,6 +250,9 @@ static inline uint64_t ll_pqw_offset(const ll_parquet_writer *w)
 
 /* Writes buffered output to the file once it is large (or always, when force). */
 ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err);
+
+/* Writes len bytes straight to the file; w->out must be empty (drained) first. */
+ll_status ll_pqw_write(ll_parquet_writer *w, const void *data, size_t len, ll_error *err);
 
 /* Writes the sealed row group and frees its arrays; on the thread that owns it (see above). */
 ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err);
