@@ -315,9 +315,7 @@ static void writer_free(ll_parquet_writer *w)
 		free(w->groups[g].chunks);
 	free(w->groups);
 	ll_buf_free(&w->out);
-	ll_buf_free(&w->page);
-	ll_buf_free(&w->zpage);
-	ll_buf_free(&w->header);
+	ll_pqw_scratch_release();
 	free(w->created_by);
 	free(w->tmp_path);
 	free(w->path);
@@ -365,6 +363,7 @@ ll_status ll_parquet_writer_open(ll_parquet_writer **out, const char *path,
 	ll_parquet_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return ll_error_oom(err);
+	ll_pqw_scratch_hold();
 	w->fd = -1;
 	w->path = strdup(path);
 	w->tmp_path = path_with_suffix(path, ".tmp");
@@ -827,6 +826,12 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 	rg->chunks = calloc(w->ncols ? w->ncols : 1, sizeof(*rg->chunks));
 	if (!rg->chunks)
 		return ll_error_oom(err);
+	ll_pqw_scratch *scratch = ll_pqw_scratch_take();
+	if (!scratch) {
+		free(rg->chunks);
+		rg->chunks = NULL;
+		return ll_error_oom(err);
+	}
 	rg->num_rows = (int64_t)w->sealed_rows;
 	rg->file_offset = (int64_t)ll_pqw_offset(w);
 	for (size_t i = 0; i < w->ncols; i++) {
@@ -836,8 +841,9 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 		 * short, the dictionary is a valid encoding all the same */
 		if (c->use_dict && (c->dict.count == 0 || !dict_pays(c)))
 			chunk_drop_dict(c);
-		ll_status st = ll_pqw_chunk_write(w, c, w->sealed_rows, &rg->chunks[i], err);
+		ll_status st = ll_pqw_chunk_write(w, scratch, c, w->sealed_rows, &rg->chunks[i], err);
 		if (st != LL_OK) {
+			ll_pqw_scratch_give(scratch);
 			free(rg->chunks);
 			rg->chunks = NULL;
 			ll_error_set_table(err, NULL, c->name);
@@ -848,6 +854,7 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 		/* the caller is filling the next row group meanwhile: memory goes back at once */
 		chunk_free(c);
 	}
+	ll_pqw_scratch_give(scratch);
 	w->ngroups++;
 	return ll_pqw_drain(w, false, err);
 }
