@@ -207,7 +207,7 @@ static ll_parquet_writer *open_full(const char *test, bool background, char *pat
 					  spec("s", LL_TYPE_TEXT, true) };
 	ll_parquet_writer_options opt;
 	ll_parquet_writer_options_init(&opt);
-	/* uncompressed and distinct, so a row group's pages pass the 1 MiB write threshold */
+	/* uncompressed and distinct, so a row group's pages are large enough to go straight to the file */
 	opt.codec = LL_CODEC_UNCOMPRESSED;
 	opt.disable_dictionary = true;
 	opt.row_group_bytes = 2 << 20;
@@ -231,7 +231,7 @@ static ll_status text_row(ll_parquet_writer *w, size_t i, ll_error *err)
 
 /*
  * About 1.3 MiB of rows, flushed explicitly: under the 2 MiB row group size
- * of open_full, over the 1 MiB at which written pages go to the file.
+ * of open_full, with pages large enough to be written to the file at once.
  */
 static ll_status text_row_group(ll_parquet_writer *w, size_t *next, ll_error *err)
 {

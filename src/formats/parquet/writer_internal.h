@@ -31,10 +31,11 @@
  * sealing first waits until the previous one is written.
  *
  * While a sealed group is posted to the thread, the thread alone touches
- * sealed, sealed_rows, out, written, fd and groups, and the caller alone touches everything else that changes (the
- * columns, row counters, row state). The worker's mutex hands both over in
- * each direction. ncols, the columns' schema fields and opt are fixed by
- * the first seal and only read afterwards.
+ * sealed, sealed_rows, out, written, fd and groups, and the caller alone
+ * touches everything else that changes (the columns, row counters, row
+ * state). The worker's mutex hands both over in each direction. ncols, the
+ * columns' schema fields and opt are fixed by the first seal and only read
+ * afterwards.
  */
 #ifndef LL_PARQUET_WRITER_INTERNAL_H
 #define LL_PARQUET_WRITER_INTERNAL_H
