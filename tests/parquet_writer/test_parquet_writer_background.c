@@ -4,10 +4,13 @@
  * a write failure on the thread (ENOSPC, from a temporary file that is a
  * link to /dev/full) reaches the caller at its next call that returns a
  * status, and abort while a row group is being written stops the thread and
- * removes the file. Leaks and races show in the sanitizer builds.
+ * removes the file; writers on more threads than there are cores (so
+ * some wait for the encoding buffers all writers share) still give those
+ * same bytes. Leaks and races show in the sanitizer builds.
  */
 #include <errno.h>
 #include <math.h>
+#include <pthread.h>
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
@@ -16,6 +19,7 @@
 #include "interop.h"
 #include "test.h"
 #include "util/fs.h"
+#include "util/thread.h"
 #include "writer_util.h"
 
 #define SAME_ROWS 60000
@@ -146,6 +150,46 @@ static void test_same_bytes(void)
 		  SAME_ROWS - SAME_ROWS / 1000);
 }
 
+/* ---- many writers at once ---- */
+
+typedef struct concurrent_file {
+	char path[1200];
+	pthread_t thread;
+	ll_parquet_file_info info;
+} concurrent_file;
+
+static void *write_concurrent(void *arg)
+{
+	concurrent_file *f = arg;
+	write_mixed_file(f->path, LL_CODEC_SNAPPY, true, &f->info);
+	return NULL;
+}
+
+static void test_many_writers_at_once(void)
+{
+	char dir[1024], ref[1200];
+	ll_test_tmpdir("pqw_background_many", dir, sizeof(dir));
+	snprintf(ref, sizeof(ref), "%s/inline.parquet", dir);
+	ll_parquet_file_info ri = { 0, 0, 0 };
+	write_mixed_file(ref, LL_CODEC_SNAPPY, false, &ri);
+	/* twice the cores and at least four, so writers queue for the shared buffers */
+	size_t n = 2 * (size_t)ll_cpu_count();
+	n = n < 4 ? 4 : n > 16 ? 16 : n;
+	concurrent_file files[16];
+	memset(files, 0, sizeof(files));
+	for (size_t i = 0; i < n; i++) {
+		snprintf(files[i].path, sizeof(files[i].path), "%s/writer-%zu.parquet", dir, i);
+		CHECK(pthread_create(&files[i].thread, NULL, write_concurrent, &files[i]) == 0);
+	}
+	for (size_t i = 0; i < n; i++)
+		pthread_join(files[i].thread, NULL);
+	for (size_t i = 0; i < n; i++) {
+		CHECK_INT(files[i].info.rows, ri.rows);
+		CHECK_INT(files[i].info.row_groups, ri.row_groups);
+		CHECK(same_file_bytes(files[i].path, ref));
+	}
+}
+
 /* ---- failures of the thread reach the caller ---- */
 
 /* A writer whose temporary file is /dev/full: every write fails with ENOSPC. */
@@ -163,7 +207,7 @@ static ll_parquet_writer *open_full(const char *test, bool background, char *pat
 					  spec("s", LL_TYPE_TEXT, true) };
 	ll_parquet_writer_options opt;
 	ll_parquet_writer_options_init(&opt);
-	/* uncompressed and distinct, so a row group's pages pass the 1 MiB write threshold */
+	/* uncompressed and distinct, so a row group's pages are large enough to go straight to the file */
 	opt.codec = LL_CODEC_UNCOMPRESSED;
 	opt.disable_dictionary = true;
 	opt.row_group_bytes = 2 << 20;
@@ -187,7 +231,7 @@ static ll_status text_row(ll_parquet_writer *w, size_t i, ll_error *err)
 
 /*
  * About 1.3 MiB of rows, flushed explicitly: under the 2 MiB row group size
- * of open_full, over the 1 MiB at which written pages go to the file.
+ * of open_full, with pages large enough to be written to the file at once.
  */
 static ll_status text_row_group(ll_parquet_writer *w, size_t *next, ll_error *err)
 {
@@ -323,6 +367,7 @@ static void test_abort_while_writing(void)
 	CHECK(!ll_fs_exists(path));
 }
 
-LL_TEST_MAIN(LL_TEST(test_same_bytes), LL_TEST(test_failure_at_end_row),
+LL_TEST_MAIN(LL_TEST(test_same_bytes), LL_TEST(test_many_writers_at_once),
+	     LL_TEST(test_failure_at_end_row),
 	     LL_TEST(test_failure_at_flush), LL_TEST(test_failure_at_close),
 	     LL_TEST(test_abort_while_writing))

@@ -40,8 +40,8 @@
 #define LL_PQW_DICT_LIMIT ((size_t)1 << 20)
 /* Value counts at which a dictionary must show it saves a quarter of the PLAIN size. */
 #define LL_PQW_DICT_FIRST_CHECK 4096
-/* Output is written to the file in pieces of about this size. */
-#define LL_PQW_DRAIN_BYTES ((size_t)1 << 20)
+/* Small output is gathered and written to the file in pieces of about this size. */
+#define LL_PQW_DRAIN_BYTES ((size_t)256 << 10)
 /* Parquet stores byte array lengths in 4 bytes and pages up to 2 GiB; leave room for the page. */
 #define LL_PQW_MAX_VALUE ((size_t)INT32_MAX - ((size_t)1 << 20))
 
@@ -260,14 +260,10 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 
 /* ---- the file ---- */
 
-ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err)
+ll_status ll_pqw_write(ll_parquet_writer *w, const void *data, size_t len, ll_error *err)
 {
-	if (ll_buf_oom(&w->out))
-		return ll_error_oom(err);
-	if (!force && w->out.len < LL_PQW_DRAIN_BYTES)
-		return LL_OK;
-	const char *p = w->out.data;
-	size_t left = w->out.len;
+	const char *p = data;
+	size_t left = len;
 	while (left) {
 		ssize_t n = write(w->fd, p, left);
 		if (n < 0) {
@@ -280,9 +276,19 @@ ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err)
 		p += n;
 		left -= (size_t)n;
 	}
-	w->written += w->out.len;
-	ll_buf_clear(&w->out);
+	w->written += len;
 	return LL_OK;
+}
+
+ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err)
+{
+	if (ll_buf_oom(&w->out))
+		return ll_error_oom(err);
+	if (!force && w->out.len < LL_PQW_DRAIN_BYTES)
+		return LL_OK;
+	ll_status st = ll_pqw_write(w, w->out.data, w->out.len, err);
+	ll_buf_clear(&w->out);
+	return st;
 }
 
 static char *path_with_suffix(const char *path, const char *suffix)
@@ -309,9 +315,7 @@ static void writer_free(ll_parquet_writer *w)
 		free(w->groups[g].chunks);
 	free(w->groups);
 	ll_buf_free(&w->out);
-	ll_buf_free(&w->page);
-	ll_buf_free(&w->zpage);
-	ll_buf_free(&w->header);
+	ll_pqw_scratch_release();
 	free(w->created_by);
 	free(w->tmp_path);
 	free(w->path);
@@ -359,6 +363,7 @@ ll_status ll_parquet_writer_open(ll_parquet_writer **out, const char *path,
 	ll_parquet_writer *w = calloc(1, sizeof(*w));
 	if (!w)
 		return ll_error_oom(err);
+	ll_pqw_scratch_hold();
 	w->fd = -1;
 	w->path = strdup(path);
 	w->tmp_path = path_with_suffix(path, ".tmp");
@@ -821,6 +826,12 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 	rg->chunks = calloc(w->ncols ? w->ncols : 1, sizeof(*rg->chunks));
 	if (!rg->chunks)
 		return ll_error_oom(err);
+	ll_pqw_scratch *scratch = ll_pqw_scratch_take();
+	if (!scratch) {
+		free(rg->chunks);
+		rg->chunks = NULL;
+		return ll_error_oom(err);
+	}
 	rg->num_rows = (int64_t)w->sealed_rows;
 	rg->file_offset = (int64_t)ll_pqw_offset(w);
 	for (size_t i = 0; i < w->ncols; i++) {
@@ -830,8 +841,9 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 		 * short, the dictionary is a valid encoding all the same */
 		if (c->use_dict && (c->dict.count == 0 || !dict_pays(c)))
 			chunk_drop_dict(c);
-		ll_status st = ll_pqw_chunk_write(w, c, w->sealed_rows, &rg->chunks[i], err);
+		ll_status st = ll_pqw_chunk_write(w, scratch, c, w->sealed_rows, &rg->chunks[i], err);
 		if (st != LL_OK) {
+			ll_pqw_scratch_give(scratch);
 			free(rg->chunks);
 			rg->chunks = NULL;
 			ll_error_set_table(err, NULL, c->name);
@@ -842,6 +854,7 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 		/* the caller is filling the next row group meanwhile: memory goes back at once */
 		chunk_free(c);
 	}
+	ll_pqw_scratch_give(scratch);
 	w->ngroups++;
 	return ll_pqw_drain(w, false, err);
 }

@@ -41,7 +41,10 @@
  * count the row group being filled only: counting the other would make
  * flush decisions, and with them the file, depend on the thread's timing.
  * A caller that budgets memory across writers should allow for one more
- * row group per writer that flushed.
+ * row group per writer that flushed. The buffers a row group is encoded in
+ * (a page and its compressed copy) are not a writer's own: the writers of a
+ * process share sets of them, at most one per core, so a writer may wait
+ * for one while others encode.
  *
  * Failures of the background write (I/O such as ENOSPC, memory) are
  * reported, with their message, by the caller's next call that returns a

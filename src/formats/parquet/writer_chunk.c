@@ -16,36 +16,51 @@
 
 #include "formats/parquet/codec.h"
 
+/* Payloads of at least this size skip w->out, which then stays small: a copy of
+ * every large page there would hold a page's worth of memory per writer. */
+#define DIRECT_BYTES ((size_t)64 << 10)
+
+/* Appends a page's payload after its header in w->out: large ones go straight to the file. */
+static ll_status append_payload(ll_parquet_writer *w, const void *payload, size_t len,
+				ll_error *err)
+{
+	if (len < DIRECT_BYTES) {
+		ll_buf_append(&w->out, payload, len);
+		return ll_pqw_drain(w, false, err);
+	}
+	ll_status st = ll_pqw_drain(w, true, err);
+	return st == LL_OK ? ll_pqw_write(w, payload, len, err) : st;
+}
+
 /* Compresses and appends one page with its header; counts its sizes into m. */
-static ll_status emit_page(ll_parquet_writer *w, const ll_pqw_column *c, int type,
-			   const void *body, size_t len, size_t num_values, int encoding,
+static ll_status emit_page(ll_parquet_writer *w, ll_pqw_scratch *s, const ll_pqw_column *c,
+			   int type, const void *body, size_t len, size_t num_values, int encoding,
 			   ll_pqw_chunk_meta *m, ll_error *err)
 {
 	const void *payload = body;
 	size_t plen = len;
 	if (w->opt.codec != LL_CODEC_UNCOMPRESSED) {
-		ll_buf_clear(&w->zpage);
+		ll_buf_clear(&s->zpage);
 		ll_status st = ll_codec_compress(w->opt.codec, w->opt.compression_level, body, len,
-						 &w->zpage, err);
+						 &s->zpage, err);
 		if (st != LL_OK)
 			return ll_error_prefix(err, "cannot compress a page of column %s", c->name);
-		payload = w->zpage.data;
-		plen = w->zpage.len;
+		payload = s->zpage.data;
+		plen = s->zpage.len;
 	}
 	if (len > INT32_MAX || plen > INT32_MAX || num_values > INT32_MAX)
 		return ll_error_set(err, LL_EUNSUPPORTED,
 				    "a page of column %s holds %zu bytes, more than Parquet's 2 GiB "
 				    "page limit; write smaller values",
 				    c->name, len);
-	ll_buf_clear(&w->header);
-	ll_pqw_encode_page_header(&w->header, type, len, plen, num_values, encoding);
-	ll_buf_append(&w->out, w->header.data, w->header.len);
-	ll_buf_append(&w->out, payload, plen);
-	if (ll_buf_oom(&w->header) || ll_buf_oom(&w->out))
+	ll_buf_clear(&s->header);
+	ll_pqw_encode_page_header(&s->header, type, len, plen, num_values, encoding);
+	ll_buf_append(&w->out, s->header.data, s->header.len);
+	if (ll_buf_oom(&s->header))
 		return ll_error_oom(err);
-	m->total_uncompressed += (int64_t)(w->header.len + len);
-	m->total_compressed += (int64_t)(w->header.len + plen);
-	return ll_pqw_drain(w, false, err);
+	m->total_uncompressed += (int64_t)(s->header.len + len);
+	m->total_compressed += (int64_t)(s->header.len + plen);
+	return append_payload(w, payload, plen, err);
 }
 
 static size_t count_levels(const uint8_t *def, size_t n)
@@ -132,8 +147,8 @@ static void encode_values(const ll_pqw_column *c, page_cut a, page_cut b, int bi
 	}
 }
 
-ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, size_t rows,
-			     ll_pqw_chunk_meta *m, ll_error *err)
+ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_scratch *s, ll_pqw_column *c,
+			     size_t rows, ll_pqw_chunk_meta *m, ll_error *err)
 {
 	memset(m, 0, sizeof(*m));
 	m->dict_page_offset = -1;
@@ -144,7 +159,7 @@ ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, size_t rows
 	if (c->use_dict && c->dict.count > 0) {
 		m->used_dict = true;
 		m->dict_page_offset = (int64_t)ll_pqw_offset(w);
-		ll_status st = emit_page(w, c, LL_PQW_PAGE_DICTIONARY, c->dict.values.data,
+		ll_status st = emit_page(w, s, c, LL_PQW_PAGE_DICTIONARY, c->dict.values.data,
 					 c->dict.values.len, c->dict.count, LL_PQW_ENC_PLAIN, m, err);
 		if (st != LL_OK)
 			return st;
@@ -159,13 +174,13 @@ ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, size_t rows
 	page_cut at = { 0, 0, 0 };
 	while (at.row < rows) {
 		page_cut end = next_cut(w, c, rows, at, per_page);
-		ll_buf_clear(&w->page);
+		ll_buf_clear(&s->page);
 		if (c->nullable)
-			encode_levels(c, at, end, &w->page);
-		encode_values(c, at, end, bit_width, &w->page);
-		if (ll_buf_oom(&w->page))
+			encode_levels(c, at, end, &s->page);
+		encode_values(c, at, end, bit_width, &s->page);
+		if (ll_buf_oom(&s->page))
 			return ll_error_oom(err);
-		ll_status st = emit_page(w, c, LL_PQW_PAGE_DATA, w->page.data, w->page.len,
+		ll_status st = emit_page(w, s, c, LL_PQW_PAGE_DATA, s->page.data, s->page.len,
 					 end.row - at.row, encoding, m, err);
 		if (st != LL_OK)
 			return st;

@@ -17,6 +17,18 @@
 #include "util/bigmem.h"
 #include "util/hash.h"
 
+/*
+ * Arrays from this size up get at least LL_BIG_MIN bytes, so they are
+ * mappings of their own too. A load's normalizer threads fill arrays of
+ * tens to hundreds of KiB (definition levels, the columns of child tables)
+ * and the writers' threads free them in another order; from malloc, they
+ * fragmented the normalizer threads' heaps into a resident size that kept
+ * growing for the first several seconds of a load (by about 10 MiB at two
+ * threads). Only the pages an array touches are resident, so the larger
+ * capacity costs address space, not memory.
+ */
+#define VEC_MAPPED_MIN ((size_t)16 << 10)
+
 bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
 {
 	if (extra > SIZE_MAX / 2 - v->len)
@@ -27,6 +39,8 @@ bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
 	size_t cap = v->cap ? v->cap : (v->hint > 256 ? v->hint : 256);
 	while (cap < need)
 		cap *= 2;
+	if (cap >= VEC_MAPPED_MIN && cap < LL_BIG_MIN)
+		cap = LL_BIG_MIN;
 	uint8_t *p = ll_big_resize(v->data, v->cap, cap, v->len);
 	if (!p)
 		return false;

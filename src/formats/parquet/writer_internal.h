@@ -2,8 +2,8 @@
  * Internals of ll_parquet_writer shared by its source files (parquet_writer.c
  * for the API and row buffering, writer_dictionary.c, writer_encoding.c,
  * writer_stats.c, writer_chunk.c for column chunks and pages,
- * writer_metadata.c for Thrift structures, writer_worker.c for the
- * background thread).
+ * writer_metadata.c for Thrift structures, writer_scratch.c for encoding
+ * buffers, writer_worker.c for the background thread).
  *
  * Buffering invariants, per column of the open row group:
  * - values holds the non-null values of the ended rows (plus, while a row is
@@ -31,11 +31,11 @@
  * sealing first waits until the previous one is written.
  *
  * While a sealed group is posted to the thread, the thread alone touches
- * sealed, sealed_rows, out, the page scratch buffers, written, fd and
- * groups, and the caller alone touches everything else that changes (the
- * columns, row counters, row state). The worker's mutex hands both over in
- * each direction. ncols, the columns' schema fields and opt are fixed by
- * the first seal and only read afterwards.
+ * sealed, sealed_rows, out, written, fd and groups, and the caller alone
+ * touches everything else that changes (the columns, row counters, row
+ * state). The worker's mutex hands both over in each direction. ncols, the
+ * columns' schema fields and opt are fixed by the first seal and only read
+ * afterwards.
  */
 #ifndef LL_PARQUET_WRITER_INTERNAL_H
 #define LL_PARQUET_WRITER_INTERNAL_H
@@ -97,8 +97,9 @@ typedef enum ll_pqw_kind {
  * A growable byte array; the hot path appends inline, growth is out of line.
  * A chunk's arrays are freed once it is written, and hint remembers how
  * large the last chunk grew, so the next chunk allocates that once instead
- * of doubling its way up. The memory comes from util/bigmem, so a large
- * array goes back to the kernel when freed instead of fragmenting the heap.
+ * of doubling its way up. The memory comes from util/bigmem, and every
+ * array but a small one (see ll_pqw_vec_grow) is a mapping of its own, so it
+ * goes back to the kernel when freed instead of fragmenting the heap.
  */
 typedef struct ll_pqw_vec {
 	uint8_t *data;
@@ -228,10 +229,7 @@ struct ll_parquet_writer {
 	bool broken;
 
 	uint64_t written; /* bytes written to the file so far */
-	ll_buf out;       /* encoded bytes not yet written; file offset = written + out.len */
-	ll_buf page;      /* scratch: one uncompressed page */
-	ll_buf zpage;     /* scratch: one compressed page */
-	ll_buf header;    /* scratch: one page header */
+	ll_buf out;       /* small encoded bytes not yet written; file offset = written + out.len */
 
 	ll_pqw_row_group *groups;
 	size_t ngroups, groups_cap;
@@ -251,8 +249,29 @@ static inline uint64_t ll_pqw_offset(const ll_parquet_writer *w)
 /* Writes buffered output to the file once it is large (or always, when force). */
 ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err);
 
+/* Writes len bytes straight to the file; w->out must be empty (drained) first. */
+ll_status ll_pqw_write(ll_parquet_writer *w, const void *data, size_t len, ll_error *err);
+
 /* Writes the sealed row group and frees its arrays; on the thread that owns it (see above). */
 ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err);
+
+/* ---- writer_scratch.c ---- */
+
+/* Buffers for encoding one row group, taken from the process's shared sets. */
+typedef struct ll_pqw_scratch {
+	ll_buf page;   /* one uncompressed page */
+	ll_buf zpage;  /* one compressed page */
+	ll_buf header; /* one page header */
+	struct ll_pqw_scratch *next;
+} ll_pqw_scratch;
+
+/** An open writer holds the sets: the last one to release them frees them. */
+void ll_pqw_scratch_hold(void);
+void ll_pqw_scratch_release(void);
+
+/** A set for encoding one row group, or NULL when memory runs out. */
+ll_pqw_scratch *ll_pqw_scratch_take(void);
+void ll_pqw_scratch_give(ll_pqw_scratch *s);
 
 /* ---- writer_worker.c ---- */
 
@@ -297,9 +316,9 @@ void ll_pqw_stats_compute(const ll_pqw_column *c, ll_pqw_chunk_meta *m);
 
 /* ---- writer_chunk.c ---- */
 
-/** Encodes a column's chunk of rows rows into pages appended to w->out. */
-ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_column *c, size_t rows,
-			     ll_pqw_chunk_meta *m, ll_error *err);
+/** Encodes a column's chunk of rows rows into pages, in s, and writes them after w->out. */
+ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_scratch *s, ll_pqw_column *c,
+			     size_t rows, ll_pqw_chunk_meta *m, ll_error *err);
 
 /* ---- writer_metadata.c ---- */
 
