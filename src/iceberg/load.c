@@ -9,6 +9,7 @@
 
 #include "formats/parquet/parquet_writer.h"
 #include "iceberg/data_file.h"
+#include "iceberg/key_scan.h"
 #include "iceberg/partition_split.h"
 #include "iceberg/rows.h"
 #include "util/fs.h"
@@ -190,6 +191,12 @@ typedef struct merge_state {
 	bool ranged, have_range, text;
 	int64_t lo, hi;
 	ll_buf lo_s, hi_s;
+	/* with one integer primary key and no merge key: the incoming keys, unless one is null */
+	bool int_key;
+	ll_intset ints;
+	/* the live data files a merge looks for existing keys in */
+	const ll_iceberg_data_file **live;
+	size_t nlive, live_cap;
 } merge_state;
 
 static int compare_bytes(const void *a, size_t alen, const void *b, size_t blen)
@@ -245,8 +252,11 @@ static bool outside_range(const merge_state *m, const ll_iceberg_data_file *f)
 			       compare_bytes(st->lower, st->lower_len, m->hi_s.data, m->hi_s.len) > 0;
 		if ((st->lower_len != 8 && st->lower_len != 4) || st->upper_len != st->lower_len)
 			return false;
-		return little_endian(st->upper, st->upper_len) < m->lo ||
-		       little_endian(st->lower, st->lower_len) > m->hi;
+		int64_t lower = little_endian(st->lower, st->lower_len);
+		int64_t upper = little_endian(st->upper, st->upper_len);
+		if (m->int_key)
+			return !ll_intset_any_between(&m->ints, lower, upper);
+		return upper < m->lo || lower > m->hi;
 	}
 	return false;
 }
@@ -260,6 +270,10 @@ static ll_status incoming_row(void *user, uint64_t pos, const ll_value *const *v
 	if (m->k.npk) {
 		if (m->ranged)
 			extend_range(m, v[0]);
+		if (m->int_key && (v[0]->is_null || v[0]->s))
+			m->int_key = false;
+		else if (m->int_key && !ll_intset_add(&m->ints, v[0]->i))
+			return ll_error_oom(err);
 		encode_key(v, m->k.npk, &m->key);
 		uint64_t at = ((uint64_t)m->file << 40) | (uint64_t)pos;
 		if (!ll_keyset_put(&m->pk, m->key.data, m->key.len, at, &slot, &added))
@@ -280,41 +294,12 @@ static ll_status incoming_row(void *user, uint64_t pos, const ll_value *const *v
 	return LL_OK;
 }
 
-/* Existing root rows: removed when their primary key or merge key arrives. */
-static ll_status existing_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
+/* A row the key scan found: removed. */
+static ll_status existing_hit(void *user, const ll_iceberg_data_file *file, int64_t pos,
+			      ll_error *err)
 {
 	merge_state *m = user;
-	bool hit = false;
-	if (m->k.npk) {
-		encode_key(v, m->k.npk, &m->key);
-		hit = ll_keyset_find(&m->pk, m->key.data, m->key.len) != NULL;
-	}
-	if (!hit && m->k.nmk) {
-		encode_key(v + m->k.npk, m->k.nmk, &m->key);
-		hit = ll_keyset_find(&m->mk, m->key.data, m->key.len) != NULL;
-	}
-	if (!hit)
-		return LL_OK;
-	if (m->c->roots_out) {
-		const ll_value *id = v[m->k.npk + m->k.nmk];
-		ll_buf_clear(&m->key);
-		ll_keyset_encode_value(id, &m->key);
-		bool added;
-		ll_keyset_slot *slot;
-		if (!ll_keyset_put(m->c->roots_out, m->key.data, m->key.len, 0, &slot, &added))
-			return ll_error_oom(err);
-	}
-	return add_delete(m->c, m->file_scanned, pos, err);
-}
-
-/* Existing child rows: removed when their root row was. */
-static ll_status existing_child_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
-{
-	merge_state *m = user;
-	encode_key(v, 1, &m->key);
-	if (!ll_keyset_find(m->c->req->removed_roots, m->key.data, m->key.len))
-		return LL_OK;
-	return add_delete(m->c, m->file_scanned, pos, err);
+	return add_delete(m->c, file, pos, err);
 }
 
 /* Calls fn for every live data file of the base's current snapshot. */
@@ -359,42 +344,76 @@ static ll_status for_each_live_file(const ll_iceberg_base *base, ll_arena *arena
 	return st;
 }
 
-static ll_status scan_existing_root(void *user, const ll_iceberg_data_file *file, ll_error *err)
+/* Notes a live data file to look for keys in, unless its key bounds rule every key out. */
+static ll_status note_live_file(void *user, const ll_iceberg_data_file *file, ll_error *err)
 {
 	merge_state *m = user;
-	int32_t ids[34];
-	memcpy(ids, m->k.pk, m->k.npk * sizeof(int32_t));
-	memcpy(ids + m->k.npk, m->k.mk, m->k.nmk * sizeof(int32_t));
-	/* _dlt_id, a long text per row, only when the removed roots are wanted */
-	size_t nids = m->k.npk + m->k.nmk;
-	if (m->c->roots_out)
-		ids[nids++] = m->k.dlt_id;
 	if (outside_range(m, file))
 		return LL_OK;
-	m->file_scanned = file;
-	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, ids, nids, existing_row, m,
-				    err);
+	if (m->nlive == m->live_cap) {
+		size_t cap = m->live_cap ? m->live_cap * 2 : 64;
+		const ll_iceberg_data_file **grown = realloc(m->live, cap * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(err);
+		m->live = grown;
+		m->live_cap = cap;
+	}
+	m->live[m->nlive++] = file;
+	return LL_OK;
 }
 
-static ll_status scan_existing_child(void *user, const ll_iceberg_data_file *file, ll_error *err)
+/* Existing child rows: removed when their root row was (also incoming ones that lost to a later duplicate). */
+static ll_status plan_child_merge(merge_state *m, const ll_iceberg_base *base, ll_arena *arena,
+				  ll_error *err)
 {
-	merge_state *m = user;
-	m->file_scanned = file;
-	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, &m->k.root_id, 1, existing_child_row,
-			 m, err);
+	load_ctx *c = m->c;
+	ll_status st = for_each_live_file(base, arena, note_live_file, m, err);
+	for (size_t i = 0; i < c->nfiles && st == LL_OK; i++)
+		st = note_live_file(m, &c->files[i], err);
+	ll_key_scan ks = { .storage = c->req->storage, .ids = &m->k.root_id, .npk = 1,
+			   .pk = c->req->removed_roots };
+	return st == LL_OK ? ll_key_scan_files(&ks, m->live, m->nlive, existing_hit, m, err) : st;
 }
 
-/* Whether a key column's bounds compare like the values the reader gives (not decimals, doubles). */
-static bool range_type(const ll_table *t, int32_t field_id)
+/* Existing root rows: removed when their primary key or merge key arrives. */
+static ll_status plan_root_merge(merge_state *m, const ll_iceberg_base *base, ll_arena *arena,
+				 ll_error *err)
+{
+	load_ctx *c = m->c;
+	int32_t ids[32];
+	memcpy(ids, m->k.pk, m->k.npk * sizeof(int32_t));
+	memcpy(ids + m->k.npk, m->k.mk, m->k.nmk * sizeof(int32_t));
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < c->nfiles && st == LL_OK; i++) {
+		m->file = i;
+		st = ll_iceberg_read_rows(c->req->storage, c->files[i].file_path, ids, m->k.npk + m->k.nmk,
+					  incoming_row, m, err);
+	}
+	if (st == LL_OK && m->int_key && !ll_intset_seal(&m->ints))
+		st = ll_error_oom(err);
+	if (st == LL_OK)
+		st = for_each_live_file(base, arena, note_live_file, m, err);
+	/* _dlt_id, a long text per row, only when the removed roots are wanted */
+	ll_key_scan ks = { .storage = c->req->storage, .ids = ids, .npk = m->k.npk, .nmk = m->k.nmk,
+			   .pk = &m->pk, .mk = &m->mk, .ints = m->int_key ? &m->ints : NULL,
+			   .extra = c->roots_out, .extra_id = m->k.dlt_id };
+	return st == LL_OK ? ll_key_scan_files(&ks, m->live, m->nlive, existing_hit, m, err) : st;
+}
+
+/* The type of a column, by field id; LL_TYPE_COUNT_ when there is none. */
+static ll_data_type column_type(const ll_table *t, int32_t field_id)
 {
 	for (size_t i = 0; i < t->ncolumns; i++) {
-		if (t->columns[i].field_id != field_id)
-			continue;
-		ll_data_type ty = t->columns[i].type;
-		return ty == LL_TYPE_BIGINT || ty == LL_TYPE_TEXT || ty == LL_TYPE_TIMESTAMP ||
-		       ty == LL_TYPE_DATE;
+		if (t->columns[i].field_id == field_id)
+			return t->columns[i].type;
 	}
-	return false;
+	return LL_TYPE_COUNT_;
+}
+
+/* Whether a key column's values are integers whose bounds compare as such. */
+static bool integer_type(ll_data_type ty)
+{
+	return ty == LL_TYPE_BIGINT || ty == LL_TYPE_TIMESTAMP || ty == LL_TYPE_DATE;
 }
 
 /* Finds the rows a merge removes, into c->deletes. */
@@ -404,34 +423,29 @@ static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *
 	find_key_columns(c->req->table, c->req->match_column, &m.k);
 	ll_keyset_init(&m.pk);
 	ll_keyset_init(&m.mk);
+	ll_intset_init(&m.ints);
 	ll_status st = LL_OK;
 	if (c->req->removed_roots) {
 		if (m.k.root_id < 0 && c->req->match_column)
 			st = ll_error_set(err, LL_ESCHEMA, "table %s has no column %s to match rows by",
 					  c->req->table->name, c->req->match_column);
 		else if (m.k.root_id >= 0)
-			st = for_each_live_file(base, arena, scan_existing_child, &m, err);
-		/* children of incoming root rows that lost to a later duplicate */
-		for (size_t i = 0; i < c->nfiles && st == LL_OK && m.k.root_id >= 0; i++)
-			st = scan_existing_child(&m, &c->files[i], err);
+			st = plan_child_merge(&m, base, arena, err);
 	} else if (m.k.npk || m.k.nmk) {
-		m.ranged = m.k.npk == 1 && m.k.nmk == 0 && range_type(c->req->table, m.k.pk[0]);
-		int32_t ids[32];
-		memcpy(ids, m.k.pk, m.k.npk * sizeof(int32_t));
-		memcpy(ids + m.k.npk, m.k.mk, m.k.nmk * sizeof(int32_t));
-		for (size_t i = 0; i < c->nfiles && st == LL_OK; i++) {
-			m.file = i;
-			st = ll_iceberg_read_rows(c->req->storage, c->files[i].file_path, ids, m.k.npk + m.k.nmk,
-				       incoming_row, &m, err);
-		}
-		if (st == LL_OK)
-			st = for_each_live_file(base, arena, scan_existing_root, &m, err);
+		/* bounds of text compare like the reader's text; decimals and doubles do not */
+		ll_data_type ty = m.k.npk == 1 && m.k.nmk == 0 ? column_type(c->req->table, m.k.pk[0])
+							       : LL_TYPE_COUNT_;
+		m.ranged = integer_type(ty) || ty == LL_TYPE_TEXT;
+		m.int_key = integer_type(ty);
+		st = plan_root_merge(&m, base, arena, err);
 	}
 	ll_keyset_free(&m.pk);
 	ll_keyset_free(&m.mk);
 	ll_buf_free(&m.key);
 	ll_buf_free(&m.lo_s);
 	ll_buf_free(&m.hi_s);
+	ll_intset_free(&m.ints);
+	free(m.live);
 	return st;
 }
 
