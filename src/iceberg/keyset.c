@@ -238,20 +238,6 @@ bool ll_intset_seal(ll_intset *s)
 	return true;
 }
 
-bool ll_intset_has(const ll_intset *s, int64_t v)
-{
-	if (v == INT64_MIN)
-		return s->has_min;
-	uint64_t h = ll_mix64((uint64_t)v);
-	size_t bit = (size_t)(h >> 32) & s->filter_mask;
-	if (!(s->filter[bit / 64] >> (bit % 64) & 1))
-		return false;
-	for (size_t at = h & s->mask; s->slots[at] != INT64_MIN; at = (at + 1) & s->mask)
-		if (s->slots[at] == v)
-			return true;
-	return false;
-}
-
 bool ll_intset_any_between(const ll_intset *s, int64_t lo, int64_t hi)
 {
 	/* the first member >= lo */

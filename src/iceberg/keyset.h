@@ -14,6 +14,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/hash.h"
 
 typedef struct ll_keyset_slot {
 	uint64_t hash;
@@ -68,8 +69,21 @@ void ll_intset_free(ll_intset *s);
 bool ll_intset_add(ll_intset *s, int64_t v);
 /** Sorts the members and builds the lookup table. False when out of memory. */
 bool ll_intset_seal(ll_intset *s);
-/** Whether v is a member of the sealed set. */
-bool ll_intset_has(const ll_intset *s, int64_t v);
+/** Whether v is a member of the sealed set. Inline: a merge asks once per existing row. */
+static inline bool ll_intset_has(const ll_intset *s, int64_t v)
+{
+	if (v == INT64_MIN)
+		return s->has_min;
+	uint64_t h = ll_mix64((uint64_t)v);
+	size_t bit = (size_t)(h >> 32) & s->filter_mask;
+	if (!(s->filter[bit / 64] >> (bit % 64) & 1))
+		return false;
+	for (size_t at = h & s->mask; s->slots[at] != INT64_MIN; at = (at + 1) & s->mask) {
+		if (s->slots[at] == v)
+			return true;
+	}
+	return false;
+}
 /** Whether a member of the sealed set lies in [lo, hi]. */
 bool ll_intset_any_between(const ll_intset *s, int64_t lo, int64_t hi);
 
