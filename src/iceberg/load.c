@@ -362,7 +362,10 @@ static ll_status note_live_file(void *user, const ll_iceberg_data_file *file, ll
 	return LL_OK;
 }
 
-/* Existing child rows: removed when their root row was (also incoming ones that lost to a later duplicate). */
+/*
+ * Child rows, existing or incoming (children of incoming roots that lost to
+ * a later duplicate): removed when their root row was.
+ */
 static ll_status plan_child_merge(merge_state *m, const ll_iceberg_base *base, ll_arena *arena,
 				  ll_error *err)
 {
@@ -452,7 +455,8 @@ static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *
 static int compare_deletes(const void *a, const void *b)
 {
 	const position_delete *x = a, *y = b;
-	int c = strcmp(x->file->file_path, y->file->file_path);
+	/* most pairs are of one file: the key scan hands hits on file by file */
+	int c = x->file == y->file ? 0 : strcmp(x->file->file_path, y->file->file_path);
 	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
