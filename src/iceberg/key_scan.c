@@ -5,20 +5,20 @@
  * Files are taken in rounds of up to FILES_PER_ROUND: the calling thread
  * opens their footers, makes a job of every row group worth reading, and
  * then it and up to ll_cpu_count() - 1 more threads take jobs in turn until
- * none is left. A job keeps its hits (and extra values) to itself; once the
- * round is done the calling thread hands them on in job order, so the
- * callback and the extra set are only ever touched by it. The readers are
- * shared by the jobs of a round: after open a reader is only read, and its
- * source reads by range (pread, or a ranged GET on a storage that may be
- * used from several threads).
+ * none is left (iceberg/parallel). A job keeps its hits (and extra values)
+ * to itself; once the round is done the calling thread hands them on in job
+ * order, so the callback and the extra set are only ever touched by it. The
+ * readers are shared by the jobs of a round: after open a reader is only
+ * read, and its source reads by range (pread, or a ranged GET on a storage
+ * that may be used from several threads).
  */
 #include "iceberg/key_scan.h"
 
-#include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "iceberg/parallel.h"
 #include "iceberg/rows.h"
 #include "util/thread.h"
 
@@ -50,13 +50,7 @@ typedef struct scan_job {
 	ll_error err;
 } scan_job;
 
-typedef struct scan_round {
-	const ll_key_scan *ks;
-	scan_job *jobs;
-	size_t njobs;
-	atomic_size_t next;
-	atomic_bool failed;
-} scan_round;
+typedef struct scan_round scan_round;
 
 /* A thread's own buffers, reused across its jobs. */
 typedef struct scan_worker {
@@ -67,6 +61,15 @@ typedef struct scan_worker {
 	bool nulls[BATCH_ROWS];
 	ll_buf key;
 } scan_worker;
+
+struct scan_round {
+	const ll_key_scan *ks;
+	scan_job *jobs;
+	size_t njobs;
+	scan_worker *workers; /* one per thread */
+	size_t nworkers;
+	atomic_bool failed;
+};
 
 static bool add_hit(scan_job *j, int64_t pos)
 {
@@ -169,54 +172,35 @@ static ll_status run_job(scan_worker *w, scan_job *j)
 	return st;
 }
 
-static void *worker_main(void *arg)
+static void scan_piece(void *ctx, size_t i, size_t t)
 {
-	scan_worker *w = arg;
-	scan_round *round = w->round;
-	for (;;) {
-		size_t i = atomic_fetch_add(&round->next, 1);
-		if (i >= round->njobs || atomic_load(&round->failed))
-			break;
-		scan_job *j = &round->jobs[i];
-		j->st = run_job(w, j);
-		if (j->st != LL_OK)
-			atomic_store(&round->failed, true);
-	}
-	return NULL;
+	scan_round *round = ctx;
+	if (atomic_load(&round->failed))
+		return;
+	scan_job *j = &round->jobs[i];
+	j->st = run_job(&round->workers[t], j);
+	if (j->st != LL_OK)
+		atomic_store(&round->failed, true);
 }
 
 /* Runs the round's jobs on the calling thread and as many more as help. */
-static void run_jobs(scan_round *round)
+static ll_status run_jobs(scan_round *round, ll_error *err)
 {
-	pthread_t threads[MAX_THREADS];
-	scan_worker *workers[MAX_THREADS] = { 0 };
-	size_t wanted = ll_cpu_count();
-	wanted = wanted < MAX_THREADS ? wanted : MAX_THREADS;
-	wanted = wanted < round->njobs ? wanted : round->njobs;
-	size_t started = 1;
-	for (size_t k = 0; k < wanted; k++) {
-		workers[k] = calloc(1, sizeof(*workers[k]));
-		if (!workers[k])
-			break;
-		workers[k]->round = round;
-		if (k > 0 && !ll_thread_start(&threads[k], worker_main, workers[k], "lakeload-keys"))
-			break;
-		started = k + 1;
+	unsigned cpus = ll_cpu_count();
+	round->nworkers = cpus < MAX_THREADS ? cpus : MAX_THREADS;
+	round->workers = calloc(round->nworkers, sizeof(*round->workers));
+	if (!round->workers)
+		return ll_error_oom(err);
+	for (size_t t = 0; t < round->nworkers; t++)
+		round->workers[t].round = round;
+	atomic_init(&round->failed, false);
+	ll_iceberg_parallel(round->njobs, round->nworkers, scan_piece, round);
+	for (size_t t = 0; t < round->nworkers; t++) {
+		free(round->workers[t].groups);
+		ll_buf_free(&round->workers[t].key);
 	}
-	/* without even the calling thread's buffers, every job fails for want of memory */
-	if (workers[0])
-		worker_main(workers[0]);
-	for (size_t k = 1; k < started; k++)
-		pthread_join(threads[k], NULL);
-	for (size_t k = 0; k < wanted; k++) {
-		if (workers[k]) {
-			free(workers[k]->groups);
-			ll_buf_free(&workers[k]->key);
-			free(workers[k]);
-		}
-	}
-	if (!workers[0] && round->njobs)
-		round->jobs[0].st = ll_error_oom(&round->jobs[0].err);
+	free(round->workers);
+	return LL_OK;
 }
 
 /* Which of the file's fields the key columns (and the extra one) are. */
@@ -333,12 +317,10 @@ static ll_status scan_round_of(const ll_key_scan *ks, const ll_iceberg_data_file
 		sfs[opened] = (scan_file){ .file = files[opened] };
 		st = plan_file(&round, &cap, &sfs[opened], err);
 	}
-	if (st == LL_OK) {
-		atomic_init(&round.next, 0);
-		atomic_init(&round.failed, false);
-		run_jobs(&round);
+	if (st == LL_OK)
+		st = run_jobs(&round, err);
+	if (st == LL_OK)
 		st = deliver(&round, fn, user, err);
-	}
 	for (size_t i = 0; i < round.njobs; i++) {
 		free(round.jobs[i].hits);
 		ll_buf_free(&round.jobs[i].extra);

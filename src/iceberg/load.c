@@ -10,6 +10,7 @@
 #include "formats/parquet/parquet_writer.h"
 #include "iceberg/data_file.h"
 #include "iceberg/key_scan.h"
+#include "iceberg/parallel.h"
 #include "iceberg/partition_split.h"
 #include "iceberg/rows.h"
 #include "util/fs.h"
@@ -523,16 +524,29 @@ static ll_iceberg_column_stats *path_stats(ll_arena *arena, const char *path, in
 	return st;
 }
 
-/* Writes the deletes d[0..n) of one data file as a position delete file in its partition. */
-static ll_status write_delete_file(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
-				   const position_delete *d, size_t n, ll_iceberg_data_file *out,
-				   ll_error *err)
-{
+/*
+ * Delete files written at once, on up to this many threads: each file's
+ * writer ends with an fsync, and concurrent fsyncs share the journal's
+ * commit where one after another each waits for its own.
+ */
+#define DELETE_WRITERS 4
+
+/* One position delete file: the deletes d[0..n) of one data file. */
+typedef struct delete_file_job {
+	const position_delete *d;
+	size_t n;
 	char uuid[37];
-	ll_iceberg_random_uuid(uuid);
-	ll_buf local = LL_BUF_INIT, loc = LL_BUF_INIT;
-	ll_buf_printf(&local, "%s/deletes-%s.parquet", c->req->scratch_dir, uuid);
-	ll_buf_printf(&loc, "%s/data/%s.%s-deletes.parquet", base->location, c->req->load_id, uuid);
+	ll_buf local; /* where it is written first, in the scratch directory */
+	ll_parquet_file_info info;
+	ll_status st;
+	ll_error err;
+} delete_file_job;
+
+/* Writes job i's delete file into the scratch directory; runs on any thread. */
+static void write_delete_piece(void *ctx, size_t i, size_t t)
+{
+	delete_file_job *j = (delete_file_job *)ctx + i;
+	(void)t;
 	ll_parquet_column_spec cols[] = {
 		{ .name = "file_path", .type = LL_TYPE_TEXT, .field_id = FIELD_FILE_PATH },
 		{ .name = "pos", .type = LL_TYPE_BIGINT, .field_id = FIELD_POS },
@@ -541,58 +555,99 @@ static ll_status write_delete_file(load_ctx *c, const ll_iceberg_base *base, ll_
 	ll_parquet_writer_options_init(&opt);
 	opt.disable_background = true;
 	ll_parquet_writer *w = NULL;
-	ll_parquet_file_info info = { 0 };
-	const char *path = d[0].file->file_path;
-	ll_status st = ll_fs_mkdirs(c->req->scratch_dir, err);
-	if (st == LL_OK)
-		st = ll_parquet_writer_open(&w, ll_buf_cstr(&local), cols, 2, &opt, err);
-	for (size_t i = 0; i < n && st == LL_OK; i++) {
+	const char *path = j->d[0].file->file_path;
+	j->st = ll_parquet_writer_open(&w, ll_buf_cstr(&j->local), cols, 2, &opt, &j->err);
+	for (size_t k = 0; k < j->n && j->st == LL_OK; k++) {
 		ll_parquet_writer_put_bytes(w, 0, path, strlen(path));
-		ll_parquet_writer_put_int64(w, 1, d[i].pos);
-		st = ll_parquet_writer_end_row(w, err);
+		ll_parquet_writer_put_int64(w, 1, j->d[k].pos);
+		j->st = ll_parquet_writer_end_row(w, &j->err);
 	}
-	if (w && st == LL_OK)
-		st = ll_parquet_writer_close(w, &info, err);
+	if (w && j->st == LL_OK)
+		j->st = ll_parquet_writer_close(w, &j->info, &j->err);
 	else if (w)
 		ll_parquet_writer_abort(w);
+}
+
+/* Moves a written delete file into the table's data directory and describes it. */
+static ll_status place_delete_file(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
+				   const delete_file_job *j, ll_iceberg_data_file *out, ll_error *err)
+{
+	ll_buf loc = LL_BUF_INIT;
+	ll_buf_printf(&loc, "%s/data/%s.%s-deletes.parquet", base->location, c->req->load_id, j->uuid);
+	const char *path = j->d[0].file->file_path;
+	ll_status st = ll_buf_oom(&loc) ? ll_error_oom(err) : LL_OK;
 	if (st == LL_OK)
-		st = ll_storage_put_file(c->req->storage, ll_buf_cstr(&loc), ll_buf_cstr(&local), true, err);
+		st = ll_storage_put_file(c->req->storage, ll_buf_cstr(&loc), ll_buf_cstr(&j->local), true, err);
 	if (st == LL_OK) {
 		*out = (ll_iceberg_data_file){ .content = LL_ICEBERG_CONTENT_POSITION_DELETES,
 					       .file_path = ll_arena_strndup(arena, ll_buf_cstr(&loc), loc.len),
 					       .file_format = "PARQUET",
-					       .partition = d[0].file->partition,
-					       .npartition = d[0].file->npartition,
-					       .record_count = (int64_t)info.rows,
-					       .file_size_in_bytes = (int64_t)info.file_size,
-					       .stats = path_stats(arena, path, (int64_t)info.rows),
+					       .partition = j->d[0].file->partition,
+					       .npartition = j->d[0].file->npartition,
+					       .record_count = (int64_t)j->info.rows,
+					       .file_size_in_bytes = (int64_t)j->info.file_size,
+					       .stats = path_stats(arena, path, (int64_t)j->info.rows),
 					       .nstats = 1 };
 		if (!out->file_path || !out->stats)
 			st = ll_error_oom(err);
 	}
-	ll_buf_free(&local);
 	ll_buf_free(&loc);
 	return st;
 }
 
-/* Writes c->deletes as one position delete file per data file they remove rows from. */
+/* One job per data file the sorted c->deletes remove rows from; NULL when out of memory. */
+static delete_file_job *delete_file_jobs(load_ctx *c, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < c->ndeletes; i++)
+		*n += i == 0 || c->deletes[i].file != c->deletes[i - 1].file;
+	delete_file_job *jobs = calloc(*n + 1, sizeof(*jobs));
+	if (!jobs)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0, j; i < c->ndeletes; i = j, k++) {
+		for (j = i + 1; j < c->ndeletes && c->deletes[j].file == c->deletes[i].file; j++)
+			continue;
+		jobs[k].d = &c->deletes[i];
+		jobs[k].n = j - i;
+		ll_iceberg_random_uuid(jobs[k].uuid);
+		ll_buf_printf(&jobs[k].local, "%s/deletes-%s.parquet", c->req->scratch_dir, jobs[k].uuid);
+		jobs[k].st = ll_buf_oom(&jobs[k].local) ? LL_ENOMEM : LL_OK;
+	}
+	return jobs;
+}
+
+/*
+ * Writes c->deletes as one position delete file per data file they remove
+ * rows from: the files written at once, then placed in order.
+ */
 static ll_status write_deletes(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
 			       ll_iceberg_data_file **out, size_t *n, ll_error *err)
 {
 	qsort(c->deletes, c->ndeletes, sizeof(*c->deletes), compare_deletes);
-	size_t groups = 0;
-	for (size_t i = 0; i < c->ndeletes; i++)
-		groups += i == 0 || c->deletes[i].file != c->deletes[i - 1].file;
-	*out = ll_arena_alloc(arena, (groups + 1) * sizeof(**out));
+	size_t njobs = 0;
+	delete_file_job *jobs = delete_file_jobs(c, &njobs);
+	*out = jobs ? ll_arena_alloc(arena, (njobs + 1) * sizeof(**out)) : NULL;
 	*n = 0;
-	if (!*out)
-		return ll_error_oom(err);
-	ll_status st = LL_OK;
-	for (size_t i = 0, j; i < c->ndeletes && st == LL_OK; i = j) {
-		for (j = i + 1; j < c->ndeletes && c->deletes[j].file == c->deletes[i].file; j++)
-			continue;
-		st = write_delete_file(c, base, arena, &c->deletes[i], j - i, &(*out)[(*n)++], err);
+	ll_status st = *out ? ll_fs_mkdirs(c->req->scratch_dir, err) : ll_error_oom(err);
+	for (size_t i = 0; i < njobs && st == LL_OK; i++) {
+		if (jobs[i].st != LL_OK)
+			st = ll_error_oom(err);
 	}
+	if (st == LL_OK)
+		ll_iceberg_parallel(njobs, DELETE_WRITERS, write_delete_piece, jobs);
+	for (size_t i = 0; i < njobs && st == LL_OK; i++) {
+		if (jobs[i].st != LL_OK) {
+			st = jobs[i].st;
+			if (err)
+				*err = jobs[i].err;
+		} else {
+			st = place_delete_file(c, base, arena, &jobs[i], &(*out)[(*n)++], err);
+		}
+	}
+	for (size_t i = 0; i < njobs; i++)
+		ll_buf_free(&jobs[i].local);
+	free(jobs);
 	return st;
 }
 
