@@ -339,18 +339,24 @@ static ll_status reserve_rows(ll_parquet_cursor *c, size_t n, ll_error *err)
 	return LL_OK;
 }
 
+/* Makes the column's window hold an entry: its chunk has one for every row of its row group. */
+static ll_status fill_window(ll_pqr_column *col, ll_error *err)
+{
+	bool more;
+	ll_status st = ll_pqr_column_fill(col, &more, err);
+	if (st == LL_OK && !more)
+		return ll_pqr_column_fail(col, err, "the column chunk holds fewer rows than its row group");
+	return st;
+}
+
 static ll_status read_flat(ll_parquet_cursor *c, ll_pqr_column *col, ll_value *out, size_t n,
 			   ll_error *err)
 {
 	const ll_pqr_leaf *l = col->leaf;
 	for (size_t i = 0; i < n; i++) {
-		bool more;
-		ll_status st = ll_pqr_column_fill(col, &more, err);
+		ll_status st = fill_window(col, err);
 		if (st != LL_OK)
 			return st;
-		if (!more)
-			return ll_pqr_column_fail(col, err,
-						  "the column chunk holds fewer rows than its row group");
 		if (col->wdef[col->at++] < l->max_def) {
 			memset(&out[i], 0, sizeof(out[i]));
 			out[i].is_null = true;
@@ -420,13 +426,9 @@ static ll_status read_ints(ll_pqr_column *col, int64_t *out, bool *nulls, size_t
 	const ll_pqr_leaf *l = col->leaf;
 	bool as_is = l->conv == LL_PQR_TO_INT;
 	for (size_t i = 0; i < n;) {
-		bool more;
-		ll_status st = ll_pqr_column_fill(col, &more, err);
+		ll_status st = fill_window(col, err);
 		if (st != LL_OK)
 			return st;
-		if (!more)
-			return ll_pqr_column_fail(col, err,
-						  "the column chunk holds fewer rows than its row group");
 		size_t take = col->n - col->at < n - i ? col->n - col->at : n - i;
 		for (size_t end = i + take; i < end; i++) {
 			nulls[i] = col->wdef[col->at++] < l->max_def;
