@@ -211,17 +211,7 @@ static void resolve_fields(const ll_key_scan *ks, scan_file *sf)
 	memcpy(ids, ks->ids, nids * sizeof(*ids));
 	if (ks->extra)
 		ids[nids++] = ks->extra_id;
-	sf->nfields = 0;
-	for (size_t k = 0; k < nids; k++) {
-		sf->slot[k] = -1;
-		for (size_t f = 0; f < ll_parquet_reader_field_count(sf->r); f++) {
-			if (ll_parquet_reader_field(sf->r, f)->field_id == ids[k]) {
-				sf->slot[k] = (long)sf->nfields;
-				sf->fields[sf->nfields++] = f;
-				break;
-			}
-		}
-	}
+	sf->nfields = ll_iceberg_find_fields(sf->r, ids, nids, sf->fields, sf->slot);
 	sf->ints = ks->ints && !ks->extra && ks->npk == 1 && ks->nmk == 0 && sf->slot[0] >= 0 &&
 		   ll_parquet_field_is_integer(ll_parquet_reader_field(sf->r, sf->fields[0]));
 }
