@@ -201,16 +201,24 @@ static void check_fields(ll_parquet_reader *r, ll_timestamp_unit unit)
 	CHECK_INT(ll_parquet_reader_field(r, C_TS)->unit, unit);
 }
 
-static void roundtrip(const char *name, const ll_parquet_writer_options *opt, size_t batch)
+/* Writes the test file under name and opens it; NULL (a check failed) when either fails. */
+static ll_parquet_reader *write_and_open(const char *name, const ll_parquet_writer_options *opt)
 {
 	char path[1200];
 	if (!write_file(file_path(name, path, sizeof(path)), opt))
-		return;
+		return NULL;
 	ll_error err;
 	ll_parquet_reader *r = NULL;
 	CHECK_OK(ll_parquet_reader_open(&r, path, &err), &err);
+	return r;
+}
+
+static void roundtrip(const char *name, const ll_parquet_writer_options *opt, size_t batch)
+{
+	ll_parquet_reader *r = write_and_open(name, opt);
 	if (!r)
 		return;
+	ll_error err;
 	CHECK_INT(ll_parquet_reader_row_count(r), ROWS);
 	check_fields(r, opt->timestamp_unit);
 	json_t *got = test_read_rows(r, batch, &err);
@@ -523,19 +531,16 @@ static void test_integer_batches(void)
 {
 	static const size_t integer_fields[] = { C_B, C_F, C_TS, C_DAY, C_N };
 	for (int dict = 0; dict < 2; dict++) {
-		char path[1200], name[64];
+		char name[64];
 		ll_parquet_writer_options opt;
 		default_options(&opt);
 		opt.disable_dictionary = dict;
 		opt.timestamp_unit = dict ? LL_TS_MICROS : LL_TS_MILLIS;
 		snprintf(name, sizeof(name), "pqr_ints_%d", dict);
-		if (!write_file(file_path(name, path, sizeof(path)), &opt))
-			return;
-		ll_error err;
-		ll_parquet_reader *r = NULL;
-		CHECK_OK(ll_parquet_reader_open(&r, path, &err), &err);
+		ll_parquet_reader *r = write_and_open(name, &opt);
 		if (!r)
 			return;
+		ll_error err;
 		for (size_t k = 0; k < sizeof(integer_fields) / sizeof(integer_fields[0]); k++) {
 			CHECK(ll_parquet_field_is_integer(ll_parquet_reader_field(r, integer_fields[k])));
 			CHECK(ints_match_cells(r, integer_fields[k]));
