@@ -150,6 +150,43 @@ static ll_status scan_tuples(scan_worker *w, scan_job *j, ll_parquet_cursor *cur
 	}
 }
 
+/*
+ * The extra values of an integer scan's hits: a second pass over the row
+ * group reading the extra column alone (the lookups did not need it).
+ */
+static ll_status extra_of_hits(scan_worker *w, scan_job *j)
+{
+	const scan_file *sf = j->sf;
+	static const ll_value null_value = { .is_null = true };
+	long slot = sf->slot[1];
+	if (slot < 0) {
+		for (size_t h = 0; h < j->nhits; h++) {
+			ll_status st = keep_extra(w, j, &null_value);
+			if (st != LL_OK)
+				return st;
+		}
+		return LL_OK;
+	}
+	ll_parquet_cursor *cur = NULL;
+	ll_status st = ll_parquet_cursor_open(sf->r, &sf->fields[slot], 1, w->groups, &cur, &j->err);
+	int64_t pos = j->first;
+	size_t h = 0;
+	while (st == LL_OK && h < j->nhits) {
+		const ll_parquet_batch *b;
+		st = ll_parquet_cursor_next(cur, BATCH_ROWS, &b, &j->err);
+		if (st == LL_OK && b->rows == 0)
+			break;
+		for (size_t i = 0; st == LL_OK && i < b->rows; i++, pos++) {
+			if (h < j->nhits && j->hits[h] == pos) {
+				st = keep_extra(w, j, &b->columns[0][i]);
+				h++;
+			}
+		}
+	}
+	ll_parquet_cursor_free(cur);
+	return st;
+}
+
 static ll_status run_job(scan_worker *w, scan_job *j)
 {
 	const scan_file *sf = j->sf;
@@ -164,11 +201,14 @@ static ll_status run_job(scan_worker *w, scan_job *j)
 	memset(w->groups, 0, ngroups * sizeof(*w->groups));
 	w->groups[j->rg] = true;
 	ll_parquet_cursor *cur = NULL;
-	ll_status st = ll_parquet_cursor_open(sf->r, sf->fields, sf->nfields, w->groups, &cur,
-					      &j->err);
+	/* integers: the key column alone (its field is the first); the extra one afterwards */
+	ll_status st = ll_parquet_cursor_open(sf->r, sf->fields, sf->ints ? 1 : sf->nfields,
+					      w->groups, &cur, &j->err);
 	if (st == LL_OK)
 		st = sf->ints ? scan_ints(w, j, cur) : scan_tuples(w, j, cur);
 	ll_parquet_cursor_free(cur);
+	if (st == LL_OK && sf->ints && w->round->ks->extra && j->nhits)
+		st = extra_of_hits(w, j);
 	return st;
 }
 
@@ -212,7 +252,7 @@ static void resolve_fields(const ll_key_scan *ks, scan_file *sf)
 	if (ks->extra)
 		ids[nids++] = ks->extra_id;
 	sf->nfields = ll_iceberg_find_fields(sf->r, ids, nids, sf->fields, sf->slot);
-	sf->ints = ks->ints && !ks->extra && ks->npk == 1 && ks->nmk == 0 && sf->slot[0] >= 0 &&
+	sf->ints = ks->ints && ks->npk == 1 && ks->nmk == 0 && sf->slot[0] >= 0 &&
 		   ll_parquet_field_is_integer(ll_parquet_reader_field(sf->r, sf->fields[0]));
 }
 

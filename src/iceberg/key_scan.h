@@ -7,10 +7,11 @@
  * processor, each reading only the key columns. With one integer key column
  * (ids, timestamps, dates) the keys are an ll_intset: a row group whose
  * Parquet statistics hold none of them is not read, and the rest are read
- * as plain integers and looked up without encoding. Other keys are tuples
- * encoded with ll_keyset_encode_value and looked up in ll_keysets. A key
- * column a file lacks reads as null, as in ll_iceberg_read_rows; a file
- * with none of the key columns has no hits.
+ * as plain integers and looked up without encoding (an extra column wanted
+ * of the hits is read in a second pass, only where there are hits). Other
+ * keys are tuples encoded with ll_keyset_encode_value and looked up in
+ * ll_keysets. A key column a file lacks reads as null, as in
+ * ll_iceberg_read_rows; a file with none of the key columns has no hits.
  *
  * Hits reach the callback on the calling thread, file by file in the order
  * given and by position within a file, whatever the threads did first.

@@ -397,7 +397,7 @@ static ll_status plan_root_merge(merge_state *m, const ll_iceberg_base *base, ll
 		st = ll_error_oom(err);
 	if (st == LL_OK)
 		st = for_each_live_file(base, arena, note_live_file, m, err);
-	/* _dlt_id, a long text per row, only when the removed roots are wanted */
+	/* _dlt_id of the removed rows, only when the removed roots are wanted */
 	ll_key_scan ks = { .storage = c->req->storage, .ids = ids, .npk = m->k.npk, .nmk = m->k.nmk,
 			   .pk = &m->pk, .mk = &m->mk, .ints = m->int_key ? &m->ints : NULL,
 			   .extra = c->roots_out, .extra_id = m->k.dlt_id };

@@ -5,8 +5,9 @@
  * skipped by their statistics: keys on a row group's bounds are still
  * found), text, or a tuple of a primary and a merge key; a file holding the
  * key column with another type, or lacking it, is read as the generic scan
- * reads it; hit rows' extra values are collected; tables of more files than
- * one round holds are scanned whole.
+ * reads it; hit rows' extra values are collected (null where a file lacks
+ * the extra column); tables of more files than one round holds are scanned
+ * whole.
  */
 #include "test.h"
 
@@ -120,14 +121,19 @@ static void put_text(ll_keyset *s, const char *a, const char *b)
 	put_encoded(s, row, b ? 2 : 1);
 }
 
-static bool has_text(const ll_keyset *s, const char *text)
+static bool has_value(const ll_keyset *s, const ll_value *v)
 {
-	ll_value v = { .s = text, .len = strlen(text) };
 	ll_buf key = LL_BUF_INIT;
-	ll_keyset_encode_value(&v, &key);
+	ll_keyset_encode_value(v, &key);
 	bool found = ll_keyset_find(s, key.data, key.len) != NULL;
 	ll_buf_free(&key);
 	return found;
+}
+
+static bool has_text(const ll_keyset *s, const char *text)
+{
+	ll_value v = { .s = text, .len = strlen(text) };
+	return has_value(s, &v);
 }
 
 typedef struct fixture {
@@ -203,6 +209,16 @@ static void test_key_scan_integers(void)
 	CHECK_INT(h.n, 3);
 	CHECK_INT(names.count, 3);
 	CHECK(has_text(&names, "n5") && has_text(&names, "n1099") && has_text(&names, "n2000"));
+	/* an extra column the file lacks is null for every hit */
+	ll_keyset_free(&names);
+	ll_keyset_init(&names);
+	ks.extra_id = 99;
+	h.n = 0;
+	CHECK_OK(ll_key_scan_files(&ks, f.list, 1, note_hit, &h, &err), &err);
+	CHECK_INT(h.n, 3);
+	CHECK_INT(names.count, 1);
+	ll_value null = { .is_null = true };
+	CHECK(has_value(&names, &null));
 	ll_keyset_free(&names);
 	ll_keyset_free(&pk);
 	ll_intset_free(&ints);
