@@ -158,3 +158,96 @@ void ll_keyset_encode_value(const ll_value *v, ll_buf *out)
 	out->len += 1 + sizeof(v->i) + sizeof(v->d);
 	out->data[out->len] = '\0';
 }
+
+/* ---------------------------------------------------------------- integers */
+
+void ll_intset_init(ll_intset *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void ll_intset_free(ll_intset *s)
+{
+	free(s->sorted);
+	free(s->slots);
+	free(s->filter);
+	memset(s, 0, sizeof(*s));
+}
+
+bool ll_intset_add(ll_intset *s, int64_t v)
+{
+	if (s->count == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		int64_t *grown = realloc(s->sorted, cap * sizeof(*grown));
+		if (!grown)
+			return false;
+		s->sorted = grown;
+		s->cap = cap;
+	}
+	s->sorted[s->count++] = v;
+	return true;
+}
+
+/* The set's slots are at most half full: 8 or more filter bits per member, as in ll_keyset. */
+#define INT_FILTER_BITS_PER_SLOT (FILTER_BITS_PER_SLOT / 2)
+
+static int compare_int64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+	return (x > y) - (x < y);
+}
+
+bool ll_intset_seal(ll_intset *s)
+{
+	if (s->count)
+		qsort(s->sorted, s->count, sizeof(*s->sorted), compare_int64);
+	size_t n = 0;
+	for (size_t i = 0; i < s->count; i++)
+		if (n == 0 || s->sorted[i] != s->sorted[n - 1])
+			s->sorted[n++] = s->sorted[i];
+	s->count = n;
+	/* at most half full, so a miss that passes the filter probes a slot or two */
+	size_t cap = 64;
+	while (cap < 2 * n)
+		cap *= 2;
+	free(s->slots);
+	free(s->filter);
+	s->slots = malloc(cap * sizeof(*s->slots));
+	s->filter = calloc(cap * INT_FILTER_BITS_PER_SLOT / 64, sizeof(*s->filter));
+	if (!s->slots || !s->filter)
+		return false;
+	s->mask = cap - 1;
+	s->filter_mask = cap * INT_FILTER_BITS_PER_SLOT - 1;
+	s->has_min = false;
+	for (size_t i = 0; i < cap; i++)
+		s->slots[i] = INT64_MIN;
+	for (size_t i = 0; i < n; i++) {
+		int64_t v = s->sorted[i];
+		if (v == INT64_MIN) {
+			s->has_min = true;
+			continue;
+		}
+		uint64_t h = ll_mix64((uint64_t)v);
+		size_t at = h & s->mask;
+		while (s->slots[at] != INT64_MIN)
+			at = (at + 1) & s->mask;
+		s->slots[at] = v;
+		size_t bit = (size_t)(h >> 32) & s->filter_mask;
+		s->filter[bit / 64] |= UINT64_C(1) << (bit % 64);
+	}
+	return true;
+}
+
+bool ll_intset_any_between(const ll_intset *s, int64_t lo, int64_t hi)
+{
+	/* the first member >= lo */
+	size_t a = 0, b = s->count;
+	while (a < b) {
+		size_t mid = a + (b - a) / 2;
+		if (s->sorted[mid] < lo)
+			a = mid + 1;
+		else
+			b = mid;
+	}
+	return a < s->count && s->sorted[a] <= hi;
+}

@@ -14,6 +14,7 @@
 #include "formats/parquet/parquet_reader.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/hash.h"
 
 typedef struct ll_keyset_slot {
 	uint64_t hash;
@@ -44,5 +45,46 @@ ll_keyset_slot *ll_keyset_find(const ll_keyset *s, const void *key, size_t len);
 
 /** Appends a value's key encoding (type-independent, unambiguous) to out. */
 void ll_keyset_encode_value(const ll_value *v, ll_buf *out);
+
+/*
+ * A set of integers, for the common merge on one integer primary key (ids,
+ * timestamps, dates): a lookup mixes the value itself, no encoding, and a
+ * filter of 8 bits per member answers most misses from the cache. The sorted
+ * members answer whether any lies between two bounds (a data file's or a row
+ * group's key statistics). Members are added first, then the set is sealed
+ * and only read, from any number of threads.
+ */
+typedef struct ll_intset {
+	int64_t *sorted; /* the members, ascending and distinct once sealed */
+	size_t count, cap;
+	int64_t *slots;  /* INT64_MIN: empty */
+	uint64_t *filter;
+	size_t mask, filter_mask;
+	bool has_min;    /* whether INT64_MIN, the empty slot's mark, is a member */
+} ll_intset;
+
+void ll_intset_init(ll_intset *s);
+void ll_intset_free(ll_intset *s);
+/** Adds a member (before ll_intset_seal). False when out of memory. */
+bool ll_intset_add(ll_intset *s, int64_t v);
+/** Sorts the members and builds the lookup table. False when out of memory. */
+bool ll_intset_seal(ll_intset *s);
+/** Whether v is a member of the sealed set. Inline: a merge asks once per existing row. */
+static inline bool ll_intset_has(const ll_intset *s, int64_t v)
+{
+	if (v == INT64_MIN)
+		return s->has_min;
+	uint64_t h = ll_mix64((uint64_t)v);
+	size_t bit = (size_t)(h >> 32) & s->filter_mask;
+	if (!(s->filter[bit / 64] >> (bit % 64) & 1))
+		return false;
+	for (size_t at = h & s->mask; s->slots[at] != INT64_MIN; at = (at + 1) & s->mask) {
+		if (s->slots[at] == v)
+			return true;
+	}
+	return false;
+}
+/** Whether a member of the sealed set lies in [lo, hi]. */
+bool ll_intset_any_between(const ll_intset *s, int64_t lo, int64_t hi);
 
 #endif

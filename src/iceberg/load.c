@@ -9,6 +9,8 @@
 
 #include "formats/parquet/parquet_writer.h"
 #include "iceberg/data_file.h"
+#include "iceberg/key_scan.h"
+#include "iceberg/parallel.h"
 #include "iceberg/partition_split.h"
 #include "iceberg/rows.h"
 #include "util/fs.h"
@@ -190,6 +192,12 @@ typedef struct merge_state {
 	bool ranged, have_range, text;
 	int64_t lo, hi;
 	ll_buf lo_s, hi_s;
+	/* with one integer primary key and no merge key: the incoming keys, unless one is null */
+	bool int_key;
+	ll_intset ints;
+	/* the live data files a merge looks for existing keys in */
+	const ll_iceberg_data_file **live;
+	size_t nlive, live_cap;
 } merge_state;
 
 static int compare_bytes(const void *a, size_t alen, const void *b, size_t blen)
@@ -245,8 +253,11 @@ static bool outside_range(const merge_state *m, const ll_iceberg_data_file *f)
 			       compare_bytes(st->lower, st->lower_len, m->hi_s.data, m->hi_s.len) > 0;
 		if ((st->lower_len != 8 && st->lower_len != 4) || st->upper_len != st->lower_len)
 			return false;
-		return little_endian(st->upper, st->upper_len) < m->lo ||
-		       little_endian(st->lower, st->lower_len) > m->hi;
+		int64_t lower = little_endian(st->lower, st->lower_len);
+		int64_t upper = little_endian(st->upper, st->upper_len);
+		if (m->int_key)
+			return !ll_intset_any_between(&m->ints, lower, upper);
+		return upper < m->lo || lower > m->hi;
 	}
 	return false;
 }
@@ -260,6 +271,10 @@ static ll_status incoming_row(void *user, uint64_t pos, const ll_value *const *v
 	if (m->k.npk) {
 		if (m->ranged)
 			extend_range(m, v[0]);
+		if (m->int_key && (v[0]->is_null || v[0]->s))
+			m->int_key = false;
+		else if (m->int_key && !ll_intset_add(&m->ints, v[0]->i))
+			return ll_error_oom(err);
 		encode_key(v, m->k.npk, &m->key);
 		uint64_t at = ((uint64_t)m->file << 40) | (uint64_t)pos;
 		if (!ll_keyset_put(&m->pk, m->key.data, m->key.len, at, &slot, &added))
@@ -280,41 +295,12 @@ static ll_status incoming_row(void *user, uint64_t pos, const ll_value *const *v
 	return LL_OK;
 }
 
-/* Existing root rows: removed when their primary key or merge key arrives. */
-static ll_status existing_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
+/* A row the key scan found: removed. */
+static ll_status existing_hit(void *user, const ll_iceberg_data_file *file, int64_t pos,
+			      ll_error *err)
 {
 	merge_state *m = user;
-	bool hit = false;
-	if (m->k.npk) {
-		encode_key(v, m->k.npk, &m->key);
-		hit = ll_keyset_find(&m->pk, m->key.data, m->key.len) != NULL;
-	}
-	if (!hit && m->k.nmk) {
-		encode_key(v + m->k.npk, m->k.nmk, &m->key);
-		hit = ll_keyset_find(&m->mk, m->key.data, m->key.len) != NULL;
-	}
-	if (!hit)
-		return LL_OK;
-	if (m->c->roots_out) {
-		const ll_value *id = v[m->k.npk + m->k.nmk];
-		ll_buf_clear(&m->key);
-		ll_keyset_encode_value(id, &m->key);
-		bool added;
-		ll_keyset_slot *slot;
-		if (!ll_keyset_put(m->c->roots_out, m->key.data, m->key.len, 0, &slot, &added))
-			return ll_error_oom(err);
-	}
-	return add_delete(m->c, m->file_scanned, pos, err);
-}
-
-/* Existing child rows: removed when their root row was. */
-static ll_status existing_child_row(void *user, uint64_t pos, const ll_value *const *v, ll_error *err)
-{
-	merge_state *m = user;
-	encode_key(v, 1, &m->key);
-	if (!ll_keyset_find(m->c->req->removed_roots, m->key.data, m->key.len))
-		return LL_OK;
-	return add_delete(m->c, m->file_scanned, pos, err);
+	return add_delete(m->c, file, pos, err);
 }
 
 /* Calls fn for every live data file of the base's current snapshot. */
@@ -359,42 +345,79 @@ static ll_status for_each_live_file(const ll_iceberg_base *base, ll_arena *arena
 	return st;
 }
 
-static ll_status scan_existing_root(void *user, const ll_iceberg_data_file *file, ll_error *err)
+/* Notes a live data file to look for keys in, unless its key bounds rule every key out. */
+static ll_status note_live_file(void *user, const ll_iceberg_data_file *file, ll_error *err)
 {
 	merge_state *m = user;
-	int32_t ids[34];
-	memcpy(ids, m->k.pk, m->k.npk * sizeof(int32_t));
-	memcpy(ids + m->k.npk, m->k.mk, m->k.nmk * sizeof(int32_t));
-	/* _dlt_id, a long text per row, only when the removed roots are wanted */
-	size_t nids = m->k.npk + m->k.nmk;
-	if (m->c->roots_out)
-		ids[nids++] = m->k.dlt_id;
 	if (outside_range(m, file))
 		return LL_OK;
-	m->file_scanned = file;
-	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, ids, nids, existing_row, m,
-				    err);
+	if (m->nlive == m->live_cap) {
+		size_t cap = m->live_cap ? m->live_cap * 2 : 64;
+		const ll_iceberg_data_file **grown = realloc(m->live, cap * sizeof(*grown));
+		if (!grown)
+			return ll_error_oom(err);
+		m->live = grown;
+		m->live_cap = cap;
+	}
+	m->live[m->nlive++] = file;
+	return LL_OK;
 }
 
-static ll_status scan_existing_child(void *user, const ll_iceberg_data_file *file, ll_error *err)
+/*
+ * Child rows, existing or incoming (children of incoming roots that lost to
+ * a later duplicate): removed when their root row was.
+ */
+static ll_status plan_child_merge(merge_state *m, const ll_iceberg_base *base, ll_arena *arena,
+				  ll_error *err)
 {
-	merge_state *m = user;
-	m->file_scanned = file;
-	return ll_iceberg_read_rows(m->c->req->storage, file->file_path, &m->k.root_id, 1, existing_child_row,
-			 m, err);
+	load_ctx *c = m->c;
+	ll_status st = for_each_live_file(base, arena, note_live_file, m, err);
+	for (size_t i = 0; i < c->nfiles && st == LL_OK; i++)
+		st = note_live_file(m, &c->files[i], err);
+	ll_key_scan ks = { .storage = c->req->storage, .ids = &m->k.root_id, .npk = 1,
+			   .pk = c->req->removed_roots };
+	return st == LL_OK ? ll_key_scan_files(&ks, m->live, m->nlive, existing_hit, m, err) : st;
 }
 
-/* Whether a key column's bounds compare like the values the reader gives (not decimals, doubles). */
-static bool range_type(const ll_table *t, int32_t field_id)
+/* Existing root rows: removed when their primary key or merge key arrives. */
+static ll_status plan_root_merge(merge_state *m, const ll_iceberg_base *base, ll_arena *arena,
+				 ll_error *err)
+{
+	load_ctx *c = m->c;
+	int32_t ids[32];
+	memcpy(ids, m->k.pk, m->k.npk * sizeof(int32_t));
+	memcpy(ids + m->k.npk, m->k.mk, m->k.nmk * sizeof(int32_t));
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < c->nfiles && st == LL_OK; i++) {
+		m->file = i;
+		st = ll_iceberg_read_rows(c->req->storage, c->files[i].file_path, ids, m->k.npk + m->k.nmk,
+					  incoming_row, m, err);
+	}
+	if (st == LL_OK && m->int_key && !ll_intset_seal(&m->ints))
+		st = ll_error_oom(err);
+	if (st == LL_OK)
+		st = for_each_live_file(base, arena, note_live_file, m, err);
+	/* _dlt_id of the removed rows, only when the removed roots are wanted */
+	ll_key_scan ks = { .storage = c->req->storage, .ids = ids, .npk = m->k.npk, .nmk = m->k.nmk,
+			   .pk = &m->pk, .mk = &m->mk, .ints = m->int_key ? &m->ints : NULL,
+			   .extra = c->roots_out, .extra_id = m->k.dlt_id };
+	return st == LL_OK ? ll_key_scan_files(&ks, m->live, m->nlive, existing_hit, m, err) : st;
+}
+
+/* The type of a column, by field id; LL_TYPE_COUNT_ when there is none. */
+static ll_data_type column_type(const ll_table *t, int32_t field_id)
 {
 	for (size_t i = 0; i < t->ncolumns; i++) {
-		if (t->columns[i].field_id != field_id)
-			continue;
-		ll_data_type ty = t->columns[i].type;
-		return ty == LL_TYPE_BIGINT || ty == LL_TYPE_TEXT || ty == LL_TYPE_TIMESTAMP ||
-		       ty == LL_TYPE_DATE;
+		if (t->columns[i].field_id == field_id)
+			return t->columns[i].type;
 	}
-	return false;
+	return LL_TYPE_COUNT_;
+}
+
+/* Whether a key column's values are integers whose bounds compare as such. */
+static bool integer_type(ll_data_type ty)
+{
+	return ty == LL_TYPE_BIGINT || ty == LL_TYPE_TIMESTAMP || ty == LL_TYPE_DATE;
 }
 
 /* Finds the rows a merge removes, into c->deletes. */
@@ -404,41 +427,37 @@ static ll_status plan_merge(load_ctx *c, const ll_iceberg_base *base, ll_arena *
 	find_key_columns(c->req->table, c->req->match_column, &m.k);
 	ll_keyset_init(&m.pk);
 	ll_keyset_init(&m.mk);
+	ll_intset_init(&m.ints);
 	ll_status st = LL_OK;
 	if (c->req->removed_roots) {
 		if (m.k.root_id < 0 && c->req->match_column)
 			st = ll_error_set(err, LL_ESCHEMA, "table %s has no column %s to match rows by",
 					  c->req->table->name, c->req->match_column);
 		else if (m.k.root_id >= 0)
-			st = for_each_live_file(base, arena, scan_existing_child, &m, err);
-		/* children of incoming root rows that lost to a later duplicate */
-		for (size_t i = 0; i < c->nfiles && st == LL_OK && m.k.root_id >= 0; i++)
-			st = scan_existing_child(&m, &c->files[i], err);
+			st = plan_child_merge(&m, base, arena, err);
 	} else if (m.k.npk || m.k.nmk) {
-		m.ranged = m.k.npk == 1 && m.k.nmk == 0 && range_type(c->req->table, m.k.pk[0]);
-		int32_t ids[32];
-		memcpy(ids, m.k.pk, m.k.npk * sizeof(int32_t));
-		memcpy(ids + m.k.npk, m.k.mk, m.k.nmk * sizeof(int32_t));
-		for (size_t i = 0; i < c->nfiles && st == LL_OK; i++) {
-			m.file = i;
-			st = ll_iceberg_read_rows(c->req->storage, c->files[i].file_path, ids, m.k.npk + m.k.nmk,
-				       incoming_row, &m, err);
-		}
-		if (st == LL_OK)
-			st = for_each_live_file(base, arena, scan_existing_root, &m, err);
+		/* bounds of text compare like the reader's text; decimals and doubles do not */
+		ll_data_type ty = m.k.npk == 1 && m.k.nmk == 0 ? column_type(c->req->table, m.k.pk[0])
+							       : LL_TYPE_COUNT_;
+		m.ranged = integer_type(ty) || ty == LL_TYPE_TEXT;
+		m.int_key = integer_type(ty);
+		st = plan_root_merge(&m, base, arena, err);
 	}
 	ll_keyset_free(&m.pk);
 	ll_keyset_free(&m.mk);
 	ll_buf_free(&m.key);
 	ll_buf_free(&m.lo_s);
 	ll_buf_free(&m.hi_s);
+	ll_intset_free(&m.ints);
+	free(m.live);
 	return st;
 }
 
 static int compare_deletes(const void *a, const void *b)
 {
 	const position_delete *x = a, *y = b;
-	int c = strcmp(x->file->file_path, y->file->file_path);
+	/* most pairs are of one file: the key scan hands hits on file by file */
+	int c = x->file == y->file ? 0 : strcmp(x->file->file_path, y->file->file_path);
 	return c ? c : (x->pos > y->pos) - (x->pos < y->pos);
 }
 
@@ -505,16 +524,29 @@ static ll_iceberg_column_stats *path_stats(ll_arena *arena, const char *path, in
 	return st;
 }
 
-/* Writes the deletes d[0..n) of one data file as a position delete file in its partition. */
-static ll_status write_delete_file(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
-				   const position_delete *d, size_t n, ll_iceberg_data_file *out,
-				   ll_error *err)
-{
+/*
+ * Delete files written at once, on up to this many threads: each file's
+ * writer ends with an fsync, and concurrent fsyncs share the journal's
+ * commit where one after another each waits for its own.
+ */
+#define DELETE_WRITERS 4
+
+/* One position delete file: the deletes d[0..n) of one data file. */
+typedef struct delete_file_job {
+	const position_delete *d;
+	size_t n;
 	char uuid[37];
-	ll_iceberg_random_uuid(uuid);
-	ll_buf local = LL_BUF_INIT, loc = LL_BUF_INIT;
-	ll_buf_printf(&local, "%s/deletes-%s.parquet", c->req->scratch_dir, uuid);
-	ll_buf_printf(&loc, "%s/data/%s.%s-deletes.parquet", base->location, c->req->load_id, uuid);
+	ll_buf local; /* where it is written first, in the scratch directory */
+	ll_parquet_file_info info;
+	ll_status st;
+	ll_error err;
+} delete_file_job;
+
+/* Writes job i's delete file into the scratch directory; runs on any thread. */
+static void write_delete_piece(void *ctx, size_t i, size_t t)
+{
+	delete_file_job *j = (delete_file_job *)ctx + i;
+	(void)t;
 	ll_parquet_column_spec cols[] = {
 		{ .name = "file_path", .type = LL_TYPE_TEXT, .field_id = FIELD_FILE_PATH },
 		{ .name = "pos", .type = LL_TYPE_BIGINT, .field_id = FIELD_POS },
@@ -523,58 +555,99 @@ static ll_status write_delete_file(load_ctx *c, const ll_iceberg_base *base, ll_
 	ll_parquet_writer_options_init(&opt);
 	opt.disable_background = true;
 	ll_parquet_writer *w = NULL;
-	ll_parquet_file_info info = { 0 };
-	const char *path = d[0].file->file_path;
-	ll_status st = ll_fs_mkdirs(c->req->scratch_dir, err);
-	if (st == LL_OK)
-		st = ll_parquet_writer_open(&w, ll_buf_cstr(&local), cols, 2, &opt, err);
-	for (size_t i = 0; i < n && st == LL_OK; i++) {
+	const char *path = j->d[0].file->file_path;
+	j->st = ll_parquet_writer_open(&w, ll_buf_cstr(&j->local), cols, 2, &opt, &j->err);
+	for (size_t k = 0; k < j->n && j->st == LL_OK; k++) {
 		ll_parquet_writer_put_bytes(w, 0, path, strlen(path));
-		ll_parquet_writer_put_int64(w, 1, d[i].pos);
-		st = ll_parquet_writer_end_row(w, err);
+		ll_parquet_writer_put_int64(w, 1, j->d[k].pos);
+		j->st = ll_parquet_writer_end_row(w, &j->err);
 	}
-	if (w && st == LL_OK)
-		st = ll_parquet_writer_close(w, &info, err);
+	if (w && j->st == LL_OK)
+		j->st = ll_parquet_writer_close(w, &j->info, &j->err);
 	else if (w)
 		ll_parquet_writer_abort(w);
+}
+
+/* Moves a written delete file into the table's data directory and describes it. */
+static ll_status place_delete_file(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
+				   const delete_file_job *j, ll_iceberg_data_file *out, ll_error *err)
+{
+	ll_buf loc = LL_BUF_INIT;
+	ll_buf_printf(&loc, "%s/data/%s.%s-deletes.parquet", base->location, c->req->load_id, j->uuid);
+	const char *path = j->d[0].file->file_path;
+	ll_status st = ll_buf_oom(&loc) ? ll_error_oom(err) : LL_OK;
 	if (st == LL_OK)
-		st = ll_storage_put_file(c->req->storage, ll_buf_cstr(&loc), ll_buf_cstr(&local), true, err);
+		st = ll_storage_put_file(c->req->storage, ll_buf_cstr(&loc), ll_buf_cstr(&j->local), true, err);
 	if (st == LL_OK) {
 		*out = (ll_iceberg_data_file){ .content = LL_ICEBERG_CONTENT_POSITION_DELETES,
 					       .file_path = ll_arena_strndup(arena, ll_buf_cstr(&loc), loc.len),
 					       .file_format = "PARQUET",
-					       .partition = d[0].file->partition,
-					       .npartition = d[0].file->npartition,
-					       .record_count = (int64_t)info.rows,
-					       .file_size_in_bytes = (int64_t)info.file_size,
-					       .stats = path_stats(arena, path, (int64_t)info.rows),
+					       .partition = j->d[0].file->partition,
+					       .npartition = j->d[0].file->npartition,
+					       .record_count = (int64_t)j->info.rows,
+					       .file_size_in_bytes = (int64_t)j->info.file_size,
+					       .stats = path_stats(arena, path, (int64_t)j->info.rows),
 					       .nstats = 1 };
 		if (!out->file_path || !out->stats)
 			st = ll_error_oom(err);
 	}
-	ll_buf_free(&local);
 	ll_buf_free(&loc);
 	return st;
 }
 
-/* Writes c->deletes as one position delete file per data file they remove rows from. */
+/* One job per data file the sorted c->deletes remove rows from; NULL when out of memory. */
+static delete_file_job *delete_file_jobs(load_ctx *c, size_t *n)
+{
+	*n = 0;
+	for (size_t i = 0; i < c->ndeletes; i++)
+		*n += i == 0 || c->deletes[i].file != c->deletes[i - 1].file;
+	delete_file_job *jobs = calloc(*n + 1, sizeof(*jobs));
+	if (!jobs)
+		return NULL;
+	size_t k = 0;
+	for (size_t i = 0, j; i < c->ndeletes; i = j, k++) {
+		for (j = i + 1; j < c->ndeletes && c->deletes[j].file == c->deletes[i].file; j++)
+			continue;
+		jobs[k].d = &c->deletes[i];
+		jobs[k].n = j - i;
+		ll_iceberg_random_uuid(jobs[k].uuid);
+		ll_buf_printf(&jobs[k].local, "%s/deletes-%s.parquet", c->req->scratch_dir, jobs[k].uuid);
+		jobs[k].st = ll_buf_oom(&jobs[k].local) ? LL_ENOMEM : LL_OK;
+	}
+	return jobs;
+}
+
+/*
+ * Writes c->deletes as one position delete file per data file they remove
+ * rows from: the files written at once, then placed in order.
+ */
 static ll_status write_deletes(load_ctx *c, const ll_iceberg_base *base, ll_arena *arena,
 			       ll_iceberg_data_file **out, size_t *n, ll_error *err)
 {
 	qsort(c->deletes, c->ndeletes, sizeof(*c->deletes), compare_deletes);
-	size_t groups = 0;
-	for (size_t i = 0; i < c->ndeletes; i++)
-		groups += i == 0 || c->deletes[i].file != c->deletes[i - 1].file;
-	*out = ll_arena_alloc(arena, (groups + 1) * sizeof(**out));
+	size_t njobs = 0;
+	delete_file_job *jobs = delete_file_jobs(c, &njobs);
+	*out = jobs ? ll_arena_alloc(arena, (njobs + 1) * sizeof(**out)) : NULL;
 	*n = 0;
-	if (!*out)
-		return ll_error_oom(err);
-	ll_status st = LL_OK;
-	for (size_t i = 0, j; i < c->ndeletes && st == LL_OK; i = j) {
-		for (j = i + 1; j < c->ndeletes && c->deletes[j].file == c->deletes[i].file; j++)
-			continue;
-		st = write_delete_file(c, base, arena, &c->deletes[i], j - i, &(*out)[(*n)++], err);
+	ll_status st = *out ? ll_fs_mkdirs(c->req->scratch_dir, err) : ll_error_oom(err);
+	for (size_t i = 0; i < njobs && st == LL_OK; i++) {
+		if (jobs[i].st != LL_OK)
+			st = ll_error_oom(err);
 	}
+	if (st == LL_OK)
+		ll_iceberg_parallel(njobs, DELETE_WRITERS, write_delete_piece, jobs);
+	for (size_t i = 0; i < njobs && st == LL_OK; i++) {
+		if (jobs[i].st != LL_OK) {
+			st = jobs[i].st;
+			if (err)
+				*err = jobs[i].err;
+		} else {
+			st = place_delete_file(c, base, arena, &jobs[i], &(*out)[(*n)++], err);
+		}
+	}
+	for (size_t i = 0; i < njobs; i++)
+		ll_buf_free(&jobs[i].local);
+	free(jobs);
 	return st;
 }
 

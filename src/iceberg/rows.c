@@ -3,6 +3,23 @@
  */
 #include "iceberg/rows.h"
 
+size_t ll_iceberg_find_fields(const ll_parquet_reader *r, const int32_t *ids, size_t nids,
+			      size_t *fields, long *slot)
+{
+	size_t nf = 0;
+	for (size_t k = 0; k < nids; k++) {
+		slot[k] = -1;
+		for (size_t f = 0; f < ll_parquet_reader_field_count(r); f++) {
+			if (ll_parquet_reader_field(r, f)->field_id == ids[k]) {
+				slot[k] = (long)nf;
+				fields[nf++] = f;
+				break;
+			}
+		}
+	}
+	return nf;
+}
+
 ll_status ll_iceberg_read_rows(ll_storage *s, const char *location, const int32_t *ids,
 			       size_t nids, ll_iceberg_row_fn fn, void *user, ll_error *err)
 {
@@ -18,16 +35,7 @@ ll_status ll_iceberg_read_rows(ll_storage *s, const char *location, const int32_
 		return st;
 	size_t fields[LL_ICEBERG_READ_FIELDS];
 	long slot[LL_ICEBERG_READ_FIELDS];
-	size_t nf = 0;
-	for (size_t k = 0; k < nids; k++) {
-		slot[k] = -1;
-		for (size_t f = 0; f < ll_parquet_reader_field_count(r); f++)
-			if (ll_parquet_reader_field(r, f)->field_id == ids[k]) {
-				slot[k] = (long)nf;
-				fields[nf++] = f;
-				break;
-			}
-	}
+	size_t nf = ll_iceberg_find_fields(r, ids, nids, fields, slot);
 	static const ll_value null_value = { .is_null = true };
 	const ll_value *row[LL_ICEBERG_READ_FIELDS];
 	ll_parquet_cursor *cur = NULL;

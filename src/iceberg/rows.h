@@ -17,6 +17,13 @@
 typedef ll_status (*ll_iceberg_row_fn)(void *user, uint64_t pos, const ll_value *const *values,
 				       ll_error *err);
 
+/**
+ * Finds the fields of ids[0..nids) in r: slot[k] is the index into fields of
+ * ids[k]'s field, or -1 when the file lacks it. Returns how many fields.
+ */
+size_t ll_iceberg_find_fields(const ll_parquet_reader *r, const int32_t *ids, size_t nids,
+			      size_t *fields, long *slot);
+
 /** Calls fn for every row of the file at location, in order. */
 ll_status ll_iceberg_read_rows(ll_storage *s, const char *location, const int32_t *ids,
 			       size_t nids, ll_iceberg_row_fn fn, void *user, ll_error *err);

@@ -130,6 +130,25 @@ printf '{"id": 15, "v": 1500}\n{"id": 25, "v": 2500}\n{"id": 31, "v": 31}\n' > "
 L "$T/rm.ndjson" --table ranges --table-format iceberg --write-disposition merge --primary-key id
 check_eq "merge across ranged files" "$(q 'SELECT count(*), sum(v) FROM shop.ranges')" "31,$((465 + 1485 + 2475 + 31))"
 check_eq "icebird after ranged merge" "$(icebird_count ranges)" "31"
+# keys on both sides of a file (5 and 28 around 11..20): that file holds none of them and is
+# not read, the files around it still lose the rows of theirs
+printf '{"id": 5, "v": 500}\n{"id": 28, "v": 2800}\n' > "$T/rs.ndjson"
+L "$T/rs.ndjson" --table ranges --table-format iceberg --write-disposition merge --primary-key id
+check_eq "merge around a file without keys" "$(q 'SELECT count(*), sum(v) FROM shop.ranges')" "31,$((4456 + 495 + 2772))"
+check_eq "icebird after merge around a file" "$(icebird_sum ranges v)" "$((4456 + 495 + 2772))"
+
+# merges by a text key and by a key of two columns
+printf '{"code": "a", "n": 1}\n{"code": "b", "n": 2}\n{"code": "c", "n": 3}\n' > "$T/s1.ndjson"
+printf '{"code": "b", "n": 20}\n{"code": "d", "n": 4}\n' > "$T/s2.ndjson"
+L "$T/s1.ndjson" --table codes --table-format iceberg --write-disposition merge --primary-key code
+L "$T/s2.ndjson" --table codes --table-format iceberg --write-disposition merge --primary-key code
+check_eq "merge by a text key" "$(q 'SELECT count(*), sum(n) FROM shop.codes')" "4,28"
+printf '{"k1": 1, "k2": "x", "n": 1}\n{"k1": 1, "k2": "y", "n": 2}\n{"k1": 2, "k2": "x", "n": 3}\n' > "$T/c1.ndjson"
+printf '{"k1": 1, "k2": "y", "n": 20}\n{"k1": 2, "k2": "y", "n": 4}\n' > "$T/c2.ndjson"
+L "$T/c1.ndjson" --table pairs --table-format iceberg --write-disposition merge --primary-key k1 --primary-key k2
+L "$T/c2.ndjson" --table pairs --table-format iceberg --write-disposition merge --primary-key k1 --primary-key k2
+check_eq "merge by a key of two columns" "$(q 'SELECT count(*), sum(n) FROM shop.pairs')" "4,28"
+check_eq "icebird after a two-column merge" "$(icebird_sum pairs n)" "28"
 
 # schema evolution: a new column is a new Iceberg schema with a new field id
 echo '{"id": 1, "a": "x"}' > "$T/e1.ndjson"

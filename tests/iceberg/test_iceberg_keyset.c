@@ -3,7 +3,8 @@
  * put is found with its value, across the set's growth, for keys of every
  * length (the hash reads whole words and a tail); keys never put are not
  * found, whatever the filter in front of the slots says; encoded values of
- * different types never collide.
+ * different types never collide. The integer set finds exactly its members
+ * (the extremes of int64 too) and whether one lies between two bounds.
  */
 #include "test.h"
 
@@ -81,4 +82,42 @@ static void test_keyset_encoded_values(void)
 	ll_keyset_free(&s);
 }
 
-LL_TEST_MAIN(LL_TEST(test_keyset_put_find), LL_TEST(test_keyset_encoded_values))
+static void test_intset_members(void)
+{
+	ll_intset s;
+	ll_intset_init(&s);
+	/* multiples of 3 (each put twice), and the extremes */
+	for (int64_t i = 30000; i-- > 0;)
+		CHECK(ll_intset_add(&s, i * 3) && ll_intset_add(&s, i * 3));
+	CHECK(ll_intset_add(&s, INT64_MIN) && ll_intset_add(&s, INT64_MAX));
+	CHECK(ll_intset_seal(&s));
+	CHECK_INT(s.count, 30002);
+	int wrong = 0;
+	for (int64_t v = -10; v < 100000; v++)
+		wrong += ll_intset_has(&s, v) != (v >= 0 && v < 90000 && v % 3 == 0);
+	CHECK_INT(wrong, 0);
+	CHECK(ll_intset_has(&s, INT64_MIN));
+	CHECK(ll_intset_has(&s, INT64_MAX));
+	CHECK(!ll_intset_has(&s, INT64_MIN + 1));
+	CHECK(ll_intset_any_between(&s, 1, 3));
+	CHECK(!ll_intset_any_between(&s, 1, 2));
+	CHECK(!ll_intset_any_between(&s, 89998, 1000000));
+	CHECK(ll_intset_any_between(&s, 89998, INT64_MAX));
+	CHECK(ll_intset_any_between(&s, INT64_MIN, -5));
+	CHECK(!ll_intset_any_between(&s, INT64_MIN + 1, -1));
+	ll_intset_free(&s);
+}
+
+static void test_intset_empty(void)
+{
+	ll_intset s;
+	ll_intset_init(&s);
+	CHECK(ll_intset_seal(&s));
+	CHECK(!ll_intset_has(&s, 0));
+	CHECK(!ll_intset_has(&s, INT64_MIN));
+	CHECK(!ll_intset_any_between(&s, INT64_MIN, INT64_MAX));
+	ll_intset_free(&s);
+}
+
+LL_TEST_MAIN(LL_TEST(test_keyset_put_find), LL_TEST(test_keyset_encoded_values),
+	     LL_TEST(test_intset_members), LL_TEST(test_intset_empty))

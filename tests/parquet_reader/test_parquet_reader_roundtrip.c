@@ -2,7 +2,8 @@
  * Files written by our own writer, read back: every type with nulls and
  * extreme values, both timestamp units, every codec, with and without
  * dictionaries, many pages and row groups; statistics against the data of
- * each row group; projections and row group selections against full reads.
+ * each row group; projections and row group selections against full reads;
+ * integer batches against ll_value cells.
  */
 #include <math.h>
 
@@ -200,16 +201,24 @@ static void check_fields(ll_parquet_reader *r, ll_timestamp_unit unit)
 	CHECK_INT(ll_parquet_reader_field(r, C_TS)->unit, unit);
 }
 
-static void roundtrip(const char *name, const ll_parquet_writer_options *opt, size_t batch)
+/* Writes the test file under name and opens it; NULL (a check failed) when either fails. */
+static ll_parquet_reader *write_and_open(const char *name, const ll_parquet_writer_options *opt)
 {
 	char path[1200];
 	if (!write_file(file_path(name, path, sizeof(path)), opt))
-		return;
+		return NULL;
 	ll_error err;
 	ll_parquet_reader *r = NULL;
 	CHECK_OK(ll_parquet_reader_open(&r, path, &err), &err);
+	return r;
+}
+
+static void roundtrip(const char *name, const ll_parquet_writer_options *opt, size_t batch)
+{
+	ll_parquet_reader *r = write_and_open(name, opt);
 	if (!r)
 		return;
+	ll_error err;
 	CHECK_INT(ll_parquet_reader_row_count(r), ROWS);
 	check_fields(r, opt->timestamp_unit);
 	json_t *got = test_read_rows(r, batch, &err);
@@ -482,5 +491,77 @@ static void test_two_cursors(void)
 	ll_parquet_reader_free(r);
 }
 
+/* Reads field f both ways, in batches of different sizes; true when every row agrees. */
+static bool ints_match_cells(ll_parquet_reader *r, size_t f)
+{
+	ll_error err;
+	ll_parquet_cursor *cells = NULL, *ints = NULL;
+	CHECK_OK(ll_parquet_cursor_open(r, &f, 1, NULL, &cells, &err), &err);
+	CHECK_OK(ll_parquet_cursor_open(r, &f, 1, NULL, &ints, &err), &err);
+	int64_t values[77];
+	bool nulls[77];
+	size_t rows = 0, wrong = 0, n = 0, at = 0;
+	const ll_parquet_batch *b = NULL;
+	if (ints)
+		CHECK_OK(ll_parquet_cursor_next_ints(ints, 77, values, nulls, &n, &err), &err);
+	while (cells && ints) {
+		if (at == n && n > 0) {
+			CHECK_OK(ll_parquet_cursor_next_ints(ints, 77, values, nulls, &n, &err), &err);
+			at = 0;
+		}
+		if (!b || rows == b->rows) {
+			CHECK_OK(ll_parquet_cursor_next(cells, 50, &b, &err), &err);
+			rows = 0;
+		}
+		if (n == 0 || b->rows == 0) {
+			CHECK(n == 0 && b->rows == 0);
+			break;
+		}
+		const ll_value *v = &b->columns[0][rows++];
+		wrong += nulls[at] != v->is_null || (!v->is_null && values[at] != v->i);
+		at++;
+	}
+	ll_parquet_cursor_free(cells);
+	ll_parquet_cursor_free(ints);
+	return cells && ints && wrong == 0;
+}
+
+/* Integer batches hold what ll_value cells hold: every integer type, nulls, both units. */
+static void test_integer_batches(void)
+{
+	static const size_t integer_fields[] = { C_B, C_F, C_TS, C_DAY, C_N };
+	for (int dict = 0; dict < 2; dict++) {
+		char name[64];
+		ll_parquet_writer_options opt;
+		default_options(&opt);
+		opt.disable_dictionary = dict;
+		opt.timestamp_unit = dict ? LL_TS_MICROS : LL_TS_MILLIS;
+		snprintf(name, sizeof(name), "pqr_ints_%d", dict);
+		ll_parquet_reader *r = write_and_open(name, &opt);
+		if (!r)
+			return;
+		ll_error err;
+		for (size_t k = 0; k < sizeof(integer_fields) / sizeof(integer_fields[0]); k++) {
+			CHECK(ll_parquet_field_is_integer(ll_parquet_reader_field(r, integer_fields[k])));
+			CHECK(ints_match_cells(r, integer_fields[k]));
+		}
+		/* text, and two fields at once, are refused */
+		size_t text = C_T, two[2] = { C_B, C_N }, n;
+		int64_t values[8];
+		bool nulls[8];
+		CHECK(!ll_parquet_field_is_integer(ll_parquet_reader_field(r, C_T)));
+		CHECK(!ll_parquet_field_is_integer(ll_parquet_reader_field(r, C_DEC18)));
+		ll_parquet_cursor *c = NULL;
+		CHECK_OK(ll_parquet_cursor_open(r, &text, 1, NULL, &c, &err), &err);
+		CHECK_INT(ll_parquet_cursor_next_ints(c, 8, values, nulls, &n, &err), LL_EINVAL);
+		ll_parquet_cursor_free(c);
+		CHECK_OK(ll_parquet_cursor_open(r, two, 2, NULL, &c, &err), &err);
+		CHECK_INT(ll_parquet_cursor_next_ints(c, 8, values, nulls, &n, &err), LL_EINVAL);
+		ll_parquet_cursor_free(c);
+		ll_parquet_reader_free(r);
+	}
+}
+
 LL_TEST_MAIN(LL_TEST(test_every_codec_and_encoding), LL_TEST(test_one_row_group_one_page),
-	     LL_TEST(test_statistics), LL_TEST(test_projection), LL_TEST(test_two_cursors))
+	     LL_TEST(test_statistics), LL_TEST(test_projection), LL_TEST(test_two_cursors),
+	     LL_TEST(test_integer_batches))

@@ -339,18 +339,24 @@ static ll_status reserve_rows(ll_parquet_cursor *c, size_t n, ll_error *err)
 	return LL_OK;
 }
 
+/* Makes the column's window hold an entry: its chunk has one for every row of its row group. */
+static ll_status fill_window(ll_pqr_column *col, ll_error *err)
+{
+	bool more;
+	ll_status st = ll_pqr_column_fill(col, &more, err);
+	if (st == LL_OK && !more)
+		return ll_pqr_column_fail(col, err, "the column chunk holds fewer rows than its row group");
+	return st;
+}
+
 static ll_status read_flat(ll_parquet_cursor *c, ll_pqr_column *col, ll_value *out, size_t n,
 			   ll_error *err)
 {
 	const ll_pqr_leaf *l = col->leaf;
 	for (size_t i = 0; i < n; i++) {
-		bool more;
-		ll_status st = ll_pqr_column_fill(col, &more, err);
+		ll_status st = fill_window(col, err);
 		if (st != LL_OK)
 			return st;
-		if (!more)
-			return ll_pqr_column_fail(col, err,
-						  "the column chunk holds fewer rows than its row group");
 		if (col->wdef[col->at++] < l->max_def) {
 			memset(&out[i], 0, sizeof(out[i]));
 			out[i].is_null = true;
@@ -399,6 +405,70 @@ static ll_status next_batch(ll_parquet_cursor *c, size_t max_rows, ll_error *err
 	}
 	c->rows_left -= n;
 	c->batch.rows = n;
+	return LL_OK;
+}
+
+bool ll_parquet_field_is_integer(const ll_parquet_field *f)
+{
+	switch (f->type) {
+	case LL_TYPE_BIGINT:
+	case LL_TYPE_BOOL:
+	case LL_TYPE_DATE:
+	case LL_TYPE_TIMESTAMP:
+	case LL_TYPE_TIME: return !f->nested;
+	default: return false;
+	}
+}
+
+/* read_flat for integers: whole windows at a time, straight from the decoded values. */
+static ll_status read_ints(ll_pqr_column *col, int64_t *out, bool *nulls, size_t n, ll_error *err)
+{
+	const ll_pqr_leaf *l = col->leaf;
+	bool as_is = l->conv == LL_PQR_TO_INT;
+	for (size_t i = 0; i < n;) {
+		ll_status st = fill_window(col, err);
+		if (st != LL_OK)
+			return st;
+		size_t take = col->n - col->at < n - i ? col->n - col->at : n - i;
+		for (size_t end = i + take; i < end; i++) {
+			nulls[i] = col->wdef[col->at++] < l->max_def;
+			if (nulls[i]) {
+				out[i] = 0;
+				continue;
+			}
+			const ll_pqr_value *v = &col->wval[col->vat++];
+			out[i] = as_is ? v->u.i : ll_pqr_integer(l, v);
+		}
+	}
+	return LL_OK;
+}
+
+ll_status ll_parquet_cursor_next_ints(ll_parquet_cursor *c, size_t max_rows, int64_t *values,
+				      bool *nulls, size_t *rows, ll_error *err)
+{
+	*rows = 0;
+	if (c->failed != LL_OK)
+		return ll_error_set(err, c->failed, "an earlier error stopped this scan of %s",
+				    c->r->name);
+	if (c->nf != 1 || !ll_parquet_field_is_integer(&c->r->fields[c->f[0].field]))
+		return ll_error_set(err, LL_EINVAL, "reading integers from %s needs a cursor of one "
+				    "integer field", c->r->name);
+	ll_status st = LL_OK;
+	while (c->rows_left == 0 && st == LL_OK) {
+		bool found;
+		st = enter_row_group(c, &found, err);
+		if (st == LL_OK && !found)
+			return LL_OK;
+	}
+	size_t n = c->rows_left < max_rows ? (size_t)c->rows_left : max_rows;
+	if (st == LL_OK)
+		st = read_ints(&c->f[0].cols[0], values, nulls, n, err);
+	if (st != LL_OK) {
+		c->failed = st;
+		return st;
+	}
+	c->rows_left -= n;
+	*rows = n;
 	return LL_OK;
 }
 

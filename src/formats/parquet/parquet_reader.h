@@ -121,6 +121,20 @@ ll_status ll_parquet_cursor_open(ll_parquet_reader *r, const size_t *fields, siz
 ll_status ll_parquet_cursor_next(ll_parquet_cursor *c, size_t max_rows,
 				 const ll_parquet_batch **batch, ll_error *err);
 
+/**
+ * Like ll_parquet_cursor_next, for a cursor of one flat field whose values
+ * are integers (bigint, bool, date, timestamp, time; see
+ * ll_parquet_field_is_integer): row i of up to max_rows more rows goes to
+ * values[i] (as ll_value.i would hold it) and nulls[i]; *rows == 0 means the
+ * scan is done. No ll_value cells, no arena: what reading the key column of
+ * a whole table costs per row is the page's decoding and a copy.
+ */
+ll_status ll_parquet_cursor_next_ints(ll_parquet_cursor *c, size_t max_rows, int64_t *values,
+				      bool *nulls, size_t *rows, ll_error *err);
+
+/** Whether a field can be read with ll_parquet_cursor_next_ints. */
+bool ll_parquet_field_is_integer(const ll_parquet_field *f);
+
 /** Row group the rows of the last batch came from. */
 size_t ll_parquet_cursor_row_group(const ll_parquet_cursor *c);
 

@@ -109,8 +109,7 @@ static double half_to_double(const uint8_t *s)
 	return (h & 0x8000) ? -v : v;
 }
 
-/* The integer a value stands for, for the integer-like conversions. */
-static int64_t integer_of(const ll_pqr_leaf *leaf, const ll_pqr_value *v)
+int64_t ll_pqr_integer(const ll_pqr_leaf *leaf, const ll_pqr_value *v)
 {
 	switch (leaf->conv) {
 	case LL_PQR_TO_UINT32: return (int64_t)(uint32_t)v->u.i;
@@ -252,7 +251,7 @@ ll_status ll_pqr_convert(const ll_pqr_leaf *leaf, const ll_pqr_value *v, ll_aren
 		out->is_null = true;
 		return LL_OK;
 	default:
-		out->i = integer_of(leaf, v);
+		out->i = ll_pqr_integer(leaf, v);
 		return LL_OK;
 	}
 }
@@ -361,13 +360,13 @@ ll_status ll_pqr_value_json(const ll_pqr_leaf *leaf, const ll_pqr_value *v, ll_b
 	case LL_PQR_TO_TIMESTAMP:
 	case LL_PQR_TO_INT96:
 	case LL_PQR_TO_TIME:
-		json_temporal(leaf, integer_of(leaf, v), out);
+		json_temporal(leaf, ll_pqr_integer(leaf, v), out);
 		return LL_OK;
 	case LL_PQR_TO_NULL:
 		ll_buf_puts(out, "null");
 		return LL_OK;
 	default:
-		ll_buf_printf(out, "%lld", (long long)integer_of(leaf, v));
+		ll_buf_printf(out, "%lld", (long long)ll_pqr_integer(leaf, v));
 		return LL_OK;
 	}
 }

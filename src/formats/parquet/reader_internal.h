@@ -310,6 +310,9 @@ bool ll_pqr_plain_single(const ll_pqr_leaf *leaf, const uint8_t *p, size_t len, 
 ll_status ll_pqr_convert(const ll_pqr_leaf *leaf, const ll_pqr_value *v, ll_arena *a,
 			 ll_value *out);
 
+/** The integer a value of an integer-like conversion (int, bool, date, times) stands for. */
+int64_t ll_pqr_integer(const ll_pqr_leaf *leaf, const ll_pqr_value *v);
+
 /** Appends the value as JSON text (numbers, strings, true/false). LL_EFORMAT as above. */
 ll_status ll_pqr_value_json(const ll_pqr_leaf *leaf, const ll_pqr_value *v, ll_buf *out);
 

@@ -210,7 +210,7 @@ static const char *plain_booleans(ll_pqr_values *v, ll_pqr_value *out, size_t m)
 	return NULL;
 }
 
-/* Decodes m PLAIN values; also used for dictionary pages. */
+/* Decodes m PLAIN values into out, which is zeroed; also used for dictionary pages. */
 static const char *plain_values(const ll_pqr_leaf *l, ll_pqr_values *v, ll_pqr_value *out, size_t m)
 {
 	if (l->physical == LL_PQR_BOOLEAN)
@@ -220,6 +220,17 @@ static const char *plain_values(const ll_pqr_leaf *l, ll_pqr_values *v, ll_pqr_v
 	size_t w = fixed_width(l);
 	if ((size_t)(v->end - v->p) / w < m)
 		return "PLAIN values end before the page's values";
+	/* integers, the common key columns, without a call per value (out is zeroed) */
+	if (l->physical == LL_PQR_INT64) {
+		for (size_t i = 0; i < m; i++, v->p += 8)
+			out[i].u.i = (int64_t)ll_pqr_le64(v->p);
+		return NULL;
+	}
+	if (l->physical == LL_PQR_INT32) {
+		for (size_t i = 0; i < m; i++, v->p += 4)
+			out[i].u.i = (int32_t)ll_pqr_le32(v->p);
+		return NULL;
+	}
 	for (size_t i = 0; i < m; i++, v->p += w)
 		ll_pqr_plain_single(l, v->p, w, &out[i]);
 	return NULL;
