@@ -10,6 +10,7 @@
 #include "iceberg/deletes.h"
 #include "iceberg/keyset.h"
 #include "iceberg/rows.h"
+#include "util/thread.h"
 
 #define FIELD_FILE_PATH 2147483546
 #define FIELD_POS 2147483545
@@ -95,7 +96,7 @@ static ll_status fetch_all(fetch *f, size_t n, ll_error *err)
 	bool remote = n > 1 && !ll_storage_is_local(f[0].storage);
 	for (size_t i = 0; i < n; i++) {
 		/* a thread that cannot start leaves its fetch to this one */
-		started[i] = remote && pthread_create(&threads[i], NULL, fetch_run, &f[i]) == 0;
+		started[i] = remote && ll_thread_start(&threads[i], fetch_run, &f[i], "lakeload-fetch");
 		if (!started[i])
 			fetch_run(&f[i]);
 	}
