@@ -8,10 +8,13 @@
  * the bytes after the cut start a new buffer. Buffers are mappings of their
  * own (util/bigmem.h): pieces are freed by other threads, in another order,
  * and through malloc they would fragment its heap into a resident size that
- * grows with the input.
+ * grows with the input. A piece given back with ll_chunker_recycle becomes a
+ * later piece's buffer: a fresh mapping costs a page fault and a zeroed page
+ * every 4 KiB, which was most of the reading thread's time.
  */
 #include "extract/chunks.h"
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +23,7 @@
 
 #define LOOK_BYTES (64u << 10) /* read at open to see how the input starts */
 #define SLACK (64u << 10)      /* read past the target so most cuts need no second read */
+#define MAX_SPARES 32          /* more than the pieces a pool has in flight */
 
 struct ll_chunker {
 	ll_input *in;
@@ -29,7 +33,29 @@ struct ll_chunker {
 	size_t scanned; /* the cut search resumes here */
 	bool eof;
 	uint64_t index, offset, line;
+	pthread_mutex_t spare_mu; /* spares come back from the threads that used them */
+	char *spares[MAX_SPARES]; /* buffers of piece_cap() bytes */
+	size_t nspares;
 };
+
+/* The size of a buffer that holds a piece of the target size. */
+static size_t piece_cap(const ll_chunker *c)
+{
+	return c->target + SLACK;
+}
+
+/* A buffer of cap bytes for the next piece: a spare when one fits. */
+static char *new_buffer(ll_chunker *c, size_t cap)
+{
+	char *b = NULL;
+	if (cap == piece_cap(c)) {
+		pthread_mutex_lock(&c->spare_mu);
+		if (c->nspares)
+			b = c->spares[--c->nspares];
+		pthread_mutex_unlock(&c->spare_mu);
+	}
+	return b ? b : ll_big_resize(NULL, 0, cap, 0);
+}
 
 typedef enum cut_result { CUT_FOUND, CUT_MORE, CUT_NONE } cut_result;
 
@@ -78,6 +104,7 @@ ll_status ll_chunker_open(ll_chunker **out, ll_input *in, size_t target, ll_erro
 	c->in = in;
 	c->target = target ? target : 1;
 	c->line = 1;
+	pthread_mutex_init(&c->spare_mu, NULL);
 	ll_status st = fill(c, LOOK_BYTES, err);
 	while (st == LL_OK && first_byte(c) < 0 && !c->eof)
 		st = fill(c, c->len * 2, err);
@@ -131,8 +158,8 @@ static uint64_t count_lines(const char *p, size_t len)
 static ll_status emit(ll_chunker *c, size_t cut, ll_chunk *out, ll_error *err)
 {
 	size_t rest = c->len - cut;
-	size_t cap = c->target + SLACK > rest ? c->target + SLACK : rest;
-	char *next = ll_big_resize(NULL, 0, cap, 0);
+	size_t cap = piece_cap(c) > rest ? piece_cap(c) : rest;
+	char *next = new_buffer(c, cap);
 	if (!next)
 		return ll_error_oom(err);
 	memcpy(next, c->buf + cut, rest);
@@ -178,10 +205,26 @@ void ll_chunk_free(ll_chunk *c)
 	c->data = NULL;
 }
 
+void ll_chunker_recycle(ll_chunker *c, ll_chunk *piece)
+{
+	if (piece->data && piece->cap == piece_cap(c)) {
+		pthread_mutex_lock(&c->spare_mu);
+		if (c->nspares < MAX_SPARES) {
+			c->spares[c->nspares++] = piece->data;
+			piece->data = NULL;
+		}
+		pthread_mutex_unlock(&c->spare_mu);
+	}
+	ll_chunk_free(piece);
+}
+
 void ll_chunker_free(ll_chunker *c)
 {
 	if (!c)
 		return;
 	ll_big_free(c->buf, c->cap);
+	for (size_t i = 0; i < c->nspares; i++)
+		ll_big_free(c->spares[i], piece_cap(c));
+	pthread_mutex_destroy(&c->spare_mu);
 	free(c);
 }

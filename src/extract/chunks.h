@@ -45,6 +45,12 @@ ll_status ll_chunker_next(ll_chunker *c, ll_chunk *out, ll_error *err);
 /** Frees a piece's bytes (the receiver's job); NULL data is fine. */
 void ll_chunk_free(ll_chunk *c);
 
+/**
+ * Gives a piece's bytes back to c for a later piece, from any thread, or
+ * frees them (c keeps a few); the piece's data is NULL after.
+ */
+void ll_chunker_recycle(ll_chunker *c, ll_chunk *piece);
+
 /** Bytes of the stream handed out so far. */
 uint64_t ll_chunker_offset(const ll_chunker *c);
 

@@ -82,6 +82,7 @@ typedef struct worker {
 
 struct run {
 	ll_normalize_pool *pool;
+	ll_chunker *chunker; /* takes the pieces back */
 	const char *source;
 	uint64_t base;       /* the input's offset in the load's stream */
 	uint64_t piece_base; /* its first piece's number in the pool */
@@ -288,7 +289,7 @@ static bool put_piece(run *r, ll_chunk *c)
 	}
 	pthread_mutex_unlock(&r->mu);
 	if (!ok)
-		ll_chunk_free(c);
+		ll_chunker_recycle(r->chunker, c);
 	return ok;
 }
 
@@ -379,7 +380,7 @@ static void *worker_main(void *arg)
 		bool dropped = c.index > r->failed;
 		pthread_mutex_unlock(&r->mu);
 		if (dropped) {
-			ll_chunk_free(&c);
+			ll_chunker_recycle(r->chunker, &c);
 			continue;
 		}
 		ll_error err;
@@ -388,7 +389,7 @@ static void *worker_main(void *arg)
 		w->synced = w->cancelled = false;
 		ll_normalizer_begin_piece(w->n);
 		ll_status st = normalize_piece(w, &c, &err);
-		ll_chunk_free(&c);
+		ll_chunker_recycle(r->chunker, &c);
 		finish_piece(w, c.index, st, &err);
 	}
 	return NULL;
@@ -497,8 +498,8 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *r
 	st = pool_start(t, err);
 	size_t nw = t->opt.threads;
 	worker *w = calloc(nw, sizeof(*w));
-	run r = { .pool = t, .source = ll_input_name(in), .base = t->stream_bytes, .piece_base = t->pieces,
-		  .failed = UINT64_MAX, .qcap = nw, .records = *records };
+	run r = { .pool = t, .chunker = ck, .source = ll_input_name(in), .base = t->stream_bytes,
+		  .piece_base = t->pieces, .failed = UINT64_MAX, .qcap = nw, .records = *records };
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
 	r.queue = calloc(r.qcap, sizeof(*r.queue));
