@@ -12,14 +12,14 @@
 #   late keys  input with keys that first appear deep in the file (the
 #              default gen_events stream), DuckDB with sample_size = -1,
 #              which it needs there to keep every column
-# and, with BENCH_BIG set, a lakeload-only run on that many bytes for the
+# and a lakeload-only run on BENCH_BIG bytes (2 GB by default) for the
 # memory table: lakeload's peak RSS must not grow with the input's size.
 #
 # Environment:
 #   BENCH_SIZES      sizes of the fair comparison, numbers with an optional
 #                    K/M/G (powers of 1000) suffix; default "100M 500M"
 #   BENCH_LATE_BYTES size of the late-key comparison; default 100M, 0 skips it
-#   BENCH_BIG        size of the lakeload-only memory run (e.g. 2G); unset skips
+#   BENCH_BIG        size of the lakeload-only memory run; default 2G, 0 skips it
 #   BENCH_RUNS       runs per tool and input; seconds are the best run, memory
 #                    the highest; default 3
 #   BENCH_SEED       gen_events seed; default 1
@@ -43,7 +43,8 @@ build=${1:-build}
 build=$(cd "$build" && pwd)
 sizes=${BENCH_SIZES:-100M 500M}
 late_bytes=${BENCH_LATE_BYTES:-100M}
-big_bytes=${BENCH_BIG:-}
+big_bytes=${BENCH_BIG:-2G}
+[[ $big_bytes == 0 ]] && big_bytes=
 runs=${BENCH_RUNS:-3}
 seed=${BENCH_SEED:-1}
 gen=$build/bench/gen_events
