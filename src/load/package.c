@@ -221,6 +221,25 @@ ll_status ll_package_sync_jobs(const char *package_dir, const ll_package_manifes
 	return st;
 }
 
+/*
+ * Creates a state directory (load/normalized, ...) the first time a package
+ * moves there, and makes its entry in load/ durable: the rename into it and
+ * the fsync of the new directory that follows would otherwise keep a package
+ * whose directory a crash can still lose.
+ */
+static ll_status make_state_dir(const char *pipeline_dir, const char *dir, ll_error *err)
+{
+	if (ll_fs_is_dir(dir))
+		return LL_OK;
+	ll_status st = ll_fs_mkdirs(dir, err);
+	ll_buf load = LL_BUF_INIT;
+	ll_path_join(&load, pipeline_dir, "load");
+	if (st == LL_OK)
+		st = ll_buf_oom(&load) ? ll_error_oom(err) : ll_fs_sync_path(load.data, err);
+	ll_buf_free(&load);
+	return st;
+}
+
 ll_status ll_package_move(const char *pipeline_dir, const char *load_id, ll_package_state from,
 			  ll_package_state to, ll_error *err)
 {
@@ -232,7 +251,7 @@ ll_status ll_package_move(const char *pipeline_dir, const char *load_id, ll_pack
 	if (ll_buf_oom(&src) || ll_buf_oom(&dst) || ll_buf_oom(&parent))
 		st = ll_error_oom(err);
 	if (st == LL_OK)
-		st = ll_fs_mkdirs(parent.data, err);
+		st = make_state_dir(pipeline_dir, parent.data, err);
 	if (st == LL_OK)
 		st = ll_fs_rename(src.data, dst.data, err);
 	ll_buf_free(&src);

@@ -3,7 +3,8 @@
 # real loads (strace): everything the package's move into normalized/ makes
 # reachable (each job file, whichever normalizer thread wrote it, the
 # package's JSON files, jobs/ and the package directory) is fsynced before
-# that rename and normalized/ after it; the pipeline's new schema and state
+# that rename and normalized/ after it, and normalized/, made by the first
+# load, has its entry in load/ synced before the package moves into it; the pipeline's new schema and state
 # files are fsynced before they are renamed into place, the schema's rename
 # is synced before state.json's, and state.json's is followed by the fsync of
 # its directory. Skips (exit 77) when strace is not installed or may not trace.
@@ -36,7 +37,7 @@ traced() { # trace file, command...
 	local out=$1
 	shift
 	# LeakSanitizer cannot run under ptrace; the sanitizer build's other checks still do
-	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -y -qq -o "$out" -e trace=fsync,fdatasync,rename,renameat,renameat2 "$@"
+	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 strace -f -y -qq -o "$out" -e trace=fsync,fdatasync,rename,renameat,renameat2,mkdir,mkdirat "$@"
 }
 
 # The checks, over one trace: "package ID" checks the publish of the package
@@ -68,6 +69,10 @@ for line in open(trace):
     n = re.match(r"rename\w*\((?:\w+, )?\"(.*?)\", (?:\w+, )?\"(.*?)\"", rest)
     if n:
         events.append(("rename", (n.group(1), n.group(2))))
+        continue
+    d = re.match(r"mkdir\w*\((?:\w+, )?\"(.*?)\"", rest)
+    if d:
+        events.append(("mkdir", d.group(1)))
 
 def synced_before(path, index):
     """Whether path's contents were fsynced before events[index], under its name or one renamed to it."""
@@ -104,6 +109,11 @@ if what == "package":
                 fails.append("not fsynced before the package's publish: " + p)
         if not any(k == "sync" and p == os.path.dirname(normalized) for k, p in events[at + 1:]):
             fails.append("normalized/ not fsynced after the publish")
+        made = [i for i, (k, p) in enumerate(events) if k == "mkdir" and p == os.path.dirname(normalized)]
+        if len(made) != 1 or made[0] > at:
+            fails.append("normalized/ not created once before the publish")
+        elif not any(k == "sync" and p == os.path.dirname(os.path.dirname(normalized)) for k, p in events[made[0] + 1:at]):
+            fails.append("load/ not fsynced after normalized/ was created, before the publish")
     print("checked %d paths" % len(reachable) if at is not None else "")
 else:
     state, schema = os.path.join(pipe, "state.json"), os.path.join(pipe, "schemas", "orders.json")
