@@ -15,7 +15,6 @@
  * metadata/ and data/ that the new metadata no longer reaches and that are
  * older than the cutoff.
  */
-#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -312,13 +311,9 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 	ll_keyset_init(&ids.ids);
 	ll_buf sql = LL_BUF_INIT;
 	ll_buf_printf(&sql, "SELECT \"_dlt_id\" FROM \"%s\".\"%s\" WHERE (%s)", lt.dataset, lt.name, where);
-	/* under $TMPDIR, as other programs' temporary files: a delete killed midway leaves it */
-	const char *tmp = getenv("TMPDIR");
 	char scratch[4096];
-	snprintf(scratch, sizeof(scratch), "%s/lakeload-delete-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	if (!mkdtemp(scratch))
-		st = ll_error_set(err, LL_EIO, "cannot create a temporary directory %s: %s", scratch,
-				  strerror(errno));
+	st = ll_fs_make_temp_dir(scratch, sizeof(scratch), "lakeload-delete-", err);
+	bool made = st == LL_OK;
 	/* the rows are found by the embedded engine, whatever the destination: the commit is lakeload's own */
 	ll_lake_options local_engine = *opt;
 	local_engine.embedded_engine = true;
@@ -335,7 +330,8 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 	info->rows = rows;
 	info->tables += rows > 0;
 	ll_error rm_err;
-	ll_fs_remove_tree(scratch, &rm_err);
+	if (made)
+		ll_fs_remove_tree(scratch, &rm_err);
 	ll_keyset_free(&ids.ids);
 	ll_buf_free(&ids.key);
 	ll_buf_free(&sql);

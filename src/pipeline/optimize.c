@@ -14,8 +14,6 @@
  * roots (child tables without it are left alone). Files are chosen by the
  * rows they hold, not by their partitions.
  */
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,14 +145,10 @@ ll_status ll_lake_optimize(const ll_lake_options *opt, const char *table, const 
 	ll_keyset_init(&m.ids);
 	if (where)
 		st = find_matches(opt, &r, where, &m, err);
-	/* under $TMPDIR, as other programs' temporary files: an optimize killed midway leaves it */
-	const char *tmp = getenv("TMPDIR");
 	char scratch[4096];
-	snprintf(scratch, sizeof(scratch), "%s/lakeload-optimize-XXXXXX", tmp && *tmp ? tmp : "/tmp");
-	bool made = st == LL_OK && mkdtemp(scratch);
-	if (st == LL_OK && !made)
-		st = ll_error_set(err, LL_EIO, "cannot create a temporary directory %s: %s", scratch,
-				  strerror(errno));
+	if (st == LL_OK)
+		st = ll_fs_make_temp_dir(scratch, sizeof(scratch), "lakeload-optimize-", err);
+	bool made = st == LL_OK;
 	ll_iceberg_rewrite_options ro = { .target_file_bytes = target_file_bytes,
 					  .match = where ? &m.ids : NULL, .match_column = "_dlt_id",
 					  .scratch_dir = scratch };

@@ -248,6 +248,16 @@ done:
 	return st;
 }
 
+ll_status ll_fs_make_temp_dir(char *out, size_t cap, const char *prefix, ll_error *err)
+{
+	const char *tmp = getenv("TMPDIR");
+	snprintf(out, cap, "%s/%sXXXXXX", tmp && *tmp ? tmp : "/tmp", prefix);
+	if (!mkdtemp(out))
+		return ll_error_set(err, LL_EIO, "cannot create a temporary directory %s: %s", out,
+				    strerror(errno));
+	return LL_OK;
+}
+
 ll_status ll_fs_remove_tree(const char *path, ll_error *err)
 {
 	struct stat sb;

@@ -36,6 +36,13 @@ ll_status ll_fs_copy(const char *from, const char *to, ll_error *err);
 /** fsyncs a file or directory by path. */
 ll_status ll_fs_sync_path(const char *path, ll_error *err);
 
+/**
+ * Creates a new, empty directory <$TMPDIR or /tmp>/<prefix>XXXXXX and puts
+ * its path in out (cap bytes). Under $TMPDIR, as other programs' temporary
+ * files: one that a killed process leaves behind is the system's to clean.
+ */
+ll_status ll_fs_make_temp_dir(char *out, size_t cap, const char *prefix, ll_error *err);
+
 /** Removes a file or a directory tree; a missing path is not an error. */
 ll_status ll_fs_remove_tree(const char *path, ll_error *err);
 
