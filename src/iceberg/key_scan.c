@@ -5,7 +5,7 @@
  * Files are taken in rounds of up to FILES_PER_ROUND: the calling thread
  * opens their footers, makes a job of every row group worth reading, and
  * then it and up to ll_cpu_count() - 1 more threads take jobs in turn until
- * none is left (iceberg/parallel). A job keeps its hits (and extra values)
+ * none is left (util/parallel). A job keeps its hits (and extra values)
  * to itself; once the round is done the calling thread hands them on in job
  * order, so the callback and the extra set are only ever touched by it. The
  * readers are shared by the jobs of a round: after open a reader is only
@@ -18,8 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "iceberg/parallel.h"
 #include "iceberg/rows.h"
+#include "util/parallel.h"
 #include "util/thread.h"
 
 /* Footers held at once: bounds memory on tables of many files. */
@@ -234,7 +234,7 @@ static ll_status run_jobs(scan_round *round, ll_error *err)
 	for (size_t t = 0; t < round->nworkers; t++)
 		round->workers[t].round = round;
 	atomic_init(&round->failed, false);
-	ll_iceberg_parallel(round->njobs, round->nworkers, scan_piece, round);
+	ll_parallel(round->njobs, round->nworkers, "lakeload-merge", scan_piece, round);
 	for (size_t t = 0; t < round->nworkers; t++) {
 		free(round->workers[t].groups);
 		ll_buf_free(&round->workers[t].key);

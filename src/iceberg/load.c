@@ -10,10 +10,10 @@
 #include "formats/parquet/parquet_writer.h"
 #include "iceberg/data_file.h"
 #include "iceberg/key_scan.h"
-#include "iceberg/parallel.h"
 #include "iceberg/partition_split.h"
 #include "iceberg/rows.h"
 #include "util/fs.h"
+#include "util/parallel.h"
 
 /* Field ids of a position delete file's columns (table spec "Position Delete Files"). */
 #define FIELD_FILE_PATH 2147483546
@@ -635,7 +635,7 @@ static ll_status write_deletes(load_ctx *c, const ll_iceberg_base *base, ll_aren
 			st = ll_error_oom(err);
 	}
 	if (st == LL_OK)
-		ll_iceberg_parallel(njobs, DELETE_WRITERS, write_delete_piece, jobs);
+		ll_parallel(njobs, DELETE_WRITERS, "lakeload-merge", write_delete_piece, jobs);
 	for (size_t i = 0; i < njobs && st == LL_OK; i++) {
 		if (jobs[i].st != LL_OK) {
 			st = jobs[i].st;

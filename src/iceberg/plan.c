@@ -3,14 +3,13 @@
  */
 #include "iceberg/plan.h"
 
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "iceberg/deletes.h"
 #include "iceberg/keyset.h"
 #include "iceberg/rows.h"
-#include "util/thread.h"
+#include "util/parallel.h"
 
 #define FIELD_FILE_PATH 2147483546
 #define FIELD_POS 2147483545
@@ -81,28 +80,18 @@ typedef struct fetch {
 	ll_error err;
 } fetch;
 
-static void *fetch_run(void *arg)
+static void fetch_piece(void *ctx, size_t i, size_t thread)
 {
-	fetch *f = arg;
+	(void)thread;
+	fetch *f = (fetch *)ctx + i;
 	f->st = ll_storage_get(f->storage, f->location, &f->bytes, &f->err);
-	return NULL;
 }
 
-/* Fetches f[0..n), on a thread each for remote storage; the first failure in order wins. */
+/* Fetches f[0..n), at once for remote storage; the first failure in order wins. */
 static ll_status fetch_all(fetch *f, size_t n, ll_error *err)
 {
-	pthread_t threads[PARALLEL_FETCHES];
-	bool started[PARALLEL_FETCHES] = { false };
 	bool remote = n > 1 && !ll_storage_is_local(f[0].storage);
-	for (size_t i = 0; i < n; i++) {
-		/* a thread that cannot start leaves its fetch to this one */
-		started[i] = remote && ll_thread_start(&threads[i], fetch_run, &f[i], "lakeload-fetch");
-		if (!started[i])
-			fetch_run(&f[i]);
-	}
-	for (size_t i = 0; i < n; i++)
-		if (started[i])
-			pthread_join(threads[i], NULL);
+	ll_parallel(n, remote ? n : 1, "lakeload-fetch", fetch_piece, f);
 	for (size_t i = 0; i < n; i++) {
 		if (f[i].st != LL_OK) {
 			*err = f[i].err;

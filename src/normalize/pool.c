@@ -31,6 +31,7 @@
 
 #include "extract/chunks.h"
 #include "util/hash.h"
+#include "util/parallel.h"
 #include "util/thread.h"
 
 /* A null of a key for a column nobody owned yet, the first in its piece. */
@@ -546,20 +547,18 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *r
 
 typedef struct finishing {
 	ll_normalizer *n;
-	pthread_t thread;
-	bool started;
 	ll_job_file *files;
 	size_t nfiles;
 	ll_status st;
 	ll_error err;
 } finishing;
 
-static void *finish_main(void *arg)
+static void finish_piece_fn(void *ctx, size_t i, size_t thread)
 {
-	finishing *f = arg;
+	(void)thread;
+	finishing *f = (finishing *)ctx + i;
 	ll_error_clear(&f->err);
 	f->st = ll_normalizer_finish(f->n, &f->files, &f->nfiles, &f->err);
-	return NULL;
 }
 
 /* Appends f's files to *files; the first failure (in thread order) is the one reported. */
@@ -594,21 +593,13 @@ ll_status ll_normalize_pool_finish(ll_normalize_pool *t, ll_job_file **files, si
 	if (!f)
 		return ll_error_oom(err);
 	f[0].n = t->first;
-	for (size_t i = 0; i < t->n; i++) {
+	for (size_t i = 0; i < t->n; i++)
 		f[i + 1].n = t->norms[i];
-		f[i + 1].started = ll_thread_start(&f[i + 1].thread, finish_main, &f[i + 1], "lakeload-norm");
-	}
 	/* the last row groups are encoded, written and synced by every thread at once */
-	for (size_t i = 0; i <= t->n; i++) {
-		if (i == 0 || !f[i].started)
-			finish_main(&f[i]);
-	}
+	ll_parallel(t->n + 1, t->n + 1, "lakeload-norm", finish_piece_fn, f);
 	ll_status st = LL_OK;
-	for (size_t i = 0; i <= t->n; i++) {
-		if (f[i].started)
-			pthread_join(f[i].thread, NULL);
+	for (size_t i = 0; i <= t->n; i++)
 		st = collect(&f[i], st, files, nfiles, err);
-	}
 	free(f);
 	return st;
 }

@@ -2,7 +2,7 @@
  * Pieces of work on several threads; see parallel.h. A shared counter hands
  * out the pieces, so a thread that starts late simply takes fewer.
  */
-#include "iceberg/parallel.h"
+#include "util/parallel.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -13,7 +13,7 @@
 #define MAX_THREADS 16
 
 typedef struct run {
-	ll_iceberg_piece_fn fn;
+	ll_piece_fn fn;
 	void *ctx;
 	size_t n;
 	atomic_size_t next;
@@ -32,7 +32,7 @@ static void *runner_main(void *arg)
 	return NULL;
 }
 
-void ll_iceberg_parallel(size_t n, size_t max_threads, ll_iceberg_piece_fn fn, void *ctx)
+void ll_parallel(size_t n, size_t max_threads, const char *name, ll_piece_fn fn, void *ctx)
 {
 	run r = { .fn = fn, .ctx = ctx, .n = n };
 	atomic_init(&r.next, 0);
@@ -43,7 +43,7 @@ void ll_iceberg_parallel(size_t n, size_t max_threads, ll_iceberg_piece_fn fn, v
 	size_t started = 1;
 	for (size_t t = 1; t < wanted; t++) {
 		runners[t] = (runner){ &r, t };
-		if (!ll_thread_start(&threads[t], runner_main, &runners[t], "lakeload-merge"))
+		if (!ll_thread_start(&threads[t], runner_main, &runners[t], name))
 			break;
 		started++;
 	}
