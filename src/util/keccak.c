@@ -43,133 +43,139 @@ static const uint64_t keccak_rc[24] = {
 };
 
 /*
- * Keccak-f[1600] on `T a[25]` (word x + 5y), 24 rounds of theta, rho and pi
- * (into b, written in pi's order), chi and iota. CHI(x, y, z) is
- * x ^ (~y & z); ROL rotates left by 1..63.
+ * The state as 25 variables a0..a24 (word x + 5y), not an array: compilers
+ * keep named vectors in registers more readily. LOAD(w) gives word w,
+ * STORE(w, v) stores it.
  */
-#define KECCAK_F1600(T, XOR, XOR5, ROL, CHI, IOTA)                                  \
-	for (int round = 0; round < 24; round++) {                                 \
-		T c0 = XOR5(a[0], a[5], a[10], a[15], a[20]);                      \
-		T c1 = XOR5(a[1], a[6], a[11], a[16], a[21]);                      \
-		T c2 = XOR5(a[2], a[7], a[12], a[17], a[22]);                      \
-		T c3 = XOR5(a[3], a[8], a[13], a[18], a[23]);                      \
-		T c4 = XOR5(a[4], a[9], a[14], a[19], a[24]);                      \
-		T d0 = XOR(c4, ROL(c1, 1));                                        \
-		T d1 = XOR(c0, ROL(c2, 1));                                        \
-		T d2 = XOR(c1, ROL(c3, 1));                                        \
-		T d3 = XOR(c2, ROL(c4, 1));                                        \
-		T d4 = XOR(c3, ROL(c0, 1));                                        \
-		T b0 = XOR(a[0], d0);                                              \
-		T b1 = ROL(XOR(a[6], d1), 44);                                     \
-		T b2 = ROL(XOR(a[12], d2), 43);                                    \
-		T b3 = ROL(XOR(a[18], d3), 21);                                    \
-		T b4 = ROL(XOR(a[24], d4), 14);                                    \
-		T b5 = ROL(XOR(a[3], d3), 28);                                     \
-		T b6 = ROL(XOR(a[9], d4), 20);                                     \
-		T b7 = ROL(XOR(a[10], d0), 3);                                     \
-		T b8 = ROL(XOR(a[16], d1), 45);                                    \
-		T b9 = ROL(XOR(a[22], d2), 61);                                    \
-		T b10 = ROL(XOR(a[1], d1), 1);                                     \
-		T b11 = ROL(XOR(a[7], d2), 6);                                     \
-		T b12 = ROL(XOR(a[13], d3), 25);                                   \
-		T b13 = ROL(XOR(a[19], d4), 8);                                    \
-		T b14 = ROL(XOR(a[20], d0), 18);                                   \
-		T b15 = ROL(XOR(a[4], d4), 27);                                    \
-		T b16 = ROL(XOR(a[5], d0), 36);                                    \
-		T b17 = ROL(XOR(a[11], d1), 10);                                   \
-		T b18 = ROL(XOR(a[17], d2), 15);                                   \
-		T b19 = ROL(XOR(a[23], d3), 56);                                   \
-		T b20 = ROL(XOR(a[2], d2), 62);                                    \
-		T b21 = ROL(XOR(a[8], d3), 55);                                    \
-		T b22 = ROL(XOR(a[14], d4), 39);                                   \
-		T b23 = ROL(XOR(a[15], d0), 41);                                   \
-		T b24 = ROL(XOR(a[21], d1), 2);                                    \
-		a[0] = IOTA(CHI(b0, b1, b2), keccak_rc[round]);                    \
-		a[1] = CHI(b1, b2, b3);                                            \
-		a[2] = CHI(b2, b3, b4);                                            \
-		a[3] = CHI(b3, b4, b0);                                            \
-		a[4] = CHI(b4, b0, b1);                                            \
-		a[5] = CHI(b5, b6, b7);                                            \
-		a[6] = CHI(b6, b7, b8);                                            \
-		a[7] = CHI(b7, b8, b9);                                            \
-		a[8] = CHI(b8, b9, b5);                                            \
-		a[9] = CHI(b9, b5, b6);                                            \
-		a[10] = CHI(b10, b11, b12);                                        \
-		a[11] = CHI(b11, b12, b13);                                        \
-		a[12] = CHI(b12, b13, b14);                                        \
-		a[13] = CHI(b13, b14, b10);                                        \
-		a[14] = CHI(b14, b10, b11);                                        \
-		a[15] = CHI(b15, b16, b17);                                        \
-		a[16] = CHI(b16, b17, b18);                                        \
-		a[17] = CHI(b17, b18, b19);                                        \
-		a[18] = CHI(b18, b19, b15);                                        \
-		a[19] = CHI(b19, b15, b16);                                        \
-		a[20] = CHI(b20, b21, b22);                                        \
-		a[21] = CHI(b21, b22, b23);                                        \
-		a[22] = CHI(b22, b23, b24);                                        \
-		a[23] = CHI(b23, b24, b20);                                        \
-		a[24] = CHI(b24, b20, b21);                                        \
+#define KECCAK_STATE_LOAD(T, LOAD)                                                        \
+	T a0 = LOAD(0), a1 = LOAD(1), a2 = LOAD(2), a3 = LOAD(3), a4 = LOAD(4),           \
+	  a5 = LOAD(5), a6 = LOAD(6), a7 = LOAD(7), a8 = LOAD(8), a9 = LOAD(9),           \
+	  a10 = LOAD(10), a11 = LOAD(11), a12 = LOAD(12), a13 = LOAD(13), a14 = LOAD(14), \
+	  a15 = LOAD(15), a16 = LOAD(16), a17 = LOAD(17), a18 = LOAD(18), a19 = LOAD(19), \
+	  a20 = LOAD(20), a21 = LOAD(21), a22 = LOAD(22), a23 = LOAD(23), a24 = LOAD(24)
+
+#define KECCAK_STATE_STORE(STORE)                                                         \
+	STORE(0, a0); STORE(1, a1); STORE(2, a2); STORE(3, a3); STORE(4, a4);             \
+	STORE(5, a5); STORE(6, a6); STORE(7, a7); STORE(8, a8); STORE(9, a9);             \
+	STORE(10, a10); STORE(11, a11); STORE(12, a12); STORE(13, a13); STORE(14, a14);   \
+	STORE(15, a15); STORE(16, a16); STORE(17, a17); STORE(18, a18); STORE(19, a19);   \
+	STORE(20, a20); STORE(21, a21); STORE(22, a22); STORE(23, a23); STORE(24, a24)
+
+/*
+ * Keccak-f[1600] on the state a0..a24: 24 rounds of theta, then rho, pi
+ * and chi one output plane at a time (into e0..e24, so that few words are
+ * live at once) and iota. CHI(x, y, z) is x ^ (~y & z); ROL rotates left by
+ * 1..63.
+ */
+#define KECCAK_F1600(T, XOR, XOR5, ROL, CHI, IOTA)                                        \
+	for (int round = 0; round < 24; round++) {                                        \
+		T c0 = XOR5(a0, a5, a10, a15, a20);                                       \
+		T c1 = XOR5(a1, a6, a11, a16, a21);                                       \
+		T c2 = XOR5(a2, a7, a12, a17, a22);                                       \
+		T c3 = XOR5(a3, a8, a13, a18, a23);                                       \
+		T c4 = XOR5(a4, a9, a14, a19, a24);                                       \
+		T d0 = XOR(c4, ROL(c1, 1));                                               \
+		T d1 = XOR(c0, ROL(c2, 1));                                               \
+		T d2 = XOR(c1, ROL(c3, 1));                                               \
+		T d3 = XOR(c2, ROL(c4, 1));                                               \
+		T d4 = XOR(c3, ROL(c0, 1));                                               \
+		T b0, b1, b2, b3, b4;                                                     \
+		b0 = XOR(a0, d0);                                                         \
+		b1 = ROL(XOR(a6, d1), 44);                                                \
+		b2 = ROL(XOR(a12, d2), 43);                                               \
+		b3 = ROL(XOR(a18, d3), 21);                                               \
+		b4 = ROL(XOR(a24, d4), 14);                                               \
+		T e0 = IOTA(CHI(b0, b1, b2), keccak_rc[round]);                           \
+		T e1 = CHI(b1, b2, b3);                                                   \
+		T e2 = CHI(b2, b3, b4);                                                   \
+		T e3 = CHI(b3, b4, b0);                                                   \
+		T e4 = CHI(b4, b0, b1);                                                   \
+		b0 = ROL(XOR(a3, d3), 28);                                                \
+		b1 = ROL(XOR(a9, d4), 20);                                                \
+		b2 = ROL(XOR(a10, d0), 3);                                                \
+		b3 = ROL(XOR(a16, d1), 45);                                               \
+		b4 = ROL(XOR(a22, d2), 61);                                               \
+		T e5 = CHI(b0, b1, b2);                                                   \
+		T e6 = CHI(b1, b2, b3);                                                   \
+		T e7 = CHI(b2, b3, b4);                                                   \
+		T e8 = CHI(b3, b4, b0);                                                   \
+		T e9 = CHI(b4, b0, b1);                                                   \
+		b0 = ROL(XOR(a1, d1), 1);                                                 \
+		b1 = ROL(XOR(a7, d2), 6);                                                 \
+		b2 = ROL(XOR(a13, d3), 25);                                               \
+		b3 = ROL(XOR(a19, d4), 8);                                                \
+		b4 = ROL(XOR(a20, d0), 18);                                               \
+		T e10 = CHI(b0, b1, b2);                                                  \
+		T e11 = CHI(b1, b2, b3);                                                  \
+		T e12 = CHI(b2, b3, b4);                                                  \
+		T e13 = CHI(b3, b4, b0);                                                  \
+		T e14 = CHI(b4, b0, b1);                                                  \
+		b0 = ROL(XOR(a4, d4), 27);                                                \
+		b1 = ROL(XOR(a5, d0), 36);                                                \
+		b2 = ROL(XOR(a11, d1), 10);                                               \
+		b3 = ROL(XOR(a17, d2), 15);                                               \
+		b4 = ROL(XOR(a23, d3), 56);                                               \
+		T e15 = CHI(b0, b1, b2);                                                  \
+		T e16 = CHI(b1, b2, b3);                                                  \
+		T e17 = CHI(b2, b3, b4);                                                  \
+		T e18 = CHI(b3, b4, b0);                                                  \
+		T e19 = CHI(b4, b0, b1);                                                  \
+		b0 = ROL(XOR(a2, d2), 62);                                                \
+		b1 = ROL(XOR(a8, d3), 55);                                                \
+		b2 = ROL(XOR(a14, d4), 39);                                               \
+		b3 = ROL(XOR(a15, d0), 41);                                               \
+		b4 = ROL(XOR(a21, d1), 2);                                                \
+		T e20 = CHI(b0, b1, b2);                                                  \
+		T e21 = CHI(b1, b2, b3);                                                  \
+		T e22 = CHI(b2, b3, b4);                                                  \
+		T e23 = CHI(b3, b4, b0);                                                  \
+		T e24 = CHI(b4, b0, b1);                                                  \
+		a0 = e0; a1 = e1; a2 = e2; a3 = e3; a4 = e4;                              \
+		a5 = e5; a6 = e6; a7 = e7; a8 = e8; a9 = e9;                              \
+		a10 = e10; a11 = e11; a12 = e12; a13 = e13; a14 = e14;                    \
+		a15 = e15; a16 = e16; a17 = e17; a18 = e18; a19 = e19;                    \
+		a20 = e20; a21 = e21; a22 = e22; a23 = e23; a24 = e24;                    \
 	}
 
-/* ---- one state: portable C ---- */
-
-#define U64_XOR(x, y) ((x) ^ (y))
-#define U64_XOR5(v, w, x, y, z) ((v) ^ (w) ^ (x) ^ (y) ^ (z))
-#define U64_ROL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
-#define U64_CHI(x, y, z) ((x) ^ (~(y) & (z)))
-#define U64_IOTA(x, rc) ((x) ^ (rc))
-
-static void keccak_f1600_x1(uint64_t state[STATE_WORDS])
-{
-	uint64_t a[STATE_WORDS];
-	memcpy(a, state, sizeof(a));
-	KECCAK_F1600(uint64_t, U64_XOR, U64_XOR5, U64_ROL, U64_CHI, U64_IOTA)
-	memcpy(state, a, sizeof(a));
-}
+/* ---- absorbing and squeezing ---- */
 
 /* Keccak's words are little-endian whatever the CPU's order. */
-static void words_from_le(uint64_t *words, size_t n)
+static uint64_t load_le64(const unsigned char *p)
 {
+	uint64_t v;
+	memcpy(&v, p, sizeof(v));
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	for (size_t w = 0; w < n; w++)
-		words[w] = __builtin_bswap64(words[w]);
-#else
-	(void)words;
-	(void)n;
+	v = __builtin_bswap64(v);
 #endif
+	return v;
 }
 
-/* The message's one block: its bytes, then SHAKE's padding, as words. */
-static void pad_block(const ll_shake128_msg *m, uint64_t words[BLOCK_WORDS])
+/*
+ * Absorbs a message into lane j of `lanes` word-interleaved states that are
+ * all zero: its bytes, then SHAKE's padding, fill the one block.
+ */
+static void absorb(uint64_t *state, size_t lanes, size_t j, const ll_shake128_msg *m)
 {
-	memset(words, 0, BLOCK_WORDS * sizeof(*words));
-	if (m->len)
-		memcpy(words, m->data, m->len);
-	words_from_le(words, BLOCK_WORDS);
-	words[m->len / 8] ^= (uint64_t)SHAKE_PAD_FIRST << (8 * (m->len % 8));
-	words[BLOCK_WORDS - 1] ^= (uint64_t)SHAKE_PAD_LAST << 56;
+	const unsigned char *p = m->data;
+	size_t full = m->len / 8, rest = m->len % 8;
+	for (size_t w = 0; w < full; w++)
+		state[w * lanes + j] = load_le64(p + 8 * w);
+	unsigned char tail[8] = { 0 };
+	if (rest)
+		memcpy(tail, p + 8 * full, rest);
+	state[full * lanes + j] = load_le64(tail) ^ ((uint64_t)SHAKE_PAD_FIRST << (8 * rest));
+	state[(BLOCK_WORDS - 1) * lanes + j] ^= (uint64_t)SHAKE_PAD_LAST << 56;
 }
 
-/* The first out_len bytes of the output, from the state's first words. */
-static void squeeze(const uint64_t *words, unsigned char *out, size_t out_len)
+/* The first out_len bytes of lane j's output. */
+static void squeeze(const uint64_t *state, size_t lanes, size_t j, unsigned char *out,
+		    size_t out_len)
 {
 	for (size_t i = 0; i < out_len; i++)
-		out[i] = (unsigned char)(words[i / 8] >> (8 * (i % 8)));
+		out[i] = (unsigned char)(state[i / 8 * lanes + j] >> (8 * (i % 8)));
 }
 
-static void shake_x1(const ll_shake128_msg *msgs, size_t count, unsigned char *out, size_t out_len)
-{
-	for (size_t i = 0; i < count; i++) {
-		uint64_t state[STATE_WORDS] = { 0 };
-		pad_block(&msgs[i], state);
-		keccak_f1600_x1(state);
-		squeeze(state, out + i * out_len, out_len);
-	}
-}
-
-/* ---- several states at once ---- */
-
-/* Keccak-f[1600] on `lanes` word-interleaved states. */
+/* Keccak-f[1600] on `lanes` word-interleaved states (word w of lane j at state[w * lanes + j]). */
 typedef void keccak_interleaved_fn(uint64_t *state);
 
 /* Hashes the messages in groups of `lanes`, one permutation per group. */
@@ -178,43 +184,54 @@ static void shake_interleaved(size_t lanes, keccak_interleaved_fn *permute,
 			      size_t out_len)
 {
 	uint64_t state[STATE_WORDS * MAX_LANES];
-	size_t out_words = (out_len + 7) / 8;
 	for (size_t first = 0; first < count; first += lanes) {
 		size_t n = count - first < lanes ? count - first : lanes;
 		memset(state, 0, STATE_WORDS * lanes * sizeof(*state));
-		for (size_t j = 0; j < n; j++) {
-			uint64_t block[BLOCK_WORDS];
-			pad_block(&msgs[first + j], block);
-			for (size_t w = 0; w < BLOCK_WORDS; w++)
-				state[w * lanes + j] = block[w];
-		}
+		for (size_t j = 0; j < n; j++)
+			absorb(state, lanes, j, &msgs[first + j]);
 		permute(state);
-		for (size_t j = 0; j < n; j++) {
-			uint64_t words[BLOCK_WORDS];
-			for (size_t w = 0; w < out_words; w++)
-				words[w] = state[w * lanes + j];
-			squeeze(words, out + (first + j) * out_len, out_len);
-		}
+		for (size_t j = 0; j < n; j++)
+			squeeze(state, lanes, j, out + (first + j) * out_len, out_len);
 	}
 }
 
+/* ---- one state: portable C ---- */
+
+#define U64_XOR(x, y) ((x) ^ (y))
+#define U64_XOR5(v, w, x, y, z) ((v) ^ (w) ^ (x) ^ (y) ^ (z))
+#define U64_ROL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
+#define U64_CHI(x, y, z) ((x) ^ (~(y) & (z)))
+#define U64_IOTA(x, rc) ((x) ^ (rc))
+#define U64_LOAD(w) state[w]
+#define U64_STORE(w, v) state[w] = (v)
+
+static void keccak_f1600_x1(uint64_t *state)
+{
+	KECCAK_STATE_LOAD(uint64_t, U64_LOAD);
+	KECCAK_F1600(uint64_t, U64_XOR, U64_XOR5, U64_ROL, U64_CHI, U64_IOTA)
+	KECCAK_STATE_STORE(U64_STORE);
+}
+
 #if KECCAK_X86
+
+/* ---- 4 states in 256-bit vectors: AVX2 ---- */
 
 #define V4_XOR(x, y) _mm256_xor_si256((x), (y))
 #define V4_XOR5(v, w, x, y, z) V4_XOR(V4_XOR(V4_XOR((v), (w)), V4_XOR((x), (y))), (z))
 #define V4_ROL(x, n) _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n)))
 #define V4_CHI(x, y, z) V4_XOR((x), _mm256_andnot_si256((y), (z)))
 #define V4_IOTA(x, rc) V4_XOR((x), _mm256_set1_epi64x((long long)(rc)))
+#define V4_LOAD(w) _mm256_loadu_si256((const __m256i *)(state + 4 * (w)))
+#define V4_STORE(w, v) _mm256_storeu_si256((__m256i *)(state + 4 * (w)), (v))
 
 __attribute__((target("avx2"))) static void keccak_f1600_x4(uint64_t *state)
 {
-	__m256i a[STATE_WORDS];
-	for (size_t w = 0; w < STATE_WORDS; w++)
-		a[w] = _mm256_loadu_si256((const __m256i *)(state + 4 * w));
+	KECCAK_STATE_LOAD(__m256i, V4_LOAD);
 	KECCAK_F1600(__m256i, V4_XOR, V4_XOR5, V4_ROL, V4_CHI, V4_IOTA)
-	for (size_t w = 0; w < STATE_WORDS; w++)
-		_mm256_storeu_si256((__m256i *)(state + 4 * w), a[w]);
+	KECCAK_STATE_STORE(V4_STORE);
 }
+
+/* ---- AVX-512: 4 states in 256-bit vectors (VL), 8 in 512-bit ones ---- */
 
 /* vpternlogq: 0x96 is x ^ y ^ z, 0xd2 is x ^ (~y & z) */
 #define VL4_XOR3(x, y, z) _mm256_ternarylogic_epi64((x), (y), (z), 0x96)
@@ -224,14 +241,10 @@ __attribute__((target("avx2"))) static void keccak_f1600_x4(uint64_t *state)
 
 __attribute__((target("avx512f,avx512vl"))) static void keccak_f1600_x4_vl(uint64_t *state)
 {
-	__m256i a[STATE_WORDS];
-	for (size_t w = 0; w < STATE_WORDS; w++)
-		a[w] = _mm256_loadu_si256((const __m256i *)(state + 4 * w));
+	KECCAK_STATE_LOAD(__m256i, V4_LOAD);
 	KECCAK_F1600(__m256i, V4_XOR, VL4_XOR5, VL4_ROL, VL4_CHI, V4_IOTA)
-	for (size_t w = 0; w < STATE_WORDS; w++)
-		_mm256_storeu_si256((__m256i *)(state + 4 * w), a[w]);
+	KECCAK_STATE_STORE(V4_STORE);
 }
-
 
 #define V8_XOR(x, y) _mm512_xor_si512((x), (y))
 #define V8_XOR3(x, y, z) _mm512_ternarylogic_epi64((x), (y), (z), 0x96)
@@ -239,15 +252,14 @@ __attribute__((target("avx512f,avx512vl"))) static void keccak_f1600_x4_vl(uint6
 #define V8_ROL(x, n) _mm512_rol_epi64((x), (n))
 #define V8_CHI(x, y, z) _mm512_ternarylogic_epi64((x), (y), (z), 0xd2)
 #define V8_IOTA(x, rc) V8_XOR((x), _mm512_set1_epi64((long long)(rc)))
+#define V8_LOAD(w) _mm512_loadu_si512(state + 8 * (w))
+#define V8_STORE(w, v) _mm512_storeu_si512(state + 8 * (w), (v))
 
 __attribute__((target("avx512f"))) static void keccak_f1600_x8(uint64_t *state)
 {
-	__m512i a[STATE_WORDS];
-	for (size_t w = 0; w < STATE_WORDS; w++)
-		a[w] = _mm512_loadu_si512(state + 8 * w);
+	KECCAK_STATE_LOAD(__m512i, V8_LOAD);
 	KECCAK_F1600(__m512i, V8_XOR, V8_XOR5, V8_ROL, V8_CHI, V8_IOTA)
-	for (size_t w = 0; w < STATE_WORDS; w++)
-		_mm512_storeu_si512(state + 8 * w, a[w]);
+	KECCAK_STATE_STORE(V8_STORE);
 }
 
 /*
@@ -308,7 +320,7 @@ void ll_shake128_short_batch_with(ll_keccak_impl impl, const ll_shake128_msg *ms
 		return;
 #endif
 	default:
-		shake_x1(msgs, count, out, out_len);
+		shake_interleaved(1, keccak_f1600_x1, msgs, count, out, out_len);
 		return;
 	}
 }
