@@ -62,79 +62,52 @@ static const uint64_t keccak_rc[24] = {
 	STORE(20, a20); STORE(21, a21); STORE(22, a22); STORE(23, a23); STORE(24, a24)
 
 /*
+ * Rho, pi and chi of one output plane: its words e0..e4 from five words
+ * w of the state, each XORed with its column's theta term d and rotated by
+ * r (the temporaries are named after e0, so that planes do not clash).
+ */
+#define KECCAK_PLANE(T, XOR, ROL, CHI, e0, e1, e2, e3, e4, w0, d0, r0, w1, d1, r1, w2, d2, r2, \
+		     w3, d3, r3, w4, d4, r4)                                                   \
+	T b0##e0 = ROL(XOR(w0, d0), r0), b1##e0 = ROL(XOR(w1, d1), r1),                        \
+	  b2##e0 = ROL(XOR(w2, d2), r2), b3##e0 = ROL(XOR(w3, d3), r3),                        \
+	  b4##e0 = ROL(XOR(w4, d4), r4);                                                       \
+	T e0 = CHI(b0##e0, b1##e0, b2##e0), e1 = CHI(b1##e0, b2##e0, b3##e0),                  \
+	  e2 = CHI(b2##e0, b3##e0, b4##e0), e3 = CHI(b3##e0, b4##e0, b0##e0),                  \
+	  e4 = CHI(b4##e0, b0##e0, b1##e0)
+
+/*
  * Keccak-f[1600] on the state a0..a24: 24 rounds of theta, then rho, pi
  * and chi one output plane at a time (into e0..e24, so that few words are
  * live at once) and iota. CHI(x, y, z) is x ^ (~y & z); ROL rotates left by
- * 1..63.
+ * 0..63.
  */
-#define KECCAK_F1600(T, XOR, XOR5, ROL, CHI, IOTA)                                        \
-	for (int round = 0; round < 24; round++) {                                        \
-		T c0 = XOR5(a0, a5, a10, a15, a20);                                       \
-		T c1 = XOR5(a1, a6, a11, a16, a21);                                       \
-		T c2 = XOR5(a2, a7, a12, a17, a22);                                       \
-		T c3 = XOR5(a3, a8, a13, a18, a23);                                       \
-		T c4 = XOR5(a4, a9, a14, a19, a24);                                       \
-		T d0 = XOR(c4, ROL(c1, 1));                                               \
-		T d1 = XOR(c0, ROL(c2, 1));                                               \
-		T d2 = XOR(c1, ROL(c3, 1));                                               \
-		T d3 = XOR(c2, ROL(c4, 1));                                               \
-		T d4 = XOR(c3, ROL(c0, 1));                                               \
-		T b0, b1, b2, b3, b4;                                                     \
-		b0 = XOR(a0, d0);                                                         \
-		b1 = ROL(XOR(a6, d1), 44);                                                \
-		b2 = ROL(XOR(a12, d2), 43);                                               \
-		b3 = ROL(XOR(a18, d3), 21);                                               \
-		b4 = ROL(XOR(a24, d4), 14);                                               \
-		T e0 = IOTA(CHI(b0, b1, b2), keccak_rc[round]);                           \
-		T e1 = CHI(b1, b2, b3);                                                   \
-		T e2 = CHI(b2, b3, b4);                                                   \
-		T e3 = CHI(b3, b4, b0);                                                   \
-		T e4 = CHI(b4, b0, b1);                                                   \
-		b0 = ROL(XOR(a3, d3), 28);                                                \
-		b1 = ROL(XOR(a9, d4), 20);                                                \
-		b2 = ROL(XOR(a10, d0), 3);                                                \
-		b3 = ROL(XOR(a16, d1), 45);                                               \
-		b4 = ROL(XOR(a22, d2), 61);                                               \
-		T e5 = CHI(b0, b1, b2);                                                   \
-		T e6 = CHI(b1, b2, b3);                                                   \
-		T e7 = CHI(b2, b3, b4);                                                   \
-		T e8 = CHI(b3, b4, b0);                                                   \
-		T e9 = CHI(b4, b0, b1);                                                   \
-		b0 = ROL(XOR(a1, d1), 1);                                                 \
-		b1 = ROL(XOR(a7, d2), 6);                                                 \
-		b2 = ROL(XOR(a13, d3), 25);                                               \
-		b3 = ROL(XOR(a19, d4), 8);                                                \
-		b4 = ROL(XOR(a20, d0), 18);                                               \
-		T e10 = CHI(b0, b1, b2);                                                  \
-		T e11 = CHI(b1, b2, b3);                                                  \
-		T e12 = CHI(b2, b3, b4);                                                  \
-		T e13 = CHI(b3, b4, b0);                                                  \
-		T e14 = CHI(b4, b0, b1);                                                  \
-		b0 = ROL(XOR(a4, d4), 27);                                                \
-		b1 = ROL(XOR(a5, d0), 36);                                                \
-		b2 = ROL(XOR(a11, d1), 10);                                               \
-		b3 = ROL(XOR(a17, d2), 15);                                               \
-		b4 = ROL(XOR(a23, d3), 56);                                               \
-		T e15 = CHI(b0, b1, b2);                                                  \
-		T e16 = CHI(b1, b2, b3);                                                  \
-		T e17 = CHI(b2, b3, b4);                                                  \
-		T e18 = CHI(b3, b4, b0);                                                  \
-		T e19 = CHI(b4, b0, b1);                                                  \
-		b0 = ROL(XOR(a2, d2), 62);                                                \
-		b1 = ROL(XOR(a8, d3), 55);                                                \
-		b2 = ROL(XOR(a14, d4), 39);                                               \
-		b3 = ROL(XOR(a15, d0), 41);                                               \
-		b4 = ROL(XOR(a21, d1), 2);                                                \
-		T e20 = CHI(b0, b1, b2);                                                  \
-		T e21 = CHI(b1, b2, b3);                                                  \
-		T e22 = CHI(b2, b3, b4);                                                  \
-		T e23 = CHI(b3, b4, b0);                                                  \
-		T e24 = CHI(b4, b0, b1);                                                  \
-		a0 = e0; a1 = e1; a2 = e2; a3 = e3; a4 = e4;                              \
-		a5 = e5; a6 = e6; a7 = e7; a8 = e8; a9 = e9;                              \
-		a10 = e10; a11 = e11; a12 = e12; a13 = e13; a14 = e14;                    \
-		a15 = e15; a16 = e16; a17 = e17; a18 = e18; a19 = e19;                    \
-		a20 = e20; a21 = e21; a22 = e22; a23 = e23; a24 = e24;                    \
+#define KECCAK_F1600(T, XOR, XOR5, ROL, CHI, IOTA)                                             \
+	for (int round = 0; round < 24; round++) {                                             \
+		T c0 = XOR5(a0, a5, a10, a15, a20);                                            \
+		T c1 = XOR5(a1, a6, a11, a16, a21);                                            \
+		T c2 = XOR5(a2, a7, a12, a17, a22);                                            \
+		T c3 = XOR5(a3, a8, a13, a18, a23);                                            \
+		T c4 = XOR5(a4, a9, a14, a19, a24);                                            \
+		T d0 = XOR(c4, ROL(c1, 1));                                                    \
+		T d1 = XOR(c0, ROL(c2, 1));                                                    \
+		T d2 = XOR(c1, ROL(c3, 1));                                                    \
+		T d3 = XOR(c2, ROL(c4, 1));                                                    \
+		T d4 = XOR(c3, ROL(c0, 1));                                                    \
+		KECCAK_PLANE(T, XOR, ROL, CHI, e0, e1, e2, e3, e4,                             \
+			     a0, d0, 0, a6, d1, 44, a12, d2, 43, a18, d3, 21, a24, d4, 14);    \
+		KECCAK_PLANE(T, XOR, ROL, CHI, e5, e6, e7, e8, e9,                             \
+			     a3, d3, 28, a9, d4, 20, a10, d0, 3, a16, d1, 45, a22, d2, 61);    \
+		KECCAK_PLANE(T, XOR, ROL, CHI, e10, e11, e12, e13, e14,                        \
+			     a1, d1, 1, a7, d2, 6, a13, d3, 25, a19, d4, 8, a20, d0, 18);      \
+		KECCAK_PLANE(T, XOR, ROL, CHI, e15, e16, e17, e18, e19,                        \
+			     a4, d4, 27, a5, d0, 36, a11, d1, 10, a17, d2, 15, a23, d3, 56);   \
+		KECCAK_PLANE(T, XOR, ROL, CHI, e20, e21, e22, e23, e24,                        \
+			     a2, d2, 62, a8, d3, 55, a14, d4, 39, a15, d0, 41, a21, d1, 2);    \
+		a0 = IOTA(e0, keccak_rc[round]); a1 = e1; a2 = e2; a3 = e3; a4 = e4;           \
+		a5 = e5; a6 = e6; a7 = e7; a8 = e8; a9 = e9;                                   \
+		a10 = e10; a11 = e11; a12 = e12; a13 = e13; a14 = e14;                         \
+		a15 = e15; a16 = e16; a17 = e17; a18 = e18; a19 = e19;                         \
+		a20 = e20; a21 = e21; a22 = e22; a23 = e23; a24 = e24;                         \
 	}
 
 /* ---- absorbing and squeezing ---- */
@@ -199,7 +172,7 @@ static void shake_interleaved(size_t lanes, keccak_interleaved_fn *permute,
 
 #define U64_XOR(x, y) ((x) ^ (y))
 #define U64_XOR5(v, w, x, y, z) ((v) ^ (w) ^ (x) ^ (y) ^ (z))
-#define U64_ROL(x, n) (((x) << (n)) | ((x) >> (64 - (n))))
+#define U64_ROL(x, n) (((x) << (n)) | ((x) >> ((64 - (n)) & 63)))
 #define U64_CHI(x, y, z) ((x) ^ (~(y) & (z)))
 #define U64_IOTA(x, rc) ((x) ^ (rc))
 #define U64_LOAD(w) state[w]
@@ -218,6 +191,7 @@ static void keccak_f1600_x1(uint64_t *state)
 
 #define V4_XOR(x, y) _mm256_xor_si256((x), (y))
 #define V4_XOR5(v, w, x, y, z) V4_XOR(V4_XOR(V4_XOR((v), (w)), V4_XOR((x), (y))), (z))
+/* a shift by 64 gives 0, so a rotation by 0 is x */
 #define V4_ROL(x, n) _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n)))
 #define V4_CHI(x, y, z) V4_XOR((x), _mm256_andnot_si256((y), (z)))
 #define V4_IOTA(x, rc) V4_XOR((x), _mm256_set1_epi64x((long long)(rc)))
