@@ -5,13 +5,12 @@
  * and its operations: uint64_t for the portable version, a vector of 4 or 8
  * words (word w of 4 or 8 independent states) for AVX2 and AVX-512, whose
  * vpternlogq does chi and theta's sums in one instruction each and vprolq
- * the rotations. The
- * vector versions are functions compiled for their instruction set alone
- * (target attributes), so the rest of the build stays generic and a CPU
- * without them never runs them: ll_keccak_impl_supported asks the CPU.
- * Between permutations, states are kept word-interleaved in memory (word w
- * of lane j at state[w * lanes + j]), so a vector loads one word of every
- * lane at once.
+ * the rotations. The vector versions are functions compiled for their
+ * instruction set alone (target attributes), so the rest of the build stays
+ * generic and a CPU without them never runs them: ll_keccak_impl_supported
+ * asks the CPU. Around a permutation, states are kept word-interleaved in
+ * memory (word w of lane j at state[w * lanes + j]; the portable version is
+ * the case of one lane), so a vector loads one word of every lane at once.
  */
 #include "util/keccak.h"
 
