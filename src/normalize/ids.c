@@ -8,13 +8,21 @@
  * ids. A child row's id is dlt's
  * get_nested_row_hash: SHAKE-128 of "<parent _dlt_id>_<child table>_<list
  * index>", the first 10 bytes, so it depends only on its parent and place.
+ *
+ * Child ids are hashed in batches (util/keccak hashes several messages per
+ * permutation): the record walk adds every row of every list a row holds,
+ * hashes them at once, and then walks the lists. The ids wait on a stack
+ * beside the pending lists; a message too long for one SHAKE block (a very
+ * long table name or record-given parent id) goes through libcrypto.
  */
 #include "normalize/normalize_internal.h"
 
 #include <openssl/evp.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "util/hash.h"
+#include "util/keccak.h"
 
 #define ID_BYTES 10
 
@@ -49,41 +57,112 @@ static ll_status shake_ready(ll_normalizer *n, ll_error *err)
 	return LL_OK;
 }
 
-/* The message "<parent id>_<table>_<index>" in one buffer, hashed in one
- * update; a table name too long for the buffer goes in pieces. */
-static bool hash_child_message(ll_normalizer *n, const char *parent_id, size_t parent_len,
-			       const char *table, int64_t idx, unsigned char bytes[ID_BYTES])
-{
-	char msg[256];
-	size_t table_len = strlen(table), len = 0;
-	bool whole = parent_len + table_len + 24 <= sizeof(msg);
-	if (EVP_DigestInit_ex2(n->shake, n->shake_md, NULL) != 1)
-		return false;
-	if (whole) {
-		memcpy(msg, parent_id, parent_len);
-		msg[parent_len] = '_';
-		memcpy(msg + parent_len + 1, table, table_len);
-		len = parent_len + 1 + table_len;
-	} else if (EVP_DigestUpdate(n->shake, parent_id, parent_len) != 1 ||
-		   EVP_DigestUpdate(n->shake, "_", 1) != 1 ||
-		   EVP_DigestUpdate(n->shake, table, table_len) != 1) {
-		return false;
-	}
-	msg[len] = '_';
-	len += 1 + format_index(idx, msg + len + 1);
-	return EVP_DigestUpdate(n->shake, msg, len) == 1 &&
-	       EVP_DigestFinalXOF(n->shake, bytes, ID_BYTES) == 1;
-}
-
-ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t parent_len,
-			   const char *table, int64_t idx, char out[15], ll_error *err)
+/* "<parent id>_<table>_<digits>" through libcrypto: a message longer than one block. */
+static ll_status hash_long_message(ll_normalizer *n, const char *parent_id, size_t parent_len,
+				   const char *table, const char *digits, size_t ndigits,
+				   unsigned char bytes[ID_BYTES], ll_error *err)
 {
 	ll_status st = shake_ready(n, err);
 	if (st != LL_OK)
 		return st;
-	unsigned char bytes[ID_BYTES];
-	if (!hash_child_message(n, parent_id, parent_len, table, idx, bytes))
+	if (EVP_DigestInit_ex2(n->shake, n->shake_md, NULL) != 1 ||
+	    EVP_DigestUpdate(n->shake, parent_id, parent_len) != 1 ||
+	    EVP_DigestUpdate(n->shake, "_", 1) != 1 ||
+	    EVP_DigestUpdate(n->shake, table, strlen(table)) != 1 ||
+	    EVP_DigestUpdate(n->shake, "_", 1) != 1 ||
+	    EVP_DigestUpdate(n->shake, digits, ndigits) != 1 ||
+	    EVP_DigestFinalXOF(n->shake, bytes, ID_BYTES) != 1)
 		return ll_error_set(err, LL_EIO, "SHAKE-128 failed for a row id of table %s", table);
-	ll_dlt_id_encode(bytes, out);
 	return LL_OK;
+}
+
+/* Room on the id stack for count more ids. */
+static bool ids_reserve(ll_norm_child_ids *c, size_t count)
+{
+	if (count <= c->cap - c->count)
+		return true;
+	size_t cap = c->cap ? c->cap : 64;
+	while (cap - c->count < count)
+		cap *= 2;
+	char(*ids)[15] = realloc(c->ids, cap * sizeof(*ids));
+	if (!ids)
+		return false;
+	c->ids = ids;
+	c->cap = cap;
+	return true;
+}
+
+/* Hashes the messages waiting in the queue into their ids. */
+static void hash_queued(ll_norm_child_ids *c)
+{
+	unsigned char bytes[LL_NORM_ID_QUEUE * ID_BYTES];
+	ll_shake128_short_batch(c->queued, c->nqueued, bytes, ID_BYTES);
+	for (size_t i = 0; i < c->nqueued; i++)
+		ll_dlt_id_encode(bytes + i * ID_BYTES, c->ids[c->slot[i]]);
+	c->nqueued = 0;
+}
+
+/* One row's id: its message queued when it fits one SHAKE block, else hashed now. */
+static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len,
+			 const char *parent_id, size_t parent_len, const char *table, int64_t idx,
+			 size_t slot, ll_error *err)
+{
+	ll_norm_child_ids *c = &n->child_ids;
+	char digits[24];
+	size_t ndigits = format_index(idx, digits);
+	if (prefix_len + ndigits > LL_SHAKE128_SHORT_MAX) {
+		unsigned char bytes[ID_BYTES];
+		ll_status st = hash_long_message(n, parent_id, parent_len, table, digits, ndigits,
+						 bytes, err);
+		if (st == LL_OK)
+			ll_dlt_id_encode(bytes, c->ids[slot]);
+		return st;
+	}
+	unsigned char *msg = c->msg[c->nqueued];
+	memcpy(msg, prefix, prefix_len);
+	memcpy(msg + prefix_len, digits, ndigits);
+	c->queued[c->nqueued] = (ll_shake128_msg){ msg, prefix_len + ndigits };
+	c->slot[c->nqueued++] = slot;
+	if (c->nqueued == LL_NORM_ID_QUEUE)
+		hash_queued(c);
+	return LL_OK;
+}
+
+ll_status ll_norm_child_ids_add(ll_normalizer *n, const char *parent_id, size_t parent_len,
+				const char *table, size_t count, size_t *first, ll_error *err)
+{
+	ll_norm_child_ids *c = &n->child_ids;
+	if (!ids_reserve(c, count))
+		return ll_error_oom(err);
+	*first = c->count;
+	c->count += count;
+	/* "<parent id>_<table>_", left unwritten when no message would fit a block */
+	char prefix[LL_SHAKE128_RATE];
+	size_t table_len = strlen(table), prefix_len = parent_len + table_len + 2;
+	if (prefix_len <= LL_SHAKE128_SHORT_MAX) {
+		memcpy(prefix, parent_id, parent_len);
+		prefix[parent_len] = '_';
+		memcpy(prefix + parent_len + 1, table, table_len);
+		prefix[prefix_len - 1] = '_';
+	}
+	for (size_t i = 0; i < count; i++) {
+		ll_status st = add_row(n, prefix, prefix_len, parent_id, parent_len, table,
+				       (int64_t)i, *first + i, err);
+		if (st != LL_OK)
+			return st;
+	}
+	return LL_OK;
+}
+
+void ll_norm_child_ids_hash(ll_normalizer *n)
+{
+	if (n->child_ids.nqueued)
+		hash_queued(&n->child_ids);
+}
+
+void ll_norm_child_ids_free(ll_normalizer *n)
+{
+	free(n->child_ids.ids);
+	EVP_MD_CTX_free(n->shake);
+	EVP_MD_free(n->shake_md);
 }

@@ -14,7 +14,6 @@
  */
 #include "normalize/normalize_internal.h"
 
-#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -221,7 +220,7 @@ static ll_status pending_push(ll_normalizer *n, uint32_t table, uint32_t key,
 		n->pending = p;
 		n->pending_cap = cap;
 	}
-	n->pending[n->npending++] = (ll_norm_pending){ table, key, list };
+	n->pending[n->npending++] = (ll_norm_pending){ table, key, list, LL_NORM_NO_IDS };
 	return LL_OK;
 }
 
@@ -301,11 +300,12 @@ static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
 
 /*
  * The row's _dlt_id: the record's own non-empty one (as dlt keeps it), else a
- * fresh one: derived from the table and ordinal for a root row, from the
- * parent's id and the list index for a child row (parent NULL for a root).
+ * fresh one: derived from the table and ordinal for a root row, or for a
+ * child row child_id, hashed beforehand from the parent's id and the list
+ * index (NULL for a root).
  */
-static ll_status row_id(ll_normalizer *n, uint32_t table, const norm_str *parent, int64_t idx,
-			char buf[15], norm_str *id, ll_error *err)
+static ll_status row_id(ll_normalizer *n, uint32_t table, const char *child_id, char buf[15],
+			norm_str *id, ll_error *err)
 {
 	if (n->tables[table].c_id == LL_NORM_NONE) {
 		ll_status st = ll_norm_link_column(n, table, &n->tables[table].c_id, "_dlt_id", LL_TYPE_TEXT, err);
@@ -317,7 +317,7 @@ static ll_status row_id(ll_normalizer *n, uint32_t table, const norm_str *parent
 	uint64_t counter = nt->rows++;
 	/* ordinals and counters take different seeds: one load may have both */
 	uint64_t seed = nt->id_seed;
-	if (!parent && n->has_ordinal) {
+	if (!child_id && n->has_ordinal) {
 		counter = n->ordinal;
 		seed = ll_mix64(seed ^ 0x6f7264696e616cULL);
 	}
@@ -326,13 +326,10 @@ static ll_status row_id(ll_normalizer *n, uint32_t table, const norm_str *parent
 		id->len = own->u.s.len;
 		return LL_OK;
 	}
-	if (parent) {
-		ll_status st = ll_norm_child_id(n, parent->ptr, parent->len, nt->t->name, idx, buf, err);
-		if (st != LL_OK)
-			return st;
-	} else {
+	if (child_id)
+		memcpy(buf, child_id, 15);
+	else
 		ll_dlt_id(seed, counter, buf);
-	}
 	id->ptr = buf;
 	id->len = 14;
 	return put_text(n, table, &n->tables[table].c_id, "_dlt_id", *id, err);
@@ -355,7 +352,8 @@ static ll_status check_required(ll_normalizer *n, uint32_t table, ll_error *err)
 
 /* Link columns, the id, the write; then the rows of the lists this row holds. */
 static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base, norm_str parent_id,
-				  norm_str root_id, int64_t idx, int row_level, ll_error *err)
+				  norm_str root_id, int64_t idx, size_t id_slot, int row_level,
+				  ll_error *err)
 {
 	/* dlt's order: propagated root key, parent key, list index, then the id */
 	ll_status st = n->root_key ? put_text(n, table, &n->tables[table].c_root_id, "_dlt_root_id",
@@ -373,7 +371,7 @@ static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base,
 	row_set(nt, &v);
 	char buf[15];
 	norm_str id;
-	st = row_id(n, table, &parent_id, idx, buf, &id, err);
+	st = row_id(n, table, n->child_ids.ids[id_slot], buf, &id, err);
 	if (st == LL_OK)
 		st = check_required(n, table, err);
 	if (st == LL_OK)
@@ -392,11 +390,18 @@ static void wrap(ll_json_member *m, ll_json_value *obj, const char *key, const l
 	obj->u.obj.count = 1;
 }
 
-static ll_status walk_list(ll_normalizer *n, uint32_t key, const ll_json_value *list,
-			   norm_str parent_id, norm_str root_id, int level, ll_error *err)
+/* The rows of a pending list; their ids were added by walk_pending unless its table is new. */
+static ll_status walk_list(ll_normalizer *n, ll_norm_pending p, norm_str parent_id,
+			   norm_str root_id, int level, ll_error *err)
 {
+	const ll_json_value *list = p.list;
 	uint32_t table = LL_NORM_NONE;
-	ll_status st = ll_norm_child_table(n, key, &table, err);
+	ll_status st = ll_norm_child_table(n, p.key, &table, err);
+	if (st == LL_OK && p.first_id == LL_NORM_NO_IDS) {
+		st = ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, n->tables[table].t->name,
+					   list->u.arr.count, &p.first_id, err);
+		ll_norm_child_ids_hash(n);
+	}
 	for (size_t i = 0; i < list->u.arr.count && st == LL_OK; i++) {
 		const ll_json_value *item = list->u.arr.items[i];
 		ll_json_member m;
@@ -414,21 +419,41 @@ static ll_status walk_list(ll_normalizer *n, uint32_t key, const ll_json_value *
 		size_t base = n->npending;
 		st = walk_object(n, table, n->tables[table].top, item, row_level, err);
 		if (st == LL_OK)
-			st = finish_child_row(n, table, base, parent_id, root_id, (int64_t)i, row_level, err);
+			st = finish_child_row(n, table, base, parent_id, root_id, (int64_t)i,
+					      p.first_id + i, row_level, err);
 	}
 	return st;
 }
 
+/*
+ * A list's row ids, added when its child table exists: its name is known
+ * without creating tables out of dlt's order. walk_list adds the others.
+ */
+static ll_status add_list_ids(ll_normalizer *n, ll_norm_pending *p, norm_str parent_id,
+			      ll_error *err)
+{
+	uint32_t table = n->keys[p->key].child;
+	if (table == LL_NORM_NONE)
+		return LL_OK;
+	return ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, n->tables[table].t->name,
+				     p->list->u.arr.count, &p->first_id, err);
+}
+
+/* The rows of the lists a row holds; the ids of all of them are hashed in one batch first. */
 static ll_status walk_pending(ll_normalizer *n, size_t base, norm_str parent_id, norm_str root_id,
 			      int row_level, ll_error *err)
 {
-	size_t end = n->npending;
+	size_t end = n->npending, ids_mark = n->child_ids.count;
 	ll_status st = LL_OK;
+	for (size_t i = base; i < end && st == LL_OK; i++)
+		st = add_list_ids(n, &n->pending[i], parent_id, err);
+	ll_norm_child_ids_hash(n);
 	for (size_t i = base; i < end && st == LL_OK; i++) {
 		ll_norm_pending p = n->pending[i];
-		st = walk_list(n, p.key, p.list, parent_id, root_id, row_level - 1, err);
+		st = walk_list(n, p, parent_id, root_id, row_level - 1, err);
 	}
 	n->npending = base;
+	n->child_ids.count = ids_mark;
 	return st;
 }
 
@@ -450,7 +475,7 @@ static ll_status walk_record(ll_normalizer *n, const ll_json_value *record, ll_e
 	char buf[15];
 	norm_str id;
 	if (st == LL_OK)
-		st = row_id(n, root, NULL, 0, buf, &id, err);
+		st = row_id(n, root, NULL, buf, &id, err);
 	if (st == LL_OK)
 		st = check_required(n, root, err);
 	if (st == LL_OK)
@@ -672,8 +697,7 @@ void ll_normalizer_free(ll_normalizer *n)
 	ll_arena_free(&n->scratch);
 	ll_buf_free(&n->tmp);
 	ll_buf_free(&n->name);
-	EVP_MD_CTX_free(n->shake);
-	EVP_MD_free(n->shake_md);
+	ll_norm_child_ids_free(n);
 	free(n->load_id);
 	free(n->out_dir);
 	free(n);

@@ -27,6 +27,7 @@
 #include "normalize/normalize.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/keccak.h"
 
 #define LL_NORM_NONE UINT32_MAX
 
@@ -122,7 +123,23 @@ typedef struct ll_norm_pending {
 	uint32_t table;
 	uint32_t key;
 	const ll_json_value *list;
+	size_t first_id; /* its rows' ids on the id stack; LL_NORM_NO_IDS until added */
 } ll_norm_pending;
+
+#define LL_NORM_NO_IDS SIZE_MAX
+/* Child ids hashed together; a multiple of every implementation's lanes. */
+#define LL_NORM_ID_QUEUE 32
+
+/* The ids of the rows of pending lists (ids.c). */
+typedef struct ll_norm_child_ids {
+	char (*ids)[15]; /* a stack: a row's lists' ids lie above its parent's */
+	size_t count, cap;
+	/* messages waiting to be hashed together, and where their ids go */
+	unsigned char msg[LL_NORM_ID_QUEUE][LL_SHAKE128_SHORT_MAX];
+	ll_shake128_msg queued[LL_NORM_ID_QUEUE];
+	size_t slot[LL_NORM_ID_QUEUE];
+	size_t nqueued;
+} ll_norm_child_ids;
 
 struct ll_normalizer {
 	ll_schema *schema;
@@ -140,9 +157,10 @@ struct ll_normalizer {
 	uint64_t load_seed;
 	bool root_key;  /* child rows get _dlt_root_id (dlt's root key propagation) */
 	unsigned detections; /* LL_DETECT_* flags for new text columns */
-	/* SHAKE-128 of child row ids, fetched and created on first use */
+	/* SHAKE-128 of child row ids too long for one block, fetched and created on first use */
 	struct evp_md_st *shake_md;
 	struct evp_md_ctx_st *shake;
+	ll_norm_child_ids child_ids;
 
 	ll_norm_table *tables;
 	size_t ntables, tables_cap;
@@ -241,9 +259,20 @@ ll_status ll_norm_link_column(ll_normalizer *n, uint32_t table, uint32_t *slot, 
 
 /* ---- row ids (ids.c) ---- */
 
-/** A child row's _dlt_id: dlt's digest of parent id, child table name and list index. */
-ll_status ll_norm_child_id(ll_normalizer *n, const char *parent_id, size_t parent_len,
-			   const char *table, int64_t idx, char out[15], ll_error *err);
+/**
+ * Adds the _dlt_ids of a list's count rows in table under parent_id (dlt's
+ * digest of parent id, child table name and list index) to the id stack:
+ * row i's id is n->child_ids.ids[*first + i], valid after
+ * ll_norm_child_ids_hash and until the stack is cut below it.
+ */
+ll_status ll_norm_child_ids_add(ll_normalizer *n, const char *parent_id, size_t parent_len,
+				const char *table, size_t count, size_t *first, ll_error *err);
+
+/** Hashes the ids added since the last call. */
+void ll_norm_child_ids_hash(ll_normalizer *n);
+
+/** Frees the id stack and libcrypto's digest. */
+void ll_norm_child_ids_free(ll_normalizer *n);
 
 /* ---- output (files.c) ---- */
 

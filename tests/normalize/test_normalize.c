@@ -7,12 +7,14 @@
  * the rows exactly as the Parquet writer would receive them.
  */
 #include <math.h>
+#include <openssl/evp.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "harness.h"
 #include "normalize/normalize_internal.h"
 #include "test.h"
+#include "util/hash.h"
 #include "util/number.h"
 #include "util/time.h"
 
@@ -145,6 +147,70 @@ static void test_child_tables_and_links(void)
 	CHECK(items && items->parent && strcmp(items->parent, "events__orders") == 0);
 	CHECK(ll_schema_find_table(f.schema, "events__none") == NULL);
 	CHECK_INT(f.nfiles, 4);
+	fx_free(&f);
+}
+
+/* dlt's child row id computed one by one with libcrypto: the reference for the batched hashing */
+static void evp_child_id(const char *parent, const char *table, size_t idx, char out[15])
+{
+	char msg[512];
+	int len = snprintf(msg, sizeof(msg), "%s_%s_%zu", parent, table, idx);
+	unsigned char bytes[10] = { 0 };
+	EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+	CHECK(ctx && EVP_DigestInit_ex2(ctx, EVP_shake128(), NULL) == 1 &&
+	      EVP_DigestUpdate(ctx, msg, (size_t)len) == 1 && EVP_DigestFinalXOF(ctx, bytes, 10) == 1);
+	EVP_MD_CTX_free(ctx);
+	ll_dlt_id_encode(bytes, out);
+}
+
+/* Rows first..first+count-1 of table have the ids of children 0..count-1 of parent. */
+static void check_child_ids(fixture *f, const char *table, size_t first, size_t count,
+			    const char *parent)
+{
+	for (size_t i = 0; i < count; i++) {
+		char want[15];
+		evp_child_id(parent, table, i, want);
+		CHECK_STR(CELL(f, table, first + i, "_dlt_id"), want);
+		CHECK_STR(CELL(f, table, first + i, "_dlt_parent_id"), parent);
+	}
+}
+
+/*
+ * Child ids are hashed in batches: lists whose table is new and lists whose
+ * table is known, batches larger than one hashing round, and messages on
+ * both sides of one SHAKE block (a 152-byte parent id makes
+ * "<parent>_events__tags_9" 167 bytes, "_10" 168) give dlt's ids.
+ */
+static void test_child_ids_batched(void)
+{
+	fixture f;
+	setup(&f, "norm_child_ids");
+	open_ok(&f);
+	char parent[153];
+	memset(parent, 'p', 152);
+	parent[152] = '\0';
+	static const char tags[] = "[1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]";
+	char rec[4096];
+	snprintf(rec, sizeof(rec), "{\"_dlt_id\": \"%s\", \"tags\": %s}", parent, tags);
+	push_ok(&f, rec);
+	int len = snprintf(rec, sizeof(rec), "{\"_dlt_id\": \"short\", \"tags\": %s, \"orders\": [", tags);
+	for (int i = 0; i < 40; i++)
+		len += snprintf(rec + len, sizeof(rec) - (size_t)len, "%s{\"items\": [{\"q\": 1}, {\"q\": 2}]}",
+				i ? ", " : "");
+	snprintf(rec + len, sizeof(rec) - (size_t)len, "]}");
+	push_ok(&f, rec);
+	finish_ok(&f);
+	CHECK_INT(rec_rows(&f.sink, "events__tags"), 24);
+	check_child_ids(&f, "events__tags", 0, 12, parent);
+	check_child_ids(&f, "events__tags", 12, 12, "short");
+	CHECK_INT(rec_rows(&f.sink, "events__orders"), 40);
+	check_child_ids(&f, "events__orders", 0, 40, "short");
+	CHECK_INT(rec_rows(&f.sink, "events__orders__items"), 80);
+	for (size_t i = 0; i < 40; i++) {
+		char order[15];
+		snprintf(order, sizeof(order), "%s", CELL(&f, "events__orders", i, "_dlt_id"));
+		check_child_ids(&f, "events__orders__items", 2 * i, 2, order);
+	}
 	fx_free(&f);
 }
 
@@ -1160,6 +1226,7 @@ static void test_coerce_text_parsing(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and_links),
+	     LL_TEST(test_child_ids_batched),
 	     LL_TEST(test_merge_root_key_and_order), LL_TEST(test_lists_of_lists),
 	     LL_TEST(test_wrapped_scalars), LL_TEST(test_nulls_and_empties),
 	     LL_TEST(test_inference_and_coercion), LL_TEST(test_variant_columns),
