@@ -173,41 +173,9 @@ static uint64_t key_hash(uint32_t node, const char *raw, size_t len)
 	return ll_hash64(raw, len, ll_mix64(node));
 }
 
-/* Byte comparison without a library call for the short keys records are made of. */
-static bool bytes_equal(const char *a, const char *b, size_t len)
-{
-	if (len < 4) {
-		for (size_t i = 0; i < len; i++) {
-			if (a[i] != b[i])
-				return false;
-		}
-		return true;
-	}
-	if (len <= 8) {
-		/* first and last four bytes, overlapping when len < 8 */
-		uint32_t p, q, r, t;
-		memcpy(&p, a, 4);
-		memcpy(&q, b, 4);
-		memcpy(&r, a + len - 4, 4);
-		memcpy(&t, b + len - 4, 4);
-		return p == q && r == t;
-	}
-	uint64_t x, y;
-	for (size_t i = 0; i + 8 < len; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	/* the last 8 bytes, overlapping what was compared already */
-	memcpy(&x, a + len - 8, 8);
-	memcpy(&y, b + len - 8, 8);
-	return x == y;
-}
-
 static bool key_is(const ll_norm_key *k, uint32_t node, const char *raw, size_t len)
 {
-	return k->node == node && k->raw_len == len && bytes_equal(k->raw, raw, len);
+	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(k->raw, raw, len);
 }
 
 static bool key_index_grow(ll_normalizer *n)
@@ -265,15 +233,9 @@ static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_
 	return LL_OK;
 }
 
-ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
-			   size_t len, uint32_t *key, ll_error *err)
+ll_status ll_norm_key_lookup(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
+			     size_t len, uint32_t *key, ll_error *err)
 {
-	/* records of one source tend to repeat their key order: try the key that followed last time */
-	uint32_t *guess = prev == LL_NORM_NONE ? &n->nodes[node].first_guess : &n->keys[prev].next_guess;
-	if (*guess != LL_NORM_NONE && key_is(&n->keys[*guess], node, raw, len)) {
-		*key = *guess;
-		return LL_OK;
-	}
 	uint64_t hash = key_hash(node, raw, len);
 	uint32_t found = LL_NORM_NONE;
 	if (n->key_index_cap) {
@@ -537,6 +499,18 @@ ll_status ll_norm_check_null_owner(ll_normalizer *n, uint32_t table, uint32_t ke
 	return st;
 }
 
+/* The JSON kinds a column of type t takes without a conversion. */
+static uint16_t direct_kinds(ll_data_type t)
+{
+	switch (t) {
+	case LL_TYPE_TEXT: return 1u << LL_JSON_STRING;
+	case LL_TYPE_BIGINT: return 1u << LL_JSON_INT;
+	case LL_TYPE_DOUBLE: return 1u << LL_JSON_DOUBLE;
+	case LL_TYPE_BOOL: return 1u << LL_JSON_TRUE | 1u << LL_JSON_FALSE;
+	default: return 0;
+	}
+}
+
 ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
 			      uint32_t *column, ll_error *err)
 {
@@ -560,6 +534,7 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 	k->column = c;
 	k->type = n->tables[table].t->columns[c].type;
 	k->bound = true;
+	k->direct_kinds = direct_kinds(k->type);
 	*column = c;
 	return LL_OK;
 }

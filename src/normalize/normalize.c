@@ -53,7 +53,7 @@ static void row_begin(ll_norm_table *nt)
 }
 
 /* The value of column c in the row being built: the one set before, or a new one. */
-static ll_row_value *row_slot(ll_norm_table *nt, size_t c)
+static inline ll_row_value *row_slot(ll_norm_table *nt, size_t c)
 {
 	ll_norm_slot *slot = &nt->slots[c];
 	if (slot->gen != nt->gen) {
@@ -98,14 +98,10 @@ static const char *value_preview(ll_normalizer *n, const ll_json_value *v)
 	return ll_buf_cstr(&n->tmp);
 }
 
-/* The values that need no conversion, without a call: most values of most records. */
-static bool put_same_type(ll_norm_table *nt, const ll_norm_key *k, const ll_json_value *v)
+/* A value its key's column takes as is, without a call: most values of most records. */
+static inline bool put_direct(ll_norm_table *nt, const ll_norm_key *k, const ll_json_value *v)
 {
-	bool same = (k->type == LL_TYPE_TEXT && v->kind == LL_JSON_STRING) ||
-		    (k->type == LL_TYPE_BIGINT && v->kind == LL_JSON_INT) ||
-		    (k->type == LL_TYPE_DOUBLE && v->kind == LL_JSON_DOUBLE) ||
-		    (k->type == LL_TYPE_BOOL && (v->kind == LL_JSON_TRUE || v->kind == LL_JSON_FALSE));
-	if (!same)
+	if (!(k->direct_kinds >> v->kind & 1))
 		return false;
 	ll_row_value *out = row_slot(nt, k->column);
 	out->column = k->column;
@@ -158,7 +154,7 @@ static ll_status put_converted(ll_normalizer *n, uint32_t table, uint32_t key, c
 static ll_status put_value(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
 			   ll_error *err)
 {
-	if (n->keys[key].bound && put_same_type(&n->tables[table], &n->keys[key], v))
+	if (put_direct(&n->tables[table], &n->keys[key], v))
 		return LL_OK;
 	return put_converted(n, table, key, v, err);
 }
@@ -271,19 +267,23 @@ static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
 		const ll_json_member *m = &obj->u.obj.members[i];
 		uint32_t key = LL_NORM_NONE;
 		ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
-		if (st == LL_OK && is_flattened_object(n, table, key, m->value, level)) {
+		if (st != LL_OK)
+			return st;
+		prev = key;
+		if (put_direct(&n->tables[table], &n->keys[key], m->value))
+			continue;
+		if (is_flattened_object(n, table, key, m->value, level)) {
 			if (!deferred) {
 				deferred = ll_arena_alloc(&n->scratch, obj->u.obj.count * sizeof(*deferred));
 				if (!deferred)
 					return ll_error_oom(err);
 			}
 			deferred[ndeferred++] = (deferred_object){ key, m->value };
-		} else if (st == LL_OK) {
-			st = walk_member(n, table, key, m->value, level, err);
+			continue;
 		}
+		st = walk_member(n, table, key, m->value, level, err);
 		if (st != LL_OK)
 			return st;
-		prev = key;
 	}
 	while (ndeferred > 0) {
 		deferred_object d = deferred[--ndeferred];

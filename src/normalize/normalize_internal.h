@@ -23,6 +23,7 @@
 #define LL_NORMALIZE_INTERNAL_H
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "normalize/normalize.h"
 #include "util/arena.h"
@@ -68,6 +69,7 @@ typedef struct ll_norm_key {
 	ll_data_type type;      /* its type, once bound */
 	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
 	bool bound;             /* `column` is known and owned by this key */
+	uint16_t direct_kinds;  /* bit per ll_json_kind that `column` takes as is; 0 until bound */
 	uint32_t object_node;   /* node of nested objects under this key */
 	uint32_t child;         /* table of lists under this key */
 	uint32_t variants[LL_TYPE_COUNT_];
@@ -202,9 +204,57 @@ ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint
 /** After the table's schema grew from outside (ll_normalizer_adopt): sizes and field ids. */
 ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err);
 
-/** Finds or creates the key entry for raw key bytes at node; prev is the key before it in its object. */
-ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
-			   size_t len, uint32_t *key, ll_error *err);
+/** ll_norm_key_find when the guess failed: by hash, else a new entry; remembers it as the guess. */
+ll_status ll_norm_key_lookup(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
+			     size_t len, uint32_t *key, ll_error *err);
+
+/*
+ * Byte comparison without a library call for the short keys records are
+ * made of: a few loads that overlap, never past either string's end.
+ */
+static inline bool ll_norm_bytes_equal(const char *a, const char *b, size_t len)
+{
+	if (len < 4)
+		return len == 0 ||
+		       (a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1]);
+	if (len < 8) {
+		/* first and last four (eight) bytes, overlapping in the middle */
+		uint32_t p, q, r, t;
+		memcpy(&p, a, 4);
+		memcpy(&q, b, 4);
+		memcpy(&r, a + len - 4, 4);
+		memcpy(&t, b + len - 4, 4);
+		return p == q && r == t;
+	}
+	if (len <= 16) {
+		uint64_t p, q, r, t;
+		memcpy(&p, a, 8);
+		memcpy(&q, b, 8);
+		memcpy(&r, a + len - 8, 8);
+		memcpy(&t, b + len - 8, 8);
+		return p == q && r == t;
+	}
+	return memcmp(a, b, len) == 0;
+}
+
+/**
+ * Finds or creates the key entry for raw key bytes at node; prev is the key
+ * before it in its object. Records of one source tend to repeat their key
+ * order, so the key that followed prev last time is tried first, inline.
+ */
+static inline ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev,
+					 const char *raw, size_t len, uint32_t *key, ll_error *err)
+{
+	uint32_t guess = prev == LL_NORM_NONE ? n->nodes[node].first_guess : n->keys[prev].next_guess;
+	if (guess != LL_NORM_NONE) {
+		const ll_norm_key *k = &n->keys[guess];
+		if (k->node == node && k->raw_len == len && ll_norm_bytes_equal(k->raw, raw, len)) {
+			*key = guess;
+			return LL_OK;
+		}
+	}
+	return ll_norm_key_lookup(n, node, prev, raw, len, key, err);
+}
 
 /** The node of nested objects under key (created on first use). */
 ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err);
