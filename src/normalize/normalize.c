@@ -63,9 +63,36 @@ static inline ll_row_value *row_slot(ll_norm_table *nt, size_t c)
 	return &nt->values[slot->pos];
 }
 
-static void row_set(ll_norm_table *nt, const ll_row_value *v)
+/*
+ * The value of column c, its column and type set: the caller fills u. Values
+ * are written in place, field by field, not built aside and copied: a copy
+ * of a struct just written reads it back wider than it was stored, which
+ * stalls the load until the stores retire.
+ */
+static inline ll_row_value *row_put(ll_norm_table *nt, uint32_t c, ll_data_type type)
 {
-	*row_slot(nt, v->column) = *v;
+	ll_row_value *out = row_slot(nt, c);
+	out->column = c;
+	out->type = type;
+	return out;
+}
+
+/* Sets v into the row, copying only the member of u its type uses (see row_put). */
+static inline void row_set(ll_norm_table *nt, const ll_row_value *v)
+{
+	ll_row_value *out = row_put(nt, (uint32_t)v->column, v->type);
+	switch (v->type) {
+	case LL_TYPE_BIGINT:
+	case LL_TYPE_TIMESTAMP:
+	case LL_TYPE_DATE: out->u.i = v->u.i; break;
+	case LL_TYPE_DOUBLE: out->u.d = v->u.d; break;
+	case LL_TYPE_BOOL: out->u.b = v->u.b; break;
+	case LL_TYPE_DECIMAL: memcpy(out->u.dec, v->u.dec, sizeof(out->u.dec)); break;
+	default:
+		out->u.s.ptr = v->u.s.ptr;
+		out->u.s.len = v->u.s.len;
+		break;
+	}
 }
 
 /* A later null for a key that had a value in this row wins, as in a Python dict. */
@@ -103,9 +130,7 @@ static inline bool put_direct(ll_norm_table *nt, const ll_norm_key *k, const ll_
 {
 	if (!(k->direct_kinds >> v->kind & 1))
 		return false;
-	ll_row_value *out = row_slot(nt, k->column);
-	out->column = k->column;
-	out->type = k->type;
+	ll_row_value *out = row_put(nt, k->column, k->type);
 	if (k->type == LL_TYPE_TEXT) {
 		out->u.s.ptr = v->u.s.ptr;
 		out->u.s.len = v->u.s.len;
@@ -190,10 +215,9 @@ static ll_status put_text(ll_normalizer *n, uint32_t table, uint32_t *slot, cons
 	ll_status st = *slot == LL_NORM_NONE ? ll_norm_link_column(n, table, slot, name, LL_TYPE_TEXT, err) : LL_OK;
 	if (st != LL_OK)
 		return st;
-	ll_row_value v = { .column = *slot, .type = LL_TYPE_TEXT };
-	v.u.s.ptr = s.ptr;
-	v.u.s.len = s.len;
-	row_set(&n->tables[table], &v);
+	ll_row_value *out = row_put(&n->tables[table], *slot, LL_TYPE_TEXT);
+	out->u.s.ptr = s.ptr;
+	out->u.s.len = s.len;
 	return LL_OK;
 }
 
