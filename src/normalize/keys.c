@@ -261,12 +261,8 @@ ll_status ll_norm_key_lookup(ll_normalizer *n, uint32_t node, uint32_t prev, con
 	return LL_OK;
 }
 
-ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err)
+ll_status ll_norm_object_node_new(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err)
 {
-	if (n->keys[key].object_node != LL_NORM_NONE) {
-		*node = n->keys[key].object_node;
-		return LL_OK;
-	}
 	const ll_norm_key *k = &n->keys[key];
 	const ll_norm_node *parent = &n->nodes[k->node];
 	ll_buf_clear(&n->name);
@@ -429,18 +425,13 @@ ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, l
 	return st;
 }
 
-uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key)
+uint32_t ll_norm_key_column_lookup(ll_normalizer *n, uint32_t key)
 {
 	ll_norm_key *k = &n->keys[key];
-	if (k->bound)
-		return k->column;
 	const ll_table *t = n->tables[n->nodes[k->node].table].t;
-	/* a column of this name can only have appeared if the table grew since the last look */
-	if (k->seen_columns != t->ncolumns) {
-		long c = ll_table_find_column(t, k->name, strlen(k->name));
-		k->column = c < 0 ? LL_NORM_NONE : (uint32_t)c;
-		k->seen_columns = (uint32_t)t->ncolumns;
-	}
+	long c = ll_table_find_column(t, k->name, strlen(k->name));
+	k->column = c < 0 ? LL_NORM_NONE : (uint32_t)c;
+	k->seen_columns = (uint32_t)t->ncolumns;
 	return k->column;
 }
 

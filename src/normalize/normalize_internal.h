@@ -256,14 +256,32 @@ static inline ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32
 	return ll_norm_key_lookup(n, node, prev, raw, len, key, err);
 }
 
+/** ll_norm_object_node on first use: creates the node. */
+ll_status ll_norm_object_node_new(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err);
+
 /** The node of nested objects under key (created on first use). */
-ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err);
+static inline ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node,
+					    ll_error *err)
+{
+	*node = n->keys[key].object_node;
+	return *node != LL_NORM_NONE ? LL_OK : ll_norm_object_node_new(n, key, node, err);
+}
 
 /** The child table of lists under key (created on first use). */
 ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, ll_error *err);
 
+/** ll_norm_key_column when the key's table grew since it last looked: looks again. */
+uint32_t ll_norm_key_column_lookup(ll_normalizer *n, uint32_t key);
+
 /** The column a key's scalar values go to, if it exists yet; NONE otherwise. */
-uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key);
+static inline uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key)
+{
+	const ll_norm_key *k = &n->keys[key];
+	/* a column of this name can only have appeared if the table grew since the last look */
+	if (k->bound || k->seen_columns == n->tables[n->nodes[k->node].table].t->ncolumns)
+		return k->column;
+	return ll_norm_key_column_lookup(n, key);
+}
 
 /** The key's column for value v: found or created with v's type, and owned by key. */
 ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
