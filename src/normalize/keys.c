@@ -233,8 +233,8 @@ static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_
 	return LL_OK;
 }
 
-ll_status ll_norm_key_lookup(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
-			     size_t len, uint32_t *key, ll_error *err)
+ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
+			   size_t len, uint32_t *key, ll_error *err)
 {
 	uint64_t hash = key_hash(node, raw, len);
 	uint32_t found = LL_NORM_NONE;

@@ -289,10 +289,12 @@ static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
 	uint32_t prev = LL_NORM_NONE;
 	for (size_t i = 0; i < obj->u.obj.count; i++) {
 		const ll_json_member *m = &obj->u.obj.members[i];
-		uint32_t key = LL_NORM_NONE;
-		ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
-		if (st != LL_OK)
-			return st;
+		uint32_t key = ll_norm_key_guess(n, node, prev, m->key, m->key_len);
+		if (key == LL_NORM_NONE) {
+			ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
+			if (st != LL_OK)
+				return st;
+		}
 		prev = key;
 		if (put_direct(&n->tables[table], &n->keys[key], m->value))
 			continue;
@@ -305,7 +307,7 @@ static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
 			deferred[ndeferred++] = (deferred_object){ key, m->value };
 			continue;
 		}
-		st = walk_member(n, table, key, m->value, level, err);
+		ll_status st = walk_member(n, table, key, m->value, level, err);
 		if (st != LL_OK)
 			return st;
 	}

@@ -204,9 +204,12 @@ ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint
 /** After the table's schema grew from outside (ll_normalizer_adopt): sizes and field ids. */
 ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err);
 
-/** ll_norm_key_find when the guess failed: by hash, else a new entry; remembers it as the guess. */
-ll_status ll_norm_key_lookup(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
-			     size_t len, uint32_t *key, ll_error *err);
+/**
+ * Finds or creates the key entry for raw key bytes at node by hash, and
+ * remembers it as the key that follows prev (see ll_norm_key_guess).
+ */
+ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
+			   size_t len, uint32_t *key, ll_error *err);
 
 /*
  * Byte comparison without a library call for the short keys records are
@@ -238,22 +241,20 @@ static inline bool ll_norm_bytes_equal(const char *a, const char *b, size_t len)
 }
 
 /**
- * Finds or creates the key entry for raw key bytes at node; prev is the key
- * before it in its object. Records of one source tend to repeat their key
- * order, so the key that followed prev last time is tried first, inline.
+ * The key entry for raw key bytes at node if it is the one that followed
+ * prev (the key before it in its object; NONE for the first) last time,
+ * else NONE: then ll_norm_key_find. Records of one source tend to repeat
+ * their key order, so this settles most keys inline.
  */
-static inline ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev,
-					 const char *raw, size_t len, uint32_t *key, ll_error *err)
+static inline uint32_t ll_norm_key_guess(const ll_normalizer *n, uint32_t node, uint32_t prev,
+					 const char *raw, size_t len)
 {
 	uint32_t guess = prev == LL_NORM_NONE ? n->nodes[node].first_guess : n->keys[prev].next_guess;
-	if (guess != LL_NORM_NONE) {
-		const ll_norm_key *k = &n->keys[guess];
-		if (k->node == node && k->raw_len == len && ll_norm_bytes_equal(k->raw, raw, len)) {
-			*key = guess;
-			return LL_OK;
-		}
-	}
-	return ll_norm_key_lookup(n, node, prev, raw, len, key, err);
+	if (guess == LL_NORM_NONE)
+		return LL_NORM_NONE;
+	const ll_norm_key *k = &n->keys[guess];
+	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(k->raw, raw, len) ? guess
+											  : LL_NORM_NONE;
 }
 
 /** ll_norm_object_node on first use: creates the node. */
