@@ -218,6 +218,7 @@ static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_
 	/* dlt names empty and blank keys "_empty" */
 	if (n->name.len == 0)
 		ll_buf_puts(&n->name, "_empty");
+	memcpy(k->head, raw, len < sizeof(k->head) ? len : sizeof(k->head));
 	k->raw = names_dup(n, raw, len);
 	k->norm = names_dup(n, ll_buf_cstr(&n->name), n->name.len);
 	ll_buf_clear(&n->name);

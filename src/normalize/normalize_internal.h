@@ -58,18 +58,20 @@ ll_coerce_result ll_norm_coerce(const ll_json_value *v, const ll_column *col, ll
 /* ---- state ---- */
 
 typedef struct ll_norm_key {
-	uint64_t hash;
-	const char *raw; /* copy of the raw key */
-	uint32_t raw_len;
+	/* what a record's walk reads for a known key, together at the front */
 	uint32_t node;          /* where the key occurs */
+	uint32_t raw_len;
+	char head[16];          /* the raw key's first 16 bytes, zero-padded: compared in place */
+	const char *raw;        /* copy of the raw key, for longer ones */
 	uint32_t next_guess;    /* the key that followed this one last time, for the fast path */
-	const char *norm;       /* normalized key (a path of identifiers) */
-	const char *name;       /* column name: the node's path joined with norm, shortened */
 	uint32_t column;        /* column of scalar values */
 	ll_data_type type;      /* its type, once bound */
-	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
-	bool bound;             /* `column` is known and owned by this key */
 	uint16_t direct_kinds;  /* bit per ll_json_kind that `column` takes as is; 0 until bound */
+	bool bound;             /* `column` is known and owned by this key */
+	uint64_t hash;
+	const char *norm;       /* normalized key (a path of identifiers) */
+	const char *name;       /* column name: the node's path joined with norm, shortened */
+	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
 	uint32_t object_node;   /* node of nested objects under this key */
 	uint32_t child;         /* table of lists under this key */
 	uint32_t variants[LL_TYPE_COUNT_];
@@ -253,8 +255,9 @@ static inline uint32_t ll_norm_key_guess(const ll_normalizer *n, uint32_t node, 
 	if (guess == LL_NORM_NONE)
 		return LL_NORM_NONE;
 	const ll_norm_key *k = &n->keys[guess];
-	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(k->raw, raw, len) ? guess
-											  : LL_NORM_NONE;
+	const char *known = len <= sizeof(k->head) ? k->head : k->raw;
+	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(known, raw, len) ? guess
+											 : LL_NORM_NONE;
 }
 
 /** ll_norm_object_node on first use: creates the node. */
