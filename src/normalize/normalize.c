@@ -209,8 +209,8 @@ static ll_status put_null(ll_normalizer *n, uint32_t table, uint32_t key, ll_err
 	return LL_OK;
 }
 
-static ll_status put_text(ll_normalizer *n, uint32_t table, uint32_t *slot, const char *name,
-			  norm_str s, ll_error *err)
+static inline ll_status put_text(ll_normalizer *n, uint32_t table, uint32_t *slot,
+				 const char *name, norm_str s, ll_error *err)
 {
 	ll_status st = *slot == LL_NORM_NONE ? ll_norm_link_column(n, table, slot, name, LL_TYPE_TEXT, err) : LL_OK;
 	if (st != LL_OK)
