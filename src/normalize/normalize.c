@@ -222,7 +222,7 @@ static inline ll_status put_text(ll_normalizer *n, uint32_t table, uint32_t *slo
 }
 
 /* Nested values stay whole past max_nesting and under keys whose column is json. */
-static bool keep_whole(ll_normalizer *n, uint32_t table, uint32_t key, int level)
+static inline bool keep_whole(ll_normalizer *n, uint32_t table, uint32_t key, int level)
 {
 	if (level <= 0)
 		return true;
