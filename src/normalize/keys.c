@@ -196,12 +196,31 @@ static bool key_index_grow(ll_normalizer *n)
 	return true;
 }
 
+/* Room for need keys, in an array aligned to cache lines (see ll_norm_key). */
+static bool keys_grow(ll_normalizer *n, size_t need)
+{
+	if (need <= n->keys_cap)
+		return true;
+	size_t cap = n->keys_cap ? n->keys_cap * 2 : 16;
+	while (cap < need)
+		cap *= 2;
+	ll_norm_key *keys = aligned_alloc(LL_NORM_KEY_ALIGN, cap * sizeof(*keys));
+	if (!keys)
+		return false;
+	if (n->nkeys)
+		memcpy(keys, n->keys, n->nkeys * sizeof(*keys));
+	free(n->keys);
+	n->keys = keys;
+	n->keys_cap = cap;
+	return true;
+}
+
 /* Fills a new entry: the raw key, its normalized form and its column name. */
 static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_t len, uint64_t hash,
 			 uint32_t *index, ll_error *err)
 {
 	if (len > UINT32_MAX || n->nkeys >= LL_NORM_NONE - 1 ||
-	    !grow(&n->keys, &n->keys_cap, n->nkeys + 1, sizeof(ll_norm_key)))
+	    !keys_grow(n, n->nkeys + 1))
 		return ll_error_oom(err);
 	if ((n->nkeys + 1) * 2 > n->key_index_cap && !key_index_grow(n))
 		return ll_error_oom(err);

@@ -57,26 +57,33 @@ ll_coerce_result ll_norm_coerce(const ll_json_value *v, const ll_column *col, ll
 
 /* ---- state ---- */
 
+/*
+ * Two cache lines, in an array aligned to them (keys.c): the first holds
+ * all a record's walk reads for a known key, so each key costs it one line.
+ */
 typedef struct ll_norm_key {
-	/* what a record's walk reads for a known key, together at the front */
 	uint32_t node;          /* where the key occurs */
 	uint32_t raw_len;
 	char head[16];          /* the raw key's first 16 bytes, zero-padded: compared in place */
 	const char *raw;        /* copy of the raw key, for longer ones */
 	uint32_t next_guess;    /* the key that followed this one last time, for the fast path */
 	uint32_t column;        /* column of scalar values */
-	ll_data_type type;      /* its type, once bound */
+	uint32_t object_node;   /* node of nested objects under this key */
+	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
 	uint16_t direct_kinds;  /* bit per ll_json_kind that `column` takes as is; 0 until bound */
+	uint8_t type;           /* its ll_data_type, once bound */
 	bool bound;             /* `column` is known and owned by this key */
+	uint32_t child;         /* table of lists under this key */
 	uint64_t hash;
+	/* the second line: names and what the walk needs only now and then */
 	const char *norm;       /* normalized key (a path of identifiers) */
 	const char *name;       /* column name: the node's path joined with norm, shortened */
-	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
-	uint32_t object_node;   /* node of nested objects under this key */
-	uint32_t child;         /* table of lists under this key */
-	uint32_t variants[LL_TYPE_COUNT_];
 	uint64_t null_piece; /* parallel loads: the piece whose first null of this key the load heard of */
+	uint32_t variants[LL_TYPE_COUNT_];
 } ll_norm_key;
+
+#define LL_NORM_KEY_ALIGN 64
+_Static_assert(sizeof(ll_norm_key) == 2 * LL_NORM_KEY_ALIGN, "a key entry is two cache lines");
 
 typedef struct ll_norm_node {
 	uint32_t table;
