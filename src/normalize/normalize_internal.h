@@ -220,6 +220,17 @@ ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err)
 ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
 			   size_t len, uint32_t *key, ll_error *err);
 
+/* Whether a and b agree in their first and last w bytes, which overlap unless len is 2w. */
+static inline bool ll_norm_ends_equal(const char *a, const char *b, size_t len, size_t w)
+{
+	uint64_t p = 0, q = 0, r = 0, t = 0;
+	memcpy(&p, a, w);
+	memcpy(&q, b, w);
+	memcpy(&r, a + len - w, w);
+	memcpy(&t, b + len - w, w);
+	return p == q && r == t;
+}
+
 /*
  * Byte comparison without a library call for the short keys records are
  * made of: a few loads that overlap, never past either string's end.
@@ -229,23 +240,10 @@ static inline bool ll_norm_bytes_equal(const char *a, const char *b, size_t len)
 	if (len < 4)
 		return len == 0 ||
 		       (a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1]);
-	if (len < 8) {
-		/* first and last four (eight) bytes, overlapping in the middle */
-		uint32_t p, q, r, t;
-		memcpy(&p, a, 4);
-		memcpy(&q, b, 4);
-		memcpy(&r, a + len - 4, 4);
-		memcpy(&t, b + len - 4, 4);
-		return p == q && r == t;
-	}
-	if (len <= 16) {
-		uint64_t p, q, r, t;
-		memcpy(&p, a, 8);
-		memcpy(&q, b, 8);
-		memcpy(&r, a + len - 8, 8);
-		memcpy(&t, b + len - 8, 8);
-		return p == q && r == t;
-	}
+	if (len < 8)
+		return ll_norm_ends_equal(a, b, len, 4);
+	if (len <= 16)
+		return ll_norm_ends_equal(a, b, len, 8);
 	return memcmp(a, b, len) == 0;
 }
 
