@@ -253,9 +253,32 @@ static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_
 	return LL_OK;
 }
 
+/*
+ * After the guess failed: one of the next keys in the chain, if the record
+ * lacks the guessed key and up to SKIP_ABSENT - 1 after it (optional keys
+ * that come and go). The chain is left as it is, so the records that have
+ * those keys keep hitting the guess.
+ */
+#define SKIP_ABSENT 3
+
+static uint32_t key_after_absent(const ll_normalizer *n, uint32_t node, uint32_t prev,
+				 const char *raw, size_t len)
+{
+	uint32_t k = prev == LL_NORM_NONE ? n->nodes[node].first_guess : n->keys[prev].next_guess;
+	for (int i = 0; i < SKIP_ABSENT && k != LL_NORM_NONE; i++) {
+		k = n->keys[k].next_guess;
+		if (k != LL_NORM_NONE && key_is(&n->keys[k], node, raw, len))
+			return k;
+	}
+	return LL_NORM_NONE;
+}
+
 ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
 			   size_t len, uint32_t *key, ll_error *err)
 {
+	*key = key_after_absent(n, node, prev, raw, len);
+	if (*key != LL_NORM_NONE)
+		return LL_OK;
 	uint64_t hash = key_hash(node, raw, len);
 	uint32_t found = LL_NORM_NONE;
 	if (n->key_index_cap) {
