@@ -173,41 +173,9 @@ static uint64_t key_hash(uint32_t node, const char *raw, size_t len)
 	return ll_hash64(raw, len, ll_mix64(node));
 }
 
-/* Byte comparison without a library call for the short keys records are made of. */
-static bool bytes_equal(const char *a, const char *b, size_t len)
-{
-	if (len < 4) {
-		for (size_t i = 0; i < len; i++) {
-			if (a[i] != b[i])
-				return false;
-		}
-		return true;
-	}
-	if (len <= 8) {
-		/* first and last four bytes, overlapping when len < 8 */
-		uint32_t p, q, r, t;
-		memcpy(&p, a, 4);
-		memcpy(&q, b, 4);
-		memcpy(&r, a + len - 4, 4);
-		memcpy(&t, b + len - 4, 4);
-		return p == q && r == t;
-	}
-	uint64_t x, y;
-	for (size_t i = 0; i + 8 < len; i += 8) {
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			return false;
-	}
-	/* the last 8 bytes, overlapping what was compared already */
-	memcpy(&x, a + len - 8, 8);
-	memcpy(&y, b + len - 8, 8);
-	return x == y;
-}
-
 static bool key_is(const ll_norm_key *k, uint32_t node, const char *raw, size_t len)
 {
-	return k->node == node && k->raw_len == len && bytes_equal(k->raw, raw, len);
+	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(k->raw, raw, len);
 }
 
 static bool key_index_grow(ll_normalizer *n)
@@ -228,12 +196,31 @@ static bool key_index_grow(ll_normalizer *n)
 	return true;
 }
 
+/* Room for need keys, in an array aligned to cache lines (see ll_norm_key). */
+static bool keys_grow(ll_normalizer *n, size_t need)
+{
+	if (need <= n->keys_cap)
+		return true;
+	size_t cap = n->keys_cap ? n->keys_cap * 2 : 16;
+	while (cap < need)
+		cap *= 2;
+	ll_norm_key *keys = aligned_alloc(LL_NORM_KEY_ALIGN, cap * sizeof(*keys));
+	if (!keys)
+		return false;
+	if (n->nkeys)
+		memcpy(keys, n->keys, n->nkeys * sizeof(*keys));
+	free(n->keys);
+	n->keys = keys;
+	n->keys_cap = cap;
+	return true;
+}
+
 /* Fills a new entry: the raw key, its normalized form and its column name. */
 static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_t len, uint64_t hash,
 			 uint32_t *index, ll_error *err)
 {
 	if (len > UINT32_MAX || n->nkeys >= LL_NORM_NONE - 1 ||
-	    !grow(&n->keys, &n->keys_cap, n->nkeys + 1, sizeof(ll_norm_key)))
+	    !keys_grow(n, n->nkeys + 1))
 		return ll_error_oom(err);
 	if ((n->nkeys + 1) * 2 > n->key_index_cap && !key_index_grow(n))
 		return ll_error_oom(err);
@@ -250,6 +237,7 @@ static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_
 	/* dlt names empty and blank keys "_empty" */
 	if (n->name.len == 0)
 		ll_buf_puts(&n->name, "_empty");
+	memcpy(k->head, raw, len < sizeof(k->head) ? len : sizeof(k->head));
 	k->raw = names_dup(n, raw, len);
 	k->norm = names_dup(n, ll_buf_cstr(&n->name), n->name.len);
 	ll_buf_clear(&n->name);
@@ -265,15 +253,32 @@ static ll_status key_new(ll_normalizer *n, uint32_t node, const char *raw, size_
 	return LL_OK;
 }
 
+/*
+ * After the guess failed: one of the next keys in the chain, if the record
+ * lacks the guessed key and up to SKIP_ABSENT - 1 after it (optional keys
+ * that come and go). The chain is left as it is, so the records that have
+ * those keys keep hitting the guess.
+ */
+#define SKIP_ABSENT 3
+
+static uint32_t key_after_absent(const ll_normalizer *n, uint32_t node, uint32_t prev,
+				 const char *raw, size_t len)
+{
+	uint32_t k = prev == LL_NORM_NONE ? n->nodes[node].first_guess : n->keys[prev].next_guess;
+	for (int i = 0; i < SKIP_ABSENT && k != LL_NORM_NONE; i++) {
+		k = n->keys[k].next_guess;
+		if (k != LL_NORM_NONE && key_is(&n->keys[k], node, raw, len))
+			return k;
+	}
+	return LL_NORM_NONE;
+}
+
 ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
 			   size_t len, uint32_t *key, ll_error *err)
 {
-	/* records of one source tend to repeat their key order: try the key that followed last time */
-	uint32_t *guess = prev == LL_NORM_NONE ? &n->nodes[node].first_guess : &n->keys[prev].next_guess;
-	if (*guess != LL_NORM_NONE && key_is(&n->keys[*guess], node, raw, len)) {
-		*key = *guess;
+	*key = key_after_absent(n, node, prev, raw, len);
+	if (*key != LL_NORM_NONE)
 		return LL_OK;
-	}
 	uint64_t hash = key_hash(node, raw, len);
 	uint32_t found = LL_NORM_NONE;
 	if (n->key_index_cap) {
@@ -299,12 +304,8 @@ ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const
 	return LL_OK;
 }
 
-ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err)
+ll_status ll_norm_object_node_new(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err)
 {
-	if (n->keys[key].object_node != LL_NORM_NONE) {
-		*node = n->keys[key].object_node;
-		return LL_OK;
-	}
 	const ll_norm_key *k = &n->keys[key];
 	const ll_norm_node *parent = &n->nodes[k->node];
 	ll_buf_clear(&n->name);
@@ -467,18 +468,13 @@ ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, l
 	return st;
 }
 
-uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key)
+uint32_t ll_norm_key_column_lookup(ll_normalizer *n, uint32_t key)
 {
 	ll_norm_key *k = &n->keys[key];
-	if (k->bound)
-		return k->column;
 	const ll_table *t = n->tables[n->nodes[k->node].table].t;
-	/* a column of this name can only have appeared if the table grew since the last look */
-	if (k->seen_columns != t->ncolumns) {
-		long c = ll_table_find_column(t, k->name, strlen(k->name));
-		k->column = c < 0 ? LL_NORM_NONE : (uint32_t)c;
-		k->seen_columns = (uint32_t)t->ncolumns;
-	}
+	long c = ll_table_find_column(t, k->name, strlen(k->name));
+	k->column = c < 0 ? LL_NORM_NONE : (uint32_t)c;
+	k->seen_columns = (uint32_t)t->ncolumns;
 	return k->column;
 }
 
@@ -537,6 +533,18 @@ ll_status ll_norm_check_null_owner(ll_normalizer *n, uint32_t table, uint32_t ke
 	return st;
 }
 
+/* The JSON kinds a column of type t takes without a conversion. */
+static uint16_t direct_kinds(ll_data_type t)
+{
+	switch (t) {
+	case LL_TYPE_TEXT: return 1u << LL_JSON_STRING;
+	case LL_TYPE_BIGINT: return 1u << LL_JSON_INT;
+	case LL_TYPE_DOUBLE: return 1u << LL_JSON_DOUBLE;
+	case LL_TYPE_BOOL: return 1u << LL_JSON_TRUE | 1u << LL_JSON_FALSE;
+	default: return 0;
+	}
+}
+
 ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,
 			      uint32_t *column, ll_error *err)
 {
@@ -560,6 +568,7 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 	k->column = c;
 	k->type = n->tables[table].t->columns[c].type;
 	k->bound = true;
+	k->direct_kinds = direct_kinds(k->type);
 	*column = c;
 	return LL_OK;
 }

@@ -52,7 +52,7 @@ static void row_begin(ll_norm_table *nt)
 }
 
 /* The value of column c in the row being built: the one set before, or a new one. */
-static ll_row_value *row_slot(ll_norm_table *nt, size_t c)
+static inline ll_row_value *row_slot(ll_norm_table *nt, size_t c)
 {
 	ll_norm_slot *slot = &nt->slots[c];
 	if (slot->gen != nt->gen) {
@@ -62,9 +62,36 @@ static ll_row_value *row_slot(ll_norm_table *nt, size_t c)
 	return &nt->values[slot->pos];
 }
 
-static void row_set(ll_norm_table *nt, const ll_row_value *v)
+/*
+ * The value of column c, its column and type set: the caller fills u. Values
+ * are written in place, field by field, not built aside and copied: a copy
+ * of a struct just written reads it back wider than it was stored, which
+ * stalls the load until the stores retire.
+ */
+static inline ll_row_value *row_put(ll_norm_table *nt, uint32_t c, ll_data_type type)
 {
-	*row_slot(nt, v->column) = *v;
+	ll_row_value *out = row_slot(nt, c);
+	out->column = c;
+	out->type = type;
+	return out;
+}
+
+/* Sets v into the row, copying only the member of u its type uses (see row_put). */
+static inline void row_set(ll_norm_table *nt, const ll_row_value *v)
+{
+	ll_row_value *out = row_put(nt, (uint32_t)v->column, v->type);
+	switch (v->type) {
+	case LL_TYPE_BIGINT:
+	case LL_TYPE_TIMESTAMP:
+	case LL_TYPE_DATE: out->u.i = v->u.i; break;
+	case LL_TYPE_DOUBLE: out->u.d = v->u.d; break;
+	case LL_TYPE_BOOL: out->u.b = v->u.b; break;
+	case LL_TYPE_DECIMAL: memcpy(out->u.dec, v->u.dec, sizeof(out->u.dec)); break;
+	default:
+		out->u.s.ptr = v->u.s.ptr;
+		out->u.s.len = v->u.s.len;
+		break;
+	}
 }
 
 /* A later null for a key that had a value in this row wins, as in a Python dict. */
@@ -97,18 +124,12 @@ static const char *value_preview(ll_normalizer *n, const ll_json_value *v)
 	return ll_buf_cstr(&n->tmp);
 }
 
-/* The values that need no conversion, without a call: most values of most records. */
-static bool put_same_type(ll_norm_table *nt, const ll_norm_key *k, const ll_json_value *v)
+/* A value its key's column takes as is, without a call: most values of most records. */
+static inline bool put_direct(ll_norm_table *nt, const ll_norm_key *k, const ll_json_value *v)
 {
-	bool same = (k->type == LL_TYPE_TEXT && v->kind == LL_JSON_STRING) ||
-		    (k->type == LL_TYPE_BIGINT && v->kind == LL_JSON_INT) ||
-		    (k->type == LL_TYPE_DOUBLE && v->kind == LL_JSON_DOUBLE) ||
-		    (k->type == LL_TYPE_BOOL && (v->kind == LL_JSON_TRUE || v->kind == LL_JSON_FALSE));
-	if (!same)
+	if (!(k->direct_kinds >> v->kind & 1))
 		return false;
-	ll_row_value *out = row_slot(nt, k->column);
-	out->column = k->column;
-	out->type = k->type;
+	ll_row_value *out = row_put(nt, k->column, k->type);
 	if (k->type == LL_TYPE_TEXT) {
 		out->u.s.ptr = v->u.s.ptr;
 		out->u.s.len = v->u.s.len;
@@ -157,7 +178,7 @@ static ll_status put_converted(ll_normalizer *n, uint32_t table, uint32_t key, c
 static ll_status put_value(ll_normalizer *n, uint32_t table, uint32_t key, const ll_json_value *v,
 			   ll_error *err)
 {
-	if (n->keys[key].bound && put_same_type(&n->tables[table], &n->keys[key], v))
+	if (put_direct(&n->tables[table], &n->keys[key], v))
 		return LL_OK;
 	return put_converted(n, table, key, v, err);
 }
@@ -187,21 +208,20 @@ static ll_status put_null(ll_normalizer *n, uint32_t table, uint32_t key, ll_err
 	return LL_OK;
 }
 
-static ll_status put_text(ll_normalizer *n, uint32_t table, uint32_t *slot, const char *name,
-			  norm_str s, ll_error *err)
+static inline ll_status put_text(ll_normalizer *n, uint32_t table, uint32_t *slot,
+				 const char *name, norm_str s, ll_error *err)
 {
 	ll_status st = *slot == LL_NORM_NONE ? ll_norm_link_column(n, table, slot, name, LL_TYPE_TEXT, err) : LL_OK;
 	if (st != LL_OK)
 		return st;
-	ll_row_value v = { .column = *slot, .type = LL_TYPE_TEXT };
-	v.u.s.ptr = s.ptr;
-	v.u.s.len = s.len;
-	row_set(&n->tables[table], &v);
+	ll_row_value *out = row_put(&n->tables[table], *slot, LL_TYPE_TEXT);
+	out->u.s.ptr = s.ptr;
+	out->u.s.len = s.len;
 	return LL_OK;
 }
 
 /* Nested values stay whole past max_nesting and under keys whose column is json. */
-static bool keep_whole(ll_normalizer *n, uint32_t table, uint32_t key, int level)
+static inline bool keep_whole(ll_normalizer *n, uint32_t table, uint32_t key, int level)
 {
 	if (level <= 0)
 		return true;
@@ -268,21 +288,27 @@ static ll_status walk_object(ll_normalizer *n, uint32_t table, uint32_t node,
 	uint32_t prev = LL_NORM_NONE;
 	for (size_t i = 0; i < obj->u.obj.count; i++) {
 		const ll_json_member *m = &obj->u.obj.members[i];
-		uint32_t key = LL_NORM_NONE;
-		ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
-		if (st == LL_OK && is_flattened_object(n, table, key, m->value, level)) {
+		uint32_t key = ll_norm_key_guess(n, node, prev, m->key, m->key_len);
+		if (key == LL_NORM_NONE) {
+			ll_status st = ll_norm_key_find(n, node, prev, m->key, m->key_len, &key, err);
+			if (st != LL_OK)
+				return st;
+		}
+		prev = key;
+		if (put_direct(&n->tables[table], &n->keys[key], m->value))
+			continue;
+		if (is_flattened_object(n, table, key, m->value, level)) {
 			if (!deferred) {
 				deferred = ll_arena_alloc(&n->scratch, obj->u.obj.count * sizeof(*deferred));
 				if (!deferred)
 					return ll_error_oom(err);
 			}
 			deferred[ndeferred++] = (deferred_object){ key, m->value };
-		} else if (st == LL_OK) {
-			st = walk_member(n, table, key, m->value, level, err);
+			continue;
 		}
+		ll_status st = walk_member(n, table, key, m->value, level, err);
 		if (st != LL_OK)
 			return st;
-		prev = key;
 	}
 	while (ndeferred > 0) {
 		deferred_object d = deferred[--ndeferred];

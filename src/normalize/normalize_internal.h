@@ -23,6 +23,7 @@
 #define LL_NORMALIZE_INTERNAL_H
 
 #include <stdarg.h>
+#include <string.h>
 
 #include "normalize/normalize.h"
 #include "util/arena.h"
@@ -57,23 +58,33 @@ ll_coerce_result ll_norm_coerce(const ll_json_value *v, const ll_column *col, ll
 
 /* ---- state ---- */
 
+/*
+ * Two cache lines, in an array aligned to them (keys.c): the first holds
+ * all a record's walk reads for a known key, so each key costs it one line.
+ */
 typedef struct ll_norm_key {
-	uint64_t hash;
-	const char *raw; /* copy of the raw key */
-	uint32_t raw_len;
 	uint32_t node;          /* where the key occurs */
+	uint32_t raw_len;
+	char head[16];          /* the raw key's first 16 bytes, zero-padded: compared in place */
+	const char *raw;        /* copy of the raw key, for longer ones */
 	uint32_t next_guess;    /* the key that followed this one last time, for the fast path */
+	uint32_t column;        /* column of scalar values */
+	uint32_t object_node;   /* node of nested objects under this key */
+	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
+	uint16_t direct_kinds;  /* bit per ll_json_kind that `column` takes as is; 0 until bound */
+	uint8_t type;           /* its ll_data_type, once bound */
+	bool bound;             /* `column` is known and owned by this key */
+	uint32_t child;         /* table of lists under this key */
+	uint64_t hash;
+	/* the second line: names and what the walk needs only now and then */
 	const char *norm;       /* normalized key (a path of identifiers) */
 	const char *name;       /* column name: the node's path joined with norm, shortened */
-	uint32_t column;        /* column of scalar values */
-	ll_data_type type;      /* its type, once bound */
-	uint32_t seen_columns;  /* table's column count when `column` was last looked up */
-	bool bound;             /* `column` is known and owned by this key */
-	uint32_t object_node;   /* node of nested objects under this key */
-	uint32_t child;         /* table of lists under this key */
-	uint32_t variants[LL_TYPE_COUNT_];
 	uint64_t null_piece; /* parallel loads: the piece whose first null of this key the load heard of */
+	uint32_t variants[LL_TYPE_COUNT_];
 } ll_norm_key;
+
+#define LL_NORM_KEY_ALIGN 64
+_Static_assert(sizeof(ll_norm_key) == 2 * LL_NORM_KEY_ALIGN, "a key entry is two cache lines");
 
 typedef struct ll_norm_node {
 	uint32_t table;
@@ -220,18 +231,84 @@ ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint
 /** After the table's schema grew from outside (ll_normalizer_adopt): sizes and field ids. */
 ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err);
 
-/** Finds or creates the key entry for raw key bytes at node; prev is the key before it in its object. */
+/**
+ * Finds or creates the key entry for raw key bytes at node by hash, and
+ * remembers it as the key that follows prev (see ll_norm_key_guess).
+ */
 ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
 			   size_t len, uint32_t *key, ll_error *err);
 
+/* Whether a and b agree in their first and last w bytes, which overlap unless len is 2w. */
+static inline bool ll_norm_ends_equal(const char *a, const char *b, size_t len, size_t w)
+{
+	uint64_t p = 0, q = 0, r = 0, t = 0;
+	memcpy(&p, a, w);
+	memcpy(&q, b, w);
+	memcpy(&r, a + len - w, w);
+	memcpy(&t, b + len - w, w);
+	return p == q && r == t;
+}
+
+/*
+ * Byte comparison without a library call for the short keys records are
+ * made of: a few loads that overlap, never past either string's end.
+ */
+static inline bool ll_norm_bytes_equal(const char *a, const char *b, size_t len)
+{
+	if (len < 4)
+		return len == 0 ||
+		       (a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1]);
+	if (len < 8)
+		return ll_norm_ends_equal(a, b, len, 4);
+	if (len <= 16)
+		return ll_norm_ends_equal(a, b, len, 8);
+	return memcmp(a, b, len) == 0;
+}
+
+/**
+ * The key entry for raw key bytes at node if it is the one that followed
+ * prev (the key before it in its object; NONE for the first) last time,
+ * else NONE: then ll_norm_key_find. Records of one source tend to repeat
+ * their key order, so this settles most keys inline.
+ */
+static inline uint32_t ll_norm_key_guess(const ll_normalizer *n, uint32_t node, uint32_t prev,
+					 const char *raw, size_t len)
+{
+	uint32_t guess = prev == LL_NORM_NONE ? n->nodes[node].first_guess : n->keys[prev].next_guess;
+	if (guess == LL_NORM_NONE)
+		return LL_NORM_NONE;
+	const ll_norm_key *k = &n->keys[guess];
+	const char *known = len <= sizeof(k->head) ? k->head : k->raw;
+	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(known, raw, len) ? guess
+											 : LL_NORM_NONE;
+}
+
+/** ll_norm_object_node on first use: creates the node. */
+ll_status ll_norm_object_node_new(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err);
+
 /** The node of nested objects under key (created on first use). */
-ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node, ll_error *err);
+static inline ll_status ll_norm_object_node(ll_normalizer *n, uint32_t key, uint32_t *node,
+					    ll_error *err)
+{
+	*node = n->keys[key].object_node;
+	return *node != LL_NORM_NONE ? LL_OK : ll_norm_object_node_new(n, key, node, err);
+}
 
 /** The child table of lists under key (created on first use). */
 ll_status ll_norm_child_table(ll_normalizer *n, uint32_t key, uint32_t *table, ll_error *err);
 
+/** ll_norm_key_column when the key's table grew since it last looked: looks again. */
+uint32_t ll_norm_key_column_lookup(ll_normalizer *n, uint32_t key);
+
 /** The column a key's scalar values go to, if it exists yet; NONE otherwise. */
-uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key);
+static inline uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key)
+{
+	const ll_norm_key *k = &n->keys[key];
+	/* a column of this name can only have appeared if the table grew since the last look */
+	if (k->bound || k->seen_columns == n->tables[n->nodes[k->node].table].t->ncolumns)
+		return k->column;
+	return ll_norm_key_column_lookup(n, key);
+}
 
 /** The key's column for value v: found or created with v's type, and owned by key. */
 ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,

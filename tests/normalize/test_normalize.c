@@ -769,6 +769,99 @@ static void test_evolution_across_records(void)
 	fx_free(&f);
 }
 
+/* Key lengths around the comparison's word sizes, and where the one differing byte sits. */
+static const size_t one_byte_lens[] = { 1, 2, 3, 4, 5, 7, 8, 9, 15, 16, 17, 24 };
+
+/* A key of len 'a's, and the same with a 'b' at the pth of the first, middle and last byte. */
+static void one_byte_keys(size_t len, size_t p, char same[32], char other[32])
+{
+	size_t at[] = { 0, len / 2, len - 1 };
+	memset(same, 'a', len);
+	same[len] = '\0';
+	memcpy(other, same, len + 1);
+	other[at[p]] = 'b';
+}
+
+/*
+ * A key that follows the same key as last time is compared with the one
+ * that followed then: keys of equal length that differ in a single byte
+ * must each keep their own column, whatever the length and the byte.
+ */
+static void test_keys_differing_in_one_byte(void)
+{
+	fixture f;
+	setup(&f, "norm_one_byte");
+	open_ok(&f);
+	size_t nlens = sizeof(one_byte_lens) / sizeof(one_byte_lens[0]);
+	for (size_t l = 0; l < nlens; l++) {
+		for (size_t p = 0; p < 3; p++) {
+			char same[32], other[32], json[128];
+			one_byte_keys(one_byte_lens[l], p, same, other);
+			snprintf(json, sizeof(json), "{\"p\": 0, \"%s\": 1}", same);
+			push_ok(&f, json);
+			snprintf(json, sizeof(json), "{\"p\": 0, \"%s\": 2}", other);
+			push_ok(&f, json);
+			snprintf(json, sizeof(json), "{\"p\": 0, \"%s\": 3}", same);
+			push_ok(&f, json);
+		}
+	}
+	finish_ok(&f);
+	static const char *const want_same[3] = { "1", NULL, "3" };
+	static const char *const want_other[3] = { NULL, "2", NULL };
+	size_t row = 0;
+	for (size_t l = 0; l < nlens; l++) {
+		for (size_t p = 0; p < 3; p++, row += 3) {
+			char same[32], other[32];
+			one_byte_keys(one_byte_lens[l], p, same, other);
+			for (size_t r = 0; r < 3; r++) {
+				const char *a = CELL(&f, "events", row + r, same);
+				const char *b = CELL(&f, "events", row + r, other);
+				CHECK(want_same[r] ? a && strcmp(a, want_same[r]) == 0 : a == NULL);
+				CHECK(want_other[r] ? b && strcmp(b, want_other[r]) == 0 : b == NULL);
+			}
+		}
+	}
+	fx_free(&f);
+}
+
+/*
+ * Records that lack some of the keys others have, in the same order: each
+ * value lands in its own key's column whichever keys are missing.
+ */
+static void test_optional_keys(void)
+{
+	fixture f;
+	setup(&f, "norm_optional");
+	open_ok(&f);
+	static const char *const records[] = {
+		"{\"a\": 1, \"b\": 2, \"c\": 3, \"d\": 4, \"e\": 5}",
+		"{\"a\": 6, \"e\": 7}",
+		"{\"a\": 8, \"c\": 9, \"e\": 10}",
+		"{\"a\": 11, \"b\": 12, \"c\": 13, \"d\": 14, \"e\": 15}",
+		"{\"a\": 16, \"d\": 17}",
+		"{\"b\": 18, \"e\": 19}",
+	};
+	for (size_t i = 0; i < sizeof(records) / sizeof(records[0]); i++)
+		push_ok(&f, records[i]);
+	finish_ok(&f);
+	static const char *const want[][5] = {
+		{ "1", "2", "3", "4", "5" },     { "6", NULL, NULL, NULL, "7" },
+		{ "8", NULL, "9", NULL, "10" },  { "11", "12", "13", "14", "15" },
+		{ "16", NULL, NULL, "17", NULL }, { NULL, "18", NULL, NULL, "19" },
+	};
+	static const char *const keys[] = { "a", "b", "c", "d", "e" };
+	for (size_t r = 0; r < sizeof(want) / sizeof(want[0]); r++) {
+		for (size_t k = 0; k < 5; k++) {
+			const char *got = CELL(&f, "events", r, keys[k]);
+			if (want[r][k])
+				CHECK(got && strcmp(got, want[r][k]) == 0);
+			else
+				CHECK(got == NULL);
+		}
+	}
+	fx_free(&f);
+}
+
 static void test_evolution_after_flush(void)
 {
 	fixture f;
@@ -1235,6 +1328,7 @@ LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and
 	     LL_TEST(test_iso_like_parsing), LL_TEST(test_json_hint),
 	     LL_TEST(test_max_nesting), LL_TEST(test_time_column_fails), LL_TEST(test_column_collisions),
 	     LL_TEST(test_child_table_collisions), LL_TEST(test_evolution_across_records),
+	     LL_TEST(test_keys_differing_in_one_byte), LL_TEST(test_optional_keys),
 	     LL_TEST(test_evolution_after_flush), LL_TEST(test_memory_budget), LL_TEST(test_open_file_limit), LL_TEST(test_row_ids),
 	     LL_TEST(test_own_dlt_id_kept), LL_TEST(test_not_nullable_columns),
 	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting), LL_TEST(test_long_names_as_dlt),
