@@ -84,15 +84,39 @@ static ll_json_value *new_value(ll_json_parser *ps, ll_json_kind kind)
 
 /* ---- strings ------------------------------------------------------------- */
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Strings are scanned 16 bytes at a time (SSE2, part of every x86-64), else
+ * 8 (SWAR on a little-endian 64-bit word), else byte by byte. A load starts
+ * at most at end, whose NUL stops every scan, so it never reads past the
+ * LL_JSON_PAD bytes the window guarantees.
+ */
+#if defined(__SSE2__) && !defined(LL_JSON_NO_SSE2)
+#include <emmintrin.h>
+#define LL_JSON_SSE2 1
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define LL_JSON_SWAR 1
 #endif
+
+_Static_assert(LL_JSON_PAD >= 16, "the string scanner and copier read 16 bytes at a time");
 
 /* Advances p to the first byte that ends a plain run: '"', '\\', a control
  * byte (the NUL at end among them) or a non-ASCII byte. */
 static const char *scan_plain(const char *p)
 {
-#ifdef LL_JSON_SWAR
+#if defined(LL_JSON_SSE2)
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(' ');
+	for (;;) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* signed: bytes 0x80-0xFF are negative, so "below ' '" flags them too */
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)),
+					    _mm_cmplt_epi8(w, space));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#elif defined(LL_JSON_SWAR)
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	for (;;) {
 		uint64_t w;
@@ -114,6 +138,22 @@ static const char *scan_plain(const char *p)
 		p++;
 	}
 #endif
+}
+
+/*
+ * Copies the plain body [p, p + len) into o, which has room for len + 1
+ * bytes rounded up to 16 (an arena allocation), in 16-byte pieces: the
+ * source may be read up to 15 bytes past the body, which ends at its closing
+ * quote before end, so within the window's padding.
+ */
+static void copy_plain(char *o, const char *p, size_t len)
+{
+	if (len >= 64) {
+		memcpy(o, p, len);
+		return;
+	}
+	for (size_t i = 0; i < len; i += 16)
+		memcpy(o + i, p + i, 16);
 }
 
 static int hex4(const char *p)
@@ -241,7 +281,7 @@ static int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
 	if (escaped)
 		len = unescape(body, p, s);
 	else
-		memcpy(s, body, raw);
+		copy_plain(s, body, raw);
 	s[len] = '\0';
 	*out = s;
 	*out_len = len;

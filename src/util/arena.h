@@ -4,7 +4,9 @@
  * Per-record and per-batch data (a parsed JSON record, the strings of one
  * row) is allocated here and released all at once with ll_arena_reset, which
  * keeps the first block so a steady stream of records stops calling malloc.
- * Allocations are 16-byte aligned. NULL means out of memory.
+ * Allocations are 16-byte aligned and their size is rounded up to a multiple
+ * of 16; the caller may use the whole rounded room (the JSON parser copies
+ * strings 16 bytes at a time). NULL means out of memory.
  */
 #ifndef LL_UTIL_ARENA_H
 #define LL_UTIL_ARENA_H
