@@ -240,13 +240,32 @@ static size_t unescape(const char *p, const char *end, char *o)
 	return (size_t)(o - start);
 }
 
-/* Scans the string at p (the opening quote) and copies it into the arena. */
-static int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
+/* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
+static inline int store_string(ll_json_parser *ps, const char *body, const char *p,
+			       bool escaped, const char **out, size_t *out_len)
 {
-	const char *body = ps->p + 1, *p = body;
+	size_t raw = (size_t)(p - body);
+	char *s = ll_arena_alloc(ps->arena, raw + 1);
+	if (!s)
+		return ll_error_oom(ps->err);
+	size_t len = raw;
+	if (escaped)
+		len = unescape(body, p, s);
+	else
+		copy_plain(s, body, raw);
+	s[len] = '\0';
+	*out = s;
+	*out_len = len;
+	ps->p = p + 1;
+	return LL_OK;
+}
+
+/* The rest of a string whose plain run stopped at p, short of its closing quote. */
+static int parse_string_rest(ll_json_parser *ps, const char *body, const char *p,
+			     const char **out, size_t *out_len)
+{
 	bool escaped = false;
 	for (;;) {
-		p = scan_plain(p);
 		unsigned char c = (unsigned char)*p;
 		if (c == '"')
 			break;
@@ -272,21 +291,22 @@ static int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
 			return ll_json_fail(ps, p, "invalid JSON: control character 0x%02X in a string must be escaped",
 					    c);
 		}
+		p = scan_plain(p);
 	}
-	size_t raw = (size_t)(p - body);
-	char *s = ll_arena_alloc(ps->arena, raw + 1);
-	if (!s)
-		return ll_error_oom(ps->err);
-	size_t len = raw;
-	if (escaped)
-		len = unescape(body, p, s);
-	else
-		copy_plain(s, body, raw);
-	s[len] = '\0';
-	*out = s;
-	*out_len = len;
-	ps->p = p + 1;
-	return LL_OK;
+	return store_string(ps, body, p, escaped, out, out_len);
+}
+
+/*
+ * Scans the string at p (the opening quote) and copies it into the arena.
+ * Inlined for the common string, plain ASCII: escapes, other UTF-8 and
+ * errors take parse_string_rest.
+ */
+static inline int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
+{
+	const char *body = ps->p + 1, *p = scan_plain(body);
+	if (*p != '"')
+		return parse_string_rest(ps, body, p, out, out_len);
+	return store_string(ps, body, p, false, out, out_len);
 }
 
 /* ---- numbers and literals ------------------------------------------------ */
