@@ -341,6 +341,13 @@ static int integer_value(ll_json_parser *ps, const char *start, const char *digi
 {
 	bool neg = *start == '-';
 	uint64_t mag = 0;
+	if (p - digits <= 18) { /* below 10^18: fits int64 whatever the digits */
+		for (const char *d = digits; d < p; d++)
+			mag = mag * 10 + (unsigned)(*d - '0');
+		v->kind = LL_JSON_INT;
+		v->u.i = neg ? -(int64_t)mag : (int64_t)mag;
+		return LL_OK;
+	}
 	bool overflow = false;
 	for (const char *d = digits; d < p; d++) {
 		unsigned dv = (unsigned)(*d - '0');
@@ -428,8 +435,8 @@ static int parse_number(ll_json_parser *ps, ll_json_value **out)
 	return LL_OK;
 }
 
-static int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind,
-			 ll_json_value **out)
+/* A literal that is not word: the error, or more input when a prefix of word ends the window. */
+static int bad_literal(ll_json_parser *ps, const char *word)
 {
 	size_t n = strlen(word);
 	size_t have = (size_t)(ps->end - ps->p);
@@ -438,8 +445,16 @@ static int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind
 		return ll_json_fail(ps, ps->p, "invalid JSON: unexpected %s (expected a value)",
 				    ll_json_describe(ps, ps->p, tmp));
 	}
-	if (have < n)
-		return more_or_fail(ps, word);
+	return more_or_fail(ps, word);
+}
+
+/* Inlined, so word's length and the comparison are constants. */
+static inline int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind,
+				ll_json_value **out)
+{
+	size_t n = strlen(word);
+	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+		return bad_literal(ps, word);
 	ll_json_value *v = new_value(ps, kind);
 	if (!v)
 		return LL_ENOMEM;

@@ -3,6 +3,8 @@
  * rejection of invalid input with its exact position, records that straddle
  * the reader's window, and gzip input.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -118,6 +120,43 @@ static void test_numbers(void)
 	ll_json_write(it[11], &out);
 	CHECK_STR(ll_buf_cstr(&out), "0.1");
 	ll_buf_free(&out);
+	ll_arena_free(&arena);
+}
+
+/* Integers of 1 to 21 digits, across the 18-digit fast path and int64's
+ * range, against strtoll: an int64 exactly, a BIGINT with its text beyond. */
+static void test_integer_digits(void)
+{
+	static const char *const leads[] = { "1", "9", "92233720368547758", "12345678901234567890" };
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	for (size_t l = 0; l < sizeof(leads) / sizeof(leads[0]); l++) {
+		for (size_t digits = strlen(leads[l]); digits <= 21; digits++) {
+			for (int neg = 0; neg < 2; neg++) {
+				char text[32];
+				size_t n = 0;
+				if (neg)
+					text[n++] = '-';
+				for (size_t i = 0; i < digits; i++)
+					text[n++] = i < strlen(leads[l]) ? leads[l][i] : (char)('0' + (i * 7) % 10);
+				text[n] = '\0';
+				errno = 0;
+				long long want = strtoll(text, NULL, 10);
+				bool fits = errno != ERANGE;
+				ll_error err = { 0 };
+				const ll_json_value *v = NULL;
+				CHECK_OK(ll_json_parse(text, n, "doc", &arena, &v, &err), &err);
+				if (!v)
+					continue;
+				if (fits ? v->kind != LL_JSON_INT || v->u.i != want
+					 : v->kind != LL_JSON_BIGINT || strcmp(v->u.s.ptr, text) != 0) {
+					fprintf(stderr, "integer %s read wrong\n", text);
+					ll_test_failures++;
+				}
+				ll_arena_reset(&arena);
+			}
+		}
+	}
 	ll_arena_free(&arena);
 }
 
@@ -413,7 +452,8 @@ static void test_files(void)
 	CHECK(strstr(err.message, "missing.json") != NULL);
 }
 
-LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_strings),
+LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_integer_digits),
+	     LL_TEST(test_strings),
 	     LL_TEST(test_rejections), LL_TEST(test_depth_limit), LL_TEST(test_window_boundaries),
 	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_gzip_blocks),
 	     LL_TEST(test_files))
