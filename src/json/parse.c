@@ -148,11 +148,12 @@ static const char *scan_plain(const char *p)
  */
 static void copy_plain(char *o, const char *p, size_t len)
 {
-	if (len >= 64) {
+	if (len > 64) {
 		memcpy(o, p, len);
 		return;
 	}
-	for (size_t i = 0; i < len; i += 16)
+	memcpy(o, p, 16); /* room for at least 16 even when len is 0 */
+	for (size_t i = 16; i < len; i += 16)
 		memcpy(o + i, p + i, 16);
 }
 
@@ -307,6 +308,22 @@ static inline int parse_string(ll_json_parser *ps, const char **out, size_t *out
 	if (*p != '"')
 		return parse_string_rest(ps, body, p, out, out_len);
 	return store_string(ps, body, p, false, out, out_len);
+}
+
+static inline int parse_string_value(ll_json_parser *ps, ll_json_value **out)
+{
+	const char *s;
+	size_t len;
+	int st = parse_string(ps, &s, &len);
+	if (st)
+		return st;
+	ll_json_value *v = new_value(ps, LL_JSON_STRING);
+	if (!v)
+		return LL_ENOMEM;
+	v->u.s.ptr = s;
+	v->u.s.len = len;
+	*out = v;
+	return LL_OK;
 }
 
 /* ---- numbers and literals ------------------------------------------------ */
@@ -585,7 +602,11 @@ static int parse_member(ll_json_parser *ps)
 	if (*ps->p != ':')
 		return expected(ps, "':' after a member name");
 	ps->p++;
-	if ((st = ll_json_skip_ws(ps)) || (st = ll_json_parse_value(ps, &value)))
+	if ((st = ll_json_skip_ws(ps)))
+		return st;
+	/* most member values are strings: no dispatch, no call */
+	st = *ps->p == '"' ? parse_string_value(ps, &value) : ll_json_parse_value(ps, &value);
+	if (st)
 		return st;
 	return push_member(ps, key, key_len, value);
 }
@@ -611,22 +632,6 @@ static int parse_object(ll_json_parser *ps, ll_json_value **out)
 		if (*ps->p == '}')
 			return ll_json_fail(ps, ps->p, "invalid JSON: trailing comma before '}'");
 	}
-}
-
-static int parse_string_value(ll_json_parser *ps, ll_json_value **out)
-{
-	const char *s;
-	size_t len;
-	int st = parse_string(ps, &s, &len);
-	if (st)
-		return st;
-	ll_json_value *v = new_value(ps, LL_JSON_STRING);
-	if (!v)
-		return LL_ENOMEM;
-	v->u.s.ptr = s;
-	v->u.s.len = len;
-	*out = v;
-	return LL_OK;
 }
 
 int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out)
