@@ -87,7 +87,7 @@ static void check_document(size_t lead, const ll_buf *raw, const ll_buf *value, 
 	for (size_t i = 0; i < lead; i++)
 		ll_buf_putc(&doc, ' ');
 	ll_buf_putc(&doc, '"');
-	ll_buf_append(&doc, raw->data, raw->len);
+	ll_buf_append(&doc, ll_buf_cstr(raw), raw->len);
 	ll_buf_putc(&doc, '"');
 	ll_arena arena;
 	ll_arena_init(&arena, 0);
@@ -96,7 +96,7 @@ static void check_document(size_t lead, const ll_buf *raw, const ll_buf *value, 
 	ll_status st = ll_json_parse(doc.data, doc.len, "doc", &arena, &v, &err);
 	if (!pc || pc->decoded) {
 		if (st != LL_OK || !v || v->kind != LL_JSON_STRING || v->u.s.len != value->len ||
-		    memcmp(v->u.s.ptr, value->data, value->len) != 0 || v->u.s.ptr[value->len] != '\0')
+		    memcmp(v->u.s.ptr, ll_buf_cstr(value), value->len) != 0 || v->u.s.ptr[value->len] != '\0')
 			report("wrong value (lead, body, piece at)", lead, len, k, st ? err.message : "");
 	} else {
 		uint64_t column = lead + 2 + k;
@@ -211,7 +211,7 @@ static void test_windows(void)
 			ll_buf raw = LL_BUF_INIT, value = LL_BUF_INIT;
 			make_body(&raw, &value, len, &pieces[p], len / 2);
 			ll_buf_printf(&good, "{\"k%zu\":\"", len);
-			ll_buf_append(&good, raw.data, raw.len);
+			ll_buf_append(&good, ll_buf_cstr(&raw), raw.len);
 			ll_buf_puts(&good, len % 3 ? "\"}\n" : "\", \"n\": 1}\r\n");
 			ll_buf_free(&raw);
 			ll_buf_free(&value);
