@@ -241,29 +241,41 @@ static size_t unescape(const char *p, const char *end, char *o)
 	return (size_t)(o - start);
 }
 
+/*
+ * A parsed string lives in one arena allocation, block: `head` bytes for
+ * the caller (a string value puts its node there), then the unescaped,
+ * NUL-terminated bytes s. head is a multiple of 16, so s keeps the 16-byte
+ * rounded room copy_plain writes in.
+ */
+typedef struct parsed_string {
+	void *block;
+	const char *s;
+	size_t len;
+} parsed_string;
+
 /* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
-static inline int store_string(ll_json_parser *ps, const char *body, const char *p,
-			       bool escaped, const char **out, size_t *out_len)
+static inline int store_string(ll_json_parser *ps, size_t head, const char *body, const char *p,
+			       bool escaped, parsed_string *out)
 {
 	size_t raw = (size_t)(p - body);
-	char *s = ll_arena_alloc(ps->arena, raw + 1);
-	if (!s)
+	unsigned char *block = ll_arena_alloc(ps->arena, head + raw + 1);
+	if (!block)
 		return ll_error_oom(ps->err);
+	char *s = (char *)block + head;
 	size_t len = raw;
 	if (escaped)
 		len = unescape(body, p, s);
 	else
 		copy_plain(s, body, raw);
 	s[len] = '\0';
-	*out = s;
-	*out_len = len;
+	*out = (parsed_string){ block, s, len };
 	ps->p = p + 1;
 	return LL_OK;
 }
 
 /* The rest of a string whose plain run stopped at p, short of its closing quote. */
-static int parse_string_rest(ll_json_parser *ps, const char *body, const char *p,
-			     const char **out, size_t *out_len)
+static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, const char *p,
+			     parsed_string *out)
 {
 	bool escaped = false;
 	for (;;) {
@@ -294,34 +306,35 @@ static int parse_string_rest(ll_json_parser *ps, const char *body, const char *p
 		}
 		p = scan_plain(p);
 	}
-	return store_string(ps, body, p, escaped, out, out_len);
+	return store_string(ps, head, body, p, escaped, out);
 }
 
 /*
- * Scans the string at p (the opening quote) and copies it into the arena.
- * Inlined for the common string, plain ASCII: escapes, other UTF-8 and
- * errors take parse_string_rest.
+ * Scans the string at p (the opening quote) and copies it into the arena
+ * after head bytes. Inlined for the common string, plain ASCII: escapes,
+ * other UTF-8 and errors take parse_string_rest.
  */
-static inline int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
+static inline int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
 {
 	const char *body = ps->p + 1, *p = scan_plain(body);
 	if (*p != '"')
-		return parse_string_rest(ps, body, p, out, out_len);
-	return store_string(ps, body, p, false, out, out_len);
+		return parse_string_rest(ps, head, body, p, out);
+	return store_string(ps, head, body, p, false, out);
 }
 
-static inline int parse_string_value(ll_json_parser *ps, ll_json_value **out)
+/* The head a string value keeps for its node, in front of its bytes. */
+#define STRING_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
+
+static int parse_string_value(ll_json_parser *ps, ll_json_value **out)
 {
-	const char *s;
-	size_t len;
-	int st = parse_string(ps, &s, &len);
+	parsed_string str;
+	int st = parse_string(ps, STRING_NODE, &str);
 	if (st)
 		return st;
-	ll_json_value *v = new_value(ps, LL_JSON_STRING);
-	if (!v)
-		return LL_ENOMEM;
-	v->u.s.ptr = s;
-	v->u.s.len = len;
+	ll_json_value *v = str.block;
+	v->kind = LL_JSON_STRING;
+	v->u.s.ptr = str.s;
+	v->u.s.len = str.len;
 	*out = v;
 	return LL_OK;
 }
@@ -593,11 +606,10 @@ static int parse_member(ll_json_parser *ps)
 {
 	if (*ps->p != '"')
 		return expected(ps, "a member name in double quotes");
-	const char *key;
-	size_t key_len;
+	parsed_string key;
 	ll_json_value *value;
 	int st;
-	if ((st = parse_string(ps, &key, &key_len)) || (st = ll_json_skip_ws(ps)))
+	if ((st = parse_string(ps, 0, &key)) || (st = ll_json_skip_ws(ps)))
 		return st;
 	if (*ps->p != ':')
 		return expected(ps, "':' after a member name");
@@ -608,7 +620,7 @@ static int parse_member(ll_json_parser *ps)
 	st = *ps->p == '"' ? parse_string_value(ps, &value) : ll_json_parse_value(ps, &value);
 	if (st)
 		return st;
-	return push_member(ps, key, key_len, value);
+	return push_member(ps, key.s, key.len, value);
 }
 
 static int parse_object(ll_json_parser *ps, ll_json_value **out)
