@@ -11,10 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "extract/input.h"
-#include "json/json_internal.h"
+#include "read_records.h"
 #include "test.h"
-#include "util/buf.h"
 
 #define MAX_BODY 70 /* past four 16-byte steps and the copier's 64-byte switch */
 
@@ -164,37 +162,6 @@ static void test_cut_strings(void)
 	}
 }
 
-/* Every record of text read with the given window, as "line:column compact-json" lines. */
-static ll_status read_windowed(const ll_buf *text, size_t window, ll_buf *out, ll_error *err)
-{
-	ll_input *in;
-	ll_json_reader *r;
-	ll_status st = ll_input_open_memory(&in, text->data, text->len, "t.json", err);
-	if (st)
-		return st;
-	if ((st = ll_json_reader_open_window(&r, in, window, err))) {
-		ll_input_free(in);
-		return st;
-	}
-	ll_arena arena;
-	ll_arena_init(&arena, 0);
-	for (;;) {
-		const ll_json_value *rec;
-		if ((st = ll_json_reader_next(r, &arena, &rec, err)) || !rec)
-			break;
-		uint64_t line, column;
-		ll_json_reader_record_position(r, &line, &column);
-		ll_buf_printf(out, "%llu:%llu ", (unsigned long long)line, (unsigned long long)column);
-		ll_json_write(rec, out);
-		ll_buf_putc(out, '\n');
-		ll_arena_reset(&arena);
-	}
-	ll_arena_free(&arena);
-	ll_json_reader_free(r);
-	ll_input_free(in);
-	return st;
-}
-
 /*
  * NDJSON whose records hold strings of every length with every piece, read
  * with windows of 1 to 40 bytes: strings end at, before and after each
@@ -224,14 +191,14 @@ static void test_windows(void)
 		ll_buf_puts(&text, pieces[p].raw);
 		ll_buf_puts(&text, "\"}\n");
 		ll_error want = { 0 };
-		ll_status want_st = read_windowed(&text, 1u << 20, &expected, &want);
+		ll_status want_st = read_records(text.data, text.len, 0, true, &expected, &want);
 		CHECK_INT(want_st, pieces[p].decoded ? LL_OK : LL_EFORMAT);
 		if (!pieces[p].decoded)
 			CHECK(strstr(want.message, pieces[p].error) != NULL && want.column == 27);
 		for (size_t window = 1; window <= 40; window++) {
 			ll_buf got = LL_BUF_INIT;
 			ll_error err = { 0 };
-			ll_status st = read_windowed(&text, window, &got, &err);
+			ll_status st = read_records(text.data, text.len, window, true, &got, &err);
 			if (st != want_st || got.len != expected.len ||
 			    memcmp(got.data, expected.data, got.len) != 0 || err.line != want.line ||
 			    err.column != want.column || strcmp(err.message, want.message) != 0)
