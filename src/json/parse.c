@@ -495,6 +495,12 @@ static inline int parse_literal(ll_json_parser *ps, const char *word, ll_json_ki
 
 /* ---- containers ---------------------------------------------------------- */
 
+/* A member's value or an array's item: most are strings, which skip the dispatch and its call. */
+static inline int parse_child(ll_json_parser *ps, ll_json_value **out)
+{
+	return *ps->p == '"' ? parse_string_value(ps, out) : ll_json_parse_value(ps, out);
+}
+
 static int push_item(ll_json_parser *ps, ll_json_value *v)
 {
 	if (ps->nitems == ps->items_cap) {
@@ -569,7 +575,7 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 		return close_array(ps, first, out);
 	for (;;) {
 		ll_json_value *item;
-		if ((st = ll_json_parse_value(ps, &item)) || (st = push_item(ps, item)) ||
+		if ((st = parse_child(ps, &item)) || (st = push_item(ps, item)) ||
 		    (st = ll_json_skip_ws(ps)))
 			return st;
 		if (*ps->p == ']')
@@ -616,9 +622,7 @@ static int parse_member(ll_json_parser *ps)
 	ps->p++;
 	if ((st = ll_json_skip_ws(ps)))
 		return st;
-	/* most member values are strings: no dispatch, no call */
-	st = *ps->p == '"' ? parse_string_value(ps, &value) : ll_json_parse_value(ps, &value);
-	if (st)
+	if ((st = parse_child(ps, &value)))
 		return st;
 	return push_member(ps, key.s, key.len, value);
 }
