@@ -84,15 +84,39 @@ static ll_json_value *new_value(ll_json_parser *ps, ll_json_kind kind)
 
 /* ---- strings ------------------------------------------------------------- */
 
-#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+/*
+ * Strings are scanned 16 bytes at a time (SSE2, part of every x86-64), else
+ * 8 (SWAR on a little-endian 64-bit word), else byte by byte. A load starts
+ * at most at end, whose NUL stops every scan, so it never reads past the
+ * LL_JSON_PAD bytes the window guarantees.
+ */
+#if defined(__SSE2__) && !defined(LL_JSON_NO_SSE2)
+#include <emmintrin.h>
+#define LL_JSON_SSE2 1
+#elif defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 #define LL_JSON_SWAR 1
 #endif
+
+_Static_assert(LL_JSON_PAD >= 16, "the string scanner and copier read 16 bytes at a time");
 
 /* Advances p to the first byte that ends a plain run: '"', '\\', a control
  * byte (the NUL at end among them) or a non-ASCII byte. */
 static const char *scan_plain(const char *p)
 {
-#ifdef LL_JSON_SWAR
+#if defined(LL_JSON_SSE2)
+	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(' ');
+	for (;;) {
+		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
+		/* signed: bytes 0x80-0xFF are negative, so "below ' '" flags them too */
+		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)),
+					    _mm_cmplt_epi8(w, space));
+		unsigned m = (unsigned)_mm_movemask_epi8(stop);
+		if (m)
+			return p + __builtin_ctz(m);
+		p += 16;
+	}
+#elif defined(LL_JSON_SWAR)
 	const uint64_t ones = 0x0101010101010101ull, highs = 0x8080808080808080ull;
 	for (;;) {
 		uint64_t w;
@@ -114,6 +138,23 @@ static const char *scan_plain(const char *p)
 		p++;
 	}
 #endif
+}
+
+/*
+ * Copies the plain body [p, p + len) into o, which has room for len + 1
+ * bytes rounded up to 16 (an arena allocation), in 16-byte pieces: the
+ * source may be read up to 15 bytes past the body, which ends at its closing
+ * quote before end, so within the window's padding.
+ */
+static void copy_plain(char *o, const char *p, size_t len)
+{
+	if (len > 64) {
+		memcpy(o, p, len);
+		return;
+	}
+	memcpy(o, p, 16); /* room for at least 16 even when len is 0 */
+	for (size_t i = 16; i < len; i += 16)
+		memcpy(o + i, p + i, 16);
 }
 
 static int hex4(const char *p)
@@ -200,13 +241,44 @@ static size_t unescape(const char *p, const char *end, char *o)
 	return (size_t)(o - start);
 }
 
-/* Scans the string at p (the opening quote) and copies it into the arena. */
-static int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
+/*
+ * A parsed string lives in one arena allocation, block: `head` bytes for
+ * the caller (a string value puts its node there), then the unescaped,
+ * NUL-terminated bytes s. head is a multiple of 16, so s keeps the 16-byte
+ * rounded room copy_plain writes in.
+ */
+typedef struct parsed_string {
+	void *block;
+	const char *s;
+	size_t len;
+} parsed_string;
+
+/* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
+static inline int store_string(ll_json_parser *ps, size_t head, const char *body, const char *p,
+			       bool escaped, parsed_string *out)
 {
-	const char *body = ps->p + 1, *p = body;
+	size_t raw = (size_t)(p - body);
+	unsigned char *block = ll_arena_alloc(ps->arena, head + raw + 1);
+	if (!block)
+		return ll_error_oom(ps->err);
+	char *s = (char *)block + head;
+	size_t len = raw;
+	if (escaped)
+		len = unescape(body, p, s);
+	else
+		copy_plain(s, body, raw);
+	s[len] = '\0';
+	*out = (parsed_string){ block, s, len };
+	ps->p = p + 1;
+	return LL_OK;
+}
+
+/* The rest of a string whose plain run stopped at p, short of its closing quote. */
+static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, const char *p,
+			     parsed_string *out)
+{
 	bool escaped = false;
 	for (;;) {
-		p = scan_plain(p);
 		unsigned char c = (unsigned char)*p;
 		if (c == '"')
 			break;
@@ -232,20 +304,38 @@ static int parse_string(ll_json_parser *ps, const char **out, size_t *out_len)
 			return ll_json_fail(ps, p, "invalid JSON: control character 0x%02X in a string must be escaped",
 					    c);
 		}
+		p = scan_plain(p);
 	}
-	size_t raw = (size_t)(p - body);
-	char *s = ll_arena_alloc(ps->arena, raw + 1);
-	if (!s)
-		return ll_error_oom(ps->err);
-	size_t len = raw;
-	if (escaped)
-		len = unescape(body, p, s);
-	else
-		memcpy(s, body, raw);
-	s[len] = '\0';
-	*out = s;
-	*out_len = len;
-	ps->p = p + 1;
+	return store_string(ps, head, body, p, escaped, out);
+}
+
+/*
+ * Scans the string at p (the opening quote) and copies it into the arena
+ * after head bytes. Inlined for the common string, plain ASCII: escapes,
+ * other UTF-8 and errors take parse_string_rest.
+ */
+static inline int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
+{
+	const char *body = ps->p + 1, *p = scan_plain(body);
+	if (*p != '"')
+		return parse_string_rest(ps, head, body, p, out);
+	return store_string(ps, head, body, p, false, out);
+}
+
+/* The head a string value keeps for its node, in front of its bytes. */
+#define STRING_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
+
+static int parse_string_value(ll_json_parser *ps, ll_json_value **out)
+{
+	parsed_string str;
+	int st = parse_string(ps, STRING_NODE, &str);
+	if (st)
+		return st;
+	ll_json_value *v = str.block;
+	v->kind = LL_JSON_STRING;
+	v->u.s.ptr = str.s;
+	v->u.s.len = str.len;
+	*out = v;
 	return LL_OK;
 }
 
@@ -281,6 +371,13 @@ static int integer_value(ll_json_parser *ps, const char *start, const char *digi
 {
 	bool neg = *start == '-';
 	uint64_t mag = 0;
+	if (p - digits <= 18) { /* below 10^18: fits int64 whatever the digits */
+		for (const char *d = digits; d < p; d++)
+			mag = mag * 10 + (unsigned)(*d - '0');
+		v->kind = LL_JSON_INT;
+		v->u.i = neg ? -(int64_t)mag : (int64_t)mag;
+		return LL_OK;
+	}
 	bool overflow = false;
 	for (const char *d = digits; d < p; d++) {
 		unsigned dv = (unsigned)(*d - '0');
@@ -368,8 +465,8 @@ static int parse_number(ll_json_parser *ps, ll_json_value **out)
 	return LL_OK;
 }
 
-static int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind,
-			 ll_json_value **out)
+/* A literal that is not word: the error, or more input when a prefix of word ends the window. */
+static int bad_literal(ll_json_parser *ps, const char *word)
 {
 	size_t n = strlen(word);
 	size_t have = (size_t)(ps->end - ps->p);
@@ -378,8 +475,16 @@ static int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind
 		return ll_json_fail(ps, ps->p, "invalid JSON: unexpected %s (expected a value)",
 				    ll_json_describe(ps, ps->p, tmp));
 	}
-	if (have < n)
-		return more_or_fail(ps, word);
+	return more_or_fail(ps, word);
+}
+
+/* Inlined, so word's length and the comparison are constants. */
+static inline int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind,
+				ll_json_value **out)
+{
+	size_t n = strlen(word);
+	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+		return bad_literal(ps, word);
 	ll_json_value *v = new_value(ps, kind);
 	if (!v)
 		return LL_ENOMEM;
@@ -389,6 +494,12 @@ static int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind
 }
 
 /* ---- containers ---------------------------------------------------------- */
+
+/* A member's value or an array's item: most are strings, which skip the dispatch and its call. */
+static inline int parse_child(ll_json_parser *ps, ll_json_value **out)
+{
+	return *ps->p == '"' ? parse_string_value(ps, out) : ll_json_parse_value(ps, out);
+}
 
 static int push_item(ll_json_parser *ps, ll_json_value *v)
 {
@@ -464,7 +575,7 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 		return close_array(ps, first, out);
 	for (;;) {
 		ll_json_value *item;
-		if ((st = ll_json_parse_value(ps, &item)) || (st = push_item(ps, item)) ||
+		if ((st = parse_child(ps, &item)) || (st = push_item(ps, item)) ||
 		    (st = ll_json_skip_ws(ps)))
 			return st;
 		if (*ps->p == ']')
@@ -501,18 +612,19 @@ static int parse_member(ll_json_parser *ps)
 {
 	if (*ps->p != '"')
 		return expected(ps, "a member name in double quotes");
-	const char *key;
-	size_t key_len;
+	parsed_string key;
 	ll_json_value *value;
 	int st;
-	if ((st = parse_string(ps, &key, &key_len)) || (st = ll_json_skip_ws(ps)))
+	if ((st = parse_string(ps, 0, &key)) || (st = ll_json_skip_ws(ps)))
 		return st;
 	if (*ps->p != ':')
 		return expected(ps, "':' after a member name");
 	ps->p++;
-	if ((st = ll_json_skip_ws(ps)) || (st = ll_json_parse_value(ps, &value)))
+	if ((st = ll_json_skip_ws(ps)))
 		return st;
-	return push_member(ps, key, key_len, value);
+	if ((st = parse_child(ps, &value)))
+		return st;
+	return push_member(ps, key.s, key.len, value);
 }
 
 static int parse_object(ll_json_parser *ps, ll_json_value **out)
@@ -536,22 +648,6 @@ static int parse_object(ll_json_parser *ps, ll_json_value **out)
 		if (*ps->p == '}')
 			return ll_json_fail(ps, ps->p, "invalid JSON: trailing comma before '}'");
 	}
-}
-
-static int parse_string_value(ll_json_parser *ps, ll_json_value **out)
-{
-	const char *s;
-	size_t len;
-	int st = parse_string(ps, &s, &len);
-	if (st)
-		return st;
-	ll_json_value *v = new_value(ps, LL_JSON_STRING);
-	if (!v)
-		return LL_ENOMEM;
-	v->u.s.ptr = s;
-	v->u.s.len = len;
-	*out = v;
-	return LL_OK;
 }
 
 int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out)

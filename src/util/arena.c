@@ -1,7 +1,9 @@
 /*
- * ll_arena: a list of blocks, newest first; see arena.h. Requests larger
- * than a block get a block of their own so a huge string never wastes the
- * remainder of a normal block.
+ * ll_arena: a list of blocks, newest first; see arena.h. The newest block's
+ * free room lives in the arena itself (next, left) for the inlined fast path.
+ * Requests larger than a quarter block get a block of their own, linked
+ * behind the newest, so a huge string never wastes the remainder of a normal
+ * block.
  */
 #include "util/arena.h"
 
@@ -12,12 +14,13 @@
 struct ll_arena_block {
 	ll_arena_block *next;
 	size_t size;
-	size_t used;
 	_Alignas(16) unsigned char data[];
 };
 
 void ll_arena_init(ll_arena *a, size_t block_size)
 {
+	a->next = NULL;
+	a->left = 0;
 	a->head = NULL;
 	a->block_size = block_size ? block_size : 64 * 1024;
 	a->total = 0;
@@ -29,30 +32,27 @@ static ll_arena_block *arena_new_block(ll_arena *a, size_t size)
 	if (!b)
 		return NULL;
 	b->size = size;
-	b->used = 0;
 	a->total += size;
 	return b;
 }
 
-void *ll_arena_alloc(ll_arena *a, size_t size)
+void *ll_arena_alloc_slow(ll_arena *a, size_t size)
 {
-	size = (size + 15) & ~(size_t)15;
-	ll_arena_block *b = a->head;
-	if (b && b->size - b->used >= size) {
-		void *p = b->data + b->used;
-		b->used += size;
+	if (a->next && size <= a->left) { /* an exact fit, or size 0 */
+		void *p = a->next;
+		a->next += size;
+		a->left -= size;
 		return p;
 	}
 	if (size > a->block_size / 4) {
-		/* big: own block, linked behind the current one so it stays usable */
 		ll_arena_block *big = arena_new_block(a, size);
 		if (!big)
 			return NULL;
-		big->used = size;
-		if (b) {
-			big->next = b->next;
-			b->next = big;
+		if (a->head) {
+			big->next = a->head->next;
+			a->head->next = big;
 		} else {
+			/* no room to keep: the next request takes a new block */
 			big->next = NULL;
 			a->head = big;
 		}
@@ -63,7 +63,8 @@ void *ll_arena_alloc(ll_arena *a, size_t size)
 		return NULL;
 	nb->next = a->head;
 	a->head = nb;
-	nb->used = size;
+	a->next = nb->data + size;
+	a->left = a->block_size - size;
 	return nb->data;
 }
 
@@ -91,11 +92,11 @@ void ll_arena_reset(ll_arena *a)
 		}
 		b = next;
 	}
-	if (keep) {
+	if (keep)
 		keep->next = NULL;
-		keep->used = 0;
-	}
 	a->head = keep;
+	a->next = keep ? keep->data : NULL;
+	a->left = keep ? keep->size : 0;
 }
 
 void ll_arena_free(ll_arena *a)
@@ -107,5 +108,7 @@ void ll_arena_free(ll_arena *a)
 		b = next;
 	}
 	a->head = NULL;
+	a->next = NULL;
+	a->left = 0;
 	a->total = 0;
 }

@@ -3,48 +3,23 @@
  * rejection of invalid input with its exact position, records that straddle
  * the reader's window, and gzip input.
  */
+#include <errno.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
 #include "extract/input.h"
 #include "json/json.h"
+#include "read_records.h"
 #include "test.h"
 #include "util/buf.h"
-
-/* Reads every record of text, writing each compactly on its own line. */
-static ll_status read_all(const void *text, size_t len, ll_buf *out, ll_error *err)
-{
-	ll_input *in;
-	ll_json_reader *r;
-	ll_arena arena;
-	ll_status st = ll_input_open_memory(&in, text, len, "t.json", err);
-	if (st)
-		return st;
-	if ((st = ll_json_reader_open(&r, in, err))) {
-		ll_input_free(in);
-		return st;
-	}
-	ll_arena_init(&arena, 0);
-	for (;;) {
-		const ll_json_value *rec;
-		if ((st = ll_json_reader_next(r, &arena, &rec, err)) || !rec)
-			break;
-		ll_json_write(rec, out);
-		ll_buf_putc(out, '\n');
-		ll_arena_reset(&arena);
-	}
-	ll_arena_free(&arena);
-	ll_json_reader_free(r);
-	ll_input_free(in);
-	return st;
-}
 
 static void check_records(const char *text, const char *expected)
 {
 	ll_buf out = LL_BUF_INIT;
 	ll_error err = { 0 };
-	CHECK_OK(read_all(text, strlen(text), &out, &err), &err);
+	CHECK_OK(read_records(text, strlen(text), 0, false, &out, &err), &err);
 	if (strcmp(ll_buf_cstr(&out), expected) != 0)
 		fprintf(stderr, "input: %s\n", text);
 	CHECK_STR(ll_buf_cstr(&out), expected);
@@ -55,7 +30,7 @@ static void check_rejected(const char *text, uint64_t line, uint64_t column, con
 {
 	ll_buf out = LL_BUF_INIT;
 	ll_error err = { 0 };
-	ll_status st = read_all(text, strlen(text), &out, &err);
+	ll_status st = read_records(text, strlen(text), 0, false, &out, &err);
 	if (st != LL_EFORMAT || err.line != line || err.column != column ||
 	    !strstr(err.message, words)) {
 		fprintf(stderr, "input %s: status %d at %llu:%llu \"%s\", expected %llu:%llu \"%s\"\n",
@@ -118,6 +93,43 @@ static void test_numbers(void)
 	ll_json_write(it[11], &out);
 	CHECK_STR(ll_buf_cstr(&out), "0.1");
 	ll_buf_free(&out);
+	ll_arena_free(&arena);
+}
+
+/* Integers of 1 to 21 digits, across the 18-digit fast path and int64's
+ * range, against strtoll: an int64 exactly, a BIGINT with its text beyond. */
+static void test_integer_digits(void)
+{
+	static const char *const leads[] = { "1", "9", "92233720368547758", "12345678901234567890" };
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	for (size_t l = 0; l < sizeof(leads) / sizeof(leads[0]); l++) {
+		for (size_t digits = strlen(leads[l]); digits <= 21; digits++) {
+			for (int neg = 0; neg < 2; neg++) {
+				char text[32];
+				size_t n = 0;
+				if (neg)
+					text[n++] = '-';
+				for (size_t i = 0; i < digits; i++)
+					text[n++] = i < strlen(leads[l]) ? leads[l][i] : (char)('0' + (i * 7) % 10);
+				text[n] = '\0';
+				errno = 0;
+				long long want = strtoll(text, NULL, 10);
+				bool fits = errno != ERANGE;
+				ll_error err = { 0 };
+				const ll_json_value *v = NULL;
+				CHECK_OK(ll_json_parse(text, n, "doc", &arena, &v, &err), &err);
+				if (!v)
+					continue;
+				if (fits ? v->kind != LL_JSON_INT || v->u.i != want
+					 : v->kind != LL_JSON_BIGINT || strcmp(v->u.s.ptr, text) != 0) {
+					fprintf(stderr, "integer %s read wrong\n", text);
+					ll_test_failures++;
+				}
+				ll_arena_reset(&arena);
+			}
+		}
+	}
 	ll_arena_free(&arena);
 }
 
@@ -191,10 +203,10 @@ static void test_depth_limit(void)
 	text[depth * 2] = '\0';
 	ll_buf out = LL_BUF_INIT;
 	ll_error err = { 0 };
-	CHECK_INT(read_all(text, depth * 2, &out, &err), LL_EFORMAT);
+	CHECK_INT(read_records(text, depth * 2, 0, false, &out, &err), LL_EFORMAT);
 	CHECK(strstr(err.message, "deeper than 1000") != NULL);
 	/* 1000 levels inside the top-level array are fine. */
-	CHECK_OK(read_all(text + 1, (depth - 1) * 2, &out, &err), &err);
+	CHECK_OK(read_records(text + 1, (depth - 1) * 2, 0, false, &out, &err), &err);
 	ll_buf_free(&out);
 	free(text);
 }
@@ -275,7 +287,7 @@ static void test_error_position_after_refills(void)
 	ll_buf_puts(&text, "{\"id\":1,\"name\":\"bad \\x escape\"}\n");
 	ll_buf out = LL_BUF_INIT;
 	ll_error err = { 0 };
-	CHECK_INT(read_all(text.data, text.len, &out, &err), LL_EFORMAT);
+	CHECK_INT(read_records(text.data, text.len, 0, false, &out, &err), LL_EFORMAT);
 	CHECK_INT(err.line, 40001);
 	CHECK_INT(err.column, 21);
 	ll_buf_free(&text);
@@ -306,7 +318,7 @@ static void test_gzip(void)
 	}
 	gzip_into(text.data, text.len, &gz);
 	ll_error err = { 0 };
-	CHECK_OK(read_all(gz.data, gz.len, &got, &err), &err);
+	CHECK_OK(read_records(gz.data, gz.len, 0, false, &got, &err), &err);
 	CHECK(got.len == expected.len && memcmp(got.data, expected.data, got.len) == 0);
 
 	/* Two members, as `cat a.gz b.gz` makes. */
@@ -314,12 +326,12 @@ static void test_gzip(void)
 	gzip_into("{\"id\":-1}\n", 10, &gz);
 	ll_buf_clear(&got);
 	ll_buf_puts(&expected, "{\"id\":-1}\n");
-	CHECK_OK(read_all(gz.data, gz.len, &got, &err), &err);
+	CHECK_OK(read_records(gz.data, gz.len, 0, false, &got, &err), &err);
 	CHECK(got.len == expected.len && memcmp(got.data, expected.data, got.len) == 0);
 
 	/* Truncated: an error, never a silent short read. */
 	ll_buf_clear(&got);
-	CHECK_INT(read_all(gz.data, one / 2, &got, &err), LL_EFORMAT);
+	CHECK_INT(read_records(gz.data, one / 2, 0, false, &got, &err), LL_EFORMAT);
 	CHECK(strstr(err.message, "gzip") != NULL);
 	ll_buf_free(&text);
 	ll_buf_free(&gz);
@@ -413,7 +425,8 @@ static void test_files(void)
 	CHECK(strstr(err.message, "missing.json") != NULL);
 }
 
-LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_strings),
+LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_integer_digits),
+	     LL_TEST(test_strings),
 	     LL_TEST(test_rejections), LL_TEST(test_depth_limit), LL_TEST(test_window_boundaries),
 	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_gzip_blocks),
 	     LL_TEST(test_files))

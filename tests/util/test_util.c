@@ -54,6 +54,46 @@ static void test_arena_reuse(void)
 	ll_arena_free(&a);
 }
 
+/* The inlined fast path and the block-taking slow path hand out the same
+ * things: aligned, disjoint room, a non-NULL pointer for size 0 (also when
+ * the arena's only block is a big one), and blocks filled to the last byte. */
+static void test_arena_edges(void)
+{
+	ll_arena a;
+	ll_arena_init(&a, 256);
+	CHECK(ll_arena_alloc(&a, 0) != NULL);
+	ll_arena_free(&a);
+
+	ll_arena_init(&a, 256);
+	unsigned char *big = ll_arena_alloc(&a, 1024); /* the first block is a big one */
+	CHECK(big != NULL);
+	CHECK(ll_arena_alloc(&a, 0) != NULL);
+	memset(big, 0xAB, 1024);
+	unsigned char *prev = NULL;
+	for (int i = 0; i < 16; i++) { /* 16 x 16 bytes: one block exactly */
+		unsigned char *p = ll_arena_alloc(&a, 1 + (size_t)i);
+		CHECK(p && ((uintptr_t)p & 15) == 0);
+		CHECK(!prev || p == prev + 16);
+		memset(p, i, 16);
+		prev = p;
+	}
+	CHECK(a.total == 256 + 1024);
+	CHECK(ll_arena_alloc(&a, 0) != NULL);
+	CHECK(a.total == 256 + 1024);
+	CHECK(ll_arena_alloc(&a, 1) != NULL);
+	CHECK(a.total == 2 * 256 + 1024);
+	CHECK(big[0] == 0xAB && big[1023] == 0xAB);
+	ll_arena_reset(&a);
+	CHECK(a.total == 256);
+	unsigned char *again = ll_arena_alloc(&a, 256);
+	CHECK(again != NULL && a.total == 256);
+	ll_arena_free(&a);
+
+	ll_arena zero = { 0 }; /* as structs that embed one start */
+	CHECK(ll_arena_strndup(&zero, "x", 1) != NULL);
+	ll_arena_free(&zero);
+}
+
 static void test_time_parse(void)
 {
 	int64_t v;
@@ -297,7 +337,7 @@ static void test_double_parse_exact_random(void)
 	CHECK(accepted > total / 2);
 }
 
-LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse),
+LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse), LL_TEST(test_arena_edges),
 	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id),
 	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_double_parse_exact_cases),
 	     LL_TEST(test_double_parse_exact_random))
