@@ -30,6 +30,7 @@
 #include <string.h>
 
 #include "extract/chunks.h"
+#include "util/bigmem.h"
 #include "util/hash.h"
 #include "util/parallel.h"
 #include "util/thread.h"
@@ -601,6 +602,8 @@ ll_status ll_normalize_pool_finish(ll_normalize_pool *t, ll_job_file **files, si
 	for (size_t i = 0; i <= t->n; i++)
 		st = collect(&f[i], st, files, nfiles, err);
 	free(f);
+	/* the writers' arrays are all freed: the mappings kept for their reuse go back too */
+	ll_big_trim();
 	return st;
 }
 
