@@ -5,12 +5,15 @@
  * plus some slack, then searched forward from the target for a cut; the
  * search resumes where it stopped when more bytes are needed, so a long
  * record costs one pass. The piece is handed out as the buffer itself and
- * the bytes after the cut start a new buffer. Buffers are mappings of their
- * own (util/bigmem.h): pieces are freed by other threads, in another order,
- * and through malloc they would fragment its heap into a resident size that
- * grows with the input. A piece given back with ll_chunker_recycle becomes a
- * later piece's buffer: a fresh mapping costs a page fault and a zeroed page
- * every 4 KiB, which was most of the reading thread's time.
+ * the bytes after the cut start a new buffer; the piece's bytes after the
+ * cut are then zeroed, LL_CHUNK_PAD of them (every buffer has that many
+ * bytes past its capacity), so a parser reads the piece where it is. Buffers
+ * are mappings of their own (util/bigmem.h): pieces are freed by other
+ * threads, in another order, and through malloc they would fragment its
+ * heap into a resident size that grows with the input. A piece given back
+ * with ll_chunker_recycle becomes a later piece's buffer: a fresh mapping
+ * costs a page fault and a zeroed page every 4 KiB, which was most of the
+ * reading thread's time.
  */
 #include "extract/chunks.h"
 
@@ -28,13 +31,13 @@
 struct ll_chunker {
 	ll_input *in;
 	size_t target;
-	char *buf;
+	char *buf; /* cap + LL_CHUNK_PAD bytes allocated */
 	size_t len, cap;
 	size_t scanned; /* the cut search resumes here */
 	bool eof;
 	uint64_t index, offset, line;
 	pthread_mutex_t spare_mu; /* spares come back from the threads that used them */
-	char *spares[MAX_SPARES]; /* buffers of piece_cap() bytes */
+	char *spares[MAX_SPARES]; /* buffers of piece_cap() bytes and the pad */
 	size_t nspares;
 };
 
@@ -44,7 +47,7 @@ static size_t piece_cap(const ll_chunker *c)
 	return c->target + SLACK;
 }
 
-/* A buffer of cap bytes for the next piece: a spare when one fits. */
+/* A buffer of cap bytes (and the pad) for the next piece: a spare when one fits. */
 static char *new_buffer(ll_chunker *c, size_t cap)
 {
 	char *b = NULL;
@@ -54,7 +57,7 @@ static char *new_buffer(ll_chunker *c, size_t cap)
 			b = c->spares[--c->nspares];
 		pthread_mutex_unlock(&c->spare_mu);
 	}
-	return b ? b : ll_big_resize(NULL, 0, cap, 0);
+	return b ? b : ll_big_resize(NULL, 0, cap + LL_CHUNK_PAD, 0);
 }
 
 typedef enum cut_result { CUT_FOUND, CUT_MORE, CUT_NONE } cut_result;
@@ -69,7 +72,7 @@ static ll_status fill(ll_chunker *c, size_t want, ll_error *err)
 {
 	if (want > c->cap) {
 		size_t cap = c->cap * 2 > want ? c->cap * 2 : want;
-		char *grown = ll_big_resize(c->buf, c->cap, cap, c->len);
+		char *grown = ll_big_resize(c->buf, c->cap + LL_CHUNK_PAD, cap + LL_CHUNK_PAD, c->len);
 		if (!grown)
 			return ll_error_oom(err);
 		c->buf = grown;
@@ -163,7 +166,8 @@ static ll_status emit(ll_chunker *c, size_t cut, ll_chunk *out, ll_error *err)
 	if (!next)
 		return ll_error_oom(err);
 	memcpy(next, c->buf + cut, rest);
-	*out = (ll_chunk){ c->buf, cut, c->cap, c->index++, c->offset, c->line };
+	memset(c->buf + cut, 0, LL_CHUNK_PAD);
+	*out = (ll_chunk){ c->buf, cut, c->cap + LL_CHUNK_PAD, c->index++, c->offset, c->line };
 	c->offset += cut;
 	c->line += count_lines(c->buf, cut);
 	c->buf = next;
@@ -207,7 +211,7 @@ void ll_chunk_free(ll_chunk *c)
 
 void ll_chunker_recycle(ll_chunker *c, ll_chunk *piece)
 {
-	if (piece->data && piece->cap == piece_cap(c)) {
+	if (piece->data && piece->cap == piece_cap(c) + LL_CHUNK_PAD) {
 		pthread_mutex_lock(&c->spare_mu);
 		if (c->nspares < MAX_SPARES) {
 			c->spares[c->nspares++] = piece->data;
@@ -222,9 +226,9 @@ void ll_chunker_free(ll_chunker *c)
 {
 	if (!c)
 		return;
-	ll_big_free(c->buf, c->cap);
+	ll_big_free(c->buf, c->cap + LL_CHUNK_PAD);
 	for (size_t i = 0; i < c->nspares; i++)
-		ll_big_free(c->spares[i], piece_cap(c));
+		ll_big_free(c->spares[i], piece_cap(c) + LL_CHUNK_PAD);
 	pthread_mutex_destroy(&c->spare_mu);
 	free(c);
 }

@@ -25,8 +25,11 @@
 
 #include "extract/input.h"
 
+/* Zero bytes after every piece's data, so a parser can read it in place. */
+#define LL_CHUNK_PAD 64
+
 typedef struct ll_chunk {
-	char *data;      /* the receiver frees it with ll_chunk_free */
+	char *data;      /* the receiver frees it with ll_chunk_free; LL_CHUNK_PAD zero bytes follow len */
 	size_t len;
 	size_t cap;      /* bytes allocated */
 	uint64_t index;  /* 0, 1, ... in stream order */

@@ -72,6 +72,23 @@ typedef struct ll_json_reader ll_json_reader;
 /** Borrows in until ll_json_reader_free. */
 ll_status ll_json_reader_open(ll_json_reader **out, ll_input *in, ll_error *err);
 
+/** Zero bytes that must follow the text given to ll_json_reader_restart. */
+#define LL_JSON_READER_PAD 16
+
+/** A reader of text in memory, with none yet: see ll_json_reader_restart. */
+ll_status ll_json_reader_open_memory(ll_json_reader **out, ll_error *err);
+
+/**
+ * Points r (from ll_json_reader_open_memory) at the len bytes at text, a
+ * whole input of its own named name (for messages), its first line numbered
+ * line. The text is parsed where it is, not copied: it must be followed by
+ * LL_JSON_READER_PAD zero bytes and stay unchanged until the next restart or
+ * ll_json_reader_free. The reader keeps its buffers, so one reader serves
+ * text after text without allocating.
+ */
+void ll_json_reader_restart(ll_json_reader *r, const char *text, size_t len, const char *name,
+			    uint64_t line);
+
 /**
  * Parses the next record into arena. *record is NULL at the end of input.
  * The tree stays valid until the arena is reset.

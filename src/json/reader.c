@@ -9,6 +9,12 @@
  * front, the window grows when the record fills it, more input is read, and
  * the attempt starts again with the line counters it started with. Nothing
  * of an attempt is kept until it succeeds.
+ *
+ * A reader of text in memory (ll_json_reader_open_memory) has no window: it
+ * parses the caller's bytes where they are, the whole text at once, and a
+ * restart points it at the next text with its parser's stacks kept, so a
+ * thread reading piece after piece of one input neither copies a byte nor
+ * allocates per piece.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -27,11 +33,14 @@ typedef enum frame {
 	FRAME_DONE,
 } frame;
 
+_Static_assert(LL_JSON_READER_PAD >= LL_JSON_PAD, "text in memory is parsed in place");
+
 struct ll_json_reader {
-	ll_input *in;
-	char *win;   /* window; cap + LL_JSON_PAD bytes allocated */
+	ll_input *in; /* NULL: reading text in memory */
+	char *win;    /* window over in; cap + LL_JSON_PAD bytes allocated */
+	const char *text; /* what is parsed: win, or the text in memory */
 	size_t cap;
-	size_t len;  /* bytes in the window */
+	size_t len;  /* bytes in the window, or of the text */
 	size_t pos;  /* first unconsumed byte */
 	bool eof;
 	frame frame;
@@ -57,11 +66,39 @@ ll_status ll_json_reader_open_window(ll_json_reader **out, ll_input *in, size_t 
 	memset(win, 0, LL_JSON_PAD);
 	r->in = in;
 	r->win = win;
+	r->text = win;
 	r->cap = window;
 	r->ps.line = 1;
 	r->ps.name = ll_input_name(in);
 	*out = r;
 	return LL_OK;
+}
+
+ll_status ll_json_reader_open_memory(ll_json_reader **out, ll_error *err)
+{
+	ll_json_reader *r = calloc(1, sizeof(*r));
+	if (!r)
+		return ll_error_oom(err);
+	static const char none[LL_JSON_READER_PAD];
+	ll_json_reader_restart(r, none, 0, NULL, 1);
+	*out = r;
+	return LL_OK;
+}
+
+void ll_json_reader_restart(ll_json_reader *r, const char *text, size_t len, const char *name,
+			    uint64_t line)
+{
+	r->text = text;
+	r->cap = r->len = len;
+	r->pos = 0;
+	r->eof = true;
+	r->frame = FRAME_START;
+	r->rec_line = r->rec_column = r->rec_offset = 0;
+	/* the parser's counters start over; its stacks keep their room */
+	r->ps.base = 0;
+	r->ps.line = line;
+	r->ps.line_start = 0;
+	r->ps.name = name;
 }
 
 /* Moves the unconsumed bytes to the front, grows a full window, reads more. */
@@ -78,6 +115,7 @@ static ll_status refill(ll_json_reader *r, ll_error *err)
 		if (!grown)
 			return ll_error_oom(err);
 		r->win = grown;
+		r->text = grown;
 		r->cap *= 2;
 	}
 	while (r->len < r->cap && !r->eof) {
@@ -193,16 +231,16 @@ ll_status ll_json_reader_next(ll_json_reader *r, ll_arena *arena, const ll_json_
 	for (;;) {
 		uint64_t line = ps->line, line_start = ps->line_start;
 		frame f = r->frame;
-		ps->buf = r->win;
-		ps->p = r->win + r->pos;
-		ps->end = r->win + r->len;
+		ps->buf = r->text;
+		ps->p = r->text + r->pos;
+		ps->end = r->text + r->len;
 		ps->eof = r->eof;
 		ps->depth = 0;
 		ps->nitems = ps->nmembers = 0;
 		ll_json_value *rec;
 		int st = attempt(r, &f, &rec);
 		if (st == LL_OK) {
-			r->pos = (size_t)(ps->p - r->win);
+			r->pos = (size_t)(ps->p - r->text);
 			r->frame = f;
 			*record = rec;
 			return LL_OK;

@@ -30,6 +30,8 @@
 #include <string.h>
 
 #include "extract/chunks.h"
+#include "json/json.h"
+#include "util/bigmem.h"
 #include "util/hash.h"
 #include "util/parallel.h"
 #include "util/thread.h"
@@ -79,6 +81,7 @@ typedef struct worker {
 	bool cancelled;  /* an earlier piece failed while it waited */
 	uint64_t records;
 	ll_arena arena;
+	ll_json_reader *reader; /* restarted on each piece, read in place */
 } worker;
 
 struct run {
@@ -330,13 +333,9 @@ static ll_status mark_done(run *r, uint64_t piece, ll_error *err)
 static ll_status normalize_piece(worker *w, const ll_chunk *c, ll_error *err)
 {
 	run *r = w->r;
-	ll_input *in = NULL;
-	ll_json_reader *reader = NULL;
-	ll_status st = ll_input_open_memory(&in, c->data, c->len, r->source, err);
-	if (st == LL_OK)
-		st = ll_json_reader_open(&reader, in, err);
-	if (st == LL_OK)
-		ll_json_reader_start_line(reader, c->line);
+	ll_json_reader *reader = w->reader;
+	ll_status st = LL_OK;
+	ll_json_reader_restart(reader, c->data, c->len, r->source, c->line);
 	while (st == LL_OK) {
 		const ll_json_value *record = NULL;
 		ll_arena_reset(&w->arena);
@@ -349,8 +348,6 @@ static ll_status normalize_piece(worker *w, const ll_chunk *c, ll_error *err)
 		st = ll_normalizer_push_at(w->n, record, r->source, line, column, ordinal, err);
 		w->records++;
 	}
-	ll_json_reader_free(reader);
-	ll_input_free(in);
 	return st;
 }
 
@@ -436,6 +433,7 @@ static void run_free(run *r, worker *w, size_t nw)
 	for (size_t i = 0; i < nw; i++) {
 		ll_normalizer_set_sync(w[i].n, NULL);
 		ll_arena_free(&w[i].arena);
+		ll_json_reader_free(w[i].reader);
 	}
 	for (size_t i = 0; i < r->qlen; i++)
 		ll_chunk_free(&r->queue[(r->qhead + i) % r->qcap]);
@@ -457,6 +455,16 @@ static void workers_setup(run *r, worker *w, size_t nw)
 		ll_arena_init(&w[i].arena, 0);
 		ll_normalizer_set_sync(w[i].n, &w[i].sync);
 	}
+}
+
+/* Each thread reads its pieces where the chunker left them, with one reader. */
+static ll_status readers_open(worker *w, size_t nw, ll_error *err)
+{
+	_Static_assert(LL_CHUNK_PAD >= LL_JSON_READER_PAD, "pieces are parsed in place");
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < nw && st == LL_OK; i++)
+		st = ll_json_reader_open_memory(&w[i].reader, err);
+	return st;
 }
 
 /* Cuts the input and queues its pieces until the end or a failure. */
@@ -508,13 +516,18 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *r
 		st = ll_error_oom(err);
 	if (st == LL_OK)
 		st = ll_schema_clone(t->first->schema, &r.global, err);
+	size_t set_up = 0;
+	if (st == LL_OK) {
+		workers_setup(&r, w, nw);
+		set_up = nw;
+		st = readers_open(w, nw, err);
+	}
 	if (st != LL_OK) {
-		run_free(&r, w, 0);
+		run_free(&r, w, set_up);
 		free(w);
 		ll_chunker_free(ck);
 		return st;
 	}
-	workers_setup(&r, w, nw);
 	size_t started = 0;
 	for (; started < nw; started++) {
 		if (!ll_thread_start(&w[started].thread, worker_main, &w[started], "lakeload-norm"))
@@ -601,6 +614,8 @@ ll_status ll_normalize_pool_finish(ll_normalize_pool *t, ll_job_file **files, si
 	for (size_t i = 0; i <= t->n; i++)
 		st = collect(&f[i], st, files, nfiles, err);
 	free(f);
+	/* the writers' arrays are all freed: the mappings kept for their reuse go back too */
+	ll_big_trim();
 	return st;
 }
 

@@ -1,0 +1,104 @@
+/*
+ * ll_chunker: the pieces of a stream are the stream, cut between records,
+ * each with its offset and first line, and each followed by LL_CHUNK_PAD
+ * zero bytes so it can be parsed in place: the last piece, a piece grown
+ * around a record longer than the target, and pieces in recycled buffers
+ * (which held other bytes before) too.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "extract/chunks.h"
+#include "test.h"
+#include "util/buf.h"
+
+static bool zero_padded(const ll_chunk *c)
+{
+	for (size_t i = 0; i < LL_CHUNK_PAD; i++) {
+		if (c->data[c->len + i] != 0)
+			return false;
+	}
+	return c->cap >= c->len + LL_CHUNK_PAD;
+}
+
+static uint64_t lines_in(const char *p, size_t len)
+{
+	uint64_t n = 0;
+	for (size_t i = 0; i < len; i++)
+		n += p[i] == '\n';
+	return n;
+}
+
+/* Cuts text into pieces of about target bytes and checks them; recycle: give each back. */
+static void check_pieces(const ll_buf *text, size_t target, bool recycle, size_t min_pieces)
+{
+	ll_input *in;
+	ll_chunker *ck;
+	ll_error err = { 0 };
+	CHECK_OK(ll_input_open_memory(&in, text->data, text->len, "t.ndjson", &err), &err);
+	CHECK_OK(ll_chunker_open(&ck, in, target, &err), &err);
+	CHECK(ck != NULL);
+	uint64_t offset = 0, line = 1, index = 0;
+	bool ok = true;
+	while (ck && ok) {
+		ll_chunk c;
+		CHECK_OK(ll_chunker_next(ck, &c, &err), &err);
+		if (!c.data)
+			break;
+		ok = c.index == index++ && c.offset == offset && c.line == line &&
+		     offset + c.len <= text->len && memcmp(c.data, text->data + offset, c.len) == 0 &&
+		     zero_padded(&c) && (offset + c.len == text->len || c.data[c.len - 1] == '\n');
+		if (!ok)
+			fprintf(stderr, "piece %llu (offset %llu, %zu bytes) is wrong\n",
+				(unsigned long long)c.index, (unsigned long long)c.offset, c.len);
+		offset += c.len;
+		line += lines_in(c.data, c.len);
+		if (recycle)
+			ll_chunker_recycle(ck, &c);
+		else
+			ll_chunk_free(&c);
+	}
+	CHECK(ok);
+	CHECK_INT(offset, text->len);
+	CHECK(index >= min_pieces);
+	ll_chunker_free(ck);
+	ll_input_free(in);
+}
+
+static void records(ll_buf *text, int n, size_t long_every, size_t long_bytes)
+{
+	for (int i = 0; i < n; i++) {
+		ll_buf_printf(text, "{\"id\":%d,\"name\":\"record %d\"", i, i);
+		if (long_every && i % (int)long_every == 0) {
+			ll_buf_puts(text, ",\"blob\":\"");
+			for (size_t k = 0; k < long_bytes; k++)
+				ll_buf_putc(text, (char)('a' + k % 26));
+			ll_buf_putc(text, '"');
+		}
+		ll_buf_puts(text, i % 4 ? "}\n" : "}\n\n");
+	}
+}
+
+static void test_pieces_are_padded(void)
+{
+	ll_buf text = LL_BUF_INIT;
+	records(&text, 60000, 0, 0);
+	check_pieces(&text, 100 << 10, false, 10);
+	check_pieces(&text, 100 << 10, true, 10);
+	/* the last piece ends without a newline */
+	ll_buf_puts(&text, "{\"last\":true}");
+	check_pieces(&text, 100 << 10, true, 10);
+	ll_buf_free(&text);
+}
+
+static void test_long_records_grow_the_buffer(void)
+{
+	/* records far past the target and the slack read after it */
+	ll_buf text = LL_BUF_INIT;
+	records(&text, 2000, 300, 300 << 10);
+	check_pieces(&text, 16 << 10, true, 7);
+	check_pieces(&text, 16 << 10, false, 7);
+	ll_buf_free(&text);
+}
+
+LL_TEST_MAIN(LL_TEST(test_pieces_are_padded), LL_TEST(test_long_records_grow_the_buffer))
