@@ -75,6 +75,46 @@ static ll_status exec_sql(sqlite_catalog *c, const char *sql, ll_error *err)
 	return LL_OK;
 }
 
+/*
+ * The catalog's tables are current when user_version says so. Creating them
+ * is one transaction, so a new lake costs one commit's syncs instead of one
+ * per table; a catalog of an older version (0) gets the tables it lacks. The
+ * check reads only the header, so opening an existing catalog writes nothing
+ * and takes no lock a writer could wait on.
+ */
+#define CATALOG_VERSION 1
+#define SQL_NUMBER_(n) #n
+#define SQL_NUMBER(n) SQL_NUMBER_(n)
+
+static ll_status catalog_version(sqlite_catalog *c, int *version, ll_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	if (sqlite3_prepare_v2(c->db, "PRAGMA user_version", -1, &stmt, NULL) != SQLITE_OK)
+		return db_error(c, err, "reading its version");
+	int rc = sqlite3_step(stmt);
+	*version = rc == SQLITE_ROW ? sqlite3_column_int(stmt, 0) : 0;
+	sqlite3_finalize(stmt);
+	return rc == SQLITE_ROW ? LL_OK : db_error(c, err, "reading its version");
+}
+
+static ll_status create_tables(sqlite_catalog *c, ll_error *err)
+{
+	int version = 0;
+	ll_status st = catalog_version(c, &version, err);
+	if (st != LL_OK || version >= CATALOG_VERSION)
+		return st;
+	st = exec_sql(c, "BEGIN IMMEDIATE", err);
+	if (st != LL_OK)
+		return st;
+	st = exec_sql(c, catalog_ddl, err);
+	if (st == LL_OK)
+		st = exec_sql(c, "PRAGMA user_version = " SQL_NUMBER(CATALOG_VERSION), err);
+	if (st == LL_OK)
+		return exec_sql(c, "COMMIT", err);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
 /* Opens (creating) the SQLite file at c->path with the catalog's tables. */
 static ll_status open_db(sqlite_catalog *c, ll_error *err)
 {
@@ -92,9 +132,7 @@ static ll_status open_db(sqlite_catalog *c, ll_error *err)
 	 */
 	sqlite3_db_config(c->db, SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, 1, (int *)NULL);
 	ll_status st = exec_sql(c, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;", err);
-	if (st == LL_OK)
-		st = exec_sql(c, catalog_ddl, err);
-	return st;
+	return st == LL_OK ? create_tables(c, err) : st;
 }
 
 static void sqlite_free(void *ctx)
