@@ -121,26 +121,27 @@ static inline bool ll_pqw_vec_reserve(ll_pqw_vec *v, size_t extra)
 typedef struct ll_pqw_dict_entry {
 	uint32_t offset; /* of the bytes, after the 4-byte length */
 	uint32_t len;
-	uint32_t hash;
 } ll_pqw_dict_entry;
 
 /*
  * Distinct values of one column chunk. values is the dictionary page body
- * (PLAIN); slots is an open-addressing table of entry index + 1 (0: empty)
- * kept at most half full.
+ * (PLAIN); slots is an open-addressing table kept at most half full, each
+ * slot 0 (empty) or a 32-bit hash tag above entry index + 1.
  */
 typedef struct ll_pqw_dict {
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
 	size_t count;
+	size_t bytes;  /* see ll_pqw_dict_bytes */
+	uint32_t last; /* index + 1 of the entry interned last, 0 for none */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
 } ll_pqw_dict;
 
-/* Bytes a dictionary holds, for the memory budget. */
+/* Bytes a dictionary holds (entries, values and, while it has entries, slots), for the budget. */
 static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
 {
-	return d->values.len + d->entries.len + (d->count ? d->nslots * sizeof(uint32_t) : 0);
+	return d->bytes;
 }
 
 /*
