@@ -545,10 +545,13 @@ static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
 		row_oom(w, c);
 }
 
-static void append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t len)
+/* Appends v's dictionary index; width is c->width, a constant where this is inlined. */
+static inline __attribute__((always_inline)) void
+append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width,
+			       size_t len)
 {
 	size_t before = ll_pqw_dict_bytes(&c->dict);
-	int64_t idx = ll_pqw_dict_intern(&c->dict, v, c->width, len);
+	int64_t idx = ll_pqw_dict_intern(&c->dict, v, width, len);
 	if (idx < 0 || !ll_pqw_vec_reserve(&c->values, 4)) {
 		/* an entry no index refers to must not reach the statistics */
 		c->dict_stale = true;
@@ -571,7 +574,7 @@ static inline void append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const vo
 				size_t width)
 {
 	if (c->use_dict) {
-		append_dict(w, c, v, width);
+		append_dict(w, c, v, width, width);
 		return;
 	}
 	if (!ll_pqw_vec_reserve(&c->values, width)) {
@@ -641,7 +644,7 @@ void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *d
 		return;
 	}
 	if (c->use_dict) {
-		append_dict(w, c, data, len);
+		append_dict(w, c, data, 0, len);
 		return;
 	}
 	if (!ll_pqw_vec_reserve(&c->values, 4 + len)) {

@@ -7,19 +7,15 @@
  * home slot: a probe compares values only when the tags agree, so a miss
  * never touches the entries, and growth rehashes from the slots alone.
  * Entries are kept in insertion order, already PLAIN-encoded, so the
- * dictionary page is the values array as it stands. One-word values are
- * hashed by ll_mix64, the rest (byte arrays, decimals) by ll_hash_fast.
- *
- * The entry interned last is tried before any hashing: columns often repeat
- * a value row after row (a load id, a parent's id down its list's rows, a
- * run of one country), and then a put costs one comparison.
+ * dictionary page is the values array as it stands. The lookup, which
+ * nearly every put of a dictionary column makes, is inline in
+ * writer_internal.h; insertion and growth are here.
  */
 #include "formats/parquet/writer_internal.h"
 
 #include <stdlib.h>
 
 #include "util/bigmem.h"
-#include "util/hash.h"
 
 /*
  * Arrays from this size up get at least LL_BIG_MIN bytes, so they are
@@ -58,30 +54,6 @@ void ll_pqw_vec_free(ll_pqw_vec *v)
 	ll_big_free(v->data, v->cap);
 	v->data = NULL;
 	v->len = v->cap = 0;
-}
-
-/* The 32-bit hash a value is tagged and placed with. */
-static inline uint32_t value_tag(const void *v, size_t width, size_t len)
-{
-	if (width == 8)
-		return (uint32_t)ll_mix64(ll_load64(v));
-	if (width == 4)
-		return (uint32_t)ll_mix64(ll_load32(v));
-	return (uint32_t)ll_hash_fast(v, width ? width : len);
-}
-
-/* Whether entry i holds v. */
-static inline bool entry_is(const ll_pqw_dict *d, size_t i, const void *v, size_t width,
-			    size_t len)
-{
-	if (width == 8)
-		return ll_load64(d->values.data + i * 8) == ll_load64(v);
-	if (width == 4)
-		return ll_load32(d->values.data + i * 4) == ll_load32(v);
-	if (width)
-		return ll_bytes_equal(d->values.data + i * width, v, width);
-	const ll_pqw_dict_entry *e = (const ll_pqw_dict_entry *)d->entries.data + i;
-	return e->len == len && ll_bytes_equal(d->values.data + e->offset, v, len);
 }
 
 /* Doubles the table (or creates it) and moves every slot to its place in the new one. */
@@ -133,9 +105,7 @@ static bool append_entry(ll_pqw_dict *d, const void *v, size_t width, size_t len
 	return true;
 }
 
-/* Adds v, known to be absent; out of line, since most puts find their value. */
-static __attribute__((noinline)) int64_t dict_insert(ll_pqw_dict *d, const void *v, size_t width,
-						     size_t len, uint32_t tag)
+int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t tag)
 {
 	if (d->count * 2 >= d->nslots && !dict_grow(d))
 		return -1;
@@ -150,25 +120,6 @@ static __attribute__((noinline)) int64_t dict_insert(ll_pqw_dict *d, const void 
 	d->slots[s] = (uint64_t)tag << 32 | d->last;
 	d->bytes = d->values.len + d->entries.len + d->nslots * sizeof(*d->slots);
 	return (int64_t)d->count - 1;
-}
-
-int64_t ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
-{
-	if (d->last && entry_is(d, d->last - 1, v, width, len))
-		return (int64_t)d->last - 1;
-	uint32_t tag = value_tag(v, width, len);
-	if (!d->nslots)
-		return dict_insert(d, v, width, len, tag);
-	size_t mask = d->nslots - 1;
-	for (size_t s = tag & mask;; s = (s + 1) & mask) {
-		uint64_t slot = d->slots[s];
-		if (!slot)
-			return dict_insert(d, v, width, len, tag);
-		if ((uint32_t)(slot >> 32) == tag && entry_is(d, (uint32_t)slot - 1, v, width, len)) {
-			d->last = (uint32_t)slot;
-			return (int64_t)d->last - 1;
-		}
-	}
 }
 
 void ll_pqw_dict_clear(ll_pqw_dict *d)

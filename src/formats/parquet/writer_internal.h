@@ -47,6 +47,7 @@
 
 #include "formats/parquet/parquet_writer.h"
 #include "util/buf.h"
+#include "util/hash.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the Parquet writer stores values in host order, which must be little-endian like PLAIN"
@@ -145,11 +146,69 @@ static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
 }
 
 /*
- * Finds v (width bytes; or, for byte arrays, width 0 and len bytes) in the
- * dictionary, adding it when absent. Returns the entry index, or -1 when
- * memory runs out (the dictionary is unchanged then).
+ * Adds v (width bytes; or, for byte arrays, width 0 and len bytes), which
+ * the dictionary does not hold, with its tag (ll_pqw_dict_tag). Returns the
+ * new entry's index, or -1 when memory runs out (the entries are unchanged
+ * then).
  */
-int64_t ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len);
+int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t tag);
+
+/*
+ * The 32-bit hash a value is tagged and placed with: ll_mix64 for one-word
+ * values, ll_hash_fast for the rest (byte arrays, decimals).
+ */
+static inline uint32_t ll_pqw_dict_tag(const void *v, size_t width, size_t len)
+{
+	if (width == 8)
+		return (uint32_t)ll_mix64(ll_load64(v));
+	if (width == 4)
+		return (uint32_t)ll_mix64(ll_load32(v));
+	return (uint32_t)ll_hash_fast(v, width ? width : len);
+}
+
+/* Whether entry i holds v. */
+static inline bool ll_pqw_dict_holds(const ll_pqw_dict *d, size_t i, const void *v, size_t width,
+				     size_t len)
+{
+	if (width == 8)
+		return ll_load64(d->values.data + i * 8) == ll_load64(v);
+	if (width == 4)
+		return ll_load32(d->values.data + i * 4) == ll_load32(v);
+	if (width)
+		return ll_bytes_equal(d->values.data + i * width, v, width);
+	const ll_pqw_dict_entry *e = (const ll_pqw_dict_entry *)d->entries.data + i;
+	return e->len == len && ll_bytes_equal(d->values.data + e->offset, v, len);
+}
+
+/*
+ * Finds v in the dictionary, adding it when absent. Returns the entry index,
+ * or -1 when memory runs out (the entries are unchanged then). Inline, with
+ * width a constant at each caller, since nearly every put of a dictionary
+ * column comes here. The entry interned last is tried before any hashing:
+ * columns often repeat a value row after row (a load id, a parent's id down
+ * its list, a run of one country), and then a put costs one comparison.
+ */
+static inline __attribute__((always_inline)) int64_t
+ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
+{
+	if (d->last && ll_pqw_dict_holds(d, d->last - 1, v, width, len))
+		return (int64_t)d->last - 1;
+	uint32_t tag = ll_pqw_dict_tag(v, width, len);
+	if (!d->nslots)
+		return ll_pqw_dict_insert(d, v, width, len, tag);
+	size_t mask = d->nslots - 1;
+	for (size_t s = tag & mask;; s = (s + 1) & mask) {
+		uint64_t slot = d->slots[s];
+		if (!slot)
+			return ll_pqw_dict_insert(d, v, width, len, tag);
+		if ((uint32_t)(slot >> 32) == tag &&
+		    ll_pqw_dict_holds(d, (uint32_t)slot - 1, v, width, len)) {
+			d->last = (uint32_t)slot;
+			return (int64_t)d->last - 1;
+		}
+	}
+}
+
 void ll_pqw_dict_clear(ll_pqw_dict *d);
 void ll_pqw_dict_free(ll_pqw_dict *d);
 
