@@ -697,36 +697,63 @@ void ll_parquet_writer_put_decimal(ll_parquet_writer *w, size_t col, const uint8
 
 /* ---- rows ---- */
 
-/* Everything that can fail for a row, checked before any column changes. */
-static ll_status row_check(ll_parquet_writer *w, uint64_t mark, ll_error *err)
+static ll_status missing_required(const ll_parquet_writer *w, const ll_pqw_column *c,
+				  uint64_t mark, ll_error *err)
+{
+	ll_error_set(err, LL_ESCHEMA,
+		     "column %s is not nullable but row %" PRIu64 " of %s has no value for it",
+		     c->name, mark, w->path);
+	ll_error_set_table(err, NULL, c->name);
+	return LL_ESCHEMA;
+}
+
+/*
+ * Takes back the definition level row_commit gave column c for the row
+ * being ended. A column holds levels exactly while it has nulls, so a null
+ * that was the chunk's first takes the levels of the rows before it along.
+ */
+static void level_uncommit(ll_parquet_writer *w, ll_pqw_column *c, uint64_t mark)
+{
+	if (!c->has_def)
+		return;
+	c->def.len--;
+	w->buffered--;
+	if (c->mark == mark && c->mark_value)
+		return;
+	if (--c->nnulls == 0) {
+		w->buffered -= c->def.len;
+		c->def.len = 0;
+		c->has_def = false;
+	}
+}
+
+/*
+ * Gives every column its definition level for the row, in one pass: most
+ * columns have a value and no levels, and cost a compare. A column that
+ * cannot take the row (a required one without a value, or memory) fails it,
+ * and the columns before it are given back what they took, so a failed row
+ * leaves the levels as they were.
+ */
+static ll_status row_commit(ll_parquet_writer *w, uint64_t mark, ll_error *err)
 {
 	for (size_t i = 0; i < w->ncols; i++) {
 		ll_pqw_column *c = &w->cols[i];
 		bool has = c->mark == mark && c->mark_value;
-		if (!has && !c->nullable) {
-			ll_error_set(err, LL_ESCHEMA,
-				     "column %s is not nullable but row %" PRIu64 " of %s has no "
-				     "value for it",
-				     c->name, mark, w->path);
-			ll_error_set_table(err, NULL, c->name);
-			return LL_ESCHEMA;
+		if (has && !c->has_def)
+			continue;
+		ll_status st = LL_OK;
+		if (!has && !c->nullable)
+			st = missing_required(w, c, mark, err);
+		else if (!ll_pqw_vec_reserve(&c->def, c->has_def ? 1 : w->rg_rows + 1))
+			st = ll_error_oom(err);
+		if (st != LL_OK) {
+			while (i--)
+				level_uncommit(w, &w->cols[i], mark);
+			return st;
 		}
-		if ((c->has_def || !has) &&
-		    !ll_pqw_vec_reserve(&c->def, c->has_def ? 1 : w->rg_rows + 1))
-			return ll_error_oom(err);
-	}
-	return LL_OK;
-}
-
-static void row_commit(ll_parquet_writer *w, uint64_t mark)
-{
-	for (size_t i = 0; i < w->ncols; i++) {
-		ll_pqw_column *c = &w->cols[i];
-		if (c->mark == mark && c->mark_value) {
-			if (c->has_def) {
-				c->def.data[c->def.len++] = 1;
-				w->buffered++;
-			}
+		if (has) {
+			c->def.data[c->def.len++] = 1;
+			w->buffered++;
 			continue;
 		}
 		if (!c->has_def) {
@@ -740,6 +767,7 @@ static void row_commit(ll_parquet_writer *w, uint64_t mark)
 		w->buffered++;
 		c->nnulls++;
 	}
+	return LL_OK;
 }
 
 static void row_discard(ll_parquet_writer *w, uint64_t mark)
@@ -767,13 +795,12 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 		ll_error_set(err, st, "%s", w->row_err.message);
 		ll_error_set_table(err, NULL, w->row_err.column_name);
 	} else {
-		st = row_check(w, mark, err);
+		st = row_commit(w, mark, err);
 	}
 	if (st != LL_OK) {
 		row_discard(w, mark);
 		return st;
 	}
-	row_commit(w, mark);
 	w->row_open = false;
 	w->rows++;
 	w->rg_rows++;

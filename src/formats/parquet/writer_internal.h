@@ -12,7 +12,8 @@
  *   each) or, while use_dict holds, one uint32 dictionary index per value.
  * - def holds one definition level byte (0 null, 1 value) per ended row, but
  *   only once has_def is set, which happens at the chunk's first null; until
- *   then every ended row has a value.
+ *   then every ended row has a value. So has_def holds exactly when nnulls
+ *   is not 0.
  * - the dictionary holds exactly the distinct values inserted in this chunk
  *   (a value popped again by an overwrite leaves its entry; dict_stale says
  *   so, and statistics then walk the indices instead of the entries).
