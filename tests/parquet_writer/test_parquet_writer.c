@@ -534,6 +534,49 @@ static void test_strings(void)
 
 /* ---- adding columns ---- */
 
+/*
+ * Text bounds among values that share their first 8 bytes or are prefixes of
+ * one another, where only the bytes past the 8th or the length decide, in a
+ * dictionary chunk, a PLAIN one, and a dictionary chunk with an overwritten
+ * value (whose bounds come from the indices).
+ */
+static void test_text_bounds(void)
+{
+	static const char *values[] = { "prefix00-b", "prefix00-a", "prefix00-c", "prefix00",
+					"prefix00-bb", "prefix0", "prefix00-c0", "prefix",
+					"prefix00-a", "prefix0" };
+	char path[1200];
+	tmp_path("pqw_text_bounds", "bounds.parquet", path, sizeof(path));
+	ll_parquet_column_spec cols[] = { spec("s", LL_TYPE_TEXT, false), spec("b", LL_TYPE_BINARY, false) };
+	for (int mode = 0; mode < 3; mode++) {
+		ll_parquet_writer_options opt;
+		ll_parquet_writer_options_init(&opt);
+		opt.disable_dictionary = mode == 1;
+		ll_parquet_writer *w = open_writer(path, cols, 2, &opt);
+		if (!w)
+			return;
+		json_t *rows = json_array();
+		/* repeated, so that a dictionary pays */
+		for (size_t i = 0; i < 50 * sizeof(values) / sizeof(values[0]); i++) {
+			const char *v = values[i % (sizeof(values) / sizeof(values[0]))];
+			if (mode == 2)
+				ll_parquet_writer_put_bytes(w, 0, "zzz", 3);
+			put_text_row(w, rows, v, strlen(v));
+		}
+		close_writer(w, json_array_size(rows), 1);
+		interop_check_rows(path, rows);
+		json_decref(rows);
+		json_t *meta = interop_meta(path);
+		const json_t *c;
+		if (meta && (c = interop_chunk(meta, 0, "s"))) {
+			CHECK_META(c, "stats_min_value", "prefix");
+			CHECK_META(c, "stats_max_value", "prefix00-c0");
+			CHECK_META(c, "encodings", mode == 1 ? "PLAIN" : "PLAIN, RLE_DICTIONARY");
+		}
+		json_decref(meta);
+	}
+}
+
 static void test_add_column(void)
 {
 	char path[1200];
@@ -977,7 +1020,8 @@ static void test_buffered_bytes(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_types_and_nulls), LL_TEST(test_double_stats), LL_TEST(test_decimals),
-	     LL_TEST(test_timestamps), LL_TEST(test_strings), LL_TEST(test_add_column),
+	     LL_TEST(test_timestamps), LL_TEST(test_strings), LL_TEST(test_text_bounds),
+	     LL_TEST(test_add_column),
 	     LL_TEST(test_columns_added_before_rows), LL_TEST(test_row_errors),
 	     LL_TEST(test_failed_row_leaves_levels),
 	     LL_TEST(test_bad_columns), LL_TEST(test_overwrite), LL_TEST(test_empty_file),
