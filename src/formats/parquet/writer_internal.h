@@ -133,11 +133,11 @@ typedef struct ll_pqw_dict_entry {
 typedef struct ll_pqw_dict {
 	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
-	size_t count;
-	size_t bytes;  /* see ll_pqw_dict_bytes */
 	uint32_t last; /* index + 1 of the entry interned last, 0 for none */
+	size_t bytes;  /* see ll_pqw_dict_bytes */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
+	size_t count;
 } ll_pqw_dict;
 
 /* Bytes a dictionary holds (entries, values and, while it has entries, slots), for the budget. */
@@ -213,32 +213,37 @@ ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
 void ll_pqw_dict_clear(ll_pqw_dict *d);
 void ll_pqw_dict_free(ll_pqw_dict *d);
 
+/*
+ * A column: first what a put and end_row touch, packed in the order they
+ * touch it (a put of a dictionary column reads some 150 bytes of this for
+ * every value, and fewer cache lines per value show in the load's time),
+ * then the schema the encoder and error messages read.
+ */
 typedef struct ll_pqw_column {
-	char *name;
-	ll_data_type type;
-	int precision, scale;
-	bool nullable;
-	int32_t field_id;
-	ll_pqw_kind kind;
-	int physical;    /* LL_PQW_TYPE_* */
-	uint32_t width;  /* bytes per PLAIN value; 0 for byte arrays */
-	uint64_t dec_limit_hi, dec_limit_lo; /* decimal: 10^precision, as 128 bits */
-
 	/* the row being built: mark is that row's number + 1 when it has a put */
 	uint64_t mark;
-	bool mark_value;   /* the put was a value (not put_null) */
-	size_t last_start; /* where that value starts in values */
-
+	bool mark_value; /* the put was a value (not put_null) */
+	bool nullable;
 	/* the chunk: of the open row group in w->cols, of the sealed one in w->sealed */
-	size_t nnulls;
 	bool has_def;
 	bool use_dict;
 	bool dict_stale;
-	size_t plain_bytes;  /* PLAIN size of the values, tracked in dictionary mode */
-	size_t next_check;   /* value count at which the dictionary's payoff is judged */
+	ll_pqw_kind kind;
+	uint32_t width; /* bytes per PLAIN value; 0 for byte arrays */
+	ll_data_type type;
+	size_t nnulls;
 	ll_pqw_vec def;
 	ll_pqw_vec values;
+	size_t plain_bytes; /* PLAIN size of the values, tracked in dictionary mode */
 	ll_pqw_dict dict;
+	size_t last_start; /* where the row's value starts in values */
+	size_t next_check; /* value count at which the dictionary's payoff is judged */
+
+	char *name;
+	int precision, scale;
+	int32_t field_id;
+	int physical; /* LL_PQW_TYPE_* */
+	uint64_t dec_limit_hi, dec_limit_lo; /* decimal: 10^precision, as 128 bits */
 } ll_pqw_column;
 
 /* Longest string statistic kept; a longer bound drops min/max for the chunk. */
