@@ -40,6 +40,17 @@
 #define LL_PQW_DICT_LIMIT ((size_t)1 << 20)
 /* Value counts at which a dictionary must show it saves a quarter of the PLAIN size. */
 #define LL_PQW_DICT_FIRST_CHECK 4096
+/*
+ * An earlier check for a column whose previous chunk gave up its dictionary
+ * with every value distinct (ids, emails, timestamps), which would
+ * otherwise hash and store 4096 values of every chunk only to drop them: if
+ * its first 1024 values are all distinct again, it drops the dictionary
+ * there, and else it goes on to the usual checks. So a column is still
+ * judged in every chunk, and one whose values start to repeat keeps its
+ * dictionary (unless they repeat only past 1024 values, right after a
+ * chunk of distinct ones).
+ */
+#define LL_PQW_DICT_UNIQUE_CHECK 1024
 /* Small output is gathered and written to the file in pieces of about this size. */
 #define LL_PQW_DRAIN_BYTES ((size_t)256 << 10)
 /* Parquet stores byte array lengths in 4 bytes and pages up to 2 GiB; leave room for the page. */
@@ -189,7 +200,7 @@ static void column_start_chunk(ll_parquet_writer *w, ll_pqw_column *c)
 	c->use_dict = dict_enabled(w, c);
 	c->dict_stale = false;
 	c->plain_bytes = 0;
-	c->next_check = LL_PQW_DICT_FIRST_CHECK;
+	c->next_check = c->dict_unique ? LL_PQW_DICT_UNIQUE_CHECK : LL_PQW_DICT_FIRST_CHECK;
 }
 
 static void chunk_free(ll_pqw_column *c)
@@ -538,8 +549,11 @@ static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
 	size_t n = c->values.len / 4;
 	bool drop = c->dict.values.len > LL_PQW_DICT_LIMIT;
 	if (!drop && n >= c->next_check) {
-		c->next_check = n * 2;
-		drop = !dict_pays(c);
+		bool early = n < LL_PQW_DICT_FIRST_CHECK;
+		bool distinct = c->dict.count >= n;
+		c->next_check = early ? LL_PQW_DICT_FIRST_CHECK : n * 2;
+		drop = early ? distinct : !dict_pays(c);
+		c->dict_unique = drop && distinct;
 	}
 	if (drop && !column_drop_dict(w, c))
 		row_oom(w, c);

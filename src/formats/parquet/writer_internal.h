@@ -238,6 +238,7 @@ typedef struct ll_pqw_column {
 	ll_pqw_dict dict;
 	size_t last_start; /* where the row's value starts in values */
 	size_t next_check; /* value count at which the dictionary's payoff is judged */
+	bool dict_unique;  /* the last judged chunk dropped its dictionary, every value distinct */
 
 	char *name;
 	int precision, scale;
