@@ -534,6 +534,49 @@ static void test_strings(void)
 
 /* ---- adding columns ---- */
 
+/*
+ * Text bounds among values that share their first 8 bytes or are prefixes of
+ * one another, where only the bytes past the 8th or the length decide, in a
+ * dictionary chunk, a PLAIN one, and a dictionary chunk with an overwritten
+ * value (whose bounds come from the indices).
+ */
+static void test_text_bounds(void)
+{
+	static const char *values[] = { "prefix00-b", "prefix00-a", "prefix00-c", "prefix00",
+					"prefix00-bb", "prefix0", "prefix00-c0", "prefix",
+					"prefix00-a", "prefix0" };
+	char path[1200];
+	tmp_path("pqw_text_bounds", "bounds.parquet", path, sizeof(path));
+	ll_parquet_column_spec cols[] = { spec("s", LL_TYPE_TEXT, false), spec("b", LL_TYPE_BINARY, false) };
+	for (int mode = 0; mode < 3; mode++) {
+		ll_parquet_writer_options opt;
+		ll_parquet_writer_options_init(&opt);
+		opt.disable_dictionary = mode == 1;
+		ll_parquet_writer *w = open_writer(path, cols, 2, &opt);
+		if (!w)
+			return;
+		json_t *rows = json_array();
+		/* repeated, so that a dictionary pays */
+		for (size_t i = 0; i < 50 * sizeof(values) / sizeof(values[0]); i++) {
+			const char *v = values[i % (sizeof(values) / sizeof(values[0]))];
+			if (mode == 2)
+				ll_parquet_writer_put_bytes(w, 0, "zzz", 3);
+			put_text_row(w, rows, v, strlen(v));
+		}
+		close_writer(w, json_array_size(rows), 1);
+		interop_check_rows(path, rows);
+		json_decref(rows);
+		json_t *meta = interop_meta(path);
+		const json_t *c;
+		if (meta && (c = interop_chunk(meta, 0, "s"))) {
+			CHECK_META(c, "stats_min_value", "prefix");
+			CHECK_META(c, "stats_max_value", "prefix00-c0");
+			CHECK_META(c, "encodings", mode == 1 ? "PLAIN" : "PLAIN, RLE_DICTIONARY");
+		}
+		json_decref(meta);
+	}
+}
+
 static void test_add_column(void)
 {
 	char path[1200];
@@ -663,6 +706,72 @@ static void test_row_errors(void)
 	close_writer(w, 2, 1);
 	interop_check_rows(path, rows);
 	json_decref(rows);
+}
+
+/*
+ * A row that fails at a required column late in the schema leaves the
+ * columns before it as they were: a null there that would have been the
+ * chunk's first gives its definition levels back, and the rows read back,
+ * their null counts and the buffered size show nothing of the failed rows.
+ */
+static void test_failed_row_leaves_levels(void)
+{
+	char path[1200];
+	tmp_path("pqw_failed_levels", "levels.parquet", path, sizeof(path));
+	ll_parquet_column_spec cols[] = { spec("a", LL_TYPE_TEXT, true), spec("b", LL_TYPE_BIGINT, true),
+					  spec("c", LL_TYPE_BIGINT, false) };
+	/* PLAIN, so the buffered size is the values and levels alone (a dictionary
+	 * keeps the entries a failed row added) */
+	ll_parquet_writer_options opt;
+	ll_parquet_writer_options_init(&opt);
+	opt.disable_dictionary = true;
+	ll_parquet_writer *w = open_writer(path, cols, 3, &opt);
+	if (!w)
+		return;
+	ll_error err;
+	json_t *rows = json_array();
+	ll_parquet_writer_put_bytes(w, 0, "x", 1);
+	ll_parquet_writer_put_int64(w, 1, 1);
+	ll_parquet_writer_put_int64(w, 2, 1);
+	end_row(w);
+	json_array_append_new(rows, json_pack("{s:s, s:i, s:i}", "a", "x", "b", 1, "c", 1));
+	size_t before = ll_parquet_writer_buffered_bytes(w);
+	/* a's first null and b's value, then c is missing */
+	ll_parquet_writer_put_null(w, 0);
+	ll_parquet_writer_put_int64(w, 1, 2);
+	CHECK_INT(ll_parquet_writer_end_row(w, &err), LL_ESCHEMA);
+	CHECK_STR(err.column_name, "c");
+	CHECK_INT(ll_parquet_writer_buffered_bytes(w), before);
+	/* now b has levels: its first null */
+	ll_parquet_writer_put_bytes(w, 0, "y", 1);
+	ll_parquet_writer_put_int64(w, 2, 3);
+	end_row(w);
+	json_array_append_new(rows, json_pack("{s:s, s:n, s:i}", "a", "y", "b", "c", 3));
+	/* a's first null again, b's second, and c missing: both are taken back */
+	before = ll_parquet_writer_buffered_bytes(w);
+	ll_parquet_writer_put_null(w, 1);
+	CHECK_INT(ll_parquet_writer_end_row(w, &err), LL_ESCHEMA);
+	CHECK_INT(ll_parquet_writer_buffered_bytes(w), before);
+	/* and a value next to b's levels */
+	ll_parquet_writer_put_bytes(w, 0, "z", 1);
+	ll_parquet_writer_put_int64(w, 1, 5);
+	CHECK_INT(ll_parquet_writer_end_row(w, &err), LL_ESCHEMA);
+	CHECK_INT(ll_parquet_writer_buffered_bytes(w), before);
+	ll_parquet_writer_put_bytes(w, 0, "z", 1);
+	ll_parquet_writer_put_int64(w, 1, 5);
+	ll_parquet_writer_put_int64(w, 2, 5);
+	end_row(w);
+	json_array_append_new(rows, json_pack("{s:s, s:i, s:i}", "a", "z", "b", 5, "c", 5));
+	close_writer(w, 3, 1);
+	interop_check_rows(path, rows);
+	json_decref(rows);
+	json_t *meta = interop_meta(path);
+	const json_t *c;
+	if ((c = interop_chunk(meta, 0, "a")))
+		CHECK_META(c, "stats_null_count", "0");
+	if ((c = interop_chunk(meta, 0, "b")))
+		CHECK_META(c, "stats_null_count", "1");
+	json_decref(meta);
 }
 
 static void test_bad_columns(void)
@@ -911,7 +1020,9 @@ static void test_buffered_bytes(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_types_and_nulls), LL_TEST(test_double_stats), LL_TEST(test_decimals),
-	     LL_TEST(test_timestamps), LL_TEST(test_strings), LL_TEST(test_add_column),
+	     LL_TEST(test_timestamps), LL_TEST(test_strings), LL_TEST(test_text_bounds),
+	     LL_TEST(test_add_column),
 	     LL_TEST(test_columns_added_before_rows), LL_TEST(test_row_errors),
+	     LL_TEST(test_failed_row_leaves_levels),
 	     LL_TEST(test_bad_columns), LL_TEST(test_overwrite), LL_TEST(test_empty_file),
 	     LL_TEST(test_abort_removes_file), LL_TEST(test_codecs), LL_TEST(test_buffered_bytes))

@@ -4,6 +4,7 @@
  * streamed back from DuckDB and hyparquet and compared one by one with the
  * values they were generated from, so memory stays flat on both sides.
  */
+#include <inttypes.h>
 #include <string.h>
 
 #include "formats/parquet/parquet_writer.h"
@@ -272,4 +273,67 @@ static void test_dictionary_fallback(void)
 	json_decref(meta);
 }
 
-LL_TEST_MAIN(LL_TEST(test_million_rows), LL_TEST(test_dictionary_fallback))
+/*
+ * Each chunk judges its dictionary afresh: a column of distinct values in
+ * some row groups (PLAIN, the later ones given up early) gets a dictionary
+ * in the next once its values repeat.
+ */
+static void test_dictionary_per_chunk(void)
+{
+	char dir[1024], path[1200];
+	ll_test_tmpdir("pqw_dictionary_chunks", dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/chunks.parquet", dir);
+	ll_parquet_column_spec cols[] = { spec("ids", LL_TYPE_BIGINT, false),
+					  spec("codes", LL_TYPE_TEXT, false) };
+	ll_parquet_writer *w = NULL;
+	ll_error err;
+	ll_error_clear(&err);
+	CHECK_OK(ll_parquet_writer_open(&w, path, cols, 2, NULL, &err), &err);
+	if (!w)
+		return;
+	json_t *rows = json_array();
+	for (int64_t i = 0; i < 4 * 6000; i++) {
+		int64_t rg = i / 6000;
+		/* ids: distinct in row groups 0 to 2, then 10 values; codes: distinct in
+		 * row group 0, then 500 values, then distinct in row groups 2 and 3 */
+		int64_t id = rg < 3 ? i * 7919 : i % 10;
+		char code[32];
+		int64_t k = rg == 1 ? i % 500 : i;
+		snprintf(code, sizeof(code), "code-%06" PRId64, k);
+		ll_parquet_writer_put_int64(w, 0, id);
+		ll_parquet_writer_put_bytes(w, 1, code, strlen(code));
+		CHECK_OK(ll_parquet_writer_end_row(w, &err), &err);
+		json_array_append_new(rows, json_pack("{s:I, s:s}", "ids", (json_int_t)id, "codes", code));
+		if (i % 6000 == 5999)
+			CHECK_OK(ll_parquet_writer_flush_row_group(w, &err), &err);
+		/* 2000 rows into a chunk: the first holds its dictionaries until the check
+		 * at 4096 values; the third, after a chunk of distinct values, dropped
+		 * them at 1024 and holds PLAIN values alone (8 + 4 + 11 bytes a row) */
+		if (i == 1999)
+			CHECK(ll_parquet_writer_buffered_bytes(w) > 2000 * 23);
+		if (i == 2 * 6000 + 1999)
+			CHECK_INT(ll_parquet_writer_buffered_bytes(w), 2000 * 23);
+	}
+	CHECK_OK(ll_parquet_writer_close(w, NULL, &err), &err);
+	interop_check_rows(path, rows);
+	json_decref(rows);
+	static const struct {
+		const char *col;
+		const char *enc[4];
+	} want[] = {
+		{ "ids", { "PLAIN", "PLAIN", "PLAIN", "PLAIN, RLE_DICTIONARY" } },
+		{ "codes", { "PLAIN", "PLAIN, RLE_DICTIONARY", "PLAIN", "PLAIN" } },
+	};
+	json_t *meta = interop_meta(path);
+	for (size_t i = 0; meta && i < 2; i++) {
+		for (size_t rg = 0; rg < 4; rg++) {
+			const json_t *c = interop_chunk(meta, rg, want[i].col);
+			if (c)
+				CHECK_STR(interop_str(c, "encodings"), want[i].enc[rg]);
+		}
+	}
+	json_decref(meta);
+}
+
+LL_TEST_MAIN(LL_TEST(test_million_rows), LL_TEST(test_dictionary_fallback),
+	     LL_TEST(test_dictionary_per_chunk))

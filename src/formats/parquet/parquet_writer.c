@@ -40,6 +40,17 @@
 #define LL_PQW_DICT_LIMIT ((size_t)1 << 20)
 /* Value counts at which a dictionary must show it saves a quarter of the PLAIN size. */
 #define LL_PQW_DICT_FIRST_CHECK 4096
+/*
+ * An earlier check for a column whose previous chunk gave up its dictionary
+ * with every value distinct (ids, emails, timestamps), which would
+ * otherwise hash and store 4096 values of every chunk only to drop them: if
+ * its first 1024 values are all distinct again, it drops the dictionary
+ * there, and else it goes on to the usual checks. So a column is still
+ * judged in every chunk, and one whose values start to repeat keeps its
+ * dictionary (unless they repeat only past 1024 values, right after a
+ * chunk of distinct ones).
+ */
+#define LL_PQW_DICT_UNIQUE_CHECK 1024
 /* Small output is gathered and written to the file in pieces of about this size. */
 #define LL_PQW_DRAIN_BYTES ((size_t)256 << 10)
 /* Parquet stores byte array lengths in 4 bytes and pages up to 2 GiB; leave room for the page. */
@@ -189,7 +200,7 @@ static void column_start_chunk(ll_parquet_writer *w, ll_pqw_column *c)
 	c->use_dict = dict_enabled(w, c);
 	c->dict_stale = false;
 	c->plain_bytes = 0;
-	c->next_check = LL_PQW_DICT_FIRST_CHECK;
+	c->next_check = c->dict_unique ? LL_PQW_DICT_UNIQUE_CHECK : LL_PQW_DICT_FIRST_CHECK;
 }
 
 static void chunk_free(ll_pqw_column *c)
@@ -538,17 +549,23 @@ static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
 	size_t n = c->values.len / 4;
 	bool drop = c->dict.values.len > LL_PQW_DICT_LIMIT;
 	if (!drop && n >= c->next_check) {
-		c->next_check = n * 2;
-		drop = !dict_pays(c);
+		bool early = n < LL_PQW_DICT_FIRST_CHECK;
+		bool distinct = c->dict.count >= n;
+		c->next_check = early ? LL_PQW_DICT_FIRST_CHECK : n * 2;
+		drop = early ? distinct : !dict_pays(c);
+		c->dict_unique = drop && distinct;
 	}
 	if (drop && !column_drop_dict(w, c))
 		row_oom(w, c);
 }
 
-static void append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t len)
+/* Appends v's dictionary index; width is c->width, a constant where this is inlined. */
+static inline __attribute__((always_inline)) void
+append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width,
+			       size_t len)
 {
 	size_t before = ll_pqw_dict_bytes(&c->dict);
-	int64_t idx = ll_pqw_dict_intern(&c->dict, v, c->width, len);
+	int64_t idx = ll_pqw_dict_intern(&c->dict, v, width, len);
 	if (idx < 0 || !ll_pqw_vec_reserve(&c->values, 4)) {
 		/* an entry no index refers to must not reach the statistics */
 		c->dict_stale = true;
@@ -571,7 +588,7 @@ static inline void append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const vo
 				size_t width)
 {
 	if (c->use_dict) {
-		append_dict(w, c, v, width);
+		append_dict(w, c, v, width, width);
 		return;
 	}
 	if (!ll_pqw_vec_reserve(&c->values, width)) {
@@ -641,7 +658,7 @@ void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *d
 		return;
 	}
 	if (c->use_dict) {
-		append_dict(w, c, data, len);
+		append_dict(w, c, data, 0, len);
 		return;
 	}
 	if (!ll_pqw_vec_reserve(&c->values, 4 + len)) {
@@ -694,36 +711,63 @@ void ll_parquet_writer_put_decimal(ll_parquet_writer *w, size_t col, const uint8
 
 /* ---- rows ---- */
 
-/* Everything that can fail for a row, checked before any column changes. */
-static ll_status row_check(ll_parquet_writer *w, uint64_t mark, ll_error *err)
+static ll_status missing_required(const ll_parquet_writer *w, const ll_pqw_column *c,
+				  uint64_t mark, ll_error *err)
+{
+	ll_error_set(err, LL_ESCHEMA,
+		     "column %s is not nullable but row %" PRIu64 " of %s has no value for it",
+		     c->name, mark, w->path);
+	ll_error_set_table(err, NULL, c->name);
+	return LL_ESCHEMA;
+}
+
+/*
+ * Takes back the definition level row_commit gave column c for the row
+ * being ended. A column holds levels exactly while it has nulls, so a null
+ * that was the chunk's first takes the levels of the rows before it along.
+ */
+static void level_uncommit(ll_parquet_writer *w, ll_pqw_column *c, uint64_t mark)
+{
+	if (!c->has_def)
+		return;
+	c->def.len--;
+	w->buffered--;
+	if (c->mark == mark && c->mark_value)
+		return;
+	if (--c->nnulls == 0) {
+		w->buffered -= c->def.len;
+		c->def.len = 0;
+		c->has_def = false;
+	}
+}
+
+/*
+ * Gives every column its definition level for the row, in one pass: most
+ * columns have a value and no levels, and cost a compare. A column that
+ * cannot take the row (a required one without a value, or memory) fails it,
+ * and the columns before it are given back what they took, so a failed row
+ * leaves the levels as they were.
+ */
+static ll_status row_commit(ll_parquet_writer *w, uint64_t mark, ll_error *err)
 {
 	for (size_t i = 0; i < w->ncols; i++) {
 		ll_pqw_column *c = &w->cols[i];
 		bool has = c->mark == mark && c->mark_value;
-		if (!has && !c->nullable) {
-			ll_error_set(err, LL_ESCHEMA,
-				     "column %s is not nullable but row %" PRIu64 " of %s has no "
-				     "value for it",
-				     c->name, mark, w->path);
-			ll_error_set_table(err, NULL, c->name);
-			return LL_ESCHEMA;
+		if (has && !c->has_def)
+			continue;
+		ll_status st = LL_OK;
+		if (!has && !c->nullable)
+			st = missing_required(w, c, mark, err);
+		else if (!ll_pqw_vec_reserve(&c->def, c->has_def ? 1 : w->rg_rows + 1))
+			st = ll_error_oom(err);
+		if (st != LL_OK) {
+			while (i--)
+				level_uncommit(w, &w->cols[i], mark);
+			return st;
 		}
-		if ((c->has_def || !has) &&
-		    !ll_pqw_vec_reserve(&c->def, c->has_def ? 1 : w->rg_rows + 1))
-			return ll_error_oom(err);
-	}
-	return LL_OK;
-}
-
-static void row_commit(ll_parquet_writer *w, uint64_t mark)
-{
-	for (size_t i = 0; i < w->ncols; i++) {
-		ll_pqw_column *c = &w->cols[i];
-		if (c->mark == mark && c->mark_value) {
-			if (c->has_def) {
-				c->def.data[c->def.len++] = 1;
-				w->buffered++;
-			}
+		if (has) {
+			c->def.data[c->def.len++] = 1;
+			w->buffered++;
 			continue;
 		}
 		if (!c->has_def) {
@@ -737,6 +781,7 @@ static void row_commit(ll_parquet_writer *w, uint64_t mark)
 		w->buffered++;
 		c->nnulls++;
 	}
+	return LL_OK;
 }
 
 static void row_discard(ll_parquet_writer *w, uint64_t mark)
@@ -764,13 +809,12 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 		ll_error_set(err, st, "%s", w->row_err.message);
 		ll_error_set_table(err, NULL, w->row_err.column_name);
 	} else {
-		st = row_check(w, mark, err);
+		st = row_commit(w, mark, err);
 	}
 	if (st != LL_OK) {
 		row_discard(w, mark);
 		return st;
 	}
-	row_commit(w, mark);
 	w->row_open = false;
 	w->rows++;
 	w->rg_rows++;

@@ -2,20 +2,20 @@
  * Growable arrays and the per-chunk dictionary of the Parquet writer.
  *
  * The dictionary maps a value to its entry index with an open-addressing
- * table (linear probing, at most half full) of entry index + 1. Entries are
- * kept in insertion order, already PLAIN-encoded, so the dictionary page is
- * the values array as it stands. Fixed-width values are hashed by ll_mix64
- * when they are one machine word (the mixer ll_hash64 itself finishes with)
- * and by ll_hash64 otherwise; byte arrays keep their 32-bit hash in the entry
- * so a probe rejects most mismatches without touching the bytes and growth
- * never rehashes a string.
+ * table (linear probing, at most half full). A slot holds the value's 32-bit
+ * hash as a tag above its entry index + 1, and the tag's low bits are its
+ * home slot: a probe compares values only when the tags agree, so a miss
+ * never touches the entries, and growth rehashes from the slots alone.
+ * Entries are kept in insertion order, already PLAIN-encoded, so the
+ * dictionary page is the values array as it stands. The lookup, which
+ * nearly every put of a dictionary column makes, is inline in
+ * writer_internal.h; insertion and growth are here.
  */
 #include "formats/parquet/writer_internal.h"
 
 #include <stdlib.h>
 
 #include "util/bigmem.h"
-#include "util/hash.h"
 
 /*
  * Arrays from this size up get at least LL_BIG_MIN bytes, so they are
@@ -56,59 +56,25 @@ void ll_pqw_vec_free(ll_pqw_vec *v)
 	v->len = v->cap = 0;
 }
 
-static uint64_t hash_fixed(const void *v, size_t width)
+/* Doubles the table (or creates it) and moves every slot to its place in the new one. */
+static bool dict_grow(ll_pqw_dict *d)
 {
-	if (width == 8) {
-		uint64_t x;
-		memcpy(&x, v, 8);
-		return ll_mix64(x);
-	}
-	if (width == 4) {
-		uint32_t x;
-		memcpy(&x, v, 4);
-		return ll_mix64(x);
-	}
-	return ll_hash64(v, width, 0);
-}
-
-static bool equal_fixed(const uint8_t *a, const void *b, size_t width)
-{
-	if (width == 8) {
-		uint64_t x, y;
-		memcpy(&x, a, 8);
-		memcpy(&y, b, 8);
-		return x == y;
-	}
-	if (width == 4) {
-		uint32_t x, y;
-		memcpy(&x, a, 4);
-		memcpy(&y, b, 4);
-		return x == y;
-	}
-	return memcmp(a, b, width) == 0;
-}
-
-static uint64_t entry_hash(const ll_pqw_dict *d, size_t i, size_t width)
-{
-	if (width)
-		return hash_fixed(d->values.data + i * width, width);
-	const ll_pqw_dict_entry *e = (const ll_pqw_dict_entry *)d->entries.data + i;
-	return e->hash;
-}
-
-/* Doubles the table (or creates it) and reinserts every entry. */
-static bool dict_grow(ll_pqw_dict *d, size_t width)
-{
-	size_t nslots = d->nslots ? d->nslots * 2 : 1024;
-	uint32_t *slots = calloc(nslots, sizeof(*slots));
+	size_t nslots = d->nslots ? d->nslots * 2 : 256;
+	/* a tag places a value in at most 2^32 slots */
+	if (nslots > (size_t)1 << 32)
+		return false;
+	uint64_t *slots = calloc(nslots, sizeof(*slots));
 	if (!slots)
 		return false;
 	size_t mask = nslots - 1;
-	for (size_t i = 0; i < d->count; i++) {
-		size_t s = (size_t)entry_hash(d, i, width) & mask;
+	for (size_t i = 0; i < d->nslots; i++) {
+		uint64_t slot = d->slots[i];
+		if (!slot)
+			continue;
+		size_t s = (size_t)(slot >> 32) & mask;
 		while (slots[s])
 			s = (s + 1) & mask;
-		slots[s] = (uint32_t)(i + 1);
+		slots[s] = slot;
 	}
 	free(d->slots);
 	d->slots = slots;
@@ -116,7 +82,7 @@ static bool dict_grow(ll_pqw_dict *d, size_t width)
 	return true;
 }
 
-static bool append_entry(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t hash)
+static bool append_entry(ll_pqw_dict *d, const void *v, size_t width, size_t len)
 {
 	if (width) {
 		if (!ll_pqw_vec_reserve(&d->values, width))
@@ -129,7 +95,7 @@ static bool append_entry(ll_pqw_dict *d, const void *v, size_t width, size_t len
 	    !ll_pqw_vec_reserve(&d->entries, sizeof(ll_pqw_dict_entry)))
 		return false;
 	uint32_t len32 = (uint32_t)len;
-	ll_pqw_dict_entry e = { (uint32_t)(d->values.len + 4), len32, hash };
+	ll_pqw_dict_entry e = { (uint32_t)(d->values.len + 4), len32 };
 	memcpy(d->values.data + d->values.len, &len32, 4);
 	if (len)
 		memcpy(d->values.data + d->values.len + 4, v, len);
@@ -139,29 +105,21 @@ static bool append_entry(ll_pqw_dict *d, const void *v, size_t width, size_t len
 	return true;
 }
 
-int64_t ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
+int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t tag)
 {
-	if (d->count * 2 >= d->nslots && !dict_grow(d, width))
+	if (d->count * 2 >= d->nslots && !dict_grow(d))
 		return -1;
-	uint64_t h = width ? hash_fixed(v, width) : (uint32_t)ll_hash64(v, len, 0);
 	size_t mask = d->nslots - 1;
-	size_t s = (size_t)h & mask;
-	for (uint32_t e; (e = d->slots[s]) != 0; s = (s + 1) & mask) {
-		size_t i = e - 1;
-		if (width) {
-			if (equal_fixed(d->values.data + i * width, v, width))
-				return (int64_t)i;
-			continue;
-		}
-		const ll_pqw_dict_entry *en = (const ll_pqw_dict_entry *)d->entries.data + i;
-		if (en->hash == (uint32_t)h && en->len == len &&
-		    (len == 0 || memcmp(d->values.data + en->offset, v, len) == 0))
-			return (int64_t)i;
-	}
-	if (!append_entry(d, v, width, len, (uint32_t)h))
+	size_t s = tag & mask;
+	while (d->slots[s])
+		s = (s + 1) & mask;
+	if (!append_entry(d, v, width, len))
 		return -1;
-	d->slots[s] = (uint32_t)(d->count + 1);
-	return (int64_t)d->count++;
+	d->count++;
+	d->last = (uint32_t)d->count;
+	d->slots[s] = (uint64_t)tag << 32 | d->last;
+	d->bytes = d->values.len + d->entries.len + d->nslots * sizeof(*d->slots);
+	return (int64_t)d->count - 1;
 }
 
 void ll_pqw_dict_clear(ll_pqw_dict *d)
@@ -169,6 +127,8 @@ void ll_pqw_dict_clear(ll_pqw_dict *d)
 	if (d->count && d->slots)
 		memset(d->slots, 0, d->nslots * sizeof(*d->slots));
 	d->count = 0;
+	d->bytes = 0;
+	d->last = 0;
 	d->values.len = 0;
 	d->entries.len = 0;
 }
@@ -179,6 +139,8 @@ void ll_pqw_dict_free(ll_pqw_dict *d)
 	d->slots = NULL;
 	d->nslots = 0;
 	d->count = 0;
+	d->bytes = 0;
+	d->last = 0;
 	ll_pqw_vec_free(&d->values);
 	ll_pqw_vec_free(&d->entries);
 }

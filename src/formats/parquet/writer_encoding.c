@@ -62,6 +62,17 @@ static uint8_t *pack_bytes_bw1(const uint8_t *v, size_t n, uint8_t *p)
 
 static uint8_t *pack_u32(const uint32_t *v, size_t n, int bw, uint8_t *p)
 {
+	if (bw <= 8) {
+		/* 8 values of up to 8 bits fill bw bytes: each group gathered in one word,
+		 * stored whole (the bound reserved has room) and advanced by bw */
+		for (; n >= 8; n -= 8, v += 8) {
+			uint64_t group = 0;
+			for (int k = 0; k < 8; k++)
+				group |= (uint64_t)v[k] << (k * bw);
+			memcpy(p, &group, 8);
+			p += bw;
+		}
+	}
 	uint64_t acc = 0;
 	int bits = 0;
 	size_t padded = (n + 7) / 8 * 8;

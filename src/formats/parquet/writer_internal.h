@@ -12,7 +12,8 @@
  *   each) or, while use_dict holds, one uint32 dictionary index per value.
  * - def holds one definition level byte (0 null, 1 value) per ended row, but
  *   only once has_def is set, which happens at the chunk's first null; until
- *   then every ended row has a value.
+ *   then every ended row has a value. So has_def holds exactly when nnulls
+ *   is not 0.
  * - the dictionary holds exactly the distinct values inserted in this chunk
  *   (a value popped again by an overwrite leaves its entry; dict_stale says
  *   so, and statistics then walk the indices instead of the entries).
@@ -47,6 +48,7 @@
 
 #include "formats/parquet/parquet_writer.h"
 #include "util/buf.h"
+#include "util/hash.h"
 
 #if defined(__BYTE_ORDER__) && __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "the Parquet writer stores values in host order, which must be little-endian like PLAIN"
@@ -121,63 +123,128 @@ static inline bool ll_pqw_vec_reserve(ll_pqw_vec *v, size_t extra)
 typedef struct ll_pqw_dict_entry {
 	uint32_t offset; /* of the bytes, after the 4-byte length */
 	uint32_t len;
-	uint32_t hash;
 } ll_pqw_dict_entry;
 
 /*
  * Distinct values of one column chunk. values is the dictionary page body
- * (PLAIN); slots is an open-addressing table of entry index + 1 (0: empty)
- * kept at most half full.
+ * (PLAIN); slots is an open-addressing table kept at most half full, each
+ * slot 0 (empty) or a 32-bit hash tag above entry index + 1.
  */
 typedef struct ll_pqw_dict {
-	uint32_t *slots;
+	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
-	size_t count;
+	uint32_t last; /* index + 1 of the entry interned last, 0 for none */
+	size_t bytes;  /* see ll_pqw_dict_bytes */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
+	size_t count;
 } ll_pqw_dict;
 
-/* Bytes a dictionary holds, for the memory budget. */
+/* Bytes a dictionary holds (entries, values and, while it has entries, slots), for the budget. */
 static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
 {
-	return d->values.len + d->entries.len + (d->count ? d->nslots * sizeof(uint32_t) : 0);
+	return d->bytes;
 }
 
 /*
- * Finds v (width bytes; or, for byte arrays, width 0 and len bytes) in the
- * dictionary, adding it when absent. Returns the entry index, or -1 when
- * memory runs out (the dictionary is unchanged then).
+ * Adds v (width bytes; or, for byte arrays, width 0 and len bytes), which
+ * the dictionary does not hold, with its tag (ll_pqw_dict_tag). Returns the
+ * new entry's index, or -1 when memory runs out (the entries are unchanged
+ * then).
  */
-int64_t ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len);
+int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t tag);
+
+/*
+ * The 32-bit hash a value is tagged and placed with: ll_mix64 for one-word
+ * values, ll_hash_fast for the rest (byte arrays, decimals).
+ */
+static inline uint32_t ll_pqw_dict_tag(const void *v, size_t width, size_t len)
+{
+	if (width == 8)
+		return (uint32_t)ll_mix64(ll_load64(v));
+	if (width == 4)
+		return (uint32_t)ll_mix64(ll_load32(v));
+	return (uint32_t)ll_hash_fast(v, width ? width : len);
+}
+
+/* Whether entry i holds v. */
+static inline bool ll_pqw_dict_holds(const ll_pqw_dict *d, size_t i, const void *v, size_t width,
+				     size_t len)
+{
+	if (width == 8)
+		return ll_load64(d->values.data + i * 8) == ll_load64(v);
+	if (width == 4)
+		return ll_load32(d->values.data + i * 4) == ll_load32(v);
+	if (width)
+		return ll_bytes_equal(d->values.data + i * width, v, width);
+	const ll_pqw_dict_entry *e = (const ll_pqw_dict_entry *)d->entries.data + i;
+	return e->len == len && ll_bytes_equal(d->values.data + e->offset, v, len);
+}
+
+/*
+ * Finds v in the dictionary, adding it when absent. Returns the entry index,
+ * or -1 when memory runs out (the entries are unchanged then). Inline, with
+ * width a constant at each caller, since nearly every put of a dictionary
+ * column comes here. The entry interned last is tried before any hashing:
+ * columns often repeat a value row after row (a load id, a parent's id down
+ * its list, a run of one country), and then a put costs one comparison.
+ */
+static inline __attribute__((always_inline)) int64_t
+ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
+{
+	if (d->last && ll_pqw_dict_holds(d, d->last - 1, v, width, len))
+		return (int64_t)d->last - 1;
+	uint32_t tag = ll_pqw_dict_tag(v, width, len);
+	if (!d->nslots)
+		return ll_pqw_dict_insert(d, v, width, len, tag);
+	size_t mask = d->nslots - 1;
+	for (size_t s = tag & mask;; s = (s + 1) & mask) {
+		uint64_t slot = d->slots[s];
+		if (!slot)
+			return ll_pqw_dict_insert(d, v, width, len, tag);
+		if ((uint32_t)(slot >> 32) == tag &&
+		    ll_pqw_dict_holds(d, (uint32_t)slot - 1, v, width, len)) {
+			d->last = (uint32_t)slot;
+			return (int64_t)d->last - 1;
+		}
+	}
+}
+
 void ll_pqw_dict_clear(ll_pqw_dict *d);
 void ll_pqw_dict_free(ll_pqw_dict *d);
 
+/*
+ * A column: first what a put and end_row touch, packed in the order they
+ * touch it (a put of a dictionary column reads some 150 bytes of this for
+ * every value, and fewer cache lines per value show in the load's time),
+ * then the schema the encoder and error messages read.
+ */
 typedef struct ll_pqw_column {
-	char *name;
-	ll_data_type type;
-	int precision, scale;
-	bool nullable;
-	int32_t field_id;
-	ll_pqw_kind kind;
-	int physical;    /* LL_PQW_TYPE_* */
-	uint32_t width;  /* bytes per PLAIN value; 0 for byte arrays */
-	uint64_t dec_limit_hi, dec_limit_lo; /* decimal: 10^precision, as 128 bits */
-
 	/* the row being built: mark is that row's number + 1 when it has a put */
 	uint64_t mark;
-	bool mark_value;   /* the put was a value (not put_null) */
-	size_t last_start; /* where that value starts in values */
-
+	bool mark_value; /* the put was a value (not put_null) */
+	bool nullable;
 	/* the chunk: of the open row group in w->cols, of the sealed one in w->sealed */
-	size_t nnulls;
 	bool has_def;
 	bool use_dict;
 	bool dict_stale;
-	size_t plain_bytes;  /* PLAIN size of the values, tracked in dictionary mode */
-	size_t next_check;   /* value count at which the dictionary's payoff is judged */
+	ll_pqw_kind kind;
+	uint32_t width; /* bytes per PLAIN value; 0 for byte arrays */
+	ll_data_type type;
+	size_t nnulls;
 	ll_pqw_vec def;
 	ll_pqw_vec values;
+	size_t plain_bytes; /* PLAIN size of the values, tracked in dictionary mode */
 	ll_pqw_dict dict;
+	size_t last_start; /* where the row's value starts in values */
+	size_t next_check; /* value count at which the dictionary's payoff is judged */
+	bool dict_unique;  /* the last judged chunk dropped its dictionary, every value distinct */
+
+	char *name;
+	int precision, scale;
+	int32_t field_id;
+	int physical; /* LL_PQW_TYPE_* */
+	uint64_t dec_limit_hi, dec_limit_lo; /* decimal: 10^precision, as 128 bits */
 } ll_pqw_column;
 
 /* Longest string statistic kept; a longer bound drops min/max for the chunk. */

@@ -139,27 +139,50 @@ static int cmp_bytes(const uint8_t *a, size_t alen, const uint8_t *b, size_t ble
 	return alen < blen ? -1 : alen > blen;
 }
 
+/*
+ * The bounds so far, with the first 8 bytes of each as a big-endian number
+ * (zero past the value's end): a key strictly between the bounds' keys is a
+ * value strictly between them, which settles most values without a memcmp.
+ */
 typedef struct byte_bounds {
 	const uint8_t *min, *max;
 	size_t min_len, max_len;
+	uint64_t min_key, max_key;
 	bool any;
 } byte_bounds;
 
-static void bounds_add(byte_bounds *b, const uint8_t *v, size_t len)
+/* v's key; end is the end of the array v lies in, which may stop short of 8 bytes. */
+static inline uint64_t bytes_key(const uint8_t *v, size_t len, const uint8_t *end)
 {
+	uint64_t x = 0;
+	memcpy(&x, v, end - v >= 8 ? 8 : (size_t)(end - v));
+	x = __builtin_bswap64(x);
+	if (len < 8)
+		x &= len ? ~0ULL << (8 * (8 - len)) : 0;
+	return x;
+}
+
+static inline void bounds_add(byte_bounds *b, const uint8_t *v, size_t len, const uint8_t *end)
+{
+	uint64_t key = bytes_key(v, len, end);
+	if (b->any && key > b->min_key && key < b->max_key)
+		return;
 	if (!b->any) {
 		b->min = b->max = v;
 		b->min_len = b->max_len = len;
+		b->min_key = b->max_key = key;
 		b->any = true;
 		return;
 	}
 	if (cmp_bytes(v, len, b->min, b->min_len) < 0) {
 		b->min = v;
 		b->min_len = len;
+		b->min_key = key;
 	}
 	if (cmp_bytes(v, len, b->max, b->max_len) > 0) {
 		b->max = v;
 		b->max_len = len;
+		b->max_key = key;
 	}
 }
 
@@ -175,19 +198,21 @@ static void stats_bytes(const ll_pqw_column *c, ll_pqw_chunk_meta *m)
 	byte_bounds b = { 0 };
 	const ll_pqw_dict *d = &c->dict;
 	const ll_pqw_dict_entry *entries = (const ll_pqw_dict_entry *)d->entries.data;
+	const uint8_t *dict_end = d->values.data + d->values.len;
 	if (c->use_dict && !c->dict_stale) {
 		for (size_t i = 0; i < d->count; i++)
-			bounds_add(&b, d->values.data + entries[i].offset, entries[i].len);
+			bounds_add(&b, d->values.data + entries[i].offset, entries[i].len, dict_end);
 	} else if (c->use_dict) {
 		const uint32_t *idx = (const uint32_t *)c->values.data;
 		for (size_t i = 0; i < c->values.len / 4; i++) {
 			const ll_pqw_dict_entry *e = &entries[idx[i]];
-			bounds_add(&b, d->values.data + e->offset, e->len);
+			bounds_add(&b, d->values.data + e->offset, e->len, dict_end);
 		}
 	} else {
+		const uint8_t *end = c->values.data + c->values.len;
 		for (size_t off = 0; off < c->values.len;) {
 			uint32_t len = read_len(c->values.data + off);
-			bounds_add(&b, c->values.data + off + 4, len);
+			bounds_add(&b, c->values.data + off + 4, len, end);
 			off += 4 + (size_t)len;
 		}
 	}
