@@ -175,7 +175,7 @@ static uint64_t key_hash(uint32_t node, const char *raw, size_t len)
 
 static bool key_is(const ll_norm_key *k, uint32_t node, const char *raw, size_t len)
 {
-	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(k->raw, raw, len);
+	return k->node == node && k->raw_len == len && ll_bytes_equal(k->raw, raw, len);
 }
 
 static bool key_index_grow(ll_normalizer *n)

@@ -28,6 +28,7 @@
 #include "normalize/normalize.h"
 #include "util/arena.h"
 #include "util/buf.h"
+#include "util/hash.h"
 #include "util/keccak.h"
 
 #define LL_NORM_NONE UINT32_MAX
@@ -238,33 +239,6 @@ ll_status ll_norm_table_refresh(ll_normalizer *n, uint32_t table, ll_error *err)
 ll_status ll_norm_key_find(ll_normalizer *n, uint32_t node, uint32_t prev, const char *raw,
 			   size_t len, uint32_t *key, ll_error *err);
 
-/* Whether a and b agree in their first and last w bytes, which overlap unless len is 2w. */
-static inline bool ll_norm_ends_equal(const char *a, const char *b, size_t len, size_t w)
-{
-	uint64_t p = 0, q = 0, r = 0, t = 0;
-	memcpy(&p, a, w);
-	memcpy(&q, b, w);
-	memcpy(&r, a + len - w, w);
-	memcpy(&t, b + len - w, w);
-	return p == q && r == t;
-}
-
-/*
- * Byte comparison without a library call for the short keys records are
- * made of: a few loads that overlap, never past either string's end.
- */
-static inline bool ll_norm_bytes_equal(const char *a, const char *b, size_t len)
-{
-	if (len < 4)
-		return len == 0 ||
-		       (a[0] == b[0] && a[len / 2] == b[len / 2] && a[len - 1] == b[len - 1]);
-	if (len < 8)
-		return ll_norm_ends_equal(a, b, len, 4);
-	if (len <= 16)
-		return ll_norm_ends_equal(a, b, len, 8);
-	return memcmp(a, b, len) == 0;
-}
-
 /**
  * The key entry for raw key bytes at node if it is the one that followed
  * prev (the key before it in its object; NONE for the first) last time,
@@ -279,7 +253,7 @@ static inline uint32_t ll_norm_key_guess(const ll_normalizer *n, uint32_t node, 
 		return LL_NORM_NONE;
 	const ll_norm_key *k = &n->keys[guess];
 	const char *known = len <= sizeof(k->head) ? k->head : k->raw;
-	return k->node == node && k->raw_len == len && ll_norm_bytes_equal(known, raw, len) ? guess
+	return k->node == node && k->raw_len == len && ll_bytes_equal(known, raw, len) ? guess
 											 : LL_NORM_NONE;
 }
 

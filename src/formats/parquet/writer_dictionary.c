@@ -18,17 +18,13 @@
 #include "util/bigmem.h"
 
 /*
- * Arrays from this size up get at least LL_BIG_MIN bytes, so they are
- * mappings of their own too. A load's normalizer threads fill arrays of
- * tens to hundreds of KiB (definition levels, the columns of child tables)
- * and the writers' threads free them in another order; from malloc, they
- * fragmented the normalizer threads' heaps into a resident size that kept
- * growing for the first several seconds of a load (by about 10 MiB at two
- * threads). Only the pages an array touches are resident, so the larger
- * capacity costs address space, not memory.
+ * Arrays live in ll_big blocks: from LL_BIG_MIN up they are mappings of
+ * their own, reused through bigmem's cache. A load's normalizer threads fill
+ * arrays of tens to hundreds of KiB (definition levels, the columns of child
+ * tables) and the writers' threads free them in another order; from malloc,
+ * they fragmented the normalizer threads' heaps into a resident size that
+ * kept growing for the first seconds of a load.
  */
-#define VEC_MAPPED_MIN ((size_t)16 << 10)
-
 bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
 {
 	if (extra > SIZE_MAX / 2 - v->len)
@@ -39,8 +35,6 @@ bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra)
 	size_t cap = v->cap ? v->cap : (v->hint > 256 ? v->hint : 256);
 	while (cap < need)
 		cap *= 2;
-	if (cap >= VEC_MAPPED_MIN && cap < LL_BIG_MIN)
-		cap = LL_BIG_MIN;
 	uint8_t *p = ll_big_resize(v->data, v->cap, cap, v->len);
 	if (!p)
 		return false;
