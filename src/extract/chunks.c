@@ -27,6 +27,14 @@
 #define LOOK_BYTES (64u << 10) /* read at open to see how the input starts */
 #define SLACK (64u << 10)      /* read past the target so most cuts need no second read */
 #define MAX_SPARES 32          /* more than the pieces a pool has in flight */
+/*
+ * The first piece's target; each next one doubles it up to the chunker's.
+ * At the start of an input every key is new, and a thread that meets a key
+ * waits until the pieces before its own are done (normalize/pool.c): with a
+ * first piece of the full size, every other thread would idle while one
+ * normalizes it.
+ */
+#define RAMP_FIRST (64u << 10)
 
 struct ll_chunker {
 	ll_input *in;
@@ -45,6 +53,15 @@ struct ll_chunker {
 static size_t piece_cap(const ll_chunker *c)
 {
 	return c->target + SLACK;
+}
+
+/* The target of the next piece: small for the first ones (RAMP_FIRST). */
+static size_t piece_target(const ll_chunker *c)
+{
+	size_t t = RAMP_FIRST;
+	for (uint64_t i = 0; i < c->index && t < c->target; i++)
+		t *= 2;
+	return t < c->target ? t : c->target;
 }
 
 /* A buffer of cap bytes (and the pad) for the next piece: a spare when one fits. */
@@ -67,7 +84,8 @@ static bool is_blank(char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Reads until the buffer holds want bytes or the input ends. */
+/* Reads until the buffer holds want bytes or the input ends, and not much more:
+ * what a piece leaves past its cut is copied into the next one's buffer. */
 static ll_status fill(ll_chunker *c, size_t want, ll_error *err)
 {
 	if (want > c->cap) {
@@ -80,7 +98,7 @@ static ll_status fill(ll_chunker *c, size_t want, ll_error *err)
 	}
 	while (c->len < want && !c->eof) {
 		size_t got = 0;
-		ll_status st = ll_input_read(c->in, c->buf + c->len, c->cap - c->len, &got, err);
+		ll_status st = ll_input_read(c->in, c->buf + c->len, want - c->len, &got, err);
 		if (st != LL_OK)
 			return st;
 		c->len += got;
@@ -121,10 +139,10 @@ ll_status ll_chunker_open(ll_chunker **out, ll_input *in, size_t target, ll_erro
 	return st;
 }
 
-/* Looks for a cut at or after the target; *cut is the first byte after it. */
-static cut_result find_cut(ll_chunker *c, size_t *cut)
+/* Looks for a cut at or after target; *cut is the first byte after it. */
+static cut_result find_cut(ll_chunker *c, size_t target, size_t *cut)
 {
-	size_t i = c->scanned > c->target - 1 ? c->scanned : c->target - 1;
+	size_t i = c->scanned > target - 1 ? c->scanned : target - 1;
 	while (i < c->len) {
 		const char *nl = memchr(c->buf + i, '\n', c->len - i);
 		if (!nl)
@@ -180,12 +198,13 @@ static ll_status emit(ll_chunker *c, size_t cut, ll_chunk *out, ll_error *err)
 ll_status ll_chunker_next(ll_chunker *c, ll_chunk *out, ll_error *err)
 {
 	memset(out, 0, sizeof(*out));
-	ll_status st = fill(c, c->target + SLACK, err);
+	size_t target = piece_target(c);
+	ll_status st = fill(c, target + SLACK, err);
 	if (st != LL_OK || c->len == 0)
 		return st;
 	size_t cut = c->len;
 	for (;;) {
-		cut_result r = c->len >= c->target ? find_cut(c, &cut) : c->eof ? CUT_NONE : CUT_MORE;
+		cut_result r = c->len >= target ? find_cut(c, target, &cut) : c->eof ? CUT_NONE : CUT_MORE;
 		if (r == CUT_FOUND)
 			break;
 		if (r == CUT_NONE) {

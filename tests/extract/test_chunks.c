@@ -3,7 +3,8 @@
  * each with its offset and first line, and each followed by LL_CHUNK_PAD
  * zero bytes so it can be parsed in place: the last piece, a piece grown
  * around a record longer than the target, and pieces in recycled buffers
- * (which held other bytes before) too.
+ * (which held other bytes before) too. The first pieces are small and
+ * double up to the target, so every thread of a load has work at once.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -101,4 +102,29 @@ static void test_long_records_grow_the_buffer(void)
 	ll_buf_free(&text);
 }
 
-LL_TEST_MAIN(LL_TEST(test_pieces_are_padded), LL_TEST(test_long_records_grow_the_buffer))
+static void test_first_pieces_are_small(void)
+{
+	ll_buf text = LL_BUF_INIT;
+	records(&text, 600000, 0, 0); /* about 20 MB: nine pieces and more */
+	ll_input *in;
+	ll_chunker *ck;
+	ll_error err = { 0 };
+	const size_t target = 4 << 20, record = 40;
+	CHECK_OK(ll_input_open_memory(&in, text.data, text.len, "t.ndjson", &err), &err);
+	CHECK_OK(ll_chunker_open(&ck, in, target, &err), &err);
+	size_t expect = 64 << 10;
+	for (int i = 0; i < 9; i++) {
+		ll_chunk c;
+		CHECK_OK(ll_chunker_next(ck, &c, &err), &err);
+		/* each piece ends at the first record boundary at or past its target */
+		CHECK(c.data && c.len >= expect && c.len < expect + record);
+		ll_chunker_recycle(ck, &c);
+		expect = expect * 2 < target ? expect * 2 : target;
+	}
+	ll_chunker_free(ck);
+	ll_input_free(in);
+	ll_buf_free(&text);
+}
+
+LL_TEST_MAIN(LL_TEST(test_pieces_are_padded), LL_TEST(test_long_records_grow_the_buffer),
+	     LL_TEST(test_first_pieces_are_small))
