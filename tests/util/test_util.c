@@ -322,6 +322,7 @@ static void test_double_parse_exact_cases(void)
 	static const char *const fast[] = {
 		"0", "-0", "-0.0", "0.1", "21.64", "-37.52", "1e22", "1e23", "1e-22", "12345678901234e-5",
 		"9007199254740992", "4.35", "0.000001", "1E+5", "0e999999", "100.000", "2.5e-3",
+		"0.0000000000000000000000000001e30", "-0.000", "0.0", "10.5", "900719925474099.2",
 	};
 	static const char *const slow[] = {
 		"9007199254740993",      /* 2^53 + 1: above the exact mantissa range */
@@ -337,6 +338,13 @@ static void test_double_parse_exact_cases(void)
 		CHECK(!takes_fast_path(slow[i]));
 	double d = 1;
 	CHECK(ll_double_parse_exact("-0.0", 4, &d) && d == 0 && signbit(d));
+	/* a fraction too long to count its digits in an int exponent is left to strtod */
+	static char tiny[200010];
+	memset(tiny, '0', sizeof(tiny));
+	tiny[1] = '.';
+	memcpy(tiny + sizeof(tiny) - 5, "1e10", 4);
+	CHECK(!ll_double_parse_exact(tiny, sizeof(tiny) - 1, &d));
+	CHECK(same_as_strtod("0.00000000000000000000000000000000000000000000012e40"));
 }
 
 /* Random JSON numbers of every shape: 1-20 significant digits, leading and
