@@ -182,12 +182,18 @@ static void test_base64(void)
 		CHECK(ll_base64_decode(text, padded, &b));
 		CHECK_INT(b.len, len);
 		CHECK(len == 0 || memcmp(b.data, bytes, len) == 0);
-		if (len == 10) {
-			char id[14];
-			ll_base64_encode_10_unpadded(bytes, id);
-			CHECK(memcmp(id, text, 14) == 0);
-			CHECK(memcmp(text + 14, "==", 2) == 0);
+	}
+	for (int n = 0; n < 100000; n++) {
+		unsigned char bytes[10];
+		for (size_t k = 0; k < sizeof(bytes); k++) {
+			state = state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+			bytes[k] = (unsigned char)(state >> 56);
 		}
+		char text[16], id[14];
+		ll_base64_encode_to(bytes, sizeof(bytes), text);
+		ll_base64_encode_10_unpadded(bytes, id);
+		CHECK(memcmp(id, text, 14) == 0);
+		CHECK(memcmp(text + 14, "==", 2) == 0);
 	}
 	ll_buf_free(&b);
 }
