@@ -428,24 +428,174 @@ static bool parse_common(const char *s, size_t len, iso_parts *p)
 	return p->has_date || p->has_time;
 }
 
-ll_iso_kind ll_parse_iso_like(const char *s, size_t len, int64_t *value)
+/* ---- the shape nearly every timestamp in data has, read straight ---- */
+
+/* The digit at s[k], or a value above 9 flagged in *bad. */
+static unsigned digit_at(const char *s, size_t k, unsigned *bad)
 {
-	iso_parts p;
-	bool ok = len > 0 && s[0] != 'P' && parse_iso8601(s, len, &p) && valid_parts(&p);
+	unsigned d = (unsigned)(unsigned char)s[k] - '0';
+	*bad |= d > 9;
+	return d;
+}
+
+static unsigned two_digits_at(const char *s, size_t k, unsigned *bad)
+{
+	return digit_at(s, k, bad) * 10 + digit_at(s, k + 1, bad);
+}
+
+/* From i: nothing, "Z", or ±hh[[:]mm] (or ±hh: alone) as take_offset reads
+ * them; *offset in seconds east of UTC. */
+static bool take_shape_offset(const char *s, size_t len, size_t i, int *offset)
+{
+	*offset = 0;
+	if (i < len && s[i] == 'Z')
+		return i + 1 == len;
+	if (i == len)
+		return true;
+	if ((s[i] != '+' && s[i] != '-') || len - i < 3)
+		return false;
+	unsigned bad = 0, hours = two_digits_at(s, i + 1, &bad), minutes = 0;
+	int sign = s[i] == '+' ? 1 : -1;
+	i += 3;
+	if (i < len && s[i] == ':')
+		i++;
+	if (i < len) {
+		if (len - i != 2)
+			return false;
+		minutes = two_digits_at(s, i, &bad);
+	}
+	int total = sign * (int)(hours * 60 + minutes);
+	/* as take_offset: only positive offsets are bounded */
+	if (bad || total > 24 * 60)
+		return false;
+	*offset = total * 60;
+	return true;
+}
+
+/* From i: nothing, or '.' or ',' and digits, as take_fraction reads them
+ * (six kept); *next is where the digits end. */
+static bool take_shape_fraction(const char *s, size_t len, size_t i, int *micro, size_t *next)
+{
+	*micro = 0;
+	*next = i;
+	if (i == len || (s[i] != '.' && s[i] != ','))
+		return true;
+	size_t first = ++i;
+	while (i < len && is_digit(s[i]))
+		i++;
+	size_t n = i - first;
+	if (n == 0)
+		return false;
+	static const int scale[] = { 1000000, 100000, 10000, 1000, 100, 10, 1 };
+	size_t keep = n < 6 ? n : 6;
+	int v = 0;
+	for (size_t k = 0; k < keep; k++)
+		v = v * 10 + (s[first + k] - '0');
+	v *= scale[keep];
+	*micro = v;
+	*next = i;
+	return true;
+}
+
+/* Eight characters as one word, the first in the low byte on any host. */
+static uint64_t load_le64(const char *s)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	return (uint64_t)u[0] | (uint64_t)u[1] << 8 | (uint64_t)u[2] << 16 | (uint64_t)u[3] << 24 |
+	       (uint64_t)u[4] << 32 | (uint64_t)u[5] << 40 | (uint64_t)u[6] << 48 |
+	       (uint64_t)u[7] << 56;
+}
+
+/*
+ * Whether the eight characters in w are digits where digit_bytes has 0xff
+ * and equal to those of pattern elsewhere: a digit has the high nibble 3
+ * and a low one that does not carry when 6 is added.
+ */
+static bool word_matches(uint64_t w, uint64_t pattern, uint64_t digit_bytes)
+{
+	uint64_t high = UINT64_C(0xf0f0f0f0f0f0f0f0) & digit_bytes;
+	uint64_t exact = ~digit_bytes | high;
+	uint64_t threes = UINT64_C(0x3030303030303030) & digit_bytes;
+	return (w & exact) == ((pattern & ~digit_bytes) | threes) &&
+	       ((w + (UINT64_C(0x0606060606060606) & digit_bytes)) & high) == threes;
+}
+
+/* Byte k of the result is the two-digit number in bytes k and k + 1 of w (digits there). */
+static uint64_t digit_pairs(uint64_t w)
+{
+	uint64_t x = w & UINT64_C(0x0f0f0f0f0f0f0f0f);
+	return x * 10 + (x >> 8);
+}
+
+/*
+ * YYYY-MM-DD(T| )hh:mm:ss[(.|,)f+][offset] with valid values: the instant
+ * parse_iso8601 gives such a string, without its character-at-a-time walk
+ * (the date and the time are checked and read eight characters at once).
+ * False for any other shape or an invalid value, which the full parsers
+ * then judge.
+ */
+static bool parse_timestamp_shape(const char *s, size_t len, int64_t *value)
+{
+	if (len < 19 || (s[10] != 'T' && s[10] != ' '))
+		return false;
+	uint64_t date = load_le64(s), clock = load_le64(s + 11); /* "YYYY-MM-", "hh:mm:ss" */
+	unsigned bad = 0, day = two_digits_at(s, 8, &bad);
+	if (bad || !word_matches(date, UINT64_C(0x2d00002d00000000), UINT64_C(0x00ffff00ffffffff)) ||
+	    !word_matches(clock, UINT64_C(0x00003a00003a0000), UINT64_C(0xffff00ffff00ffff)))
+		return false;
+	uint64_t d = digit_pairs(date), c = digit_pairs(clock);
+	unsigned year = (unsigned)(d & 0xff) * 100 + (unsigned)(d >> 16 & 0xff);
+	unsigned month = (unsigned)(d >> 40 & 0xff);
+	unsigned hour = (unsigned)(c & 0xff), minute = (unsigned)(c >> 24 & 0xff);
+	unsigned second = (unsigned)(c >> 48 & 0xff);
+	if (year < 1 || month < 1 || month > 12 || day < 1 ||
+	    day > (unsigned)days_in_month((int)year, (int)month) || hour > 23 || minute > 59 ||
+	    second > 59)
+		return false;
+	int micro, offset;
+	size_t i;
+	if (!take_shape_fraction(s, len, 19, &micro, &i) || !take_shape_offset(s, len, i, &offset))
+		return false;
+	int64_t seconds = ll_days_from_civil(year, month, day) * 86400 +
+			  (int64_t)(hour * 3600 + minute * 60 + second) - offset;
+	*value = seconds * 1000000 + micro;
+	return true;
+}
+
+/* parse_iso8601, then the common pattern when that fails, as dlt tries them. */
+static bool parse_general(const char *s, size_t len, iso_parts *p)
+{
+	bool ok = len > 0 && s[0] != 'P' && parse_iso8601(s, len, p) && valid_parts(p);
 	if (!ok && (len == 0 || s[0] != 'P'))
-		ok = parse_common(s, len, &p) && valid_parts(&p);
-	if (!ok)
-		return LL_ISO_NONE;
-	if (!p.has_date)
+		ok = parse_common(s, len, p) && valid_parts(p);
+	return ok;
+}
+
+static ll_iso_kind iso_value(const iso_parts *p, int64_t *value)
+{
+	if (!p->has_date)
 		return LL_ISO_TIME;
-	int64_t days = ll_days_from_civil(p.year, (unsigned)p.month, (unsigned)p.day);
-	if (!p.has_time) {
+	int64_t days = ll_days_from_civil(p->year, (unsigned)p->month, (unsigned)p->day);
+	if (!p->has_time) {
 		*value = days;
 		return LL_ISO_DATE;
 	}
-	int64_t seconds = days * 86400 + p.hour * 3600 + p.minute * 60 + p.second - p.offset;
-	*value = seconds * 1000000 + p.micro;
+	int64_t seconds = days * 86400 + p->hour * 3600 + p->minute * 60 + p->second - p->offset;
+	*value = seconds * 1000000 + p->micro;
 	return LL_ISO_DATETIME;
+}
+
+ll_iso_kind ll_parse_iso_like(const char *s, size_t len, int64_t *value)
+{
+	if (parse_timestamp_shape(s, len, value))
+		return LL_ISO_DATETIME;
+	return ll_parse_iso_like_general(s, len, value);
+}
+
+ll_iso_kind ll_parse_iso_like_general(const char *s, size_t len, int64_t *value)
+{
+	iso_parts p;
+	return parse_general(s, len, &p) ? iso_value(&p, value) : LL_ISO_NONE;
 }
 
 ll_data_type ll_detect_text_type(const char *s, size_t len, unsigned detections)

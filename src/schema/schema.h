@@ -205,6 +205,9 @@ typedef enum ll_iso_kind {
 /** dlt's parse_iso_like_datetime: what s is, when dlt can read it as one. */
 ll_iso_kind ll_parse_iso_like(const char *s, size_t len, int64_t *value);
 
+/** ll_parse_iso_like without its fast path for the common timestamp shape; tests hold the two equal. */
+ll_iso_kind ll_parse_iso_like_general(const char *s, size_t len, int64_t *value);
+
 /**
  * dlt's autodetect_sc_type for a string starting a new column: timestamp
  * (LL_DETECT_ISO_TIMESTAMP and s a date-time), date (LL_DETECT_ISO_DATE and

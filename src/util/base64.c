@@ -3,6 +3,9 @@
  */
 #include "util/base64.h"
 
+#include <stdint.h>
+#include <string.h>
+
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
 void ll_base64_encode_to(const void *data, size_t len, char *out)
@@ -19,6 +22,48 @@ void ll_base64_encode_to(const void *data, size_t len, char *out)
 		out[2] = i + 1 < len ? alphabet[(v >> 6) & 63] : '=';
 		out[3] = i + 2 < len ? alphabet[v & 63] : '=';
 	}
+}
+
+/* Every two characters of the alphabet, at twice the 12 bits they encode:
+ * the 10-byte encoder writes two characters per lookup. */
+#define PAIR_ROW(c) \
+	c "A" c "B" c "C" c "D" c "E" c "F" c "G" c "H" c "I" c "J" c "K" c "L" c "M" c "N" c "O" c "P" \
+	c "Q" c "R" c "S" c "T" c "U" c "V" c "W" c "X" c "Y" c "Z" c "a" c "b" c "c" c "d" c "e" c "f" \
+	c "g" c "h" c "i" c "j" c "k" c "l" c "m" c "n" c "o" c "p" c "q" c "r" c "s" c "t" c "u" c "v" \
+	c "w" c "x" c "y" c "z" c "0" c "1" c "2" c "3" c "4" c "5" c "6" c "7" c "8" c "9" c "+" c "/"
+static const char pairs[64 * 64 * 2 + 1] =
+	PAIR_ROW("A") PAIR_ROW("B") PAIR_ROW("C") PAIR_ROW("D") PAIR_ROW("E") PAIR_ROW("F")
+	PAIR_ROW("G") PAIR_ROW("H") PAIR_ROW("I") PAIR_ROW("J") PAIR_ROW("K") PAIR_ROW("L")
+	PAIR_ROW("M") PAIR_ROW("N") PAIR_ROW("O") PAIR_ROW("P") PAIR_ROW("Q") PAIR_ROW("R")
+	PAIR_ROW("S") PAIR_ROW("T") PAIR_ROW("U") PAIR_ROW("V") PAIR_ROW("W") PAIR_ROW("X")
+	PAIR_ROW("Y") PAIR_ROW("Z") PAIR_ROW("a") PAIR_ROW("b") PAIR_ROW("c") PAIR_ROW("d")
+	PAIR_ROW("e") PAIR_ROW("f") PAIR_ROW("g") PAIR_ROW("h") PAIR_ROW("i") PAIR_ROW("j")
+	PAIR_ROW("k") PAIR_ROW("l") PAIR_ROW("m") PAIR_ROW("n") PAIR_ROW("o") PAIR_ROW("p")
+	PAIR_ROW("q") PAIR_ROW("r") PAIR_ROW("s") PAIR_ROW("t") PAIR_ROW("u") PAIR_ROW("v")
+	PAIR_ROW("w") PAIR_ROW("x") PAIR_ROW("y") PAIR_ROW("z") PAIR_ROW("0") PAIR_ROW("1")
+	PAIR_ROW("2") PAIR_ROW("3") PAIR_ROW("4") PAIR_ROW("5") PAIR_ROW("6") PAIR_ROW("7")
+	PAIR_ROW("8") PAIR_ROW("9") PAIR_ROW("+") PAIR_ROW("/");
+#undef PAIR_ROW
+
+static void put_pair(char *out, unsigned bits)
+{
+	memcpy(out, pairs + 2 * (bits & 0xfff), 2);
+}
+
+void ll_base64_encode_10_unpadded(const unsigned char in[10], char out[14])
+{
+	/* the 84 bits of 14 characters: bytes 0-7 in one word (one load and a
+	 * byte swap), then bytes 8-9 and four zero bits */
+	uint64_t hi = (uint64_t)in[0] << 56 | (uint64_t)in[1] << 48 | (uint64_t)in[2] << 40 |
+		      (uint64_t)in[3] << 32 | (uint64_t)in[4] << 24 | (uint64_t)in[5] << 16 |
+		      (uint64_t)in[6] << 8 | in[7];
+	put_pair(out, (unsigned)(hi >> 52));
+	put_pair(out + 2, (unsigned)(hi >> 40));
+	put_pair(out + 4, (unsigned)(hi >> 28));
+	put_pair(out + 6, (unsigned)(hi >> 16));
+	put_pair(out + 8, (unsigned)(hi >> 4));
+	put_pair(out + 10, (unsigned)(hi & 15) << 8 | in[8]);
+	put_pair(out + 12, (unsigned)in[9] << 4);
 }
 
 void ll_base64_encode(const void *data, size_t len, ll_buf *out)

@@ -44,9 +44,7 @@ void ll_row_id(uint64_t a, uint64_t b, char out[15])
 
 void ll_dlt_id_encode(const unsigned char bytes[10], char out[15])
 {
-	char text[16]; /* 10 bytes are 14 characters and "==" */
-	ll_base64_encode_to(bytes, 10, text);
-	memcpy(out, text, 14);
+	ll_base64_encode_10_unpadded(bytes, out);
 	out[14] = '\0';
 }
 

@@ -79,27 +79,33 @@ static const double exact_pow10[] = {
 #define MAX_EXACT_POW10 22
 #define MAX_EXACT_MANTISSA (UINT64_C(1) << 53)
 #define MAX_FAST_DIGITS 19 /* any 19 digits fit a uint64_t */
+#define MAX_FRACTION_DIGITS 100000 /* zeros included; keeps the exponent an int */
 
 static bool is_dec_digit(char c)
 {
 	return c >= '0' && c <= '9';
 }
 
-/* Appends the digits at *p to *mant, counting significant ones in *ndigits
- * and, for fraction digits, lowering *exp10; false past MAX_FAST_DIGITS. */
-static bool take_digits(const char **p, const char *end, bool fraction, uint64_t *mant,
-			int *ndigits, int *exp10)
+/* Appends the digits from p to *mant (wrapping past 19 of them, which the
+ * caller refuses); returns where they end. */
+static const char *take_digits(const char *p, const char *end, uint64_t *mant)
 {
-	for (; *p < end && is_dec_digit(**p); (*p)++) {
-		if (fraction)
-			(*exp10)--;
-		if (*mant == 0 && **p == '0')
-			continue; /* a leading zero is not a significant digit */
-		if (++*ndigits > MAX_FAST_DIGITS)
-			return false;
-		*mant = *mant * 10 + (uint64_t)(**p - '0');
+	uint64_t m = *mant;
+	for (; p < end; p++) {
+		unsigned d = (unsigned)(unsigned char)*p - '0';
+		if (d > 9)
+			break;
+		m = m * 10 + d;
 	}
-	return true;
+	*mant = m;
+	return p;
+}
+
+static const char *skip_zeros(const char *p, const char *end)
+{
+	while (p < end && *p == '0')
+		p++;
+	return p;
 }
 
 /* The exponent after 'e'/'E'; capped far beyond any fast-path value so it
@@ -125,15 +131,27 @@ bool ll_double_parse_exact(const char *s, size_t len, double *out)
 	const char *p = s, *end = s + len;
 	bool neg = p < end && *p == '-';
 	p += neg;
+	/* leading zeros are not significant digits; the rest all count, so
+	 * each part is one plain loop */
+	p = skip_zeros(p, end);
+	const char *first = p;
 	uint64_t mant = 0;
-	int ndigits = 0, exp10 = 0;
-	if (!take_digits(&p, end, false, &mant, &ndigits, &exp10))
-		return false;
+	p = take_digits(p, end, &mant);
+	size_t ndigits = (size_t)(p - first);
+	int exp10 = 0;
 	if (p < end && *p == '.') {
-		p++;
-		if (!take_digits(&p, end, true, &mant, &ndigits, &exp10))
+		const char *fraction = ++p;
+		if (mant == 0)
+			p = skip_zeros(p, end);
+		first = p;
+		p = take_digits(p, end, &mant);
+		ndigits += (size_t)(p - first);
+		if (p - fraction > MAX_FRACTION_DIGITS)
 			return false;
+		exp10 = -(int)(p - fraction);
 	}
+	if (ndigits > MAX_FAST_DIGITS)
+		return false;
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		p++;
 		exp10 += take_exponent(&p, end);

@@ -4,6 +4,7 @@
 #include <stdint.h>
 
 #include "util/arena.h"
+#include "util/base64.h"
 #include "util/buf.h"
 #include "util/fs.h"
 #include "util/fs_batch.h"
@@ -154,6 +155,49 @@ static void test_dlt_id(void)
 	CHECK_INT(strlen(a), 14);
 }
 
+/* RFC 4648's vectors; random bytes of every length round-trip through the
+ * decoder, and the 10-byte encoder gives the padded encoder's characters. */
+static void test_base64(void)
+{
+	static const char *const plain[] = { "", "f", "fo", "foo", "foob", "fooba", "foobar" };
+	static const char *const coded[] = { "", "Zg==", "Zm8=", "Zm9v", "Zm9vYg==", "Zm9vYmE=", "Zm9vYmFy" };
+	ll_buf b = LL_BUF_INIT;
+	for (size_t i = 0; i < sizeof(plain) / sizeof(plain[0]); i++) {
+		b.len = 0;
+		ll_base64_encode(plain[i], strlen(plain[i]), &b);
+		CHECK_STR(b.data, coded[i]);
+	}
+	uint64_t state = 99;
+	for (size_t n = 0; n < 2000; n++) {
+		unsigned char bytes[40];
+		size_t len = n % 41;
+		for (size_t k = 0; k < len; k++) {
+			state = state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+			bytes[k] = (unsigned char)(state >> 56);
+		}
+		char text[64];
+		size_t padded = (len + 2) / 3 * 4;
+		ll_base64_encode_to(bytes, len, text);
+		b.len = 0;
+		CHECK(ll_base64_decode(text, padded, &b));
+		CHECK_INT(b.len, len);
+		CHECK(len == 0 || memcmp(b.data, bytes, len) == 0);
+	}
+	for (int n = 0; n < 100000; n++) {
+		unsigned char bytes[10];
+		for (size_t k = 0; k < sizeof(bytes); k++) {
+			state = state * UINT64_C(6364136223846793005) + UINT64_C(1442695040888963407);
+			bytes[k] = (unsigned char)(state >> 56);
+		}
+		char text[16], id[14];
+		ll_base64_encode_to(bytes, sizeof(bytes), text);
+		ll_base64_encode_10_unpadded(bytes, id);
+		CHECK(memcmp(id, text, 14) == 0);
+		CHECK(memcmp(text + 14, "==", 2) == 0);
+	}
+	ll_buf_free(&b);
+}
+
 /* Retry waits double up to the ceiling, in its upper half, and vary. */
 static void test_backoff(void)
 {
@@ -284,6 +328,7 @@ static void test_double_parse_exact_cases(void)
 	static const char *const fast[] = {
 		"0", "-0", "-0.0", "0.1", "21.64", "-37.52", "1e22", "1e23", "1e-22", "12345678901234e-5",
 		"9007199254740992", "4.35", "0.000001", "1E+5", "0e999999", "100.000", "2.5e-3",
+		"0.0000000000000000000000000001e30", "-0.000", "0.0", "10.5", "900719925474099.2",
 	};
 	static const char *const slow[] = {
 		"9007199254740993",      /* 2^53 + 1: above the exact mantissa range */
@@ -299,6 +344,13 @@ static void test_double_parse_exact_cases(void)
 		CHECK(!takes_fast_path(slow[i]));
 	double d = 1;
 	CHECK(ll_double_parse_exact("-0.0", 4, &d) && d == 0 && signbit(d));
+	/* a fraction too long to count its digits in an int exponent is left to strtod */
+	static char tiny[200010];
+	memset(tiny, '0', sizeof(tiny));
+	tiny[1] = '.';
+	memcpy(tiny + sizeof(tiny) - 5, "1e10", 4);
+	CHECK(!ll_double_parse_exact(tiny, sizeof(tiny) - 1, &d));
+	CHECK(same_as_strtod("0.00000000000000000000000000000000000000000000012e40"));
 }
 
 /* Random JSON numbers of every shape: 1-20 significant digits, leading and
@@ -338,6 +390,6 @@ static void test_double_parse_exact_random(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse), LL_TEST(test_arena_edges),
-	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id),
+	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id), LL_TEST(test_base64),
 	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_double_parse_exact_cases),
 	     LL_TEST(test_double_parse_exact_random))
