@@ -1,6 +1,9 @@
 /*
  * File system helpers; see fs.h for the durability contract.
  */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE /* sync_file_range under a strict -std=c17 */
+#endif
 #include "util/fs.h"
 #include "util/fs_batch.h"
 
@@ -72,6 +75,17 @@ ll_status ll_fs_sync_path(const char *path, ll_error *err)
 	}
 	close(fd);
 	return LL_OK;
+}
+
+void ll_fs_start_writeback(int fd, uint64_t offset, uint64_t len)
+{
+#ifdef SYNC_FILE_RANGE_WRITE
+	sync_file_range(fd, (off_t)offset, (off_t)len, SYNC_FILE_RANGE_WRITE);
+#else
+	(void)fd;
+	(void)offset;
+	(void)len;
+#endif
 }
 
 static ll_status sync_parent(const char *path, ll_error *err)

@@ -37,6 +37,15 @@ ll_status ll_fs_copy(const char *from, const char *to, ll_error *err);
 ll_status ll_fs_sync_path(const char *path, ll_error *err);
 
 /**
+ * Asks the kernel to start writing bytes [offset, offset + len) of fd to
+ * disk, without waiting: a file synced later (a package's job files, synced
+ * together when it is sealed) then finds most of its data already written,
+ * and a large load's disk writes overlap its computing instead of all
+ * waiting for the final fsync. A hint only: no effect where unsupported.
+ */
+void ll_fs_start_writeback(int fd, uint64_t offset, uint64_t len);
+
+/**
  * Creates a new, empty directory <$TMPDIR or /tmp>/<prefix>XXXXXX and puts
  * its path in out (cap bytes). Under $TMPDIR, as other programs' temporary
  * files: one that a killed process leaves behind is the system's to clean.

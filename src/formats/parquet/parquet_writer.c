@@ -900,7 +900,11 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 	}
 	ll_pqw_scratch_give(scratch);
 	w->ngroups++;
-	return ll_pqw_drain(w, false, err);
+	ll_status st = ll_pqw_drain(w, false, err);
+	if (st == LL_OK && w->opt.defer_sync)
+		ll_fs_start_writeback(w->fd, (uint64_t)rg->file_offset,
+				      w->written - (uint64_t)rg->file_offset);
+	return st;
 }
 
 /*
@@ -961,6 +965,8 @@ static ll_status file_finish(ll_parquet_writer *w, ll_parquet_file_info *info, l
 		return st;
 	int fd = w->fd;
 	w->fd = -1;
+	if (w->opt.defer_sync)
+		ll_fs_start_writeback(fd, 0, 0);
 	/* the data is durable before the name says the file is complete, unless
 	 * the caller syncs it later, before anything refers to the name */
 	int rc = w->opt.defer_sync ? 0 : fsync(fd), e = errno;
