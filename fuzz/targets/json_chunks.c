@@ -5,7 +5,8 @@
  * starting at the offset and on the line the chunker says; and when the
  * whole input reads without error, reading the pieces one by one must give
  * the same records at the same lines, columns and offsets, with no error:
- * no cut ever falls inside a record.
+ * no cut ever falls inside a record. Pieces are read as a parallel load
+ * reads them: in place, by one reader restarted on each piece.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -15,30 +16,35 @@
 #include "json/json.h"
 #include "util/buf.h"
 
-/* Appends "line:column@offset text" per record of data (piece at offset, line); false on an error. */
-static bool read_records(const char *data, size_t size, uint64_t line, uint64_t offset, ll_buf *out)
+/* Appends "line:column@offset text" per record r reads (its input at offset); false on an error. */
+static bool append_records(ll_json_reader *r, uint64_t offset, ll_buf *out)
+{
+	ll_error err = { 0 };
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	const ll_json_value *rec = NULL;
+	bool ok;
+	while ((ok = ll_json_reader_next(r, &arena, &rec, &err) == LL_OK) && rec) {
+		uint64_t l, c;
+		ll_json_reader_record_position(r, &l, &c);
+		ll_buf_printf(out, "%llu:%llu@%llu ", (unsigned long long)l, (unsigned long long)c,
+			      (unsigned long long)(offset + ll_json_reader_record_offset(r)));
+		ll_json_write(rec, out);
+		ll_buf_putc(out, '\n');
+		ll_arena_reset(&arena);
+	}
+	ll_arena_free(&arena);
+	return ok;
+}
+
+/* The records of the whole input, through the streaming reader. */
+static bool read_whole(const char *data, size_t size, ll_buf *out)
 {
 	ll_error err = { 0 };
 	ll_input *in = NULL;
 	ll_json_reader *r = NULL;
 	bool ok = ll_input_open_memory(&in, data, size, "fuzz.ndjson", &err) == LL_OK &&
-		  ll_json_reader_open(&r, in, &err) == LL_OK;
-	if (ok) {
-		ll_json_reader_start_line(r, line);
-		ll_arena arena;
-		ll_arena_init(&arena, 0);
-		const ll_json_value *rec = NULL;
-		while ((ok = ll_json_reader_next(r, &arena, &rec, &err) == LL_OK) && rec) {
-			uint64_t l, c;
-			ll_json_reader_record_position(r, &l, &c);
-			ll_buf_printf(out, "%llu:%llu@%llu ", (unsigned long long)l, (unsigned long long)c,
-				      (unsigned long long)(offset + ll_json_reader_record_offset(r)));
-			ll_json_write(rec, out);
-			ll_buf_putc(out, '\n');
-			ll_arena_reset(&arena);
-		}
-		ll_arena_free(&arena);
-	}
+		  ll_json_reader_open(&r, in, &err) == LL_OK && append_records(r, 0, out);
 	ll_json_reader_free(r);
 	ll_input_free(in);
 	return ok;
@@ -64,14 +70,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	ll_chunker *c = NULL;
 	ll_buf whole = LL_BUF_INIT, pieces = LL_BUF_INIT;
+	ll_json_reader *reader = NULL;
 	bool pieces_ok = true;
-	if (ll_chunker_open(&c, in, (size_t)(data[0] % 64) + 1, &err) == LL_OK && c) {
+	if (ll_json_reader_open_memory(&reader, &err) == LL_OK &&
+	    ll_chunker_open(&c, in, (size_t)(data[0] % 64) + 1, &err) == LL_OK && c) {
 		uint64_t offset = 0, line = 1;
 		ll_chunk k;
 		while (ll_chunker_next(c, &k, &err) == LL_OK && k.data) {
 			if (k.offset != offset || k.line != line)
 				abort();
-			pieces_ok = read_records(k.data, k.len, k.line, k.offset, &pieces) && pieces_ok;
+			ll_json_reader_restart(reader, k.data, k.len, "fuzz.ndjson", k.line);
+			pieces_ok = append_records(reader, k.offset, &pieces) && pieces_ok;
 			offset += k.len;
 			line += lines_in(k.data, k.len);
 			ll_chunker_recycle(c, &k); /* the next piece reuses the bytes */
@@ -80,12 +89,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 		if (len >= 2 && (uint8_t)text[0] == 0x1f && (uint8_t)text[1] == 0x8b)
 			pieces_ok = false; /* the whole read below is of the compressed bytes */
-		if (read_records(text, len, 1, 0, &whole) && pieces_ok && offset == len &&
+		if (read_whole(text, len, &whole) && pieces_ok && offset == len &&
 		    !ll_buf_oom(&whole) && !ll_buf_oom(&pieces) &&
 		    (whole.len != pieces.len || (whole.len && memcmp(whole.data, pieces.data, whole.len))))
 			abort(); /* a cut fell inside a record */
 	}
 	ll_chunker_free(c);
+	ll_json_reader_free(reader);
 	ll_input_free(in);
 	ll_buf_free(&whole);
 	ll_buf_free(&pieces);
