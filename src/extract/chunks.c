@@ -32,9 +32,11 @@
  * At the start of an input every key is new, and a thread that meets a key
  * waits until the pieces before its own are done (normalize/pool.c): with a
  * first piece of the full size, every other thread would idle while one
- * normalizes it.
+ * normalizes it. Not smaller: an input that fits one piece is normalized by
+ * one thread into one file per table, and a small input split among threads
+ * would only make more small files.
  */
-#define RAMP_FIRST (64u << 10)
+#define RAMP_FIRST (1u << 20)
 
 struct ll_chunker {
 	ll_input *in;

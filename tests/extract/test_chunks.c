@@ -105,15 +105,15 @@ static void test_long_records_grow_the_buffer(void)
 static void test_first_pieces_are_small(void)
 {
 	ll_buf text = LL_BUF_INIT;
-	records(&text, 600000, 0, 0); /* about 20 MB: nine pieces and more */
+	records(&text, 600000, 0, 0); /* about 20 MB: five pieces and more */
 	ll_input *in;
 	ll_chunker *ck;
 	ll_error err = { 0 };
 	const size_t target = 4 << 20, record = 40;
 	CHECK_OK(ll_input_open_memory(&in, text.data, text.len, "t.ndjson", &err), &err);
 	CHECK_OK(ll_chunker_open(&ck, in, target, &err), &err);
-	size_t expect = 64 << 10;
-	for (int i = 0; i < 9; i++) {
+	size_t expect = 1 << 20;
+	for (int i = 0; i < 5; i++) {
 		ll_chunk c;
 		CHECK_OK(ll_chunker_next(ck, &c, &err), &err);
 		/* each piece ends at the first record boundary at or past its target */
@@ -121,6 +121,20 @@ static void test_first_pieces_are_small(void)
 		ll_chunker_recycle(ck, &c);
 		expect = expect * 2 < target ? expect * 2 : target;
 	}
+	ll_chunker_free(ck);
+	ll_input_free(in);
+	/* an input shorter than the first piece stays whole: one thread, one file per table */
+	ll_buf_clear(&text);
+	records(&text, 20000, 0, 0);
+	CHECK(text.len < (1 << 20));
+	CHECK_OK(ll_input_open_memory(&in, text.data, text.len, "t.ndjson", &err), &err);
+	CHECK_OK(ll_chunker_open(&ck, in, target, &err), &err);
+	ll_chunk c;
+	CHECK_OK(ll_chunker_next(ck, &c, &err), &err);
+	CHECK(c.data && c.len == text.len);
+	ll_chunk_free(&c);
+	CHECK_OK(ll_chunker_next(ck, &c, &err), &err);
+	CHECK(c.data == NULL);
 	ll_chunker_free(ck);
 	ll_input_free(in);
 	ll_buf_free(&text);
