@@ -10,10 +10,14 @@
  * dictionary page is the values array as it stands. The lookup, which
  * nearly every put of a dictionary column makes, is inline in
  * writer_internal.h; insertion and growth are here.
+ *
+ * The slot table is an ll_big block, and a column's next chunk takes it
+ * over, emptied, from the chunk just sealed (which needs only its entries
+ * to be written): the next chunk then starts at the size the last one
+ * reached instead of doubling up to it again, and clearing the table's
+ * resident pages costs far less than the page faults of fresh ones.
  */
 #include "formats/parquet/writer_internal.h"
-
-#include <stdlib.h>
 
 #include "util/bigmem.h"
 
@@ -50,6 +54,13 @@ void ll_pqw_vec_free(ll_pqw_vec *v)
 	v->len = v->cap = 0;
 }
 
+static void slots_free(ll_pqw_dict *d)
+{
+	ll_big_free(d->slots, d->nslots * sizeof(*d->slots));
+	d->slots = NULL;
+	d->nslots = 0;
+}
+
 /* Doubles the table (or creates it) and moves every slot to its place in the new one. */
 static bool dict_grow(ll_pqw_dict *d)
 {
@@ -57,9 +68,10 @@ static bool dict_grow(ll_pqw_dict *d)
 	/* a tag places a value in at most 2^32 slots */
 	if (nslots > (size_t)1 << 32)
 		return false;
-	uint64_t *slots = calloc(nslots, sizeof(*slots));
+	uint64_t *slots = ll_big_resize(NULL, 0, nslots * sizeof(*slots), 0);
 	if (!slots)
 		return false;
+	memset(slots, 0, nslots * sizeof(*slots));
 	size_t mask = nslots - 1;
 	for (size_t i = 0; i < d->nslots; i++) {
 		uint64_t slot = d->slots[i];
@@ -70,7 +82,7 @@ static bool dict_grow(ll_pqw_dict *d)
 			s = (s + 1) & mask;
 		slots[s] = slot;
 	}
-	free(d->slots);
+	slots_free(d);
 	d->slots = slots;
 	d->nslots = nslots;
 	return true;
@@ -116,22 +128,22 @@ int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t l
 	return (int64_t)d->count - 1;
 }
 
-void ll_pqw_dict_clear(ll_pqw_dict *d)
+void ll_pqw_dict_hand_on(ll_pqw_dict *next, ll_pqw_dict *sealed)
 {
-	if (d->count && d->slots)
-		memset(d->slots, 0, d->nslots * sizeof(*d->slots));
-	d->count = 0;
-	d->bytes = 0;
-	d->last = 0;
-	d->values.len = 0;
-	d->entries.len = 0;
+	memset(next, 0, sizeof(*next));
+	next->values.hint = sealed->values.len;
+	next->entries.hint = sealed->entries.len;
+	next->slots = sealed->slots;
+	next->nslots = sealed->nslots;
+	sealed->slots = NULL;
+	sealed->nslots = 0;
+	if (sealed->count)
+		memset(next->slots, 0, next->nslots * sizeof(*next->slots));
 }
 
 void ll_pqw_dict_free(ll_pqw_dict *d)
 {
-	free(d->slots);
-	d->slots = NULL;
-	d->nslots = 0;
+	slots_free(d);
 	d->count = 0;
 	d->bytes = 0;
 	d->last = 0;

@@ -24,7 +24,7 @@
  * Flushing seals the open row group: every column's chunk (its arrays and
  * per-chunk state) moves into w->sealed, a second set of columns, and the
  * column continues on empty arrays, allocated at the size of the chunk just
- * sealed. The sealed group is then encoded, compressed and written by the
+ * sealed, and on the dictionary's hash table, emptied. The sealed group is then encoded, compressed and written by the
  * writer's background thread (writer_worker.c) while the caller fills the
  * next one, or inline when there is no thread; each sealed chunk's arrays
  * are freed as soon as it is written, so the second set holds memory only
@@ -210,7 +210,13 @@ ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
 	}
 }
 
-void ll_pqw_dict_clear(ll_pqw_dict *d);
+/*
+ * Starts next, a column's dictionary for its next chunk, on the emptied
+ * slot table of sealed, the dictionary of the chunk just sealed (which keeps
+ * its entries), and with sealed's sizes as hints for its arrays.
+ */
+void ll_pqw_dict_hand_on(ll_pqw_dict *next, ll_pqw_dict *sealed);
+/** Frees the slots and the arrays; the arrays' hints stay. */
 void ll_pqw_dict_free(ll_pqw_dict *d);
 
 /*
