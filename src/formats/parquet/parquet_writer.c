@@ -818,6 +818,35 @@ static void row_discard(ll_parquet_writer *w, uint64_t mark)
 	w->row_open = false;
 }
 
+/*
+ * Gives open the memory of back, an emptied array of the chunk before, when
+ * it is the larger (open's values so far are copied over); frees the other.
+ */
+static void vec_take_back(ll_pqw_vec *open, ll_pqw_vec *back)
+{
+	if (back->cap > open->cap) {
+		if (open->len)
+			memcpy(back->data, open->data, open->len);
+		uint8_t *data = open->data;
+		size_t cap = open->cap;
+		open->data = back->data;
+		open->cap = back->cap;
+		back->data = data;
+		back->cap = cap;
+	}
+	ll_pqw_vec_free(back);
+}
+
+/* Once the sealed group is written: its emptied arrays come back to their columns. */
+static void columns_take_back(ll_parquet_writer *w)
+{
+	for (size_t i = 0; i < w->ncols; i++) {
+		vec_take_back(&w->cols[i].values, &w->sealed[i].values);
+		vec_take_back(&w->cols[i].def, &w->sealed[i].def);
+	}
+	w->returns_due = false;
+}
+
 ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 {
 	ll_status st = writer_usable(w, err);
@@ -838,6 +867,8 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 	w->row_open = false;
 	w->rows++;
 	w->rg_rows++;
+	if (w->returns_due && ll_pqw_worker_idle(w))
+		columns_take_back(w);
 	if (w->buffered >= w->opt.row_group_bytes)
 		return ll_parquet_writer_flush_row_group(w, err);
 	return LL_OK;
@@ -846,16 +877,17 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 /* ---- row groups and the footer ---- */
 
 /*
- * Moves column c's chunk into s, its slot of the sealed set (empty: a
- * chunk's arrays are freed as soon as it is written). c continues with
- * empty arrays, to be allocated at the size of the chunk just sealed, and
- * with the dictionary's slot table, emptied.
+ * Moves column c's chunk into s, its slot of the sealed set. c continues on
+ * the emptied arrays s still holds, when the chunk before has not come back
+ * to c yet (see columns_take_back), else on empty ones; and with the
+ * dictionary's slot table, emptied.
  */
 static void column_seal(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_column *s)
 {
+	ll_pqw_vec values = s->values, def = s->def;
 	*s = *c;
-	c->def = (ll_pqw_vec){ NULL, 0, 0, s->def.len };
-	c->values = (ll_pqw_vec){ NULL, 0, 0, s->values.len };
+	c->values = values;
+	c->def = def;
 	ll_pqw_dict_hand_on(&c->dict, &s->dict);
 	column_start_chunk(w, c);
 }
@@ -916,8 +948,11 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 		}
 		rg->total_byte_size += rg->chunks[i].total_uncompressed;
 		rg->total_compressed += rg->chunks[i].total_compressed;
-		/* the caller is filling the next row group meanwhile: memory goes back at once */
-		chunk_free(c);
+		/* the dictionary's memory goes back at once; the values and levels go back to
+		 * the column (columns_take_back) */
+		ll_pqw_dict_free(&c->dict);
+		ll_pqw_vec_empty(&c->values);
+		ll_pqw_vec_empty(&c->def);
 	}
 	ll_pqw_scratch_give(scratch);
 	w->ngroups++;
@@ -938,11 +973,15 @@ static ll_status row_group_flush(ll_parquet_writer *w, bool background, ll_error
 	st = row_group_seal(w, err);
 	if (st != LL_OK)
 		return st;
+	w->returns_due = true;
 	if (background && !w->opt.disable_background && ll_pqw_worker_start(w)) {
 		ll_pqw_worker_post(w);
 		return LL_OK;
 	}
-	return ll_pqw_row_group_write(w, err);
+	st = ll_pqw_row_group_write(w, err);
+	if (st == LL_OK)
+		columns_take_back(w);
+	return st;
 }
 
 ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err)

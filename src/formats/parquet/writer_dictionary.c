@@ -54,6 +54,22 @@ void ll_pqw_vec_free(ll_pqw_vec *v)
 	v->len = v->cap = 0;
 }
 
+void ll_pqw_vec_empty(ll_pqw_vec *v)
+{
+	if (!v->len) {
+		ll_pqw_vec_free(v);
+		return;
+	}
+	if (v->len < v->cap) {
+		uint8_t *p = ll_big_resize(v->data, v->cap, v->len, 0);
+		if (p) {
+			v->data = p;
+			v->cap = v->len;
+		}
+	}
+	v->len = 0;
+}
+
 static void slots_free(ll_pqw_dict *d)
 {
 	ll_big_free(d->slots, d->nslots * sizeof(*d->slots));
