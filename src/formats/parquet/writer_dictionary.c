@@ -19,6 +19,9 @@
  */
 #include "formats/parquet/writer_internal.h"
 
+#include <sys/mman.h>
+#include <unistd.h>
+
 #include "util/bigmem.h"
 
 /*
@@ -60,12 +63,12 @@ void ll_pqw_vec_empty(ll_pqw_vec *v)
 		ll_pqw_vec_free(v);
 		return;
 	}
-	if (v->len < v->cap) {
-		uint8_t *p = ll_big_resize(v->data, v->cap, v->len, 0);
-		if (p) {
-			v->data = p;
-			v->cap = v->len;
-		}
+	/* a block this large is a mapping of its own (util/bigmem.h): its pages can go */
+	if (v->cap >= LL_BIG_MIN) {
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		size_t used = (v->len + page - 1) & ~(page - 1);
+		if (used < v->cap)
+			madvise(v->data + used, v->cap - used, MADV_DONTNEED);
 	}
 	v->len = 0;
 }

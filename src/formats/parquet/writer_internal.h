@@ -119,9 +119,9 @@ bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra);
 /** Frees the memory; hint stays. */
 void ll_pqw_vec_free(ll_pqw_vec *v);
 /**
- * Empties v for reuse by an array of about its length: the memory past its
- * length goes back (pages an earlier, larger use left resident with it), and
- * all of it when v is empty.
+ * Empties v for reuse by an array of about its length: its pages past that
+ * length go back to the kernel (an earlier, larger use may have left them
+ * resident), and all of its memory when v is empty.
  */
 void ll_pqw_vec_empty(ll_pqw_vec *v);
 
