@@ -80,28 +80,57 @@ static void slots_free(ll_pqw_dict *d)
 	d->nslots = 0;
 }
 
-/* Doubles the table (or creates it) and moves every slot to its place in the new one. */
+/*
+ * While the table doubles, the mark of a slot whose entry is not yet in its
+ * place in the doubled table. Entry index + 1 is below 2^31 then (the table
+ * is at most half full and has at most 2^31 slots before it doubles), so the
+ * mark is a bit the slot does not use.
+ */
+#define SLOT_UNPLACED ((uint64_t)1 << 31)
+
+/*
+ * Doubles the table (or creates it) in place: the block grows keeping its
+ * pages, so only the new half is new memory, and every slot moves to its
+ * place in the doubled table. Each is marked unplaced, then placed in turn:
+ * a probe passes placed slots and takes the first empty or unplaced one,
+ * and the unplaced slot it displaces is placed next. A placed slot never
+ * moves again, so every probe path stays unbroken.
+ */
 static bool dict_grow(ll_pqw_dict *d)
 {
-	size_t nslots = d->nslots ? d->nslots * 2 : 256;
+	size_t n = d->nslots, nslots = n ? n * 2 : 256;
 	/* a tag places a value in at most 2^32 slots */
 	if (nslots > (size_t)1 << 32)
 		return false;
-	uint64_t *slots = ll_big_resize(NULL, 0, nslots * sizeof(*slots), 0);
+	uint64_t *slots = ll_big_resize(d->slots, n * sizeof(*slots), nslots * sizeof(*slots),
+					n * sizeof(*slots));
 	if (!slots)
 		return false;
-	memset(slots, 0, nslots * sizeof(*slots));
-	size_t mask = nslots - 1;
-	for (size_t i = 0; i < d->nslots; i++) {
-		uint64_t slot = d->slots[i];
-		if (!slot)
-			continue;
-		size_t s = (size_t)(slot >> 32) & mask;
-		while (slots[s])
-			s = (s + 1) & mask;
-		slots[s] = slot;
+	memset(slots + n, 0, (nslots - n) * sizeof(*slots));
+	for (size_t i = 0; i < n; i++) {
+		if (slots[i])
+			slots[i] |= SLOT_UNPLACED;
 	}
-	slots_free(d);
+	size_t mask = nslots - 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!(slots[i] & SLOT_UNPLACED))
+			continue;
+		uint64_t carry = slots[i] & ~SLOT_UNPLACED;
+		slots[i] = 0;
+		size_t s = (size_t)(carry >> 32) & mask;
+		for (;;) {
+			uint64_t at = slots[s];
+			if (at && !(at & SLOT_UNPLACED)) {
+				s = (s + 1) & mask;
+				continue;
+			}
+			slots[s] = carry;
+			if (!at)
+				break;
+			carry = at & ~SLOT_UNPLACED;
+			s = (size_t)(carry >> 32) & mask;
+		}
+	}
 	d->slots = slots;
 	d->nslots = nslots;
 	return true;
