@@ -102,9 +102,10 @@ typedef enum ll_pqw_kind {
 
 /*
  * A growable byte array; the hot path appends inline, growth is out of line.
- * A chunk's arrays are freed once it is written, and hint remembers how
- * large the last chunk grew, so the next chunk allocates that once instead
- * of doubling its way up. The memory comes from util/bigmem, and every
+ * A dictionary's arrays are freed once its chunk is written, and hint
+ * remembers how large the last chunk's grew, so the next chunk allocates
+ * that once instead of doubling its way up (values and levels come back to
+ * their column instead, see above). The memory comes from util/bigmem, and every
  * array but a small one (see ll_pqw_vec_grow) is a mapping of its own, so it
  * goes back to the kernel when freed instead of fragmenting the heap.
  */
