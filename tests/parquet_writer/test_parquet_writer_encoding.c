@@ -3,7 +3,11 @@
  * against hand-assembled bytes from the protocol specification, and the
  * RLE/bit-packing hybrid against a small decoder written from Parquet's
  * Encodings.md, over runs, literals and every bit width indices can have.
+ * Also the dictionary's hash table: every value is found again at its first
+ * index after the table has doubled many times, and in a column's next
+ * chunk, which starts on the same table emptied.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -248,5 +252,49 @@ static void test_hybrid_round_trip(void)
 	free(levels);
 }
 
+/* Interns n distinct values (fixed 8-byte, or text when text is set); checks the indices. */
+static void intern_all(ll_pqw_dict *d, size_t n, bool text, size_t first_index)
+{
+	for (size_t i = 0; i < n; i++) {
+		int64_t v = (int64_t)i * 7919 - 1000;
+		char s[32];
+		int len = snprintf(s, sizeof(s), "key-%zu", i);
+		int64_t idx = text ? ll_pqw_dict_intern(d, s, 0, (size_t)len)
+				   : ll_pqw_dict_intern(d, &v, 8, 8);
+		if (idx != (int64_t)(first_index + i)) {
+			fprintf(stderr, "%s value %zu: index %lld, want %zu\n", text ? "text" : "int",
+				i, (long long)idx, first_index + i);
+			ll_test_failures++;
+			return;
+		}
+	}
+}
+
+static void test_dictionary_growth(void)
+{
+	enum { N = 200000 };
+	for (int text = 0; text <= 1; text++) {
+		ll_pqw_dict d, next;
+		memset(&d, 0, sizeof(d));
+		intern_all(&d, N, text, 0);
+		CHECK_INT(d.count, N);
+		/* the table doubled from 256 slots to hold them; all are found again */
+		CHECK(d.nslots >= 2 * N);
+		intern_all(&d, N, text, 0);
+		CHECK_INT(d.count, N);
+		/* the next chunk starts on the emptied table, at its size */
+		size_t nslots = d.nslots;
+		ll_pqw_dict_hand_on(&next, &d);
+		CHECK(d.slots == NULL);
+		CHECK_INT(next.nslots, nslots);
+		CHECK_INT(next.count, 0);
+		intern_all(&next, 1000, text, 0);
+		CHECK_INT(next.count, 1000);
+		ll_pqw_dict_free(&d);
+		ll_pqw_dict_free(&next);
+	}
+}
+
 LL_TEST_MAIN(LL_TEST(test_thrift_fields), LL_TEST(test_thrift_lists), LL_TEST(test_thrift_misuse),
-	     LL_TEST(test_hybrid_known_bytes), LL_TEST(test_hybrid_round_trip))
+	     LL_TEST(test_hybrid_known_bytes), LL_TEST(test_hybrid_round_trip),
+	     LL_TEST(test_dictionary_growth))

@@ -491,33 +491,53 @@ static inline ll_pqw_column *put_target(ll_parquet_writer *w, size_t col, ll_pqw
 	return c;
 }
 
+/*
+ * The PLAIN form of a dictionary chunk's values, written over its indices in
+ * their own array (grown in place to the PLAIN size, so only the growth is
+ * new memory). Each value's PLAIN bytes start at or after 4 bytes per value
+ * before it (no PLAIN value is shorter than its index) unless the width is
+ * under 4, so the copy runs from the last value back, reading every index
+ * before anything overwrites it; values under 4 bytes run forwards.
+ */
+static void plain_from_indices(ll_pqw_column *c, size_t n)
+{
+	uint8_t *out = c->values.data;
+	const uint8_t *dv = c->dict.values.data;
+	uint32_t idx;
+	if (c->kind == LL_PQW_BYTES) {
+		const ll_pqw_dict_entry *entries = (const ll_pqw_dict_entry *)c->dict.entries.data;
+		size_t end = c->plain_bytes;
+		for (size_t i = n; i-- > 0;) {
+			memcpy(&idx, out + i * 4, 4);
+			const ll_pqw_dict_entry *e = &entries[idx];
+			/* the entry's PLAIN form, length included, starts 4 bytes before its bytes */
+			end -= 4 + (size_t)e->len;
+			memcpy(out + end, dv + e->offset - 4, 4 + (size_t)e->len);
+			if (i == n - 1)
+				c->last_start = end;
+		}
+		return;
+	}
+	size_t width = c->width;
+	for (size_t k = 0; k < n; k++) {
+		size_t i = width < 4 ? k : n - 1 - k;
+		memcpy(&idx, out + i * 4, 4);
+		memcpy(out + i * width, dv + (size_t)idx * width, width);
+	}
+}
+
 /* Turns a dictionary-encoded chunk into PLAIN values; false when memory ran out. */
 static bool chunk_drop_dict(ll_pqw_column *c)
 {
 	size_t n = c->values.len / 4;
 	size_t plain = c->kind == LL_PQW_BYTES ? c->plain_bytes : n * c->width;
-	ll_pqw_vec pv = { NULL, 0, 0, c->values.hint };
-	if (!ll_pqw_vec_grow(&pv, plain ? plain : 1))
+	size_t extra = plain > c->values.len ? plain - c->values.len : 0;
+	if (!ll_pqw_vec_reserve(&c->values, extra ? extra : 1))
 		return false;
-	const uint32_t *idx = (const uint32_t *)c->values.data;
-	const uint8_t *dv = c->dict.values.data;
-	if (c->kind == LL_PQW_BYTES) {
-		const ll_pqw_dict_entry *entries = (const ll_pqw_dict_entry *)c->dict.entries.data;
-		for (size_t i = 0; i < n; i++) {
-			const ll_pqw_dict_entry *e = &entries[idx[i]];
-			/* the entry's PLAIN form, length included, starts 4 bytes before its bytes */
-			c->last_start = pv.len;
-			memcpy(pv.data + pv.len, dv + e->offset - 4, 4 + (size_t)e->len);
-			pv.len += 4 + (size_t)e->len;
-		}
-	} else {
-		for (size_t i = 0; i < n; i++)
-			memcpy(pv.data + i * c->width, dv + (size_t)idx[i] * c->width, c->width);
-		pv.len = plain;
-	}
-	ll_pqw_vec_free(&c->values);
-	c->values = pv;
-	ll_pqw_dict_clear(&c->dict);
+	plain_from_indices(c, n);
+	c->values.len = plain;
+	/* the column's later chunks start without a table, as a column that drops often does */
+	ll_pqw_dict_free(&c->dict);
 	c->use_dict = false;
 	c->dict_stale = false;
 	return true;
@@ -798,6 +818,35 @@ static void row_discard(ll_parquet_writer *w, uint64_t mark)
 	w->row_open = false;
 }
 
+/*
+ * Gives open the memory of back, an emptied array of the chunk before, when
+ * it is the larger (open's values so far are copied over); frees the other.
+ */
+static void vec_take_back(ll_pqw_vec *open, ll_pqw_vec *back)
+{
+	if (back->cap > open->cap) {
+		if (open->len)
+			memcpy(back->data, open->data, open->len);
+		uint8_t *data = open->data;
+		size_t cap = open->cap;
+		open->data = back->data;
+		open->cap = back->cap;
+		back->data = data;
+		back->cap = cap;
+	}
+	ll_pqw_vec_free(back);
+}
+
+/* Once the sealed group is written: its emptied arrays come back to their columns. */
+static void columns_take_back(ll_parquet_writer *w)
+{
+	for (size_t i = 0; i < w->ncols; i++) {
+		vec_take_back(&w->cols[i].values, &w->sealed[i].values);
+		vec_take_back(&w->cols[i].def, &w->sealed[i].def);
+	}
+	w->returns_due = false;
+}
+
 ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 {
 	ll_status st = writer_usable(w, err);
@@ -818,6 +867,8 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 	w->row_open = false;
 	w->rows++;
 	w->rg_rows++;
+	if (w->returns_due && ll_pqw_worker_idle(w))
+		columns_take_back(w);
 	if (w->buffered >= w->opt.row_group_bytes)
 		return ll_parquet_writer_flush_row_group(w, err);
 	return LL_OK;
@@ -826,16 +877,18 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 /* ---- row groups and the footer ---- */
 
 /*
- * Moves column c's chunk into s, its slot of the sealed set (empty: a
- * chunk's arrays are freed as soon as it is written). c continues with
- * empty arrays, to be allocated at the size of the chunk just sealed.
+ * Moves column c's chunk into s, its slot of the sealed set. c continues on
+ * the emptied arrays s still holds, when the chunk before has not come back
+ * to c yet (see columns_take_back), else on empty ones; and with the
+ * dictionary's slot table, emptied.
  */
 static void column_seal(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_column *s)
 {
+	ll_pqw_vec values = s->values, def = s->def;
 	*s = *c;
-	c->def = (ll_pqw_vec){ NULL, 0, 0, s->def.len };
-	c->values = (ll_pqw_vec){ NULL, 0, 0, s->values.len };
-	memset(&c->dict, 0, sizeof(c->dict));
+	c->values = values;
+	c->def = def;
+	ll_pqw_dict_hand_on(&c->dict, &s->dict);
 	column_start_chunk(w, c);
 }
 
@@ -895,8 +948,11 @@ ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err)
 		}
 		rg->total_byte_size += rg->chunks[i].total_uncompressed;
 		rg->total_compressed += rg->chunks[i].total_compressed;
-		/* the caller is filling the next row group meanwhile: memory goes back at once */
-		chunk_free(c);
+		/* the dictionary's memory goes back at once; the values and levels go back to
+		 * the column (columns_take_back) */
+		ll_pqw_dict_free(&c->dict);
+		ll_pqw_vec_empty(&c->values);
+		ll_pqw_vec_empty(&c->def);
 	}
 	ll_pqw_scratch_give(scratch);
 	w->ngroups++;
@@ -921,11 +977,15 @@ static ll_status row_group_flush(ll_parquet_writer *w, bool background, ll_error
 	st = row_group_seal(w, err);
 	if (st != LL_OK)
 		return st;
+	w->returns_due = true;
 	if (background && !w->opt.disable_background && ll_pqw_worker_start(w)) {
 		ll_pqw_worker_post(w);
 		return LL_OK;
 	}
-	return ll_pqw_row_group_write(w, err);
+	st = ll_pqw_row_group_write(w, err);
+	if (st == LL_OK)
+		columns_take_back(w);
+	return st;
 }
 
 ll_status ll_parquet_writer_flush_row_group(ll_parquet_writer *w, ll_error *err)

@@ -10,10 +10,17 @@
  * dictionary page is the values array as it stands. The lookup, which
  * nearly every put of a dictionary column makes, is inline in
  * writer_internal.h; insertion and growth are here.
+ *
+ * The slot table is an ll_big block, and a column's next chunk takes it
+ * over, emptied, from the chunk just sealed (which needs only its entries
+ * to be written): the next chunk then starts at the size the last one
+ * reached instead of doubling up to it again, and clearing the table's
+ * resident pages costs far less than the page faults of fresh ones.
  */
 #include "formats/parquet/writer_internal.h"
 
-#include <stdlib.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #include "util/bigmem.h"
 
@@ -50,27 +57,80 @@ void ll_pqw_vec_free(ll_pqw_vec *v)
 	v->len = v->cap = 0;
 }
 
-/* Doubles the table (or creates it) and moves every slot to its place in the new one. */
+void ll_pqw_vec_empty(ll_pqw_vec *v)
+{
+	if (!v->len) {
+		ll_pqw_vec_free(v);
+		return;
+	}
+	/* a block this large is a mapping of its own (util/bigmem.h): its pages can go */
+	if (v->cap >= LL_BIG_MIN) {
+		size_t page = (size_t)sysconf(_SC_PAGESIZE);
+		size_t used = (v->len + page - 1) & ~(page - 1);
+		if (used < v->cap)
+			madvise(v->data + used, v->cap - used, MADV_DONTNEED);
+	}
+	v->len = 0;
+}
+
+static void slots_free(ll_pqw_dict *d)
+{
+	ll_big_free(d->slots, d->nslots * sizeof(*d->slots));
+	d->slots = NULL;
+	d->nslots = 0;
+}
+
+/*
+ * While the table doubles, the mark of a slot whose entry is not yet in its
+ * place in the doubled table. Entry index + 1 is below 2^31 then (the table
+ * is at most half full and has at most 2^31 slots before it doubles), so the
+ * mark is a bit the slot does not use.
+ */
+#define SLOT_UNPLACED ((uint64_t)1 << 31)
+
+/*
+ * Doubles the table (or creates it) in place: the block grows keeping its
+ * pages, so only the new half is new memory, and every slot moves to its
+ * place in the doubled table. Each is marked unplaced, then placed in turn:
+ * a probe passes placed slots and takes the first empty or unplaced one,
+ * and the unplaced slot it displaces is placed next. A placed slot never
+ * moves again, so every probe path stays unbroken.
+ */
 static bool dict_grow(ll_pqw_dict *d)
 {
-	size_t nslots = d->nslots ? d->nslots * 2 : 256;
+	size_t n = d->nslots, nslots = n ? n * 2 : 256;
 	/* a tag places a value in at most 2^32 slots */
 	if (nslots > (size_t)1 << 32)
 		return false;
-	uint64_t *slots = calloc(nslots, sizeof(*slots));
+	uint64_t *slots = ll_big_resize(d->slots, n * sizeof(*slots), nslots * sizeof(*slots),
+					n * sizeof(*slots));
 	if (!slots)
 		return false;
-	size_t mask = nslots - 1;
-	for (size_t i = 0; i < d->nslots; i++) {
-		uint64_t slot = d->slots[i];
-		if (!slot)
-			continue;
-		size_t s = (size_t)(slot >> 32) & mask;
-		while (slots[s])
-			s = (s + 1) & mask;
-		slots[s] = slot;
+	memset(slots + n, 0, (nslots - n) * sizeof(*slots));
+	for (size_t i = 0; i < n; i++) {
+		if (slots[i])
+			slots[i] |= SLOT_UNPLACED;
 	}
-	free(d->slots);
+	size_t mask = nslots - 1;
+	for (size_t i = 0; i < n; i++) {
+		if (!(slots[i] & SLOT_UNPLACED))
+			continue;
+		uint64_t carry = slots[i] & ~SLOT_UNPLACED;
+		slots[i] = 0;
+		size_t s = (size_t)(carry >> 32) & mask;
+		for (;;) {
+			uint64_t at = slots[s];
+			if (at && !(at & SLOT_UNPLACED)) {
+				s = (s + 1) & mask;
+				continue;
+			}
+			slots[s] = carry;
+			if (!at)
+				break;
+			carry = at & ~SLOT_UNPLACED;
+			s = (size_t)(carry >> 32) & mask;
+		}
+	}
 	d->slots = slots;
 	d->nslots = nslots;
 	return true;
@@ -116,22 +176,22 @@ int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t l
 	return (int64_t)d->count - 1;
 }
 
-void ll_pqw_dict_clear(ll_pqw_dict *d)
+void ll_pqw_dict_hand_on(ll_pqw_dict *next, ll_pqw_dict *sealed)
 {
-	if (d->count && d->slots)
-		memset(d->slots, 0, d->nslots * sizeof(*d->slots));
-	d->count = 0;
-	d->bytes = 0;
-	d->last = 0;
-	d->values.len = 0;
-	d->entries.len = 0;
+	memset(next, 0, sizeof(*next));
+	next->values.hint = sealed->values.len;
+	next->entries.hint = sealed->entries.len;
+	next->slots = sealed->slots;
+	next->nslots = sealed->nslots;
+	sealed->slots = NULL;
+	sealed->nslots = 0;
+	if (sealed->count)
+		memset(next->slots, 0, next->nslots * sizeof(*next->slots));
 }
 
 void ll_pqw_dict_free(ll_pqw_dict *d)
 {
-	free(d->slots);
-	d->slots = NULL;
-	d->nslots = 0;
+	slots_free(d);
 	d->count = 0;
 	d->bytes = 0;
 	d->last = 0;

@@ -23,13 +23,18 @@
  *
  * Flushing seals the open row group: every column's chunk (its arrays and
  * per-chunk state) moves into w->sealed, a second set of columns, and the
- * column continues on empty arrays, allocated at the size of the chunk just
- * sealed. The sealed group is then encoded, compressed and written by the
+ * column continues on empty arrays and on the dictionary's hash table,
+ * emptied. The sealed group is then encoded, compressed and written by the
  * writer's background thread (writer_worker.c) while the caller fills the
- * next one, or inline when there is no thread; each sealed chunk's arrays
- * are freed as soon as it is written, so the second set holds memory only
- * while a row group is in flight. There is at most one sealed group:
- * sealing first waits until the previous one is written.
+ * next one, or inline when there is no thread. A written chunk's values and
+ * definition levels stay in its slot of w->sealed, emptied, and come back to
+ * the column (returns_due): the caller's first end_row after the group is
+ * written moves the column's few values so far into them, so the next chunk
+ * fills pages already resident instead of faulting in new ones, and the
+ * column holds about one chunk's arrays, not two. The second set holds
+ * memory only while a row group is in flight or coming back. There is at
+ * most one sealed group: sealing first waits until the previous one is
+ * written.
  *
  * While a sealed group is posted to the thread, the thread alone touches
  * sealed, sealed_rows, out, written, fd and groups, and the caller alone
@@ -97,9 +102,10 @@ typedef enum ll_pqw_kind {
 
 /*
  * A growable byte array; the hot path appends inline, growth is out of line.
- * A chunk's arrays are freed once it is written, and hint remembers how
- * large the last chunk grew, so the next chunk allocates that once instead
- * of doubling its way up. The memory comes from util/bigmem, and every
+ * A dictionary's arrays are freed once its chunk is written, and hint
+ * remembers how large the last chunk's grew, so the next chunk allocates
+ * that once instead of doubling its way up (values and levels come back to
+ * their column instead, see above). The memory comes from util/bigmem, and every
  * array but a small one (see ll_pqw_vec_grow) is a mapping of its own, so it
  * goes back to the kernel when freed instead of fragmenting the heap.
  */
@@ -113,6 +119,12 @@ typedef struct ll_pqw_vec {
 bool ll_pqw_vec_grow(ll_pqw_vec *v, size_t extra);
 /** Frees the memory; hint stays. */
 void ll_pqw_vec_free(ll_pqw_vec *v);
+/**
+ * Empties v for reuse by an array of about its length: its pages past that
+ * length go back to the kernel (an earlier, larger use may have left them
+ * resident), and all of its memory when v is empty.
+ */
+void ll_pqw_vec_empty(ll_pqw_vec *v);
 
 static inline bool ll_pqw_vec_reserve(ll_pqw_vec *v, size_t extra)
 {
@@ -210,7 +222,13 @@ ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
 	}
 }
 
-void ll_pqw_dict_clear(ll_pqw_dict *d);
+/*
+ * Starts next, a column's dictionary for its next chunk, on the emptied
+ * slot table of sealed, the dictionary of the chunk just sealed (which keeps
+ * its entries), and with sealed's sizes as hints for its arrays.
+ */
+void ll_pqw_dict_hand_on(ll_pqw_dict *next, ll_pqw_dict *sealed);
+/** Frees the slots and the arrays; the arrays' hints stay. */
 void ll_pqw_dict_free(ll_pqw_dict *d);
 
 /*
@@ -304,6 +322,7 @@ struct ll_parquet_writer {
 	/* the sealed row group: NULL until the first seal, which fixes the columns */
 	ll_pqw_column *sealed; /* ncols chunks; their names are borrowed from cols */
 	size_t sealed_rows;
+	bool returns_due; /* the sealed set's arrays are still to come back to the columns */
 	struct ll_pqw_worker *worker; /* NULL: row groups are written inline */
 };
 
@@ -319,7 +338,7 @@ ll_status ll_pqw_drain(ll_parquet_writer *w, bool force, ll_error *err);
 /* Writes len bytes straight to the file; w->out must be empty (drained) first. */
 ll_status ll_pqw_write(ll_parquet_writer *w, const void *data, size_t len, ll_error *err);
 
-/* Writes the sealed row group and frees its arrays; on the thread that owns it (see above). */
+/* Writes the sealed row group and empties its arrays; on the thread that owns it (see above). */
 ll_status ll_pqw_row_group_write(ll_parquet_writer *w, ll_error *err);
 
 /* ---- writer_scratch.c ---- */
@@ -352,6 +371,12 @@ void ll_pqw_worker_post(ll_parquet_writer *w);
 
 /** Waits until the posted row group is written; returns the thread's failure, if any. */
 ll_status ll_pqw_worker_wait(ll_parquet_writer *w, ll_error *err);
+
+/**
+ * Whether no posted row group is left to write, without waiting; when true,
+ * the caller sees everything the thread did to the sealed set.
+ */
+bool ll_pqw_worker_idle(ll_parquet_writer *w);
 
 /** The thread's failure, if any, without waiting (cheap enough for every row). */
 ll_status ll_pqw_worker_check(ll_parquet_writer *w, ll_error *err);

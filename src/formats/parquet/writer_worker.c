@@ -36,6 +36,8 @@ struct ll_pqw_worker {
 	bool busy;             /* a sealed row group is posted and not yet written */
 	bool stop;
 	atomic_bool failed;    /* err holds a failure; set under mu */
+	/* the posted group is written: released by the thread, acquired by ll_pqw_worker_idle */
+	atomic_bool idle;
 	ll_error err;
 };
 
@@ -58,6 +60,7 @@ static void *worker_main(void *arg)
 			atomic_store_explicit(&k->failed, true, memory_order_relaxed);
 		}
 		k->busy = false;
+		atomic_store_explicit(&k->idle, true, memory_order_release);
 		pthread_cond_signal(&k->done);
 	}
 	pthread_mutex_unlock(&k->mu);
@@ -71,6 +74,7 @@ static ll_pqw_worker *worker_new(ll_parquet_writer *w)
 		return NULL;
 	k->w = w;
 	atomic_init(&k->failed, false);
+	atomic_init(&k->idle, true);
 	if (pthread_mutex_init(&k->mu, NULL) == 0) {
 		if (pthread_cond_init(&k->posted, NULL) == 0) {
 			if (pthread_cond_init(&k->done, NULL) == 0)
@@ -111,6 +115,7 @@ void ll_pqw_worker_post(ll_parquet_writer *w)
 	ll_pqw_worker *k = w->worker;
 	pthread_mutex_lock(&k->mu);
 	k->busy = true;
+	atomic_store_explicit(&k->idle, false, memory_order_relaxed);
 	pthread_cond_signal(&k->posted);
 	pthread_mutex_unlock(&k->mu);
 }
@@ -136,6 +141,12 @@ ll_status ll_pqw_worker_wait(ll_parquet_writer *w, ll_error *err)
 	ll_status st = worker_failure(k, err);
 	pthread_mutex_unlock(&k->mu);
 	return st;
+}
+
+bool ll_pqw_worker_idle(ll_parquet_writer *w)
+{
+	ll_pqw_worker *k = w->worker;
+	return !k || atomic_load_explicit(&k->idle, memory_order_acquire);
 }
 
 ll_status ll_pqw_worker_check(ll_parquet_writer *w, ll_error *err)
