@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 /* Enough entries for a full cache of the smallest blocks, and one being added. */
 #define CACHE_SLOTS (LL_BIG_CACHE_BYTES / LL_BIG_MIN + 1)
@@ -157,6 +158,16 @@ void *ll_big_resize(void *p, size_t old_size, size_t new_size, size_t keep)
 		memcpy(q, p, keep);
 	ll_big_free(p, old_size);
 	return q;
+}
+
+void ll_big_release_after(void *p, size_t size, size_t keep)
+{
+	if (!p || !is_big(size))
+		return;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+	size_t used = (keep + page - 1) & ~(page - 1);
+	if (used < size)
+		madvise((char *)p + used, size - used, MADV_DONTNEED);
 }
 
 void ll_big_free(void *p, size_t size)

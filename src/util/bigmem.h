@@ -52,6 +52,14 @@ void *ll_big_resize(void *p, size_t old_size, size_t new_size, size_t keep);
 /** Frees block p of `size` bytes (the size last given to ll_big_resize); NULL is fine. */
 void ll_big_free(void *p, size_t size);
 
+/**
+ * Gives the pages of block p (of `size` bytes) past its first `keep` bytes
+ * back to the kernel, keeping the block and its size: a block reused for
+ * less than it once held does not keep the rest resident. Those bytes are
+ * undefined after. Blocks under LL_BIG_MIN are left as they are.
+ */
+void ll_big_release_after(void *p, size_t size, size_t keep);
+
 /** Bytes of freed mappings in the cache now (at most LL_BIG_CACHE_BYTES). */
 size_t ll_big_cached_bytes(void);
 

@@ -154,5 +154,30 @@ static void test_threads_share_the_cache(void)
 	CHECK(ll_big_cached_bytes() <= LL_BIG_CACHE_BYTES);
 }
 
+/* Releasing a block's tail keeps its head and leaves the whole block usable. */
+static void test_release_after_keeps_head(void)
+{
+	size_t size = 4 * MIB, keep = MIB + 100;
+	unsigned char *p = ll_big_resize(NULL, 0, size, 0);
+	CHECK(p != NULL);
+	memset(p, 0xab, size);
+	ll_big_release_after(p, size, keep);
+	bool head = true;
+	for (size_t i = 0; i < keep; i++)
+		head = head && p[i] == 0xab;
+	CHECK(head);
+	memset(p + keep, 0xcd, size - keep); /* the released pages come back when written */
+	CHECK(p[size - 1] == 0xcd && p[keep - 1] == 0xab);
+	ll_big_free(p, size);
+	/* a small block is malloc'd: nothing to release, nothing lost */
+	unsigned char *q = ll_big_resize(NULL, 0, 1000, 0);
+	CHECK(q != NULL);
+	memset(q, 7, 1000);
+	ll_big_release_after(q, 1000, 10);
+	CHECK(q[999] == 7);
+	ll_big_free(q, 1000);
+}
+
 LL_TEST_MAIN(LL_TEST(test_resize_keeps_bytes), LL_TEST(test_freed_mapping_is_reused),
-	     LL_TEST(test_cache_is_bounded), LL_TEST(test_threads_share_the_cache))
+	     LL_TEST(test_cache_is_bounded), LL_TEST(test_threads_share_the_cache),
+	     LL_TEST(test_release_after_keeps_head))

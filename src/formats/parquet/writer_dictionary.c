@@ -19,8 +19,6 @@
  */
 #include "formats/parquet/writer_internal.h"
 
-#include <sys/mman.h>
-#include <unistd.h>
 
 #include "util/bigmem.h"
 
@@ -63,13 +61,7 @@ void ll_pqw_vec_empty(ll_pqw_vec *v)
 		ll_pqw_vec_free(v);
 		return;
 	}
-	/* a block this large is a mapping of its own (util/bigmem.h): its pages can go */
-	if (v->cap >= LL_BIG_MIN) {
-		size_t page = (size_t)sysconf(_SC_PAGESIZE);
-		size_t used = (v->len + page - 1) & ~(page - 1);
-		if (used < v->cap)
-			madvise(v->data + used, v->cap - used, MADV_DONTNEED);
-	}
+	ll_big_release_after(v->data, v->cap, v->len);
 	v->len = 0;
 }
 
