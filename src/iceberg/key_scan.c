@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "iceberg/deletes.h"
 #include "iceberg/rows.h"
 #include "util/parallel.h"
 #include "util/thread.h"
@@ -43,8 +44,7 @@ typedef struct scan_job {
 	scan_file *sf;
 	size_t rg;
 	int64_t first;   /* position of the row group's first row in its file */
-	int64_t *hits;
-	size_t nhits, cap;
+	ll_iceberg_positions hits;
 	ll_buf extra;    /* per hit: the encoded value's length (size_t), then its bytes */
 	ll_status st;
 	ll_error err;
@@ -71,20 +71,6 @@ struct scan_round {
 	atomic_bool failed;
 };
 
-static bool add_hit(scan_job *j, int64_t pos)
-{
-	if (j->nhits == j->cap) {
-		size_t cap = j->cap ? j->cap * 2 : 256;
-		int64_t *grown = realloc(j->hits, cap * sizeof(*grown));
-		if (!grown)
-			return false;
-		j->hits = grown;
-		j->cap = cap;
-	}
-	j->hits[j->nhits++] = pos;
-	return true;
-}
-
 static ll_status scan_ints(scan_worker *w, scan_job *j, ll_parquet_cursor *cur)
 {
 	const ll_intset *set = w->round->ks->ints;
@@ -96,7 +82,8 @@ static ll_status scan_ints(scan_worker *w, scan_job *j, ll_parquet_cursor *cur)
 		if (st != LL_OK || n == 0)
 			return st;
 		for (size_t i = 0; i < n; i++, pos++) {
-			if (!w->nulls[i] && ll_intset_has(set, w->values[i]) && !add_hit(j, pos))
+			if (!w->nulls[i] && ll_intset_has(set, w->values[i]) &&
+			    !ll_iceberg_positions_push(&j->hits, (uint64_t)pos))
 				return ll_error_oom(&j->err);
 		}
 	}
@@ -142,7 +129,7 @@ static ll_status scan_tuples(scan_worker *w, scan_job *j, ll_parquet_cursor *cur
 			if (!tuple_in(w, ks->pk, row, ks->npk) &&
 			    !tuple_in(w, ks->mk, row + ks->npk, ks->nmk))
 				continue;
-			if (!add_hit(j, pos))
+			if (!ll_iceberg_positions_push(&j->hits, (uint64_t)pos))
 				return ll_error_oom(&j->err);
 			if (ks->extra && (st = keep_extra(w, j, row[nkeys])) != LL_OK)
 				return st;
@@ -160,7 +147,7 @@ static ll_status extra_of_hits(scan_worker *w, scan_job *j)
 	static const ll_value null_value = { .is_null = true };
 	long slot = sf->slot[1];
 	if (slot < 0) {
-		for (size_t h = 0; h < j->nhits; h++) {
+		for (size_t h = 0; h < j->hits.n; h++) {
 			ll_status st = keep_extra(w, j, &null_value);
 			if (st != LL_OK)
 				return st;
@@ -171,13 +158,13 @@ static ll_status extra_of_hits(scan_worker *w, scan_job *j)
 	ll_status st = ll_parquet_cursor_open(sf->r, &sf->fields[slot], 1, w->groups, &cur, &j->err);
 	int64_t pos = j->first;
 	size_t h = 0;
-	while (st == LL_OK && h < j->nhits) {
+	while (st == LL_OK && h < j->hits.n) {
 		const ll_parquet_batch *b;
 		st = ll_parquet_cursor_next(cur, BATCH_ROWS, &b, &j->err);
 		if (st == LL_OK && b->rows == 0)
 			break;
 		for (size_t i = 0; st == LL_OK && i < b->rows; i++, pos++) {
-			if (h < j->nhits && j->hits[h] == pos) {
+			if (h < j->hits.n && j->hits.v[h] == (uint64_t)pos) {
 				st = keep_extra(w, j, &b->columns[0][i]);
 				h++;
 			}
@@ -207,7 +194,7 @@ static ll_status run_job(scan_worker *w, scan_job *j)
 	if (st == LL_OK)
 		st = sf->ints ? scan_ints(w, j, cur) : scan_tuples(w, j, cur);
 	ll_parquet_cursor_free(cur);
-	if (st == LL_OK && sf->ints && w->round->ks->extra && j->nhits)
+	if (st == LL_OK && sf->ints && w->round->ks->extra && j->hits.n)
 		st = extra_of_hits(w, j);
 	return st;
 }
@@ -320,8 +307,8 @@ static ll_status deliver(const scan_round *round, ll_key_scan_hit_fn fn, void *u
 	ll_status st = LL_OK;
 	for (size_t i = 0; i < round->njobs && st == LL_OK; i++) {
 		const scan_job *j = &round->jobs[i];
-		for (size_t h = 0; h < j->nhits && st == LL_OK; h++)
-			st = fn(user, j->sf->file, j->hits[h], err);
+		for (size_t h = 0; h < j->hits.n && st == LL_OK; h++)
+			st = fn(user, j->sf->file, (int64_t)j->hits.v[h], err);
 		for (size_t at = 0; at < j->extra.len && st == LL_OK;) {
 			size_t len;
 			memcpy(&len, j->extra.data + at, sizeof(len));
@@ -352,7 +339,7 @@ static ll_status scan_round_of(const ll_key_scan *ks, const ll_iceberg_data_file
 	if (st == LL_OK)
 		st = deliver(&round, fn, user, err);
 	for (size_t i = 0; i < round.njobs; i++) {
-		free(round.jobs[i].hits);
+		ll_iceberg_positions_free(&round.jobs[i].hits);
 		ll_buf_free(&round.jobs[i].extra);
 	}
 	free(round.jobs);
