@@ -146,6 +146,7 @@ typedef struct ll_pqw_dict {
 	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
 	uint32_t last; /* index + 1 of the entry interned last, 0 for none */
+	size_t bytes;  /* see ll_pqw_dict_bytes; kept by each insert, since every put reads it twice */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
 	size_t count;
@@ -154,7 +155,7 @@ typedef struct ll_pqw_dict {
 /* Bytes a dictionary holds (entries, values and, while it has entries, slots), for the budget. */
 static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
 {
-	return d->count ? d->values.len + d->entries.len + d->nslots * sizeof(*d->slots) : 0;
+	return d->bytes;
 }
 
 /*
