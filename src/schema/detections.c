@@ -430,73 +430,6 @@ static bool parse_common(const char *s, size_t len, iso_parts *p)
 
 /* ---- the shape nearly every timestamp in data has, read straight ---- */
 
-/* The digit at s[k], or a value above 9 flagged in *bad. */
-static unsigned digit_at(const char *s, size_t k, unsigned *bad)
-{
-	unsigned d = (unsigned)(unsigned char)s[k] - '0';
-	*bad |= d > 9;
-	return d;
-}
-
-static unsigned two_digits_at(const char *s, size_t k, unsigned *bad)
-{
-	return digit_at(s, k, bad) * 10 + digit_at(s, k + 1, bad);
-}
-
-/* From i: nothing, "Z", or ±hh[[:]mm] (or ±hh: alone) as take_offset reads
- * them; *offset in seconds east of UTC. */
-static bool take_shape_offset(const char *s, size_t len, size_t i, int *offset)
-{
-	*offset = 0;
-	if (i < len && s[i] == 'Z')
-		return i + 1 == len;
-	if (i == len)
-		return true;
-	if ((s[i] != '+' && s[i] != '-') || len - i < 3)
-		return false;
-	unsigned bad = 0, hours = two_digits_at(s, i + 1, &bad), minutes = 0;
-	int sign = s[i] == '+' ? 1 : -1;
-	i += 3;
-	if (i < len && s[i] == ':')
-		i++;
-	if (i < len) {
-		if (len - i != 2)
-			return false;
-		minutes = two_digits_at(s, i, &bad);
-	}
-	int total = sign * (int)(hours * 60 + minutes);
-	/* as take_offset: only positive offsets are bounded */
-	if (bad || total > 24 * 60)
-		return false;
-	*offset = total * 60;
-	return true;
-}
-
-/* From i: nothing, or '.' or ',' and digits, as take_fraction reads them
- * (six kept); *next is where the digits end. */
-static bool take_shape_fraction(const char *s, size_t len, size_t i, int *micro, size_t *next)
-{
-	*micro = 0;
-	*next = i;
-	if (i == len || (s[i] != '.' && s[i] != ','))
-		return true;
-	size_t first = ++i;
-	while (i < len && is_digit(s[i]))
-		i++;
-	size_t n = i - first;
-	if (n == 0)
-		return false;
-	static const int scale[] = { 1000000, 100000, 10000, 1000, 100, 10, 1 };
-	size_t keep = n < 6 ? n : 6;
-	int v = 0;
-	for (size_t k = 0; k < keep; k++)
-		v = v * 10 + (s[first + k] - '0');
-	v *= scale[keep];
-	*micro = v;
-	*next = i;
-	return true;
-}
-
 /* Eight characters as one word, the first in the low byte on any host. */
 static uint64_t load_le64(const char *s)
 {
@@ -539,8 +472,9 @@ static bool parse_timestamp_shape(const char *s, size_t len, int64_t *value)
 	if (len < 19 || (s[10] != 'T' && s[10] != ' '))
 		return false;
 	uint64_t date = load_le64(s), clock = load_le64(s + 11); /* "YYYY-MM-", "hh:mm:ss" */
-	unsigned bad = 0, day = two_digits_at(s, 8, &bad);
-	if (bad || !word_matches(date, UINT64_C(0x2d00002d00000000), UINT64_C(0x00ffff00ffffffff)) ||
+	cursor at_day = { s, len, 8 };
+	int day;
+	if (!take_int(&at_day, 2, &day) || !word_matches(date, UINT64_C(0x2d00002d00000000), UINT64_C(0x00ffff00ffffffff)) ||
 	    !word_matches(clock, UINT64_C(0x00003a00003a0000), UINT64_C(0xffff00ffff00ffff)))
 		return false;
 	uint64_t d = digit_pairs(date), c = digit_pairs(clock);
@@ -549,16 +483,17 @@ static bool parse_timestamp_shape(const char *s, size_t len, int64_t *value)
 	unsigned hour = (unsigned)(c & 0xff), minute = (unsigned)(c >> 24 & 0xff);
 	unsigned second = (unsigned)(c >> 48 & 0xff);
 	if (year < 1 || month < 1 || month > 12 || day < 1 ||
-	    day > (unsigned)days_in_month((int)year, (int)month) || hour > 23 || minute > 59 ||
+	    day > days_in_month((int)year, (int)month) || hour > 23 || minute > 59 ||
 	    second > 59)
 		return false;
-	int micro, offset;
-	size_t i;
-	if (!take_shape_fraction(s, len, 19, &micro, &i) || !take_shape_offset(s, len, i, &offset))
+	/* the rest, a fraction and an offset, as the full parser reads them, and nothing after */
+	cursor rest = { s, len, 19 };
+	iso_parts p = { 0 };
+	if (!take_fraction(&rest, &p) || !take_offset(&rest, &p) || !at_end(&rest))
 		return false;
-	int64_t seconds = ll_days_from_civil(year, month, day) * 86400 +
-			  (int64_t)(hour * 3600 + minute * 60 + second) - offset;
-	*value = seconds * 1000000 + micro;
+	int64_t seconds = ll_days_from_civil(year, month, (unsigned)day) * 86400 +
+			  (int64_t)(hour * 3600 + minute * 60 + second) - p.offset;
+	*value = seconds * 1000000 + p.micro;
 	return true;
 }
 
