@@ -526,9 +526,62 @@ static void test_strings(void)
 			CHECK_META(c, "stats_null_count", "0");
 		}
 	}
-	/* a 1.5 MiB value does not fit a dictionary: that chunk is PLAIN */
+	/* a 1.5 MiB value does not fit a dictionary: that chunk has none */
 	if (meta && (c = interop_chunk(meta, 2, "s")))
-		CHECK_META(c, "encodings", "PLAIN, RLE");
+		CHECK_META(c, "encodings", "RLE, DELTA_LENGTH_BYTE_ARRAY");
+	json_decref(meta);
+}
+
+/*
+ * Byte arrays without a dictionary are DELTA_LENGTH_BYTE_ARRAY: lengths that
+ * jump up and down (0 to 70000 bytes, so every miniblock width from 0 to 17
+ * bits), pages of every value count across the 32-value miniblocks and
+ * 128-value blocks, nulls, and a last page that holds nulls alone.
+ */
+static void test_delta_lengths(void)
+{
+	static const size_t lens[] = { 0, 1, 2, 31, 32, 33, 127, 128, 129, 1000, 5, 70000, 7, 7, 7 };
+	char path[1200];
+	tmp_path("pqw_delta_lengths", "delta.parquet", path, sizeof(path));
+	ll_parquet_column_spec cols[] = { spec("s", LL_TYPE_TEXT, true), spec("b", LL_TYPE_BINARY, true) };
+	ll_parquet_writer_options opt;
+	ll_parquet_writer_options_init(&opt);
+	opt.disable_dictionary = true;
+	opt.page_bytes = 8192;
+	ll_parquet_writer *w = open_writer(path, cols, 2, &opt);
+	if (!w)
+		return;
+	char *text = malloc(70000);
+	for (size_t k = 0; k < 70000; k++)
+		text[k] = (char)('a' + k % 26);
+	json_t *rows = json_array();
+	uint32_t x = 1;
+	for (int i = 0; i < 3000; i++) {
+		x = x * 1103515245u + 12345u;
+		if (i % 7 == 3) {
+			end_row(w);
+			json_array_append_new(rows, json_pack("{s:n, s:n}", "s", "b"));
+			continue;
+		}
+		/* mostly short values, so that most pages hold hundreds of them */
+		size_t len = lens[(x >> 16) % (sizeof(lens) / sizeof(lens[0]))];
+		len = len >= 1000 && (x >> 8) % 8 ? len % 97 : len;
+		put_text_row(w, rows, text + i % 26, len > 70000 - 26 ? 70000 - 26 : len);
+	}
+	/* a value of a page's size, then nulls: the last page has no values */
+	put_text_row(w, rows, text, 9000);
+	for (int i = 0; i < 50; i++) {
+		end_row(w);
+		json_array_append_new(rows, json_pack("{s:n, s:n}", "s", "b"));
+	}
+	close_writer(w, json_array_size(rows), 1);
+	free(text);
+	interop_check_rows(path, rows);
+	json_decref(rows);
+	json_t *meta = interop_meta(path);
+	const json_t *c;
+	if (meta && (c = interop_chunk(meta, 0, "b")))
+		CHECK_META(c, "encodings", "RLE, DELTA_LENGTH_BYTE_ARRAY");
 	json_decref(meta);
 }
 
@@ -571,7 +624,8 @@ static void test_text_bounds(void)
 		if (meta && (c = interop_chunk(meta, 0, "s"))) {
 			CHECK_META(c, "stats_min_value", "prefix");
 			CHECK_META(c, "stats_max_value", "prefix00-c0");
-			CHECK_META(c, "encodings", mode == 1 ? "PLAIN" : "PLAIN, RLE_DICTIONARY");
+			CHECK_META(c, "encodings",
+				   mode == 1 ? "DELTA_LENGTH_BYTE_ARRAY" : "PLAIN, RLE_DICTIONARY");
 		}
 		json_decref(meta);
 	}
@@ -1021,6 +1075,7 @@ static void test_buffered_bytes(void)
 
 LL_TEST_MAIN(LL_TEST(test_types_and_nulls), LL_TEST(test_double_stats), LL_TEST(test_decimals),
 	     LL_TEST(test_timestamps), LL_TEST(test_strings), LL_TEST(test_text_bounds),
+	     LL_TEST(test_delta_lengths),
 	     LL_TEST(test_add_column),
 	     LL_TEST(test_columns_added_before_rows), LL_TEST(test_row_errors),
 	     LL_TEST(test_failed_row_leaves_levels),

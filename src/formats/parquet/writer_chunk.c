@@ -6,9 +6,11 @@
  * A data page of an optional column starts with its definition levels
  * (RLE/bit-packed, bit width 1, behind a 4-byte little-endian length); a
  * required column has none. Values follow: RLE_DICTIONARY pages hold the
- * index bit width in one byte and the hybrid-encoded indices, PLAIN pages
- * the values as buffered (booleans bit-packed here). Pages always end on a
- * row boundary; with flat columns every row is one level.
+ * index bit width in one byte and the hybrid-encoded indices; without a
+ * dictionary, byte arrays are DELTA_LENGTH_BYTE_ARRAY (writer_encoding.c
+ * says why) and other values PLAIN, as buffered (booleans bit-packed here).
+ * Pages always end on a row boundary; with flat columns every row is one
+ * level.
  */
 #include "formats/parquet/writer_internal.h"
 
@@ -141,7 +143,8 @@ static void encode_values(const ll_pqw_column *c, page_cut a, page_cut b, int bi
 	} else if (c->kind == LL_PQW_BOOL) {
 		ll_pqw_encode_bools(c->values.data + a.value, n, page);
 	} else if (c->kind == LL_PQW_BYTES) {
-		ll_buf_append(page, c->values.data + a.offset, b.offset - a.offset);
+		ll_pqw_encode_delta_length((const uint8_t *)c->values.data + a.offset,
+					   b.offset - a.offset, n, page);
 	} else {
 		ll_buf_append(page, c->values.data + a.value * c->width, n * c->width);
 	}
@@ -170,7 +173,7 @@ ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_scratch *s, ll_pqw_col
 	}
 	m->data_page_offset = (int64_t)ll_pqw_offset(w);
 	size_t per_page = rows_per_page(w->opt.page_bytes, bits ? bits : 1);
-	int encoding = m->used_dict ? LL_PQW_ENC_RLE_DICTIONARY : LL_PQW_ENC_PLAIN;
+	int encoding = ll_pqw_chunk_encoding(c, m);
 	page_cut at = { 0, 0, 0 };
 	while (at.row < rows) {
 		page_cut end = next_cut(w, c, rows, at, per_page);

@@ -1,6 +1,7 @@
 /*
  * Value and level encodings of the Parquet writer: the RLE/bit-packing hybrid
- * (definition levels, dictionary indices) and PLAIN booleans.
+ * (definition levels, dictionary indices), PLAIN booleans and
+ * DELTA_LENGTH_BYTE_ARRAY.
  *
  * Hybrid rules (Parquet Encodings.md): a run is either RLE, a ULEB128 header
  * (count << 1) followed by the value in ceil(bit_width / 8) little-endian
@@ -10,6 +11,19 @@
  * with zeros, since the page header gives the real count. Runs of 8 or more
  * equal values become RLE runs; a literal stretch that is not yet a multiple
  * of 8 long borrows values from the following run to fill its last group.
+ *
+ * DELTA_LENGTH_BYTE_ARRAY (Encodings.md) stores the lengths of a page's byte
+ * arrays as DELTA_BINARY_PACKED and then their bytes back to back. It is
+ * what byte array chunks without a dictionary get instead of PLAIN: with no
+ * 4-byte length before every value, distinct values such as `_dlt_id`s leave
+ * snappy nothing it can match, so it passes over them about ten times faster
+ * than over PLAIN, where every length is a 4-byte match to encode, and the
+ * page comes out smaller than PLAIN compressed. DELTA_BINARY_PACKED here
+ * uses blocks of 128 deltas in 4 miniblocks of 32; each block stores its
+ * smallest delta (zigzag ULEB128), one bit width byte per miniblock and the
+ * miniblocks' deltas minus that minimum, bit-packed least significant bit
+ * first like the hybrid's groups. The last block has bodies only for the
+ * miniblocks that hold values, the widths of the others are 0.
  *
  * Every function reserves the worst case once and then writes through a
  * pointer, so the per-value cost is a compare and a shift, not a call.
@@ -178,5 +192,87 @@ void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out)
 		return;
 	uint8_t *p = (uint8_t *)out->data + out->len;
 	p = pack_bytes_bw1(v, n, p);
+	commit(out, p);
+}
+
+#define DELTA_BLOCK 128
+#define DELTA_MINIBLOCKS 4
+#define DELTA_MINI (DELTA_BLOCK / DELTA_MINIBLOCKS)
+
+static uint64_t zigzag(int64_t v)
+{
+	return (uint64_t)v << 1 ^ (uint64_t)(v >> 63);
+}
+
+/* Worst case of the lengths: the header, then per block its minimum, widths and
+ * miniblocks at 32 bits, plus the 8 bytes pack_u32 may store past its end. */
+static size_t delta_bound(size_t n)
+{
+	return 4 * 10 + (n / DELTA_BLOCK + 1) * (10 + DELTA_MINIBLOCKS + DELTA_BLOCK * 4) + 8;
+}
+
+/* One block: the deltas of len[0, count) from prev, count at most DELTA_BLOCK. */
+static uint8_t *delta_block(const uint32_t *len, size_t count, uint32_t prev, uint8_t *p)
+{
+	int64_t delta[DELTA_BLOCK];
+	int64_t min = INT64_MAX;
+	for (size_t i = 0; i < count; i++) {
+		delta[i] = (int64_t)len[i] - (int64_t)(i ? len[i - 1] : prev);
+		min = delta[i] < min ? delta[i] : min;
+	}
+	p = put_uleb(p, zigzag(min));
+	uint8_t *widths = p;
+	p += DELTA_MINIBLOCKS;
+	for (size_t m = 0; m < DELTA_MINIBLOCKS; m++) {
+		size_t start = m * DELTA_MINI;
+		widths[m] = 0;
+		if (start >= count)
+			continue;
+		uint32_t mini[DELTA_MINI] = { 0 }, bits = 0;
+		for (size_t i = start; i < count && i < start + DELTA_MINI; i++) {
+			/* lengths are below 2^31, so every delta minus the minimum fits 32 bits */
+			mini[i - start] = (uint32_t)(delta[i] - min);
+			bits |= mini[i - start];
+		}
+		int bw = ll_pqw_bit_width(bits);
+		widths[m] = (uint8_t)bw;
+		p = pack_u32(mini, DELTA_MINI, bw, p);
+	}
+	return p;
+}
+
+void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n, ll_buf *out)
+{
+	size_t bytes = plain_len - 4 * n;
+	if (!ll_buf_reserve(out, delta_bound(n) + bytes))
+		return;
+	uint8_t *p = (uint8_t *)out->data + out->len;
+	uint32_t len[DELTA_BLOCK];
+	const uint8_t *at = plain;
+	if (n)
+		memcpy(&len[0], at, 4);
+	p = put_uleb(p, DELTA_BLOCK);
+	p = put_uleb(p, DELTA_MINIBLOCKS);
+	p = put_uleb(p, n);
+	p = put_uleb(p, zigzag(n ? len[0] : 0));
+	uint32_t prev = n ? len[0] : 0;
+	at += n ? 4 + (size_t)len[0] : 0;
+	for (size_t done = n ? 1 : 0; done < n;) {
+		size_t count = n - done < DELTA_BLOCK ? n - done : DELTA_BLOCK;
+		for (size_t i = 0; i < count; i++) {
+			memcpy(&len[i], at, 4);
+			at += 4 + (size_t)len[i];
+		}
+		p = delta_block(len, count, prev, p);
+		prev = len[count - 1];
+		done += count;
+	}
+	for (at = plain; at < plain + plain_len;) {
+		uint32_t l;
+		memcpy(&l, at, 4);
+		memcpy(p, at + 4, l);
+		p += l;
+		at += 4 + (size_t)l;
+	}
 	commit(out, p);
 }

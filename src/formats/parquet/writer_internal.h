@@ -79,6 +79,7 @@ enum {
 enum {
 	LL_PQW_ENC_PLAIN = 0,
 	LL_PQW_ENC_RLE = 3,
+	LL_PQW_ENC_DELTA_LENGTH_BYTE_ARRAY = 6,
 	LL_PQW_ENC_RLE_DICTIONARY = 8,
 };
 enum {
@@ -401,6 +402,12 @@ void ll_pqw_encode_indices(const uint32_t *idx, size_t n, int bit_width, ll_buf 
 /** Appends booleans (0/1 bytes) PLAIN: bit-packed, least significant bit first. */
 void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out);
 
+/**
+ * Appends n byte arrays, given in their PLAIN layout (plain_len bytes of
+ * 4-byte length + bytes), as DELTA_LENGTH_BYTE_ARRAY.
+ */
+void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n, ll_buf *out);
+
 /* ---- writer_stats.c ---- */
 
 /** Fills m's null_count, nan_count and min/max from the column's buffered values. */
@@ -413,6 +420,14 @@ ll_status ll_pqw_chunk_write(ll_parquet_writer *w, ll_pqw_scratch *s, ll_pqw_col
 			     size_t rows, ll_pqw_chunk_meta *m, ll_error *err);
 
 /* ---- writer_metadata.c ---- */
+
+/** The encoding of the values of a chunk's data pages. */
+static inline int ll_pqw_chunk_encoding(const ll_pqw_column *c, const ll_pqw_chunk_meta *m)
+{
+	return m->used_dict		 ? LL_PQW_ENC_RLE_DICTIONARY
+	       : c->kind == LL_PQW_BYTES ? LL_PQW_ENC_DELTA_LENGTH_BYTE_ARRAY
+					 : LL_PQW_ENC_PLAIN;
+}
 
 /** Appends a data page (LL_PQW_PAGE_DATA) or dictionary page header. */
 void ll_pqw_encode_page_header(ll_buf *out, int page_type, size_t uncompressed,

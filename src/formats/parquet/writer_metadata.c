@@ -162,13 +162,16 @@ static void encode_column_chunk(ll_thrift_encoder *e, const ll_parquet_writer *w
 	ll_thrift_encode_i64(e, 2, 0);
 	ll_thrift_encode_struct_begin(e, 3);
 	ll_thrift_encode_i32(e, 1, c->physical);
+	/* a dictionary page is PLAIN; the data pages' values, and levels when nullable */
+	int values = ll_pqw_chunk_encoding(c, m);
 	size_t nenc = 1 + (c->nullable ? 1 : 0) + (m->used_dict ? 1 : 0);
 	ll_thrift_encode_list_begin(e, 2, LL_THRIFT_WIRE_I32, nenc);
-	ll_thrift_encode_element_i32(e, LL_PQW_ENC_PLAIN);
+	if (values != LL_PQW_ENC_DELTA_LENGTH_BYTE_ARRAY)
+		ll_thrift_encode_element_i32(e, LL_PQW_ENC_PLAIN);
 	if (c->nullable)
 		ll_thrift_encode_element_i32(e, LL_PQW_ENC_RLE);
-	if (m->used_dict)
-		ll_thrift_encode_element_i32(e, LL_PQW_ENC_RLE_DICTIONARY);
+	if (values != LL_PQW_ENC_PLAIN)
+		ll_thrift_encode_element_i32(e, values);
 	ll_thrift_encode_list_begin(e, 3, LL_THRIFT_WIRE_BINARY, 1);
 	ll_thrift_encode_element_string(e, c->name);
 	ll_thrift_encode_i32(e, 4, codec_id(w->opt.codec));
