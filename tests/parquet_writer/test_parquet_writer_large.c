@@ -336,5 +336,50 @@ static void test_dictionary_per_chunk(void)
 	json_decref(meta);
 }
 
+/*
+ * Fresh runs: parents' ids down their lists (1 to 3 rows each, no id comes
+ * back) give up the dictionary when pages are compressed, and keep it when
+ * they are not; list positions (0, 1, 2, 0, 1, ...) come back and keep it.
+ */
+static void test_dictionary_fresh_runs(void)
+{
+	char dir[1024], path[1200];
+	ll_test_tmpdir("pqw_dictionary_runs", dir, sizeof(dir));
+	ll_parquet_column_spec cols[] = { spec("parent", LL_TYPE_TEXT, false),
+					  spec("idx", LL_TYPE_BIGINT, false) };
+	for (int codec = 0; codec < 2; codec++) {
+		ll_parquet_writer_options opt;
+		ll_parquet_writer_options_init(&opt);
+		opt.codec = codec ? LL_CODEC_UNCOMPRESSED : LL_CODEC_SNAPPY;
+		snprintf(path, sizeof(path), "%s/runs%d.parquet", dir, codec);
+		ll_parquet_writer *w = NULL;
+		ll_error err;
+		ll_error_clear(&err);
+		CHECK_OK(ll_parquet_writer_open(&w, path, cols, 2, &opt, &err), &err);
+		if (!w)
+			return;
+		json_t *rows = json_array();
+		for (int64_t p = 0; p < 8000; p++) {
+			char id[32];
+			snprintf(id, sizeof(id), "parent-%08" PRId64 "-%04" PRId64, p * 7919 % 100003, p % 9973);
+			for (int64_t k = 0; k <= p % 3; k++) {
+				ll_parquet_writer_put_bytes(w, 0, id, strlen(id));
+				ll_parquet_writer_put_int64(w, 1, k);
+				CHECK_OK(ll_parquet_writer_end_row(w, &err), &err);
+				json_array_append_new(rows, json_pack("{s:s, s:I}", "parent", id, "idx", (json_int_t)k));
+			}
+		}
+		CHECK_OK(ll_parquet_writer_close(w, NULL, &err), &err);
+		interop_check_rows(path, rows);
+		json_decref(rows);
+		json_t *meta = interop_meta(path);
+		if (meta) {
+			check_encoding(meta, "parent", codec ? "PLAIN, RLE_DICTIONARY" : "DELTA_LENGTH_BYTE_ARRAY");
+			check_encoding(meta, "idx", "PLAIN, RLE_DICTIONARY");
+		}
+		json_decref(meta);
+	}
+}
+
 LL_TEST_MAIN(LL_TEST(test_million_rows), LL_TEST(test_dictionary_fallback),
-	     LL_TEST(test_dictionary_per_chunk))
+	     LL_TEST(test_dictionary_per_chunk), LL_TEST(test_dictionary_fresh_runs))

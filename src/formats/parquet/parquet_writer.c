@@ -42,15 +42,15 @@
 #define LL_PQW_DICT_FIRST_CHECK 4096
 /*
  * An earlier check for a column whose previous chunk gave up its dictionary
- * with every value distinct (ids, emails, timestamps), which would
- * otherwise hash and store 4096 values of every chunk only to drop them: if
- * its first 1024 values are all distinct again, it drops the dictionary
- * there, and else it goes on to the usual checks. So a column is still
- * judged in every chunk, and one whose values start to repeat keeps its
- * dictionary (unless they repeat only past 1024 values, right after a
- * chunk of distinct ones).
+ * for fresh runs (ids, emails, timestamps, a child table's parent ids),
+ * which would otherwise hash and store 4096 values of every chunk only to
+ * drop them: if its first 1024 values are fresh runs again, it drops the
+ * dictionary there, and else it goes on to the usual checks. So a column is
+ * still judged in every chunk, and one whose values start to come back
+ * keeps its dictionary (unless they come back only past 1024 values, right
+ * after a chunk of fresh ones).
  */
-#define LL_PQW_DICT_UNIQUE_CHECK 1024
+#define LL_PQW_DICT_FRESH_CHECK 1024
 /* Small output is gathered and written to the file in pieces of about this size. */
 #define LL_PQW_DRAIN_BYTES ((size_t)256 << 10)
 /* Parquet stores byte array lengths in 4 bytes and pages up to 2 GiB; leave room for the page. */
@@ -200,7 +200,7 @@ static void column_start_chunk(ll_parquet_writer *w, ll_pqw_column *c)
 	c->use_dict = dict_enabled(w, c);
 	c->dict_stale = false;
 	c->plain_bytes = 0;
-	c->next_check = c->dict_unique ? LL_PQW_DICT_UNIQUE_CHECK : LL_PQW_DICT_FIRST_CHECK;
+	c->next_check = c->dict_fresh ? LL_PQW_DICT_FRESH_CHECK : LL_PQW_DICT_FIRST_CHECK;
 }
 
 static void chunk_free(ll_pqw_column *c)
@@ -563,17 +563,36 @@ static bool dict_pays(const ll_pqw_column *c)
 	return encoded <= plain / 4 * 3;
 }
 
-/* After an insertion: falls back to PLAIN when the dictionary grew too big or does not pay. */
+/*
+ * Whether the n values so far are fresh runs: every value distinct, or, when
+ * pages are compressed, runs shorter than 4 on average of values that (but
+ * for one in 16) never come back after another value, as a child table's
+ * parent ids do down each parent's list. A dictionary then holds nearly
+ * every value once more and its indices cost more than the compressor's
+ * match of a value that repeats the one just before; without one a put is a
+ * copy, where with one it was a hash and a probe, a cache miss once the
+ * table outgrows the cache.
+ */
+static bool fresh_runs(const ll_parquet_writer *w, const ll_pqw_column *c, size_t n)
+{
+	const ll_pqw_dict *d = &c->dict;
+	if (d->count >= n)
+		return true;
+	return w->opt.codec != LL_CODEC_UNCOMPRESSED && d->count * 4 >= n &&
+	       d->returns * 16 < d->count;
+}
+
+/* After an insertion: gives up the dictionary when it grew too big or does not pay. */
 static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
 {
 	size_t n = c->values.len / 4;
 	bool drop = c->dict.values.len > LL_PQW_DICT_LIMIT;
 	if (!drop && n >= c->next_check) {
 		bool early = n < LL_PQW_DICT_FIRST_CHECK;
-		bool distinct = c->dict.count >= n;
+		bool fresh = fresh_runs(w, c, n);
 		c->next_check = early ? LL_PQW_DICT_FIRST_CHECK : n * 2;
-		drop = early ? distinct : !dict_pays(c);
-		c->dict_unique = drop && distinct;
+		drop = fresh || (!early && !dict_pays(c));
+		c->dict_fresh = drop && fresh;
 	}
 	if (drop && !column_drop_dict(w, c))
 		row_oom(w, c);

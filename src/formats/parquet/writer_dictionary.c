@@ -187,6 +187,7 @@ void ll_pqw_dict_free(ll_pqw_dict *d)
 	d->count = 0;
 	d->bytes = 0;
 	d->last = 0;
+	d->returns = 0;
 	ll_pqw_vec_free(&d->values);
 	ll_pqw_vec_free(&d->entries);
 }

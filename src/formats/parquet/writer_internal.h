@@ -147,6 +147,7 @@ typedef struct ll_pqw_dict {
 	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
 	uint32_t last; /* index + 1 of the entry interned last, 0 for none */
+	size_t returns; /* values found by their hash: ones that came back after others */
 	size_t bytes;  /* see ll_pqw_dict_bytes; kept by each insert, since every put reads it twice */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
@@ -218,6 +219,7 @@ ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
 		if ((uint32_t)(slot >> 32) == tag &&
 		    ll_pqw_dict_holds(d, (uint32_t)slot - 1, v, width, len)) {
 			d->last = (uint32_t)slot;
+			d->returns++;
 			return (int64_t)d->last - 1;
 		}
 	}
@@ -257,7 +259,7 @@ typedef struct ll_pqw_column {
 	ll_pqw_dict dict;
 	size_t last_start; /* where the row's value starts in values */
 	size_t next_check; /* value count at which the dictionary's payoff is judged */
-	bool dict_unique;  /* the last judged chunk dropped its dictionary, every value distinct */
+	bool dict_fresh;   /* the last judged chunk dropped its dictionary for fresh_runs */
 
 	char *name;
 	int precision, scale;
