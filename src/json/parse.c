@@ -366,35 +366,26 @@ static int big_integer(ll_json_parser *ps, const char *start, const char *p, ll_
 	return LL_OK;
 }
 
-static int integer_value(ll_json_parser *ps, const char *start, const char *digits, const char *p,
-			 ll_json_value *v)
+/* An integer of 19 digits or more: int64 if it fits, else its text. */
+static int long_integer(ll_json_parser *ps, const char *start, const char *digits, const char *p,
+			ll_json_value *v)
 {
 	bool neg = *start == '-';
 	uint64_t mag = 0;
-	if (p - digits <= 18) { /* below 10^18: fits int64 whatever the digits */
-		for (const char *d = digits; d < p; d++)
-			mag = mag * 10 + (unsigned)(*d - '0');
-		v->kind = LL_JSON_INT;
-		v->u.i = neg ? -(int64_t)mag : (int64_t)mag;
-		return LL_OK;
-	}
-	bool overflow = false;
 	for (const char *d = digits; d < p; d++) {
 		unsigned dv = (unsigned)(*d - '0');
-		if (mag > (UINT64_MAX - dv) / 10) {
-			overflow = true;
-			break;
-		}
+		if (mag > (UINT64_MAX - dv) / 10)
+			return big_integer(ps, start, p, v);
 		mag = mag * 10 + dv;
 	}
-	if (overflow || mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+	if (mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
 		return big_integer(ps, start, p, v);
 	v->kind = LL_JSON_INT;
 	v->u.i = neg ? (int64_t)(0 - mag) : (int64_t)mag;
 	return LL_OK;
 }
 
-/* Most doubles in data take the exact fast path; strtod reads the rest. */
+/* A number with a fraction or exponent that the caller's fast path did not take. */
 static int double_value(ll_json_parser *ps, const char *start, const char *p, ll_json_value *v)
 {
 	double d;
@@ -413,18 +404,36 @@ static int double_value(ll_json_parser *ps, const char *start, const char *p, ll
 	return LL_OK;
 }
 
+/* Appends the digits at *p to *mag, wrapping past 19 of them (the callers
+ * count digits and refuse such a value); returns where they end. */
+static const char *take_digits(const char *p, uint64_t *mag)
+{
+	uint64_t m = *mag;
+	for (unsigned d; (d = (unsigned)(unsigned char)*p - '0') <= 9; p++)
+		m = m * 10 + d;
+	*mag = m;
+	return p;
+}
+
+/*
+ * The digits are read once, into a mantissa, as they are checked: an
+ * integer below 10^18 is done with them, and so is a fraction without
+ * exponent whose digits fit ll_double_from_decimal's exact case ("21.64").
+ * Longer integers and other doubles read their text again.
+ */
 static int parse_number(ll_json_parser *ps, ll_json_value **out)
 {
 	const char *start = ps->p, *p = start;
-	if (*p == '-')
-		p++;
+	bool neg = *p == '-';
+	p += neg;
 	const char *digits = p;
+	uint64_t mag = 0;
 	if (*p == '0') {
 		p++;
 		if (is_digit(*p))
 			return ll_json_fail(ps, start, "invalid JSON: numbers cannot have leading zeros");
 	} else if (is_digit(*p)) {
-		p = skip_digits(p);
+		p = take_digits(p, &mag);
 	} else if (p == ps->end) {
 		return more_or_fail(ps, "a digit");
 	} else if (*p == 'I') {
@@ -432,18 +441,18 @@ static int parse_number(ll_json_parser *ps, ll_json_value **out)
 	} else {
 		return ll_json_fail(ps, p, "invalid JSON: expected a digit after '-'");
 	}
-	const char *int_end = p;
-	bool real = false;
+	const char *int_end = p, *fraction = p;
+	bool real = false, exponent = false;
 	if (*p == '.') {
 		real = true;
-		p++;
+		fraction = ++p;
 		if (!is_digit(*p))
 			return p == ps->end ? more_or_fail(ps, "a digit")
 					    : ll_json_fail(ps, p, "invalid JSON: expected a digit after '.'");
-		p = skip_digits(p);
+		p = take_digits(p, &mag);
 	}
 	if (*p == 'e' || *p == 'E') {
-		real = true;
+		real = exponent = true;
 		p++;
 		if (*p == '+' || *p == '-')
 			p++;
@@ -457,7 +466,17 @@ static int parse_number(ll_json_parser *ps, ll_json_value **out)
 	ll_json_value *v = new_value(ps, LL_JSON_INT);
 	if (!v)
 		return LL_ENOMEM;
-	int st = real ? double_value(ps, start, p, v) : integer_value(ps, start, digits, int_end, v);
+	int st = LL_OK;
+	size_t int_digits = (size_t)(int_end - digits), frac_digits = (size_t)(p - fraction);
+	if (!real && int_digits <= 18) /* below 10^18: fits int64 whatever the digits */
+		v->u.i = neg ? -(int64_t)mag : (int64_t)mag;
+	else if (!real)
+		st = long_integer(ps, start, digits, int_end, v);
+	else if (exponent || int_digits + frac_digits > LL_DOUBLE_FAST_DIGITS ||
+		 !ll_double_from_decimal(mag, (int)frac_digits, neg, &v->u.d))
+		st = double_value(ps, start, p, v);
+	else
+		v->kind = LL_JSON_DOUBLE;
 	if (st)
 		return st;
 	ps->p = p;
@@ -482,8 +501,9 @@ static int bad_literal(ll_json_parser *ps, const char *word)
 static inline int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind,
 				ll_json_value **out)
 {
+	/* No length check: a word running past end would meet its NUL. */
 	size_t n = strlen(word);
-	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+	if (memcmp(ps->p, word, n) != 0)
 		return bad_literal(ps, word);
 	ll_json_value *v = new_value(ps, kind);
 	if (!v)
@@ -495,10 +515,15 @@ static inline int parse_literal(ll_json_parser *ps, const char *word, ll_json_ki
 
 /* ---- containers ---------------------------------------------------------- */
 
-/* A member's value or an array's item: most are strings, which skip the dispatch and its call. */
+/* A member's value or an array's item: most are strings or numbers, which skip the dispatch. */
 static inline int parse_child(ll_json_parser *ps, ll_json_value **out)
 {
-	return *ps->p == '"' ? parse_string_value(ps, out) : ll_json_parse_value(ps, out);
+	char c = *ps->p;
+	if (c == '"')
+		return parse_string_value(ps, out);
+	if (is_digit(c) || c == '-')
+		return parse_number(ps, out);
+	return ll_json_parse_value(ps, out);
 }
 
 static int push_item(ll_json_parser *ps, ll_json_value *v)
