@@ -18,6 +18,17 @@
 #include "util/number.h"
 #include "util/utf8.h"
 
+/*
+ * The per-value steps of the member and item loops are inlined into them
+ * whatever the compiler's size estimates say: a call and its register saves
+ * cost as much as a short string or number takes to parse.
+ */
+#if defined(__GNUC__)
+#define HOT static inline __attribute__((always_inline))
+#else
+#define HOT static inline
+#endif
+
 static int more_or_fail(ll_json_parser *ps, const char *expected)
 {
 	if (!ps->eof)
@@ -325,7 +336,7 @@ static inline int parse_string(ll_json_parser *ps, size_t head, parsed_string *o
 /* The head a string value keeps for its node, in front of its bytes. */
 #define STRING_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
 
-static int parse_string_value(ll_json_parser *ps, ll_json_value **out)
+HOT int parse_string_value(ll_json_parser *ps, ll_json_value **out)
 {
 	parsed_string str;
 	int st = parse_string(ps, STRING_NODE, &str);
@@ -473,12 +484,87 @@ static int parse_number(ll_json_parser *ps, ll_json_value **out)
 	else if (!real)
 		st = long_integer(ps, start, digits, int_end, v);
 	else if (exponent || int_digits + frac_digits > LL_DOUBLE_FAST_DIGITS ||
-		 !ll_double_from_decimal(mag, (int)frac_digits, neg, &v->u.d))
+		 !ll_decimal_is_exact(mag, (int)frac_digits))
 		st = double_value(ps, start, p, v);
-	else
+	else {
+		double d = ll_double_from_decimal(mag, (int)frac_digits);
 		v->kind = LL_JSON_DOUBLE;
+		v->u.d = neg ? -d : d;
+	}
 	if (st)
 		return st;
+	ps->p = p;
+	*out = v;
+	return LL_OK;
+}
+
+/*
+ * The run of ASCII digits at p, if it is 1 to 7 digits long: its length,
+ * with its value in *value; 0 for any other run. p may be end: the 8 bytes
+ * read stay within the window's padding.
+ */
+static inline unsigned short_digit_run(const char *p, uint64_t *value)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The 8 bytes as one word, converted without a loop. A digit's byte
+	 * becomes 0-9; the first other byte has a high nibble set, as it is or
+	 * after adding 6, and the digits before it borrow and carry nothing. */
+	uint64_t x;
+	memcpy(&x, p, 8);
+	x -= UINT64_C(0x3030303030303030);
+	uint64_t other = (x | (x + UINT64_C(0x0606060606060606))) & UINT64_C(0xF0F0F0F0F0F0F0F0);
+	if (!other || (other & 0xF0))
+		return 0;
+	unsigned n = (unsigned)__builtin_ctzll(other) >> 3;
+	/* The digits to the top bytes, the first one highest, then pairs of
+	 * bytes, of 16-bit lanes and of 32-bit lanes merged into one number. */
+	x <<= 64 - 8 * n;
+	x = (x * 10 + (x >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+	x = (x * 100 + (x >> 16)) & UINT64_C(0x0000FFFF0000FFFF);
+	*value = (x * 10000 + (x >> 32)) & UINT64_C(0xFFFFFFFF);
+	return n;
+#else
+	uint64_t v = 0;
+	unsigned n = 0;
+	for (; n < 8 && is_digit(p[n]); n++)
+		v = v * 10 + (unsigned)(p[n] - '0');
+	*value = v;
+	return n < 8 ? n : 0;
+#endif
+}
+
+/*
+ * The common numbers, inlined where values are parsed: a non-negative
+ * integer of up to 7 digits ("190824"), maybe with a fraction of up to 7
+ * ("21.64"). Anything else, a sign, a leading zero, an exponent, more
+ * digits, the end of the window and every error, is parse_number's.
+ */
+HOT int parse_common_number(ll_json_parser *ps, ll_json_value **out)
+{
+	static const uint32_t pow10[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+	const char *p = ps->p;
+	uint64_t mag, frac;
+	unsigned int_digits = short_digit_run(p, &mag), frac_digits = 0;
+	if (int_digits == 0 || (*p == '0' && int_digits > 1))
+		return parse_number(ps, out);
+	p += int_digits;
+	if (*p == '.') {
+		frac_digits = short_digit_run(p + 1, &frac);
+		if (frac_digits == 0)
+			return parse_number(ps, out);
+		/* at most 14 digits: below 2^53, so ll_decimal_is_exact holds */
+		mag = mag * pow10[frac_digits] + frac;
+		p += 1 + frac_digits;
+	}
+	if (*p == 'e' || *p == 'E' || p == ps->end)
+		return parse_number(ps, out);
+	ll_json_value *v = new_value(ps, frac_digits ? LL_JSON_DOUBLE : LL_JSON_INT);
+	if (!v)
+		return LL_ENOMEM;
+	if (frac_digits)
+		v->u.d = ll_double_from_decimal(mag, (int)frac_digits);
+	else
+		v->u.i = (int64_t)mag;
 	ps->p = p;
 	*out = v;
 	return LL_OK;
@@ -520,13 +606,13 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out);
 
 /* A member's value or an array's item, dispatched here on its first byte
  * so that the common kinds skip ll_json_parse_value and its call. */
-static inline int parse_child(ll_json_parser *ps, ll_json_value **out)
+HOT int parse_child(ll_json_parser *ps, ll_json_value **out)
 {
 	char c = *ps->p;
 	if (c == '"')
 		return parse_string_value(ps, out);
 	if (is_digit(c) || c == '-')
-		return parse_number(ps, out);
+		return parse_common_number(ps, out);
 	if (c == '{')
 		return parse_object(ps, out);
 	if (c == '[')

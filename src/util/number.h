@@ -40,19 +40,23 @@ extern const double ll_exact_pow10[23];
 #define LL_DOUBLE_FAST_DIGITS 19
 
 /**
- * mant / 10^frac_digits, negated when neg, into *out when one IEEE division
- * rounds it correctly (mant at most 2^53, frac_digits at most 22), so the
- * same double strtod gives; false, *out untouched, otherwise. For a parser
- * that has read "21.64" as 2164 and 2 fraction digits on its own.
+ * Whether mant / 10^frac_digits is exact enough for ll_double_from_decimal:
+ * one IEEE division rounds it correctly (mant at most 2^53, frac_digits at
+ * most 22), giving the double strtod gives for that decimal text.
  */
-static inline bool ll_double_from_decimal(uint64_t mant, int frac_digits, bool neg, double *out)
+static inline bool ll_decimal_is_exact(uint64_t mant, int frac_digits)
 {
 	/* Extended-precision evaluation (x87) would round twice. */
-	if (FLT_EVAL_METHOD != 0 || mant > (UINT64_C(1) << 53) || frac_digits > 22)
-		return false;
-	double d = (double)mant / ll_exact_pow10[frac_digits];
-	*out = neg ? -d : d;
-	return true;
+	return FLT_EVAL_METHOD == 0 && mant <= (UINT64_C(1) << 53) && frac_digits <= 22;
+}
+
+/**
+ * mant / 10^frac_digits, for a parser that has read "21.64" on its own as
+ * 2164 and 2 fraction digits; only when ll_decimal_is_exact says so.
+ */
+static inline double ll_double_from_decimal(uint64_t mant, int frac_digits)
+{
+	return (double)mant / ll_exact_pow10[frac_digits];
 }
 
 /** The value of a hexadecimal digit (either case), or -1 for any other character. */
