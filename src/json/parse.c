@@ -112,16 +112,18 @@ _Static_assert(LL_JSON_PAD >= 16, "the string scanner and copier read 16 bytes a
 
 /* Advances p to the first byte that ends a plain run: '"', '\\', a control
  * byte (the NUL at end among them) or a non-ASCII byte. */
-static const char *scan_plain(const char *p)
+HOT const char *scan_plain(const char *p)
 {
 #if defined(LL_JSON_SSE2)
 	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
 	const __m128i space = _mm_set1_epi8(' ');
 	for (;;) {
 		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* signed: bytes 0x80-0xFF are negative, so "below ' '" flags them too */
+		/* Only each byte's top bit counts. w - ' ', saturated and signed,
+		 * is negative for a control byte and for 0x80-0xFF, negative
+		 * already: "below ' '" flags them all in one instruction. */
 		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)),
-					    _mm_cmplt_epi8(w, space));
+					    _mm_subs_epi8(w, space));
 		unsigned m = (unsigned)_mm_movemask_epi8(stop);
 		if (m)
 			return p + __builtin_ctz(m);
@@ -151,21 +153,29 @@ static const char *scan_plain(const char *p)
 #endif
 }
 
+/* copy_plain's bodies of 16 bytes or more: the first 16 are copied. */
+static void copy_plain_long(char *o, const char *p, size_t len)
+{
+	if (len > 64) {
+		memcpy(o + 16, p + 16, len - 16);
+		return;
+	}
+	for (size_t i = 16; i < len; i += 16)
+		memcpy(o + i, p + i, 16);
+}
+
 /*
  * Copies the plain body [p, p + len) into o, which has room for len + 1
  * bytes rounded up to 16 (an arena allocation), in 16-byte pieces: the
  * source may be read up to 15 bytes past the body, which ends at its closing
- * quote before end, so within the window's padding.
+ * quote before end, so within the window's padding. Most keys and values
+ * are one piece.
  */
-static void copy_plain(char *o, const char *p, size_t len)
+HOT void copy_plain(char *o, const char *p, size_t len)
 {
-	if (len > 64) {
-		memcpy(o, p, len);
-		return;
-	}
 	memcpy(o, p, 16); /* room for at least 16 even when len is 0 */
-	for (size_t i = 16; i < len; i += 16)
-		memcpy(o + i, p + i, 16);
+	if (len >= 16)
+		copy_plain_long(o, p, len);
 }
 
 static int hex4(const char *p)
@@ -265,8 +275,8 @@ typedef struct parsed_string {
 } parsed_string;
 
 /* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
-static inline int store_string(ll_json_parser *ps, size_t head, const char *body, const char *p,
-			       bool escaped, parsed_string *out)
+HOT int store_string(ll_json_parser *ps, size_t head, const char *body, const char *p,
+		     bool escaped, parsed_string *out)
 {
 	size_t raw = (size_t)(p - body);
 	unsigned char *block = ll_arena_alloc(ps->arena, head + raw + 1);
@@ -325,7 +335,7 @@ static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, 
  * after head bytes. Inlined for the common string, plain ASCII: escapes,
  * other UTF-8 and errors take parse_string_rest.
  */
-static inline int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
+HOT int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
 {
 	const char *body = ps->p + 1, *p = scan_plain(body);
 	if (*p != '"')
