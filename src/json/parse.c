@@ -692,15 +692,40 @@ static inline bool at_spaced(const char *p, char sep)
 	return have == want && (unsigned char)p[2] > ' ';
 }
 
-static int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
+/* The head a container keeps for its node, in front of its children. */
+#define CONTAINER_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
+
+/*
+ * A container's node with room for its children behind it, one allocation:
+ * the n entries of `size` bytes from entry `first` of the parser's stack
+ * (which is NULL until something is pushed) are copied to *children, NULL
+ * when there are none.
+ */
+HOT ll_json_value *new_container(ll_json_parser *ps, ll_json_kind kind, const void *stack,
+				 size_t first, size_t n, size_t size, void **children)
 {
-	ll_json_value *v = new_value(ps, LL_JSON_ARRAY);
+	ll_json_value *v = ll_arena_alloc(ps->arena, CONTAINER_NODE + n * size);
+	if (!v) {
+		ll_error_oom(ps->err);
+		return NULL;
+	}
+	v->kind = kind;
+	*children = NULL;
+	if (n) {
+		*children = (char *)v + CONTAINER_NODE;
+		memcpy(*children, (const char *)stack + first * size, n * size);
+	}
+	return v;
+}
+
+HOT int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
+{
 	size_t n = ps->nitems - first;
-	ll_json_value **items = n ? ll_arena_alloc(ps->arena, n * sizeof(*items)) : NULL;
-	if (!v || (n && !items))
-		return ll_error_oom(ps->err);
-	if (n)
-		memcpy(items, ps->items + first, n * sizeof(*items));
+	void *items;
+	ll_json_value *v = new_container(ps, LL_JSON_ARRAY, ps->items, first, n,
+					 sizeof(ll_json_value *), &items);
+	if (!v)
+		return LL_ENOMEM;
 	v->u.arr.items = items;
 	v->u.arr.count = n;
 	ps->nitems = first;
@@ -740,15 +765,14 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 	}
 }
 
-static int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
+HOT int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
 {
-	ll_json_value *v = new_value(ps, LL_JSON_OBJECT);
 	size_t n = ps->nmembers - first;
-	ll_json_member *members = n ? ll_arena_alloc(ps->arena, n * sizeof(*members)) : NULL;
-	if (!v || (n && !members))
-		return ll_error_oom(ps->err);
-	if (n)
-		memcpy(members, ps->members + first, n * sizeof(*members));
+	void *members;
+	ll_json_value *v = new_container(ps, LL_JSON_OBJECT, ps->members, first, n,
+					 sizeof(ll_json_member), &members);
+	if (!v)
+		return LL_ENOMEM;
 	v->u.obj.members = members;
 	v->u.obj.count = n;
 	ps->nmembers = first;
