@@ -627,6 +627,12 @@ HOT int parse_child(ll_json_parser *ps, ll_json_value **out)
 		return parse_object(ps, out);
 	if (c == '[')
 		return parse_array(ps, out);
+	if (c == 't')
+		return parse_literal(ps, "true", LL_JSON_TRUE, out);
+	if (c == 'f')
+		return parse_literal(ps, "false", LL_JSON_FALSE, out);
+	if (c == 'n')
+		return parse_literal(ps, "null", LL_JSON_NULL, out);
 	return ll_json_parse_value(ps, out);
 }
 
