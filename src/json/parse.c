@@ -2,9 +2,16 @@
  * Recursive-descent JSON value parser (RFC 8259, strict).
  *
  * Values are built in the caller's arena. Container children are collected
- * on two parser-owned stacks and copied into the arena, exactly sized, when
- * the container closes, so a record costs one arena allocation per value
- * plus one per container and nothing is freed piecemeal.
+ * on two parser-owned stacks and copied into the arena, exactly sized and
+ * behind the container's node, when the container closes, so a record costs
+ * one arena allocation per value and nothing is freed piecemeal.
+ *
+ * The member and item loops (parse_object, parse_array) dispatch each value
+ * on its first byte and parse the common ones inline: plain strings, short
+ * non-negative numbers, literals, and the spelling ", " / ": " between
+ * tokens. Whatever a fast path does not take, it leaves untouched for the
+ * general path, which alone reports errors, so every message and position
+ * is the general path's.
  */
 #include <math.h>
 #include <stddef.h>
