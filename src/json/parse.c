@@ -31,9 +31,9 @@
  * cost as much as a short string or number takes to parse.
  */
 #if defined(__GNUC__)
-#define HOT static inline __attribute__((always_inline))
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
 #else
-#define HOT static inline
+#define ALWAYS_INLINE static inline
 #endif
 
 static int more_or_fail(ll_json_parser *ps, const char *expected)
@@ -119,7 +119,7 @@ _Static_assert(LL_JSON_PAD >= 16, "the string scanner and copier read 16 bytes a
 
 /* Advances p to the first byte that ends a plain run: '"', '\\', a control
  * byte (the NUL at end among them) or a non-ASCII byte. */
-HOT const char *scan_plain(const char *p)
+ALWAYS_INLINE const char *scan_plain(const char *p)
 {
 #if defined(LL_JSON_SSE2)
 	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
@@ -178,7 +178,7 @@ static void copy_plain_long(char *o, const char *p, size_t len)
  * quote before end, so within the window's padding. Most keys and values
  * are one piece.
  */
-HOT void copy_plain(char *o, const char *p, size_t len)
+ALWAYS_INLINE void copy_plain(char *o, const char *p, size_t len)
 {
 	memcpy(o, p, 16); /* room for at least 16 even when len is 0 */
 	if (len >= 16)
@@ -282,8 +282,8 @@ typedef struct parsed_string {
 } parsed_string;
 
 /* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
-HOT int store_string(ll_json_parser *ps, size_t head, const char *body, const char *p,
-		     bool escaped, parsed_string *out)
+ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, const char *body,
+			       const char *p, bool escaped, parsed_string *out)
 {
 	size_t raw = (size_t)(p - body);
 	unsigned char *block = ll_arena_alloc(ps->arena, head + raw + 1);
@@ -342,7 +342,7 @@ static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, 
  * after head bytes. Inlined for the common string, plain ASCII: escapes,
  * other UTF-8 and errors take parse_string_rest.
  */
-HOT int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
+ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
 {
 	const char *body = ps->p + 1, *p = scan_plain(body);
 	if (*p != '"')
@@ -353,7 +353,7 @@ HOT int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
 /* The head a string value keeps for its node, in front of its bytes. */
 #define STRING_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
 
-HOT int parse_string_value(ll_json_parser *ps, ll_json_value **out)
+ALWAYS_INLINE int parse_string_value(ll_json_parser *ps, ll_json_value **out)
 {
 	parsed_string str;
 	int st = parse_string(ps, STRING_NODE, &str);
@@ -556,7 +556,7 @@ static inline unsigned short_digit_run(const char *p, uint64_t *value)
  * ("21.64"). Anything else, a sign, a leading zero, an exponent, more
  * digits, the end of the window and every error, is parse_number's.
  */
-HOT int parse_common_number(ll_json_parser *ps, ll_json_value **out)
+ALWAYS_INLINE int parse_common_number(ll_json_parser *ps, ll_json_value **out)
 {
 	static const uint32_t pow10[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
 	const char *p = ps->p;
@@ -623,7 +623,7 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out);
 
 /* A member's value or an array's item, dispatched here on its first byte
  * so that the common kinds skip ll_json_parse_value and its call. */
-HOT int parse_child(ll_json_parser *ps, ll_json_value **out)
+ALWAYS_INLINE int parse_child(ll_json_parser *ps, ll_json_value **out)
 {
 	char c = *ps->p;
 	if (c == '"')
@@ -714,8 +714,9 @@ static inline bool at_spaced(const char *p, char sep)
  * (which is NULL until something is pushed) are copied to *children, NULL
  * when there are none.
  */
-HOT ll_json_value *new_container(ll_json_parser *ps, ll_json_kind kind, const void *stack,
-				 size_t first, size_t n, size_t size, void **children)
+ALWAYS_INLINE ll_json_value *new_container(ll_json_parser *ps, ll_json_kind kind,
+					   const void *stack, size_t first, size_t n, size_t size,
+					   void **children)
 {
 	ll_json_value *v = ll_arena_alloc(ps->arena, CONTAINER_NODE + n * size);
 	if (!v) {
@@ -731,7 +732,7 @@ HOT ll_json_value *new_container(ll_json_parser *ps, ll_json_kind kind, const vo
 	return v;
 }
 
-HOT int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
+ALWAYS_INLINE int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
 {
 	size_t n = ps->nitems - first;
 	void *items;
@@ -778,7 +779,7 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 	}
 }
 
-HOT int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
+ALWAYS_INLINE int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
 {
 	size_t n = ps->nmembers - first;
 	void *members;
