@@ -2,9 +2,16 @@
  * Recursive-descent JSON value parser (RFC 8259, strict).
  *
  * Values are built in the caller's arena. Container children are collected
- * on two parser-owned stacks and copied into the arena, exactly sized, when
- * the container closes, so a record costs one arena allocation per value
- * plus one per container and nothing is freed piecemeal.
+ * on two parser-owned stacks and copied into the arena, exactly sized and
+ * behind the container's node, when the container closes, so a record costs
+ * one arena allocation per value and nothing is freed piecemeal.
+ *
+ * The member and item loops (parse_object, parse_array) dispatch each value
+ * on its first byte and parse the common ones inline: plain strings, short
+ * non-negative numbers, literals, and the spelling ", " / ": " between
+ * tokens. Whatever a fast path does not take, it leaves untouched for the
+ * general path, which alone reports errors, so every message and position
+ * is the general path's.
  */
 #include <math.h>
 #include <stddef.h>
@@ -17,6 +24,17 @@
 #include "util/error.h"
 #include "util/number.h"
 #include "util/utf8.h"
+
+/*
+ * The per-value steps of the member and item loops are inlined into them
+ * whatever the compiler's size estimates say: a call and its register saves
+ * cost as much as a short string or number takes to parse.
+ */
+#if defined(__GNUC__)
+#define ALWAYS_INLINE static inline __attribute__((always_inline))
+#else
+#define ALWAYS_INLINE static inline
+#endif
 
 static int more_or_fail(ll_json_parser *ps, const char *expected)
 {
@@ -101,16 +119,18 @@ _Static_assert(LL_JSON_PAD >= 16, "the string scanner and copier read 16 bytes a
 
 /* Advances p to the first byte that ends a plain run: '"', '\\', a control
  * byte (the NUL at end among them) or a non-ASCII byte. */
-static const char *scan_plain(const char *p)
+ALWAYS_INLINE const char *scan_plain(const char *p)
 {
 #if defined(LL_JSON_SSE2)
 	const __m128i quote = _mm_set1_epi8('"'), backslash = _mm_set1_epi8('\\');
 	const __m128i space = _mm_set1_epi8(' ');
 	for (;;) {
 		__m128i w = _mm_loadu_si128((const __m128i *)(const void *)p);
-		/* signed: bytes 0x80-0xFF are negative, so "below ' '" flags them too */
+		/* Only each byte's top bit counts. w - ' ', saturated and signed,
+		 * is negative for a control byte and for 0x80-0xFF, negative
+		 * already: "below ' '" flags them all in one instruction. */
 		__m128i stop = _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(w, quote), _mm_cmpeq_epi8(w, backslash)),
-					    _mm_cmplt_epi8(w, space));
+					    _mm_subs_epi8(w, space));
 		unsigned m = (unsigned)_mm_movemask_epi8(stop);
 		if (m)
 			return p + __builtin_ctz(m);
@@ -140,21 +160,29 @@ static const char *scan_plain(const char *p)
 #endif
 }
 
+/* copy_plain's bodies of 16 bytes or more: the first 16 are copied. */
+static void copy_plain_long(char *o, const char *p, size_t len)
+{
+	if (len > 64) {
+		memcpy(o + 16, p + 16, len - 16);
+		return;
+	}
+	for (size_t i = 16; i < len; i += 16)
+		memcpy(o + i, p + i, 16);
+}
+
 /*
  * Copies the plain body [p, p + len) into o, which has room for len + 1
  * bytes rounded up to 16 (an arena allocation), in 16-byte pieces: the
  * source may be read up to 15 bytes past the body, which ends at its closing
- * quote before end, so within the window's padding.
+ * quote before end, so within the window's padding. Most keys and values
+ * are one piece.
  */
-static void copy_plain(char *o, const char *p, size_t len)
+ALWAYS_INLINE void copy_plain(char *o, const char *p, size_t len)
 {
-	if (len > 64) {
-		memcpy(o, p, len);
-		return;
-	}
 	memcpy(o, p, 16); /* room for at least 16 even when len is 0 */
-	for (size_t i = 16; i < len; i += 16)
-		memcpy(o + i, p + i, 16);
+	if (len >= 16)
+		copy_plain_long(o, p, len);
 }
 
 static int hex4(const char *p)
@@ -254,8 +282,8 @@ typedef struct parsed_string {
 } parsed_string;
 
 /* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
-static inline int store_string(ll_json_parser *ps, size_t head, const char *body, const char *p,
-			       bool escaped, parsed_string *out)
+ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, const char *body,
+			       const char *p, bool escaped, parsed_string *out)
 {
 	size_t raw = (size_t)(p - body);
 	unsigned char *block = ll_arena_alloc(ps->arena, head + raw + 1);
@@ -314,7 +342,7 @@ static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, 
  * after head bytes. Inlined for the common string, plain ASCII: escapes,
  * other UTF-8 and errors take parse_string_rest.
  */
-static inline int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
+ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
 {
 	const char *body = ps->p + 1, *p = scan_plain(body);
 	if (*p != '"')
@@ -325,7 +353,7 @@ static inline int parse_string(ll_json_parser *ps, size_t head, parsed_string *o
 /* The head a string value keeps for its node, in front of its bytes. */
 #define STRING_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
 
-static int parse_string_value(ll_json_parser *ps, ll_json_value **out)
+ALWAYS_INLINE int parse_string_value(ll_json_parser *ps, ll_json_value **out)
 {
 	parsed_string str;
 	int st = parse_string(ps, STRING_NODE, &str);
@@ -366,35 +394,26 @@ static int big_integer(ll_json_parser *ps, const char *start, const char *p, ll_
 	return LL_OK;
 }
 
-static int integer_value(ll_json_parser *ps, const char *start, const char *digits, const char *p,
-			 ll_json_value *v)
+/* An integer of 19 digits or more: int64 if it fits, else its text. */
+static int long_integer(ll_json_parser *ps, const char *start, const char *digits, const char *p,
+			ll_json_value *v)
 {
 	bool neg = *start == '-';
 	uint64_t mag = 0;
-	if (p - digits <= 18) { /* below 10^18: fits int64 whatever the digits */
-		for (const char *d = digits; d < p; d++)
-			mag = mag * 10 + (unsigned)(*d - '0');
-		v->kind = LL_JSON_INT;
-		v->u.i = neg ? -(int64_t)mag : (int64_t)mag;
-		return LL_OK;
-	}
-	bool overflow = false;
 	for (const char *d = digits; d < p; d++) {
 		unsigned dv = (unsigned)(*d - '0');
-		if (mag > (UINT64_MAX - dv) / 10) {
-			overflow = true;
-			break;
-		}
+		if (mag > (UINT64_MAX - dv) / 10)
+			return big_integer(ps, start, p, v);
 		mag = mag * 10 + dv;
 	}
-	if (overflow || mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
+	if (mag > (neg ? (uint64_t)INT64_MAX + 1 : (uint64_t)INT64_MAX))
 		return big_integer(ps, start, p, v);
 	v->kind = LL_JSON_INT;
 	v->u.i = neg ? (int64_t)(0 - mag) : (int64_t)mag;
 	return LL_OK;
 }
 
-/* Most doubles in data take the exact fast path; strtod reads the rest. */
+/* A number with a fraction or exponent that the caller's fast path did not take. */
 static int double_value(ll_json_parser *ps, const char *start, const char *p, ll_json_value *v)
 {
 	double d;
@@ -413,18 +432,36 @@ static int double_value(ll_json_parser *ps, const char *start, const char *p, ll
 	return LL_OK;
 }
 
+/* Appends the digits at *p to *mag, wrapping past 19 of them (the callers
+ * count digits and refuse such a value); returns where they end. */
+static const char *take_digits(const char *p, uint64_t *mag)
+{
+	uint64_t m = *mag;
+	for (unsigned d; (d = (unsigned)(unsigned char)*p - '0') <= 9; p++)
+		m = m * 10 + d;
+	*mag = m;
+	return p;
+}
+
+/*
+ * The digits are read once, into a mantissa, as they are checked: an
+ * integer below 10^18 is done with them, and so is a fraction without
+ * exponent whose digits fit ll_double_from_decimal's exact case ("21.64").
+ * Longer integers and other doubles read their text again.
+ */
 static int parse_number(ll_json_parser *ps, ll_json_value **out)
 {
 	const char *start = ps->p, *p = start;
-	if (*p == '-')
-		p++;
+	bool neg = *p == '-';
+	p += neg;
 	const char *digits = p;
+	uint64_t mag = 0;
 	if (*p == '0') {
 		p++;
 		if (is_digit(*p))
 			return ll_json_fail(ps, start, "invalid JSON: numbers cannot have leading zeros");
 	} else if (is_digit(*p)) {
-		p = skip_digits(p);
+		p = take_digits(p, &mag);
 	} else if (p == ps->end) {
 		return more_or_fail(ps, "a digit");
 	} else if (*p == 'I') {
@@ -432,18 +469,18 @@ static int parse_number(ll_json_parser *ps, ll_json_value **out)
 	} else {
 		return ll_json_fail(ps, p, "invalid JSON: expected a digit after '-'");
 	}
-	const char *int_end = p;
-	bool real = false;
+	const char *int_end = p, *fraction = p;
+	bool real = false, exponent = false;
 	if (*p == '.') {
 		real = true;
-		p++;
+		fraction = ++p;
 		if (!is_digit(*p))
 			return p == ps->end ? more_or_fail(ps, "a digit")
 					    : ll_json_fail(ps, p, "invalid JSON: expected a digit after '.'");
-		p = skip_digits(p);
+		p = take_digits(p, &mag);
 	}
 	if (*p == 'e' || *p == 'E') {
-		real = true;
+		real = exponent = true;
 		p++;
 		if (*p == '+' || *p == '-')
 			p++;
@@ -457,9 +494,94 @@ static int parse_number(ll_json_parser *ps, ll_json_value **out)
 	ll_json_value *v = new_value(ps, LL_JSON_INT);
 	if (!v)
 		return LL_ENOMEM;
-	int st = real ? double_value(ps, start, p, v) : integer_value(ps, start, digits, int_end, v);
+	int st = LL_OK;
+	size_t int_digits = (size_t)(int_end - digits), frac_digits = (size_t)(p - fraction);
+	if (!real && int_digits <= 18) /* below 10^18: fits int64 whatever the digits */
+		v->u.i = neg ? -(int64_t)mag : (int64_t)mag;
+	else if (!real)
+		st = long_integer(ps, start, digits, int_end, v);
+	else if (exponent || int_digits + frac_digits > LL_DOUBLE_FAST_DIGITS ||
+		 !ll_decimal_is_exact(mag, (int)frac_digits))
+		st = double_value(ps, start, p, v);
+	else {
+		double d = ll_double_from_decimal(mag, (int)frac_digits);
+		v->kind = LL_JSON_DOUBLE;
+		v->u.d = neg ? -d : d;
+	}
 	if (st)
 		return st;
+	ps->p = p;
+	*out = v;
+	return LL_OK;
+}
+
+/*
+ * The run of ASCII digits at p, if it is 1 to 7 digits long: its length,
+ * with its value in *value; 0 for any other run. p may be end: the 8 bytes
+ * read stay within the window's padding.
+ */
+static inline unsigned short_digit_run(const char *p, uint64_t *value)
+{
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+	/* The 8 bytes as one word, converted without a loop. A digit's byte
+	 * becomes 0-9; the first other byte has a high nibble set, as it is or
+	 * after adding 6, and the digits before it borrow and carry nothing. */
+	uint64_t x;
+	memcpy(&x, p, 8);
+	x -= UINT64_C(0x3030303030303030);
+	uint64_t other = (x | (x + UINT64_C(0x0606060606060606))) & UINT64_C(0xF0F0F0F0F0F0F0F0);
+	if (!other || (other & 0xF0))
+		return 0;
+	unsigned n = (unsigned)__builtin_ctzll(other) >> 3;
+	/* The digits to the top bytes, the first one highest, then pairs of
+	 * bytes, of 16-bit lanes and of 32-bit lanes merged into one number. */
+	x <<= 64 - 8 * n;
+	x = (x * 10 + (x >> 8)) & UINT64_C(0x00FF00FF00FF00FF);
+	x = (x * 100 + (x >> 16)) & UINT64_C(0x0000FFFF0000FFFF);
+	*value = (x * 10000 + (x >> 32)) & UINT64_C(0xFFFFFFFF);
+	return n;
+#else
+	uint64_t v = 0;
+	unsigned n = 0;
+	for (; n < 8 && is_digit(p[n]); n++)
+		v = v * 10 + (unsigned)(p[n] - '0');
+	*value = v;
+	return n < 8 ? n : 0;
+#endif
+}
+
+/*
+ * The common numbers, inlined where values are parsed: a non-negative
+ * integer of up to 7 digits ("190824"), maybe with a fraction of up to 7
+ * ("21.64"). Anything else, a sign, a leading zero, an exponent, more
+ * digits, the end of the window and every error, is parse_number's.
+ */
+ALWAYS_INLINE int parse_common_number(ll_json_parser *ps, ll_json_value **out)
+{
+	static const uint32_t pow10[8] = { 1, 10, 100, 1000, 10000, 100000, 1000000, 10000000 };
+	const char *p = ps->p;
+	uint64_t mag, frac;
+	unsigned int_digits = short_digit_run(p, &mag), frac_digits = 0;
+	if (int_digits == 0 || (*p == '0' && int_digits > 1))
+		return parse_number(ps, out);
+	p += int_digits;
+	if (*p == '.') {
+		frac_digits = short_digit_run(p + 1, &frac);
+		if (frac_digits == 0)
+			return parse_number(ps, out);
+		/* at most 14 digits: below 2^53, so ll_decimal_is_exact holds */
+		mag = mag * pow10[frac_digits] + frac;
+		p += 1 + frac_digits;
+	}
+	if (*p == 'e' || *p == 'E' || p == ps->end)
+		return parse_number(ps, out);
+	ll_json_value *v = new_value(ps, frac_digits ? LL_JSON_DOUBLE : LL_JSON_INT);
+	if (!v)
+		return LL_ENOMEM;
+	if (frac_digits)
+		v->u.d = ll_double_from_decimal(mag, (int)frac_digits);
+	else
+		v->u.i = (int64_t)mag;
 	ps->p = p;
 	*out = v;
 	return LL_OK;
@@ -482,8 +604,9 @@ static int bad_literal(ll_json_parser *ps, const char *word)
 static inline int parse_literal(ll_json_parser *ps, const char *word, ll_json_kind kind,
 				ll_json_value **out)
 {
+	/* No length check: a word running past end would meet its NUL. */
 	size_t n = strlen(word);
-	if ((size_t)(ps->end - ps->p) < n || memcmp(ps->p, word, n) != 0)
+	if (memcmp(ps->p, word, n) != 0)
 		return bad_literal(ps, word);
 	ll_json_value *v = new_value(ps, kind);
 	if (!v)
@@ -495,10 +618,29 @@ static inline int parse_literal(ll_json_parser *ps, const char *word, ll_json_ki
 
 /* ---- containers ---------------------------------------------------------- */
 
-/* A member's value or an array's item: most are strings, which skip the dispatch and its call. */
-static inline int parse_child(ll_json_parser *ps, ll_json_value **out)
+static int parse_object(ll_json_parser *ps, ll_json_value **out);
+static int parse_array(ll_json_parser *ps, ll_json_value **out);
+
+/* A member's value or an array's item, dispatched here on its first byte
+ * so that the common kinds skip ll_json_parse_value and its call. */
+ALWAYS_INLINE int parse_child(ll_json_parser *ps, ll_json_value **out)
 {
-	return *ps->p == '"' ? parse_string_value(ps, out) : ll_json_parse_value(ps, out);
+	char c = *ps->p;
+	if (c == '"')
+		return parse_string_value(ps, out);
+	if (is_digit(c) || c == '-')
+		return parse_common_number(ps, out);
+	if (c == '{')
+		return parse_object(ps, out);
+	if (c == '[')
+		return parse_array(ps, out);
+	if (c == 't')
+		return parse_literal(ps, "true", LL_JSON_TRUE, out);
+	if (c == 'f')
+		return parse_literal(ps, "false", LL_JSON_FALSE, out);
+	if (c == 'n')
+		return parse_literal(ps, "null", LL_JSON_NULL, out);
+	return ll_json_parse_value(ps, out);
 }
 
 static int push_item(ll_json_parser *ps, ll_json_value *v)
@@ -547,15 +689,57 @@ static int expected(ll_json_parser *ps, const char *what)
 			    ll_json_describe(ps, ps->p, tmp));
 }
 
-static int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
+/*
+ * Whether p holds sep, one space and then a byte that starts a token: the
+ * common spelling between tokens (", " and ": "), taken in one step instead
+ * of a whitespace skip on either side of sep. Reads at most three bytes
+ * from p <= end, within the window's padding.
+ */
+static inline bool at_spaced(const char *p, char sep)
 {
-	ll_json_value *v = new_value(ps, LL_JSON_ARRAY);
+	/* the first two bytes in one comparison */
+	const char want_bytes[2] = { sep, ' ' };
+	uint16_t have, want;
+	memcpy(&have, p, 2);
+	memcpy(&want, want_bytes, 2);
+	return have == want && (unsigned char)p[2] > ' ';
+}
+
+/* The head a container keeps for its node, in front of its children. */
+#define CONTAINER_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
+
+/*
+ * A container's node with room for its children behind it, one allocation:
+ * the n entries of `size` bytes from entry `first` of the parser's stack
+ * (which is NULL until something is pushed) are copied to *children, NULL
+ * when there are none.
+ */
+ALWAYS_INLINE ll_json_value *new_container(ll_json_parser *ps, ll_json_kind kind,
+					   const void *stack, size_t first, size_t n, size_t size,
+					   void **children)
+{
+	ll_json_value *v = ll_arena_alloc(ps->arena, CONTAINER_NODE + n * size);
+	if (!v) {
+		ll_error_oom(ps->err);
+		return NULL;
+	}
+	v->kind = kind;
+	*children = NULL;
+	if (n) {
+		*children = (char *)v + CONTAINER_NODE;
+		memcpy(*children, (const char *)stack + first * size, n * size);
+	}
+	return v;
+}
+
+ALWAYS_INLINE int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
+{
 	size_t n = ps->nitems - first;
-	ll_json_value **items = n ? ll_arena_alloc(ps->arena, n * sizeof(*items)) : NULL;
-	if (!v || (n && !items))
-		return ll_error_oom(ps->err);
-	if (n)
-		memcpy(items, ps->items + first, n * sizeof(*items));
+	void *items;
+	ll_json_value *v = new_container(ps, LL_JSON_ARRAY, ps->items, first, n,
+					 sizeof(ll_json_value *), &items);
+	if (!v)
+		return LL_ENOMEM;
 	v->u.arr.items = items;
 	v->u.arr.count = n;
 	ps->nitems = first;
@@ -575,8 +759,13 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 		return close_array(ps, first, out);
 	for (;;) {
 		ll_json_value *item;
-		if ((st = parse_child(ps, &item)) || (st = push_item(ps, item)) ||
-		    (st = ll_json_skip_ws(ps)))
+		if ((st = parse_child(ps, &item)) || (st = push_item(ps, item)))
+			return st;
+		if (at_spaced(ps->p, ',') && ps->p[2] != ']') {
+			ps->p += 2;
+			continue;
+		}
+		if ((st = ll_json_skip_ws(ps)))
 			return st;
 		if (*ps->p == ']')
 			return close_array(ps, first, out);
@@ -590,15 +779,14 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 	}
 }
 
-static int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
+ALWAYS_INLINE int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
 {
-	ll_json_value *v = new_value(ps, LL_JSON_OBJECT);
 	size_t n = ps->nmembers - first;
-	ll_json_member *members = n ? ll_arena_alloc(ps->arena, n * sizeof(*members)) : NULL;
-	if (!v || (n && !members))
-		return ll_error_oom(ps->err);
-	if (n)
-		memcpy(members, ps->members + first, n * sizeof(*members));
+	void *members;
+	ll_json_value *v = new_container(ps, LL_JSON_OBJECT, ps->members, first, n,
+					 sizeof(ll_json_member), &members);
+	if (!v)
+		return LL_ENOMEM;
 	v->u.obj.members = members;
 	v->u.obj.count = n;
 	ps->nmembers = first;
@@ -615,13 +803,19 @@ static int parse_member(ll_json_parser *ps)
 	parsed_string key;
 	ll_json_value *value;
 	int st;
-	if ((st = parse_string(ps, 0, &key)) || (st = ll_json_skip_ws(ps)))
+	if ((st = parse_string(ps, 0, &key)))
 		return st;
-	if (*ps->p != ':')
-		return expected(ps, "':' after a member name");
-	ps->p++;
-	if ((st = ll_json_skip_ws(ps)))
-		return st;
+	if (at_spaced(ps->p, ':')) {
+		ps->p += 2;
+	} else {
+		if ((st = ll_json_skip_ws(ps)))
+			return st;
+		if (*ps->p != ':')
+			return expected(ps, "':' after a member name");
+		ps->p++;
+		if ((st = ll_json_skip_ws(ps)))
+			return st;
+	}
 	if ((st = parse_child(ps, &value)))
 		return st;
 	return push_member(ps, key.s, key.len, value);
@@ -636,7 +830,13 @@ static int parse_object(ll_json_parser *ps, ll_json_value **out)
 	if (*ps->p == '}')
 		return close_object(ps, first, out);
 	for (;;) {
-		if ((st = parse_member(ps)) || (st = ll_json_skip_ws(ps)))
+		if ((st = parse_member(ps)))
+			return st;
+		if (at_spaced(ps->p, ',') && ps->p[2] == '"') {
+			ps->p += 2;
+			continue;
+		}
+		if ((st = ll_json_skip_ws(ps)))
 			return st;
 		if (*ps->p == '}')
 			return close_object(ps, first, out);

@@ -1,6 +1,6 @@
 /*
  * ll_arena: a list of blocks, newest first; see arena.h. The newest block's
- * free room lives in the arena itself (next, left) for the inlined fast path.
+ * free room lives in the arena itself (next, end) for the inlined fast path.
  * Requests larger than a quarter block get a block of their own, linked
  * behind the newest, so a huge string never wastes the remainder of a normal
  * block.
@@ -20,7 +20,7 @@ struct ll_arena_block {
 void ll_arena_init(ll_arena *a, size_t block_size)
 {
 	a->next = NULL;
-	a->left = 0;
+	a->end = NULL;
 	a->head = NULL;
 	a->block_size = block_size ? block_size : 64 * 1024;
 	a->total = 0;
@@ -38,10 +38,9 @@ static ll_arena_block *arena_new_block(ll_arena *a, size_t size)
 
 void *ll_arena_alloc_slow(ll_arena *a, size_t size)
 {
-	if (a->next && size <= a->left) { /* an exact fit, or size 0 */
+	if (a->next && size <= (size_t)(a->end - a->next)) { /* an exact fit, or size 0 */
 		void *p = a->next;
 		a->next += size;
-		a->left -= size;
 		return p;
 	}
 	if (size > a->block_size / 4) {
@@ -64,7 +63,7 @@ void *ll_arena_alloc_slow(ll_arena *a, size_t size)
 	nb->next = a->head;
 	a->head = nb;
 	a->next = nb->data + size;
-	a->left = a->block_size - size;
+	a->end = nb->data + a->block_size;
 	return nb->data;
 }
 
@@ -96,7 +95,7 @@ void ll_arena_reset(ll_arena *a)
 		keep->next = NULL;
 	a->head = keep;
 	a->next = keep ? keep->data : NULL;
-	a->left = keep ? keep->size : 0;
+	a->end = keep ? keep->data + keep->size : NULL;
 }
 
 void ll_arena_free(ll_arena *a)
@@ -109,6 +108,6 @@ void ll_arena_free(ll_arena *a)
 	}
 	a->head = NULL;
 	a->next = NULL;
-	a->left = 0;
+	a->end = NULL;
 	a->total = 0;
 }

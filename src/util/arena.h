@@ -12,14 +12,15 @@
 #define LL_UTIL_ARENA_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 typedef struct ll_arena_block ll_arena_block;
 
 typedef struct ll_arena {
-	/* The free room of the newest block, [next, next + left): kept here so
-	 * an allocation that fits is a few inlined instructions. */
+	/* The free room of the newest block, [next, end): kept here so an
+	 * allocation that fits is a few inlined instructions. */
 	unsigned char *next;
-	size_t left;
+	unsigned char *end;
 	ll_arena_block *head;
 	size_t block_size;
 	size_t total; /* bytes held in blocks, for memory accounting */
@@ -33,11 +34,11 @@ void *ll_arena_alloc_slow(ll_arena *a, size_t size);
 static inline void *ll_arena_alloc(ll_arena *a, size_t size)
 {
 	size = (size + 15) & ~(size_t)15;
-	/* strictly less: an empty arena (left 0) never hands out its NULL next */
-	if (size < a->left) {
-		void *p = a->next;
-		a->next += size;
-		a->left -= size;
+	unsigned char *p = a->next;
+	/* strictly less: an empty arena (next and end NULL, so compared as
+	 * integers) never hands out its NULL next */
+	if (size < (size_t)((uintptr_t)a->end - (uintptr_t)p)) {
+		a->next = p + size;
 		return p;
 	}
 	return ll_arena_alloc_slow(a, size);

@@ -71,14 +71,12 @@ size_t ll_double_repr(double v, char *buf, size_t size)
 	return (size_t)snprintf(buf, size, "%s", out);
 }
 
-/* Powers of ten that doubles hold exactly. */
-static const double exact_pow10[] = {
+const double ll_exact_pow10[23] = {
 	1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
 	1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22,
 };
 #define MAX_EXACT_POW10 22
 #define MAX_EXACT_MANTISSA (UINT64_C(1) << 53)
-#define MAX_FAST_DIGITS 19 /* any 19 digits fit a uint64_t */
 #define MAX_FRACTION_DIGITS 100000 /* zeros included; keeps the exponent an int */
 
 static bool is_dec_digit(char c)
@@ -150,7 +148,7 @@ bool ll_double_parse_exact(const char *s, size_t len, double *out)
 			return false;
 		exp10 = -(int)(p - fraction);
 	}
-	if (ndigits > MAX_FAST_DIGITS)
+	if (ndigits > LL_DOUBLE_FAST_DIGITS)
 		return false;
 	if (p < end && (*p == 'e' || *p == 'E')) {
 		p++;
@@ -168,7 +166,7 @@ bool ll_double_parse_exact(const char *s, size_t len, double *out)
 		return false;
 	double d = (double)mant;
 	if (mant != 0)
-		d = exp10 < 0 ? d / exact_pow10[-exp10] : d * exact_pow10[exp10];
+		d = exp10 < 0 ? d / ll_exact_pow10[-exp10] : d * ll_exact_pow10[exp10];
 	*out = neg ? -d : d;
 	return true;
 }

@@ -11,8 +11,10 @@
 #ifndef LL_UTIL_NUMBER_H
 #define LL_UTIL_NUMBER_H
 
+#include <float.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /** Room ll_double_repr needs, NUL included. */
 #define LL_DOUBLE_TEXT_MAX 40
@@ -30,6 +32,32 @@ size_t ll_double_repr(double v, char *buf, size_t size);
  * double for the text this accepts.
  */
 bool ll_double_parse_exact(const char *s, size_t len, double *out);
+
+/** Powers of ten a double holds exactly: 1e0 to 1e22. */
+extern const double ll_exact_pow10[23];
+
+/** Significant digits any uint64_t mantissa holds (the parsers count them). */
+#define LL_DOUBLE_FAST_DIGITS 19
+
+/**
+ * Whether mant / 10^frac_digits is exact enough for ll_double_from_decimal:
+ * one IEEE division rounds it correctly (mant at most 2^53, frac_digits at
+ * most 22), giving the double strtod gives for that decimal text.
+ */
+static inline bool ll_decimal_is_exact(uint64_t mant, int frac_digits)
+{
+	/* Extended-precision evaluation (x87) would round twice. */
+	return FLT_EVAL_METHOD == 0 && mant <= (UINT64_C(1) << 53) && frac_digits <= 22;
+}
+
+/**
+ * mant / 10^frac_digits, for a parser that has read "21.64" on its own as
+ * 2164 and 2 fraction digits; only when ll_decimal_is_exact says so.
+ */
+static inline double ll_double_from_decimal(uint64_t mant, int frac_digits)
+{
+	return (double)mant / ll_exact_pow10[frac_digits];
+}
 
 /** The value of a hexadecimal digit (either case), or -1 for any other character. */
 static inline int ll_hex_digit(char c)

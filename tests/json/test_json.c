@@ -133,6 +133,108 @@ static void test_integer_digits(void)
 	ll_arena_free(&arena);
 }
 
+/* Parses "{\"a\": <text>, \"b\": [<text>, <text>]}" with the reader and
+ * checks all three values are the double strtod reads from text. */
+static void check_decimal(const char *text)
+{
+	char doc[128];
+	snprintf(doc, sizeof(doc), "{\"a\": %s, \"b\": [%s, %s]}", text, text, text);
+	double want = strtod(text, NULL);
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_error err = { 0 };
+	const ll_json_value *v = NULL;
+	CHECK_OK(ll_json_parse(doc, strlen(doc), "doc", &arena, &v, &err), &err);
+	const ll_json_value *a = ll_json_get(v, "a"), *b = ll_json_get(v, "b");
+	bool right = a && a->kind == LL_JSON_DOUBLE && memcmp(&a->u.d, &want, sizeof(want)) == 0 &&
+		     b && b->kind == LL_JSON_ARRAY && b->u.arr.count == 2;
+	for (size_t i = 0; right && i < 2; i++)
+		right = b->u.arr.items[i]->kind == LL_JSON_DOUBLE &&
+			memcmp(&b->u.arr.items[i]->u.d, &want, sizeof(want)) == 0;
+	if (!right) {
+		fprintf(stderr, "decimal %s read wrong in %s\n", text, doc);
+		ll_test_failures++;
+	}
+	ll_arena_free(&arena);
+}
+
+/* Decimals of 1 to 10 integer digits and 1 to 10 fraction digits, either
+ * sign, with and without leading and trailing zeros: across the short
+ * digit runs read a word at a time and the general path, each must be the
+ * double strtod gives, to the bit. */
+static void test_decimal_digits(void)
+{
+	static const char digits[] = "9071342685";
+	for (size_t whole = 1; whole <= 10; whole++) {
+		for (size_t frac = 1; frac <= 10; frac++) {
+			for (int form = 0; form < 4; form++) {
+				char text[32];
+				size_t n = 0;
+				if (form & 1)
+					text[n++] = '-';
+				for (size_t i = 0; i < whole; i++)
+					text[n++] = form & 2 && whole == 1 ? '0' : digits[(i + frac) % 10];
+				if (text[form & 1] == '0' && whole > 1)
+					text[form & 1] = '1'; /* no leading zeros */
+				text[n++] = '.';
+				for (size_t i = 0; i < frac; i++)
+					text[n++] = form & 2 && i == 0 ? '0' : digits[(i * 3 + whole) % 10];
+				text[n] = '\0';
+				check_decimal(text);
+			}
+		}
+	}
+	static const char *const edges[] = {
+		"0.1", "0.5", "-0.0", "0.0000001", "9999999.9999999", "1234567.1234567",
+		"12345678.1", "1.12345678", "9007199254740993.0", "900719925474099.3", "21.64",
+		"0.30000000000000004", "7.0e0", "1.5E+2",
+	};
+	for (size_t i = 0; i < sizeof(edges) / sizeof(edges[0]); i++)
+		check_decimal(edges[i]);
+}
+
+/* Numbers cut by the reader's window at every byte read the same as whole. */
+static void test_numbers_across_windows(void)
+{
+	static const char text[] = "{\"id\": 1234567, \"p\": 21.64, \"q\": [3, 0, 0.5, 12345678, -7]}\n"
+				   "{\"id\": 7, \"p\": 1234567.1234567, \"q\": []}\n7\n21.5\n";
+	ll_buf whole = LL_BUF_INIT;
+	ll_error err = { 0 };
+	CHECK_OK(read_records(text, strlen(text), 0, true, &whole, &err), &err);
+	CHECK_STR(ll_buf_cstr(&whole), "1:1 {\"id\":1234567,\"p\":21.64,\"q\":[3,0,0.5,12345678,-7]}\n"
+				      "2:1 {\"id\":7,\"p\":1234567.1234567,\"q\":[]}\n3:1 7\n4:1 21.5\n");
+	for (size_t window = 1; window < sizeof(text); window++) {
+		ll_buf cut = LL_BUF_INIT;
+		CHECK_OK(read_records(text, strlen(text), window, true, &cut, &err), &err);
+		CHECK_STR(ll_buf_cstr(&cut), ll_buf_cstr(&whole));
+		ll_buf_free(&cut);
+	}
+	ll_buf_free(&whole);
+}
+
+/* ", " and ": " are read in one step; any other spacing around them reads
+ * the same, and a mistake after them is reported where it is. */
+static void test_separators(void)
+{
+	static const char want[] = "{\"a\":1,\"b\":[1,\"x\",true,{}],\"c\":\"d\"}\n";
+	check_records("{\"a\": 1, \"b\": [1, \"x\", true, {}], \"c\": \"d\"}", want);
+	check_records("{\"a\":1,\"b\":[1,\"x\",true,{}],\"c\":\"d\"}", want);
+	check_records("{\"a\" : 1 , \"b\" :  [1 ,  \"x\",\ttrue,\n{}] ,\"c\":\r\n\"d\"}", want);
+	check_records("{\"a\":\n1,\n\"b\": [1,\n \"x\", true, {}],\n \"c\":  \"d\" }", want);
+	check_rejected("{\"a\": 1, }", 1, 10, "trailing comma");
+	check_rejected("{\"a\": 1,  }", 1, 11, "trailing comma");
+	check_rejected("[1, ]", 1, 5, "trailing comma");
+	check_rejected("{\"a\": 1, 2}", 1, 10, "member name");
+	check_rejected("{\"a\": 1, \n\"b\": }", 2, 6, "expected a value");
+	check_rejected("{\"a\": }", 1, 7, "expected a value");
+	check_rejected("{\"a\": ,}", 1, 7, "expected a value");
+	check_rejected("{\"a\":: 1}", 1, 6, "expected a value");
+	check_rejected("{\"a\": 1,, \"b\": 2}", 1, 9, "member name");
+	check_rejected("[1, , 2]", 1, 5, "expected a value");
+	check_rejected("{\"a\": tru, \"b\": 1}", 1, 7, "unexpected 't'");
+	check_rejected("{\"a\": 1.5e, \"b\": 1}", 1, 11, "exponent");
+}
+
 static void test_strings(void)
 {
 	check_records("{\"s\":\"a\\\"b\\\\c\\/d\\b\\f\\n\\r\\t\"}", "{\"s\":\"a\\\"b\\\\c/d\\b\\f\\n\\r\\t\"}\n");
@@ -426,7 +528,8 @@ static void test_files(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_integer_digits),
-	     LL_TEST(test_strings),
+	     LL_TEST(test_decimal_digits), LL_TEST(test_numbers_across_windows),
+	     LL_TEST(test_separators), LL_TEST(test_strings),
 	     LL_TEST(test_rejections), LL_TEST(test_depth_limit), LL_TEST(test_window_boundaries),
 	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_gzip_blocks),
 	     LL_TEST(test_files))
