@@ -598,29 +598,54 @@ static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
 		row_oom(w, c);
 }
 
-/* Appends v's dictionary index; width is c->width, a constant where this is inlined. */
-static inline __attribute__((always_inline)) void
-append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width,
-			       size_t len)
+/* Appends dictionary index idx for a value of len bytes. */
+static inline void append_index(ll_parquet_writer *w, ll_pqw_column *c, uint32_t idx, size_t len)
+{
+	memcpy(c->values.data + c->values.len, &idx, 4);
+	c->values.len += 4;
+	w->buffered += 4;
+	if (c->kind == LL_PQW_BYTES)
+		c->plain_bytes += 4 + len;
+	c->mark_value = true;
+}
+
+/*
+ * Appends the index of v, which the dictionary does not hold yet: inserts
+ * it, counts the dictionary's growth and judges the dictionary. Out of line,
+ * since most puts find their value.
+ */
+static __attribute__((noinline)) void append_new(ll_parquet_writer *w, ll_pqw_column *c,
+						 const void *v, size_t width, size_t len,
+						 uint32_t tag)
 {
 	size_t before = ll_pqw_dict_bytes(&c->dict);
-	int64_t idx = ll_pqw_dict_intern(&c->dict, v, width, len);
+	int64_t idx = ll_pqw_dict_insert(&c->dict, v, width, len, tag);
 	if (idx < 0 || !ll_pqw_vec_reserve(&c->values, 4)) {
 		/* an entry no index refers to must not reach the statistics */
 		c->dict_stale = true;
 		row_oom(w, c);
 		return;
 	}
-	uint32_t i32 = (uint32_t)idx;
-	memcpy(c->values.data + c->values.len, &i32, 4);
-	c->values.len += 4;
-	size_t after = ll_pqw_dict_bytes(&c->dict);
-	w->buffered += 4 + (after - before);
-	if (c->kind == LL_PQW_BYTES)
-		c->plain_bytes += 4 + len;
-	c->mark_value = true;
-	if (after != before)
-		judge_dict(w, c);
+	append_index(w, c, (uint32_t)idx, len);
+	w->buffered += ll_pqw_dict_bytes(&c->dict) - before;
+	judge_dict(w, c);
+}
+
+/* Appends v's dictionary index; width is c->width, a constant where this is inlined. */
+static inline __attribute__((always_inline)) void
+append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width, size_t len)
+{
+	uint32_t tag;
+	int64_t idx = ll_pqw_dict_find(&c->dict, v, width, len, &tag);
+	if (idx < 0) {
+		append_new(w, c, v, width, len, tag);
+		return;
+	}
+	if (!ll_pqw_vec_reserve(&c->values, 4)) {
+		row_oom(w, c);
+		return;
+	}
+	append_index(w, c, (uint32_t)idx, len);
 }
 
 static inline void append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const void *v,

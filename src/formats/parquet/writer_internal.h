@@ -144,11 +144,16 @@ typedef struct ll_pqw_dict_entry {
  * slot 0 (empty) or a 32-bit hash tag above entry index + 1.
  */
 typedef struct ll_pqw_dict {
+	/* the entry interned last, tried before any hashing (ll_pqw_dict_find):
+	 * its index + 1 (0 for none), and where its bytes are in values and how
+	 * many, so the try reads neither entries nor values.data */
+	uint32_t last;
+	uint32_t last_len;
+	const uint8_t *last_bytes;
 	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
-	uint32_t last; /* index + 1 of the entry interned last, 0 for none */
 	size_t returns; /* values found by their hash: ones that came back after others */
-	size_t bytes;  /* see ll_pqw_dict_bytes; kept by each insert, since every put reads it twice */
+	size_t bytes;  /* see ll_pqw_dict_bytes; kept by each insert, since a put reads it on every insert */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
 	size_t count;
@@ -181,48 +186,75 @@ static inline uint32_t ll_pqw_dict_tag(const void *v, size_t width, size_t len)
 	return (uint32_t)ll_hash_fast(v, width ? width : len);
 }
 
+/* Whether the value at p (width bytes, or len for byte arrays) is v. */
+static inline bool ll_pqw_value_is(const uint8_t *p, const void *v, size_t width, size_t len)
+{
+	if (width == 8)
+		return ll_load64(p) == ll_load64(v);
+	if (width == 4)
+		return ll_load32(p) == ll_load32(v);
+	return ll_bytes_equal(p, v, width ? width : len);
+}
+
 /* Whether entry i holds v. */
 static inline bool ll_pqw_dict_holds(const ll_pqw_dict *d, size_t i, const void *v, size_t width,
 				     size_t len)
 {
-	if (width == 8)
-		return ll_load64(d->values.data + i * 8) == ll_load64(v);
-	if (width == 4)
-		return ll_load32(d->values.data + i * 4) == ll_load32(v);
 	if (width)
-		return ll_bytes_equal(d->values.data + i * width, v, width);
+		return ll_pqw_value_is(d->values.data + i * width, v, width, len);
 	const ll_pqw_dict_entry *e = (const ll_pqw_dict_entry *)d->entries.data + i;
-	return e->len == len && ll_bytes_equal(d->values.data + e->offset, v, len);
+	return e->len == len && ll_pqw_value_is(d->values.data + e->offset, v, 0, len);
+}
+
+/* Makes entry i, which holds v (len bytes), the one interned last. */
+static inline void ll_pqw_dict_set_last(ll_pqw_dict *d, size_t i, size_t width, size_t len)
+{
+	d->last = (uint32_t)i + 1;
+	d->last_len = (uint32_t)len;
+	d->last_bytes = d->values.data +
+			(width ? i * width : ((const ll_pqw_dict_entry *)d->entries.data)[i].offset);
 }
 
 /*
- * Finds v in the dictionary, adding it when absent. Returns the entry index,
- * or -1 when memory runs out (the entries are unchanged then). Inline, with
- * width a constant at each caller, since nearly every put of a dictionary
- * column comes here. The entry interned last is tried before any hashing:
- * columns often repeat a value row after row (a load id, a parent's id down
- * its list, a run of one country), and then a put costs one comparison.
+ * Finds v in the dictionary. Returns its entry index, or -1 when it is
+ * absent, with *tag set for ll_pqw_dict_insert. Inline, with width a
+ * constant at each caller, since nearly every put of a dictionary column
+ * comes here. The entry interned last is tried before any hashing: columns
+ * often repeat a value row after row (a load id, a parent's id down its
+ * list, a run of one country), and then a put costs one comparison, made
+ * against the copy of that entry's place and length the dictionary keeps.
  */
 static inline __attribute__((always_inline)) int64_t
-ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
+ll_pqw_dict_find(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t *tag)
 {
-	if (d->last && ll_pqw_dict_holds(d, d->last - 1, v, width, len))
+	if (d->last && d->last_len == len && ll_pqw_value_is(d->last_bytes, v, width, len))
 		return (int64_t)d->last - 1;
-	uint32_t tag = ll_pqw_dict_tag(v, width, len);
-	if (!d->nslots)
-		return ll_pqw_dict_insert(d, v, width, len, tag);
+	uint32_t t = ll_pqw_dict_tag(v, width, len);
+	*tag = t;
 	size_t mask = d->nslots - 1;
-	for (size_t s = tag & mask;; s = (s + 1) & mask) {
+	for (size_t s = t & mask; d->nslots; s = (s + 1) & mask) {
 		uint64_t slot = d->slots[s];
 		if (!slot)
-			return ll_pqw_dict_insert(d, v, width, len, tag);
-		if ((uint32_t)(slot >> 32) == tag &&
+			return -1;
+		if ((uint32_t)(slot >> 32) == t &&
 		    ll_pqw_dict_holds(d, (uint32_t)slot - 1, v, width, len)) {
-			d->last = (uint32_t)slot;
+			ll_pqw_dict_set_last(d, (uint32_t)slot - 1, width, len);
 			d->returns++;
 			return (int64_t)d->last - 1;
 		}
 	}
+	return -1;
+}
+
+/*
+ * Finds v in the dictionary, adding it when absent. Returns the entry index,
+ * or -1 when memory runs out (the entries are unchanged then).
+ */
+static inline int64_t ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
+{
+	uint32_t tag;
+	int64_t i = ll_pqw_dict_find(d, v, width, len, &tag);
+	return i >= 0 ? i : ll_pqw_dict_insert(d, v, width, len, tag);
 }
 
 /*
