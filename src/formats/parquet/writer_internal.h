@@ -10,16 +10,25 @@
  *   being built, the value put for it): PLAIN-encoded (fixed-width values
  *   little-endian, byte arrays as 4-byte length + bytes, booleans one byte
  *   each) or, while use_dict holds, one uint32 dictionary index per value.
- * - def holds one definition level byte (0 null, 1 value) per ended row, but
- *   only once has_def is set, which happens at the chunk's first null; until
- *   then every ended row has a value. So has_def holds exactly when nnulls
- *   is not 0.
+ * - def holds one definition level byte (0 null, 1 value) per row, but only
+ *   once has_def is set, which happens when the chunk's first row without a
+ *   value in the column ends (or when the column is added after rows); until
+ *   then every ended row has a value. So has_def holds exactly when the
+ *   chunk has a null. Levels are settled lazily: a put writes the zeros of
+ *   the rows since the column's last value and then its own 1, and sealing
+ *   writes the zeros after its last value, so ending a row touches no
+ *   column unless one without levels lacks a value (w->row_dense counts the
+ *   values the row put into columns without levels). nnulls counts the
+ *   nulls settled; def has room for the row being built and the next
+ *   (w->def_room is at most the least capacity among the columns' levels),
+ *   so neither a put nor sealing grows it.
  * - the dictionary holds exactly the distinct values inserted in this chunk
  *   (a value popped again by an overwrite leaves its entry; dict_stale says
  *   so, and statistics then walk the indices instead of the entries).
- * - w->buffered is the sum over columns of values.len + def.len + the
- *   dictionary's bytes (entries, values and hash slots), kept exact on
- *   every append so the caller's memory budget sees the truth.
+ * - w->buffered is the sum over columns of values.len + the dictionary's
+ *   bytes (entries, values and hash slots), kept exact on every append; the
+ *   levels add w->ndef (columns with levels) bytes per ended row, settled
+ *   or not, so the caller's memory budget sees the truth.
  *
  * Flushing seals the open row group: every column's chunk (its arrays and
  * per-chunk state) moves into w->sealed, a second set of columns, and the
@@ -273,9 +282,8 @@ void ll_pqw_dict_free(ll_pqw_dict *d);
  * then the schema the encoder and error messages read.
  */
 typedef struct ll_pqw_column {
-	/* the row being built: mark is that row's number + 1 when it has a put */
+	/* the row being built: mark is that row's number + 1 when it holds a value */
 	uint64_t mark;
-	bool mark_value; /* the put was a value (not put_null) */
 	bool nullable;
 	/* the chunk: of the open row group in w->cols, of the sealed one in w->sealed */
 	bool has_def;
@@ -340,6 +348,9 @@ struct ll_parquet_writer {
 	uint64_t rows;   /* rows ended, flushed or buffered */
 	size_t rg_rows;  /* rows of the open row group */
 	size_t buffered; /* see the invariants above */
+	size_t ndef;       /* columns with levels */
+	size_t def_room;   /* rows every column's levels have room for (SIZE_MAX: none has levels) */
+	size_t row_dense;  /* values of the row being built in columns without levels */
 
 	bool row_open; /* a put happened since the last end_row */
 	/* the first failure of a put in the row being built, reported by end_row */
