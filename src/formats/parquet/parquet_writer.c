@@ -684,8 +684,9 @@ append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width,
 	append_index(w, c, (uint32_t)idx, len);
 }
 
-static inline void append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const void *v,
-				size_t width)
+/* Appends a value of width bytes: inline in every setter, where width is a constant. */
+static inline __attribute__((always_inline)) void
+append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width)
 {
 	if (c->use_dict) {
 		append_dict(w, c, v, width, width);
@@ -710,7 +711,12 @@ void ll_parquet_writer_put_null(ll_parquet_writer *w, size_t col)
 	begin_put(w, &w->cols[col]);
 }
 
-void ll_parquet_writer_put_int64(ll_parquet_writer *w, size_t col, int64_t v)
+/*
+ * The setters' bodies, inline in their public functions and in
+ * ll_parquet_writer_write_row, whose loop then makes no call per value.
+ */
+static inline __attribute__((always_inline)) void put_int64(ll_parquet_writer *w, size_t col,
+							     int64_t v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_I64, "put_int64");
 	if (!c)
@@ -720,21 +726,24 @@ void ll_parquet_writer_put_int64(ll_parquet_writer *w, size_t col, int64_t v)
 	append_fixed(w, c, &v, 8);
 }
 
-void ll_parquet_writer_put_int32(ll_parquet_writer *w, size_t col, int32_t v)
+static inline __attribute__((always_inline)) void put_int32(ll_parquet_writer *w, size_t col,
+							     int32_t v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_I32, "put_int32");
 	if (c)
 		append_fixed(w, c, &v, 4);
 }
 
-void ll_parquet_writer_put_double(ll_parquet_writer *w, size_t col, double v)
+static inline __attribute__((always_inline)) void put_double(ll_parquet_writer *w, size_t col,
+							      double v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_DOUBLE, "put_double");
 	if (c)
 		append_fixed(w, c, &v, 8);
 }
 
-void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v)
+static inline __attribute__((always_inline)) void put_bool(ll_parquet_writer *w, size_t col,
+							    bool v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_BOOL, "put_bool");
 	uint8_t b = v ? 1 : 0;
@@ -742,7 +751,8 @@ void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v)
 		append_fixed(w, c, &b, 1);
 }
 
-void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *data, size_t len)
+static inline __attribute__((always_inline)) void put_bytes(ll_parquet_writer *w, size_t col,
+							     const void *data, size_t len)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_BYTES, "put_bytes");
 	if (!c)
@@ -773,6 +783,31 @@ void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *d
 	c->values.len += 4 + len;
 	w->buffered += 4 + len;
 	value_put(w, c);
+}
+
+void ll_parquet_writer_put_int64(ll_parquet_writer *w, size_t col, int64_t v)
+{
+	put_int64(w, col, v);
+}
+
+void ll_parquet_writer_put_int32(ll_parquet_writer *w, size_t col, int32_t v)
+{
+	put_int32(w, col, v);
+}
+
+void ll_parquet_writer_put_double(ll_parquet_writer *w, size_t col, double v)
+{
+	put_double(w, col, v);
+}
+
+void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v)
+{
+	put_bool(w, col, v);
+}
+
+void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *data, size_t len)
+{
+	put_bytes(w, col, data, len);
 }
 
 static uint64_t load_be64(const uint8_t *p)
@@ -964,6 +999,35 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 	if (buffered_bytes(w) >= w->opt.row_group_bytes)
 		return ll_parquet_writer_flush_row_group(w, err);
 	return LL_OK;
+}
+
+/* Fails the row for a value whose type names no setter. */
+static void put_unknown(ll_parquet_writer *w, const ll_parquet_value *v)
+{
+	const char *name = v->column < w->ncols ? w->cols[v->column].name : NULL;
+	row_fail(w, LL_EINVAL, name, "a value of unknown type %d for column index %zu of %s",
+		 (int)v->type, v->column, w->path);
+}
+
+ll_status ll_parquet_writer_write_row(ll_parquet_writer *w, const ll_parquet_value *values,
+				      size_t n, ll_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const ll_parquet_value *v = &values[i];
+		switch (v->type) {
+		case LL_TYPE_BIGINT:
+		case LL_TYPE_TIMESTAMP: put_int64(w, v->column, v->u.i); break;
+		case LL_TYPE_DATE: put_int32(w, v->column, (int32_t)v->u.i); break;
+		case LL_TYPE_DOUBLE: put_double(w, v->column, v->u.d); break;
+		case LL_TYPE_BOOL: put_bool(w, v->column, v->u.b); break;
+		case LL_TYPE_TEXT:
+		case LL_TYPE_JSON:
+		case LL_TYPE_BINARY: put_bytes(w, v->column, v->u.s.ptr, v->u.s.len); break;
+		case LL_TYPE_DECIMAL: ll_parquet_writer_put_decimal(w, v->column, v->u.dec); break;
+		default: put_unknown(w, v); break;
+		}
+	}
+	return ll_parquet_writer_end_row(w, err);
 }
 
 /* ---- row groups and the footer ---- */
