@@ -218,6 +218,12 @@ static void column_free(ll_pqw_column *c)
 	chunk_free(c);
 }
 
+/* An array of n columns, aligned to their cache lines (see ll_pqw_column); NULL when memory runs out. */
+static ll_pqw_column *columns_alloc(size_t n)
+{
+	return aligned_alloc(_Alignof(ll_pqw_column), n * sizeof(ll_pqw_column));
+}
+
 static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *spec, ll_error *err)
 {
 	if (!spec || !spec->name || !spec->name[0])
@@ -240,9 +246,12 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 				    spec->name, w->rg_rows);
 	if (w->ncols == w->cols_cap) {
 		size_t cap = w->cols_cap ? w->cols_cap * 2 : 16;
-		ll_pqw_column *cols = realloc(w->cols, cap * sizeof(*cols));
+		ll_pqw_column *cols = columns_alloc(cap);
 		if (!cols)
 			return ll_error_oom(err);
+		if (w->ncols)
+			memcpy(cols, w->cols, w->ncols * sizeof(*cols));
+		free(w->cols);
 		w->cols = cols;
 		w->cols_cap = cap;
 	}
@@ -250,6 +259,7 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 	if (!c.name)
 		return ll_error_oom(err);
 	c.type = spec->type;
+	c.to_millis = spec->type == LL_TYPE_TIMESTAMP && w->opt.timestamp_unit == LL_TS_MILLIS;
 	c.nullable = spec->nullable;
 	c.field_id = spec->field_id;
 	column_start_chunk(w, &c);
@@ -269,8 +279,6 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 			w->def_room = c.def.cap;
 	}
 	w->cols[w->ncols++] = c;
-	if (!c.nullable)
-		w->nrequired++;
 	return LL_OK;
 }
 
@@ -656,14 +664,16 @@ static __attribute__((noinline)) void append_new(ll_parquet_writer *w, ll_pqw_co
 {
 	size_t before = ll_pqw_dict_bytes(&c->dict);
 	int64_t idx = ll_pqw_dict_insert(&c->dict, v, width, len, tag);
-	if (idx < 0 || !ll_pqw_vec_reserve(&c->values, 4)) {
+	bool ok = idx >= 0 && ll_pqw_vec_reserve(&c->values, 4);
+	/* the table may have grown even when the insert failed */
+	w->buffered += ll_pqw_dict_bytes(&c->dict) - before;
+	if (!ok) {
 		/* an entry no index refers to must not reach the statistics */
 		c->dict_stale = true;
 		row_oom(w, c);
 		return;
 	}
 	append_index(w, c, (uint32_t)idx, len);
-	w->buffered += ll_pqw_dict_bytes(&c->dict) - before;
 	judge_dict(w, c);
 }
 
@@ -721,7 +731,7 @@ static inline __attribute__((always_inline)) void put_int64(ll_parquet_writer *w
 	ll_pqw_column *c = put_target(w, col, LL_PQW_I64, "put_int64");
 	if (!c)
 		return;
-	if (c->type == LL_TYPE_TIMESTAMP && w->opt.timestamp_unit == LL_TS_MILLIS)
+	if (c->to_millis)
 		v = v / 1000 - (v % 1000 < 0); /* floor, so 1969-12-31T23:59:59.9995 stays in 1969 */
 	append_fixed(w, c, &v, 8);
 }
@@ -1052,9 +1062,10 @@ static void column_seal(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_column *s
 static ll_status row_group_seal(ll_parquet_writer *w, ll_error *err)
 {
 	if (!w->sealed) {
-		w->sealed = calloc(w->ncols ? w->ncols : 1, sizeof(*w->sealed));
+		w->sealed = columns_alloc(w->ncols ? w->ncols : 1);
 		if (!w->sealed)
 			return ll_error_oom(err);
+		memset(w->sealed, 0, (w->ncols ? w->ncols : 1) * sizeof(*w->sealed));
 	}
 	for (size_t i = 0; i < w->ncols; i++) {
 		ll_pqw_column *c = &w->cols[i];

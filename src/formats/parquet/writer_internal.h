@@ -153,6 +153,7 @@ typedef struct ll_pqw_dict_entry {
  * slot 0 (empty) or a 32-bit hash tag above entry index + 1.
  */
 typedef struct ll_pqw_dict {
+	/* what a lookup reads, first (see ll_pqw_column) */
 	/* the entry interned last, tried before any hashing (ll_pqw_dict_find):
 	 * its index + 1 (0 for none), and where its bytes are in values and how
 	 * many, so the try reads neither entries nor values.data */
@@ -162,16 +163,18 @@ typedef struct ll_pqw_dict {
 	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
 	size_t returns; /* values found by their hash: ones that came back after others */
-	size_t bytes;  /* see ll_pqw_dict_bytes; kept by each insert, since a put reads it on every insert */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
 	size_t count;
 } ll_pqw_dict;
 
-/* Bytes a dictionary holds (entries, values and, while it has entries, slots), for the budget. */
+/*
+ * Bytes a dictionary holds (entries, values and, while it has entries,
+ * slots), for the budget. Derived, since only an insert reads it.
+ */
 static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
 {
-	return d->bytes;
+	return d->count ? d->values.len + d->entries.len + d->nslots * sizeof(*d->slots) : 0;
 }
 
 /*
@@ -276,30 +279,36 @@ void ll_pqw_dict_hand_on(ll_pqw_dict *next, ll_pqw_dict *sealed);
 void ll_pqw_dict_free(ll_pqw_dict *d);
 
 /*
- * A column: first what a put and end_row touch, packed in the order they
- * touch it (a put of a dictionary column reads some 150 bytes of this for
- * every value, and fewer cache lines per value show in the load's time),
- * then the schema the encoder and error messages read.
+ * A column: what a put touches first, laid out by cache line (the columns
+ * are 64-byte aligned). A put reads and writes line 0 alone when its column
+ * has no dictionary and no levels, or when its value is the dictionary's
+ * last entry of fixed width; a hash lookup adds line 1 (line 2 as well for
+ * a byte array's entry), and levels line 2. Every line a put touches is
+ * usually a cache miss, since the rest of the record's work evicts the
+ * columns between one row and the next. Then the rest of the chunk's state,
+ * and the schema the encoder and error messages read.
  */
 typedef struct ll_pqw_column {
-	/* the row being built: mark is that row's number + 1 when it holds a value */
-	uint64_t mark;
+	/* line 0. The row being built: mark is that row's number + 1 when it holds a value */
+	_Alignas(64) uint64_t mark;
+	ll_pqw_kind kind;
 	bool nullable;
 	/* the chunk: of the open row group in w->cols, of the sealed one in w->sealed */
 	bool has_def;
 	bool use_dict;
-	bool dict_stale;
-	ll_pqw_kind kind;
-	uint32_t width; /* bytes per PLAIN value; 0 for byte arrays */
-	ll_data_type type;
-	size_t nnulls;
-	ll_pqw_vec def;
+	bool to_millis; /* a timestamp column written in milliseconds */
 	ll_pqw_vec values;
 	size_t plain_bytes; /* PLAIN size of the values, tracked in dictionary mode */
+	size_t last_start;  /* where the row's value starts in values */
+	/* lines 1 and 2 */
 	ll_pqw_dict dict;
-	size_t last_start; /* where the row's value starts in values */
-	size_t next_check; /* value count at which the dictionary's payoff is judged */
+	ll_pqw_vec def;
+	size_t nnulls;
+	bool dict_stale;
 	bool dict_fresh;   /* the last judged chunk dropped its dictionary for fresh_runs */
+	size_t next_check; /* value count at which the dictionary's payoff is judged */
+	uint32_t width;    /* bytes per PLAIN value; 0 for byte arrays */
+	ll_data_type type;
 
 	char *name;
 	int precision, scale;
@@ -335,24 +344,23 @@ typedef struct ll_pqw_row_group {
 } ll_pqw_row_group;
 
 struct ll_parquet_writer {
-	char *path;
-	char *tmp_path;
-	int fd;
-	ll_parquet_writer_options opt;
-	char *created_by;
-
-	ll_pqw_column *cols;
+	/* what every put and end_row touch, first */
+	ll_pqw_column *cols; /* 64-byte aligned */
 	size_t ncols, cols_cap;
-	size_t nrequired;
-
 	uint64_t rows;   /* rows ended, flushed or buffered */
 	size_t rg_rows;  /* rows of the open row group */
 	size_t buffered; /* see the invariants above */
 	size_t ndef;       /* columns with levels */
 	size_t def_room;   /* rows every column's levels have room for (SIZE_MAX: none has levels) */
 	size_t row_dense;  /* values of the row being built in columns without levels */
-
 	bool row_open; /* a put happened since the last end_row */
+
+	char *path;
+	char *tmp_path;
+	int fd;
+	ll_parquet_writer_options opt;
+	char *created_by;
+
 	/* the first failure of a put in the row being built, reported by end_row */
 	ll_status row_status;
 	ll_error row_err;
