@@ -900,6 +900,91 @@ static void test_row_errors(void)
 }
 
 /*
+ * Definition levels are settled by the puts and at the end of the row
+ * group, not row by row: a column whose values are far apart, one whose
+ * values stop early (and one row group where it has none), one added after
+ * rows, an overwritten value and a value taken back by put_null, and a
+ * failed row whose put settled the nulls before it. The rows read back and
+ * every chunk's null count are those of levels written row by row.
+ */
+static void test_sparse_levels(void)
+{
+	char path[1200];
+	tmp_path("pqw_sparse_levels", "sparse.parquet", path, sizeof(path));
+	ll_parquet_column_spec cols[] = { spec("id", LL_TYPE_BIGINT, false),
+					  spec("rare", LL_TYPE_TEXT, true),
+					  spec("early", LL_TYPE_BIGINT, true),
+					  spec("flag", LL_TYPE_BOOL, true) };
+	ll_parquet_writer *w = open_writer(path, cols, 4, NULL);
+	if (!w)
+		return;
+	ll_error err;
+	json_t *rows = json_array();
+	for (int i = 0; i < 1000; i++) {
+		if (i == 100) {
+			ll_parquet_column_spec late = spec("late", LL_TYPE_TEXT, true);
+			ll_error_clear(&err);
+			CHECK_OK(ll_parquet_writer_add_column(w, &late, NULL, &err), &err);
+		}
+		if (i == 800) {
+			/* a failed row: its puts settle the nulls of early since row 10 */
+			ll_parquet_writer_put_int64(w, 2, -1);
+			ll_parquet_writer_put_bytes(w, 1, "no", 2);
+			CHECK_INT(ll_parquet_writer_end_row(w, &err), LL_ESCHEMA);
+			CHECK_STR(err.column_name, "id");
+		}
+		json_t *row = json_pack("{s:i}", "id", i);
+		ll_parquet_writer_put_int64(w, 0, i);
+		bool rare = i % 300 == 0 || i == 700;
+		if (i == 700)
+			ll_parquet_writer_put_bytes(w, 1, "first", 5);
+		if (rare)
+			ll_parquet_writer_put_bytes(w, 1, "r", 1);
+		json_object_set_new(row, "rare", rare ? json_string("r") : json_null());
+		if (i < 10)
+			ll_parquet_writer_put_int64(w, 2, i * 7);
+		json_object_set_new(row, "early", i < 10 ? json_integer(i * 7) : json_null());
+		if (i != 5)
+			ll_parquet_writer_put_bool(w, 3, i % 2);
+		json_object_set_new(row, "flag", i != 5 ? json_boolean(i % 2) : json_null());
+		bool late = i >= 100 && i % 3 == 0;
+		if (late)
+			ll_parquet_writer_put_bytes(w, 4, "l", 1);
+		if (i == 702)
+			ll_parquet_writer_put_null(w, 4);
+		if (i >= 100)
+			json_object_set_new(row, "late", late && i != 702 ? json_string("l") : json_null());
+		else
+			json_object_set_new(row, "late", json_null());
+		end_row(w);
+		json_array_append_new(rows, row);
+		if (i == 599) {
+			ll_error_clear(&err);
+			CHECK_OK(ll_parquet_writer_flush_row_group(w, &err), &err);
+		}
+	}
+	close_writer(w, 1000, 2);
+	interop_check_rows(path, rows);
+	json_decref(rows);
+	json_t *meta = interop_meta(path);
+	static const struct {
+		size_t rg;
+		const char *col, *nulls;
+	} want[] = {
+		{ 0, "id", "0" },     { 0, "rare", "598" }, { 0, "early", "590" },
+		{ 0, "flag", "1" },   { 0, "late", "434" }, { 1, "id", "0" },
+		{ 1, "rare", "397" }, { 1, "early", "400" }, { 1, "flag", "0" },
+		{ 1, "late", "267" },
+	};
+	for (size_t k = 0; meta && k < sizeof(want) / sizeof(want[0]); k++) {
+		const json_t *c = interop_chunk(meta, want[k].rg, want[k].col);
+		if (c)
+			CHECK_META(c, "stats_null_count", want[k].nulls);
+	}
+	json_decref(meta);
+}
+
+/*
  * A row that fails at a required column late in the schema leaves the
  * columns before it as they were: a null there that would have been the
  * chunk's first gives its definition levels back, and the rows read back,
@@ -1215,6 +1300,6 @@ LL_TEST_MAIN(LL_TEST(test_types_and_nulls), LL_TEST(test_write_row), LL_TEST(tes
 	     LL_TEST(test_delta_lengths),
 	     LL_TEST(test_add_column),
 	     LL_TEST(test_columns_added_before_rows), LL_TEST(test_row_errors),
-	     LL_TEST(test_failed_row_leaves_levels),
+	     LL_TEST(test_failed_row_leaves_levels), LL_TEST(test_sparse_levels),
 	     LL_TEST(test_bad_columns), LL_TEST(test_overwrite), LL_TEST(test_empty_file),
 	     LL_TEST(test_abort_removes_file), LL_TEST(test_codecs), LL_TEST(test_buffered_bytes))
