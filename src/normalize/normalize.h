@@ -134,26 +134,15 @@ typedef struct ll_normalize_options {
 } ll_normalize_options;
 
 /**
- * One value of a row as a sink receives it. `type` is the column's type and
- * says which member is set: i for bigint, timestamp (microseconds) and date
- * (days); d for double; b for bool; s for text, json and binary (borrowed
- * until write_row returns); dec for decimal (16-byte big-endian two's
- * complement unscaled value, the column's scale applies).
+ * One value of a row as a sink receives it: the Parquet writer's value, so
+ * the Parquet sink hands a row to ll_parquet_writer_write_row as it is.
+ * `type` is the column's type and says which member is set: i for bigint,
+ * timestamp (microseconds) and date (days); d for double; b for bool; s for
+ * text, json and binary (borrowed until write_row returns); dec for decimal
+ * (16-byte big-endian two's complement unscaled value, the column's scale
+ * applies).
  */
-typedef struct ll_row_value {
-	size_t column;
-	ll_data_type type;
-	union {
-		int64_t i;
-		double d;
-		bool b;
-		struct {
-			const char *ptr;
-			size_t len;
-		} s;
-		uint8_t dec[16];
-	} u;
-} ll_row_value;
+typedef ll_parquet_value ll_row_value;
 
 /**
  * Where rows go. A file is one output file of one table; every function but

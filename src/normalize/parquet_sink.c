@@ -24,20 +24,7 @@ static ll_status pq_add_column(void *file, const ll_parquet_column_spec *col, ll
 
 static ll_status pq_write_row(void *file, const ll_row_value *values, size_t n, ll_error *err)
 {
-	ll_parquet_writer *w = file;
-	for (size_t i = 0; i < n; i++) {
-		const ll_row_value *v = &values[i];
-		switch (v->type) {
-		case LL_TYPE_BIGINT:
-		case LL_TYPE_TIMESTAMP: ll_parquet_writer_put_int64(w, v->column, v->u.i); break;
-		case LL_TYPE_DATE: ll_parquet_writer_put_int32(w, v->column, (int32_t)v->u.i); break;
-		case LL_TYPE_DOUBLE: ll_parquet_writer_put_double(w, v->column, v->u.d); break;
-		case LL_TYPE_BOOL: ll_parquet_writer_put_bool(w, v->column, v->u.b); break;
-		case LL_TYPE_DECIMAL: ll_parquet_writer_put_decimal(w, v->column, v->u.dec); break;
-		default: ll_parquet_writer_put_bytes(w, v->column, v->u.s.ptr, v->u.s.len); break;
-		}
-	}
-	return ll_parquet_writer_end_row(w, err);
+	return ll_parquet_writer_write_row(file, values, n, err);
 }
 
 static size_t pq_buffered_bytes(void *file)

@@ -52,59 +52,115 @@ static void end_row(ll_parquet_writer *w)
 
 /* ---- every type, with nulls ---- */
 
-static void put_types_row(ll_parquet_writer *w, json_t *row, int i)
+/* Row i of the types file: its values (nulls left out) as write_row takes them, and their bytes. */
+typedef struct types_row {
+	ll_parquet_value v[11];
+	size_t n;
+	char text[64], js[64];
+	uint8_t dec[16], bin[4];
+} types_row;
+
+static void types_value(types_row *r, size_t column, ll_data_type type)
 {
-	ll_parquet_writer_put_int64(w, 0, i);
+	ll_parquet_value *v = &r->v[r->n++];
+	memset(v, 0, sizeof(*v));
+	v->column = column;
+	v->type = type;
+}
+
+/* Fills r with row i and row with what the readers print for it. */
+static void types_row_make(types_row *r, json_t *row, int i)
+{
+	r->n = 0;
+	types_value(r, 0, LL_TYPE_BIGINT);
+	r->v[r->n - 1].u.i = i;
 	json_object_set_new(row, "id", json_integer(i));
-	char text[64];
-	snprintf(text, sizeof(text), "t%d-\xc5\xbc", i % 8);
+	snprintf(r->text, sizeof(r->text), "t%d-\xc5\xbc", i % 8);
 	if (i % 5 == 0) {
 		json_object_set_new(row, "txt", json_null());
 	} else {
-		ll_parquet_writer_put_bytes(w, 1, text, strlen(text));
-		json_object_set_new(row, "txt", json_string(text));
+		types_value(r, 1, LL_TYPE_TEXT);
+		r->v[r->n - 1].u.s.ptr = r->text;
+		r->v[r->n - 1].u.s.len = strlen(r->text);
+		json_object_set_new(row, "txt", json_string(r->text));
 	}
 	int64_t num = (int64_t)(i - 30) * 1000000000000007LL;
 	if (i % 6 == 1) {
-		ll_parquet_writer_put_null(w, 2);
 		json_object_set_new(row, "num", json_null());
 	} else {
-		ll_parquet_writer_put_int64(w, 2, num);
+		types_value(r, 2, LL_TYPE_BIGINT);
+		r->v[r->n - 1].u.i = num;
 		json_object_set_new(row, "num", expect_int(num));
 	}
 	double dbl = (i - 30) / 4.0;
-	if (i % 7 != 2)
-		ll_parquet_writer_put_double(w, 3, dbl);
+	if (i % 7 != 2) {
+		types_value(r, 3, LL_TYPE_DOUBLE);
+		r->v[r->n - 1].u.d = dbl;
+	}
 	json_object_set_new(row, "dbl", i % 7 == 2 ? json_null() : json_real(dbl));
-	if (i % 4 != 3)
-		ll_parquet_writer_put_bool(w, 4, i % 3 == 0);
+	if (i % 4 != 3) {
+		types_value(r, 4, LL_TYPE_BOOL);
+		r->v[r->n - 1].u.b = i % 3 == 0;
+	}
 	json_object_set_new(row, "flag", i % 4 == 3 ? json_null() : json_boolean(i % 3 == 0));
 	int64_t ts = (int64_t)(i - 30) * 86400000123LL + 456;
-	if (i % 9 != 4)
-		ll_parquet_writer_put_int64(w, 5, ts);
+	if (i % 9 != 4) {
+		types_value(r, 5, LL_TYPE_TIMESTAMP);
+		r->v[r->n - 1].u.i = ts;
+	}
 	json_object_set_new(row, "ts", i % 9 == 4 ? json_null() : expect_timestamp(ts, 6));
 	int32_t d = (i - 30) * 400;
-	if (i % 10 != 5)
-		ll_parquet_writer_put_int32(w, 6, d);
+	if (i % 10 != 5) {
+		types_value(r, 6, LL_TYPE_DATE);
+		r->v[r->n - 1].u.i = d;
+	}
 	json_object_set_new(row, "d", i % 10 == 5 ? json_null() : expect_date(d));
 	__int128 dec = (__int128)(i - 30) * 123456789;
-	uint8_t dec_be[16];
-	decimal_bytes(dec, dec_be);
-	if (i % 11 != 6)
-		ll_parquet_writer_put_decimal(w, 7, dec_be);
+	decimal_bytes(dec, r->dec);
+	if (i % 11 != 6) {
+		types_value(r, 7, LL_TYPE_DECIMAL);
+		memcpy(r->v[r->n - 1].u.dec, r->dec, 16);
+	}
 	json_object_set_new(row, "dec", i % 11 == 6 ? json_null() : expect_decimal(dec, 3));
 	uint8_t bin[4] = { (uint8_t)i, 0xAB, 0, (uint8_t)(255 - i) };
-	if (i % 12 != 7)
-		ll_parquet_writer_put_bytes(w, 8, bin, sizeof(bin));
+	memcpy(r->bin, bin, sizeof(bin));
+	if (i % 12 != 7) {
+		types_value(r, 8, LL_TYPE_BINARY);
+		r->v[r->n - 1].u.s.ptr = (const char *)r->bin;
+		r->v[r->n - 1].u.s.len = sizeof(r->bin);
+	}
 	json_object_set_new(row, "bin", i % 12 == 7 ? json_null() : expect_hex(bin, sizeof(bin)));
-	char js[64];
-	snprintf(js, sizeof(js), "{\"k\":[%d,null]}", i);
-	if (i % 13 != 8)
-		ll_parquet_writer_put_bytes(w, 9, js, strlen(js));
-	json_object_set_new(row, "js", i % 13 == 8 ? json_null() : json_string(js));
+	snprintf(r->js, sizeof(r->js), "{\"k\":[%d,null]}", i);
+	if (i % 13 != 8) {
+		types_value(r, 9, LL_TYPE_JSON);
+		r->v[r->n - 1].u.s.ptr = r->js;
+		r->v[r->n - 1].u.s.len = strlen(r->js);
+	}
+	json_object_set_new(row, "js", i % 13 == 8 ? json_null() : json_string(r->js));
+	json_object_set_new(row, "nothing", json_null());
+}
+
+/* Puts row i with the setters, and explicit nulls in some rows of num and nothing. */
+static void put_types_row(ll_parquet_writer *w, json_t *row, int i)
+{
+	types_row r;
+	types_row_make(&r, row, i);
+	for (size_t k = 0; k < r.n; k++) {
+		const ll_parquet_value *v = &r.v[k];
+		switch (v->type) {
+		case LL_TYPE_BIGINT:
+		case LL_TYPE_TIMESTAMP: ll_parquet_writer_put_int64(w, v->column, v->u.i); break;
+		case LL_TYPE_DATE: ll_parquet_writer_put_int32(w, v->column, (int32_t)v->u.i); break;
+		case LL_TYPE_DOUBLE: ll_parquet_writer_put_double(w, v->column, v->u.d); break;
+		case LL_TYPE_BOOL: ll_parquet_writer_put_bool(w, v->column, v->u.b); break;
+		case LL_TYPE_DECIMAL: ll_parquet_writer_put_decimal(w, v->column, v->u.dec); break;
+		default: ll_parquet_writer_put_bytes(w, v->column, v->u.s.ptr, v->u.s.len); break;
+		}
+	}
+	if (i % 6 == 1)
+		ll_parquet_writer_put_null(w, 2);
 	if (i % 2)
 		ll_parquet_writer_put_null(w, 10);
-	json_object_set_new(row, "nothing", json_null());
 }
 
 static void check_types_schema(const json_t *meta)
@@ -187,33 +243,49 @@ static void check_types_stats(const json_t *meta)
 	}
 }
 
-static void test_types_and_nulls(void)
+static const ll_parquet_column_spec types_cols[] = {
+	{ "id", LL_TYPE_BIGINT, 0, 0, false, 1 },   { "txt", LL_TYPE_TEXT, 0, 0, true, 2 },
+	{ "num", LL_TYPE_BIGINT, 0, 0, true, 3 },   { "dbl", LL_TYPE_DOUBLE, 0, 0, true, 4 },
+	{ "flag", LL_TYPE_BOOL, 0, 0, true, 5 },    { "ts", LL_TYPE_TIMESTAMP, 0, 0, true, 6 },
+	{ "d", LL_TYPE_DATE, 0, 0, true, 7 },       { "dec", LL_TYPE_DECIMAL, 12, 3, true, 8 },
+	{ "bin", LL_TYPE_BINARY, 0, 0, true, 9 },   { "js", LL_TYPE_JSON, 0, 0, true, 10 },
+	{ "nothing", LL_TYPE_TEXT, 0, 0, true, -1 },
+};
+#define TYPES_NCOLS (sizeof(types_cols) / sizeof(types_cols[0]))
+
+/* Writes the 60 rows of the types file, with the setters or with write_row; rows gets them. */
+static void write_types_file(const char *path, bool whole_rows, json_t *rows)
 {
-	char path[1200];
-	tmp_path("pqw_types", "types.parquet", path, sizeof(path));
-	ll_parquet_column_spec cols[] = {
-		{ "id", LL_TYPE_BIGINT, 0, 0, false, 1 },   { "txt", LL_TYPE_TEXT, 0, 0, true, 2 },
-		{ "num", LL_TYPE_BIGINT, 0, 0, true, 3 },   { "dbl", LL_TYPE_DOUBLE, 0, 0, true, 4 },
-		{ "flag", LL_TYPE_BOOL, 0, 0, true, 5 },    { "ts", LL_TYPE_TIMESTAMP, 0, 0, true, 6 },
-		{ "d", LL_TYPE_DATE, 0, 0, true, 7 },       { "dec", LL_TYPE_DECIMAL, 12, 3, true, 8 },
-		{ "bin", LL_TYPE_BINARY, 0, 0, true, 9 },   { "js", LL_TYPE_JSON, 0, 0, true, 10 },
-		{ "nothing", LL_TYPE_TEXT, 0, 0, true, -1 },
-	};
 	ll_parquet_writer_options opt;
 	ll_parquet_writer_options_init(&opt);
 	opt.timestamp_unit = LL_TS_MICROS;
-	ll_parquet_writer *w = open_writer(path, cols, sizeof(cols) / sizeof(cols[0]), &opt);
+	ll_parquet_writer *w = open_writer(path, types_cols, TYPES_NCOLS, &opt);
 	if (!w)
 		return;
-	json_t *rows = json_array();
 	for (int i = 0; i < 60; i++) {
 		json_t *row = json_object();
-		put_types_row(w, row, i);
-		end_row(w);
+		types_row r;
+		ll_error err;
+		ll_error_clear(&err);
+		if (whole_rows) {
+			types_row_make(&r, row, i);
+			CHECK_OK(ll_parquet_writer_write_row(w, r.v, r.n, &err), &err);
+		} else {
+			put_types_row(w, row, i);
+			end_row(w);
+		}
 		json_array_append_new(rows, row);
 	}
 	CHECK_INT(ll_parquet_writer_row_count(w), 60);
 	close_writer(w, 60, 1);
+}
+
+static void test_types_and_nulls(void)
+{
+	char path[1200];
+	tmp_path("pqw_types", "types.parquet", path, sizeof(path));
+	json_t *rows = json_array();
+	write_types_file(path, false, rows);
 	interop_check_rows(path, rows);
 	json_decref(rows);
 	json_t *meta = interop_meta(path);
@@ -222,6 +294,71 @@ static void test_types_and_nulls(void)
 		check_types_stats(meta);
 	}
 	json_decref(meta);
+}
+
+/* ---- whole rows ---- */
+
+/*
+ * write_row puts each value with the setter its type names and ends the
+ * row: the types file written that way is the one the setters write, byte
+ * for byte, and a value its column does not take fails the row as the
+ * setter would, leaving the rows around it.
+ */
+static void test_write_row(void)
+{
+	char path[1200], setters[1200];
+	tmp_path("pqw_write_row", "rows.parquet", path, sizeof(path));
+	tmp_path("pqw_write_row", "setters.parquet", setters, sizeof(setters));
+	json_t *rows = json_array(), *again = json_array();
+	write_types_file(path, true, rows);
+	write_types_file(setters, false, again);
+	CHECK(same_file_bytes(path, setters));
+	interop_check_rows(path, rows);
+	json_decref(rows);
+	json_decref(again);
+
+	tmp_path("pqw_write_row", "errors.parquet", path, sizeof(path));
+	ll_parquet_column_spec cols[] = { spec("id", LL_TYPE_BIGINT, false),
+					  spec("name", LL_TYPE_TEXT, true) };
+	ll_parquet_writer *w = open_writer(path, cols, 2, NULL);
+	if (!w)
+		return;
+	ll_parquet_value v[2];
+	memset(v, 0, sizeof(v));
+	v[0].column = 0;
+	v[0].type = LL_TYPE_BIGINT;
+	v[0].u.i = 1;
+	v[1].column = 1;
+	v[1].type = LL_TYPE_DOUBLE;
+	v[1].u.d = 1.5;
+	ll_error err;
+	ll_error_clear(&err);
+	CHECK_INT(ll_parquet_writer_write_row(w, v, 2, &err), LL_EINVAL);
+	CHECK_STR(err.column_name, "name");
+	CHECK(strstr(err.message, "put_double") != NULL);
+	v[1].type = (ll_data_type)99;
+	ll_error_clear(&err);
+	CHECK_INT(ll_parquet_writer_write_row(w, v, 2, &err), LL_EINVAL);
+	CHECK_STR(err.column_name, "name");
+	CHECK(strstr(err.message, "unknown type 99") != NULL);
+	v[1].column = 5;
+	CHECK_INT(ll_parquet_writer_write_row(w, v, 2, &err), LL_EINVAL);
+	/* a required column without a value */
+	v[1].column = 1;
+	v[1].type = LL_TYPE_TEXT;
+	v[1].u.s.ptr = "kept";
+	v[1].u.s.len = 4;
+	ll_error_clear(&err);
+	CHECK_INT(ll_parquet_writer_write_row(w, v + 1, 1, &err), LL_ESCHEMA);
+	CHECK_STR(err.column_name, "id");
+	CHECK_OK(ll_parquet_writer_write_row(w, v, 2, &err), &err);
+	CHECK_OK(ll_parquet_writer_write_row(w, v, 1, &err), &err);
+	close_writer(w, 2, 1);
+	rows = json_array();
+	json_array_append_new(rows, json_pack("{s:i, s:s}", "id", 1, "name", "kept"));
+	json_array_append_new(rows, json_pack("{s:i, s:n}", "id", 1, "name"));
+	interop_check_rows(path, rows);
+	json_decref(rows);
 }
 
 /* ---- doubles: NaN, signed zeros, infinities ---- */
@@ -763,6 +900,91 @@ static void test_row_errors(void)
 }
 
 /*
+ * Definition levels are settled by the puts and at the end of the row
+ * group, not row by row: a column whose values are far apart, one whose
+ * values stop early (and one row group where it has none), one added after
+ * rows, an overwritten value and a value taken back by put_null, and a
+ * failed row whose put settled the nulls before it. The rows read back and
+ * every chunk's null count are those of levels written row by row.
+ */
+static void test_sparse_levels(void)
+{
+	char path[1200];
+	tmp_path("pqw_sparse_levels", "sparse.parquet", path, sizeof(path));
+	ll_parquet_column_spec cols[] = { spec("id", LL_TYPE_BIGINT, false),
+					  spec("rare", LL_TYPE_TEXT, true),
+					  spec("early", LL_TYPE_BIGINT, true),
+					  spec("flag", LL_TYPE_BOOL, true) };
+	ll_parquet_writer *w = open_writer(path, cols, 4, NULL);
+	if (!w)
+		return;
+	ll_error err;
+	json_t *rows = json_array();
+	for (int i = 0; i < 1000; i++) {
+		if (i == 100) {
+			ll_parquet_column_spec late = spec("late", LL_TYPE_TEXT, true);
+			ll_error_clear(&err);
+			CHECK_OK(ll_parquet_writer_add_column(w, &late, NULL, &err), &err);
+		}
+		if (i == 800) {
+			/* a failed row: its puts settle the nulls of early since row 10 */
+			ll_parquet_writer_put_int64(w, 2, -1);
+			ll_parquet_writer_put_bytes(w, 1, "no", 2);
+			CHECK_INT(ll_parquet_writer_end_row(w, &err), LL_ESCHEMA);
+			CHECK_STR(err.column_name, "id");
+		}
+		json_t *row = json_pack("{s:i}", "id", i);
+		ll_parquet_writer_put_int64(w, 0, i);
+		bool rare = i % 300 == 0 || i == 700;
+		if (i == 700)
+			ll_parquet_writer_put_bytes(w, 1, "first", 5);
+		if (rare)
+			ll_parquet_writer_put_bytes(w, 1, "r", 1);
+		json_object_set_new(row, "rare", rare ? json_string("r") : json_null());
+		if (i < 10)
+			ll_parquet_writer_put_int64(w, 2, i * 7);
+		json_object_set_new(row, "early", i < 10 ? json_integer(i * 7) : json_null());
+		if (i != 5)
+			ll_parquet_writer_put_bool(w, 3, i % 2);
+		json_object_set_new(row, "flag", i != 5 ? json_boolean(i % 2) : json_null());
+		bool late = i >= 100 && i % 3 == 0;
+		if (late)
+			ll_parquet_writer_put_bytes(w, 4, "l", 1);
+		if (i == 702)
+			ll_parquet_writer_put_null(w, 4);
+		if (i >= 100)
+			json_object_set_new(row, "late", late && i != 702 ? json_string("l") : json_null());
+		else
+			json_object_set_new(row, "late", json_null());
+		end_row(w);
+		json_array_append_new(rows, row);
+		if (i == 599) {
+			ll_error_clear(&err);
+			CHECK_OK(ll_parquet_writer_flush_row_group(w, &err), &err);
+		}
+	}
+	close_writer(w, 1000, 2);
+	interop_check_rows(path, rows);
+	json_decref(rows);
+	json_t *meta = interop_meta(path);
+	static const struct {
+		size_t rg;
+		const char *col, *nulls;
+	} want[] = {
+		{ 0, "id", "0" },     { 0, "rare", "598" }, { 0, "early", "590" },
+		{ 0, "flag", "1" },   { 0, "late", "434" }, { 1, "id", "0" },
+		{ 1, "rare", "397" }, { 1, "early", "400" }, { 1, "flag", "0" },
+		{ 1, "late", "267" },
+	};
+	for (size_t k = 0; meta && k < sizeof(want) / sizeof(want[0]); k++) {
+		const json_t *c = interop_chunk(meta, want[k].rg, want[k].col);
+		if (c)
+			CHECK_META(c, "stats_null_count", want[k].nulls);
+	}
+	json_decref(meta);
+}
+
+/*
  * A row that fails at a required column late in the schema leaves the
  * columns before it as they were: a null there that would have been the
  * chunk's first gives its definition levels back, and the rows read back,
@@ -1073,11 +1295,11 @@ static void test_buffered_bytes(void)
 	CHECK_INT(info.file_size, size);
 }
 
-LL_TEST_MAIN(LL_TEST(test_types_and_nulls), LL_TEST(test_double_stats), LL_TEST(test_decimals),
+LL_TEST_MAIN(LL_TEST(test_types_and_nulls), LL_TEST(test_write_row), LL_TEST(test_double_stats), LL_TEST(test_decimals),
 	     LL_TEST(test_timestamps), LL_TEST(test_strings), LL_TEST(test_text_bounds),
 	     LL_TEST(test_delta_lengths),
 	     LL_TEST(test_add_column),
 	     LL_TEST(test_columns_added_before_rows), LL_TEST(test_row_errors),
-	     LL_TEST(test_failed_row_leaves_levels),
+	     LL_TEST(test_failed_row_leaves_levels), LL_TEST(test_sparse_levels),
 	     LL_TEST(test_bad_columns), LL_TEST(test_overwrite), LL_TEST(test_empty_file),
 	     LL_TEST(test_abort_removes_file), LL_TEST(test_codecs), LL_TEST(test_buffered_bytes))

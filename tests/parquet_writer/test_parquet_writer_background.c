@@ -109,23 +109,6 @@ static bool count_row(void *user, size_t index, const json_t *row)
 	return true;
 }
 
-static bool same_file_bytes(const char *a, const char *b)
-{
-	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
-	bool same = fa && fb;
-	while (same) {
-		int ca = getc(fa), cb = getc(fb);
-		same = ca == cb;
-		if (ca == EOF)
-			break;
-	}
-	if (fa)
-		fclose(fa);
-	if (fb)
-		fclose(fb);
-	return same;
-}
-
 static void test_same_bytes(void)
 {
 	static const ll_parquet_codec codecs[] = { LL_CODEC_SNAPPY, LL_CODEC_ZSTD,

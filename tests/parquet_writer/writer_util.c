@@ -103,3 +103,20 @@ ll_parquet_column_spec decimal_spec(const char *name, int precision, int scale)
 	ll_parquet_column_spec s = { name, LL_TYPE_DECIMAL, precision, scale, true, -1 };
 	return s;
 }
+
+bool same_file_bytes(const char *a, const char *b)
+{
+	FILE *fa = fopen(a, "rb"), *fb = fopen(b, "rb");
+	bool same = fa && fb;
+	while (same) {
+		int ca = getc(fa), cb = getc(fb);
+		same = ca == cb;
+		if (ca == EOF)
+			break;
+	}
+	if (fa)
+		fclose(fa);
+	if (fb)
+		fclose(fb);
+	return same;
+}

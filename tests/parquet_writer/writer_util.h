@@ -29,4 +29,7 @@ void decimal_bytes(__int128 v, uint8_t out[16]);
 ll_parquet_column_spec spec(const char *name, ll_data_type type, bool nullable);
 ll_parquet_column_spec decimal_spec(const char *name, int precision, int scale);
 
+/* Whether two files hold the same bytes. */
+bool same_file_bytes(const char *a, const char *b);
+
 #endif

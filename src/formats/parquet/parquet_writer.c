@@ -5,9 +5,11 @@
  *
  * The hot path is a put: check the column and its kind, append the value to
  * the column's array (or intern it in the dictionary and append its index),
- * add its size to w->buffered. No put allocates except when an array grows.
- * end_row then gives every column its definition level, and flushes a row
- * group once w->buffered reaches options.row_group_bytes.
+ * add its size to w->buffered, and give a column with definition levels its
+ * level. No put allocates except when an array grows. end_row then counts
+ * the row and flushes a row group once the buffered bytes reach
+ * options.row_group_bytes; it visits the columns only when one without
+ * levels got no value (writer_internal.h says how levels are settled).
  *
  * A put cannot report failure, so its first failure in a row (wrong setter,
  * unknown column, oversized value, memory) is kept and end_row reports it;
@@ -216,6 +218,12 @@ static void column_free(ll_pqw_column *c)
 	chunk_free(c);
 }
 
+/* An array of n columns, aligned to their cache lines (see ll_pqw_column); NULL when memory runs out. */
+static ll_pqw_column *columns_alloc(size_t n)
+{
+	return aligned_alloc(_Alignof(ll_pqw_column), n * sizeof(ll_pqw_column));
+}
+
 static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *spec, ll_error *err)
 {
 	if (!spec || !spec->name || !spec->name[0])
@@ -238,9 +246,12 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 				    spec->name, w->rg_rows);
 	if (w->ncols == w->cols_cap) {
 		size_t cap = w->cols_cap ? w->cols_cap * 2 : 16;
-		ll_pqw_column *cols = realloc(w->cols, cap * sizeof(*cols));
+		ll_pqw_column *cols = columns_alloc(cap);
 		if (!cols)
 			return ll_error_oom(err);
+		if (w->ncols)
+			memcpy(cols, w->cols, w->ncols * sizeof(*cols));
+		free(w->cols);
 		w->cols = cols;
 		w->cols_cap = cap;
 	}
@@ -248,12 +259,14 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 	if (!c.name)
 		return ll_error_oom(err);
 	c.type = spec->type;
+	c.to_millis = spec->type == LL_TYPE_TIMESTAMP && w->opt.timestamp_unit == LL_TS_MILLIS;
 	c.nullable = spec->nullable;
 	c.field_id = spec->field_id;
 	column_start_chunk(w, &c);
 	if (w->rg_rows > 0) {
-		/* the rows already buffered read as null in the new column */
-		if (!ll_pqw_vec_reserve(&c.def, w->rg_rows)) {
+		/* the rows already buffered read as null in the new column; its levels
+		 * have room for the row being built too */
+		if (!ll_pqw_vec_reserve(&c.def, w->rg_rows + 1)) {
 			column_free(&c);
 			return ll_error_oom(err);
 		}
@@ -261,11 +274,11 @@ static ll_status column_add(ll_parquet_writer *w, const ll_parquet_column_spec *
 		c.def.len = w->rg_rows;
 		c.has_def = true;
 		c.nnulls = w->rg_rows;
-		w->buffered += w->rg_rows;
+		w->ndef++;
+		if (c.def.cap < w->def_room)
+			w->def_room = c.def.cap;
 	}
 	w->cols[w->ncols++] = c;
-	if (!c.nullable)
-		w->nrequired++;
 	return LL_OK;
 }
 
@@ -376,6 +389,7 @@ ll_status ll_parquet_writer_open(ll_parquet_writer **out, const char *path,
 		return ll_error_oom(err);
 	ll_pqw_scratch_hold();
 	w->fd = -1;
+	w->def_room = SIZE_MAX;
 	w->path = strdup(path);
 	w->tmp_path = path_with_suffix(path, ".tmp");
 	if (!w->path || !w->tmp_path) {
@@ -422,9 +436,15 @@ size_t ll_parquet_writer_column_count(const ll_parquet_writer *w)
 	return w->ncols;
 }
 
+/* Every column with levels has one per ended row, settled or not (see writer_internal.h). */
+static size_t buffered_bytes(const ll_parquet_writer *w)
+{
+	return w->buffered + w->ndef * w->rg_rows;
+}
+
 size_t ll_parquet_writer_buffered_bytes(const ll_parquet_writer *w)
 {
-	return w->buffered;
+	return buffered_bytes(w);
 }
 
 uint64_t ll_parquet_writer_row_count(const ll_parquet_writer *w)
@@ -465,17 +485,41 @@ static void pop_value(ll_parquet_writer *w, ll_pqw_column *c)
 		c->values.len -= c->width;
 	}
 	w->buffered -= before - c->values.len;
-	c->mark_value = false;
+	if (c->has_def)
+		c->def.len--;
+	else
+		w->row_dense--;
+	c->mark = 0;
 }
 
 static inline void begin_put(ll_parquet_writer *w, ll_pqw_column *c)
 {
-	uint64_t mark = w->rows + 1;
-	if (c->mark == mark && c->mark_value)
+	if (c->mark == w->rows + 1)
 		pop_value(w, c);
-	c->mark = mark;
-	c->mark_value = false;
 	w->row_open = true;
+}
+
+/* Settles the levels of column c up to row rows of the chunk: the rows since its last value are null. */
+static inline void levels_fill(ll_pqw_column *c, size_t rows)
+{
+	size_t gap = rows - c->def.len;
+	memset(c->def.data + c->def.len, 0, gap);
+	c->def.len = rows;
+	c->nnulls += gap;
+}
+
+/* Records that column c holds a value in the row being built. */
+static inline void value_put(ll_parquet_writer *w, ll_pqw_column *c)
+{
+	c->mark = w->rows + 1;
+	if (!c->has_def) {
+		w->row_dense++;
+		return;
+	}
+	/* the levels have room for this row (w->def_room) */
+	if (c->def.len < w->rg_rows)
+		levels_fill(c, w->rg_rows);
+	c->def.data[c->def.len++] = 1;
 }
 
 /* The column a put addresses, ready for a value; NULL (the row fails) when it does not fit. */
@@ -598,33 +642,61 @@ static void judge_dict(ll_parquet_writer *w, ll_pqw_column *c)
 		row_oom(w, c);
 }
 
-/* Appends v's dictionary index; width is c->width, a constant where this is inlined. */
-static inline __attribute__((always_inline)) void
-append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width,
-			       size_t len)
+/* Appends dictionary index idx for a value of len bytes. */
+static inline void append_index(ll_parquet_writer *w, ll_pqw_column *c, uint32_t idx, size_t len)
+{
+	memcpy(c->values.data + c->values.len, &idx, 4);
+	c->values.len += 4;
+	w->buffered += 4;
+	if (c->kind == LL_PQW_BYTES)
+		c->plain_bytes += 4 + len;
+	value_put(w, c);
+}
+
+/*
+ * Appends the index of v, which the dictionary does not hold yet: inserts
+ * it, counts the dictionary's growth and judges the dictionary. Out of line,
+ * since most puts find their value.
+ */
+static __attribute__((noinline)) void append_new(ll_parquet_writer *w, ll_pqw_column *c,
+						 const void *v, size_t width, size_t len,
+						 uint32_t tag)
 {
 	size_t before = ll_pqw_dict_bytes(&c->dict);
-	int64_t idx = ll_pqw_dict_intern(&c->dict, v, width, len);
-	if (idx < 0 || !ll_pqw_vec_reserve(&c->values, 4)) {
+	int64_t idx = ll_pqw_dict_insert(&c->dict, v, width, len, tag);
+	bool ok = idx >= 0 && ll_pqw_vec_reserve(&c->values, 4);
+	/* the table may have grown even when the insert failed */
+	w->buffered += ll_pqw_dict_bytes(&c->dict) - before;
+	if (!ok) {
 		/* an entry no index refers to must not reach the statistics */
 		c->dict_stale = true;
 		row_oom(w, c);
 		return;
 	}
-	uint32_t i32 = (uint32_t)idx;
-	memcpy(c->values.data + c->values.len, &i32, 4);
-	c->values.len += 4;
-	size_t after = ll_pqw_dict_bytes(&c->dict);
-	w->buffered += 4 + (after - before);
-	if (c->kind == LL_PQW_BYTES)
-		c->plain_bytes += 4 + len;
-	c->mark_value = true;
-	if (after != before)
-		judge_dict(w, c);
+	append_index(w, c, (uint32_t)idx, len);
+	judge_dict(w, c);
 }
 
-static inline void append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const void *v,
-				size_t width)
+/* Appends v's dictionary index; width is c->width, a constant where this is inlined. */
+static inline __attribute__((always_inline)) void
+append_dict(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width, size_t len)
+{
+	uint32_t tag;
+	int64_t idx = ll_pqw_dict_find(&c->dict, v, width, len, &tag);
+	if (idx < 0) {
+		append_new(w, c, v, width, len, tag);
+		return;
+	}
+	if (!ll_pqw_vec_reserve(&c->values, 4)) {
+		row_oom(w, c);
+		return;
+	}
+	append_index(w, c, (uint32_t)idx, len);
+}
+
+/* Appends a value of width bytes: inline in every setter, where width is a constant. */
+static inline __attribute__((always_inline)) void
+append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const void *v, size_t width)
 {
 	if (c->use_dict) {
 		append_dict(w, c, v, width, width);
@@ -637,7 +709,7 @@ static inline void append_fixed(ll_parquet_writer *w, ll_pqw_column *c, const vo
 	memcpy(c->values.data + c->values.len, v, width);
 	c->values.len += width;
 	w->buffered += width;
-	c->mark_value = true;
+	value_put(w, c);
 }
 
 void ll_parquet_writer_put_null(ll_parquet_writer *w, size_t col)
@@ -649,31 +721,39 @@ void ll_parquet_writer_put_null(ll_parquet_writer *w, size_t col)
 	begin_put(w, &w->cols[col]);
 }
 
-void ll_parquet_writer_put_int64(ll_parquet_writer *w, size_t col, int64_t v)
+/*
+ * The setters' bodies, inline in their public functions and in
+ * ll_parquet_writer_write_row, whose loop then makes no call per value.
+ */
+static inline __attribute__((always_inline)) void put_int64(ll_parquet_writer *w, size_t col,
+							     int64_t v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_I64, "put_int64");
 	if (!c)
 		return;
-	if (c->type == LL_TYPE_TIMESTAMP && w->opt.timestamp_unit == LL_TS_MILLIS)
+	if (c->to_millis)
 		v = v / 1000 - (v % 1000 < 0); /* floor, so 1969-12-31T23:59:59.9995 stays in 1969 */
 	append_fixed(w, c, &v, 8);
 }
 
-void ll_parquet_writer_put_int32(ll_parquet_writer *w, size_t col, int32_t v)
+static inline __attribute__((always_inline)) void put_int32(ll_parquet_writer *w, size_t col,
+							     int32_t v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_I32, "put_int32");
 	if (c)
 		append_fixed(w, c, &v, 4);
 }
 
-void ll_parquet_writer_put_double(ll_parquet_writer *w, size_t col, double v)
+static inline __attribute__((always_inline)) void put_double(ll_parquet_writer *w, size_t col,
+							      double v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_DOUBLE, "put_double");
 	if (c)
 		append_fixed(w, c, &v, 8);
 }
 
-void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v)
+static inline __attribute__((always_inline)) void put_bool(ll_parquet_writer *w, size_t col,
+							    bool v)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_BOOL, "put_bool");
 	uint8_t b = v ? 1 : 0;
@@ -681,7 +761,8 @@ void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v)
 		append_fixed(w, c, &b, 1);
 }
 
-void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *data, size_t len)
+static inline __attribute__((always_inline)) void put_bytes(ll_parquet_writer *w, size_t col,
+							     const void *data, size_t len)
 {
 	ll_pqw_column *c = put_target(w, col, LL_PQW_BYTES, "put_bytes");
 	if (!c)
@@ -711,7 +792,32 @@ void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *d
 		memcpy(c->values.data + c->values.len + 4, data, len);
 	c->values.len += 4 + len;
 	w->buffered += 4 + len;
-	c->mark_value = true;
+	value_put(w, c);
+}
+
+void ll_parquet_writer_put_int64(ll_parquet_writer *w, size_t col, int64_t v)
+{
+	put_int64(w, col, v);
+}
+
+void ll_parquet_writer_put_int32(ll_parquet_writer *w, size_t col, int32_t v)
+{
+	put_int32(w, col, v);
+}
+
+void ll_parquet_writer_put_double(ll_parquet_writer *w, size_t col, double v)
+{
+	put_double(w, col, v);
+}
+
+void ll_parquet_writer_put_bool(ll_parquet_writer *w, size_t col, bool v)
+{
+	put_bool(w, col, v);
+}
+
+void ll_parquet_writer_put_bytes(ll_parquet_writer *w, size_t col, const void *data, size_t len)
+{
+	put_bytes(w, col, data, len);
 }
 
 static uint64_t load_be64(const uint8_t *p)
@@ -761,78 +867,85 @@ static ll_status missing_required(const ll_parquet_writer *w, const ll_pqw_colum
 }
 
 /*
- * Takes back the definition level row_commit gave column c for the row
- * being ended. A column holds levels exactly while it has nulls, so a null
- * that was the chunk's first takes the levels of the rows before it along.
+ * Gives every column with levels room for rows levels (the row being ended
+ * and the next one), so that puts and sealing never grow them; a column
+ * keeps what it got when another fails.
  */
-static void level_uncommit(ll_parquet_writer *w, ll_pqw_column *c, uint64_t mark)
+static ll_status levels_reserve(ll_parquet_writer *w, size_t rows, ll_error *err)
 {
-	if (!c->has_def)
-		return;
-	c->def.len--;
-	w->buffered--;
-	if (c->mark == mark && c->mark_value)
-		return;
-	if (--c->nnulls == 0) {
-		w->buffered -= c->def.len;
-		c->def.len = 0;
-		c->has_def = false;
+	size_t room = SIZE_MAX;
+	for (size_t i = 0; i < w->ncols; i++) {
+		ll_pqw_column *c = &w->cols[i];
+		if (!c->has_def)
+			continue;
+		if (!ll_pqw_vec_reserve(&c->def, rows - c->def.len))
+			return ll_error_oom(err);
+		if (c->def.cap < room)
+			room = c->def.cap;
 	}
+	w->def_room = room;
+	return LL_OK;
+}
+
+/* Gives column c, which had a value in every row before row rr of the chunk but not in it, levels. */
+static bool levels_start(ll_parquet_writer *w, ll_pqw_column *c, size_t rr)
+{
+	if (!ll_pqw_vec_reserve(&c->def, rr + 2))
+		return false;
+	memset(c->def.data, 1, rr);
+	c->def.data[rr] = 0;
+	c->def.len = rr + 1;
+	c->has_def = true;
+	c->nnulls = 1;
+	w->ndef++;
+	if (c->def.cap < w->def_room)
+		w->def_room = c->def.cap;
+	return true;
 }
 
 /*
- * Gives every column its definition level for the row, in one pass: most
- * columns have a value and no levels, and cost a compare. A column that
- * cannot take the row (a required one without a value, or memory) fails it,
- * and the columns before it are given back what they took, so a failed row
- * leaves the levels as they were.
+ * The row being ended lacks a value in a column without levels: fails it
+ * when that column is required, else gives every such column levels (all
+ * or none, when memory runs out).
  */
-static ll_status row_commit(ll_parquet_writer *w, uint64_t mark, ll_error *err)
+static ll_status levels_start_row(ll_parquet_writer *w, uint64_t mark, ll_error *err)
 {
 	for (size_t i = 0; i < w->ncols; i++) {
+		const ll_pqw_column *c = &w->cols[i];
+		if (!c->has_def && c->mark != mark && !c->nullable)
+			return missing_required(w, c, mark, err);
+	}
+	for (size_t i = 0; i < w->ncols; i++) {
 		ll_pqw_column *c = &w->cols[i];
-		bool has = c->mark == mark && c->mark_value;
-		if (has && !c->has_def)
+		if (c->has_def || c->mark == mark)
 			continue;
-		ll_status st = LL_OK;
-		if (!has && !c->nullable)
-			st = missing_required(w, c, mark, err);
-		else if (!ll_pqw_vec_reserve(&c->def, c->has_def ? 1 : w->rg_rows + 1))
-			st = ll_error_oom(err);
-		if (st != LL_OK) {
-			while (i--)
-				level_uncommit(w, &w->cols[i], mark);
-			return st;
-		}
-		if (has) {
-			c->def.data[c->def.len++] = 1;
-			w->buffered++;
+		if (levels_start(w, c, w->rg_rows))
 			continue;
+		/* the columns before that just got levels give them back: they have a
+		 * level for this row without a value in it, which no other column has */
+		while (i--) {
+			c = &w->cols[i];
+			if (c->has_def && c->mark != mark && c->def.len == w->rg_rows + 1) {
+				c->has_def = false;
+				c->def.len = 0;
+				c->nnulls = 0;
+				w->ndef--;
+			}
 		}
-		if (!c->has_def) {
-			/* the chunk's first null: every row before it had a value */
-			memset(c->def.data, 1, w->rg_rows);
-			c->def.len = w->rg_rows;
-			c->has_def = true;
-			w->buffered += w->rg_rows;
-		}
-		c->def.data[c->def.len++] = 0;
-		w->buffered++;
-		c->nnulls++;
+		return ll_error_oom(err);
 	}
 	return LL_OK;
 }
 
+/* Takes the values of the row being built back out of every column. */
 static void row_discard(ll_parquet_writer *w, uint64_t mark)
 {
 	for (size_t i = 0; i < w->ncols; i++) {
 		ll_pqw_column *c = &w->cols[i];
-		if (c->mark != mark)
-			continue;
-		if (c->mark_value)
+		if (c->mark == mark)
 			pop_value(w, c);
-		c->mark = 0;
 	}
+	w->row_dense = 0;
 	w->row_status = LL_OK;
 	w->row_open = false;
 }
@@ -876,21 +989,55 @@ ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err)
 	if (st != LL_OK) {
 		ll_error_set(err, st, "%s", w->row_err.message);
 		ll_error_set_table(err, NULL, w->row_err.column_name);
-	} else {
-		st = row_commit(w, mark, err);
 	}
+	/* the levels must have room for this row and the next before any column starts levels */
+	if (st == LL_OK && w->rg_rows + 2 > w->def_room)
+		st = levels_reserve(w, w->rg_rows + 2, err);
+	/* a column without levels and without a value here: a null, or a missing required value */
+	if (st == LL_OK && w->row_dense != w->ncols - w->ndef)
+		st = levels_start_row(w, mark, err);
 	if (st != LL_OK) {
 		row_discard(w, mark);
 		return st;
 	}
+	w->row_dense = 0;
 	w->row_open = false;
 	w->rows++;
 	w->rg_rows++;
 	if (w->returns_due && ll_pqw_worker_idle(w))
 		columns_take_back(w);
-	if (w->buffered >= w->opt.row_group_bytes)
+	if (buffered_bytes(w) >= w->opt.row_group_bytes)
 		return ll_parquet_writer_flush_row_group(w, err);
 	return LL_OK;
+}
+
+/* Fails the row for a value whose type names no setter. */
+static void put_unknown(ll_parquet_writer *w, const ll_parquet_value *v)
+{
+	const char *name = v->column < w->ncols ? w->cols[v->column].name : NULL;
+	row_fail(w, LL_EINVAL, name, "a value of unknown type %d for column index %zu of %s",
+		 (int)v->type, v->column, w->path);
+}
+
+ll_status ll_parquet_writer_write_row(ll_parquet_writer *w, const ll_parquet_value *values,
+				      size_t n, ll_error *err)
+{
+	for (size_t i = 0; i < n; i++) {
+		const ll_parquet_value *v = &values[i];
+		switch (v->type) {
+		case LL_TYPE_BIGINT:
+		case LL_TYPE_TIMESTAMP: put_int64(w, v->column, v->u.i); break;
+		case LL_TYPE_DATE: put_int32(w, v->column, (int32_t)v->u.i); break;
+		case LL_TYPE_DOUBLE: put_double(w, v->column, v->u.d); break;
+		case LL_TYPE_BOOL: put_bool(w, v->column, v->u.b); break;
+		case LL_TYPE_TEXT:
+		case LL_TYPE_JSON:
+		case LL_TYPE_BINARY: put_bytes(w, v->column, v->u.s.ptr, v->u.s.len); break;
+		case LL_TYPE_DECIMAL: ll_parquet_writer_put_decimal(w, v->column, v->u.dec); break;
+		default: put_unknown(w, v); break;
+		}
+	}
+	return ll_parquet_writer_end_row(w, err);
 }
 
 /* ---- row groups and the footer ---- */
@@ -915,15 +1062,22 @@ static void column_seal(ll_parquet_writer *w, ll_pqw_column *c, ll_pqw_column *s
 static ll_status row_group_seal(ll_parquet_writer *w, ll_error *err)
 {
 	if (!w->sealed) {
-		w->sealed = calloc(w->ncols ? w->ncols : 1, sizeof(*w->sealed));
+		w->sealed = columns_alloc(w->ncols ? w->ncols : 1);
 		if (!w->sealed)
 			return ll_error_oom(err);
+		memset(w->sealed, 0, (w->ncols ? w->ncols : 1) * sizeof(*w->sealed));
 	}
-	for (size_t i = 0; i < w->ncols; i++)
-		column_seal(w, &w->cols[i], &w->sealed[i]);
+	for (size_t i = 0; i < w->ncols; i++) {
+		ll_pqw_column *c = &w->cols[i];
+		if (c->has_def)
+			levels_fill(c, w->rg_rows);
+		column_seal(w, c, &w->sealed[i]);
+	}
 	w->sealed_rows = w->rg_rows;
 	w->buffered = 0;
 	w->rg_rows = 0;
+	w->ndef = 0;
+	w->def_room = SIZE_MAX;
 	return LL_OK;
 }
 

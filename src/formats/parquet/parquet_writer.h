@@ -145,6 +145,38 @@ void ll_parquet_writer_put_decimal(ll_parquet_writer *w, size_t col, const uint8
 ll_status ll_parquet_writer_end_row(ll_parquet_writer *w, ll_error *err);
 
 /**
+ * One value of a row for ll_parquet_writer_write_row. type says which
+ * member is set and which setter takes it: i for bigint and timestamp
+ * (put_int64) and date (put_int32, days); d for double; b for bool; s for
+ * text, json and binary (put_bytes; borrowed for the call); dec for decimal
+ * (put_decimal).
+ */
+typedef struct ll_parquet_value {
+	size_t column;
+	ll_data_type type;
+	union {
+		int64_t i;
+		double d;
+		bool b;
+		struct {
+			const char *ptr;
+			size_t len;
+		} s;
+		uint8_t dec[16];
+	} u;
+} ll_parquet_value;
+
+/**
+ * Puts n values of the current row, each with the setter its type names
+ * (a value the column's type does not take fails the row, as that setter
+ * would), then ends the row as end_row does. The same as those calls, in
+ * one: a caller that has the row at hand (the normalizer) makes no call
+ * per value.
+ */
+ll_status ll_parquet_writer_write_row(ll_parquet_writer *w, const ll_parquet_value *values,
+				      size_t n, ll_error *err);
+
+/**
  * Flushes buffered rows as a row group now (no-op when none are buffered):
  * hands them to the background thread, after waiting for the row group it
  * is writing, if any.

@@ -159,12 +159,14 @@ int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t l
 	size_t s = tag & mask;
 	while (d->slots[s])
 		s = (s + 1) & mask;
-	if (!append_entry(d, v, width, len))
+	if (!append_entry(d, v, width, len)) {
+		/* the values may have moved: the last entry's copied place is stale */
+		d->last = 0;
 		return -1;
+	}
 	d->count++;
-	d->last = (uint32_t)d->count;
+	ll_pqw_dict_set_last(d, d->count - 1, width, len);
 	d->slots[s] = (uint64_t)tag << 32 | d->last;
-	d->bytes = d->values.len + d->entries.len + d->nslots * sizeof(*d->slots);
 	return (int64_t)d->count - 1;
 }
 
@@ -185,7 +187,6 @@ void ll_pqw_dict_free(ll_pqw_dict *d)
 {
 	slots_free(d);
 	d->count = 0;
-	d->bytes = 0;
 	d->last = 0;
 	d->returns = 0;
 	ll_pqw_vec_free(&d->values);

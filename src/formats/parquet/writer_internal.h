@@ -10,16 +10,25 @@
  *   being built, the value put for it): PLAIN-encoded (fixed-width values
  *   little-endian, byte arrays as 4-byte length + bytes, booleans one byte
  *   each) or, while use_dict holds, one uint32 dictionary index per value.
- * - def holds one definition level byte (0 null, 1 value) per ended row, but
- *   only once has_def is set, which happens at the chunk's first null; until
- *   then every ended row has a value. So has_def holds exactly when nnulls
- *   is not 0.
+ * - def holds one definition level byte (0 null, 1 value) per row, but only
+ *   once has_def is set, which happens when the chunk's first row without a
+ *   value in the column ends (or when the column is added after rows); until
+ *   then every ended row has a value. So has_def holds exactly when the
+ *   chunk has a null. Levels are settled lazily: a put writes the zeros of
+ *   the rows since the column's last value and then its own 1, and sealing
+ *   writes the zeros after its last value, so ending a row touches no
+ *   column unless one without levels lacks a value (w->row_dense counts the
+ *   values the row put into columns without levels). nnulls counts the
+ *   nulls settled; def has room for the row being built and the next
+ *   (w->def_room is at most the least capacity among the columns' levels),
+ *   so neither a put nor sealing grows it.
  * - the dictionary holds exactly the distinct values inserted in this chunk
  *   (a value popped again by an overwrite leaves its entry; dict_stale says
  *   so, and statistics then walk the indices instead of the entries).
- * - w->buffered is the sum over columns of values.len + def.len + the
- *   dictionary's bytes (entries, values and hash slots), kept exact on
- *   every append so the caller's memory budget sees the truth.
+ * - w->buffered is the sum over columns of values.len + the dictionary's
+ *   bytes (entries, values and hash slots), kept exact on every append; the
+ *   levels add w->ndef (columns with levels) bytes per ended row, settled
+ *   or not, so the caller's memory budget sees the truth.
  *
  * Flushing seals the open row group: every column's chunk (its arrays and
  * per-chunk state) moves into w->sealed, a second set of columns, and the
@@ -144,20 +153,28 @@ typedef struct ll_pqw_dict_entry {
  * slot 0 (empty) or a 32-bit hash tag above entry index + 1.
  */
 typedef struct ll_pqw_dict {
+	/* what a lookup reads, first (see ll_pqw_column) */
+	/* the entry interned last, tried before any hashing (ll_pqw_dict_find):
+	 * its index + 1 (0 for none), and where its bytes are in values and how
+	 * many, so the try reads neither entries nor values.data */
+	uint32_t last;
+	uint32_t last_len;
+	const uint8_t *last_bytes;
 	uint64_t *slots;
 	size_t nslots; /* a power of two, or 0 before the first insert */
-	uint32_t last; /* index + 1 of the entry interned last, 0 for none */
 	size_t returns; /* values found by their hash: ones that came back after others */
-	size_t bytes;  /* see ll_pqw_dict_bytes; kept by each insert, since every put reads it twice */
 	ll_pqw_vec values;
 	ll_pqw_vec entries; /* ll_pqw_dict_entry per entry, byte arrays only */
 	size_t count;
 } ll_pqw_dict;
 
-/* Bytes a dictionary holds (entries, values and, while it has entries, slots), for the budget. */
+/*
+ * Bytes a dictionary holds (entries, values and, while it has entries,
+ * slots), for the budget. Derived, since only an insert reads it.
+ */
 static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
 {
-	return d->bytes;
+	return d->count ? d->values.len + d->entries.len + d->nslots * sizeof(*d->slots) : 0;
 }
 
 /*
@@ -181,48 +198,75 @@ static inline uint32_t ll_pqw_dict_tag(const void *v, size_t width, size_t len)
 	return (uint32_t)ll_hash_fast(v, width ? width : len);
 }
 
+/* Whether the value at p (width bytes, or len for byte arrays) is v. */
+static inline bool ll_pqw_value_is(const uint8_t *p, const void *v, size_t width, size_t len)
+{
+	if (width == 8)
+		return ll_load64(p) == ll_load64(v);
+	if (width == 4)
+		return ll_load32(p) == ll_load32(v);
+	return ll_bytes_equal(p, v, width ? width : len);
+}
+
 /* Whether entry i holds v. */
 static inline bool ll_pqw_dict_holds(const ll_pqw_dict *d, size_t i, const void *v, size_t width,
 				     size_t len)
 {
-	if (width == 8)
-		return ll_load64(d->values.data + i * 8) == ll_load64(v);
-	if (width == 4)
-		return ll_load32(d->values.data + i * 4) == ll_load32(v);
 	if (width)
-		return ll_bytes_equal(d->values.data + i * width, v, width);
+		return ll_pqw_value_is(d->values.data + i * width, v, width, len);
 	const ll_pqw_dict_entry *e = (const ll_pqw_dict_entry *)d->entries.data + i;
-	return e->len == len && ll_bytes_equal(d->values.data + e->offset, v, len);
+	return e->len == len && ll_pqw_value_is(d->values.data + e->offset, v, 0, len);
+}
+
+/* Makes entry i, which holds v (len bytes), the one interned last. */
+static inline void ll_pqw_dict_set_last(ll_pqw_dict *d, size_t i, size_t width, size_t len)
+{
+	d->last = (uint32_t)i + 1;
+	d->last_len = (uint32_t)len;
+	d->last_bytes = d->values.data +
+			(width ? i * width : ((const ll_pqw_dict_entry *)d->entries.data)[i].offset);
 }
 
 /*
- * Finds v in the dictionary, adding it when absent. Returns the entry index,
- * or -1 when memory runs out (the entries are unchanged then). Inline, with
- * width a constant at each caller, since nearly every put of a dictionary
- * column comes here. The entry interned last is tried before any hashing:
- * columns often repeat a value row after row (a load id, a parent's id down
- * its list, a run of one country), and then a put costs one comparison.
+ * Finds v in the dictionary. Returns its entry index, or -1 when it is
+ * absent, with *tag set for ll_pqw_dict_insert. Inline, with width a
+ * constant at each caller, since nearly every put of a dictionary column
+ * comes here. The entry interned last is tried before any hashing: columns
+ * often repeat a value row after row (a load id, a parent's id down its
+ * list, a run of one country), and then a put costs one comparison, made
+ * against the copy of that entry's place and length the dictionary keeps.
  */
 static inline __attribute__((always_inline)) int64_t
-ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
+ll_pqw_dict_find(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t *tag)
 {
-	if (d->last && ll_pqw_dict_holds(d, d->last - 1, v, width, len))
+	if (d->last && d->last_len == len && ll_pqw_value_is(d->last_bytes, v, width, len))
 		return (int64_t)d->last - 1;
-	uint32_t tag = ll_pqw_dict_tag(v, width, len);
-	if (!d->nslots)
-		return ll_pqw_dict_insert(d, v, width, len, tag);
+	uint32_t t = ll_pqw_dict_tag(v, width, len);
+	*tag = t;
 	size_t mask = d->nslots - 1;
-	for (size_t s = tag & mask;; s = (s + 1) & mask) {
+	for (size_t s = t & mask; d->nslots; s = (s + 1) & mask) {
 		uint64_t slot = d->slots[s];
 		if (!slot)
-			return ll_pqw_dict_insert(d, v, width, len, tag);
-		if ((uint32_t)(slot >> 32) == tag &&
+			return -1;
+		if ((uint32_t)(slot >> 32) == t &&
 		    ll_pqw_dict_holds(d, (uint32_t)slot - 1, v, width, len)) {
-			d->last = (uint32_t)slot;
+			ll_pqw_dict_set_last(d, (uint32_t)slot - 1, width, len);
 			d->returns++;
 			return (int64_t)d->last - 1;
 		}
 	}
+	return -1;
+}
+
+/*
+ * Finds v in the dictionary, adding it when absent. Returns the entry index,
+ * or -1 when memory runs out (the entries are unchanged then).
+ */
+static inline int64_t ll_pqw_dict_intern(ll_pqw_dict *d, const void *v, size_t width, size_t len)
+{
+	uint32_t tag;
+	int64_t i = ll_pqw_dict_find(d, v, width, len, &tag);
+	return i >= 0 ? i : ll_pqw_dict_insert(d, v, width, len, tag);
 }
 
 /*
@@ -235,31 +279,36 @@ void ll_pqw_dict_hand_on(ll_pqw_dict *next, ll_pqw_dict *sealed);
 void ll_pqw_dict_free(ll_pqw_dict *d);
 
 /*
- * A column: first what a put and end_row touch, packed in the order they
- * touch it (a put of a dictionary column reads some 150 bytes of this for
- * every value, and fewer cache lines per value show in the load's time),
- * then the schema the encoder and error messages read.
+ * A column: what a put touches first, laid out by cache line (the columns
+ * are 64-byte aligned). A put reads and writes line 0 alone when its column
+ * has no dictionary and no levels, or when its value is the dictionary's
+ * last entry of fixed width; a hash lookup adds line 1 (line 2 as well for
+ * a byte array's entry), and levels line 2. Every line a put touches is
+ * usually a cache miss, since the rest of the record's work evicts the
+ * columns between one row and the next. Then the rest of the chunk's state,
+ * and the schema the encoder and error messages read.
  */
 typedef struct ll_pqw_column {
-	/* the row being built: mark is that row's number + 1 when it has a put */
-	uint64_t mark;
-	bool mark_value; /* the put was a value (not put_null) */
+	/* line 0. The row being built: mark is that row's number + 1 when it holds a value */
+	_Alignas(64) uint64_t mark;
+	ll_pqw_kind kind;
 	bool nullable;
 	/* the chunk: of the open row group in w->cols, of the sealed one in w->sealed */
 	bool has_def;
 	bool use_dict;
-	bool dict_stale;
-	ll_pqw_kind kind;
-	uint32_t width; /* bytes per PLAIN value; 0 for byte arrays */
-	ll_data_type type;
-	size_t nnulls;
-	ll_pqw_vec def;
+	bool to_millis; /* a timestamp column written in milliseconds */
 	ll_pqw_vec values;
 	size_t plain_bytes; /* PLAIN size of the values, tracked in dictionary mode */
+	size_t last_start;  /* where the row's value starts in values */
+	/* lines 1 and 2 */
 	ll_pqw_dict dict;
-	size_t last_start; /* where the row's value starts in values */
-	size_t next_check; /* value count at which the dictionary's payoff is judged */
+	ll_pqw_vec def;
+	size_t nnulls;
+	bool dict_stale;
 	bool dict_fresh;   /* the last judged chunk dropped its dictionary for fresh_runs */
+	size_t next_check; /* value count at which the dictionary's payoff is judged */
+	uint32_t width;    /* bytes per PLAIN value; 0 for byte arrays */
+	ll_data_type type;
 
 	char *name;
 	int precision, scale;
@@ -295,21 +344,23 @@ typedef struct ll_pqw_row_group {
 } ll_pqw_row_group;
 
 struct ll_parquet_writer {
+	/* what every put and end_row touch, first */
+	ll_pqw_column *cols; /* 64-byte aligned */
+	size_t ncols, cols_cap;
+	uint64_t rows;   /* rows ended, flushed or buffered */
+	size_t rg_rows;  /* rows of the open row group */
+	size_t buffered; /* see the invariants above */
+	size_t ndef;       /* columns with levels */
+	size_t def_room;   /* rows every column's levels have room for (SIZE_MAX: none has levels) */
+	size_t row_dense;  /* values of the row being built in columns without levels */
+	bool row_open; /* a put happened since the last end_row */
+
 	char *path;
 	char *tmp_path;
 	int fd;
 	ll_parquet_writer_options opt;
 	char *created_by;
 
-	ll_pqw_column *cols;
-	size_t ncols, cols_cap;
-	size_t nrequired;
-
-	uint64_t rows;   /* rows ended, flushed or buffered */
-	size_t rg_rows;  /* rows of the open row group */
-	size_t buffered; /* see the invariants above */
-
-	bool row_open; /* a put happened since the last end_row */
 	/* the first failure of a put in the row being built, reported by end_row */
 	ll_status row_status;
 	ll_error row_err;
