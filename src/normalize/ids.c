@@ -102,7 +102,14 @@ static void hash_queued(ll_norm_child_ids *c)
 	c->nqueued = 0;
 }
 
-/* One row's id: its message queued when it fits one SHAKE block, else hashed now. */
+/* A prefix at most this long is copied as a fixed block: a few moves, not a library call. */
+#define PREFIX_COPY 48
+
+/*
+ * One row's id: its message queued when it fits one SHAKE block, else hashed
+ * now. prefix holds at least PREFIX_COPY bytes (those past prefix_len are
+ * copied along, and overwritten or ignored).
+ */
 static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len,
 			 const char *parent_id, size_t parent_len, const char *table, int64_t idx,
 			 size_t slot, ll_error *err)
@@ -119,8 +126,9 @@ static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len
 		return st;
 	}
 	unsigned char *msg = c->msg[c->nqueued];
-	memcpy(msg, prefix, prefix_len);
-	memcpy(msg + prefix_len, digits, ndigits);
+	memcpy(msg, prefix, prefix_len <= PREFIX_COPY ? PREFIX_COPY : prefix_len);
+	for (size_t i = 0; i < ndigits; i++)
+		msg[prefix_len + i] = (unsigned char)digits[i];
 	c->queued[c->nqueued] = (ll_shake128_msg){ msg, prefix_len + ndigits };
 	c->slot[c->nqueued++] = slot;
 	if (c->nqueued == LL_NORM_ID_QUEUE)
@@ -129,7 +137,7 @@ static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len
 }
 
 ll_status ll_norm_child_ids_add(ll_normalizer *n, const char *parent_id, size_t parent_len,
-				const char *table, size_t count, size_t *first, ll_error *err)
+				uint32_t table, size_t count, size_t *first, ll_error *err)
 {
 	ll_norm_child_ids *c = &n->child_ids;
 	if (!ids_reserve(c, count))
@@ -137,16 +145,17 @@ ll_status ll_norm_child_ids_add(ll_normalizer *n, const char *parent_id, size_t 
 	*first = c->count;
 	c->count += count;
 	/* "<parent id>_<table>_", left unwritten when no message would fit a block */
-	char prefix[LL_SHAKE128_RATE];
-	size_t table_len = strlen(table), prefix_len = parent_len + table_len + 2;
+	char prefix[LL_SHAKE128_RATE > PREFIX_COPY ? LL_SHAKE128_RATE : PREFIX_COPY];
+	const char *name = n->tables[table].t->name;
+	size_t name_len = n->tables[table].name_len, prefix_len = parent_len + name_len + 2;
 	if (prefix_len <= LL_SHAKE128_SHORT_MAX) {
 		memcpy(prefix, parent_id, parent_len);
 		prefix[parent_len] = '_';
-		memcpy(prefix + parent_len + 1, table, table_len);
+		memcpy(prefix + parent_len + 1, name, name_len);
 		prefix[prefix_len - 1] = '_';
 	}
 	for (size_t i = 0; i < count; i++) {
-		ll_status st = add_row(n, prefix, prefix_len, parent_id, parent_len, table,
+		ll_status st = add_row(n, prefix, prefix_len, parent_id, parent_len, name,
 				       (int64_t)i, *first + i, err);
 		if (st != LL_OK)
 			return st;

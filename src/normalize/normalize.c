@@ -424,8 +424,8 @@ static ll_status walk_list(ll_normalizer *n, ll_norm_pending p, norm_str parent_
 	uint32_t table = LL_NORM_NONE;
 	ll_status st = ll_norm_child_table(n, p.key, &table, err);
 	if (st == LL_OK && p.first_id == LL_NORM_NO_IDS) {
-		st = ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, n->tables[table].t->name,
-					   list->u.arr.count, &p.first_id, err);
+		st = ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, table, list->u.arr.count,
+					   &p.first_id, err);
 		ll_norm_child_ids_hash(n);
 	}
 	for (size_t i = 0; i < list->u.arr.count && st == LL_OK; i++) {
@@ -461,8 +461,8 @@ static ll_status add_list_ids(ll_normalizer *n, ll_norm_pending *p, norm_str par
 	uint32_t table = n->keys[p->key].child;
 	if (table == LL_NORM_NONE)
 		return LL_OK;
-	return ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, n->tables[table].t->name,
-				     p->list->u.arr.count, &p->first_id, err);
+	return ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, table, p->list->u.arr.count,
+				     &p->first_id, err);
 }
 
 /* The rows of the lists a row holds; the ids of all of them are hashed in one batch first. */
@@ -470,6 +470,8 @@ static ll_status walk_pending(ll_normalizer *n, size_t base, norm_str parent_id,
 			      int row_level, ll_error *err)
 {
 	size_t end = n->npending, ids_mark = n->child_ids.count;
+	if (end == base)
+		return LL_OK; /* most rows hold no lists */
 	ll_status st = LL_OK;
 	for (size_t i = base; i < end && st == LL_OK; i++)
 		st = add_list_ids(n, &n->pending[i], parent_id, err);
