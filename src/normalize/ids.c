@@ -126,7 +126,10 @@ static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len
 		return st;
 	}
 	unsigned char *msg = c->msg[c->nqueued];
-	memcpy(msg, prefix, prefix_len <= PREFIX_COPY ? PREFIX_COPY : prefix_len);
+	if (prefix_len <= PREFIX_COPY)
+		memcpy(msg, prefix, PREFIX_COPY);
+	else
+		memcpy(msg, prefix, prefix_len);
 	for (size_t i = 0; i < ndigits; i++)
 		msg[prefix_len + i] = (unsigned char)digits[i];
 	c->queued[c->nqueued] = (ll_shake128_msg){ msg, prefix_len + ndigits };
