@@ -17,6 +17,7 @@
  */
 #include "util/keccak.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
 
@@ -357,11 +358,10 @@ ll_keccak_impl ll_keccak_best_impl(void)
 	return best;
 }
 
-void ll_shake128_short_batch_with(ll_keccak_impl impl, const ll_shake128_msg *msgs, size_t count,
-				  unsigned char *out, size_t out_len)
+/* Hashes with impl, which the CPU runs. */
+static void shake_with(ll_keccak_impl impl, const ll_shake128_msg *msgs, size_t count,
+		       unsigned char *out, size_t out_len)
 {
-	if (!ll_keccak_impl_supported(impl))
-		impl = LL_KECCAK_PORTABLE;
 	switch (impl) {
 #if KECCAK_X86
 	case LL_KECCAK_AVX512:
@@ -377,8 +377,22 @@ void ll_shake128_short_batch_with(ll_keccak_impl impl, const ll_shake128_msg *ms
 	}
 }
 
+void ll_shake128_short_batch_with(ll_keccak_impl impl, const ll_shake128_msg *msgs, size_t count,
+				  unsigned char *out, size_t out_len)
+{
+	shake_with(ll_keccak_impl_supported(impl) ? impl : LL_KECCAK_PORTABLE, msgs, count, out,
+		   out_len);
+}
+
 void ll_shake128_short_batch(const ll_shake128_msg *msgs, size_t count, unsigned char *out,
 			     size_t out_len)
 {
-	ll_shake128_short_batch_with(ll_keccak_best_impl(), msgs, count, out, out_len);
+	/* asked once: the CPU's features do not change, and a batch is a few hundred ns */
+	static _Atomic int best = -1;
+	int impl = atomic_load_explicit(&best, memory_order_relaxed);
+	if (impl < 0) {
+		impl = (int)ll_keccak_best_impl();
+		atomic_store_explicit(&best, impl, memory_order_relaxed);
+	}
+	shake_with((ll_keccak_impl)impl, msgs, count, out, out_len);
 }
