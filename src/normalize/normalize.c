@@ -398,7 +398,10 @@ static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base,
 		st = check_required(n, table, err);
 	if (st == LL_OK)
 		st = ll_norm_write_row(n, table, err);
-	return st == LL_OK ? walk_pending(n, base, id, root_id, row_level, err) : st;
+	/* most child rows hold no lists: no call then */
+	if (st != LL_OK || n->npending == base)
+		return st;
+	return walk_pending(n, base, id, root_id, row_level, err);
 }
 
 /* dlt wraps what is not an object: scalars as {"value": x}, lists in lists as {"list": x}. */
@@ -466,8 +469,6 @@ static ll_status walk_pending(ll_normalizer *n, size_t base, norm_str parent_id,
 			      int row_level, ll_error *err)
 {
 	size_t end = n->npending, ids_mark = n->child_ids.count;
-	if (end == base)
-		return LL_OK; /* most rows hold no lists */
 	ll_status st = LL_OK;
 	for (size_t i = base; i < end && st == LL_OK; i++)
 		st = add_list_ids(n, &n->pending[i], parent_id, err);
