@@ -260,9 +260,15 @@ static void shake_x1(const ll_shake128_msg *msgs, size_t n, unsigned char *out, 
 
 #define V4_XOR(x, y) _mm256_xor_si256((x), (y))
 #define V4_XOR5(v, w, x, y, z) V4_XOR(V4_XOR(V4_XOR((v), (w)), V4_XOR((x), (y))), (z))
-/* rho's rotation by 0 is no instruction at all */
-#define V4_ROL(x, n) \
-	((n) ? _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n))) : (x))
+/* rho's rotation by 0 is no instruction at all, those by 8 and 56 one byte shuffle */
+#define V4_ROL(x, n)                                                                             \
+	((n) == 0    ? (x)                                                                       \
+	 : (n) == 8  ? _mm256_shuffle_epi8((x), _mm256_setr_epi8(V4_ROL8_BYTES, V4_ROL8_BYTES))   \
+	 : (n) == 56 ? _mm256_shuffle_epi8((x), _mm256_setr_epi8(V4_ROR8_BYTES, V4_ROR8_BYTES))   \
+		     : _mm256_or_si256(_mm256_slli_epi64((x), (n)), _mm256_srli_epi64((x), 64 - (n))))
+/* the bytes of two words rotated left, and right, by one byte (a 128-bit lane's shuffle) */
+#define V4_ROL8_BYTES 7, 0, 1, 2, 3, 4, 5, 6, 15, 8, 9, 10, 11, 12, 13, 14
+#define V4_ROR8_BYTES 1, 2, 3, 4, 5, 6, 7, 0, 9, 10, 11, 12, 13, 14, 15, 8
 #define V4_CHI(x, y, z) V4_XOR((x), _mm256_andnot_si256((y), (z)))
 #define V4_IOTA(x, rc) V4_XOR((x), _mm256_set1_epi64x((long long)(rc)))
 #define V4_LOAD(w)                                                                            \
