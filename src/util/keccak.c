@@ -181,18 +181,36 @@ static size_t blocks_of(const ll_shake128_msg *msgs, size_t n, block_words *b, s
 /* Whether state word w has message bytes in some lane (or the last padding bit). */
 #define BLOCK_HAS_WORD(w) ((w) < words || (w) == BLOCK_WORDS - 1)
 
-/* The first len (1..8) bytes of word v, in Keccak's order. */
+/*
+ * The first len (1..8) bytes of word v, in Keccak's order: a whole word, or
+ * pieces of 4, 2 and 1 bytes, so that a caller's loads of a digest (a row
+ * id's 8 and 2 bytes) find each in one store and take it from the store
+ * buffer, where loads over several byte stores wait for them to retire.
+ */
 static void store_le_bytes(unsigned char *out, uint64_t v, size_t len)
 {
-	if (len < 8) {
-		for (size_t i = 0; i < len; i++)
-			out[i] = (unsigned char)(v >> (8 * i));
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	for (size_t i = 0; i < len; i++)
+		out[i] = (unsigned char)(v >> (8 * i));
+#else
+	if (len == 8) {
+		memcpy(out, &v, 8);
 		return;
 	}
-#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
-	v = __builtin_bswap64(v);
+	size_t at = 0;
+	if (len & 4) {
+		uint32_t piece = (uint32_t)v;
+		memcpy(out, &piece, 4);
+		at = 4;
+	}
+	if (len & 2) {
+		uint16_t piece = (uint16_t)(v >> (8 * at));
+		memcpy(out + at, &piece, 2);
+		at += 2;
+	}
+	if (len & 1)
+		out[at] = (unsigned char)(v >> (8 * at));
 #endif
-	memcpy(out, &v, 8);
 }
 
 /*
