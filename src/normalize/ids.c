@@ -102,14 +102,21 @@ static void hash_queued(ll_norm_child_ids *c)
 	c->nqueued = 0;
 }
 
-/* One row's id: its message queued when it fits one SHAKE block, else hashed now. */
-static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len,
-			 const char *parent_id, size_t parent_len, const char *table, int64_t idx,
-			 size_t slot, ll_error *err)
+/*
+ * One row's id: its message "<parent id>_<table>_<index>" queued when it fits
+ * one SHAKE block, else hashed now. The message is written from the parent
+ * id and the name where they lie, not from a prefix built just before: a
+ * copy would load it over several fresh stores, which the CPU cannot
+ * forward, and wait for them to retire.
+ */
+static ll_status add_row(ll_normalizer *n, const char *parent_id, size_t parent_len,
+			 const char *table, size_t table_len, int64_t idx, size_t slot,
+			 ll_error *err)
 {
 	ll_norm_child_ids *c = &n->child_ids;
 	char digits[24];
 	size_t ndigits = format_index(idx, digits);
+	size_t prefix_len = parent_len + table_len + 2;
 	if (prefix_len + ndigits > LL_SHAKE128_SHORT_MAX) {
 		unsigned char bytes[ID_BYTES];
 		ll_status st = hash_long_message(n, parent_id, parent_len, table, digits, ndigits,
@@ -119,8 +126,12 @@ static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len
 		return st;
 	}
 	unsigned char *msg = c->msg[c->nqueued];
-	memcpy(msg, prefix, prefix_len);
-	memcpy(msg + prefix_len, digits, ndigits);
+	memcpy(msg, parent_id, parent_len);
+	msg[parent_len] = '_';
+	memcpy(msg + parent_len + 1, table, table_len);
+	msg[prefix_len - 1] = '_';
+	for (size_t i = 0; i < ndigits; i++)
+		msg[prefix_len + i] = (unsigned char)digits[i];
 	c->queued[c->nqueued] = (ll_shake128_msg){ msg, prefix_len + ndigits };
 	c->slot[c->nqueued++] = slot;
 	if (c->nqueued == LL_NORM_ID_QUEUE)
@@ -129,25 +140,18 @@ static ll_status add_row(ll_normalizer *n, const char *prefix, size_t prefix_len
 }
 
 ll_status ll_norm_child_ids_add(ll_normalizer *n, const char *parent_id, size_t parent_len,
-				const char *table, size_t count, size_t *first, ll_error *err)
+				uint32_t table, size_t count, size_t *first, ll_error *err)
 {
 	ll_norm_child_ids *c = &n->child_ids;
 	if (!ids_reserve(c, count))
 		return ll_error_oom(err);
 	*first = c->count;
 	c->count += count;
-	/* "<parent id>_<table>_", left unwritten when no message would fit a block */
-	char prefix[LL_SHAKE128_RATE];
-	size_t table_len = strlen(table), prefix_len = parent_len + table_len + 2;
-	if (prefix_len <= LL_SHAKE128_SHORT_MAX) {
-		memcpy(prefix, parent_id, parent_len);
-		prefix[parent_len] = '_';
-		memcpy(prefix + parent_len + 1, table, table_len);
-		prefix[prefix_len - 1] = '_';
-	}
+	const char *name = n->tables[table].t->name;
+	size_t name_len = n->tables[table].name_len;
 	for (size_t i = 0; i < count; i++) {
-		ll_status st = add_row(n, prefix, prefix_len, parent_id, parent_len, table,
-				       (int64_t)i, *first + i, err);
+		ll_status st = add_row(n, parent_id, parent_len, name, name_len, (int64_t)i,
+				       *first + i, err);
 		if (st != LL_OK)
 			return st;
 	}

@@ -147,11 +147,12 @@ ll_status ll_norm_table_new(ll_normalizer *n, ll_table *t, uint32_t parent, uint
 	ll_norm_table *nt = &n->tables[ti];
 	memset(nt, 0, sizeof(*nt));
 	nt->t = t;
+	nt->name_len = strlen(t->name);
 	nt->parent = parent;
 	nt->via_key = via_key;
 	nt->c_id = nt->c_load_id = nt->c_parent_id = nt->c_list_idx = nt->c_root_id = LL_NORM_NONE;
 	nt->path = names_dup(n, path, strlen(path));
-	nt->id_seed = ll_hash64(t->name, strlen(t->name), n->load_seed);
+	nt->id_seed = ll_hash64(t->name, nt->name_len, n->load_seed);
 	const ll_table *root = ll_schema_root_of(n->schema, t);
 	nt->iceberg = root->table_format == LL_FORMAT_ICEBERG;
 	nt->unit = nt->iceberg ? LL_TS_MICROS : LL_TS_MILLIS;

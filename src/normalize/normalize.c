@@ -130,15 +130,11 @@ static inline bool put_direct(ll_norm_table *nt, const ll_norm_key *k, const ll_
 	if (!(k->direct_kinds >> v->kind & 1))
 		return false;
 	ll_row_value *out = row_put(nt, k->column, k->type);
-	if (k->type == LL_TYPE_TEXT) {
-		out->u.s.ptr = v->u.s.ptr;
-		out->u.s.len = v->u.s.len;
-	} else if (k->type == LL_TYPE_BOOL) {
+	/* text, bigint and double are the value's bytes as they are (one 16-byte move,
+	 * no branch on the type); a bool is its kind */
+	memcpy(&out->u, &v->u, sizeof(v->u.s));
+	if (k->type == LL_TYPE_BOOL)
 		out->u.b = v->kind == LL_JSON_TRUE;
-	} else {
-		/* bigint and double share the 8 bytes */
-		memcpy(&out->u, &v->u, sizeof(int64_t));
-	}
 	return true;
 }
 
@@ -402,7 +398,10 @@ static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base,
 		st = check_required(n, table, err);
 	if (st == LL_OK)
 		st = ll_norm_write_row(n, table, err);
-	return st == LL_OK ? walk_pending(n, base, id, root_id, row_level, err) : st;
+	/* most child rows hold no lists: no call then */
+	if (st != LL_OK || n->npending == base)
+		return st;
+	return walk_pending(n, base, id, root_id, row_level, err);
 }
 
 /* dlt wraps what is not an object: scalars as {"value": x}, lists in lists as {"list": x}. */
@@ -424,8 +423,8 @@ static ll_status walk_list(ll_normalizer *n, ll_norm_pending p, norm_str parent_
 	uint32_t table = LL_NORM_NONE;
 	ll_status st = ll_norm_child_table(n, p.key, &table, err);
 	if (st == LL_OK && p.first_id == LL_NORM_NO_IDS) {
-		st = ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, n->tables[table].t->name,
-					   list->u.arr.count, &p.first_id, err);
+		st = ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, table, list->u.arr.count,
+					   &p.first_id, err);
 		ll_norm_child_ids_hash(n);
 	}
 	for (size_t i = 0; i < list->u.arr.count && st == LL_OK; i++) {
@@ -461,8 +460,8 @@ static ll_status add_list_ids(ll_normalizer *n, ll_norm_pending *p, norm_str par
 	uint32_t table = n->keys[p->key].child;
 	if (table == LL_NORM_NONE)
 		return LL_OK;
-	return ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, n->tables[table].t->name,
-				     p->list->u.arr.count, &p->first_id, err);
+	return ll_norm_child_ids_add(n, parent_id.ptr, parent_id.len, table, p->list->u.arr.count,
+				     &p->first_id, err);
 }
 
 /* The rows of the lists a row holds; the ids of all of them are hashed in one batch first. */

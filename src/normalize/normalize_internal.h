@@ -102,6 +102,7 @@ typedef struct ll_norm_slot {
 
 typedef struct ll_norm_table {
 	ll_table *t;
+	size_t name_len;  /* strlen(t->name): every child row id hashes the name */
 	uint32_t parent;  /* NONE for the root */
 	uint32_t top;     /* node of the table's top level */
 	uint32_t via_key; /* key whose lists fill this table; NONE for the root */
@@ -317,7 +318,7 @@ ll_status ll_norm_link_column(ll_normalizer *n, uint32_t table, uint32_t *slot, 
  * ll_norm_child_ids_hash and until the stack is cut below it.
  */
 ll_status ll_norm_child_ids_add(ll_normalizer *n, const char *parent_id, size_t parent_len,
-				const char *table, size_t count, size_t *first, ll_error *err);
+				uint32_t table, size_t count, size_t *first, ll_error *err);
 
 /** Hashes the ids added since the last call. */
 void ll_norm_child_ids_hash(ll_normalizer *n);

@@ -1,10 +1,24 @@
 /*
  * Base64 encoding and strict decoding.
+ *
+ * The 10-byte encoder of every row id has two versions with the same
+ * output: one in portable C with a table of character pairs, and one with
+ * AVX-512 VBMI (vpmultishiftqb cuts the 6-bit groups, vpermb looks them up
+ * in the alphabet held in a register), chosen at run time: the pair table
+ * is 8 KiB that other work keeps evicting between ids.
  */
 #include "util/base64.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <string.h>
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define BASE64_X86 1
+#include <immintrin.h>
+#else
+#define BASE64_X86 0
+#endif
 
 static const char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
 
@@ -50,7 +64,7 @@ static void put_pair(char *out, unsigned bits)
 	memcpy(out, pairs + 2 * (bits & 0xfff), 2);
 }
 
-void ll_base64_encode_10_unpadded(const unsigned char in[10], char out[14])
+void ll_base64_encode_10_unpadded_portable(const unsigned char in[10], char out[14])
 {
 	/* the 84 bits of 14 characters: bytes 0-7 in one word (one load and a
 	 * byte swap), then bytes 8-9 and four zero bits */
@@ -64,6 +78,59 @@ void ll_base64_encode_10_unpadded(const unsigned char in[10], char out[14])
 	put_pair(out + 8, (unsigned)(hi >> 4));
 	put_pair(out + 10, (unsigned)(hi & 15) << 8 | in[8]);
 	put_pair(out + 12, (unsigned)in[9] << 4);
+}
+
+#if BASE64_X86
+
+#define VBMI_TARGET "avx512f,avx512bw,avx512vl,avx512vbmi"
+
+__attribute__((target(VBMI_TARGET))) static void encode_10_vbmi(const unsigned char in[10],
+								char out[14])
+{
+	/* the 10 bytes and two zero ones: four groups of three. Two plain loads, not
+	 * one masked: the caller has just stored the bytes, and only loads no
+	 * wider than a store take their data from the store buffer (a masked
+	 * load waits for the stores to retire, which triples the cost) */
+	uint64_t head;
+	uint16_t tail;
+	memcpy(&head, in, 8);
+	memcpy(&tail, in + 8, 2);
+	__m128i bytes = _mm_insert_epi16(_mm_cvtsi64_si128((long long)head), tail, 4);
+	/* each 32-bit lane gets its group's bytes b0 b1 b2 as b1 b0 b2 b1, so that
+	 * every 6-bit character lies in 8 contiguous bits of the lane */
+	__m128i lanes = _mm_permutexvar_epi8(
+		_mm_setr_epi8(1, 0, 2, 1, 4, 3, 5, 4, 7, 6, 8, 7, 10, 9, 11, 10), bytes);
+	/* those bits: at 10, 4, 22 and 16 in a lane (the top two are dropped by the lookup) */
+	__m128i sextets = _mm_multishift_epi64_epi8(_mm_set1_epi64x(0x3036242a1016040aLL), lanes);
+	__m512i chars = _mm512_permutexvar_epi8(_mm512_castsi128_si512(sextets),
+						_mm512_loadu_si512(alphabet));
+	/* 14 characters: the last two stand for the zero bytes */
+	_mm_mask_storeu_epi8(out, 0x3fff, _mm512_castsi512_si128(chars));
+}
+
+static bool has_vbmi(void)
+{
+	static _Atomic int known = -1; /* asked once: a row id takes a few ns */
+	int has = atomic_load_explicit(&known, memory_order_relaxed);
+	if (has < 0) {
+		has = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+		      __builtin_cpu_supports("avx512vl") && __builtin_cpu_supports("avx512vbmi");
+		atomic_store_explicit(&known, has, memory_order_relaxed);
+	}
+	return has;
+}
+
+#endif
+
+void ll_base64_encode_10_unpadded(const unsigned char in[10], char out[14])
+{
+#if BASE64_X86
+	if (has_vbmi()) {
+		encode_10_vbmi(in, out);
+		return;
+	}
+#endif
+	ll_base64_encode_10_unpadded_portable(in, out);
 }
 
 void ll_base64_encode(const void *data, size_t len, ll_buf *out)

@@ -17,6 +17,9 @@ void ll_base64_encode_to(const void *data, size_t len, char *out);
 /** Writes the 14 characters of 10 bytes, without the "==" padding or a NUL (dlt's _dlt_id). */
 void ll_base64_encode_10_unpadded(const unsigned char in[10], char out[14]);
 
+/** The same in portable C, whatever the CPU has (tests compare the two). */
+void ll_base64_encode_10_unpadded_portable(const unsigned char in[10], char out[14]);
+
 /** Appends the decoded bytes; false on characters or padding that are not base64. */
 bool ll_base64_decode(const char *text, size_t len, ll_buf *out);
 
