@@ -52,10 +52,12 @@ void ll_dlt_id(uint64_t a, uint64_t b, char out[15])
 {
 	uint64_t x = ll_mix64(a ^ ll_mix64(b));
 	uint64_t y = ll_mix64(b + 0x632be59bd9b4e019ULL * (a | 1));
+	/* x's bytes least significant first, then y's low two (a little-endian host, as the
+	 * Parquet writer requires): stored as whole words, which the encoder's wide loads
+	 * right after can take from the store buffer, where byte stores make them wait */
 	unsigned char bytes[10];
-	for (int i = 0; i < 8; i++)
-		bytes[i] = (unsigned char)(x >> (8 * i));
-	bytes[8] = (unsigned char)y;
-	bytes[9] = (unsigned char)(y >> 8);
+	uint16_t low = (uint16_t)y;
+	memcpy(bytes, &x, 8);
+	memcpy(bytes + 8, &low, 2);
 	ll_dlt_id_encode(bytes, out);
 }

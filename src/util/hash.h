@@ -36,6 +36,13 @@ static inline uint64_t ll_load64(const unsigned char *p)
 	return x;
 }
 
+static inline uint64_t ll_load16(const unsigned char *p)
+{
+	uint16_t x;
+	memcpy(&x, p, 2);
+	return x;
+}
+
 static inline uint64_t ll_load32(const unsigned char *p)
 {
 	uint32_t x;
@@ -86,11 +93,10 @@ static inline bool ll_bytes_equal(const void *a, const void *b, size_t len)
 {
 	const unsigned char *x = a, *y = b;
 	if (len < 4) {
-		for (size_t i = 0; i < len; i++) {
-			if (x[i] != y[i])
-				return false;
-		}
-		return true;
+		/* first and last two bytes (keys such as id, os, w), overlapping when len is 2 or 3 */
+		if (len < 2)
+			return !len || x[0] == y[0];
+		return ll_load16(x) == ll_load16(y) && ll_load16(x + len - 2) == ll_load16(y + len - 2);
 	}
 	if (len <= 8) {
 		/* first and last four bytes, overlapping when len < 8 */
