@@ -10,6 +10,7 @@
 #include "load/loader_iceberg.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
+#include "util/fs_batch.h"
 #include "util/log.h"
 
 /*
@@ -126,17 +127,23 @@ static ll_status render_paths(const ll_package_manifest *m, const ll_schema *sch
 	return LL_OK;
 }
 
+/*
+ * Moves the hive job files into the lake. The syncs of the directories they
+ * moved into are one batch, each directory synced once however many files
+ * it received, all before the catalog commit that refers to the files.
+ */
 static ll_status place_jobs(ll_catalog *catalog, const char *package_dir,
 			    const ll_package_manifest *m, char *const *paths, ll_error *err)
 {
 	ll_storage *storage = ll_catalog_storage(catalog);
 	ll_status st = LL_OK;
+	ll_fs_batch_begin();
 	for (size_t i = 0; i < m->njobs && st == LL_OK; i++) {
 		if (i == 1)
 			ll_failpoint("between_moves");
 		st = place_job(storage, package_dir, paths[i], &m->jobs[i], err);
 	}
-	return st;
+	return ll_fs_batch_end_after(st, err);
 }
 
 /*
