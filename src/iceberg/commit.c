@@ -749,6 +749,7 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 						       md ? a.table.metadata_location : NULL,
 						       a.metadata_location, err);
 		result->snapshot_id = a.snapshot_id;
+		result->added_data_files = st == LL_OK && change.operation ? change.ndata : 0;
 		end_attempt(&a);
 		if (st != LL_ECONFLICT || i + 1 == max)
 			return st;
