@@ -117,8 +117,8 @@ static ll_status create_tables(sqlite_catalog *c, ll_error *err)
 }
 
 /*
- * A new catalog is built under a temporary name without syncs, then synced
- * once and linked into place: built in place, a new lake paid seven syncs
+ * A new catalog is built under a temporary name without syncs or journal,
+ * then synced once and linked into place: built in place, a new lake paid seven syncs
  * (the switch to WAL through a rollback journal, the WAL's first commit,
  * their directory). A crash leaves at most the temporary file, never a
  * half-built catalog.db; when another process linked its catalog first,
@@ -132,10 +132,13 @@ static ll_status build_new_db(sqlite_catalog *c, const char *tmp, ll_error *err)
 	if (sqlite3_open_v2(tmp, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		return ll_error_set(err, LL_EIO, "cannot create catalog %s: %s", tmp,
 				    c->db ? sqlite3_errmsg(c->db) : "out of memory");
-	ll_status st = exec_sql(c, "PRAGMA synchronous=OFF; PRAGMA journal_mode=WAL;", err);
+	/* no journal while building: a failed build is dropped whole, and WAL
+	 * mode, set last, creates no file until the catalog is used */
+	ll_status st = exec_sql(c, "PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF;", err);
 	if (st == LL_OK)
 		st = create_tables(c, err);
-	/* the last connection's close moves the WAL into the file and removes it */
+	if (st == LL_OK)
+		st = exec_sql(c, "PRAGMA journal_mode=WAL;", err);
 	if (sqlite3_close(c->db) != SQLITE_OK && st == LL_OK)
 		st = ll_error_set(err, LL_EIO, "cannot close catalog %s: %s", tmp, sqlite3_errmsg(c->db));
 	c->db = NULL;
