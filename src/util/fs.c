@@ -25,6 +25,9 @@ static ll_status os_error(ll_error *err, const char *what, const char *path)
 
 ll_status ll_fs_mkdirs(const char *path, ll_error *err)
 {
+	/* nearly always it exists: one stat instead of a mkdir per component */
+	if (ll_fs_is_dir(path))
+		return LL_OK;
 	size_t len = strlen(path);
 	char *tmp = malloc(len + 1);
 	if (!tmp)
