@@ -11,6 +11,7 @@
 #include "util/fs_batch.h"
 #include "util/hash.h"
 #include "util/number.h"
+#include "util/random.h"
 #include "util/retry.h"
 #include "util/time.h"
 
@@ -358,6 +359,18 @@ static void test_fs_batch_threads(void)
 	ll_fs_free_list(names, n);
 }
 
+/* Random bytes fill the whole buffer, and two draws differ (ids built from them must not collide). */
+static void test_random_bytes(void)
+{
+	unsigned char a[64], b[64], zero[64] = { 0 };
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	CHECK(ll_random_bytes(a, sizeof(a)));
+	CHECK(ll_random_bytes(b, sizeof(b)));
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
+	CHECK(memcmp(a + 48, zero, 16) != 0); /* the tail is written too */
+}
+
 /* The fast path must give strtod's double, bit for bit, for every text it
  * accepts (-0.0 included), and must accept the common shapes of data. */
 static bool same_as_strtod(const char *text)
@@ -447,5 +460,5 @@ static void test_double_parse_exact_random(void)
 
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse), LL_TEST(test_arena_edges),
 	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id), LL_TEST(test_base64),
-	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_fs_batch_threads), LL_TEST(test_double_parse_exact_cases),
+	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_fs_batch_threads), LL_TEST(test_random_bytes), LL_TEST(test_double_parse_exact_cases),
 	     LL_TEST(test_double_parse_exact_random))
