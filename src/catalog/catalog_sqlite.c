@@ -15,6 +15,7 @@
 #include <sqlite3.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "storage/storage.h"
 #include "util/buf.h"
@@ -115,9 +116,67 @@ static ll_status create_tables(sqlite_catalog *c, ll_error *err)
 	return st;
 }
 
+/*
+ * A new catalog is built under a temporary name without syncs or journal,
+ * then synced once and linked into place: built in place, a new lake paid seven syncs
+ * (the switch to WAL through a rollback journal, the WAL's first commit,
+ * their directory). A crash leaves at most the temporary file, never a
+ * half-built catalog.db; when another process linked its catalog first,
+ * that one is used and this one dropped. Where link() fails for another
+ * reason (a file system without hard links), open_db creates the catalog in
+ * place as before.
+ */
+static ll_status build_new_db(sqlite_catalog *c, const char *tmp, ll_error *err)
+{
+	unlink(tmp); /* left by a crashed process of the same pid */
+	if (sqlite3_open_v2(tmp, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
+		return ll_error_set(err, LL_EIO, "cannot create catalog %s: %s", tmp,
+				    c->db ? sqlite3_errmsg(c->db) : "out of memory");
+	/* no journal while building: a failed build is dropped whole, and WAL
+	 * mode, set last, creates no file until the catalog is used */
+	ll_status st = exec_sql(c, "PRAGMA synchronous=OFF; PRAGMA journal_mode=OFF;", err);
+	if (st == LL_OK)
+		st = create_tables(c, err);
+	if (st == LL_OK)
+		st = exec_sql(c, "PRAGMA journal_mode=WAL;", err);
+	if (sqlite3_close(c->db) != SQLITE_OK && st == LL_OK)
+		st = ll_error_set(err, LL_EIO, "cannot close catalog %s: %s", tmp, sqlite3_errmsg(c->db));
+	c->db = NULL;
+	if (st == LL_OK)
+		st = ll_fs_sync_path(tmp, err);
+	/* a file system without hard links: open_db builds the catalog in place */
+	if (st == LL_OK)
+		link(tmp, c->path);
+	return st;
+}
+
+static ll_status create_db(sqlite_catalog *c, ll_error *err)
+{
+	ll_buf tmp = LL_BUF_INIT, dir = LL_BUF_INIT;
+	ll_buf_printf(&tmp, "%s.new.%ld", c->path, (long)getpid());
+	const char *slash = strrchr(c->path, '/');
+	ll_buf_append(&dir, c->path, slash ? (size_t)(slash - c->path) : 0);
+	if (!slash)
+		ll_buf_puts(&dir, ".");
+	ll_status st = ll_buf_oom(&tmp) || ll_buf_oom(&dir) ? ll_error_oom(err)
+							      : build_new_db(c, tmp.data, err);
+	if (st == LL_OK)
+		st = ll_fs_sync_path(dir.data, err);
+	if (!ll_buf_oom(&tmp))
+		unlink(tmp.data);
+	ll_buf_free(&tmp);
+	ll_buf_free(&dir);
+	return st;
+}
+
 /* Opens (creating) the SQLite file at c->path with the catalog's tables. */
 static ll_status open_db(sqlite_catalog *c, ll_error *err)
 {
+	if (!ll_fs_exists(c->path)) {
+		ll_status st = create_db(c, err);
+		if (st != LL_OK)
+			return st;
+	}
 	if (sqlite3_open_v2(c->path, &c->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK)
 		return ll_error_set(err, LL_EIO, "cannot open catalog %s: %s", c->path,
 				    c->db ? sqlite3_errmsg(c->db) : "out of memory");

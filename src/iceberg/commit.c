@@ -3,7 +3,6 @@
  */
 #include "iceberg/commit.h"
 
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "util/failpoint.h"
 #include "util/fs_batch.h"
 #include "util/hash.h"
+#include "util/random.h"
 #include "util/retry.h"
 #include "util/time.h"
 
@@ -26,7 +26,7 @@
 void ll_iceberg_random_uuid(char out[37])
 {
 	uint8_t b[16];
-	if (RAND_bytes(b, sizeof(b)) != 1) {
+	if (!ll_random_bytes(b, sizeof(b))) {
 		uint64_t t = (uint64_t)ll_time_now_micros();
 		for (size_t i = 0; i < sizeof(b); i++)
 			b[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(rand() & 0xff);
@@ -39,7 +39,7 @@ void ll_iceberg_random_uuid(char out[37])
 static int64_t random_snapshot_id(void)
 {
 	uint64_t v = 0;
-	if (RAND_bytes((unsigned char *)&v, sizeof(v)) != 1)
+	if (!ll_random_bytes(&v, sizeof(v)))
 		v = (uint64_t)ll_time_now_micros() * 6364136223846793005ULL;
 	v &= INT64_MAX;
 	return v ? (int64_t)v : 1;
@@ -749,6 +749,7 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 						       md ? a.table.metadata_location : NULL,
 						       a.metadata_location, err);
 		result->snapshot_id = a.snapshot_id;
+		result->added_data_files = st == LL_OK && change.operation ? change.ndata : 0;
 		end_attempt(&a);
 		if (st != LL_ECONFLICT || i + 1 == max)
 			return st;

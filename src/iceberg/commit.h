@@ -86,6 +86,7 @@ typedef struct ll_iceberg_commit_target {
 typedef struct ll_iceberg_commit_result {
 	bool already;                      /**< the load id was committed before */
 	int64_t snapshot_id;
+	uint64_t added_data_files;         /**< by the new snapshot; 0 when already */
 	int attempts;
 } ll_iceberg_commit_result;
 

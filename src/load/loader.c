@@ -10,6 +10,7 @@
 #include "load/loader_iceberg.h"
 #include "util/failpoint.h"
 #include "util/fs.h"
+#include "util/fs_batch.h"
 #include "util/log.h"
 
 /*
@@ -126,17 +127,23 @@ static ll_status render_paths(const ll_package_manifest *m, const ll_schema *sch
 	return LL_OK;
 }
 
+/*
+ * Moves the hive job files into the lake. The syncs of the directories they
+ * moved into are one batch, each directory synced once however many files
+ * it received, all before the catalog commit that refers to the files.
+ */
 static ll_status place_jobs(ll_catalog *catalog, const char *package_dir,
 			    const ll_package_manifest *m, char *const *paths, ll_error *err)
 {
 	ll_storage *storage = ll_catalog_storage(catalog);
 	ll_status st = LL_OK;
+	ll_fs_batch_begin();
 	for (size_t i = 0; i < m->njobs && st == LL_OK; i++) {
 		if (i == 1)
 			ll_failpoint("between_moves");
 		st = place_job(storage, package_dir, paths[i], &m->jobs[i], err);
 	}
-	return st;
+	return ll_fs_batch_end_after(st, err);
 }
 
 /*
@@ -166,11 +173,12 @@ static ll_status hive_part(const ll_package_manifest *m, const ll_schema *schema
 
 /*
  * What the load wrote into data tables (dlt's own tables left out): the
- * rows of its jobs, the hive job files, and the files its Iceberg snapshots
- * added (a partitioned table's job is split into one file per partition).
+ * rows of its jobs and its hive job files; iceberg_files are the files its
+ * Iceberg snapshots added (a partitioned table's job is split into one file
+ * per partition).
  */
-static ll_status count_result(ll_catalog *catalog, const ll_package_manifest *m,
-			      const ll_schema *schema, ll_load_result *result, ll_error *err)
+static void count_result(const ll_package_manifest *m, const ll_schema *schema,
+			 uint64_t iceberg_files, ll_load_result *result)
 {
 	for (size_t i = 0; i < m->njobs; i++) {
 		if (ll_schema_is_dlt_name(m->jobs[i].table))
@@ -178,8 +186,7 @@ static ll_status count_result(ll_catalog *catalog, const ll_package_manifest *m,
 		result->rows += m->jobs[i].rows;
 		result->files += !ll_loader_is_iceberg(schema, m->jobs[i].table);
 	}
-	return ll_loader_count_iceberg_files(catalog, ll_catalog_storage(catalog), m, schema,
-					     &result->files, err);
+	result->files += iceberg_files;
 }
 
 /*
@@ -196,11 +203,13 @@ static ll_status load_parts(ll_catalog *catalog, const char *package_dir,
 	if (st != LL_OK)
 		return st;
 	ll_storage *storage = ll_catalog_storage(catalog);
+	uint64_t iceberg_files = 0;
 	char **paths = calloc(hive.njobs + 1, sizeof(*paths));
 	if (!paths)
 		st = ll_error_oom(err);
 	if (st == LL_OK && (hive.njobs < m->njobs || hive.ntables < m->ntables))
-		st = ll_loader_load_iceberg(catalog, storage, package_dir, m, schema, err);
+		st = ll_loader_load_iceberg(catalog, storage, package_dir, m, schema, &iceberg_files,
+					    err);
 	if (st == LL_OK)
 		st = render_paths(&hive, schema, layout, paths, err);
 	if (st == LL_OK)
@@ -212,7 +221,7 @@ static ll_status load_parts(ll_catalog *catalog, const char *package_dir,
 	if (st == LL_OK)
 		st = ll_loader_commit_loads_row(catalog, storage, package_dir, m, schema, err);
 	if (st == LL_OK)
-		st = count_result(catalog, m, schema, result, err);
+		count_result(m, schema, iceberg_files, result);
 	for (size_t i = 0; paths && i < hive.njobs; i++)
 		free(paths[i]);
 	free(paths);

@@ -108,10 +108,37 @@ static void explain_missing_metadata(ll_catalog *catalog, ll_storage *storage, c
 	free(location);
 }
 
+/* Adds the data files of the load's snapshots of one table, read from its metadata. */
+static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage, const char *dataset,
+				   const char *table, const char *load_id, uint64_t *files,
+				   ll_error *err)
+{
+	char *location = NULL;
+	ll_status st = ll_catalog_iceberg_location(catalog, dataset, table, &location, err);
+	ll_iceberg_table it = { 0 };
+	if (st == LL_OK && location)
+		st = ll_iceberg_table_load(&it, storage, location, err);
+	for (size_t i = 0; st == LL_OK && location && i < it.md->nsnapshots; i++) {
+		const ll_iceberg_snapshot *s = &it.md->snapshots[i];
+		const char *id = ll_iceberg_snapshot_summary(s, "lakeload.load-id");
+		const char *added = ll_iceberg_snapshot_summary(s, "added-data-files");
+		if (id && added && strcmp(id, load_id) == 0)
+			*files += strtoull(added, NULL, 10);
+	}
+	ll_iceberg_table_release(&it);
+	free(location);
+	return st;
+}
+
+/*
+ * Commits one table; files (NULL: not counted) gains the data files the
+ * load added to it, a data table's: from the commit, or from the table's
+ * metadata when an interrupted run committed it already.
+ */
 static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
 			      const ll_package_manifest *m, const ll_schema *schema,
 			      const ll_table *t, const ll_keyset *removed_roots, ll_keyset *plan_roots,
-			      ll_error *err)
+			      uint64_t *files, ll_error *err)
 {
 	table_jobs tj = { 0 };
 	ll_buf scratch = LL_BUF_INIT;
@@ -129,6 +156,12 @@ static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const ch
 		st = ll_iceberg_merge_plan_roots(&req, plan_roots, err);
 	else if (st == LL_OK)
 		st = ll_iceberg_load_table(&req, &res, err);
+	if (st == LL_OK && !plan_roots && files && !ll_schema_is_dlt_name(t->name)) {
+		if (res.already)
+			st = count_table_files(catalog, storage, m->dataset, t->name, m->load_id, files, err);
+		else
+			*files += res.added_data_files;
+	}
 	if (st == LL_ENOTFOUND)
 		explain_missing_metadata(catalog, storage, m->dataset, t->name, err);
 	table_jobs_free(&tj);
@@ -156,7 +189,7 @@ static bool commits_children(const ll_package_manifest *m, const ll_schema *sche
 
 ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 				 const char *package_dir, const ll_package_manifest *m,
-				 const ll_schema *schema, ll_error *err)
+				 const ll_schema *schema, uint64_t *files, ll_error *err)
 {
 	const ll_table *root = ll_schema_find_table(schema, m->root_table);
 	bool merge = m->disposition == LL_WRITE_MERGE && root &&
@@ -167,7 +200,7 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 	/* the removed root ids are for the children; without any, the root's
 	 * own commit finds its removals, and one scan of the table is enough */
 	if (merge && commits_children(m, schema, root))
-		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, &roots, err);
+		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, &roots, NULL, err);
 	/* children of a merged root first, then everything else, the root last */
 	for (int pass = 0; pass < 2 && st == LL_OK; pass++) {
 		for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
@@ -177,12 +210,12 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 			    child != (pass == 0))
 				continue;
 			st = commit_table(catalog, storage, package_dir, m, schema, t,
-					  child ? &roots : NULL, NULL, err);
+					  child ? &roots : NULL, NULL, files, err);
 			ll_failpoint("iceberg_between_tables");
 		}
 	}
 	if (st == LL_OK && root && is_target(m, schema, root))
-		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, NULL, err);
+		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, NULL, files, err);
 	ll_keyset_free(&roots);
 	return st;
 }
@@ -246,42 +279,7 @@ ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,
 	const ll_table *t = ll_schema_find_table(schema, LL_DLT_LOADS_TABLE);
 	if (!t || !is_target(m, schema, t))
 		return LL_OK;
-	return commit_table(catalog, storage, package_dir, m, schema, t, NULL, NULL, err);
-}
-
-/* Adds the data files and rows of the load's snapshots of one table. */
-static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage, const char *dataset,
-				   const char *table, const char *load_id, uint64_t *files,
-				   ll_error *err)
-{
-	char *location = NULL;
-	ll_status st = ll_catalog_iceberg_location(catalog, dataset, table, &location, err);
-	ll_iceberg_table it = { 0 };
-	if (st == LL_OK && location)
-		st = ll_iceberg_table_load(&it, storage, location, err);
-	for (size_t i = 0; st == LL_OK && location && i < it.md->nsnapshots; i++) {
-		const ll_iceberg_snapshot *s = &it.md->snapshots[i];
-		const char *id = ll_iceberg_snapshot_summary(s, "lakeload.load-id");
-		const char *added = ll_iceberg_snapshot_summary(s, "added-data-files");
-		if (id && added && strcmp(id, load_id) == 0)
-			*files += strtoull(added, NULL, 10);
-	}
-	ll_iceberg_table_release(&it);
-	free(location);
-	return st;
-}
-
-ll_status ll_loader_count_iceberg_files(ll_catalog *catalog, ll_storage *storage,
-					const ll_package_manifest *m, const ll_schema *schema,
-					uint64_t *files, ll_error *err)
-{
-	ll_status st = LL_OK;
-	for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
-		const ll_table *t = schema->tables[i];
-		if (!ll_schema_is_dlt_name(t->name) && is_target(m, schema, t))
-			st = count_table_files(catalog, storage, m->dataset, t->name, m->load_id, files, err);
-	}
-	return st;
+	return commit_table(catalog, storage, package_dir, m, schema, t, NULL, NULL, NULL, err);
 }
 
 /* Checks one partition expression against the Iceberg schema of its table. */

@@ -24,13 +24,15 @@
 bool ll_loader_is_iceberg(const ll_schema *schema, const char *table);
 
 /**
- * Commits the package's Iceberg tables but _dlt_loads. A table whose
- * metadata is gone is LL_ENOTFOUND naming the table, the object and the
- * commands that get past it.
+ * Commits the package's Iceberg tables but _dlt_loads, and adds to *files
+ * the data files the load's snapshots added to its data tables (dlt's own
+ * tables left out), those an interrupted run committed included. A table
+ * whose metadata is gone is LL_ENOTFOUND naming the table, the object and
+ * the commands that get past it.
  */
 ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 				 const char *package_dir, const ll_package_manifest *m,
-				 const ll_schema *schema, ll_error *err);
+				 const ll_schema *schema, uint64_t *files, ll_error *err);
 
 /**
  * After the package's commits, when it merged into an Iceberg root:
@@ -48,11 +50,6 @@ void ll_loader_compact_iceberg(ll_catalog *catalog, ll_storage *storage, const c
 ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,
 				     const char *package_dir, const ll_package_manifest *m,
 				     const ll_schema *schema, ll_error *err);
-
-/** Adds to *files the data files the load's snapshots added to its Iceberg data tables. */
-ll_status ll_loader_count_iceberg_files(ll_catalog *catalog, ll_storage *storage,
-					const ll_package_manifest *m, const ll_schema *schema,
-					uint64_t *files, ll_error *err);
 
 /**
  * Checks a table's partition expressions against its columns (each names a

@@ -23,26 +23,43 @@ static ll_status os_error(ll_error *err, const char *what, const char *path)
 			    strerror(e));
 }
 
+/*
+ * Makes the directory tmp names and the parents it lacks: mkdir itself
+ * first, its parent only when that is missing too, so a directory made in
+ * one that exists is one call. Returns 0 or the errno of the failure; tmp
+ * is cut and restored on the way.
+ */
+static int make_dirs(char *tmp)
+{
+	if (mkdir(tmp, 0777) == 0 || errno == EEXIST)
+		return 0;
+	if (errno != ENOENT)
+		return errno;
+	char *slash = strrchr(tmp, '/');
+	if (!slash || slash == tmp)
+		return ENOENT;
+	*slash = '\0';
+	int rc = make_dirs(tmp);
+	*slash = '/';
+	if (rc != 0)
+		return rc;
+	return mkdir(tmp, 0777) == 0 || errno == EEXIST ? 0 : errno;
+}
+
 ll_status ll_fs_mkdirs(const char *path, ll_error *err)
 {
-	size_t len = strlen(path);
-	char *tmp = malloc(len + 1);
+	/* nearly always it exists: one stat */
+	if (ll_fs_is_dir(path))
+		return LL_OK;
+	char *tmp = strdup(path);
 	if (!tmp)
 		return ll_error_oom(err);
-	memcpy(tmp, path, len + 1);
-	for (size_t i = 1; i <= len; i++) {
-		if (tmp[i] != '/' && tmp[i] != '\0')
-			continue;
-		char saved = tmp[i];
-		tmp[i] = '\0';
-		if (mkdir(tmp, 0777) != 0 && errno != EEXIST) {
-			ll_status st = os_error(err, "create directory", tmp);
-			free(tmp);
-			return st;
-		}
-		tmp[i] = saved;
-	}
+	int rc = make_dirs(tmp);
 	free(tmp);
+	if (rc != 0) {
+		errno = rc;
+		return os_error(err, "create directory", path);
+	}
 	if (!ll_fs_is_dir(path))
 		return ll_error_set(err, LL_EIO, "cannot create directory %s: a file is in the way", path);
 	return LL_OK;

@@ -2,7 +2,10 @@
  * Grouped fsyncs; see fs_batch.h. The noted paths live in a per-thread list;
  * ll_fs_batch_end syncs them from up to SYNC_THREADS threads at once, since
  * concurrent fsyncs on one file system share their journal commit and device
- * flush, where one after another each pays for its own.
+ * flush, where one after another each pays for its own. The helper threads
+ * are started by the first batch that needs them and then wait for the next
+ * one: a load ends a handful of batches, and starting and joining threads for
+ * each cost more than the syncs of its few small files.
  */
 #include "util/fs_batch.h"
 #include "util/thread.h"
@@ -10,6 +13,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,22 +30,30 @@ typedef struct batch {
 static _Thread_local batch current;
 
 /*
- * The work of one ll_fs_batch_end, shared by its threads: thread k syncs
- * paths k, k + nthreads, ... A fixed share, not a shared counter, because the
- * calling thread, already running, would otherwise take every path before the
- * others start.
+ * The work of one ll_fs_batch_end: every thread serving it takes the next
+ * path until none is left.
  */
 typedef struct sync_job {
 	char **paths;
 	size_t n;
-	size_t nthreads;
+	atomic_size_t next;
 	int *errnos; /* per path: 0 or the errno of its open or fsync */
 } sync_job;
 
-typedef struct sync_share {
-	sync_job *job;
-	size_t first;
-} sync_share;
+/*
+ * The helper threads, shared by the process. One job at a time: a batch
+ * that ends while another is being served syncs its paths on its own thread.
+ */
+static struct {
+	pthread_mutex_t lock;
+	pthread_cond_t work; /* a new job, or none: generation changed */
+	pthread_cond_t idle; /* busy dropped to 0 */
+	sync_job *job;       /* being served, NULL when none is */
+	unsigned long generation;
+	size_t started;      /* helpers running */
+	size_t busy;         /* helpers working on job */
+} helpers = { .lock = PTHREAD_MUTEX_INITIALIZER, .work = PTHREAD_COND_INITIALIZER,
+	      .idle = PTHREAD_COND_INITIALIZER };
 
 void ll_fs_batch_begin(void)
 {
@@ -83,36 +95,65 @@ static int sync_one(const char *path)
 	return rc;
 }
 
-static void *sync_worker(void *arg)
+static void take_paths(sync_job *job)
 {
-	const sync_share *share = arg;
-	sync_job *job = share->job;
-	for (size_t i = share->first; i < job->n; i += job->nthreads)
+	for (size_t i; (i = atomic_fetch_add(&job->next, 1)) < job->n;)
 		job->errnos[i] = sync_one(job->paths[i]);
+}
+
+static void *helper_main(void *arg)
+{
+	(void)arg;
+	unsigned long seen = 0;
+	pthread_mutex_lock(&helpers.lock);
+	for (;;) {
+		while (helpers.generation == seen)
+			pthread_cond_wait(&helpers.work, &helpers.lock);
+		seen = helpers.generation;
+		sync_job *job = helpers.job;
+		if (!job)
+			continue;
+		helpers.busy++;
+		pthread_mutex_unlock(&helpers.lock);
+		take_paths(job);
+		pthread_mutex_lock(&helpers.lock);
+		if (--helpers.busy == 0)
+			pthread_cond_broadcast(&helpers.idle);
+	}
 	return NULL;
 }
 
-/* Syncs every path of job; the calling thread takes share 0, so no thread is needed. */
+/*
+ * Syncs every path of job with the helpers and the calling thread. Returns
+ * once every path is done: the helpers that took part have left the job
+ * (one that wakes later finds it withdrawn).
+ */
 static void run_sync_job(sync_job *job)
 {
-	pthread_t threads[SYNC_THREADS];
-	sync_share shares[SYNC_THREADS];
-	size_t wanted = job->n < SYNC_THREADS ? job->n : SYNC_THREADS;
-	size_t started = 1;
-	job->nthreads = wanted;
-	for (size_t k = 1; k < wanted; k++) {
-		shares[k] = (sync_share){ job, k };
-		if (!ll_thread_start(&threads[k], sync_worker, &shares[k], "lakeload-sync"))
-			break;
-		started++;
+	size_t wanted = (job->n < SYNC_THREADS ? job->n : SYNC_THREADS) - 1;
+	pthread_mutex_lock(&helpers.lock);
+	if (wanted == 0 || helpers.job) {
+		pthread_mutex_unlock(&helpers.lock);
+		take_paths(job);
+		return;
 	}
-	shares[0] = (sync_share){ job, 0 };
-	sync_worker(&shares[0]);
-	/* the shares of threads that did not start go to the calling thread too */
-	for (size_t k = started; k < wanted; k++)
-		sync_worker(&shares[k]);
-	for (size_t k = 1; k < started; k++)
-		pthread_join(threads[k], NULL);
+	while (helpers.started < wanted) {
+		pthread_t thread;
+		if (!ll_thread_start(&thread, helper_main, NULL, "lakeload-sync"))
+			break;
+		pthread_detach(thread);
+		helpers.started++;
+	}
+	helpers.job = job;
+	helpers.generation++;
+	pthread_cond_broadcast(&helpers.work);
+	pthread_mutex_unlock(&helpers.lock);
+	take_paths(job);
+	pthread_mutex_lock(&helpers.lock);
+	helpers.job = NULL;
+	while (helpers.busy > 0)
+		pthread_cond_wait(&helpers.idle, &helpers.lock);
+	pthread_mutex_unlock(&helpers.lock);
 }
 
 static void drop_paths(void)
@@ -130,7 +171,7 @@ ll_status ll_fs_batch_end(ll_error *err)
 		current.depth--;
 	ll_status st = LL_OK;
 	if (current.n > 0) {
-		sync_job job = { current.paths, current.n, 1, calloc(current.n, sizeof(int)) };
+		sync_job job = { current.paths, current.n, 0, calloc(current.n, sizeof(int)) };
 		if (!job.errnos)
 			st = ll_error_oom(err);
 		else

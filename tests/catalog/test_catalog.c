@@ -1,9 +1,12 @@
 /*
  * The local catalog: atomic, idempotent load commits; replace moves old
  * files to garbage and deletes them only afterwards; no retyping; no
- * switching between hive and iceberg; the Iceberg SQL-catalog tables exist.
+ * switching between hive and iceberg; the Iceberg SQL-catalog tables exist;
+ * a new catalog appears whole, once.
  */
 #include <sqlite3.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "catalog/catalog.h"
 #include "test.h"
@@ -162,6 +165,73 @@ static void test_iceberg_sql_catalog_tables_exist(void)
 	sqlite3_close(db);
 }
 
+static int read_journal_mode(void *out, int ncols, char **values, char **names)
+{
+	(void)names;
+	snprintf(out, 16, "%s", ncols > 0 && values[0] ? values[0] : "");
+	return 0;
+}
+
+/*
+ * A new lake's catalog appears whole, in WAL mode, with no temporary file
+ * left; processes that create it at the same moment all end up committing
+ * into one catalog.
+ */
+static void test_new_catalog_created_once(void)
+{
+	char lake[1024], path[1100];
+	ll_error err;
+	ll_test_tmpdir("catalog_new", lake, sizeof(lake));
+	ll_schema *s = make_schema(LL_TYPE_BIGINT);
+	touch(lake, "shop/events/a.parquet");
+	enum { CREATORS = 4 };
+	pid_t pids[CREATORS];
+	for (int i = 0; i < CREATORS; i++) {
+		pids[i] = fork();
+		CHECK(pids[i] >= 0);
+		if (pids[i] == 0) {
+			ll_catalog *c;
+			char load_id[16];
+			bool already;
+			snprintf(load_id, sizeof(load_id), "load%d", i);
+			int ok = ll_catalog_open(&c, lake, &err) == LL_OK &&
+				 commit(c, s, load_id, "shop/events/a.parquet", false, &already, &err) == LL_OK;
+			_exit(ok ? 0 : 1);
+		}
+	}
+	for (int i = 0; i < CREATORS; i++) {
+		int status = -1;
+		waitpid(pids[i], &status, 0);
+		CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	}
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	for (int i = 0; i < CREATORS; i++) {
+		char load_id[16];
+		bool already = false;
+		snprintf(load_id, sizeof(load_id), "load%d", i);
+		CHECK_OK(commit(c, s, load_id, "shop/events/a.parquet", false, &already, &err), &err);
+		CHECK(already);
+	}
+	ll_catalog_free(c);
+	char **names;
+	size_t n;
+	CHECK_OK(ll_fs_list(lake, &names, &n, &err), &err);
+	for (size_t i = 0; i < n; i++)
+		CHECK(strcmp(names[i], "shop") == 0 || strncmp(names[i], "catalog.db", 10) == 0);
+	for (size_t i = 0; i < n; i++)
+		CHECK(strstr(names[i], ".new") == NULL);
+	ll_fs_free_list(names, n);
+	snprintf(path, sizeof(path), "%s/catalog.db", lake);
+	sqlite3 *db;
+	char mode[16] = "";
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "PRAGMA journal_mode", read_journal_mode, mode, NULL) == SQLITE_OK);
+	CHECK_STR(mode, "wal");
+	sqlite3_close(db);
+	ll_schema_free(s);
+}
+
 /* Iceberg commits swap metadata_location only from the location the writer started at. */
 static void test_iceberg_commit_is_compare_and_swap(void)
 {
@@ -194,4 +264,5 @@ static void test_iceberg_commit_is_compare_and_swap(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_commit_is_idempotent), LL_TEST(test_iceberg_commit_is_compare_and_swap), LL_TEST(test_replace_collects_garbage_after_commit),
-	     LL_TEST(test_no_retyping_and_no_format_switch), LL_TEST(test_iceberg_sql_catalog_tables_exist))
+	     LL_TEST(test_no_retyping_and_no_format_switch), LL_TEST(test_iceberg_sql_catalog_tables_exist),
+	     LL_TEST(test_new_catalog_created_once))

@@ -7,7 +7,9 @@
 # load, has its entry in load/ synced before the package moves into it; the pipeline's new schema and state
 # files are fsynced before they are renamed into place, the schema's rename
 # is synced before state.json's, and state.json's is followed by the fsync of
-# its directory. Skips (exit 77) when strace is not installed or may not trace.
+# its directory; the job files a load moves into the lake have their new
+# directories fsynced before the catalog commit that publishes them. Skips
+# (exit 77) when strace is not installed or may not trace.
 source "$(dirname "$0")/lib.sh"
 
 if ! command -v strace >/dev/null; then
@@ -115,6 +117,21 @@ if what == "package":
         elif not any(k == "sync" and p == os.path.dirname(os.path.dirname(normalized)) for k, p in events[made[0] + 1:at]):
             fails.append("load/ not fsynced after normalized/ was created, before the publish")
     print("checked %d paths" % len(reachable) if at is not None else "")
+elif what == "placed":
+    lake = sys.argv[4]
+    moves = [i for i, (k, p) in enumerate(events)
+             if k == "rename" and "/jobs/" in p[0] and p[1].startswith(lake + "/")]
+    commits = [i for i, (k, p) in enumerate(events) if k == "sync" and p.endswith("catalog.db-wal")]
+    if len(moves) < 5:
+        fails.append("only %d job files moved into the lake" % len(moves))
+    for i in moves:
+        dst = events[i][1][1]
+        later = [j for j in commits if j > i]
+        if not later:
+            fails.append("no catalog commit after the move of " + dst)
+        elif not any(k == "sync" and p == os.path.dirname(dst) for k, p in events[i + 1:later[0]]):
+            fails.append("directory not fsynced between the move and the catalog commit: " + dst)
+    print("checked %d moves" % len(moves))
 else:
     state, schema = os.path.join(pipe, "state.json"), os.path.join(pipe, "schemas", "orders.json")
     saves = [i for i, (k, p) in enumerate(events) if k == "rename" and p[1] == state]
@@ -160,6 +177,17 @@ check_eq "second load" "$rc" "0"
 rc=0
 check_order "$T/save.trace" "$LAKELOAD_HOME" save || rc=$?
 check_eq "schema and state synced around their renames" "$rc" "0"
+
+# a hive load: each job file moved into the lake has its new directory
+# fsynced before the catalog commit that publishes it
+rc=0
+traced "$T/placed.trace" "$LAKELOAD" load "$T/base.ndjson" --dataset hive --pipeline hive \
+	--table orders --lake "$LAKE" --threads 2 -q || rc=$?
+check_eq "hive load" "$rc" "0"
+rc=0
+check_order "$T/placed.trace" "$LAKELOAD_HOME" placed "$(cd "$LAKE" && pwd -P)" || rc=$?
+check_eq "moved files synced before the catalog commit" "$rc" "0"
+check_eq "hive rows" "$(q "SELECT count(*), count(DISTINCT id) FROM hive.orders")" "60000,60000"
 
 check_eq "every row once" \
 	"$(q "SELECT count(*), count(DISTINCT id), count(note), (SELECT count(*) FROM shop.orders__items) FROM shop.orders")" \

@@ -1,6 +1,7 @@
 #include "test.h"
 
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 
 #include "util/arena.h"
@@ -10,6 +11,7 @@
 #include "util/fs_batch.h"
 #include "util/hash.h"
 #include "util/number.h"
+#include "util/random.h"
 #include "util/retry.h"
 #include "util/time.h"
 
@@ -325,6 +327,73 @@ static void test_fs_batch(void)
 	ll_buf_free(&b);
 }
 
+/*
+ * Batches ending on several threads at once share the sync threads, and each
+ * batch, however many ran before it, reports its own paths and only those:
+ * a path gone from one thread's batch fails that batch alone.
+ */
+typedef struct batch_worker {
+	const char *dir;
+	int id;
+	int failures; /* batches that did not report what they should */
+} batch_worker;
+
+static void *end_batches(void *arg)
+{
+	batch_worker *w = arg;
+	char path[1100];
+	ll_error err;
+	for (int round = 0; round < 6; round++) {
+		ll_fs_batch_begin();
+		for (int i = 0; i < 5; i++) {
+			snprintf(path, sizeof(path), "%s/w%d-r%d-%d", w->dir, w->id, round, i);
+			if (ll_fs_write_atomic(path, "x", 1, &err) != LL_OK)
+				w->failures++;
+		}
+		bool lose_one = w->id == 0 && round % 2 == 1;
+		if (lose_one)
+			unlink(path);
+		ll_status st = ll_fs_batch_end(&err);
+		if (lose_one ? st != LL_EIO || !strstr(err.message, path) : st != LL_OK)
+			w->failures++;
+	}
+	return NULL;
+}
+
+static void test_fs_batch_threads(void)
+{
+	char dir[1024];
+	ll_test_tmpdir("util_fs_batch_threads", dir, sizeof(dir));
+	pthread_t threads[4];
+	batch_worker workers[4];
+	for (int i = 0; i < 4; i++) {
+		workers[i] = (batch_worker){ dir, i, 0 };
+		CHECK_INT(pthread_create(&threads[i], NULL, end_batches, &workers[i]), 0);
+	}
+	for (int i = 0; i < 4; i++) {
+		pthread_join(threads[i], NULL);
+		CHECK_INT(workers[i].failures, 0);
+	}
+	char **names;
+	size_t n;
+	ll_error err;
+	CHECK_OK(ll_fs_list(dir, &names, &n, &err), &err);
+	CHECK_INT(n, 4 * 6 * 5 - 3); /* worker 0 removed one file in each of 3 rounds */
+	ll_fs_free_list(names, n);
+}
+
+/* Random bytes fill the whole buffer, and two draws differ (ids built from them must not collide). */
+static void test_random_bytes(void)
+{
+	unsigned char a[64], b[64], zero[64] = { 0 };
+	memset(a, 0, sizeof(a));
+	memset(b, 0, sizeof(b));
+	CHECK(ll_random_bytes(a, sizeof(a)));
+	CHECK(ll_random_bytes(b, sizeof(b)));
+	CHECK(memcmp(a, b, sizeof(a)) != 0);
+	CHECK(memcmp(a + 48, zero, 16) != 0); /* the tail is written too */
+}
+
 /* The fast path must give strtod's double, bit for bit, for every text it
  * accepts (-0.0 included), and must accept the common shapes of data. */
 static bool same_as_strtod(const char *text)
@@ -414,5 +483,6 @@ static void test_double_parse_exact_random(void)
 
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse), LL_TEST(test_arena_edges),
 	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id), LL_TEST(test_bytes_equal), LL_TEST(test_base64),
-	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_double_parse_exact_cases),
+	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_fs_batch_threads),
+	     LL_TEST(test_random_bytes), LL_TEST(test_double_parse_exact_cases),
 	     LL_TEST(test_double_parse_exact_random))

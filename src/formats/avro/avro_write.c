@@ -11,10 +11,10 @@
  */
 #include "formats/avro/avro_internal.h"
 
-#include <openssl/rand.h>
 #include <stdlib.h>
 
 #include "util/error.h"
+#include "util/random.h"
 #include "util/utf8.h"
 
 /*
@@ -110,7 +110,7 @@ static ll_status choose_sync(ll_avro_writer *w, const ll_avro_writer_options *op
 		memcpy(w->sync, opt->sync, LL_AVRO_SYNC_LEN);
 		return LL_OK;
 	}
-	if (RAND_bytes(w->sync, LL_AVRO_SYNC_LEN) != 1)
+	if (!ll_random_bytes(w->sync, LL_AVRO_SYNC_LEN))
 		return ll_error_set(err, LL_EIO, "cannot get random bytes for the Avro sync marker");
 	return LL_OK;
 }
