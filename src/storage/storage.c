@@ -122,7 +122,7 @@ static ll_status open_local_root(ll_storage *s, const char *root, ll_error *err)
 	if (dir != root && dir[0] != '/')
 		return ll_error_set(err, LL_EINVAL, "lake %s: a file:// URL needs an absolute path "
 				    "(file:///data/lake)", root);
-	ll_status st = ll_fs_mkdirs(dir, err);
+	ll_status st = ll_fs_mkdirs_durable(dir, err);
 	if (st != LL_OK)
 		return st;
 	char resolved[PATH_MAX];

@@ -16,14 +16,14 @@
 
 #include "util/fs.h"
 
-/* Creates the directory that will hold path. */
+/* Creates the directory that will hold path, durably: a commit will refer to what it holds. */
 static ll_status make_parent(const char *path, ll_buf *dir, ll_error *err)
 {
 	const char *slash = strrchr(path, '/');
 	ll_buf_append(dir, path, slash && slash != path ? (size_t)(slash - path) : 1);
 	if (ll_buf_oom(dir))
 		return ll_error_oom(err);
-	return ll_fs_mkdirs(dir->data, err);
+	return ll_fs_mkdirs_durable(dir->data, err);
 }
 
 ll_status ll_stl_put_file(const char *path, const char *local_path, bool move, ll_error *err)

@@ -23,48 +23,6 @@ static ll_status os_error(ll_error *err, const char *what, const char *path)
 			    strerror(e));
 }
 
-/*
- * Makes the directory tmp names and the parents it lacks: mkdir itself
- * first, its parent only when that is missing too, so a directory made in
- * one that exists is one call. Returns 0 or the errno of the failure; tmp
- * is cut and restored on the way.
- */
-static int make_dirs(char *tmp)
-{
-	if (mkdir(tmp, 0777) == 0 || errno == EEXIST)
-		return 0;
-	if (errno != ENOENT)
-		return errno;
-	char *slash = strrchr(tmp, '/');
-	if (!slash || slash == tmp)
-		return ENOENT;
-	*slash = '\0';
-	int rc = make_dirs(tmp);
-	*slash = '/';
-	if (rc != 0)
-		return rc;
-	return mkdir(tmp, 0777) == 0 || errno == EEXIST ? 0 : errno;
-}
-
-ll_status ll_fs_mkdirs(const char *path, ll_error *err)
-{
-	/* nearly always it exists: one stat */
-	if (ll_fs_is_dir(path))
-		return LL_OK;
-	char *tmp = strdup(path);
-	if (!tmp)
-		return ll_error_oom(err);
-	int rc = make_dirs(tmp);
-	free(tmp);
-	if (rc != 0) {
-		errno = rc;
-		return os_error(err, "create directory", path);
-	}
-	if (!ll_fs_is_dir(path))
-		return ll_error_set(err, LL_EIO, "cannot create directory %s: a file is in the way", path);
-	return LL_OK;
-}
-
 static void dir_of(const char *path, ll_buf *out)
 {
 	const char *slash = strrchr(path, '/');
@@ -114,6 +72,56 @@ static ll_status sync_parent(const char *path, ll_error *err)
 	ll_status st = ll_fs_sync_path(dir.data, err);
 	ll_buf_free(&dir);
 	return st;
+}
+
+/*
+ * Makes the directory tmp names and the parents it lacks: mkdir itself
+ * first, its parent only when that is missing too, so a directory made in
+ * one that exists is one call. With durable, the parent of each directory it
+ * makes is synced after the mkdir. tmp is cut and restored on the way.
+ */
+static ll_status make_dirs(char *tmp, bool durable, ll_error *err)
+{
+	if (mkdir(tmp, 0777) == 0)
+		return durable ? sync_parent(tmp, err) : LL_OK;
+	if (errno == EEXIST)
+		return LL_OK;
+	char *slash = strrchr(tmp, '/');
+	if (errno != ENOENT || !slash || slash == tmp)
+		return os_error(err, "create directory", tmp);
+	*slash = '\0';
+	ll_status st = make_dirs(tmp, durable, err);
+	*slash = '/';
+	if (st != LL_OK)
+		return st;
+	if (mkdir(tmp, 0777) == 0)
+		return durable ? sync_parent(tmp, err) : LL_OK;
+	return errno == EEXIST ? LL_OK : os_error(err, "create directory", tmp);
+}
+
+static ll_status mkdirs(const char *path, bool durable, ll_error *err)
+{
+	/* nearly always it exists: one stat */
+	if (ll_fs_is_dir(path))
+		return LL_OK;
+	char *tmp = strdup(path);
+	if (!tmp)
+		return ll_error_oom(err);
+	ll_status st = make_dirs(tmp, durable, err);
+	free(tmp);
+	if (st == LL_OK && !ll_fs_is_dir(path))
+		return ll_error_set(err, LL_EIO, "cannot create directory %s: a file is in the way", path);
+	return st;
+}
+
+ll_status ll_fs_mkdirs(const char *path, ll_error *err)
+{
+	return mkdirs(path, false, err);
+}
+
+ll_status ll_fs_mkdirs_durable(const char *path, ll_error *err)
+{
+	return mkdirs(path, true, err);
 }
 
 static ll_status write_fd_all(int fd, const void *data, size_t len, const char *path, ll_error *err)

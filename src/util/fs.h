@@ -21,6 +21,13 @@
 /** Creates a directory and its missing parents (like mkdir -p). */
 ll_status ll_fs_mkdirs(const char *path, ll_error *err);
 
+/**
+ * ll_fs_mkdirs, syncing the parent of every directory it creates (through
+ * the open batch, if any), so that files later made durable in them cannot
+ * lose their path in a crash: for directories a commit will refer to.
+ */
+ll_status ll_fs_mkdirs_durable(const char *path, ll_error *err);
+
 /** Writes data to path atomically (temp file, fsync, rename, fsync dir). */
 ll_status ll_fs_write_atomic(const char *path, const void *data, size_t len, ll_error *err);
 

@@ -8,7 +8,8 @@
 # files are fsynced before they are renamed into place, the schema's rename
 # is synced before state.json's, and state.json's is followed by the fsync of
 # its directory; the job files a load moves into the lake have their new
-# directories fsynced before the catalog commit that publishes them. Skips
+# directories fsynced before the catalog commit that publishes them, and
+# directories made in the lake have their entries synced by then too. Skips
 # (exit 77) when strace is not installed or may not trace.
 source "$(dirname "$0")/lib.sh"
 
@@ -131,7 +132,14 @@ elif what == "placed":
             fails.append("no catalog commit after the move of " + dst)
         elif not any(k == "sync" and p == os.path.dirname(dst) for k, p in events[i + 1:later[0]]):
             fails.append("directory not fsynced between the move and the catalog commit: " + dst)
-    print("checked %d moves" % len(moves))
+    made = [(i, p) for i, (k, p) in enumerate(events) if k == "mkdir" and p.startswith(lake + "/")]
+    if len(made) < 2:
+        fails.append("only %d directories made in the lake" % len(made))
+    for i, d in made:
+        later = [j for j in commits if j > i]
+        if later and not any(k == "sync" and p == os.path.dirname(d) for k, p in events[i + 1:later[0]]):
+            fails.append("new directory's entry not fsynced before the catalog commit: " + d)
+    print("checked %d moves, %d new directories" % (len(moves), len(made)))
 else:
     state, schema = os.path.join(pipe, "state.json"), os.path.join(pipe, "schemas", "orders.json")
     saves = [i for i, (k, p) in enumerate(events) if k == "rename" and p[1] == state]
@@ -178,8 +186,9 @@ rc=0
 check_order "$T/save.trace" "$LAKELOAD_HOME" save || rc=$?
 check_eq "schema and state synced around their renames" "$rc" "0"
 
-# a hive load: each job file moved into the lake has its new directory
-# fsynced before the catalog commit that publishes it
+# a hive load into a new dataset: each job file moved into the lake has its
+# new directory fsynced before the catalog commit that publishes it, and each
+# directory the load made (the dataset's, the tables') its entry in its parent
 rc=0
 traced "$T/placed.trace" "$LAKELOAD" load "$T/base.ndjson" --dataset hive --pipeline hive \
 	--table orders --lake "$LAKE" --threads 2 -q || rc=$?
