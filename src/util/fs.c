@@ -75,6 +75,21 @@ static ll_status sync_parent(const char *path, ll_error *err)
 }
 
 /*
+ * mkdir of tmp: LL_OK when it was made (with durable, its entry in its
+ * parent synced) or was there already, *missing set when its parent is not.
+ */
+static ll_status make_dir(const char *tmp, bool durable, bool *missing, ll_error *err)
+{
+	*missing = false;
+	if (mkdir(tmp, 0777) == 0)
+		return durable ? sync_parent(tmp, err) : LL_OK;
+	if (errno == EEXIST)
+		return LL_OK;
+	*missing = errno == ENOENT;
+	return *missing ? LL_OK : os_error(err, "create directory", tmp);
+}
+
+/*
  * Makes the directory tmp names and the parents it lacks: mkdir itself
  * first, its parent only when that is missing too, so a directory made in
  * one that exists is one call. With durable, the parent of each directory it
@@ -82,21 +97,21 @@ static ll_status sync_parent(const char *path, ll_error *err)
  */
 static ll_status make_dirs(char *tmp, bool durable, ll_error *err)
 {
-	if (mkdir(tmp, 0777) == 0)
-		return durable ? sync_parent(tmp, err) : LL_OK;
-	if (errno == EEXIST)
-		return LL_OK;
+	bool missing;
+	ll_status st = make_dir(tmp, durable, &missing, err);
 	char *slash = strrchr(tmp, '/');
-	if (errno != ENOENT || !slash || slash == tmp)
+	if (st == LL_OK && missing && slash && slash != tmp) {
+		*slash = '\0';
+		st = make_dirs(tmp, durable, err);
+		*slash = '/';
+		if (st == LL_OK)
+			st = make_dir(tmp, durable, &missing, err);
+	}
+	if (st == LL_OK && missing) {
+		errno = ENOENT;
 		return os_error(err, "create directory", tmp);
-	*slash = '\0';
-	ll_status st = make_dirs(tmp, durable, err);
-	*slash = '/';
-	if (st != LL_OK)
-		return st;
-	if (mkdir(tmp, 0777) == 0)
-		return durable ? sync_parent(tmp, err) : LL_OK;
-	return errno == EEXIST ? LL_OK : os_error(err, "create directory", tmp);
+	}
+	return st;
 }
 
 static ll_status mkdirs(const char *path, bool durable, ll_error *err)
