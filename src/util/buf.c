@@ -52,6 +52,18 @@ void ll_buf_putc(ll_buf *b, char c)
 	ll_buf_append(b, &c, 1);
 }
 
+void ll_buf_put_uleb128(ll_buf *b, uint64_t v)
+{
+	unsigned char tmp[10];
+	size_t n = 0;
+	while (v >= 0x80) {
+		tmp[n++] = (unsigned char)(v | 0x80);
+		v >>= 7;
+	}
+	tmp[n++] = (unsigned char)v;
+	ll_buf_append(b, tmp, n);
+}
+
 void ll_buf_printf(ll_buf *b, const char *fmt, ...)
 {
 	va_list ap;

@@ -30,6 +30,8 @@ bool ll_buf_reserve(ll_buf *b, size_t extra);
 void ll_buf_append(ll_buf *b, const void *data, size_t len);
 void ll_buf_puts(ll_buf *b, const char *s);
 void ll_buf_putc(ll_buf *b, char c);
+/** Appends v as an unsigned LEB128 varint (7 bits a byte, low bits first). */
+void ll_buf_put_uleb128(ll_buf *b, uint64_t v);
 void ll_buf_printf(ll_buf *b, const char *fmt, ...) LL_PRINTF(2, 3);
 /** Appends s as a JSON string literal, quotes included. */
 void ll_buf_put_json_string(ll_buf *b, const char *s, size_t len);

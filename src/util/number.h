@@ -6,7 +6,8 @@
  * values and exponents beyond 1e16. The other way, an exact fast path for
  * the decimal text most data holds ("21.64", "-0.5", "3e-7"), for parsers
  * that read many numbers. Also the value of a hexadecimal digit, which every
- * parser of escapes and encodings here needs.
+ * parser of escapes and encodings here needs, and the zigzag mapping the
+ * Thrift, Avro and Parquet encoders store signed integers with.
  */
 #ifndef LL_UTIL_NUMBER_H
 #define LL_UTIL_NUMBER_H
@@ -57,6 +58,12 @@ static inline bool ll_decimal_is_exact(uint64_t mant, int frac_digits)
 static inline double ll_double_from_decimal(uint64_t mant, int frac_digits)
 {
 	return (double)mant / ll_exact_pow10[frac_digits];
+}
+
+/** v zigzag-mapped (0, -1, 1, -2, ... to 0, 1, 2, 3, ...), so small magnitudes stay small. */
+static inline uint64_t ll_zigzag64(int64_t v)
+{
+	return (uint64_t)v << 1 ^ (0 - ((uint64_t)v >> 63));
 }
 
 /** The value of a hexadecimal digit (either case), or -1 for any other character. */

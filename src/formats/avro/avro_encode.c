@@ -14,19 +14,12 @@
 #include <stdio.h>
 
 #include "util/error.h"
+#include "util/number.h"
 #include "util/utf8.h"
 
 void ll_avro_put_long(ll_buf *b, int64_t v)
 {
-	uint64_t z = ((uint64_t)v << 1) ^ (0 - ((uint64_t)v >> 63));
-	uint8_t out[10];
-	size_t n = 0;
-	while (z >= 0x80) {
-		out[n++] = (uint8_t)(z | 0x80);
-		z >>= 7;
-	}
-	out[n++] = (uint8_t)z;
-	ll_buf_append(b, out, n);
+	ll_buf_put_uleb128(b, ll_zigzag64(v));
 }
 
 void ll_avro_put_bytes(ll_buf *b, const void *p, size_t len)

@@ -14,24 +14,9 @@
 
 #include <string.h>
 
+#include "util/number.h"
+
 enum { WIRE_TRUE = 1, WIRE_FALSE = 2 };
-
-static void put_varint(ll_buf *out, uint64_t v)
-{
-	unsigned char tmp[10];
-	size_t n = 0;
-	while (v >= 0x80) {
-		tmp[n++] = (unsigned char)(v | 0x80);
-		v >>= 7;
-	}
-	tmp[n++] = (unsigned char)v;
-	ll_buf_append(out, tmp, n);
-}
-
-static uint64_t zigzag64(int64_t v)
-{
-	return ((uint64_t)v << 1) ^ (uint64_t)(v >> 63);
-}
 
 static void put_byte(ll_buf *out, unsigned v)
 {
@@ -56,7 +41,7 @@ static void field_header(ll_thrift_encoder *e, int16_t id, unsigned type)
 		put_byte(e->out, (unsigned)delta << 4 | type);
 	} else {
 		put_byte(e->out, type);
-		put_varint(e->out, zigzag64(id));
+		ll_buf_put_uleb128(e->out, ll_zigzag64(id));
 	}
 	e->last_id[e->depth] = id;
 }
@@ -74,13 +59,13 @@ static void push(ll_thrift_encoder *e)
 void ll_thrift_encode_i32(ll_thrift_encoder *e, int16_t id, int32_t v)
 {
 	field_header(e, id, LL_THRIFT_WIRE_I32);
-	put_varint(e->out, zigzag64(v));
+	ll_buf_put_uleb128(e->out, ll_zigzag64(v));
 }
 
 void ll_thrift_encode_i64(ll_thrift_encoder *e, int16_t id, int64_t v)
 {
 	field_header(e, id, LL_THRIFT_WIRE_I64);
-	put_varint(e->out, zigzag64(v));
+	ll_buf_put_uleb128(e->out, ll_zigzag64(v));
 }
 
 void ll_thrift_encode_bool(ll_thrift_encoder *e, int16_t id, bool v)
@@ -141,23 +126,23 @@ void ll_thrift_encode_list_begin(ll_thrift_encoder *e, int16_t id, ll_thrift_wir
 		put_byte(e->out, (unsigned)count << 4 | (unsigned)elem);
 	} else {
 		put_byte(e->out, 0xF0u | (unsigned)elem);
-		put_varint(e->out, count);
+		ll_buf_put_uleb128(e->out, count);
 	}
 }
 
 void ll_thrift_encode_element_i32(ll_thrift_encoder *e, int32_t v)
 {
-	put_varint(e->out, zigzag64(v));
+	ll_buf_put_uleb128(e->out, ll_zigzag64(v));
 }
 
 void ll_thrift_encode_element_i64(ll_thrift_encoder *e, int64_t v)
 {
-	put_varint(e->out, zigzag64(v));
+	ll_buf_put_uleb128(e->out, ll_zigzag64(v));
 }
 
 void ll_thrift_encode_element_binary(ll_thrift_encoder *e, const void *data, size_t len)
 {
-	put_varint(e->out, len);
+	ll_buf_put_uleb128(e->out, len);
 	ll_buf_append(e->out, data, len);
 }
 

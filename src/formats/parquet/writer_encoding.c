@@ -32,6 +32,8 @@
 
 #include <string.h>
 
+#include "util/number.h"
+
 int ll_pqw_bit_width(uint64_t max)
 {
 	int w = 0;
@@ -199,11 +201,6 @@ void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out)
 #define DELTA_MINIBLOCKS 4
 #define DELTA_MINI (DELTA_BLOCK / DELTA_MINIBLOCKS)
 
-static uint64_t zigzag(int64_t v)
-{
-	return (uint64_t)v << 1 ^ (uint64_t)(v >> 63);
-}
-
 /* Worst case of the lengths: the header, then per block its minimum, widths and
  * miniblocks at 32 bits, plus the 8 bytes pack_u32 may store past its end. */
 static size_t delta_bound(size_t n)
@@ -220,7 +217,7 @@ static uint8_t *delta_block(const uint32_t *len, size_t count, uint32_t prev, ui
 		delta[i] = (int64_t)len[i] - (int64_t)(i ? len[i - 1] : prev);
 		min = delta[i] < min ? delta[i] : min;
 	}
-	p = put_uleb(p, zigzag(min));
+	p = put_uleb(p, ll_zigzag64(min));
 	uint8_t *widths = p;
 	p += DELTA_MINIBLOCKS;
 	for (size_t m = 0; m < DELTA_MINIBLOCKS; m++) {
@@ -254,7 +251,7 @@ void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n
 	p = put_uleb(p, DELTA_BLOCK);
 	p = put_uleb(p, DELTA_MINIBLOCKS);
 	p = put_uleb(p, n);
-	p = put_uleb(p, zigzag(n ? len[0] : 0));
+	p = put_uleb(p, ll_zigzag64(n ? len[0] : 0));
 	uint32_t prev = n ? len[0] : 0;
 	at += n ? 4 + (size_t)len[0] : 0;
 	for (size_t done = n ? 1 : 0; done < n;) {
