@@ -23,19 +23,6 @@
 #define RETRY_MAX_MS 500
 #define LOAD_ID_KEY "lakeload.load-id"
 
-void ll_iceberg_random_uuid(char out[37])
-{
-	uint8_t b[16];
-	if (!ll_random_bytes(b, sizeof(b))) {
-		uint64_t t = (uint64_t)ll_time_now_micros();
-		for (size_t i = 0; i < sizeof(b); i++)
-			b[i] = (uint8_t)(t >> (8 * (i % 8))) ^ (uint8_t)(rand() & 0xff);
-	}
-	b[6] = (uint8_t)((b[6] & 0x0f) | 0x40);
-	b[8] = (uint8_t)((b[8] & 0x3f) | 0x80);
-	ll_iceberg_uuid_format(b, out);
-}
-
 static int64_t random_snapshot_id(void)
 {
 	uint64_t v = 0;
@@ -238,7 +225,7 @@ static ll_status write_manifest(attempt *a, const ll_iceberg_data_file *files, s
 	ll_buf bytes = LL_BUF_INIT;
 	ll_status st = ll_iceberg_manifest_write(&mt, entries, n, &a->arena, &bytes, out, err);
 	char uuid[37], name[64];
-	ll_iceberg_random_uuid(uuid);
+	ll_random_uuid(uuid);
 	snprintf(name, sizeof(name), "%s-m%d.avro", uuid, index);
 	if (st == LL_OK)
 		st = put_metadata_file(a, name, &bytes, &out->manifest_path, err);
@@ -328,7 +315,7 @@ static ll_status drop_removed(attempt *a, const ll_keyset *gone, ll_iceberg_mani
 					  .sequence_number = a->sequence_number };
 	st = ll_iceberg_manifest_write(&mt, entries, kept, &a->arena, &bytes, m, err);
 	char uuid[37], name[64];
-	ll_iceberg_random_uuid(uuid);
+	ll_random_uuid(uuid);
 	snprintf(name, sizeof(name), "%s-m%d.avro", uuid, index);
 	if (st == LL_OK)
 		st = put_metadata_file(a, name, &bytes, &m->manifest_path, err);
@@ -465,7 +452,7 @@ static ll_status new_metadata(attempt *a, ll_iceberg_metadata *md, ll_error *err
 {
 	memset(md, 0, sizeof(*md));
 	char uuid[37];
-	ll_iceberg_random_uuid(uuid);
+	ll_random_uuid(uuid);
 	md->format_version = 2;
 	md->table_uuid = ll_arena_strndup(&a->arena, uuid, 36);
 	md->location = a->location;
@@ -562,7 +549,7 @@ static ll_status write_snapshot(attempt *a, const ll_iceberg_change *c, ll_error
 					       a->sequence_number };
 	ll_buf bytes = LL_BUF_INIT;
 	char uuid[37], name[96];
-	ll_iceberg_random_uuid(uuid);
+	ll_random_uuid(uuid);
 	snprintf(name, sizeof(name), "snap-%lld-1-%s.avro", (long long)a->snapshot_id, uuid);
 	ll_iceberg_snapshot snap = { .snapshot_id = a->snapshot_id,
 				     .parent_snapshot_id = lt.parent_snapshot_id,
@@ -583,7 +570,7 @@ static ll_status write_snapshot(attempt *a, const ll_iceberg_change *c, ll_error
 	ll_buf_clear(&bytes);
 	if (st == LL_OK)
 		st = ll_iceberg_metadata_write(&md, &bytes, err);
-	ll_iceberg_random_uuid(uuid);
+	ll_random_uuid(uuid);
 	snprintf(name, sizeof(name), "%05zu-%s.metadata.json", md.nmetadata_log, uuid);
 	const char *where = NULL;
 	if (st == LL_OK)
@@ -653,7 +640,7 @@ static ll_status write_expiry(attempt *a, const ll_iceberg_change *c, ll_error *
 	if (st == LL_OK)
 		st = ll_iceberg_metadata_write(&md, &bytes, err);
 	char uuid[37], name[96];
-	ll_iceberg_random_uuid(uuid);
+	ll_random_uuid(uuid);
 	/* the version number goes on counting although the log got shorter */
 	snprintf(name, sizeof(name), "%05zu-%s.metadata.json", a->table.md->nmetadata_log + 1, uuid);
 	const char *where = NULL;

@@ -104,7 +104,4 @@ ll_status ll_iceberg_plan(const ll_iceberg_commit_target *target, ll_iceberg_pre
 void ll_iceberg_table_location(ll_storage *storage, const char *dataset, const char *table,
 			       ll_buf *out);
 
-/** Writes a fresh random id as a lowercase uuid (37 bytes). */
-void ll_iceberg_random_uuid(char out[37]);
-
 #endif

@@ -14,6 +14,7 @@
 #include "iceberg/rows.h"
 #include "util/fs.h"
 #include "util/parallel.h"
+#include "util/random.h"
 
 /* Field ids of a position delete file's columns (table spec "Position Delete Files"). */
 #define FIELD_FILE_PATH 2147483546
@@ -610,7 +611,7 @@ static delete_file_job *delete_file_jobs(load_ctx *c, size_t *n)
 			continue;
 		jobs[k].d = &c->deletes[i];
 		jobs[k].n = j - i;
-		ll_iceberg_random_uuid(jobs[k].uuid);
+		ll_random_uuid(jobs[k].uuid);
 		ll_buf_printf(&jobs[k].local, "%s/deletes-%s.parquet", c->req->scratch_dir, jobs[k].uuid);
 		jobs[k].st = ll_buf_oom(&jobs[k].local) ? LL_ENOMEM : LL_OK;
 	}

@@ -9,6 +9,7 @@
 
 #include "iceberg/commit.h"
 #include "iceberg/rewrite_internal.h"
+#include "util/random.h"
 
 /* Rounds of plan, write and commit before a rewrite gives up on concurrent changes. */
 #define REWRITE_ROUNDS 3
@@ -114,7 +115,7 @@ ll_status ll_iceberg_rewrite(ll_catalog *catalog, ll_storage *storage, const cha
 	for (int round = 0; round < REWRITE_ROUNDS && st == LL_ECONFLICT; round++) {
 		ll_rewrite_round *r = NULL;
 		char uuid[37], name[64];
-		ll_iceberg_random_uuid(uuid);
+		ll_random_uuid(uuid);
 		snprintf(name, sizeof(name), "rewrite-%s", uuid);
 		setup.name = name;
 		st = round_run(&target, &setup, &r, res, err);

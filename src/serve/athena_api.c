@@ -15,13 +15,13 @@
  * is an offset; MaxResults at most 1000.
  */
 #include <math.h>
-#include <openssl/rand.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "serve/serve_internal.h"
 #include "util/time.h"
+#include "util/random.h"
 
 #define ATHENA_MAX_PAGE 1000
 #define ENGINE_VERSION "Athena engine version 3"
@@ -44,21 +44,6 @@ static bool workgroup_known(const ll_serve *s, const char *name)
 		if (strcmp(s->workgroups[i], name) == 0)
 			return true;
 	return false;
-}
-
-static void new_query_id(char id[40])
-{
-	unsigned char b[16];
-	if (RAND_bytes(b, sizeof(b)) != 1) {
-		int64_t now = ll_time_now_micros();
-		for (size_t i = 0; i < sizeof(b); i++)
-			b[i] = (unsigned char)(now >> (i % 8 * 8)) ^ (unsigned char)(i * 37);
-	}
-	b[6] = (unsigned char)((b[6] & 0x0f) | 0x40);
-	b[8] = (unsigned char)((b[8] & 0x3f) | 0x80);
-	snprintf(id, 40, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
-		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
-		 b[13], b[14], b[15]);
 }
 
 static char *dup_or_null(const char *s)
@@ -99,7 +84,7 @@ static void start_query(ll_serve *s, const json_t *req, serve_reply *r)
 	pthread_mutex_lock(&s->mu);
 	serve_query *q = token_query(s, token);
 	if (!q && (q = calloc(1, sizeof(*q))) != NULL) {
-		new_query_id(q->id);
+		ll_random_uuid(q->id);
 		q->sql = strdup(sql);
 		q->database = dup_or_null(serve_str(ctx, "Database"));
 		q->catalog = dup_or_null(serve_str(ctx, "Catalog"));

@@ -394,6 +394,22 @@ static void test_random_bytes(void)
 	CHECK(memcmp(a + 48, zero, 16) != 0); /* the tail is written too */
 }
 
+/* Version 4 UUIDs as text: 8-4-4-4-12 lowercase hex digits, version 4, variant 10xx. */
+static void test_random_uuid(void)
+{
+	char a[37], b[37];
+	ll_random_uuid(a);
+	ll_random_uuid(b);
+	CHECK_INT(strlen(a), 36);
+	CHECK(strcmp(a, b) != 0);
+	for (size_t i = 0; i < 36; i++) {
+		bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+		CHECK(dash ? a[i] == '-' : strchr("0123456789abcdef", a[i]) != NULL);
+	}
+	CHECK(a[14] == '4');
+	CHECK(strchr("89ab", a[19]) != NULL);
+}
+
 /* The fast path must give strtod's double, bit for bit, for every text it
  * accepts (-0.0 included), and must accept the common shapes of data. */
 static bool same_as_strtod(const char *text)
@@ -484,5 +500,6 @@ static void test_double_parse_exact_random(void)
 LL_TEST_MAIN(LL_TEST(test_error_format), LL_TEST(test_buf_json_string), LL_TEST(test_arena_reuse), LL_TEST(test_arena_edges),
 	     LL_TEST(test_time_parse), LL_TEST(test_row_id), LL_TEST(test_dlt_id), LL_TEST(test_bytes_equal), LL_TEST(test_base64),
 	     LL_TEST(test_backoff), LL_TEST(test_fs_atomic), LL_TEST(test_fs_batch), LL_TEST(test_fs_batch_threads),
-	     LL_TEST(test_random_bytes), LL_TEST(test_double_parse_exact_cases),
+	     LL_TEST(test_random_bytes), LL_TEST(test_random_uuid),
+	     LL_TEST(test_double_parse_exact_cases),
 	     LL_TEST(test_double_parse_exact_random))
