@@ -570,11 +570,17 @@ static void plain_from_indices(ll_pqw_column *c, size_t n)
 	}
 }
 
+/* The PLAIN size of a dictionary-encoded chunk's n values. */
+static size_t plain_size(const ll_pqw_column *c, size_t n)
+{
+	return c->kind == LL_PQW_BYTES ? c->plain_bytes : n * c->width;
+}
+
 /* Turns a dictionary-encoded chunk into PLAIN values; false when memory ran out. */
 static bool chunk_drop_dict(ll_pqw_column *c)
 {
 	size_t n = c->values.len / 4;
-	size_t plain = c->kind == LL_PQW_BYTES ? c->plain_bytes : n * c->width;
+	size_t plain = plain_size(c, n);
 	size_t extra = plain > c->values.len ? plain - c->values.len : 0;
 	if (!ll_pqw_vec_reserve(&c->values, extra ? extra : 1))
 		return false;
@@ -601,7 +607,7 @@ static bool column_drop_dict(ll_parquet_writer *w, ll_pqw_column *c)
 static bool dict_pays(const ll_pqw_column *c)
 {
 	size_t n = c->values.len / 4;
-	size_t plain = c->kind == LL_PQW_BYTES ? c->plain_bytes : n * c->width;
+	size_t plain = plain_size(c, n);
 	size_t bits = (size_t)ll_pqw_bit_width(c->dict.count);
 	size_t encoded = c->dict.values.len + n * bits / 8;
 	return encoded <= plain / 4 * 3;
