@@ -217,6 +217,16 @@ ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err)
 
 ll_status ll_norm_close_files(ll_normalizer *n, ll_error *err)
 {
+	/* every table's last row group is handed to its writer's thread first, so
+	 * they are encoded at once rather than one after another as the files close */
+	for (size_t i = 0; i < n->ntables; i++) {
+		ll_norm_table *nt = &n->tables[i];
+		ll_status st = nt->file && nt->buffered ? n->sink.flush(nt->file, err) : LL_OK;
+		if (st != LL_OK) {
+			ll_error_set_table(err, nt->t->name, NULL);
+			return st;
+		}
+	}
 	for (size_t i = 0; i < n->ntables; i++) {
 		if (!n->tables[i].file)
 			continue;

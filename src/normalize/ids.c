@@ -10,8 +10,9 @@
  * index>", the first 10 bytes, so it depends only on its parent and place.
  *
  * Child ids are hashed in batches (util/keccak hashes several messages per
- * permutation): the record walk adds every row of every list a row holds,
- * hashes them at once, and then walks the lists. The ids wait on a stack
+ * permutation): the record walk adds every row of every list a row holds
+ * (for root rows, of all the rows of a batch of records), hashes them at
+ * once, and then walks the lists. The ids wait on a stack
  * beside the pending lists; a message too long for one SHAKE block (a very
  * long table name or record-given parent id) goes through libcrypto.
  */

@@ -8,7 +8,8 @@
  * are always other tables. Lists found while a row is flattened wait on the
  * pending stack; the entries a row pushed (from `base` up) are consumed and
  * popped right after that row is written, so the stack never holds more
- * than one path's worth of lists. `level` counts down dlt's max_nesting the
+ * than one path's worth of lists above the root rows' lists of the batch
+ * being pushed (walk_batch). `level` counts down dlt's max_nesting the
  * way relational.py does: minus one per nested object and per list, minus
  * two for a list inside a list; at zero nested values are kept whole.
  */
@@ -464,25 +465,62 @@ static ll_status add_list_ids(ll_normalizer *n, ll_norm_pending *p, norm_str par
 				     &p->first_id, err);
 }
 
+/* The ids of the rows of pending lists lo..hi, children of parent_id, queued for hashing. */
+static ll_status add_pending_ids(ll_normalizer *n, size_t lo, size_t hi, norm_str parent_id,
+				 ll_error *err)
+{
+	ll_status st = LL_OK;
+	for (size_t i = lo; i < hi && st == LL_OK; i++)
+		st = add_list_ids(n, &n->pending[i], parent_id, err);
+	return st;
+}
+
+/* The rows of pending lists lo..hi, their ids hashed; lists they hold are pushed above hi. */
+static ll_status walk_lists(ll_normalizer *n, size_t lo, size_t hi, norm_str parent_id,
+			    norm_str root_id, int level, ll_error *err)
+{
+	ll_status st = LL_OK;
+	for (size_t i = lo; i < hi && st == LL_OK; i++)
+		st = walk_list(n, n->pending[i], parent_id, root_id, level, err);
+	return st;
+}
+
 /* The rows of the lists a row holds; the ids of all of them are hashed in one batch first. */
 static ll_status walk_pending(ll_normalizer *n, size_t base, norm_str parent_id, norm_str root_id,
 			      int row_level, ll_error *err)
 {
 	size_t end = n->npending, ids_mark = n->child_ids.count;
-	ll_status st = LL_OK;
-	for (size_t i = base; i < end && st == LL_OK; i++)
-		st = add_list_ids(n, &n->pending[i], parent_id, err);
+	ll_status st = add_pending_ids(n, base, end, parent_id, err);
 	ll_norm_child_ids_hash(n);
-	for (size_t i = base; i < end && st == LL_OK; i++) {
-		ll_norm_pending p = n->pending[i];
-		st = walk_list(n, p, parent_id, root_id, row_level - 1, err);
-	}
+	if (st == LL_OK)
+		st = walk_lists(n, base, end, parent_id, root_id, row_level - 1, err);
 	n->npending = base;
 	n->child_ids.count = ids_mark;
 	return st;
 }
 
-static ll_status walk_record(ll_normalizer *n, const ll_json_value *record, ll_error *err)
+/* A record's root row as the batch keeps it: its id, and its lists on the pending stack. */
+typedef struct batch_root {
+	char buf[15];
+	norm_str id;
+	size_t lo, hi;
+} batch_root;
+
+/* The record whose rows are being made, for messages and its root row's id. */
+static void set_record(ll_normalizer *n, const char *source, const ll_norm_record *r)
+{
+	n->source = source;
+	n->line = r->line;
+	n->column = r->column;
+	n->ordinal = r->ordinal;
+}
+
+/*
+ * Writes the record's root row, then queues the ids of the lists it holds
+ * (left on the pending stack, from r->lo to r->hi) for hashing.
+ */
+static ll_status walk_root(ll_normalizer *n, const ll_json_value *record, batch_root *r,
+			   ll_error *err)
 {
 	ll_json_member m;
 	ll_json_value wrapped;
@@ -492,36 +530,79 @@ static ll_status walk_record(ll_normalizer *n, const ll_json_value *record, ll_e
 	}
 	const uint32_t root = 0;
 	row_begin(&n->tables[root]);
-	n->npending = 0;
+	r->lo = r->hi = n->npending;
 	ll_status st = walk_object(n, root, n->tables[root].top, record, n->max_nesting, err);
 	norm_str load_id = { n->load_id, strlen(n->load_id) };
 	if (st == LL_OK)
 		st = put_text(n, root, &n->tables[root].c_load_id, "_dlt_load_id", load_id, err);
-	char buf[15];
-	norm_str id;
 	if (st == LL_OK)
-		st = row_id(n, root, NULL, buf, &id, err);
+		st = row_id(n, root, NULL, r->buf, &r->id, err);
 	if (st == LL_OK)
 		st = check_required(n, root, err);
 	if (st == LL_OK)
 		st = ll_norm_write_row(n, root, err);
-	return st == LL_OK ? walk_pending(n, 0, id, id, n->max_nesting, err) : st;
+	r->hi = n->npending;
+	return st == LL_OK ? add_pending_ids(n, r->lo, r->hi, r->id, err) : st;
 }
 
-static ll_status push(ll_normalizer *n, const ll_json_value *record, const char *source,
-			  uint64_t line, uint64_t column, ll_error *err)
+/*
+ * The records' root rows, one after another, then each record's nested rows.
+ * Every table still gets its rows in input order (a record's nested rows only
+ * go to child tables), and the ids of the root rows' lists, a few per record,
+ * are hashed together, filling the permutation's lanes. A record that fails
+ * stops the batch; the nested rows of the records before it are still made,
+ * and the first failure in input order is the one returned, as pushing the
+ * records one by one would.
+ */
+static ll_status walk_batch(ll_normalizer *n, const ll_norm_record *records, size_t count,
+			    const char *source, ll_error *err)
+{
+	batch_root roots[LL_NORM_BATCH];
+	size_t ids_mark = n->child_ids.count, walked = 0;
+	ll_status st = LL_OK;
+	n->npending = 0;
+	for (; walked < count && st == LL_OK; walked++) {
+		set_record(n, source, &records[walked]);
+		st = walk_root(n, records[walked].value, &roots[walked], err);
+	}
+	ll_error root_err;
+	if (st != LL_OK) {
+		walked--;
+		root_err = *err;
+		ll_error_clear(err);
+	}
+	ll_norm_child_ids_hash(n);
+	ll_status lists = LL_OK;
+	for (size_t i = 0; i < walked && lists == LL_OK; i++) {
+		set_record(n, source, &records[i]);
+		lists = walk_lists(n, roots[i].lo, roots[i].hi, roots[i].id, roots[i].id,
+				   n->max_nesting - 1, err);
+	}
+	n->npending = 0;
+	n->child_ids.count = ids_mark;
+	if (lists != LL_OK)
+		return lists;
+	if (st != LL_OK)
+		*err = root_err;
+	return st;
+}
+
+static ll_status push(ll_normalizer *n, const ll_norm_record *records, size_t count,
+		      const char *source, ll_error *err)
 {
 	if (n->failed || n->finished)
 		return ll_error_set(err, LL_EINVAL,
 				    "the normalizer %s; start a new load",
 				    n->failed ? "failed on an earlier record" : "is finished");
-	if (!record)
-		return ll_error_set(err, LL_EINVAL, "no record to normalize");
-	n->source = source;
-	n->line = line;
-	n->column = column;
+	for (size_t i = 0; i < count; i++) {
+		if (!records[i].value)
+			return ll_error_set(err, LL_EINVAL, "no record to normalize");
+	}
+	if (count > LL_NORM_BATCH)
+		return ll_error_set(err, LL_EINVAL, "%zu records in one batch; at most %d", count,
+				    LL_NORM_BATCH);
 	ll_arena_reset(&n->scratch);
-	ll_status st = walk_record(n, record, err);
+	ll_status st = walk_batch(n, records, count, source, err);
 	n->failed = st != LL_OK;
 	return st;
 }
@@ -530,15 +611,15 @@ ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, cons
 			     uint64_t line, uint64_t column, ll_error *err)
 {
 	n->has_ordinal = false;
-	return push(n, record, source, line, column, err);
+	ll_norm_record r = { record, line, column, 0 };
+	return push(n, &r, 1, source, err);
 }
 
-ll_status ll_normalizer_push_at(ll_normalizer *n, const ll_json_value *record, const char *source,
-				uint64_t line, uint64_t column, uint64_t ordinal, ll_error *err)
+ll_status ll_normalizer_push_batch(ll_normalizer *n, const ll_norm_record *records, size_t count,
+				   const char *source, ll_error *err)
 {
 	n->has_ordinal = true;
-	n->ordinal = ordinal;
-	return push(n, record, source, line, column, err);
+	return push(n, records, count, source, err);
 }
 
 void ll_normalizer_set_sync(ll_normalizer *n, const ll_normalize_sync *sync)

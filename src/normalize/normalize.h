@@ -191,14 +191,29 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 ll_status ll_normalizer_push(ll_normalizer *n, const ll_json_value *record, const char *source,
 			     uint64_t line, uint64_t column, ll_error *err);
 
+/* A record of a batch: where it starts in its source, and its ordinal. */
+typedef struct ll_norm_record {
+	const ll_json_value *value;
+	uint64_t line, column;
+	/* a number unique to the record within the load, such as its byte offset
+	 * in the load's input: the root row's _dlt_id derives from it */
+	uint64_t ordinal;
+} ll_norm_record;
+
+/* Most records ll_normalizer_push_batch takes at once. */
+#define LL_NORM_BATCH 8
+
 /**
- * As ll_normalizer_push, but the root row's _dlt_id derives from ordinal (a
- * number unique to the record within the load, such as its byte offset in
- * the load's input) rather than from the count of records pushed before, so
- * a record gets the same id whichever normalizer of a parallel load takes it.
+ * Normalizes up to LL_NORM_BATCH records of source, with the rows, ids and
+ * schema that pushing them one by one gives, except that a root row's
+ * _dlt_id derives from its record's ordinal rather than from the count of
+ * records pushed before, so a record gets the same id whichever normalizer
+ * of a parallel load takes it. The records' nested rows are made after all
+ * their root rows, which lets their ids be hashed together. The records are
+ * only read during the call.
  */
-ll_status ll_normalizer_push_at(ll_normalizer *n, const ll_json_value *record, const char *source,
-				uint64_t line, uint64_t column, uint64_t ordinal, ll_error *err);
+ll_status ll_normalizer_push_batch(ll_normalizer *n, const ll_norm_record *records, size_t count,
+				   const char *source, ll_error *err);
 
 /*
  * Parallel loads. Several normalizers, each with its own copy of the schema,

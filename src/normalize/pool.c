@@ -330,25 +330,59 @@ static ll_status mark_done(run *r, uint64_t piece, ll_error *err)
 
 /* ---- the threads ---- */
 
-static ll_status normalize_piece(worker *w, const ll_chunk *c, ll_error *err)
+/*
+ * Reads up to LL_NORM_BATCH records of the piece into the batch, with their
+ * places. Stops early at the piece's end (*count < LL_NORM_BATCH) or at a
+ * malformed record (its error in err; the records before it are in the batch).
+ */
+static ll_status read_batch(worker *w, const ll_chunk *c, ll_norm_record *batch, size_t *count,
+			    ll_error *err)
 {
 	run *r = w->r;
-	ll_json_reader *reader = w->reader;
-	ll_status st = LL_OK;
-	ll_json_reader_restart(reader, c->data, c->len, r->source, c->line);
-	while (st == LL_OK) {
+	*count = 0;
+	ll_arena_reset(&w->arena);
+	while (*count < LL_NORM_BATCH) {
 		const ll_json_value *record = NULL;
-		ll_arena_reset(&w->arena);
-		st = ll_json_reader_next(reader, &w->arena, &record, err);
+		ll_status st = ll_json_reader_next(w->reader, &w->arena, &record, err);
 		if (st != LL_OK || !record)
-			break;
-		uint64_t line, column;
-		ll_json_reader_record_position(reader, &line, &column);
-		uint64_t ordinal = r->base + c->offset + ll_json_reader_record_offset(reader);
-		st = ll_normalizer_push_at(w->n, record, r->source, line, column, ordinal, err);
-		w->records++;
+			return st;
+		ll_norm_record *b = &batch[(*count)++];
+		b->value = record;
+		ll_json_reader_record_position(w->reader, &b->line, &b->column);
+		b->ordinal = r->base + c->offset + ll_json_reader_record_offset(w->reader);
 	}
-	return st;
+	return LL_OK;
+}
+
+/*
+ * A piece's records, pushed LL_NORM_BATCH at a time (the normalizer hashes
+ * a batch's child ids together). The records before a malformed one are
+ * pushed, and a failure among them is the one reported, as one by one.
+ */
+static ll_status normalize_piece(worker *w, const ll_chunk *c, ll_error *err)
+{
+	ll_json_reader_restart(w->reader, c->data, c->len, w->r->source, c->line);
+	for (;;) {
+		ll_norm_record batch[LL_NORM_BATCH];
+		size_t count;
+		ll_status read = read_batch(w, c, batch, &count, err);
+		ll_error read_err;
+		if (read != LL_OK) {
+			read_err = *err;
+			ll_error_clear(err);
+		}
+		ll_status st = count ? ll_normalizer_push_batch(w->n, batch, count, w->r->source, err)
+				     : LL_OK;
+		w->records += count;
+		if (st != LL_OK)
+			return st;
+		if (read != LL_OK) {
+			*err = read_err;
+			return read;
+		}
+		if (count < LL_NORM_BATCH)
+			return LL_OK;
+	}
 }
 
 static void finish_piece(worker *w, uint64_t piece, ll_status st, ll_error *err)

@@ -337,6 +337,60 @@ static void test_errors_are_the_first_in_input_order(void)
 	ll_buf_free(&b);
 }
 
+/* The error of pushing the lines of input one by one, as one normalizer without a pool. */
+static void one_by_one_error(const char *input, ll_error *out)
+{
+	fixture f;
+	char dir[512];
+	ll_test_tmpdir("pool_one_by_one", dir, sizeof(dir));
+	CHECK_OK(fx_init(&f, dir), &f.err);
+	CHECK_OK(fx_open(&f), &f.err);
+	ll_status st = LL_OK;
+	for (const char *line = input; st == LL_OK && *line;) {
+		const char *end = strchr(line, '\n');
+		char *text = strndup(line, (size_t)(end - line));
+		st = fx_push(&f, text);
+		free(text);
+		line = end + 1;
+	}
+	CHECK(st != LL_OK);
+	*out = f.err;
+	fx_free(&f);
+}
+
+/*
+ * The pool pushes records in batches, their root rows before their nested
+ * rows; an error in a record's nested rows still wins over one in the root
+ * row of the next record, and over bad JSON after it.
+ */
+static void test_batch_errors_in_input_order(void)
+{
+	static const char *const inputs[] = {
+		"{\"id\": 1}\n{\"id\": 2, \"items\": [{\"aB\": 1, \"a_b\": 2}]}\n"
+		"{\"id\": 3, \"aB\": 1, \"a_b\": 2}\n",
+		"{\"id\": 1}\n{\"id\": 2, \"items\": [{\"aB\": 1, \"a_b\": 2}]}\n{\"id\": tru}\n",
+		"{\"id\": 1, \"items\": [{\"x\": 1}]}\n{\"id\": 2, \"aB\": 1, \"a_b\": 2, "
+		"\"items\": [{\"aB\": 1, \"a_b\": 2}]}\n",
+	};
+	static const char *const want_table[] = { "events__items", "events__items", "events" };
+	for (size_t i = 0; i < sizeof(inputs) / sizeof(inputs[0]); i++) {
+		ll_error single;
+		one_by_one_error(inputs[i], &single);
+		CHECK_INT((long long)single.line, 2);
+		CHECK_STR(single.table, want_table[i]);
+		run_result pooled;
+		run_pool(&pooled, "pool_batch_error", inputs[i], strlen(inputs[i]), 1, (size_t)1 << 30,
+			 false);
+		CHECK_INT(pooled.st, single.code);
+		CHECK_STR(pooled.err.message, single.message);
+		CHECK_STR(pooled.err.table, single.table);
+		CHECK_STR(pooled.err.column_name, single.column_name);
+		CHECK_INT((long long)pooled.err.line, 2);
+		CHECK_INT((long long)pooled.err.column, 1);
+		run_free(&pooled);
+	}
+}
+
 /*
  * A null may not blank out a column another key took before it in the input,
  * but may come before that key takes it: which one happened is input order,
@@ -438,4 +492,5 @@ static void test_array_input_is_left_unread(void)
 
 LL_TEST_MAIN(LL_TEST(test_same_result_for_every_thread_count), LL_TEST(test_iceberg_field_ids_match),
 	     LL_TEST(test_rows_match_one_normalizer), LL_TEST(test_errors_are_the_first_in_input_order),
+	     LL_TEST(test_batch_errors_in_input_order),
 	     LL_TEST(test_nulls_and_owners_in_input_order), LL_TEST(test_gzip_input), LL_TEST(test_array_input_is_left_unread))
