@@ -5,7 +5,8 @@
  * Encodings.md, over runs, literals and every bit width indices can have.
  * Also the dictionary's hash table: every value is found again at its first
  * index after the table has doubled many times, and in a column's next
- * chunk, which starts on the same table emptied.
+ * chunk, which starts on the same table emptied; values whose slots hold
+ * zeros; and a byte-array dictionary filled to the offset its slots reach.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -252,18 +253,24 @@ static void test_hybrid_round_trip(void)
 	free(levels);
 }
 
-/* Interns n distinct values (fixed 8-byte, or text when text is set); checks the indices. */
-static void intern_all(ll_pqw_dict *d, size_t n, bool text, size_t first_index)
+/* The kinds of values the dictionary lays out differently in its slots. */
+typedef enum value_kind { INT64, INT32, TEXT } value_kind;
+static const char *const kind_names[] = { "int64", "int32", "text" };
+
+/* Interns n distinct values of a kind; checks the indices. */
+static void intern_all(ll_pqw_dict *d, size_t n, value_kind kind, size_t first_index)
 {
 	for (size_t i = 0; i < n; i++) {
 		int64_t v = (int64_t)i * 7919 - 1000;
+		int32_t v32 = (int32_t)v;
 		char s[32];
 		int len = snprintf(s, sizeof(s), "key-%zu", i);
-		int64_t idx = text ? ll_pqw_dict_intern(d, s, 0, (size_t)len)
-				   : ll_pqw_dict_intern(d, &v, 8, 8);
+		int64_t idx = kind == TEXT    ? ll_pqw_dict_intern(d, s, 0, (size_t)len)
+			      : kind == INT32 ? ll_pqw_dict_intern(d, &v32, 4, 4)
+					      : ll_pqw_dict_intern(d, &v, 8, 8);
 		if (idx != (int64_t)(first_index + i)) {
-			fprintf(stderr, "%s value %zu: index %lld, want %zu\n", text ? "text" : "int",
-				i, (long long)idx, first_index + i);
+			fprintf(stderr, "%s value %zu: index %lld, want %zu\n", kind_names[kind], i,
+				(long long)idx, first_index + i);
 			ll_test_failures++;
 			return;
 		}
@@ -273,14 +280,14 @@ static void intern_all(ll_pqw_dict *d, size_t n, bool text, size_t first_index)
 static void test_dictionary_growth(void)
 {
 	enum { N = 200000 };
-	for (int text = 0; text <= 1; text++) {
+	for (value_kind kind = INT64; kind <= TEXT; kind++) {
 		ll_pqw_dict d, next;
 		memset(&d, 0, sizeof(d));
-		intern_all(&d, N, text, 0);
+		intern_all(&d, N, kind, 0);
 		CHECK_INT(d.count, N);
 		/* the table doubled from 256 slots to hold them; all are found again */
 		CHECK(d.nslots >= 2 * N);
-		intern_all(&d, N, text, 0);
+		intern_all(&d, N, kind, 0);
 		CHECK_INT(d.count, N);
 		/* the next chunk starts on the emptied table, at its size */
 		size_t nslots = d.nslots;
@@ -288,13 +295,97 @@ static void test_dictionary_growth(void)
 		CHECK(d.slots == NULL);
 		CHECK_INT(next.nslots, nslots);
 		CHECK_INT(next.count, 0);
-		intern_all(&next, 1000, text, 0);
+		intern_all(&next, 1000, kind, 0);
 		CHECK_INT(next.count, 1000);
 		ll_pqw_dict_free(&d);
 		ll_pqw_dict_free(&next);
 	}
 }
 
+/*
+ * Values whose slot could look empty: an empty byte array and the 4-byte 0
+ * as entry 0 (a 4-byte value is kept in its slot, a byte array's offset
+ * is), found again through the table after other values were interned, and
+ * as the dictionary page has them.
+ */
+static void test_dictionary_zero_values(void)
+{
+	ll_pqw_dict d;
+	memset(&d, 0, sizeof(d));
+	CHECK_INT(ll_pqw_dict_intern(&d, "", 0, 0), 0);
+	CHECK_INT(ll_pqw_dict_intern(&d, "a", 0, 1), 1);
+	CHECK_INT(ll_pqw_dict_intern(&d, "", 0, 0), 0);
+	CHECK_INT(ll_pqw_dict_intern(&d, "a", 0, 1), 1);
+	CHECK_INT(d.count, 2);
+	static const uint8_t page[] = { 0, 0, 0, 0, 1, 0, 0, 0, 'a' };
+	CHECK(d.values.len == sizeof(page) && memcmp(d.values.data, page, sizeof(page)) == 0);
+	ll_pqw_dict_free(&d);
+
+	memset(&d, 0, sizeof(d));
+	int32_t zero = 0, minus = -1;
+	CHECK_INT(ll_pqw_dict_intern(&d, &zero, 4, 4), 0);
+	CHECK_INT(ll_pqw_dict_intern(&d, &minus, 4, 4), 1);
+	CHECK_INT(ll_pqw_dict_intern(&d, &zero, 4, 4), 0);
+	CHECK_INT(ll_pqw_dict_intern(&d, &minus, 4, 4), 1);
+	CHECK_INT(d.count, 2);
+	ll_pqw_dict_free(&d);
+}
+
+/* The 3-byte value of entry i. */
+static void short_value(size_t i, char out[3])
+{
+	out[0] = (char)(i & 0xff);
+	out[1] = (char)(i >> 8 & 0xff);
+	out[2] = (char)(i >> 16);
+}
+
+/*
+ * A byte array dictionary fills up to the offset its slots can point to:
+ * the first value whose bytes would start past LL_PQW_DICT_MAX_OFFSET is
+ * refused, leaving the entries as they were, and every value before it is
+ * found at its index. Values of 3 bytes (7 in the page) take the table to
+ * 2^21 slots, all that a byte array's tag places.
+ */
+static void test_dictionary_offset_limit(void)
+{
+	ll_pqw_dict d;
+	memset(&d, 0, sizeof(d));
+	char v[3];
+	size_t n = 0;
+	for (;; n++) {
+		short_value(n, v);
+		size_t before = d.values.len;
+		int64_t idx = ll_pqw_dict_intern(&d, v, 0, 3);
+		if (idx < 0) {
+			CHECK(before + 4 > LL_PQW_DICT_MAX_OFFSET);
+			CHECK_INT(d.values.len, before);
+			break;
+		}
+		if (idx != (int64_t)n || n > LL_PQW_DICT_MAX_OFFSET) {
+			fprintf(stderr, "value %zu: index %lld\n", n, (long long)idx);
+			ll_test_failures++;
+			break;
+		}
+	}
+	CHECK_INT(d.count, n);
+	CHECK_INT(d.count, (LL_PQW_DICT_MAX_OFFSET - 4) / 7 + 1);
+	CHECK_INT(d.nslots, (size_t)1 << LL_PQW_DICT_TAG_BITS);
+	CHECK_INT(d.entries.len, n * sizeof(ll_pqw_dict_entry));
+	size_t wrong = 0;
+	for (size_t i = 0; i < n; i++) {
+		short_value(i, v);
+		uint32_t tag;
+		d.last = 0; /* through the table, not the entry interned last */
+		wrong += ll_pqw_dict_find(&d, v, 0, 3, &tag) != (int64_t)i;
+	}
+	CHECK_INT(wrong, 0);
+	/* a value already held is still found, though no new one fits */
+	short_value(n / 2, v);
+	CHECK_INT(ll_pqw_dict_intern(&d, v, 0, 3), n / 2);
+	ll_pqw_dict_free(&d);
+}
+
 LL_TEST_MAIN(LL_TEST(test_thrift_fields), LL_TEST(test_thrift_lists), LL_TEST(test_thrift_misuse),
 	     LL_TEST(test_hybrid_known_bytes), LL_TEST(test_hybrid_round_trip),
-	     LL_TEST(test_dictionary_growth))
+	     LL_TEST(test_dictionary_growth), LL_TEST(test_dictionary_zero_values),
+	     LL_TEST(test_dictionary_offset_limit))

@@ -40,6 +40,9 @@
 #define LL_PQW_DEFAULT_PAGE ((size_t)1 << 20)
 /* A dictionary page larger than this falls back to PLAIN, as parquet-mr does at 1 MiB. */
 #define LL_PQW_DICT_LIMIT ((size_t)1 << 20)
+/* Every insert is judged, so a byte array's bytes start at most 4 past the limit: within a slot's reach. */
+_Static_assert(LL_PQW_DICT_LIMIT + 4 <= LL_PQW_DICT_MAX_OFFSET,
+	       "a dictionary's byte arrays must start where its slots can point");
 /* Value counts at which a dictionary must show it saves a quarter of the PLAIN size. */
 #define LL_PQW_DICT_FIRST_CHECK 4096
 /*

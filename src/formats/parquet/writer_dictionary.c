@@ -2,10 +2,13 @@
  * Growable arrays and the per-chunk dictionary of the Parquet writer.
  *
  * The dictionary maps a value to its entry index with an open-addressing
- * table (linear probing, at most half full). A slot holds the value's 32-bit
- * hash as a tag above its entry index + 1, and the tag's low bits are its
- * home slot: a probe compares values only when the tags agree, so a miss
- * never touches the entries, and growth rehashes from the slots alone.
+ * table (linear probing, at most half full). A slot holds the entry index
+ * and what a probe compares first: the value itself when it is 4 bytes,
+ * else the low bits of the value's hash as a tag (and for a byte array,
+ * where its bytes are), laid out as writer_internal.h says. The hash's low
+ * bits are the home slot, and a probe compares values only when the tags
+ * agree, so a miss never touches the values, and growth rehashes from the
+ * slots alone.
  * Entries are kept in insertion order, already PLAIN-encoded, so the
  * dictionary page is the values array as it stands. The lookup, which
  * nearly every put of a dictionary column makes, is inline in
@@ -74,11 +77,25 @@ static void slots_free(ll_pqw_dict *d)
 
 /*
  * While the table doubles, the mark of a slot whose entry is not yet in its
- * place in the doubled table. Entry index + 1 is below 2^31 then (the table
- * is at most half full and has at most 2^31 slots before it doubles), so the
- * mark is a bit the slot does not use.
+ * place in the doubled table: a bit the slot's layout leaves free
+ * (writer_internal.h). Entry index + 1 is below 2^31 in the layouts of
+ * fixed-width values, since the table is at most half full and has at most
+ * 2^32 slots before it doubles.
  */
-#define SLOT_UNPLACED ((uint64_t)1 << 31)
+static uint64_t slot_unplaced(size_t width)
+{
+	return width ? (uint64_t)1 << 31 : (uint64_t)1 << 63;
+}
+
+/* The tag an occupied slot places its entry with (its low bits are the home slot). */
+static uint32_t slot_tag(uint64_t slot, size_t width)
+{
+	if (width == 4)
+		return (uint32_t)ll_mix64(slot >> 32);
+	if (width)
+		return (uint32_t)(slot >> 32);
+	return (uint32_t)slot & (((uint32_t)1 << LL_PQW_DICT_TAG_BITS) - 1);
+}
 
 /*
  * Doubles the table (or creates it) in place: the block grows keeping its
@@ -88,39 +105,40 @@ static void slots_free(ll_pqw_dict *d)
  * and the unplaced slot it displaces is placed next. A placed slot never
  * moves again, so every probe path stays unbroken.
  */
-static bool dict_grow(ll_pqw_dict *d)
+static bool dict_grow(ll_pqw_dict *d, size_t width)
 {
 	size_t n = d->nslots, nslots = n ? n * 2 : 256;
-	/* a tag places a value in at most 2^32 slots */
-	if (nslots > (size_t)1 << 32)
+	/* a tag places a value in at most 2^32 slots, a byte array's in 2^21 */
+	if (nslots > (size_t)1 << (width ? 32 : LL_PQW_DICT_TAG_BITS))
 		return false;
 	uint64_t *slots = ll_big_resize(d->slots, n * sizeof(*slots), nslots * sizeof(*slots),
 					n * sizeof(*slots));
 	if (!slots)
 		return false;
 	memset(slots + n, 0, (nslots - n) * sizeof(*slots));
+	uint64_t unplaced = slot_unplaced(width);
 	for (size_t i = 0; i < n; i++) {
 		if (slots[i])
-			slots[i] |= SLOT_UNPLACED;
+			slots[i] |= unplaced;
 	}
 	size_t mask = nslots - 1;
 	for (size_t i = 0; i < n; i++) {
-		if (!(slots[i] & SLOT_UNPLACED))
+		if (!(slots[i] & unplaced))
 			continue;
-		uint64_t carry = slots[i] & ~SLOT_UNPLACED;
+		uint64_t carry = slots[i] & ~unplaced;
 		slots[i] = 0;
-		size_t s = (size_t)(carry >> 32) & mask;
+		size_t s = slot_tag(carry, width) & mask;
 		for (;;) {
 			uint64_t at = slots[s];
-			if (at && !(at & SLOT_UNPLACED)) {
+			if (at && !(at & unplaced)) {
 				s = (s + 1) & mask;
 				continue;
 			}
 			slots[s] = carry;
 			if (!at)
 				break;
-			carry = at & ~SLOT_UNPLACED;
-			s = (size_t)(carry >> 32) & mask;
+			carry = at & ~unplaced;
+			s = slot_tag(carry, width) & mask;
 		}
 	}
 	d->slots = slots;
@@ -151,9 +169,24 @@ static bool append_entry(ll_pqw_dict *d, const void *v, size_t width, size_t len
 	return true;
 }
 
+/* The slot of entry i, v, whose tag is tag and whose bytes (byte arrays) start at offset. */
+static uint64_t slot_make(const void *v, size_t width, uint32_t tag, size_t i, size_t offset)
+{
+	if (width == 4)
+		return (uint64_t)ll_load32(v) << 32 | (i + 1);
+	if (width)
+		return (uint64_t)tag << 32 | (i + 1);
+	return (uint64_t)i << LL_PQW_DICT_INDEX_SHIFT | (uint64_t)offset << LL_PQW_DICT_TAG_BITS |
+	       (tag & (((uint32_t)1 << LL_PQW_DICT_TAG_BITS) - 1));
+}
+
 int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t tag)
 {
-	if (d->count * 2 >= d->nslots && !dict_grow(d))
+	/* where a byte array's bytes go, which its slot must be able to say */
+	size_t offset = d->values.len + 4;
+	if (!width && offset > LL_PQW_DICT_MAX_OFFSET)
+		return -1;
+	if (d->count * 2 >= d->nslots && !dict_grow(d, width))
 		return -1;
 	size_t mask = d->nslots - 1;
 	size_t s = tag & mask;
@@ -164,10 +197,10 @@ int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t l
 		d->last = 0;
 		return -1;
 	}
-	d->count++;
-	ll_pqw_dict_set_last(d, d->count - 1, width, len);
-	d->slots[s] = (uint64_t)tag << 32 | d->last;
-	return (int64_t)d->count - 1;
+	size_t i = d->count++;
+	ll_pqw_dict_set_last(d, i, d->values.data + (width ? i * width : offset), len);
+	d->slots[s] = slot_make(v, width, tag, i, offset);
+	return (int64_t)i;
 }
 
 void ll_pqw_dict_hand_on(ll_pqw_dict *next, ll_pqw_dict *sealed)

@@ -150,7 +150,7 @@ typedef struct ll_pqw_dict_entry {
 /*
  * Distinct values of one column chunk. values is the dictionary page body
  * (PLAIN); slots is an open-addressing table kept at most half full, each
- * slot 0 (empty) or a 32-bit hash tag above entry index + 1.
+ * slot 0 (empty) or one entry, laid out by the values' width (see below).
  */
 typedef struct ll_pqw_dict {
 	/* what a lookup reads, first (see ll_pqw_column) */
@@ -169,6 +169,42 @@ typedef struct ll_pqw_dict {
 } ll_pqw_dict;
 
 /*
+ * A slot holds what a lookup needs to settle a probe with the fewest reads
+ * after it, each of which is usually a cache miss:
+ * - 4-byte values: the value above entry index + 1; a probe reads nothing
+ *   but the slot.
+ * - byte arrays: entry index (20 bits), the offset in values of the value's
+ *   bytes (22 bits) and the tag's low 21 bits, high to low; a probe goes
+ *   from the slot straight to the bytes and the 4-byte length PLAIN keeps
+ *   just before them, never to the entry.
+ * - other widths: the 32-bit tag above entry index + 1; a probe reads the
+ *   value at index * width in values.
+ * A slot of a byte array is never 0, since its bytes start 4 bytes or more
+ * into values; its top bit stays free for growth (ll_pqw_dict_insert), as
+ * bit 31 does in the other layouts. The byte arrays' fields bound their
+ * dictionary: the bytes of its last entry start below 4 MiB, which allows
+ * fewer than 2^20 entries (each takes 4 bytes or more) and so at most 2^21
+ * slots, which a 21-bit tag still places.
+ */
+#define LL_PQW_DICT_TAG_BITS 21
+#define LL_PQW_DICT_OFFSET_BITS 22
+#define LL_PQW_DICT_INDEX_SHIFT (LL_PQW_DICT_TAG_BITS + LL_PQW_DICT_OFFSET_BITS)
+/* The largest offset a byte array's bytes may start at in values. */
+#define LL_PQW_DICT_MAX_OFFSET (((size_t)1 << LL_PQW_DICT_OFFSET_BITS) - 1)
+
+/* Entry index of an occupied slot. */
+static inline size_t ll_pqw_slot_index(uint64_t slot, size_t width)
+{
+	return width ? (size_t)(uint32_t)slot - 1 : (size_t)(slot >> LL_PQW_DICT_INDEX_SHIFT);
+}
+
+/* Where in values a byte array's slot has its bytes. */
+static inline size_t ll_pqw_slot_offset(uint64_t slot)
+{
+	return (size_t)(slot >> LL_PQW_DICT_TAG_BITS) & LL_PQW_DICT_MAX_OFFSET;
+}
+
+/*
  * Bytes a dictionary holds (entries, values and, while it has entries,
  * slots), for the budget. Derived, since only an insert reads it.
  */
@@ -180,8 +216,8 @@ static inline size_t ll_pqw_dict_bytes(const ll_pqw_dict *d)
 /*
  * Adds v (width bytes; or, for byte arrays, width 0 and len bytes), which
  * the dictionary does not hold, with its tag (ll_pqw_dict_tag). Returns the
- * new entry's index, or -1 when memory runs out (the entries are unchanged
- * then).
+ * new entry's index, or -1 when memory runs out or a byte array's bytes
+ * would start past LL_PQW_DICT_MAX_OFFSET (the entries are unchanged then).
  */
 int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t tag);
 
@@ -208,23 +244,28 @@ static inline bool ll_pqw_value_is(const uint8_t *p, const void *v, size_t width
 	return ll_bytes_equal(p, v, width ? width : len);
 }
 
-/* Whether entry i holds v. */
-static inline bool ll_pqw_dict_holds(const ll_pqw_dict *d, size_t i, const void *v, size_t width,
-				     size_t len)
+/* Whether occupied slot slot holds v, whose tag is t. */
+static inline bool ll_pqw_slot_holds(const ll_pqw_dict *d, uint64_t slot, const void *v,
+				     size_t width, size_t len, uint32_t t)
 {
+	if (width == 4)
+		return slot >> 32 == ll_load32(v);
 	if (width)
-		return ll_pqw_value_is(d->values.data + i * width, v, width, len);
-	const ll_pqw_dict_entry *e = (const ll_pqw_dict_entry *)d->entries.data + i;
-	return e->len == len && ll_pqw_value_is(d->values.data + e->offset, v, 0, len);
+		return (uint32_t)(slot >> 32) == t &&
+		       ll_pqw_value_is(d->values.data + ll_pqw_slot_index(slot, width) * width, v,
+				       width, len);
+	if ((slot ^ t) & (((uint64_t)1 << LL_PQW_DICT_TAG_BITS) - 1))
+		return false;
+	const uint8_t *p = d->values.data + ll_pqw_slot_offset(slot);
+	return ll_load32(p - 4) == len && ll_pqw_value_is(p, v, 0, len);
 }
 
-/* Makes entry i, which holds v (len bytes), the one interned last. */
-static inline void ll_pqw_dict_set_last(ll_pqw_dict *d, size_t i, size_t width, size_t len)
+/* Makes entry i, whose len bytes are at p, the one interned last. */
+static inline void ll_pqw_dict_set_last(ll_pqw_dict *d, size_t i, const uint8_t *p, size_t len)
 {
 	d->last = (uint32_t)i + 1;
 	d->last_len = (uint32_t)len;
-	d->last_bytes = d->values.data +
-			(width ? i * width : ((const ll_pqw_dict_entry *)d->entries.data)[i].offset);
+	d->last_bytes = p;
 }
 
 /*
@@ -248,11 +289,14 @@ ll_pqw_dict_find(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32
 		uint64_t slot = d->slots[s];
 		if (!slot)
 			return -1;
-		if ((uint32_t)(slot >> 32) == t &&
-		    ll_pqw_dict_holds(d, (uint32_t)slot - 1, v, width, len)) {
-			ll_pqw_dict_set_last(d, (uint32_t)slot - 1, width, len);
+		if (ll_pqw_slot_holds(d, slot, v, width, len, t)) {
+			size_t i = ll_pqw_slot_index(slot, width);
+			ll_pqw_dict_set_last(d, i,
+					     d->values.data +
+						     (width ? i * width : ll_pqw_slot_offset(slot)),
+					     len);
 			d->returns++;
-			return (int64_t)d->last - 1;
+			return (int64_t)i;
 		}
 	}
 	return -1;
@@ -281,11 +325,10 @@ void ll_pqw_dict_free(ll_pqw_dict *d);
 /*
  * A column: what a put touches first, laid out by cache line (the columns
  * are 64-byte aligned). A put reads and writes line 0 alone when its column
- * has no dictionary and no levels, or when its value is the dictionary's
- * last entry of fixed width; a hash lookup adds line 1 (line 2 as well for
- * a byte array's entry), and levels line 2. Every line a put touches is
- * usually a cache miss, since the rest of the record's work evicts the
- * columns between one row and the next. Then the rest of the chunk's state,
+ * has no dictionary and no levels; a dictionary adds line 1, which holds
+ * all that a lookup reads of the column, and levels line 2. Every line a
+ * put touches is usually a cache miss, since the rest of the record's work
+ * evicts the columns between one row and the next. Then the rest of the chunk's state,
  * and the schema the encoder and error messages read.
  */
 typedef struct ll_pqw_column {
