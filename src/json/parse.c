@@ -273,7 +273,9 @@ static size_t unescape(const char *p, const char *end, char *o)
  * A parsed string lives in one arena allocation, block: `head` bytes for
  * the caller (a string value puts its node there), then the unescaped,
  * NUL-terminated bytes s. head is a multiple of 16, so s keeps the 16-byte
- * rounded room copy_plain writes in.
+ * rounded room copy_plain writes in. A key (borrow) without escapes is not
+ * copied at all: s points at its body in the input, unterminated, and block
+ * is NULL.
  */
 typedef struct parsed_string {
 	void *block;
@@ -281,11 +283,17 @@ typedef struct parsed_string {
 	size_t len;
 } parsed_string;
 
-/* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
-ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, const char *body,
+/* Puts the string body [body, p) into the arena, unescaped, unless it can be
+ * borrowed where it is; p is its closing quote. */
+ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, bool borrow, const char *body,
 			       const char *p, bool escaped, parsed_string *out)
 {
 	size_t raw = (size_t)(p - body);
+	if (borrow && !escaped) {
+		*out = (parsed_string){ NULL, body, raw };
+		ps->p = p + 1;
+		return LL_OK;
+	}
 	unsigned char *block = ll_arena_alloc(ps->arena, head + raw + 1);
 	if (!block)
 		return ll_error_oom(ps->err);
@@ -302,8 +310,8 @@ ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, const char *body
 }
 
 /* The rest of a string whose plain run stopped at p, short of its closing quote. */
-static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, const char *p,
-			     parsed_string *out)
+static int parse_string_rest(ll_json_parser *ps, size_t head, bool borrow, const char *body,
+			     const char *p, parsed_string *out)
 {
 	bool escaped = false;
 	for (;;) {
@@ -334,20 +342,21 @@ static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, 
 		}
 		p = scan_plain(p);
 	}
-	return store_string(ps, head, body, p, escaped, out);
+	return store_string(ps, head, borrow, body, p, escaped, out);
 }
 
 /*
  * Scans the string at p (the opening quote) and copies it into the arena
- * after head bytes. Inlined for the common string, plain ASCII: escapes,
- * other UTF-8 and errors take parse_string_rest.
+ * after head bytes, or borrows it (see parsed_string). Inlined for the
+ * common string, plain ASCII: escapes, other UTF-8 and errors take
+ * parse_string_rest.
  */
-ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
+ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, bool borrow, parsed_string *out)
 {
 	const char *body = ps->p + 1, *p = scan_plain(body);
 	if (*p != '"')
-		return parse_string_rest(ps, head, body, p, out);
-	return store_string(ps, head, body, p, false, out);
+		return parse_string_rest(ps, head, borrow, body, p, out);
+	return store_string(ps, head, borrow, body, p, false, out);
 }
 
 /* The head a string value keeps for its node, in front of its bytes. */
@@ -356,7 +365,7 @@ ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, parsed_string *o
 ALWAYS_INLINE int parse_string_value(ll_json_parser *ps, ll_json_value **out)
 {
 	parsed_string str;
-	int st = parse_string(ps, STRING_NODE, &str);
+	int st = parse_string(ps, STRING_NODE, false, &str);
 	if (st)
 		return st;
 	ll_json_value *v = str.block;
@@ -803,7 +812,8 @@ static int parse_member(ll_json_parser *ps)
 	parsed_string key;
 	ll_json_value *value;
 	int st;
-	if ((st = parse_string(ps, 0, &key)))
+	/* Keys are borrowed: the input outlives the record (see ll_json_member). */
+	if ((st = parse_string(ps, 0, true, &key)))
 		return st;
 	if (at_spaced(ps->p, ':')) {
 		ps->p += 2;

@@ -282,7 +282,8 @@ void ll_json_reader_free(ll_json_reader *r)
 ll_status ll_json_parse(const char *text, size_t len, const char *name, ll_arena *arena,
 			const ll_json_value **out, ll_error *err)
 {
-	char *copy = malloc(len + LL_JSON_PAD);
+	/* in the arena, not freed here: the tree's keys point into it */
+	char *copy = ll_arena_alloc(arena, len + LL_JSON_PAD);
 	if (!copy)
 		return ll_error_oom(err);
 	memcpy(copy, text, len);
@@ -300,7 +301,6 @@ ll_status ll_json_parse(const char *text, size_t len, const char *name, ll_arena
 	if (st == LL_OK && ps.p != ps.end)
 		st = ll_json_fail(&ps, ps.p, "invalid JSON: unexpected content after the document");
 	ll_json_parser_free_stacks(&ps);
-	free(copy);
 	*out = st == LL_OK ? v : NULL;
 	return (ll_status)st;
 }

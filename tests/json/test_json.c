@@ -251,6 +251,28 @@ static void test_strings(void)
 	ll_arena_free(&arena);
 }
 
+/* A document's tree, keys too, needs only the arena: the caller's text may go at once. */
+static void test_parse_outlives_text(void)
+{
+	static const char doc[] = "{\"plain\": 1, \"a\\u0062c\": 2, \"na\xC3\xAFve\": 3}";
+	char *text = strdup(doc);
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_error err = { 0 };
+	const ll_json_value *v;
+	CHECK_OK(ll_json_parse(text, strlen(text), "doc", &arena, &v, &err), &err);
+	memset(text, 'x', strlen(text));
+	free(text);
+	CHECK(v && v->kind == LL_JSON_OBJECT && v->u.obj.count == 3);
+	ll_buf out = LL_BUF_INIT;
+	ll_json_write(v, &out);
+	CHECK_STR(ll_buf_cstr(&out), "{\"plain\":1,\"abc\":2,\"na\xC3\xAFve\":3}");
+	const ll_json_value *abc = ll_json_get(v, "abc");
+	CHECK(abc && abc->kind == LL_JSON_INT && abc->u.i == 2);
+	ll_buf_free(&out);
+	ll_arena_free(&arena);
+}
+
 static void test_rejections(void)
 {
 	check_rejected("{\"a\":1}\n{\"a\":", 2, 6, "unexpected end of input");
@@ -530,6 +552,7 @@ static void test_files(void)
 LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_integer_digits),
 	     LL_TEST(test_decimal_digits), LL_TEST(test_numbers_across_windows),
 	     LL_TEST(test_separators), LL_TEST(test_strings),
+	     LL_TEST(test_parse_outlives_text),
 	     LL_TEST(test_rejections), LL_TEST(test_depth_limit), LL_TEST(test_window_boundaries),
 	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_gzip_blocks),
 	     LL_TEST(test_files))
