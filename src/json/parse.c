@@ -730,22 +730,18 @@ void ll_json_parser_start_record(ll_json_parser *ps)
 	ps->nretired = 0;
 }
 
-/* The record's first container at this depth: the level exists, its runs empty. */
-static int deepen(ll_json_parser *ps)
+/* Room for the levels down to depth, the new ones with empty runs. */
+static int levels_grow(ll_json_parser *ps, int depth)
 {
-	size_t need = (size_t)ps->depth + 1;
-	if (need > ps->levels_cap) {
-		size_t cap = ps->levels_cap ? ps->levels_cap * 2 : 8;
-		while (cap < need)
-			cap *= 2;
-		ll_json_level *levels = realloc(ps->levels, cap * sizeof(*levels));
-		if (!levels)
-			return ll_error_oom(ps->err);
-		memset(levels + ps->levels_cap, 0, (cap - ps->levels_cap) * sizeof(*levels));
-		ps->levels = levels;
-		ps->levels_cap = cap;
-	}
-	ps->deepest = ps->depth;
+	size_t cap = ps->levels_cap ? ps->levels_cap * 2 : 8;
+	while (cap <= (size_t)depth)
+		cap *= 2;
+	ll_json_level *levels = realloc(ps->levels, cap * sizeof(*levels));
+	if (!levels)
+		return ll_error_oom(ps->err);
+	memset(levels + ps->levels_cap, 0, (cap - ps->levels_cap) * sizeof(*levels));
+	ps->levels = levels;
+	ps->levels_cap = cap;
 	return LL_OK;
 }
 
@@ -754,10 +750,13 @@ ALWAYS_INLINE int enter(ll_json_parser *ps)
 	if (++ps->depth > LL_JSON_MAX_DEPTH)
 		return ll_json_fail(ps, ps->p, "JSON nested deeper than %d levels is not supported",
 				    LL_JSON_MAX_DEPTH);
-	if (ps->depth > ps->deepest) {
-		int st = deepen(ps);
-		if (st)
-			return st;
+	if (ps->depth > ps->deepest) { /* the record's first container at this depth */
+		if ((size_t)ps->depth >= ps->levels_cap) {
+			int st = levels_grow(ps, ps->depth);
+			if (st)
+				return st;
+		}
+		ps->deepest = ps->depth;
 	}
 	ps->p++;
 	return ll_json_skip_ws(ps);
