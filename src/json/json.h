@@ -94,7 +94,8 @@ void ll_json_reader_restart(ll_json_reader *r, const char *text, size_t len, con
 /**
  * Parses the next record into arena. *record is NULL at the end of input.
  * The tree stays valid until the arena is reset or the next call on r (next,
- * restart, free): its keys may point into the reader's window or text.
+ * restart, free): its keys may point into the reader's window or text, and
+ * its arrays of members and items are the reader's, reused by the next record.
  */
 ll_status ll_json_reader_next(ll_json_reader *r, ll_arena *arena, const ll_json_value **record,
 			      ll_error *err);
