@@ -42,7 +42,9 @@ typedef enum ll_json_kind {
 typedef struct ll_json_value ll_json_value;
 
 typedef struct ll_json_member {
-	const char *key; /* unescaped, NUL-terminated */
+	/* key_len unescaped bytes, not NUL-terminated: a key without escapes
+	 * points into the input, which the tree's lifetime therefore covers */
+	const char *key;
 	size_t key_len;
 	ll_json_value *value;
 } ll_json_member;
@@ -91,7 +93,9 @@ void ll_json_reader_restart(ll_json_reader *r, const char *text, size_t len, con
 
 /**
  * Parses the next record into arena. *record is NULL at the end of input.
- * The tree stays valid until the arena is reset.
+ * The tree stays valid until the arena is reset or the next call on r (next,
+ * restart, free): its keys may point into the reader's window or text, and
+ * its arrays of members and items are the reader's, reused by the next record.
  */
 ll_status ll_json_reader_next(ll_json_reader *r, ll_arena *arena, const ll_json_value **record,
 			      ll_error *err);
@@ -110,7 +114,10 @@ void ll_json_reader_start_line(ll_json_reader *r, uint64_t line);
 
 void ll_json_reader_free(ll_json_reader *r);
 
-/** Parses one complete JSON document held in memory (config, API bodies). */
+/**
+ * Parses one complete JSON document held in memory (config, API bodies).
+ * The tree, and a copy of text its keys point into, live in arena.
+ */
 ll_status ll_json_parse(const char *text, size_t len, const char *name, ll_arena *arena,
 			const ll_json_value **out, ll_error *err);
 

@@ -21,6 +21,21 @@
 /* Deeper nesting is refused rather than risk the C stack. */
 #define LL_JSON_MAX_DEPTH 1000
 
+/*
+ * The children of a record's containers at one depth: each one's entries,
+ * once it closes, are its children array. Siblings never overlap, so one
+ * container at a time is open at a depth, appending from `first`.
+ */
+typedef struct ll_json_run {
+	char *base; /* room for cap entries; NULL before the first */
+	size_t used, cap;
+	size_t first; /* the open container's first entry */
+} ll_json_run;
+
+typedef struct ll_json_level {
+	ll_json_run members, items;
+} ll_json_level;
+
 typedef struct ll_json_parser {
 	const char *buf;  /* window start, for offsets */
 	const char *p;    /* next byte */
@@ -30,14 +45,19 @@ typedef struct ll_json_parser {
 	uint64_t line;    /* line of p, 1-based */
 	uint64_t line_start; /* absolute offset where that line begins */
 	int depth;
+	int deepest;      /* the deepest level this record has used */
 	const char *name; /* input name for messages */
 	ll_arena *arena;
 	ll_error *err;
-	/* Children of the containers being parsed, popped as each one closes. */
-	ll_json_value **items;
-	size_t nitems, items_cap;
-	ll_json_member *members;
-	size_t nmembers, members_cap;
+	/* Indexed by depth, from 1; levels_cap of them allocated. */
+	ll_json_level *levels;
+	size_t levels_cap;
+	/* Runs are the parser's (a reader: reused by every record) or else
+	 * the arena's (ll_json_parse: the tree outlives the parser). */
+	bool own_runs;
+	/* A reader's runs that filled up during this record, freed at the next. */
+	char **retired;
+	size_t nretired, retired_cap;
 } ll_json_parser;
 
 /** Parses one value at p. LL_OK, LL_JSON_MORE or an error. */
@@ -65,7 +85,10 @@ ll_status ll_json_fail(ll_json_parser *ps, const char *at, const char *fmt, ...)
 /** Describes the byte at `at` for a message: 'x', or byte 0xC3, or end of input. */
 const char *ll_json_describe(const ll_json_parser *ps, const char *at, char tmp[32]);
 
-void ll_json_parser_free_stacks(ll_json_parser *ps);
+/** Before a record (or an attempt at one): its containers start new runs. */
+void ll_json_parser_start_record(ll_json_parser *ps);
+
+void ll_json_parser_free_levels(ll_json_parser *ps);
 
 /**
  * ll_json_reader_open with a window of `window` bytes (at least 1) to start

@@ -1,10 +1,12 @@
 /*
  * Recursive-descent JSON value parser (RFC 8259, strict).
  *
- * Values are built in the caller's arena. Container children are collected
- * on two parser-owned stacks and copied into the arena, exactly sized and
- * behind the container's node, when the container closes, so a record costs
- * one arena allocation per value and nothing is freed piecemeal.
+ * Values are built in the caller's arena, nothing is freed piecemeal. A
+ * container's children are written once, into a run that the containers at
+ * its depth share one after the other (ll_json_run): when it closes, its
+ * entries there are its children array. A reader's runs are its own, kept
+ * from record to record (its records live until its next call), so they
+ * stop growing after the first records; ll_json_parse's are in the arena.
  *
  * The member and item loops (parse_object, parse_array) dispatch each value
  * on its first byte and parse the common ones inline: plain strings, short
@@ -273,7 +275,9 @@ static size_t unescape(const char *p, const char *end, char *o)
  * A parsed string lives in one arena allocation, block: `head` bytes for
  * the caller (a string value puts its node there), then the unescaped,
  * NUL-terminated bytes s. head is a multiple of 16, so s keeps the 16-byte
- * rounded room copy_plain writes in.
+ * rounded room copy_plain writes in. A key (borrow) without escapes is not
+ * copied at all: s points at its body in the input, unterminated, and block
+ * is NULL.
  */
 typedef struct parsed_string {
 	void *block;
@@ -281,11 +285,17 @@ typedef struct parsed_string {
 	size_t len;
 } parsed_string;
 
-/* Puts the string body [body, p) into the arena, unescaped; p is its closing quote. */
-ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, const char *body,
+/* Puts the string body [body, p) into the arena, unescaped, unless it can be
+ * borrowed where it is; p is its closing quote. */
+ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, bool borrow, const char *body,
 			       const char *p, bool escaped, parsed_string *out)
 {
 	size_t raw = (size_t)(p - body);
+	if (borrow && !escaped) {
+		*out = (parsed_string){ NULL, body, raw };
+		ps->p = p + 1;
+		return LL_OK;
+	}
 	unsigned char *block = ll_arena_alloc(ps->arena, head + raw + 1);
 	if (!block)
 		return ll_error_oom(ps->err);
@@ -302,8 +312,8 @@ ALWAYS_INLINE int store_string(ll_json_parser *ps, size_t head, const char *body
 }
 
 /* The rest of a string whose plain run stopped at p, short of its closing quote. */
-static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, const char *p,
-			     parsed_string *out)
+static int parse_string_rest(ll_json_parser *ps, size_t head, bool borrow, const char *body,
+			     const char *p, parsed_string *out)
 {
 	bool escaped = false;
 	for (;;) {
@@ -334,20 +344,21 @@ static int parse_string_rest(ll_json_parser *ps, size_t head, const char *body, 
 		}
 		p = scan_plain(p);
 	}
-	return store_string(ps, head, body, p, escaped, out);
+	return store_string(ps, head, borrow, body, p, escaped, out);
 }
 
 /*
  * Scans the string at p (the opening quote) and copies it into the arena
- * after head bytes. Inlined for the common string, plain ASCII: escapes,
- * other UTF-8 and errors take parse_string_rest.
+ * after head bytes, or borrows it (see parsed_string). Inlined for the
+ * common string, plain ASCII: escapes, other UTF-8 and errors take
+ * parse_string_rest.
  */
-ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, parsed_string *out)
+ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, bool borrow, parsed_string *out)
 {
 	const char *body = ps->p + 1, *p = scan_plain(body);
 	if (*p != '"')
-		return parse_string_rest(ps, head, body, p, out);
-	return store_string(ps, head, body, p, false, out);
+		return parse_string_rest(ps, head, borrow, body, p, out);
+	return store_string(ps, head, borrow, body, p, false, out);
 }
 
 /* The head a string value keeps for its node, in front of its bytes. */
@@ -356,7 +367,7 @@ ALWAYS_INLINE int parse_string(ll_json_parser *ps, size_t head, parsed_string *o
 ALWAYS_INLINE int parse_string_value(ll_json_parser *ps, ll_json_value **out)
 {
 	parsed_string str;
-	int st = parse_string(ps, STRING_NODE, &str);
+	int st = parse_string(ps, STRING_NODE, false, &str);
 	if (st)
 		return st;
 	ll_json_value *v = str.block;
@@ -643,39 +654,110 @@ ALWAYS_INLINE int parse_child(ll_json_parser *ps, ll_json_value **out)
 	return ll_json_parse_value(ps, out);
 }
 
-static int push_item(ll_json_parser *ps, ll_json_value *v)
+/* Keeps a reader's run that filled up until the next record: its entries are children. */
+static bool retire(ll_json_parser *ps, char *base)
 {
-	if (ps->nitems == ps->items_cap) {
-		size_t cap = ps->items_cap ? ps->items_cap * 2 : 64;
-		ll_json_value **items = realloc(ps->items, cap * sizeof(*items));
-		if (!items)
-			return ll_error_oom(ps->err);
-		ps->items = items;
-		ps->items_cap = cap;
+	if (ps->nretired == ps->retired_cap) {
+		size_t cap = ps->retired_cap ? ps->retired_cap * 2 : 16;
+		char **r = realloc(ps->retired, cap * sizeof(*r));
+		if (!r)
+			return false;
+		ps->retired = r;
+		ps->retired_cap = cap;
 	}
-	ps->items[ps->nitems++] = v;
+	ps->retired[ps->nretired++] = base;
+	return true;
+}
+
+/*
+ * A run twice as large for a full one: the open container's entries move
+ * to it, those of its closed siblings stay where their containers point.
+ */
+static int run_grow(ll_json_parser *ps, ll_json_run *run, size_t size)
+{
+	size_t n = run->used - run->first;
+	size_t cap = run->cap ? run->cap * 2 : 16;
+	char *base = ps->own_runs ? malloc(cap * size) : ll_arena_alloc(ps->arena, cap * size);
+	if (!base)
+		return ll_error_oom(ps->err);
+	if (ps->own_runs && run->base && !retire(ps, run->base)) {
+		free(base);
+		return ll_error_oom(ps->err);
+	}
+	if (n)
+		memcpy(base, run->base + run->first * size, n * size);
+	run->base = base;
+	run->used = n;
+	run->first = 0;
+	run->cap = cap;
 	return LL_OK;
 }
 
-static int push_member(ll_json_parser *ps, const char *key, size_t key_len, ll_json_value *v)
+ALWAYS_INLINE int push_item(ll_json_parser *ps, int depth, ll_json_value *v)
 {
-	if (ps->nmembers == ps->members_cap) {
-		size_t cap = ps->members_cap ? ps->members_cap * 2 : 64;
-		ll_json_member *m = realloc(ps->members, cap * sizeof(*m));
-		if (!m)
-			return ll_error_oom(ps->err);
-		ps->members = m;
-		ps->members_cap = cap;
+	ll_json_run *run = &ps->levels[depth].items;
+	if (run->used == run->cap) {
+		int st = run_grow(ps, run, sizeof(ll_json_value *));
+		if (st)
+			return st;
 	}
-	ps->members[ps->nmembers++] = (ll_json_member){ key, key_len, v };
+	((ll_json_value **)(void *)run->base)[run->used++] = v;
 	return LL_OK;
 }
 
-static int enter(ll_json_parser *ps)
+ALWAYS_INLINE int push_member(ll_json_parser *ps, int depth, const char *key, size_t key_len,
+			      ll_json_value *v)
+{
+	ll_json_run *run = &ps->levels[depth].members;
+	if (run->used == run->cap) {
+		int st = run_grow(ps, run, sizeof(ll_json_member));
+		if (st)
+			return st;
+	}
+	((ll_json_member *)(void *)run->base)[run->used++] = (ll_json_member){ key, key_len, v };
+	return LL_OK;
+}
+
+void ll_json_parser_start_record(ll_json_parser *ps)
+{
+	for (int d = 1; d <= ps->deepest; d++) {
+		ps->levels[d].members.used = 0;
+		ps->levels[d].items.used = 0;
+	}
+	ps->deepest = 0;
+	for (size_t i = 0; i < ps->nretired; i++)
+		free(ps->retired[i]);
+	ps->nretired = 0;
+}
+
+/* Room for the levels down to depth, the new ones with empty runs. */
+static int levels_grow(ll_json_parser *ps, int depth)
+{
+	size_t cap = ps->levels_cap ? ps->levels_cap * 2 : 8;
+	while (cap <= (size_t)depth)
+		cap *= 2;
+	ll_json_level *levels = realloc(ps->levels, cap * sizeof(*levels));
+	if (!levels)
+		return ll_error_oom(ps->err);
+	memset(levels + ps->levels_cap, 0, (cap - ps->levels_cap) * sizeof(*levels));
+	ps->levels = levels;
+	ps->levels_cap = cap;
+	return LL_OK;
+}
+
+ALWAYS_INLINE int enter(ll_json_parser *ps)
 {
 	if (++ps->depth > LL_JSON_MAX_DEPTH)
 		return ll_json_fail(ps, ps->p, "JSON nested deeper than %d levels is not supported",
 				    LL_JSON_MAX_DEPTH);
+	if (ps->depth > ps->deepest) { /* the record's first container at this depth */
+		if ((size_t)ps->depth >= ps->levels_cap) {
+			int st = levels_grow(ps, ps->depth);
+			if (st)
+				return st;
+		}
+		ps->deepest = ps->depth;
+	}
 	ps->p++;
 	return ll_json_skip_ws(ps);
 }
@@ -705,61 +787,44 @@ static inline bool at_spaced(const char *p, char sep)
 	return have == want && (unsigned char)p[2] > ' ';
 }
 
-/* The head a container keeps for its node, in front of its children. */
-#define CONTAINER_NODE ((sizeof(ll_json_value) + 15) & ~(size_t)15)
-
-/*
- * A container's node with room for its children behind it, one allocation:
- * the n entries of `size` bytes from entry `first` of the parser's stack
- * (which is NULL until something is pushed) are copied to *children, NULL
- * when there are none.
- */
-ALWAYS_INLINE ll_json_value *new_container(ll_json_parser *ps, ll_json_kind kind,
-					   const void *stack, size_t first, size_t n, size_t size,
-					   void **children)
+/* A closed container's node; its children are the run's entries from first, NULL when none. */
+ALWAYS_INLINE ll_json_value *close_container(ll_json_parser *ps, ll_json_kind kind,
+					     const ll_json_run *run, size_t size, void **children)
 {
-	ll_json_value *v = ll_arena_alloc(ps->arena, CONTAINER_NODE + n * size);
-	if (!v) {
-		ll_error_oom(ps->err);
+	ll_json_value *v = new_value(ps, kind);
+	if (!v)
 		return NULL;
-	}
-	v->kind = kind;
-	*children = NULL;
-	if (n) {
-		*children = (char *)v + CONTAINER_NODE;
-		memcpy(*children, (const char *)stack + first * size, n * size);
-	}
+	*children = run->used > run->first ? run->base + run->first * size : NULL;
+	ps->depth--;
+	ps->p++;
 	return v;
 }
 
-ALWAYS_INLINE int close_array(ll_json_parser *ps, size_t first, ll_json_value **out)
+ALWAYS_INLINE int close_array(ll_json_parser *ps, int depth, ll_json_value **out)
 {
-	size_t n = ps->nitems - first;
+	const ll_json_run *run = &ps->levels[depth].items;
 	void *items;
-	ll_json_value *v = new_container(ps, LL_JSON_ARRAY, ps->items, first, n,
-					 sizeof(ll_json_value *), &items);
+	ll_json_value *v = close_container(ps, LL_JSON_ARRAY, run, sizeof(ll_json_value *), &items);
 	if (!v)
 		return LL_ENOMEM;
 	v->u.arr.items = items;
-	v->u.arr.count = n;
-	ps->nitems = first;
-	ps->depth--;
-	ps->p++;
+	v->u.arr.count = run->used - run->first;
 	*out = v;
 	return LL_OK;
 }
 
 static int parse_array(ll_json_parser *ps, ll_json_value **out)
 {
-	size_t first = ps->nitems;
 	int st = enter(ps);
 	if (st)
 		return st;
+	int depth = ps->depth;
+	ps->levels[depth].items.first = ps->levels[depth].items.used;
 	if (*ps->p == ']')
-		return close_array(ps, first, out);
+		return close_array(ps, depth, out);
 	for (;;) {
 		ll_json_value *item;
-		if ((st = parse_child(ps, &item)) || (st = push_item(ps, item)))
+		if ((st = parse_child(ps, &item)) || (st = push_item(ps, depth, item)))
 			return st;
 		if (at_spaced(ps->p, ',') && ps->p[2] != ']') {
 			ps->p += 2;
@@ -768,7 +833,7 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 		if ((st = ll_json_skip_ws(ps)))
 			return st;
 		if (*ps->p == ']')
-			return close_array(ps, first, out);
+			return close_array(ps, depth, out);
 		if (*ps->p != ',')
 			return expected(ps, "',' or ']' in an array");
 		ps->p++;
@@ -779,31 +844,28 @@ static int parse_array(ll_json_parser *ps, ll_json_value **out)
 	}
 }
 
-ALWAYS_INLINE int close_object(ll_json_parser *ps, size_t first, ll_json_value **out)
+ALWAYS_INLINE int close_object(ll_json_parser *ps, int depth, ll_json_value **out)
 {
-	size_t n = ps->nmembers - first;
+	const ll_json_run *run = &ps->levels[depth].members;
 	void *members;
-	ll_json_value *v = new_container(ps, LL_JSON_OBJECT, ps->members, first, n,
-					 sizeof(ll_json_member), &members);
+	ll_json_value *v = close_container(ps, LL_JSON_OBJECT, run, sizeof(ll_json_member), &members);
 	if (!v)
 		return LL_ENOMEM;
 	v->u.obj.members = members;
-	v->u.obj.count = n;
-	ps->nmembers = first;
-	ps->depth--;
-	ps->p++;
+	v->u.obj.count = run->used - run->first;
 	*out = v;
 	return LL_OK;
 }
 
-static int parse_member(ll_json_parser *ps)
+static int parse_member(ll_json_parser *ps, int depth)
 {
 	if (*ps->p != '"')
 		return expected(ps, "a member name in double quotes");
 	parsed_string key;
 	ll_json_value *value;
 	int st;
-	if ((st = parse_string(ps, 0, &key)))
+	/* Keys are borrowed: the input outlives the record (see ll_json_member). */
+	if ((st = parse_string(ps, 0, true, &key)))
 		return st;
 	if (at_spaced(ps->p, ':')) {
 		ps->p += 2;
@@ -818,19 +880,20 @@ static int parse_member(ll_json_parser *ps)
 	}
 	if ((st = parse_child(ps, &value)))
 		return st;
-	return push_member(ps, key.s, key.len, value);
+	return push_member(ps, depth, key.s, key.len, value);
 }
 
 static int parse_object(ll_json_parser *ps, ll_json_value **out)
 {
-	size_t first = ps->nmembers;
 	int st = enter(ps);
 	if (st)
 		return st;
+	int depth = ps->depth;
+	ps->levels[depth].members.first = ps->levels[depth].members.used;
 	if (*ps->p == '}')
-		return close_object(ps, first, out);
+		return close_object(ps, depth, out);
 	for (;;) {
-		if ((st = parse_member(ps)))
+		if ((st = parse_member(ps, depth)))
 			return st;
 		if (at_spaced(ps->p, ',') && ps->p[2] == '"') {
 			ps->p += 2;
@@ -839,7 +902,7 @@ static int parse_object(ll_json_parser *ps, ll_json_value **out)
 		if ((st = ll_json_skip_ws(ps)))
 			return st;
 		if (*ps->p == '}')
-			return close_object(ps, first, out);
+			return close_object(ps, depth, out);
 		if (*ps->p != ',')
 			return expected(ps, "',' or '}' after an object member");
 		ps->p++;
@@ -877,12 +940,16 @@ int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out)
 	}
 }
 
-void ll_json_parser_free_stacks(ll_json_parser *ps)
+void ll_json_parser_free_levels(ll_json_parser *ps)
 {
-	free(ps->items);
-	free(ps->members);
-	ps->items = NULL;
-	ps->members = NULL;
-	ps->items_cap = ps->members_cap = 0;
-	ps->nitems = ps->nmembers = 0;
+	ll_json_parser_start_record(ps); /* frees the retired runs */
+	for (size_t d = 0; ps->own_runs && d < ps->levels_cap; d++) {
+		free(ps->levels[d].members.base);
+		free(ps->levels[d].items.base);
+	}
+	free(ps->levels);
+	free(ps->retired);
+	ps->levels = NULL;
+	ps->retired = NULL;
+	ps->levels_cap = ps->retired_cap = 0;
 }

@@ -44,7 +44,7 @@ struct ll_json_reader {
 	size_t pos;  /* first unconsumed byte */
 	bool eof;
 	frame frame;
-	ll_json_parser ps; /* line counters and stacks persist between records */
+	ll_json_parser ps; /* line counters and levels persist between records */
 	uint64_t rec_line, rec_column, rec_offset;
 };
 
@@ -70,6 +70,7 @@ ll_status ll_json_reader_open_window(ll_json_reader **out, ll_input *in, size_t 
 	r->cap = window;
 	r->ps.line = 1;
 	r->ps.name = ll_input_name(in);
+	r->ps.own_runs = true;
 	*out = r;
 	return LL_OK;
 }
@@ -81,6 +82,7 @@ ll_status ll_json_reader_open_memory(ll_json_reader **out, ll_error *err)
 		return ll_error_oom(err);
 	static const char none[LL_JSON_READER_PAD];
 	ll_json_reader_restart(r, none, 0, NULL, 1);
+	r->ps.own_runs = true;
 	*out = r;
 	return LL_OK;
 }
@@ -94,7 +96,7 @@ void ll_json_reader_restart(ll_json_reader *r, const char *text, size_t len, con
 	r->eof = true;
 	r->frame = FRAME_START;
 	r->rec_line = r->rec_column = r->rec_offset = 0;
-	/* the parser's counters start over; its stacks keep their room */
+	/* the parser's counters start over; its levels stay */
 	r->ps.base = 0;
 	r->ps.line = line;
 	r->ps.line_start = 0;
@@ -236,7 +238,7 @@ ll_status ll_json_reader_next(ll_json_reader *r, ll_arena *arena, const ll_json_
 		ps->end = r->text + r->len;
 		ps->eof = r->eof;
 		ps->depth = 0;
-		ps->nitems = ps->nmembers = 0;
+		ll_json_parser_start_record(ps);
 		ll_json_value *rec;
 		int st = attempt(r, &f, &rec);
 		if (st == LL_OK) {
@@ -274,7 +276,7 @@ void ll_json_reader_free(ll_json_reader *r)
 {
 	if (!r)
 		return;
-	ll_json_parser_free_stacks(&r->ps);
+	ll_json_parser_free_levels(&r->ps);
 	free(r->win);
 	free(r);
 }
@@ -282,7 +284,8 @@ void ll_json_reader_free(ll_json_reader *r)
 ll_status ll_json_parse(const char *text, size_t len, const char *name, ll_arena *arena,
 			const ll_json_value **out, ll_error *err)
 {
-	char *copy = malloc(len + LL_JSON_PAD);
+	/* in the arena, not freed here: the tree's keys point into it */
+	char *copy = ll_arena_alloc(arena, len + LL_JSON_PAD);
 	if (!copy)
 		return ll_error_oom(err);
 	memcpy(copy, text, len);
@@ -299,8 +302,7 @@ ll_status ll_json_parse(const char *text, size_t len, const char *name, ll_arena
 		st = ll_json_skip_ws(&ps);
 	if (st == LL_OK && ps.p != ps.end)
 		st = ll_json_fail(&ps, ps.p, "invalid JSON: unexpected content after the document");
-	ll_json_parser_free_stacks(&ps);
-	free(copy);
+	ll_json_parser_free_levels(&ps);
 	*out = st == LL_OK ? v : NULL;
 	return (ll_status)st;
 }

@@ -251,6 +251,28 @@ static void test_strings(void)
 	ll_arena_free(&arena);
 }
 
+/* A document's tree, keys too, needs only the arena: the caller's text may go at once. */
+static void test_parse_outlives_text(void)
+{
+	static const char doc[] = "{\"plain\": 1, \"a\\u0062c\": 2, \"na\xC3\xAFve\": 3}";
+	char *text = strdup(doc);
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	ll_error err = { 0 };
+	const ll_json_value *v;
+	CHECK_OK(ll_json_parse(text, strlen(text), "doc", &arena, &v, &err), &err);
+	memset(text, 'x', strlen(text));
+	free(text);
+	CHECK(v && v->kind == LL_JSON_OBJECT && v->u.obj.count == 3);
+	ll_buf out = LL_BUF_INIT;
+	ll_json_write(v, &out);
+	CHECK_STR(ll_buf_cstr(&out), "{\"plain\":1,\"abc\":2,\"na\xC3\xAFve\":3}");
+	const ll_json_value *abc = ll_json_get(v, "abc");
+	CHECK(abc && abc->kind == LL_JSON_INT && abc->u.i == 2);
+	ll_buf_free(&out);
+	ll_arena_free(&arena);
+}
+
 static void test_rejections(void)
 {
 	check_rejected("{\"a\":1}\n{\"a\":", 2, 6, "unexpected end of input");
@@ -311,6 +333,76 @@ static void test_depth_limit(void)
 	CHECK_OK(read_records(text + 1, (depth - 1) * 2, 0, false, &out, &err), &err);
 	ll_buf_free(&out);
 	free(text);
+}
+
+/*
+ * Record i, in text (spaced) and compact: containers whose sizes vary from
+ * record to record, siblings at one depth before and after a large one, so
+ * a parser that keeps each depth's children together must keep every
+ * sibling's right while room for them grows.
+ */
+static void sized_record(size_t i, ll_buf *text, ll_buf *compact)
+{
+	ll_buf *both[2] = { text, compact };
+	for (int w = 0; w < 2; w++) {
+		ll_buf *b = both[w];
+		const char *sep = w ? "," : ", ", *colon = w ? ":" : ": ";
+		ll_buf_printf(b, "{\"i\"%s%zu%s\"a\"%s{", colon, i, sep, colon);
+		for (size_t k = 0; k < i % 5; k++)
+			ll_buf_printf(b, "%s\"a%zu\"%s%zu", k ? sep : "", k, colon, k);
+		ll_buf_printf(b, "}%s\"b\"%s{", sep, colon);
+		for (size_t k = 0; k < i * 7 % 41; k++)
+			ll_buf_printf(b, "%s\"b%zu\"%s[%zu]", k ? sep : "", k, colon, k);
+		ll_buf_printf(b, "}%s\"c\"%s[", sep, colon);
+		for (size_t k = 0; k < i * 13 % 53; k++) {
+			ll_buf_printf(b, "%s{", k ? sep : "");
+			for (size_t m = 0; m < (i + k) % 4; m++)
+				ll_buf_printf(b, "%s\"m%zu\"%s[%zu%s%zu]", m ? sep : "", m, colon, i, sep, m);
+			ll_buf_putc(b, '}');
+		}
+		ll_buf_printf(b, "]%s\"d\"%s[[%zu]%s[]]}\n", sep, colon, i, sep);
+	}
+}
+
+static void test_container_sizes(void)
+{
+	ll_buf text = LL_BUF_INIT, compact = LL_BUF_INIT, out = LL_BUF_INIT;
+	for (size_t i = 0; i < 200; i++)
+		sized_record(i * 37 % 200, &text, &compact);
+	ll_error err = { 0 };
+	/* the usual window, and a tiny one whose records are parsed again and again */
+	CHECK_OK(read_records(text.data, text.len, 0, false, &out, &err), &err);
+	CHECK_STR(ll_buf_cstr(&out), ll_buf_cstr(&compact));
+	ll_buf_clear(&out);
+	CHECK_OK(read_records(text.data, text.len, 7, false, &out, &err), &err);
+	CHECK_STR(ll_buf_cstr(&out), ll_buf_cstr(&compact));
+	/* one document holding all of them */
+	ll_buf doc = LL_BUF_INIT, want = LL_BUF_INIT;
+	ll_buf_putc(&doc, '[');
+	ll_buf_putc(&want, '[');
+	for (size_t i = 0, t = 0, c = 0; i < 200; i++) {
+		size_t te = (size_t)((const char *)memchr(text.data + t, '\n', text.len - t) - text.data);
+		size_t ce = (size_t)((const char *)memchr(compact.data + c, '\n', compact.len - c) - compact.data);
+		ll_buf_append(&doc, text.data + t, te - t);
+		ll_buf_append(&want, compact.data + c, ce - c);
+		ll_buf_putc(&doc, i < 199 ? ',' : ']');
+		ll_buf_putc(&want, i < 199 ? ',' : ']');
+		t = te + 1;
+		c = ce + 1;
+	}
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	const ll_json_value *v;
+	CHECK_OK(ll_json_parse(doc.data, doc.len, "doc", &arena, &v, &err), &err);
+	ll_buf_clear(&out);
+	ll_json_write(v, &out);
+	CHECK_STR(ll_buf_cstr(&out), ll_buf_cstr(&want));
+	ll_arena_free(&arena);
+	ll_buf_free(&doc);
+	ll_buf_free(&want);
+	ll_buf_free(&text);
+	ll_buf_free(&compact);
+	ll_buf_free(&out);
 }
 
 /* Records of every size around the 1 MiB window, one larger than the window,
@@ -530,6 +622,8 @@ static void test_files(void)
 LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_integer_digits),
 	     LL_TEST(test_decimal_digits), LL_TEST(test_numbers_across_windows),
 	     LL_TEST(test_separators), LL_TEST(test_strings),
-	     LL_TEST(test_rejections), LL_TEST(test_depth_limit), LL_TEST(test_window_boundaries),
+	     LL_TEST(test_parse_outlives_text),
+	     LL_TEST(test_rejections), LL_TEST(test_depth_limit),
+	     LL_TEST(test_container_sizes), LL_TEST(test_window_boundaries),
 	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_gzip_blocks),
 	     LL_TEST(test_files))
