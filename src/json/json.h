@@ -95,10 +95,22 @@ void ll_json_reader_restart(ll_json_reader *r, const char *text, size_t len, con
  * Parses the next record into arena. *record is NULL at the end of input.
  * The tree stays valid until the arena is reset or the next call on r (next,
  * restart, free): its keys may point into the reader's window or text, and
- * its arrays of members and items are the reader's, reused by the next record.
+ * its arrays of members and items are the reader's, reused by the next record
+ * (or, after ll_json_reader_keep, by the first after ll_json_reader_release).
  */
 ll_status ll_json_reader_next(ll_json_reader *r, ll_arena *arena, const ll_json_value **record,
 			      ll_error *err);
+
+/**
+ * Keeps the trees of the records r returns from now on valid across its
+ * later calls, until ll_json_reader_release (their arena must be kept as
+ * well), so a caller can gather records before using them. For a reader of
+ * text in memory only: a window over an input moves under the keys.
+ */
+void ll_json_reader_keep(ll_json_reader *r);
+
+/** Lets the kept records go: the next records reuse their arrays. */
+void ll_json_reader_release(ll_json_reader *r);
 
 /** 1-based line and column where the record last returned starts. */
 void ll_json_reader_record_position(const ll_json_reader *r, uint64_t *line, uint64_t *column);

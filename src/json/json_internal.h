@@ -45,7 +45,7 @@ typedef struct ll_json_parser {
 	uint64_t line;    /* line of p, 1-based */
 	uint64_t line_start; /* absolute offset where that line begins */
 	int depth;
-	int deepest;      /* the deepest level this record has used */
+	int deepest;      /* the deepest level the records since the runs were emptied used */
 	const char *name; /* input name for messages */
 	ll_arena *arena;
 	ll_error *err;
@@ -55,9 +55,11 @@ typedef struct ll_json_parser {
 	/* Runs are the parser's (a reader: reused by every record) or else
 	 * the arena's (ll_json_parse: the tree outlives the parser). */
 	bool own_runs;
-	/* A reader's runs that filled up during this record, freed at the next. */
+	/* A reader's runs that filled up, freed when the runs are emptied. */
 	char **retired;
 	size_t nretired, retired_cap;
+	/* the runs are emptied only by ll_json_parser_release, not before each record */
+	bool keep;
 } ll_json_parser;
 
 /** Parses one value at p. LL_OK, LL_JSON_MORE or an error. */
@@ -85,8 +87,11 @@ ll_status ll_json_fail(ll_json_parser *ps, const char *at, const char *fmt, ...)
 /** Describes the byte at `at` for a message: 'x', or byte 0xC3, or end of input. */
 const char *ll_json_describe(const ll_json_parser *ps, const char *at, char tmp[32]);
 
-/** Before a record (or an attempt at one): its containers start new runs. */
+/** Before a record (or an attempt at one): the runs are emptied unless ps->keep. */
 void ll_json_parser_start_record(ll_json_parser *ps);
+
+/** Empties the runs for the next records; the trees in them are gone. */
+void ll_json_parser_release(ll_json_parser *ps);
 
 void ll_json_parser_free_levels(ll_json_parser *ps);
 

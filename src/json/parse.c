@@ -720,6 +720,12 @@ ALWAYS_INLINE int push_member(ll_json_parser *ps, int depth, const char *key, si
 
 void ll_json_parser_start_record(ll_json_parser *ps)
 {
+	if (!ps->keep)
+		ll_json_parser_release(ps);
+}
+
+void ll_json_parser_release(ll_json_parser *ps)
+{
 	for (int d = 1; d <= ps->deepest; d++) {
 		ps->levels[d].members.used = 0;
 		ps->levels[d].items.used = 0;

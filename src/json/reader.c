@@ -256,6 +256,16 @@ ll_status ll_json_reader_next(ll_json_reader *r, ll_arena *arena, const ll_json_
 	}
 }
 
+void ll_json_reader_keep(ll_json_reader *r)
+{
+	r->ps.keep = true;
+}
+
+void ll_json_reader_release(ll_json_reader *r)
+{
+	ll_json_parser_release(&r->ps);
+}
+
 void ll_json_reader_record_position(const ll_json_reader *r, uint64_t *line, uint64_t *column)
 {
 	*line = r->rec_line;

@@ -340,6 +340,7 @@ static ll_status read_batch(worker *w, const ll_chunk *c, ll_norm_record *batch,
 {
 	run *r = w->r;
 	*count = 0;
+	ll_json_reader_release(w->reader);
 	ll_arena_reset(&w->arena);
 	while (*count < LL_NORM_BATCH) {
 		const ll_json_value *record = NULL;
@@ -496,8 +497,12 @@ static ll_status readers_open(worker *w, size_t nw, ll_error *err)
 {
 	_Static_assert(LL_CHUNK_PAD >= LL_JSON_READER_PAD, "pieces are parsed in place");
 	ll_status st = LL_OK;
-	for (size_t i = 0; i < nw && st == LL_OK; i++)
+	for (size_t i = 0; i < nw && st == LL_OK; i++) {
 		st = ll_json_reader_open_memory(&w[i].reader, err);
+		/* a batch's records are read before they are normalized (read_batch) */
+		if (st == LL_OK)
+			ll_json_reader_keep(w[i].reader);
+	}
 	return st;
 }
 

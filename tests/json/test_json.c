@@ -405,6 +405,49 @@ static void test_container_sizes(void)
 	ll_buf_free(&out);
 }
 
+/*
+ * A memory reader told to keep its records: groups of records read one after
+ * another all stay whole until released, however their containers grow.
+ */
+static void test_kept_records(void)
+{
+	ll_buf text = LL_BUF_INIT, compact = LL_BUF_INIT, out = LL_BUF_INIT;
+	for (size_t i = 0; i < 200; i++)
+		sized_record(i * 37 % 200, &text, &compact);
+	ll_buf_reserve(&text, LL_JSON_READER_PAD);
+	memset(text.data + text.len, 0, LL_JSON_READER_PAD);
+	ll_error err = { 0 };
+	ll_json_reader *r = NULL;
+	CHECK_OK(ll_json_reader_open_memory(&r, &err), &err);
+	ll_json_reader_keep(r);
+	ll_json_reader_restart(r, text.data, text.len, "kept.ndjson", 1);
+	ll_arena arena;
+	ll_arena_init(&arena, 0);
+	for (bool more = true; more;) {
+		const ll_json_value *group[9];
+		size_t n = 0;
+		ll_json_reader_release(r);
+		ll_arena_reset(&arena);
+		while (n < 9) {
+			CHECK_OK(ll_json_reader_next(r, &arena, &group[n], &err), &err);
+			if (!group[n])
+				break;
+			n++;
+		}
+		more = n == 9;
+		for (size_t i = 0; i < n; i++) {
+			ll_json_write(group[i], &out);
+			ll_buf_putc(&out, '\n');
+		}
+	}
+	CHECK_STR(ll_buf_cstr(&out), ll_buf_cstr(&compact));
+	ll_arena_free(&arena);
+	ll_json_reader_free(r);
+	ll_buf_free(&text);
+	ll_buf_free(&compact);
+	ll_buf_free(&out);
+}
+
 /* Records of every size around the 1 MiB window, one larger than the window,
  * and positions that stay right across refills. */
 static void build_big_input(ll_buf *text, ll_buf *expected, size_t *nrecords)
@@ -624,6 +667,6 @@ LL_TEST_MAIN(LL_TEST(test_shapes), LL_TEST(test_numbers), LL_TEST(test_integer_d
 	     LL_TEST(test_separators), LL_TEST(test_strings),
 	     LL_TEST(test_parse_outlives_text),
 	     LL_TEST(test_rejections), LL_TEST(test_depth_limit),
-	     LL_TEST(test_container_sizes), LL_TEST(test_window_boundaries),
+	     LL_TEST(test_container_sizes), LL_TEST(test_kept_records), LL_TEST(test_window_boundaries),
 	     LL_TEST(test_error_position_after_refills), LL_TEST(test_gzip), LL_TEST(test_gzip_blocks),
 	     LL_TEST(test_files))
