@@ -76,18 +76,55 @@ static uint8_t *pack_bytes_bw1(const uint8_t *v, size_t n, uint8_t *p)
 	return p;
 }
 
+/*
+ * Packs groups of 8 values of bw bits, bw at most 16: each half group is
+ * gathered in one word and the group, bw bytes, stored as two whole words
+ * (the bounds reserved leave 16 bytes of room past the end). Inlined with a
+ * constant bw by pack_u32, so the shifts are constants.
+ */
+static inline __attribute__((always_inline)) uint8_t *pack_groups(const uint32_t *v,
+								   size_t groups, int bw, uint8_t *p)
+{
+	const int half = 4 * bw;
+	for (; groups; groups--, v += 8) {
+		uint64_t lo = 0, hi = 0;
+		for (int k = 0; k < 4; k++) {
+			lo |= (uint64_t)v[k] << (k * bw);
+			hi |= (uint64_t)v[4 + k] << (k * bw);
+		}
+		uint64_t first = half < 64 ? lo | hi << (half % 64) : lo;
+		uint64_t second = half > 32 ? hi >> ((64 - half) % 64) : 0;
+		memcpy(p, &first, 8);
+		memcpy(p + 8, &second, 8);
+		p += bw;
+	}
+	return p;
+}
+
+#define PACK_CASE(b) \
+	case b: return pack_groups(v, groups, b, p);
+
+/* Whole groups of 8 values of width bw (at most 16), one copy of the loop per width. */
+static uint8_t *pack_groups_of_width(const uint32_t *v, size_t groups, int bw, uint8_t *p)
+{
+	switch (bw) {
+	case 0: return p;
+	PACK_CASE(1) PACK_CASE(2) PACK_CASE(3) PACK_CASE(4) PACK_CASE(5) PACK_CASE(6)
+	PACK_CASE(7) PACK_CASE(8) PACK_CASE(9) PACK_CASE(10) PACK_CASE(11) PACK_CASE(12)
+	PACK_CASE(13) PACK_CASE(14) PACK_CASE(15)
+	default: return pack_groups(v, groups, 16, p);
+	}
+}
+
+#undef PACK_CASE
+
 static uint8_t *pack_u32(const uint32_t *v, size_t n, int bw, uint8_t *p)
 {
-	if (bw <= 8) {
-		/* 8 values of up to 8 bits fill bw bytes: each group gathered in one word,
-		 * stored whole (the bound reserved has room) and advanced by bw */
-		for (; n >= 8; n -= 8, v += 8) {
-			uint64_t group = 0;
-			for (int k = 0; k < 8; k++)
-				group |= (uint64_t)v[k] << (k * bw);
-			memcpy(p, &group, 8);
-			p += bw;
-		}
+	if (bw <= 16) {
+		size_t whole = n / 8 * 8;
+		p = pack_groups_of_width(v, whole / 8, bw, p);
+		v += whole;
+		n -= whole;
 	}
 	uint64_t acc = 0;
 	int bits = 0;
@@ -154,13 +191,17 @@ static inline void hybrid(const void *v, size_t n, int bw, bool bytes, ll_buf *o
 		size_t j = i + 1;
 		while (j < n && load(v, j, bytes) == x)
 			j++;
-		size_t pad = (8 - (i - lit) % 8) % 8;
-		if (j - i >= 8 + pad) {
-			i += pad;
-			if (i > lit)
-				p = pack(v, lit, i - lit, bw, bytes, p);
-			p = put_run(p, x, j - i, bw);
-			lit = j;
+		/* a stretch shorter than 8 stays literal whatever the padding: most values
+		 * of a literal stretch end here, at one comparison */
+		if (j - i >= 8) {
+			size_t pad = (8 - (i - lit) % 8) % 8;
+			if (j - i >= 8 + pad) {
+				i += pad;
+				if (i > lit)
+					p = pack(v, lit, i - lit, bw, bytes, p);
+				p = put_run(p, x, j - i, bw);
+				lit = j;
+			}
 		}
 		i = j;
 	}
@@ -202,10 +243,37 @@ void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out)
 #define DELTA_MINI (DELTA_BLOCK / DELTA_MINIBLOCKS)
 
 /* Worst case of the lengths: the header, then per block its minimum, widths and
- * miniblocks at 32 bits, plus the 8 bytes pack_u32 may store past its end. */
+ * miniblocks at 32 bits, plus the 16 bytes pack_u32 may store past its end. */
 static size_t delta_bound(size_t n)
 {
-	return 4 * 10 + (n / DELTA_BLOCK + 1) * (10 + DELTA_MINIBLOCKS + DELTA_BLOCK * 4) + 8;
+	return 4 * 10 + (n / DELTA_BLOCK + 1) * (10 + DELTA_MINIBLOCKS + DELTA_BLOCK * 4) + 16;
+}
+
+/* Values up to this long are copied as one block of this size, not by a call each. */
+#define SHORT_VALUE 32
+
+/*
+ * Copies the bytes of the byte arrays in plain[0, plain_len) (PLAIN: 4-byte
+ * length + bytes) back to back to p, which has SHORT_VALUE bytes of room past
+ * their end. Most values are short (ids, names, codes), and a fixed-size
+ * copy is two loads and two stores where a memcpy call per value cost more
+ * than the bytes it moved.
+ */
+static uint8_t *copy_values(const uint8_t *plain, size_t plain_len, uint8_t *p)
+{
+	const uint8_t *end = plain + plain_len;
+	for (const uint8_t *at = plain; at < end;) {
+		uint32_t l;
+		memcpy(&l, at, 4);
+		at += 4;
+		if (l <= SHORT_VALUE && end - at >= SHORT_VALUE)
+			memcpy(p, at, SHORT_VALUE);
+		else
+			memcpy(p, at, l);
+		p += l;
+		at += l;
+	}
+	return p;
 }
 
 /* One block: the deltas of len[0, count) from prev, count at most DELTA_BLOCK. */
@@ -241,7 +309,7 @@ static uint8_t *delta_block(const uint32_t *len, size_t count, uint32_t prev, ui
 void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n, ll_buf *out)
 {
 	size_t bytes = plain_len - 4 * n;
-	if (!ll_buf_reserve(out, delta_bound(n) + bytes))
+	if (!ll_buf_reserve(out, delta_bound(n) + bytes + SHORT_VALUE))
 		return;
 	uint8_t *p = (uint8_t *)out->data + out->len;
 	uint32_t len[DELTA_BLOCK];
@@ -264,12 +332,5 @@ void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n
 		prev = len[count - 1];
 		done += count;
 	}
-	for (at = plain; at < plain + plain_len;) {
-		uint32_t l;
-		memcpy(&l, at, 4);
-		memcpy(p, at + 4, l);
-		p += l;
-		at += 4 + (size_t)l;
-	}
-	commit(out, p);
+	commit(out, copy_values(plain, plain_len, p));
 }
