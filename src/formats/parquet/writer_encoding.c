@@ -87,11 +87,10 @@ static inline __attribute__((always_inline)) uint8_t *pack_groups(const uint32_t
 {
 	const int half = 4 * bw;
 	for (; groups; groups--, v += 8) {
-		uint64_t lo = 0, hi = 0;
-		for (int k = 0; k < 4; k++) {
-			lo |= (uint64_t)v[k] << (k * bw);
-			hi |= (uint64_t)v[4 + k] << (k * bw);
-		}
+		uint64_t lo = (uint64_t)v[0] | (uint64_t)v[1] << bw | (uint64_t)v[2] << 2 * bw |
+			      (uint64_t)v[3] << 3 * bw;
+		uint64_t hi = (uint64_t)v[4] | (uint64_t)v[5] << bw | (uint64_t)v[6] << 2 * bw |
+			      (uint64_t)v[7] << 3 * bw;
 		uint64_t first = half < 64 ? lo | hi << (half % 64) : lo;
 		uint64_t second = half > 32 ? hi >> ((64 - half) % 64) : 0;
 		memcpy(p, &first, 8);
