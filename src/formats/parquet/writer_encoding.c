@@ -252,18 +252,18 @@ static size_t delta_bound(size_t n)
 #define SHORT_VALUE 32
 
 /*
- * Copies the bytes of the byte arrays in plain[0, plain_len) (PLAIN: 4-byte
- * length + bytes) back to back to p, which has SHORT_VALUE bytes of room past
- * their end. Most values are short (ids, names, codes), and a fixed-size
- * copy is two loads and two stores where a memcpy call per value cost more
- * than the bytes it moved.
+ * Copies the bytes of the n byte arrays in plain[0, plain_len) (PLAIN: 4-byte
+ * length + bytes), whose lengths are lens, back to back to p, which has
+ * SHORT_VALUE bytes of room past their end. Most values are short (ids,
+ * names, codes), and a fixed-size copy is two loads and two stores where a
+ * memcpy call per value cost more than the bytes it moved.
  */
-static uint8_t *copy_values(const uint8_t *plain, size_t plain_len, uint8_t *p)
+static uint8_t *copy_values(const uint8_t *plain, size_t plain_len, const uint32_t *lens,
+			    size_t n, uint8_t *p)
 {
-	const uint8_t *end = plain + plain_len;
-	for (const uint8_t *at = plain; at < end;) {
-		uint32_t l;
-		memcpy(&l, at, 4);
+	const uint8_t *end = plain + plain_len, *at = plain;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = lens[i];
 		at += 4;
 		if (l <= SHORT_VALUE && end - at >= SHORT_VALUE)
 			memcpy(p, at, SHORT_VALUE);
@@ -305,31 +305,26 @@ static uint8_t *delta_block(const uint32_t *len, size_t count, uint32_t prev, ui
 	return p;
 }
 
-void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n, ll_buf *out)
+/*
+ * The lengths come read out: walking the PLAIN layout itself, each value's
+ * place known only once the length before it is loaded, is a chain of
+ * dependent loads, which the page cut (writer_chunk.c) already walks once.
+ */
+void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, const uint32_t *lens,
+				size_t n, ll_buf *out)
 {
 	size_t bytes = plain_len - 4 * n;
 	if (!ll_buf_reserve(out, delta_bound(n) + bytes + SHORT_VALUE))
 		return;
 	uint8_t *p = (uint8_t *)out->data + out->len;
-	uint32_t len[DELTA_BLOCK];
-	const uint8_t *at = plain;
-	if (n)
-		memcpy(&len[0], at, 4);
 	p = put_uleb(p, DELTA_BLOCK);
 	p = put_uleb(p, DELTA_MINIBLOCKS);
 	p = put_uleb(p, n);
-	p = put_uleb(p, ll_zigzag64(n ? len[0] : 0));
-	uint32_t prev = n ? len[0] : 0;
-	at += n ? 4 + (size_t)len[0] : 0;
+	p = put_uleb(p, ll_zigzag64(n ? lens[0] : 0));
 	for (size_t done = n ? 1 : 0; done < n;) {
 		size_t count = n - done < DELTA_BLOCK ? n - done : DELTA_BLOCK;
-		for (size_t i = 0; i < count; i++) {
-			memcpy(&len[i], at, 4);
-			at += 4 + (size_t)len[i];
-		}
-		p = delta_block(len, count, prev, p);
-		prev = len[count - 1];
+		p = delta_block(lens + done, count, lens[done - 1], p);
 		done += count;
 	}
-	commit(out, copy_values(plain, plain_len, p));
+	commit(out, copy_values(plain, plain_len, lens, n, p));
 }
