@@ -174,35 +174,87 @@ static inline uint8_t *pack(const void *v, size_t start, size_t count, int bw, b
 	return pack_u32((const uint32_t *)v + start, count, bw, p);
 }
 
+/* Bit k set when values start + k and start + k + 1 are equal, for k < count (at most 64). */
+static inline uint64_t equal_pairs(const void *v, size_t start, size_t count, bool bytes)
+{
+	uint64_t bits = 0;
+	for (size_t k = 0; k < count; k++)
+		bits |= (uint64_t)(load(v, start + k, bytes) == load(v, start + k + 1, bytes)) << k;
+	return bits;
+}
+
+/*
+ * Where the first 8 equal values in a row at or after i begin, or n. Pairs
+ * of neighbours are compared 64 at a time without a branch, so a literal
+ * stretch costs no mispredicted branch at the end of each short run of
+ * equal values, as a value-by-value scan does: with dictionary indices and
+ * levels such runs are the common case.
+ */
+static inline size_t next_run_of_8(const void *v, size_t i, size_t n, bool bytes)
+{
+	while (n - i >= 8) {
+		size_t count = n - 1 - i < 64 ? n - 1 - i : 64;
+		uint64_t e = equal_pairs(v, i, count, bytes);
+		/* bit k: pairs k..k+6 are all equal, so values k..k+7 are */
+		uint64_t two = e & e >> 1, four = two & two >> 2, seven = four & four >> 3;
+		if (seven)
+			return i + (size_t)__builtin_ctzll(seven);
+		/* a run beginning in the last 6 pairs is not seen whole: start there next */
+		i += count - 6;
+	}
+	return n;
+}
+
+/* The end of the run of values equal to value k, at or after `from`. */
+static inline size_t run_end(const void *v, size_t k, size_t from, size_t n, bool bytes)
+{
+	uint32_t x = load(v, k, bytes);
+	size_t j = from;
+	if (bytes) {
+		/* levels: 8 at a time, the first byte that differs found by its bit */
+		uint64_t all = x * 0x0101010101010101ULL;
+		for (; n - j >= 8; j += 8) {
+			uint64_t w;
+			memcpy(&w, (const uint8_t *)v + j, 8);
+			if (w != all)
+				return j + (size_t)__builtin_ctzll(w ^ all) / 8;
+		}
+	}
+	while (j < n && load(v, j, bytes) == x)
+		j++;
+	return j;
+}
+
 /*
  * The hybrid encoder over 0/1 level bytes (bytes, bit width 1) or uint32
  * indices. Both callers pass a constant `bytes`, so each gets its own
- * branch-free copy once this is inlined.
+ * branch-free copy once this is inlined. Only a run of at least 8 equal
+ * values can become an RLE run, so the encoder jumps from one such run to
+ * the next; i is always where a run of equal values begins.
  */
-static inline void hybrid(const void *v, size_t n, int bw, bool bytes, ll_buf *out)
+static inline __attribute__((always_inline)) void hybrid(const void *v, size_t n, int bw,
+							    bool bytes, ll_buf *out)
 {
 	if (!ll_buf_reserve(out, hybrid_bound(n, bw)))
 		return;
 	uint8_t *p = (uint8_t *)out->data + out->len;
 	size_t i = 0, lit = 0; /* values [lit, i) wait to be bit-packed */
-	while (i < n) {
+	while ((i = next_run_of_8(v, i, n, bytes)) < n) {
+		/* the run holding those 8 may begin before them (never before where the
+		 * search began: that is where a run begins) and go on after them */
+		size_t start = i, end = run_end(v, i, i + 8, n, bytes);
 		uint32_t x = load(v, i, bytes);
-		size_t j = i + 1;
-		while (j < n && load(v, j, bytes) == x)
-			j++;
-		/* a stretch shorter than 8 stays literal whatever the padding: most values
-		 * of a literal stretch end here, at one comparison */
-		if (j - i >= 8) {
-			size_t pad = (8 - (i - lit) % 8) % 8;
-			if (j - i >= 8 + pad) {
-				i += pad;
-				if (i > lit)
-					p = pack(v, lit, i - lit, bw, bytes, p);
-				p = put_run(p, x, j - i, bw);
-				lit = j;
-			}
+		while (start > lit && load(v, start - 1, bytes) == x)
+			start--;
+		size_t pad = (8 - (start - lit) % 8) % 8;
+		if (end - start >= 8 + pad) {
+			start += pad;
+			if (start > lit)
+				p = pack(v, lit, start - lit, bw, bytes, p);
+			p = put_run(p, x, end - start, bw);
+			lit = end;
 		}
-		i = j;
+		i = end;
 	}
 	if (n > lit)
 		p = pack(v, lit, n - lit, bw, bytes, p);
