@@ -344,12 +344,17 @@ static uint8_t *delta_block(const uint32_t *len, size_t count, uint32_t prev, ui
 		widths[m] = 0;
 		if (start >= count)
 			continue;
-		uint32_t mini[DELTA_MINI] = { 0 }, bits = 0;
-		for (size_t i = start; i < count && i < start + DELTA_MINI; i++) {
+		uint32_t mini[DELTA_MINI], bits = 0;
+		size_t held = count - start < DELTA_MINI ? count - start : DELTA_MINI;
+		for (size_t i = 0; i < held; i++) {
 			/* lengths are below 2^31, so every delta minus the minimum fits 32 bits */
-			mini[i - start] = (uint32_t)(delta[i] - min);
-			bits |= mini[i - start];
+			mini[i] = (uint32_t)(delta[start + i] - min);
+			bits |= mini[i];
 		}
+		/* only the last miniblock is short: zeroing all of each one first cost a
+		 * string store per miniblock */
+		for (size_t i = held; i < DELTA_MINI; i++)
+			mini[i] = 0;
 		int bw = ll_pqw_bit_width(bits);
 		widths[m] = (uint8_t)bw;
 		p = pack_u32(mini, DELTA_MINI, bw, p);
