@@ -2,7 +2,8 @@
  * Byte-level tests of the writer's encoders: the Thrift compact protocol
  * against hand-assembled bytes from the protocol specification, and the
  * RLE/bit-packing hybrid against a small decoder written from Parquet's
- * Encodings.md, over runs, literals and every bit width indices can have.
+ * Encodings.md, over runs, literals and every bit width indices can have,
+ * and for runs found wherever they lie.
  * Also the dictionary's hash table: every value is found again at its first
  * index after the table has doubled many times, and in a column's next
  * chunk, which starts on the same table emptied; values whose slots hold
@@ -253,6 +254,98 @@ static void test_hybrid_round_trip(void)
 	free(levels);
 }
 
+/* The count of the longest RLE run in a hybrid encoding of width bw (0 when malformed). */
+static size_t longest_rle_run(const uint8_t *p, size_t len, int bw)
+{
+	const uint8_t *end = p + len;
+	size_t longest = 0;
+	bool ok = true;
+	while (p < end && ok) {
+		uint64_t h = read_uleb(&p, end, &ok);
+		size_t skip = h & 1 ? (size_t)(h >> 1) * (size_t)bw : (size_t)(bw + 7) / 8;
+		if (!(h & 1) && (size_t)(h >> 1) > longest)
+			longest = (size_t)(h >> 1);
+		if ((size_t)(end - p) < skip)
+			return 0;
+		p += skip;
+	}
+	return ok ? longest : 0;
+}
+
+/*
+ * The RLE run the hybrid rules give one run of equal values [start, end)
+ * among values that otherwise never repeat 8 times: the literal values
+ * before it must fill whole groups of 8, so the run lends up to 7 of its
+ * first values to them, and what is left becomes an RLE run if at least 8.
+ */
+static size_t expected_rle_run(size_t start, size_t end)
+{
+	size_t pad = (8 - start % 8) % 8;
+	return end - start >= 8 + pad ? end - start - pad : 0;
+}
+
+/* Checks that the values' encoding round-trips and holds exactly the RLE run expected. */
+static bool check_one_run(const uint32_t *v, size_t n, int bw, size_t at, size_t run)
+{
+	uint32_t back[256];
+	size_t start = at, end = at + run;
+	while (start > 0 && v[start - 1] == v[at])
+		start--;
+	while (end < n && v[end] == v[at])
+		end++;
+	ll_buf b = LL_BUF_INIT;
+	if (bw == 1) {
+		uint8_t levels[256];
+		for (size_t i = 0; i < n; i++)
+			levels[i] = (uint8_t)v[i];
+		ll_pqw_encode_levels(levels, n, &b);
+	} else {
+		ll_pqw_encode_indices(v, n, bw, &b);
+	}
+	bool ok = hybrid_decode((const uint8_t *)b.data, b.len, bw, n, back) &&
+		  memcmp(v, back, n * sizeof(*v)) == 0 &&
+		  longest_rle_run((const uint8_t *)b.data, b.len, bw) == expected_rle_run(start, end);
+	ll_buf_free(&b);
+	return ok;
+}
+
+/*
+ * One run of 8 to 16 equal values, among values that never repeat, at every
+ * place across the first windows of 64 neighbours the encoder compares at a
+ * time: it becomes exactly the RLE run the rules give, for indices (the
+ * others all differ from their neighbours) and for levels (alternating 0
+ * and 1, so the run may take in a neighbour). With a decoy, a run of 9 at
+ * 1 that stays literal (it would lend 7), the windows start where the decoy
+ * ends, out of step with the groups of 8.
+ */
+static void test_hybrid_finds_runs(void)
+{
+	enum { N = 200, DECOY_START = 1, DECOY_END = 10 };
+	uint32_t v[N];
+	for (size_t run = 8; run <= 16; run++) {
+		for (size_t at = 0; at + run <= N; at++) {
+			for (int mode = 0; mode < 4; mode++) {
+				int bw = mode % 2 ? 3 : 1;
+				bool decoy = mode >= 2;
+				if (decoy && at <= DECOY_END)
+					continue;
+				for (size_t i = 0; i < N; i++) {
+					bool in_run = i >= at && i < at + run;
+					bool in_decoy = decoy && i >= DECOY_START && i < DECOY_END;
+					v[i] = bw == 1 ? (in_run || in_decoy ? 1 : (uint32_t)(i % 2))
+						       : (in_run ? 0 : in_decoy ? 7 : 1 + (uint32_t)(i % 5));
+				}
+				if (!check_one_run(v, N, bw, at, run)) {
+					fprintf(stderr, "width %d%s: a run of %zu at %zu is not encoded "
+							"as the rules say\n", bw, decoy ? " after a decoy" : "",
+						run, at);
+					ll_test_failures++;
+				}
+			}
+		}
+	}
+}
+
 /* The kinds of values the dictionary lays out differently in its slots. */
 typedef enum value_kind { INT64, INT32, TEXT } value_kind;
 static const char *const kind_names[] = { "int64", "int32", "text" };
@@ -387,5 +480,6 @@ static void test_dictionary_offset_limit(void)
 
 LL_TEST_MAIN(LL_TEST(test_thrift_fields), LL_TEST(test_thrift_lists), LL_TEST(test_thrift_misuse),
 	     LL_TEST(test_hybrid_known_bytes), LL_TEST(test_hybrid_round_trip),
+	     LL_TEST(test_hybrid_finds_runs),
 	     LL_TEST(test_dictionary_growth), LL_TEST(test_dictionary_zero_values),
 	     LL_TEST(test_dictionary_offset_limit))

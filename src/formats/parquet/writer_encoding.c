@@ -76,18 +76,54 @@ static uint8_t *pack_bytes_bw1(const uint8_t *v, size_t n, uint8_t *p)
 	return p;
 }
 
+/*
+ * Packs groups of 8 values of bw bits, bw at most 16: each half group is
+ * gathered in one word and the group, bw bytes, stored as two whole words
+ * (the bounds reserved leave 16 bytes of room past the end). Inlined with a
+ * constant bw by pack_u32, so the shifts are constants.
+ */
+static inline __attribute__((always_inline)) uint8_t *pack_groups(const uint32_t *v,
+								   size_t groups, int bw, uint8_t *p)
+{
+	const int half = 4 * bw;
+	for (; groups; groups--, v += 8) {
+		uint64_t lo = (uint64_t)v[0] | (uint64_t)v[1] << bw | (uint64_t)v[2] << 2 * bw |
+			      (uint64_t)v[3] << 3 * bw;
+		uint64_t hi = (uint64_t)v[4] | (uint64_t)v[5] << bw | (uint64_t)v[6] << 2 * bw |
+			      (uint64_t)v[7] << 3 * bw;
+		uint64_t first = half < 64 ? lo | hi << (half % 64) : lo;
+		uint64_t second = half > 32 ? hi >> ((64 - half) % 64) : 0;
+		memcpy(p, &first, 8);
+		memcpy(p + 8, &second, 8);
+		p += bw;
+	}
+	return p;
+}
+
+#define PACK_CASE(b) \
+	case b: return pack_groups(v, groups, b, p);
+
+/* Whole groups of 8 values of width bw (at most 16), one copy of the loop per width. */
+static uint8_t *pack_groups_of_width(const uint32_t *v, size_t groups, int bw, uint8_t *p)
+{
+	switch (bw) {
+	case 0: return p;
+	PACK_CASE(1) PACK_CASE(2) PACK_CASE(3) PACK_CASE(4) PACK_CASE(5) PACK_CASE(6)
+	PACK_CASE(7) PACK_CASE(8) PACK_CASE(9) PACK_CASE(10) PACK_CASE(11) PACK_CASE(12)
+	PACK_CASE(13) PACK_CASE(14) PACK_CASE(15)
+	default: return pack_groups(v, groups, 16, p);
+	}
+}
+
+#undef PACK_CASE
+
 static uint8_t *pack_u32(const uint32_t *v, size_t n, int bw, uint8_t *p)
 {
-	if (bw <= 8) {
-		/* 8 values of up to 8 bits fill bw bytes: each group gathered in one word,
-		 * stored whole (the bound reserved has room) and advanced by bw */
-		for (; n >= 8; n -= 8, v += 8) {
-			uint64_t group = 0;
-			for (int k = 0; k < 8; k++)
-				group |= (uint64_t)v[k] << (k * bw);
-			memcpy(p, &group, 8);
-			p += bw;
-		}
+	if (bw <= 16) {
+		size_t whole = n / 8 * 8;
+		p = pack_groups_of_width(v, whole / 8, bw, p);
+		v += whole;
+		n -= whole;
 	}
 	uint64_t acc = 0;
 	int bits = 0;
@@ -138,31 +174,87 @@ static inline uint8_t *pack(const void *v, size_t start, size_t count, int bw, b
 	return pack_u32((const uint32_t *)v + start, count, bw, p);
 }
 
+/* Bit k set when values start + k and start + k + 1 are equal, for k < count (at most 64). */
+static inline uint64_t equal_pairs(const void *v, size_t start, size_t count, bool bytes)
+{
+	uint64_t bits = 0;
+	for (size_t k = 0; k < count; k++)
+		bits |= (uint64_t)(load(v, start + k, bytes) == load(v, start + k + 1, bytes)) << k;
+	return bits;
+}
+
+/*
+ * Where the first 8 equal values in a row at or after i begin, or n. Pairs
+ * of neighbours are compared 64 at a time without a branch, so a literal
+ * stretch costs no mispredicted branch at the end of each short run of
+ * equal values, as a value-by-value scan does: with dictionary indices and
+ * levels such runs are the common case.
+ */
+static inline size_t next_run_of_8(const void *v, size_t i, size_t n, bool bytes)
+{
+	while (n - i >= 8) {
+		size_t count = n - 1 - i < 64 ? n - 1 - i : 64;
+		uint64_t e = equal_pairs(v, i, count, bytes);
+		/* bit k: pairs k..k+6 are all equal, so values k..k+7 are */
+		uint64_t two = e & e >> 1, four = two & two >> 2, seven = four & four >> 3;
+		if (seven)
+			return i + (size_t)__builtin_ctzll(seven);
+		/* a run beginning in the last 6 pairs is not seen whole: start there next */
+		i += count - 6;
+	}
+	return n;
+}
+
+/* The end of the run of values equal to value k, at or after `from`. */
+static inline size_t run_end(const void *v, size_t k, size_t from, size_t n, bool bytes)
+{
+	uint32_t x = load(v, k, bytes);
+	size_t j = from;
+	if (bytes) {
+		/* levels: 8 at a time, the first byte that differs found by its bit */
+		uint64_t all = x * 0x0101010101010101ULL;
+		for (; n - j >= 8; j += 8) {
+			uint64_t w;
+			memcpy(&w, (const uint8_t *)v + j, 8);
+			if (w != all)
+				return j + (size_t)__builtin_ctzll(w ^ all) / 8;
+		}
+	}
+	while (j < n && load(v, j, bytes) == x)
+		j++;
+	return j;
+}
+
 /*
  * The hybrid encoder over 0/1 level bytes (bytes, bit width 1) or uint32
  * indices. Both callers pass a constant `bytes`, so each gets its own
- * branch-free copy once this is inlined.
+ * branch-free copy once this is inlined. Only a run of at least 8 equal
+ * values can become an RLE run, so the encoder jumps from one such run to
+ * the next; i is always where a run of equal values begins.
  */
-static inline void hybrid(const void *v, size_t n, int bw, bool bytes, ll_buf *out)
+static inline __attribute__((always_inline)) void hybrid(const void *v, size_t n, int bw,
+							    bool bytes, ll_buf *out)
 {
 	if (!ll_buf_reserve(out, hybrid_bound(n, bw)))
 		return;
 	uint8_t *p = (uint8_t *)out->data + out->len;
 	size_t i = 0, lit = 0; /* values [lit, i) wait to be bit-packed */
-	while (i < n) {
+	while ((i = next_run_of_8(v, i, n, bytes)) < n) {
+		/* the run holding those 8 may begin before them (never before where the
+		 * search began: that is where a run begins) and go on after them */
+		size_t start = i, end = run_end(v, i, i + 8, n, bytes);
 		uint32_t x = load(v, i, bytes);
-		size_t j = i + 1;
-		while (j < n && load(v, j, bytes) == x)
-			j++;
-		size_t pad = (8 - (i - lit) % 8) % 8;
-		if (j - i >= 8 + pad) {
-			i += pad;
-			if (i > lit)
-				p = pack(v, lit, i - lit, bw, bytes, p);
-			p = put_run(p, x, j - i, bw);
-			lit = j;
+		while (start > lit && load(v, start - 1, bytes) == x)
+			start--;
+		size_t pad = (8 - (start - lit) % 8) % 8;
+		if (end - start >= 8 + pad) {
+			start += pad;
+			if (start > lit)
+				p = pack(v, lit, start - lit, bw, bytes, p);
+			p = put_run(p, x, end - start, bw);
+			lit = end;
 		}
-		i = j;
+		i = end;
 	}
 	if (n > lit)
 		p = pack(v, lit, n - lit, bw, bytes, p);
@@ -202,10 +294,37 @@ void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out)
 #define DELTA_MINI (DELTA_BLOCK / DELTA_MINIBLOCKS)
 
 /* Worst case of the lengths: the header, then per block its minimum, widths and
- * miniblocks at 32 bits, plus the 8 bytes pack_u32 may store past its end. */
+ * miniblocks at 32 bits, plus the 16 bytes pack_u32 may store past its end. */
 static size_t delta_bound(size_t n)
 {
-	return 4 * 10 + (n / DELTA_BLOCK + 1) * (10 + DELTA_MINIBLOCKS + DELTA_BLOCK * 4) + 8;
+	return 4 * 10 + (n / DELTA_BLOCK + 1) * (10 + DELTA_MINIBLOCKS + DELTA_BLOCK * 4) + 16;
+}
+
+/* Values up to this long are copied as one block of this size, not by a call each. */
+#define SHORT_VALUE 32
+
+/*
+ * Copies the bytes of the n byte arrays in plain[0, plain_len) (PLAIN: 4-byte
+ * length + bytes), whose lengths are lens, back to back to p, which has
+ * SHORT_VALUE bytes of room past their end. Most values are short (ids,
+ * names, codes), and a fixed-size copy is two loads and two stores where a
+ * memcpy call per value cost more than the bytes it moved.
+ */
+static uint8_t *copy_values(const uint8_t *plain, size_t plain_len, const uint32_t *lens,
+			    size_t n, uint8_t *p)
+{
+	const uint8_t *end = plain + plain_len, *at = plain;
+	for (size_t i = 0; i < n; i++) {
+		size_t l = lens[i];
+		at += 4;
+		if (l <= SHORT_VALUE && end - at >= SHORT_VALUE)
+			memcpy(p, at, SHORT_VALUE);
+		else
+			memcpy(p, at, l);
+		p += l;
+		at += l;
+	}
+	return p;
 }
 
 /* One block: the deltas of len[0, count) from prev, count at most DELTA_BLOCK. */
@@ -225,12 +344,17 @@ static uint8_t *delta_block(const uint32_t *len, size_t count, uint32_t prev, ui
 		widths[m] = 0;
 		if (start >= count)
 			continue;
-		uint32_t mini[DELTA_MINI] = { 0 }, bits = 0;
-		for (size_t i = start; i < count && i < start + DELTA_MINI; i++) {
+		uint32_t mini[DELTA_MINI], bits = 0;
+		size_t held = count - start < DELTA_MINI ? count - start : DELTA_MINI;
+		for (size_t i = 0; i < held; i++) {
 			/* lengths are below 2^31, so every delta minus the minimum fits 32 bits */
-			mini[i - start] = (uint32_t)(delta[i] - min);
-			bits |= mini[i - start];
+			mini[i] = (uint32_t)(delta[start + i] - min);
+			bits |= mini[i];
 		}
+		/* only the last miniblock is short: zeroing all of each one first cost a
+		 * string store per miniblock */
+		for (size_t i = held; i < DELTA_MINI; i++)
+			mini[i] = 0;
 		int bw = ll_pqw_bit_width(bits);
 		widths[m] = (uint8_t)bw;
 		p = pack_u32(mini, DELTA_MINI, bw, p);
@@ -238,38 +362,26 @@ static uint8_t *delta_block(const uint32_t *len, size_t count, uint32_t prev, ui
 	return p;
 }
 
-void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n, ll_buf *out)
+/*
+ * The lengths come read out: walking the PLAIN layout itself, each value's
+ * place known only once the length before it is loaded, is a chain of
+ * dependent loads, which the page cut (writer_chunk.c) already walks once.
+ */
+void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, const uint32_t *lens,
+				size_t n, ll_buf *out)
 {
 	size_t bytes = plain_len - 4 * n;
-	if (!ll_buf_reserve(out, delta_bound(n) + bytes))
+	if (!ll_buf_reserve(out, delta_bound(n) + bytes + SHORT_VALUE))
 		return;
 	uint8_t *p = (uint8_t *)out->data + out->len;
-	uint32_t len[DELTA_BLOCK];
-	const uint8_t *at = plain;
-	if (n)
-		memcpy(&len[0], at, 4);
 	p = put_uleb(p, DELTA_BLOCK);
 	p = put_uleb(p, DELTA_MINIBLOCKS);
 	p = put_uleb(p, n);
-	p = put_uleb(p, ll_zigzag64(n ? len[0] : 0));
-	uint32_t prev = n ? len[0] : 0;
-	at += n ? 4 + (size_t)len[0] : 0;
+	p = put_uleb(p, ll_zigzag64(n ? lens[0] : 0));
 	for (size_t done = n ? 1 : 0; done < n;) {
 		size_t count = n - done < DELTA_BLOCK ? n - done : DELTA_BLOCK;
-		for (size_t i = 0; i < count; i++) {
-			memcpy(&len[i], at, 4);
-			at += 4 + (size_t)len[i];
-		}
-		p = delta_block(len, count, prev, p);
-		prev = len[count - 1];
+		p = delta_block(lens + done, count, lens[done - 1], p);
 		done += count;
 	}
-	for (at = plain; at < plain + plain_len;) {
-		uint32_t l;
-		memcpy(&l, at, 4);
-		memcpy(p, at + 4, l);
-		p += l;
-		at += 4 + (size_t)l;
-	}
-	commit(out, p);
+	commit(out, copy_values(plain, plain_len, lens, n, p));
 }

@@ -445,6 +445,7 @@ typedef struct ll_pqw_scratch {
 	ll_buf page;   /* one uncompressed page */
 	ll_buf zpage;  /* one compressed page */
 	ll_buf header; /* one page header */
+	ll_buf lens;   /* the lengths of one page's byte arrays, uint32 each */
 	struct ll_pqw_scratch *next;
 } ll_pqw_scratch;
 
@@ -500,9 +501,11 @@ void ll_pqw_encode_bools(const uint8_t *v, size_t n, ll_buf *out);
 
 /**
  * Appends n byte arrays, given in their PLAIN layout (plain_len bytes of
- * 4-byte length + bytes), as DELTA_LENGTH_BYTE_ARRAY.
+ * 4-byte length + bytes) and with their lengths read out into lens, as
+ * DELTA_LENGTH_BYTE_ARRAY.
  */
-void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, size_t n, ll_buf *out);
+void ll_pqw_encode_delta_length(const uint8_t *plain, size_t plain_len, const uint32_t *lens,
+				size_t n, ll_buf *out);
 
 /* ---- writer_stats.c ---- */
 

@@ -1,6 +1,6 @@
 /*
  * The buffers a row group is encoded in (one uncompressed page, its
- * compressed copy, its header), shared by every Parquet writer of the
+ * compressed copy, its header, its byte arrays' lengths), shared by every Parquet writer of the
  * process.
  *
  * A writer needs them only while it encodes a row group, a short part of
@@ -38,6 +38,7 @@ static void scratch_free(ll_pqw_scratch *s)
 	ll_buf_free(&s->page);
 	ll_buf_free(&s->zpage);
 	ll_buf_free(&s->header);
+	ll_buf_free(&s->lens);
 	free(s);
 }
 
@@ -81,7 +82,8 @@ ll_pqw_scratch *ll_pqw_scratch_take(void)
 void ll_pqw_scratch_give(ll_pqw_scratch *s)
 {
 	/* a set whose allocation failed once is not worth keeping */
-	bool failed = ll_buf_oom(&s->page) || ll_buf_oom(&s->zpage) || ll_buf_oom(&s->header);
+	bool failed = ll_buf_oom(&s->page) || ll_buf_oom(&s->zpage) || ll_buf_oom(&s->header) ||
+		      ll_buf_oom(&s->lens);
 	pthread_mutex_lock(&scratch_mu);
 	if (failed) {
 		scratch_free(s);
