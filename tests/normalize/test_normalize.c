@@ -431,6 +431,56 @@ static void test_variant_rows(void)
 	fx_free(&f);
 }
 
+/*
+ * Scalar list items are rows {"value": x}: their type changes, nulls and
+ * objects with their own "value" key meet in one column and its variants.
+ */
+static void test_scalar_list_item_rows(void)
+{
+	fixture f;
+	setup(&f, "norm_scalar_items");
+	open_ok(&f);
+	/* the text variant is typed by its first value, a timestamp: "hello" fits neither */
+	push_ok(&f, "{\"l\": [1, \"2024-05-06T07:08:09Z\"]}");
+	check_type(&f, "events__l", "value__v_text", LL_TYPE_TIMESTAMP);
+	CHECK_INT(fx_push(&f, "{\"l\": [2, \"hello\"]}"), LL_ESCHEMA);
+	CHECK_STR(f.err.table, "events__l");
+	CHECK(strstr(f.err.message, "value__v_text") != NULL);
+	CHECK(strstr(f.err.message, "\"hello\"") != NULL);
+	fx_free(&f);
+
+	setup(&f, "norm_scalar_items_rows");
+	open_ok(&f);
+	push_ok(&f, "{\"l\": [null, 1, \"a\", 2.5, true, null, {\"value\": 7, \"x\": 1}, 3]}");
+	push_ok(&f, "{\"l\": [{\"x\": 2}, 4, [5]]}");
+	finish_ok(&f);
+	CHECK_INT(rec_rows(&f.sink, "events__l"), 11);
+	check_type(&f, "events__l", "value", LL_TYPE_BIGINT);
+	CHECK(CELL(&f, "events__l", 0, "value") == NULL);
+	CHECK_STR(CELL(&f, "events__l", 1, "value"), "1");
+	CHECK_STR(CELL(&f, "events__l", 2, "value__v_text"), "a");
+	CHECK(CELL(&f, "events__l", 2, "value") == NULL);
+	CHECK_STR(CELL(&f, "events__l", 3, "value__v_double"), "2.5");
+	CHECK_STR(CELL(&f, "events__l", 4, "value__v_bool"), "true");
+	CHECK(CELL(&f, "events__l", 5, "value") == NULL);
+	CHECK(CELL(&f, "events__l", 5, "value__v_text") == NULL);
+	CHECK_STR(CELL(&f, "events__l", 6, "value"), "7");
+	CHECK_STR(CELL(&f, "events__l", 6, "x"), "1");
+	CHECK_STR(CELL(&f, "events__l", 7, "value"), "3");
+	CHECK(CELL(&f, "events__l", 7, "x") == NULL);
+	CHECK_STR(CELL(&f, "events__l", 8, "x"), "2");
+	CHECK(CELL(&f, "events__l", 8, "value") == NULL);
+	CHECK_STR(CELL(&f, "events__l", 9, "value"), "4");
+	CHECK_STR(CELL(&f, "events__l", 9, "_dlt_list_idx"), "1");
+	CHECK_INT(rec_rows(&f.sink, "events__l__list"), 1);
+	CHECK_STR(CELL(&f, "events__l__list", 0, "value"), "5");
+	CHECK_STR(CELL(&f, "events__l__list", 0, "_dlt_parent_id"), CELL(&f, "events__l", 10, "_dlt_id"));
+	static const char *const cols[] = { "_dlt_parent_id", "_dlt_list_idx", "_dlt_id", "value",
+					    "value__v_text", "value__v_double", "value__v_bool", "x" };
+	check_column_order(&f, "events__l", cols, 8);
+	fx_free(&f);
+}
+
 static void test_big_integers_and_decimals(void)
 {
 	fixture f;
@@ -1323,7 +1373,8 @@ LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and
 	     LL_TEST(test_merge_root_key_and_order), LL_TEST(test_lists_of_lists),
 	     LL_TEST(test_wrapped_scalars), LL_TEST(test_nulls_and_empties),
 	     LL_TEST(test_inference_and_coercion), LL_TEST(test_variant_columns),
-	     LL_TEST(test_variant_rows), LL_TEST(test_big_integers_and_decimals),
+	     LL_TEST(test_variant_rows), LL_TEST(test_scalar_list_item_rows),
+	     LL_TEST(test_big_integers_and_decimals),
 	     LL_TEST(test_timestamp_units_and_field_ids), LL_TEST(test_detections),
 	     LL_TEST(test_iso_like_parsing), LL_TEST(test_json_hint),
 	     LL_TEST(test_max_nesting), LL_TEST(test_time_column_fails), LL_TEST(test_column_collisions),
