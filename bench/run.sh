@@ -237,6 +237,10 @@ run_case() {
 	state=() secs=() rss_kib=() rows=()
 	echo "bench: $title: generating $bytes of events" >&2
 	"$gen" --bytes "$bytes" --seed "$seed" $gen_args >"$input"
+	# written back before any tool runs: the kernel's writeback of a fresh
+	# input would otherwise contend with the first tool's runs (and with
+	# lakeload's syncs of its files) and be over by the time the second runs
+	sync "$input"
 	size=$(stat -c %s "$input")
 	lines=$(wc -l <"$input")
 	echo "bench: $title: lakeload load ($runs run(s))" >&2
