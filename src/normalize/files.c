@@ -215,26 +215,34 @@ ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err)
 	return st;
 }
 
-ll_status ll_norm_close_files(ll_normalizer *n, ll_error *err)
+ll_status ll_norm_flush_files(ll_normalizer *n, ll_error *err)
 {
-	/* every table's last row group is handed to its writer's thread first, so
-	 * they are encoded at once rather than one after another as the files close */
 	for (size_t i = 0; i < n->ntables; i++) {
 		ll_norm_table *nt = &n->tables[i];
-		ll_status st = nt->file && nt->buffered ? n->sink.flush(nt->file, err) : LL_OK;
+		if (!nt->file || !nt->buffered)
+			continue;
+		ll_status st = n->sink.flush(nt->file, err);
 		if (st != LL_OK) {
 			ll_error_set_table(err, nt->t->name, NULL);
 			return st;
 		}
-	}
-	for (size_t i = 0; i < n->ntables; i++) {
-		if (!n->tables[i].file)
-			continue;
-		ll_status st = file_close(n, &n->tables[i], err);
-		if (st != LL_OK)
-			return st;
+		size_t now = n->sink.buffered_bytes(nt->file);
+		n->buffered = n->buffered - nt->buffered + now;
+		nt->buffered = now;
 	}
 	return LL_OK;
+}
+
+ll_status ll_norm_close_files(ll_normalizer *n, ll_error *err)
+{
+	/* every table's last row group is handed to its writer's thread first, so
+	 * they are encoded at once rather than one after another as the files close */
+	ll_status st = ll_norm_flush_files(n, err);
+	for (size_t i = 0; i < n->ntables && st == LL_OK; i++) {
+		if (n->tables[i].file)
+			st = file_close(n, &n->tables[i], err);
+	}
+	return st;
 }
 
 void ll_norm_discard_files(ll_normalizer *n)

@@ -749,6 +749,16 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 	return LL_OK;
 }
 
+ll_status ll_normalizer_flush(ll_normalizer *n, ll_error *err)
+{
+	if (n->failed || n->finished)
+		return ll_error_set(err, LL_EINVAL, "the normalizer %s; start a new load",
+				    n->failed ? "failed on an earlier record" : "is finished already");
+	ll_status st = ll_norm_flush_files(n, err);
+	n->failed = st != LL_OK;
+	return st;
+}
+
 ll_status ll_normalizer_finish(ll_normalizer *n, ll_job_file **files, size_t *nfiles, ll_error *err)
 {
 	*files = NULL;

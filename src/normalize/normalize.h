@@ -269,6 +269,14 @@ typedef struct ll_job_file {
 } ll_job_file;
 
 /**
+ * Starts writing what the open files hold: each table's buffered rows go to
+ * its writer's thread as a row group, so that ll_normalizer_finish has less
+ * left to do. For a normalizer that gets no more records (a later one makes
+ * more, smaller row groups, not wrong ones).
+ */
+ll_status ll_normalizer_flush(ll_normalizer *n, ll_error *err);
+
+/**
  * Closes every open file and returns the job files written, in the order
  * they were finished (free with ll_job_files_free). Tables without rows
  * have no file. After this only ll_normalizer_free may be called.

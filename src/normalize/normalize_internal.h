@@ -331,7 +331,10 @@ void ll_norm_child_ids_free(ll_normalizer *n);
 /** Hands the table's current row to its file, opening or splitting files as needed. */
 ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err);
 
-/** Closes every open file into n->done. */
+/** Hands every open file's buffered rows to its writer's thread as a row group. */
+ll_status ll_norm_flush_files(ll_normalizer *n, ll_error *err);
+
+/** Closes every open file into n->done (flushing them all first). */
 ll_status ll_norm_close_files(ll_normalizer *n, ll_error *err);
 
 /** Discards open files and removes finished ones. */

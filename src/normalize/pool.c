@@ -95,6 +95,7 @@ struct run {
 	ll_chunk *queue; /* ring of queued pieces */
 	size_t qcap, qhead, qlen;
 	bool input_done;
+	bool last;           /* the load's last input: no record follows it */
 	uint64_t committed;  /* pieces before this are done and published */
 	unsigned char *done; /* per piece */
 	size_t done_cap;
@@ -403,6 +404,29 @@ static void finish_piece(worker *w, uint64_t piece, ll_status st, ll_error *err)
 	pthread_mutex_unlock(&r->mu);
 }
 
+/*
+ * A thread with no piece left of the load's last input hands its
+ * normalizer's row groups to their writers while the other threads finish
+ * their pieces, rather than after them all (ll_normalize_pool_finish). Its
+ * failure ranks after every record's.
+ */
+static void flush_early(worker *w)
+{
+	run *r = w->r;
+	pthread_mutex_lock(&r->mu);
+	bool go = r->last && r->failed == UINT64_MAX;
+	pthread_mutex_unlock(&r->mu);
+	if (!go)
+		return;
+	ll_error err;
+	ll_error_clear(&err);
+	if (ll_normalizer_flush(w->n, &err) == LL_OK)
+		return;
+	pthread_mutex_lock(&r->mu);
+	record_failure(r, UINT64_MAX - 1, &err);
+	pthread_mutex_unlock(&r->mu);
+}
+
 static void *worker_main(void *arg)
 {
 	worker *w = arg;
@@ -425,6 +449,7 @@ static void *worker_main(void *arg)
 		ll_chunker_recycle(r->chunker, &c);
 		finish_piece(w, c.index, st, &err);
 	}
+	flush_early(w);
 	return NULL;
 }
 
@@ -534,8 +559,8 @@ static void feed(run *r, ll_chunker *ck)
 	}
 }
 
-ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *records, bool *done,
-				 ll_error *err)
+ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, bool last, uint64_t *records,
+				 bool *done, ll_error *err)
 {
 	*done = false;
 	ll_chunker *ck = NULL;
@@ -547,7 +572,8 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, uint64_t *r
 	size_t nw = t->opt.threads;
 	worker *w = calloc(nw, sizeof(*w));
 	run r = { .pool = t, .chunker = ck, .source = ll_input_name(in), .base = t->stream_bytes,
-		  .piece_base = t->pieces, .failed = UINT64_MAX, .qcap = nw, .records = *records };
+		  .piece_base = t->pieces, .failed = UINT64_MAX, .qcap = nw, .records = *records,
+		  .last = last };
 	pthread_mutex_init(&r.mu, NULL);
 	pthread_cond_init(&r.cv, NULL);
 	r.queue = calloc(r.qcap, sizeof(*r.queue));

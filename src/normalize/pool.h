@@ -37,10 +37,12 @@ ll_status ll_normalize_pool_open(ll_normalize_pool **out, ll_normalizer *first,
 /**
  * Normalizes every record of in; *records (records before) grows by its
  * records. *done false: in cannot be cut and nothing of it was consumed.
- * After a failure the pool's normalizers accept nothing more.
+ * last: no input follows in this load, so each thread starts writing its
+ * row groups as soon as it has no piece left (ll_normalizer_flush). After a
+ * failure the pool's normalizers accept nothing more.
  */
-ll_status ll_normalize_pool_push(ll_normalize_pool *pool, ll_input *in, uint64_t *records,
-				 bool *done, ll_error *err);
+ll_status ll_normalize_pool_push(ll_normalize_pool *pool, ll_input *in, bool last,
+				 uint64_t *records, bool *done, ll_error *err);
 
 /**
  * Finishes every normalizer of the pool, the caller's too, each on its own

@@ -396,8 +396,11 @@ static void pool_progress(void *user, uint64_t records)
 	report_progress(l, l->input ? ll_input_name(l->input) : "<records>", false);
 }
 
-/* Pushes every record of a JSON input through the normalizers: in pieces when it can be cut. */
-static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
+/*
+ * Pushes every record of a JSON input through the normalizers: in pieces
+ * when it can be cut. last: the load gets no record after these.
+ */
+static ll_status push_input(ll_load *l, ll_input *in, bool last, ll_error *err)
 {
 	ll_status st = LL_OK;
 	if (!l->pool) {
@@ -409,7 +412,7 @@ static ll_status push_input(ll_load *l, ll_input *in, ll_error *err)
 	}
 	bool done = false;
 	if (st == LL_OK)
-		st = ll_normalize_pool_push(l->pool, in, &l->records, &done, err);
+		st = ll_normalize_pool_push(l->pool, in, last, &l->records, &done, err);
 	if (st != LL_OK || done)
 		return st;
 	ll_record_source src;
@@ -427,7 +430,7 @@ ll_status ll_load_push_json(ll_load *l, const char *json, size_t len, ll_error *
 	ll_status st = ll_input_open_memory(&in, json, len, "<records>", err);
 	if (st != LL_OK)
 		return st;
-	st = push_input(l, in, err);
+	st = push_input(l, in, false, err);
 	ll_input_free(in);
 	return st;
 }
@@ -755,7 +758,7 @@ ll_status ll_pipeline_load_file(ll_pipeline *p, const char *path, const ll_resou
 	if (st == LL_OK)
 		ll_load_set_progress_input(l, in, size);
 	if (st == LL_OK) {
-		st = push_input(l, in, err);
+		st = push_input(l, in, true, err);
 		ll_load_set_progress_input(l, NULL, 0);
 	}
 	ll_input_free(in);

@@ -168,6 +168,40 @@ static void test_parquet_new_file_after_row_group(void)
 	pq_free(&f);
 }
 
+/*
+ * ll_normalizer_flush hands each table's rows to its writer as a row group;
+ * a normalizer that gets more records after it goes on in the same files,
+ * with one more row group, and loses nothing.
+ */
+static void test_parquet_flush_then_more_rows(void)
+{
+	pq_fixture f;
+	pq_open(&f, "norm_pq_flush", LL_FORMAT_HIVE, (size_t)64 << 20);
+	pq_push(&f, "{\"a\": 1, \"l\": [10, 11]}");
+	pq_push(&f, "{\"a\": 2, \"l\": [12]}");
+	CHECK_OK(ll_normalizer_flush(f.n, &f.err), &f.err);
+	pq_push(&f, "{\"a\": 3, \"l\": [13]}");
+	CHECK_OK(ll_normalizer_finish(f.n, &f.files, &f.nfiles, &f.err), &f.err);
+	CHECK_INT(f.nfiles, 2);
+	const ll_job_file *events = job_of(&f, "events", 0), *items = job_of(&f, "events__l", 0);
+	CHECK(events && items);
+	if (events && items) {
+		ll_buf col = LL_BUF_INIT;
+		read_column(events->path, "a", &col);
+		CHECK_STR(ll_buf_cstr(&col), "1\n2\n3\n");
+		ll_buf_clear(&col);
+		read_column(items->path, "value", &col);
+		CHECK_STR(ll_buf_cstr(&col), "10\n11\n12\n13\n");
+		ll_buf_free(&col);
+		ll_parquet_reader *r = NULL;
+		CHECK_OK(ll_parquet_reader_open(&r, events->path, &f.err), &f.err);
+		CHECK_INT(r ? (long long)ll_parquet_reader_row_group_count(r) : 0, 2);
+		CHECK_INT(r ? (long long)ll_parquet_reader_row_group_rows(r, 0) : 0, 2);
+		ll_parquet_reader_free(r);
+	}
+	pq_free(&f);
+}
+
 static void test_parquet_free_removes_files(void)
 {
 	pq_fixture f;
@@ -183,4 +217,4 @@ static void test_parquet_free_removes_files(void)
 }
 
 LL_TEST_MAIN(LL_TEST(test_parquet_rows_and_types), LL_TEST(test_parquet_new_file_after_row_group),
-	     LL_TEST(test_parquet_free_removes_files))
+	     LL_TEST(test_parquet_flush_then_more_rows), LL_TEST(test_parquet_free_removes_files))

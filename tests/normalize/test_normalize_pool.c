@@ -76,7 +76,7 @@ static void run_pool(run_result *r, const char *tag, const void *input, size_t l
 	CHECK_OK(ll_input_open_memory(&in, input, len, "events.ndjson", &r->err), &r->err);
 	bool done = false;
 	ll_error_clear(&r->err);
-	r->st = ll_normalize_pool_push(pool, in, &r->records, &done, &r->err);
+	r->st = ll_normalize_pool_push(pool, in, true, &r->records, &done, &r->err);
 	CHECK(done);
 	ll_job_file *files = NULL;
 	size_t nfiles = 0;
@@ -475,7 +475,7 @@ static void test_array_input_is_left_unread(void)
 	CHECK_OK(ll_input_open_memory(&in, input, strlen(input), "a.json", &err), &err);
 	bool done = true;
 	uint64_t records = 0;
-	CHECK_OK(ll_normalize_pool_push(pool, in, &records, &done, &err), &err);
+	CHECK_OK(ll_normalize_pool_push(pool, in, false, &records, &done, &err), &err);
 	CHECK(!done);
 	char back[64];
 	size_t got = 0;
