@@ -5,7 +5,8 @@
  * container's children are written once, into a run that the containers at
  * its depth share one after the other (ll_json_run): when it closes, its
  * entries there are its children array. A reader's runs are its own, kept
- * from record to record (its records live until its next call), so they
+ * from record to record (its records live until its next call, or, kept,
+ * until the caller releases them: ll_json_parser_release), so they
  * stop growing after the first records; ll_json_parse's are in the arena.
  *
  * The member and item loops (parse_object, parse_array) dispatch each value
@@ -654,7 +655,7 @@ ALWAYS_INLINE int parse_child(ll_json_parser *ps, ll_json_value **out)
 	return ll_json_parse_value(ps, out);
 }
 
-/* Keeps a reader's run that filled up until the next record: its entries are children. */
+/* Keeps a reader's run that filled up until the runs are emptied: its entries are children. */
 static bool retire(ll_json_parser *ps, char *base)
 {
 	if (ps->nretired == ps->retired_cap) {
