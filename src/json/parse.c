@@ -949,7 +949,7 @@ int ll_json_parse_value(ll_json_parser *ps, ll_json_value **out)
 
 void ll_json_parser_free_levels(ll_json_parser *ps)
 {
-	ll_json_parser_start_record(ps); /* frees the retired runs */
+	ll_json_parser_release(ps); /* frees the retired runs, kept ones too */
 	for (size_t d = 0; ps->own_runs && d < ps->levels_cap; d++) {
 		free(ps->levels[d].members.base);
 		free(ps->levels[d].items.base);

@@ -441,6 +441,13 @@ static void test_kept_records(void)
 		}
 	}
 	CHECK_STR(ll_buf_cstr(&out), ll_buf_cstr(&compact));
+	/* records still kept when the reader is freed: their arrays go with it */
+	ll_json_reader_release(r);
+	ll_json_reader_restart(r, text.data, text.len, "kept.ndjson", 1);
+	for (size_t i = 0; i < 40; i++) {
+		const ll_json_value *v = NULL;
+		CHECK_OK(ll_json_reader_next(r, &arena, &v, &err), &err);
+	}
 	ll_arena_free(&arena);
 	ll_json_reader_free(r);
 	ll_buf_free(&text);
