@@ -171,6 +171,26 @@ static ll_status file_sync_columns(ll_normalizer *n, ll_norm_table *nt, ll_error
 	return st;
 }
 
+/* Takes the bytes the table's file buffers now into the normalizer's total. */
+static void recount(ll_normalizer *n, ll_norm_table *nt)
+{
+	size_t now = n->sink.buffered_bytes(nt->file);
+	n->buffered = n->buffered - nt->buffered + now;
+	nt->buffered = now;
+}
+
+/* Hands the table's buffered rows to its file as a row group. */
+static ll_status flush_table(ll_normalizer *n, ll_norm_table *nt, ll_error *err)
+{
+	ll_status st = n->sink.flush(nt->file, err);
+	if (st != LL_OK) {
+		ll_error_set_table(err, nt->t->name, NULL);
+		return st;
+	}
+	recount(n, nt);
+	return LL_OK;
+}
+
 static ll_status flush_largest(ll_normalizer *n, ll_error *err)
 {
 	ll_norm_table *largest = NULL;
@@ -183,15 +203,7 @@ static ll_status flush_largest(ll_normalizer *n, ll_error *err)
 		return LL_OK;
 	ll_log(n->logger, LL_LOG_DEBUG, "memory budget reached: flushing a row group of table %s",
 	       largest->t->name);
-	ll_status st = n->sink.flush(largest->file, err);
-	if (st != LL_OK) {
-		ll_error_set_table(err, largest->t->name, NULL);
-		return st;
-	}
-	size_t now = n->sink.buffered_bytes(largest->file);
-	n->buffered = n->buffered - largest->buffered + now;
-	largest->buffered = now;
-	return LL_OK;
+	return flush_table(n, largest, err);
 }
 
 ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err)
@@ -205,9 +217,7 @@ ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err)
 		ll_error_set_table(err, nt->t->name, NULL);
 		return st;
 	}
-	size_t now = n->sink.buffered_bytes(nt->file);
-	n->buffered = n->buffered - nt->buffered + now;
-	nt->buffered = now;
+	recount(n, nt);
 	nt->last_write = ++n->rows_written;
 	/* a single flush can leave the total above budget when many tables buffer a little each */
 	for (int i = 0; i < 4 && n->buffered > n->budget && st == LL_OK; i++)
@@ -217,20 +227,13 @@ ll_status ll_norm_write_row(ll_normalizer *n, uint32_t table, ll_error *err)
 
 ll_status ll_norm_flush_files(ll_normalizer *n, ll_error *err)
 {
-	for (size_t i = 0; i < n->ntables; i++) {
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < n->ntables && st == LL_OK; i++) {
 		ll_norm_table *nt = &n->tables[i];
-		if (!nt->file || !nt->buffered)
-			continue;
-		ll_status st = n->sink.flush(nt->file, err);
-		if (st != LL_OK) {
-			ll_error_set_table(err, nt->t->name, NULL);
-			return st;
-		}
-		size_t now = n->sink.buffered_bytes(nt->file);
-		n->buffered = n->buffered - nt->buffered + now;
-		nt->buffered = now;
+		if (nt->file && nt->buffered)
+			st = flush_table(n, nt, err);
 	}
-	return LL_OK;
+	return st;
 }
 
 ll_status ll_norm_close_files(ll_normalizer *n, ll_error *err)
