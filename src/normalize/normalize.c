@@ -749,12 +749,21 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 	return LL_OK;
 }
 
+/* Fails when the normalizer failed or finished: its files are gone or closed. */
+static ll_status files_usable(const ll_normalizer *n, ll_error *err)
+{
+	if (!n->failed && !n->finished)
+		return LL_OK;
+	return ll_error_set(err, LL_EINVAL, "the normalizer %s; start a new load",
+			    n->failed ? "failed on an earlier record" : "is finished already");
+}
+
 ll_status ll_normalizer_flush(ll_normalizer *n, ll_error *err)
 {
-	if (n->failed || n->finished)
-		return ll_error_set(err, LL_EINVAL, "the normalizer %s; start a new load",
-				    n->failed ? "failed on an earlier record" : "is finished already");
-	ll_status st = ll_norm_flush_files(n, err);
+	ll_status st = files_usable(n, err);
+	if (st != LL_OK)
+		return st;
+	st = ll_norm_flush_files(n, err);
 	n->failed = st != LL_OK;
 	return st;
 }
@@ -763,10 +772,10 @@ ll_status ll_normalizer_finish(ll_normalizer *n, ll_job_file **files, size_t *nf
 {
 	*files = NULL;
 	*nfiles = 0;
-	if (n->failed || n->finished)
-		return ll_error_set(err, LL_EINVAL, "the normalizer %s; start a new load",
-				    n->failed ? "failed on an earlier record" : "is finished already");
-	ll_status st = ll_norm_close_files(n, err);
+	ll_status st = files_usable(n, err);
+	if (st != LL_OK)
+		return st;
+	st = ll_norm_close_files(n, err);
 	if (st != LL_OK) {
 		n->failed = true;
 		return st;
