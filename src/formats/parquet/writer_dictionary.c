@@ -94,7 +94,7 @@ static uint32_t slot_tag(uint64_t slot, size_t width)
 		return (uint32_t)ll_mix64(slot >> 32);
 	if (width)
 		return (uint32_t)(slot >> 32);
-	return (uint32_t)slot & (((uint32_t)1 << LL_PQW_DICT_TAG_BITS) - 1);
+	return (uint32_t)slot & LL_PQW_DICT_TAG_MASK;
 }
 
 /*
@@ -177,7 +177,7 @@ static uint64_t slot_make(const void *v, size_t width, uint32_t tag, size_t i, s
 	if (width)
 		return (uint64_t)tag << 32 | (i + 1);
 	return (uint64_t)i << LL_PQW_DICT_INDEX_SHIFT | (uint64_t)offset << LL_PQW_DICT_TAG_BITS |
-	       (tag & (((uint32_t)1 << LL_PQW_DICT_TAG_BITS) - 1));
+	       (tag & LL_PQW_DICT_TAG_MASK);
 }
 
 int64_t ll_pqw_dict_insert(ll_pqw_dict *d, const void *v, size_t width, size_t len, uint32_t tag)

@@ -187,6 +187,8 @@ typedef struct ll_pqw_dict {
  * slots, which a 21-bit tag still places.
  */
 #define LL_PQW_DICT_TAG_BITS 21
+/* The tag's bits in a byte array's slot, its lowest. */
+#define LL_PQW_DICT_TAG_MASK (((uint32_t)1 << LL_PQW_DICT_TAG_BITS) - 1)
 #define LL_PQW_DICT_OFFSET_BITS 22
 #define LL_PQW_DICT_INDEX_SHIFT (LL_PQW_DICT_TAG_BITS + LL_PQW_DICT_OFFSET_BITS)
 /* The largest offset a byte array's bytes may start at in values. */
@@ -254,7 +256,7 @@ static inline bool ll_pqw_slot_holds(const ll_pqw_dict *d, uint64_t slot, const 
 		return (uint32_t)(slot >> 32) == t &&
 		       ll_pqw_value_is(d->values.data + ll_pqw_slot_index(slot, width) * width, v,
 				       width, len);
-	if ((slot ^ t) & (((uint64_t)1 << LL_PQW_DICT_TAG_BITS) - 1))
+	if ((slot ^ t) & LL_PQW_DICT_TAG_MASK)
 		return false;
 	const uint8_t *p = d->values.data + ll_pqw_slot_offset(slot);
 	return ll_load32(p - 4) == len && ll_pqw_value_is(p, v, 0, len);
