@@ -141,6 +141,7 @@ typedef struct ll_catalog_file {
 struct ll_catalog_load {
 	const char *dataset;
 	const char *load_id;
+	const char *nonce;             /* the package's (load/package.h); NULL or "": none */
 	const char *pipeline;
 	const ll_schema *schema;       /* columns of the tables below come from here */
 	const char *const *tables;     /* tables the load writes (files or replace) */
@@ -155,10 +156,10 @@ struct ll_catalog_load {
 bool ll_catalog_load_has_file(const ll_catalog_load *load, const char *table, const char *key);
 
 /**
- * Commits a load at once. *already is set when the catalog knows the load id
- * was committed before (then nothing changes). Fails with LL_ESCHEMA if a
- * column's type differs from the one registered, or if a table would switch
- * between hive and iceberg.
+ * Commits a load at once. *already is set when the catalog knows the load
+ * (its load id and nonce) was committed before (then nothing changes).
+ * Fails with LL_ESCHEMA if a column's type differs from the one registered,
+ * or if a table would switch between hive and iceberg.
  */
 ll_status ll_catalog_commit_load(ll_catalog *c, const ll_catalog_load *load, bool *already,
 				 ll_error *err);

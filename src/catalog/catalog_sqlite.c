@@ -2,7 +2,7 @@
  * The SQLite catalog, one implementation of catalog.h. A load commits in one
  * transaction: its files, new columns, the removal of the files a replace
  * supersedes and its row in ll_loads appear together or not at all; a load
- * id found in ll_loads is already committed. Every write runs inside BEGIN
+ * found in ll_loads (its load id and package nonce) is already committed. Every write runs inside BEGIN
  * IMMEDIATE so concurrent writers serialize on SQLite's lock instead of
  * failing halfway; readers see only committed loads.
  *
@@ -30,6 +30,16 @@ typedef struct sqlite_catalog {
 	ll_storage *owned_storage; /* the local storage ll_catalog_open made */
 } sqlite_catalog;
 
+/*
+ * A load is its load id and its package's nonce (load/package.h): two
+ * pipelines may start loads in the same microsecond. Loads committed before
+ * nonces have '' and match a load id whatever its nonce.
+ */
+#define LOADS_COLUMNS                                                                        \
+	" dataset TEXT NOT NULL, load_id TEXT NOT NULL, nonce TEXT NOT NULL DEFAULT '',"     \
+	" pipeline TEXT, schema_name TEXT, committed_at TEXT NOT NULL,"                      \
+	" PRIMARY KEY(dataset, load_id, nonce)"
+
 static const char catalog_ddl[] =
 	"CREATE TABLE IF NOT EXISTS ll_datasets("
 	" name TEXT PRIMARY KEY, created_at TEXT NOT NULL);"
@@ -45,9 +55,7 @@ static const char catalog_ddl[] =
 	" dataset TEXT NOT NULL, table_name TEXT NOT NULL, path TEXT NOT NULL,"
 	" load_id TEXT NOT NULL, rows INTEGER NOT NULL, bytes INTEGER NOT NULL,"
 	" PRIMARY KEY(dataset, table_name, path));"
-	"CREATE TABLE IF NOT EXISTS ll_loads("
-	" dataset TEXT NOT NULL, load_id TEXT NOT NULL, pipeline TEXT,"
-	" schema_name TEXT, committed_at TEXT NOT NULL, PRIMARY KEY(dataset, load_id));"
+	"CREATE TABLE IF NOT EXISTS ll_loads(" LOADS_COLUMNS ");"
 	"CREATE TABLE IF NOT EXISTS ll_garbage("
 	" path TEXT PRIMARY KEY, dataset TEXT, table_name TEXT, load_id TEXT);"
 	"CREATE TABLE IF NOT EXISTS iceberg_tables("
@@ -83,7 +91,7 @@ static ll_status exec_sql(sqlite_catalog *c, const char *sql, ll_error *err)
  * check reads only the header, so opening an existing catalog writes nothing
  * and takes no lock a writer could wait on.
  */
-#define CATALOG_VERSION 1
+#define CATALOG_VERSION 2
 #define SQL_NUMBER_(n) #n
 #define SQL_NUMBER(n) SQL_NUMBER_(n)
 
@@ -98,6 +106,28 @@ static ll_status catalog_version(sqlite_catalog *c, int *version, ll_error *err)
 	return rc == SQLITE_ROW ? LL_OK : db_error(c, err, "reading its version");
 }
 
+/*
+ * Version 2 keys ll_loads by nonce too. SQLite cannot change a primary key,
+ * so an older ll_loads is copied into the new table; a catalog used by an
+ * older lakeload afterwards still works, its loads getting the nonce ''.
+ */
+static ll_status add_load_nonces(sqlite_catalog *c, ll_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	bool has = sqlite3_prepare_v2(c->db, "SELECT nonce FROM ll_loads", -1, &stmt, NULL) == SQLITE_OK;
+	sqlite3_finalize(stmt);
+	if (has)
+		return LL_OK;
+	return exec_sql(c,
+			"ALTER TABLE ll_loads RENAME TO ll_loads_without_nonce;"
+			"CREATE TABLE ll_loads(" LOADS_COLUMNS ");"
+			"INSERT INTO ll_loads(dataset,load_id,pipeline,schema_name,committed_at)"
+			" SELECT dataset,load_id,pipeline,schema_name,committed_at"
+			" FROM ll_loads_without_nonce;"
+			"DROP TABLE ll_loads_without_nonce;",
+			err);
+}
+
 static ll_status create_tables(sqlite_catalog *c, ll_error *err)
 {
 	int version = 0;
@@ -108,6 +138,8 @@ static ll_status create_tables(sqlite_catalog *c, ll_error *err)
 	if (st != LL_OK)
 		return st;
 	st = exec_sql(c, catalog_ddl, err);
+	if (st == LL_OK)
+		st = add_load_nonces(c, err);
 	if (st == LL_OK)
 		st = exec_sql(c, "PRAGMA user_version = " SQL_NUMBER(CATALOG_VERSION), err);
 	if (st == LL_OK)
@@ -317,15 +349,18 @@ static ll_status sqlite_drop_table(void *ctx, const char *dataset, const char *t
 	return st;
 }
 
-static ll_status sqlite_has_load(sqlite_catalog *c, const char *dataset, const char *load_id, bool *out,
-			      ll_error *err)
+static ll_status sqlite_has_load(sqlite_catalog *c, const ll_catalog_load *load, bool *out,
+				 ll_error *err)
 {
 	sqlite3_stmt *stmt;
-	if (sqlite3_prepare_v2(c->db, "SELECT 1 FROM ll_loads WHERE dataset=? AND load_id=?", -1,
-			       &stmt, NULL) != SQLITE_OK)
+	if (sqlite3_prepare_v2(c->db,
+			       "SELECT 1 FROM ll_loads WHERE dataset=?1 AND load_id=?2"
+			       " AND (nonce=?3 OR nonce='' OR ?3='')",
+			       -1, &stmt, NULL) != SQLITE_OK)
 		return db_error(c, err, "prepare");
-	sqlite3_bind_text(stmt, 1, dataset, -1, SQLITE_STATIC);
-	sqlite3_bind_text(stmt, 2, load_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 1, load->dataset, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 2, load->load_id, -1, SQLITE_STATIC);
+	sqlite3_bind_text(stmt, 3, load->nonce ? load->nonce : "", -1, SQLITE_STATIC);
 	int rc = sqlite3_step(stmt);
 	sqlite3_finalize(stmt);
 	if (rc != SQLITE_ROW && rc != SQLITE_DONE)
@@ -585,12 +620,13 @@ static ll_status apply_load(sqlite_catalog *c, const ll_catalog_load *load, ll_e
 		st = replace_table_files(c, load, load->replace[i], err);
 	if (st == LL_OK)
 		st = insert_files(c, load, err);
-	const char *row[] = { load->dataset, load->load_id, load->pipeline ? load->pipeline : "",
-			      load->schema ? load->schema->name : "", now, NULL };
+	const char *row[] = { load->dataset, load->load_id, load->nonce ? load->nonce : "",
+			      load->pipeline ? load->pipeline : "", load->schema ? load->schema->name : "",
+			      now, NULL };
 	if (st == LL_OK)
 		st = run_stmt(c,
-			      "INSERT INTO ll_loads(dataset,load_id,pipeline,schema_name,committed_at)"
-			      " VALUES(?,?,?,?,?)",
+			      "INSERT INTO ll_loads(dataset,load_id,nonce,pipeline,schema_name,committed_at)"
+			      " VALUES(?,?,?,?,?,?)",
 			      row, err);
 	return st;
 }
@@ -604,7 +640,7 @@ static ll_status sqlite_commit_load(void *ctx, const ll_catalog_load *load, bool
 	if (st != LL_OK)
 		return st;
 	bool exists = false;
-	st = sqlite_has_load(c, load->dataset, load->load_id, &exists, err);
+	st = sqlite_has_load(c, load, &exists, err);
 	if (st == LL_OK && exists) {
 		*already = true;
 		return exec_sql(c, "ROLLBACK", err);

@@ -2,7 +2,8 @@
  * The local catalog: atomic, idempotent load commits; replace moves old
  * files to garbage and deletes them only afterwards; no retyping; no
  * switching between hive and iceberg; the Iceberg SQL-catalog tables exist;
- * a new catalog appears whole, once.
+ * a new catalog appears whole, once; loads sharing a load id are told apart
+ * by their packages' nonces.
  */
 #include <sqlite3.h>
 #include <sys/wait.h>
@@ -39,15 +40,104 @@ static void touch(const char *lake, const char *rel)
 	ll_buf_free(&p);
 }
 
-static ll_status commit(ll_catalog *c, ll_schema *s, const char *load_id, const char *file,
-			bool replace, bool *already, ll_error *err)
+static ll_status commit_nonce(ll_catalog *c, ll_schema *s, const char *load_id, const char *nonce,
+			      const char *file, bool replace, bool *already, ll_error *err)
 {
 	const char *tables[] = { "events" };
 	ll_catalog_file f = { "events", file, 10, 100 };
-	ll_catalog_load load = { .dataset = "shop", .load_id = load_id, .pipeline = "p", .schema = s,
-				 .tables = tables, .ntables = 1, .replace = replace ? tables : NULL,
-				 .nreplace = replace ? 1 : 0, .files = &f, .nfiles = 1 };
+	ll_catalog_load load = { .dataset = "shop", .load_id = load_id, .nonce = nonce, .pipeline = "p",
+				 .schema = s, .tables = tables, .ntables = 1,
+				 .replace = replace ? tables : NULL, .nreplace = replace ? 1 : 0,
+				 .files = &f, .nfiles = 1 };
 	return ll_catalog_commit_load(c, &load, already, err);
+}
+
+static ll_status commit(ll_catalog *c, ll_schema *s, const char *load_id, const char *file,
+			bool replace, bool *already, ll_error *err)
+{
+	return commit_nonce(c, s, load_id, NULL, file, replace, already, err);
+}
+
+/*
+ * Two pipelines' loads may share a load id (a timestamp); their packages'
+ * nonces tell them apart. A load committed without a nonce, or a package
+ * without one, matches on the load id alone.
+ */
+static void test_loads_told_apart_by_nonce(void)
+{
+	char lake[1024];
+	ll_error err;
+	ll_test_tmpdir("catalog_nonce", lake, sizeof(lake));
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	ll_schema *s = make_schema(LL_TYPE_BIGINT);
+	bool already;
+	CHECK_OK(commit_nonce(c, s, "1.1", "aaaa", "shop/events/1.1.a.parquet", false, &already, &err), &err);
+	CHECK(!already);
+	CHECK_OK(commit_nonce(c, s, "1.1", "bbbb", "shop/events/1.1.b.parquet", false, &already, &err), &err);
+	CHECK(!already);
+	CHECK_OK(commit_nonce(c, s, "1.1", "bbbb", "shop/events/1.1.b.parquet", false, &already, &err), &err);
+	CHECK(already);
+	CHECK_OK(commit(c, s, "1.1", "shop/events/1.1.c.parquet", false, &already, &err), &err);
+	CHECK(already);
+	CHECK_OK(commit(c, s, "2.2", "shop/events/2.2.a.parquet", false, &already, &err), &err);
+	CHECK(!already);
+	CHECK_OK(commit_nonce(c, s, "2.2", "cccc", "shop/events/2.2.c.parquet", false, &already, &err), &err);
+	CHECK(already);
+	ll_catalog_table *tables;
+	size_t n;
+	CHECK_OK(ll_catalog_list_tables(c, "shop", &tables, &n, &err), &err);
+	CHECK_INT(tables[0].nfiles, 3);
+	ll_catalog_tables_free(tables, n);
+	ll_schema_free(s);
+	ll_catalog_free(c);
+}
+
+static int read_int(void *out, int ncols, char **values, char **names)
+{
+	(void)ncols;
+	(void)names;
+	*(int *)out = atoi(values[0]);
+	return 0;
+}
+
+/* A catalog made before nonces keeps its loads and learns to tell shared load ids apart. */
+static void test_catalog_before_nonces_is_upgraded(void)
+{
+	char lake[1024], path[1100];
+	ll_error err;
+	ll_test_tmpdir("catalog_upgrade", lake, sizeof(lake));
+	snprintf(path, sizeof(path), "%s/catalog.db", lake);
+	sqlite3 *db;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db,
+			   "PRAGMA journal_mode=WAL;"
+			   "CREATE TABLE ll_loads(dataset TEXT NOT NULL, load_id TEXT NOT NULL,"
+			   " pipeline TEXT, schema_name TEXT, committed_at TEXT NOT NULL,"
+			   " PRIMARY KEY(dataset, load_id));"
+			   "INSERT INTO ll_loads VALUES('shop', '1.1', 'p', 'shop', 'then');"
+			   "PRAGMA user_version = 1;",
+			   NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	ll_catalog *c;
+	CHECK_OK(ll_catalog_open(&c, lake, &err), &err);
+	ll_schema *s = make_schema(LL_TYPE_BIGINT);
+	bool already;
+	CHECK_OK(commit_nonce(c, s, "1.1", "aaaa", "shop/events/1.1.a.parquet", false, &already, &err), &err);
+	CHECK(already);
+	CHECK_OK(commit_nonce(c, s, "2.2", "aaaa", "shop/events/2.2.a.parquet", false, &already, &err), &err);
+	CHECK(!already);
+	CHECK_OK(commit_nonce(c, s, "2.2", "bbbb", "shop/events/2.2.b.parquet", false, &already, &err), &err);
+	CHECK(!already);
+	ll_catalog_free(c);
+	int version = 0, loads = 0;
+	CHECK(sqlite3_open(path, &db) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "PRAGMA user_version", read_int, &version, NULL) == SQLITE_OK);
+	CHECK(sqlite3_exec(db, "SELECT count(*) FROM ll_loads", read_int, &loads, NULL) == SQLITE_OK);
+	sqlite3_close(db);
+	CHECK_INT(version, 2);
+	CHECK_INT(loads, 3);
+	ll_schema_free(s);
 }
 
 static void test_commit_is_idempotent(void)
@@ -263,6 +353,7 @@ static void test_iceberg_commit_is_compare_and_swap(void)
 	ll_catalog_free(c);
 }
 
-LL_TEST_MAIN(LL_TEST(test_commit_is_idempotent), LL_TEST(test_iceberg_commit_is_compare_and_swap), LL_TEST(test_replace_collects_garbage_after_commit),
+LL_TEST_MAIN(LL_TEST(test_commit_is_idempotent), LL_TEST(test_loads_told_apart_by_nonce),
+	     LL_TEST(test_catalog_before_nonces_is_upgraded), LL_TEST(test_iceberg_commit_is_compare_and_swap), LL_TEST(test_replace_collects_garbage_after_commit),
 	     LL_TEST(test_no_retyping_and_no_format_switch), LL_TEST(test_iceberg_sql_catalog_tables_exist),
 	     LL_TEST(test_new_catalog_created_once))
