@@ -22,6 +22,7 @@
 #define RETRY_BASE_MS 10
 #define RETRY_MAX_MS 500
 #define LOAD_ID_KEY "lakeload.load-id"
+#define LOAD_NONCE_KEY "lakeload.load-nonce"
 
 static int64_t random_snapshot_id(void)
 {
@@ -58,13 +59,21 @@ typedef struct attempt {
 		removed_bytes;
 } attempt;
 
-static bool has_load_id(const ll_iceberg_metadata *md, const char *load_id)
+bool ll_iceberg_snapshot_is_load(const ll_iceberg_snapshot *s, const char *load_id,
+				 const char *load_nonce)
 {
-	for (size_t i = 0; md && load_id && i < md->nsnapshots; i++) {
-		const char *v = ll_iceberg_snapshot_summary(&md->snapshots[i], LOAD_ID_KEY);
-		if (v && strcmp(v, load_id) == 0)
+	const char *id = ll_iceberg_snapshot_summary(s, LOAD_ID_KEY);
+	if (!id || strcmp(id, load_id) != 0)
+		return false;
+	const char *nonce = ll_iceberg_snapshot_summary(s, LOAD_NONCE_KEY);
+	return !nonce || !load_nonce || !load_nonce[0] || strcmp(nonce, load_nonce) == 0;
+}
+
+static bool has_load(const ll_iceberg_metadata *md, const ll_iceberg_commit_target *t)
+{
+	for (size_t i = 0; md && t->load_id && i < md->nsnapshots; i++)
+		if (ll_iceberg_snapshot_is_load(&md->snapshots[i], t->load_id, t->load_nonce))
 			return true;
-	}
 	return false;
 }
 
@@ -402,6 +411,8 @@ static ll_status build_summary(attempt *a, const ll_iceberg_change *c, ll_iceber
 	}
 	if (a->target->load_id)
 		summary_put(&b, LOAD_ID_KEY, a->target->load_id);
+	if (a->target->load_id && a->target->load_nonce && a->target->load_nonce[0])
+		summary_put(&b, LOAD_NONCE_KEY, a->target->load_nonce);
 	if (c->ndata) {
 		summary_put_int(&b, "added-data-files", (int64_t)c->ndata);
 		summary_put_int(&b, "added-records", records);
@@ -686,7 +697,7 @@ ll_status ll_iceberg_plan(const ll_iceberg_commit_target *target, ll_iceberg_pre
 	ll_status st = begin_attempt(&a, err);
 	ll_iceberg_change change = { 0 };
 	ll_iceberg_base base = { &a.table, &a.schema, &a.spec, a.location };
-	if (st == LL_OK && !has_load_id(a.table.md, target->load_id))
+	if (st == LL_OK && !has_load(a.table.md, target))
 		st = prepare(ctx, &base, &a.arena, &change, err);
 	end_attempt(&a);
 	return st;
@@ -709,7 +720,7 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 		result->attempts = i + 1;
 		ll_status st = begin_attempt(&a, err);
 		const ll_iceberg_metadata *md = a.table.md;
-		if (st == LL_OK && has_load_id(md, target->load_id)) {
+		if (st == LL_OK && has_load(md, target)) {
 			result->already = true;
 			end_attempt(&a);
 			return LL_OK;

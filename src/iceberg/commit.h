@@ -15,10 +15,15 @@
  * "replace" snapshot (files rewritten, rows unchanged) is not such a change;
  * the rewrite itself checks what was committed under it (iceberg/rewrite.h).
  *
- * Exactly once. Every snapshot lakeload writes carries the load id in its
- * summary ("lakeload.load-id"); a commit whose load id is already among
- * the table's snapshots does nothing and says so, which makes finishing an
- * interrupted load safe.
+ * Exactly once. Every snapshot lakeload writes for a load carries the load
+ * id and the load package's nonce in its summary ("lakeload.load-id",
+ * "lakeload.load-nonce"); a commit whose load is already among the table's
+ * snapshots does nothing and says so, which makes finishing an interrupted
+ * load safe. A load id alone does not name a load: it is a timestamp, as
+ * dlt's are, and two pipelines starting a load in the same microsecond get
+ * the same one. The nonce, drawn at random for each package, tells their
+ * loads apart. A snapshot or a package without a nonce (from versions
+ * before it) matches on the load id alone.
  *
  * Tables lakeload creates are format version 2, with the table's columns
  * (field ids from the lakeload schema), the partition spec of the
@@ -80,6 +85,7 @@ typedef struct ll_iceberg_commit_target {
 	const char *dataset;
 	const ll_table *table;             /**< the lakeload table: name, columns, partition hints */
 	const char *load_id;               /**< NULL: no exactly-once check */
+	const char *load_nonce;            /**< the package's nonce; NULL or "": none */
 	int max_attempts;                  /**< 0: 20 */
 } ll_iceberg_commit_target;
 
@@ -99,6 +105,13 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
  */
 ll_status ll_iceberg_plan(const ll_iceberg_commit_target *target, ll_iceberg_prepare_fn prepare,
 			  void *ctx, ll_error *err);
+
+/**
+ * Whether snapshot s was written by the load load_id of the package with
+ * nonce load_nonce (NULL or "": a package without one).
+ */
+bool ll_iceberg_snapshot_is_load(const ll_iceberg_snapshot *s, const char *load_id,
+				 const char *load_nonce);
 
 /** The table location lakeload gives a table: <root>/<dataset>/<table>. */
 void ll_iceberg_table_location(ll_storage *storage, const char *dataset, const char *table,

@@ -697,7 +697,7 @@ static ll_status run(const ll_iceberg_load_request *req, ll_keyset *roots,
 	ll_arena_init(&c.arena, 0);
 	ll_iceberg_commit_target target = { .catalog = req->catalog, .storage = req->storage,
 					    .dataset = req->dataset, .table = req->table,
-					    .load_id = req->load_id };
+					    .load_id = req->load_id, .load_nonce = req->load_nonce };
 	ll_status st = res ? ll_iceberg_commit(&target, prepare, &c, res, err)
 			   : ll_iceberg_plan(&target, prepare, &c, err);
 	free(c.deletes);

@@ -30,6 +30,7 @@ typedef struct ll_iceberg_load_request {
 	ll_storage *storage;
 	const char *dataset;
 	const char *load_id;
+	const char *load_nonce;            /**< the package's nonce (iceberg/commit.h) */
 	const ll_schema *schema;           /**< the package schema */
 	const ll_table *table;             /**< the table being loaded, from schema */
 	ll_write_disposition disposition;

@@ -65,7 +65,10 @@ static ll_status write_row(const char *package_dir, const ll_dlt_rows *rows, con
 		specs[c].nullable = true;
 		specs[c].field_id = t->columns[c].field_id;
 	}
-	ll_package_job job = { .table = strdup(table), .file_id = strdup("0"), .rows = 1 };
+	/* one file per table and package: the nonce keeps it apart from another
+	 * package's with the same load id */
+	const char *file_id = m->nonce && m->nonce[0] ? m->nonce : "0";
+	ll_package_job job = { .table = strdup(table), .file_id = strdup(file_id), .rows = 1 };
 	ll_buf path = LL_BUF_INIT;
 	ll_package_job_path(&path, package_dir, &job);
 	ll_parquet_writer_options opt;
@@ -178,7 +181,8 @@ ll_status ll_dlt_write_rows(const char *package_dir, const ll_dlt_rows *rows,
 		char hash[24], id[15];
 		snprintf(hash, sizeof(hash), "%016llx",
 			 (unsigned long long)ll_hash64(rows->state_json, strlen(rows->state_json), 0));
-		ll_dlt_id(ll_hash64(rows->load_id, strlen(rows->load_id), 1), 0, id);
+		ll_dlt_id(ll_hash64(rows->load_id, strlen(rows->load_id), 1 ^ ll_package_nonce_value(m->nonce)),
+			  0, id);
 		st = ll_dlt_encode_state(rows->state_json, &state, err);
 		const dlt_cell cells[] = {
 			{ "version", NULL, rows->state_version },

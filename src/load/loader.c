@@ -83,6 +83,7 @@ static ll_status commit_package(ll_catalog *catalog, const ll_package_manifest *
 	ll_catalog_load load = {
 		.dataset = m->dataset,
 		.load_id = m->load_id,
+		.nonce = m->nonce,
 		.pipeline = m->pipeline,
 		.schema = schema,
 		.tables = tables,

@@ -109,20 +109,19 @@ static void explain_missing_metadata(ll_catalog *catalog, ll_storage *storage, c
 }
 
 /* Adds the data files of the load's snapshots of one table, read from its metadata. */
-static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage, const char *dataset,
-				   const char *table, const char *load_id, uint64_t *files,
+static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage,
+				   const ll_package_manifest *m, const char *table, uint64_t *files,
 				   ll_error *err)
 {
 	char *location = NULL;
-	ll_status st = ll_catalog_iceberg_location(catalog, dataset, table, &location, err);
+	ll_status st = ll_catalog_iceberg_location(catalog, m->dataset, table, &location, err);
 	ll_iceberg_table it = { 0 };
 	if (st == LL_OK && location)
 		st = ll_iceberg_table_load(&it, storage, location, err);
 	for (size_t i = 0; st == LL_OK && location && i < it.md->nsnapshots; i++) {
 		const ll_iceberg_snapshot *s = &it.md->snapshots[i];
-		const char *id = ll_iceberg_snapshot_summary(s, "lakeload.load-id");
 		const char *added = ll_iceberg_snapshot_summary(s, "added-data-files");
-		if (id && added && strcmp(id, load_id) == 0)
+		if (added && ll_iceberg_snapshot_is_load(s, m->load_id, m->nonce))
 			*files += strtoull(added, NULL, 10);
 	}
 	ll_iceberg_table_release(&it);
@@ -146,7 +145,7 @@ static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const ch
 	ll_status st = ll_buf_oom(&scratch) ? ll_error_oom(err) : collect_jobs(package_dir, m, t, &tj, err);
 	ll_iceberg_load_request req = {
 		.catalog = catalog, .storage = storage, .dataset = m->dataset, .load_id = m->load_id,
-		.schema = schema, .table = t,
+		.load_nonce = m->nonce, .schema = schema, .table = t,
 		.disposition = in_root_tree(m, t->name) ? m->disposition : LL_WRITE_APPEND,
 		.jobs = (const char *const *)tj.paths, .file_ids = tj.file_ids, .njobs = tj.n,
 		.scratch_dir = ll_buf_cstr(&scratch), .removed_roots = removed_roots,
@@ -158,7 +157,7 @@ static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const ch
 		st = ll_iceberg_load_table(&req, &res, err);
 	if (st == LL_OK && !plan_roots && files && !ll_schema_is_dlt_name(t->name)) {
 		if (res.already)
-			st = count_table_files(catalog, storage, m->dataset, t->name, m->load_id, files, err);
+			st = count_table_files(catalog, storage, m, t->name, files, err);
 		else
 			*files += res.added_data_files;
 	}

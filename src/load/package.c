@@ -5,11 +5,13 @@
 #include "load/package.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "util/fs.h"
 #include "util/hash.h"
+#include "util/random.h"
 
 static const char *const state_dirs[LL_PACKAGE_STATES] = { "extracting", "normalized", "loaded",
 							  "failed" };
@@ -17,6 +19,25 @@ static const char *const state_dirs[LL_PACKAGE_STATES] = { "extracting", "normal
 const char *ll_package_state_name(ll_package_state state)
 {
 	return (unsigned)state < LL_PACKAGE_STATES ? state_dirs[state] : "unknown";
+}
+
+uint64_t ll_package_new_nonce(void)
+{
+	/* a random UUID, which has a fallback when the kernel gives no random bytes */
+	char uuid[37];
+	ll_random_uuid(uuid);
+	uint64_t nonce = ll_hash64(uuid, 36, 0);
+	return nonce ? nonce : 1;
+}
+
+void ll_package_nonce_text(uint64_t nonce, char out[LL_PACKAGE_NONCE_LEN + 1])
+{
+	snprintf(out, LL_PACKAGE_NONCE_LEN + 1, "%016llx", (unsigned long long)nonce);
+}
+
+uint64_t ll_package_nonce_value(const char *text)
+{
+	return text && text[0] ? strtoull(text, NULL, 16) : 0;
 }
 
 void ll_package_path(ll_buf *out, const char *pipeline_dir, ll_package_state state,
@@ -67,6 +88,7 @@ ll_status ll_package_create(const char *pipeline_dir, const char *load_id, ll_bu
 void ll_package_manifest_free(ll_package_manifest *m)
 {
 	free(m->load_id);
+	free(m->nonce);
 	free(m->pipeline);
 	free(m->dataset);
 	free(m->root_table);
@@ -108,6 +130,8 @@ static json_t *manifest_to_json(const ll_package_manifest *m)
 				"tables", tables, "jobs", jobs, "job_names", JOB_NAMES_HASHED);
 	if (doc && m->layout)
 		json_object_set_new(doc, "layout", json_string(m->layout));
+	if (doc && m->nonce && m->nonce[0])
+		json_object_set_new(doc, "nonce", json_string(m->nonce));
 	return doc;
 }
 
@@ -144,6 +168,7 @@ static ll_status manifest_from_json(json_t *doc, ll_package_manifest *m, const c
 	    !ll_write_disposition_parse(disp, &m->disposition))
 		return ll_error_set(err, LL_EFORMAT, "%s is not a valid package manifest", name);
 	m->load_id = dup_field(doc, "load_id");
+	m->nonce = dup_field(doc, "nonce");
 	m->pipeline = dup_field(doc, "pipeline");
 	m->dataset = dup_field(doc, "dataset");
 	m->root_table = dup_field(doc, "root_table");

@@ -52,6 +52,7 @@ typedef struct ll_package_job {
 
 typedef struct ll_package_manifest {
 	char *load_id;
+	char *nonce;       /* LL_PACKAGE_NONCE_LEN hex digits; "" in packages of older versions */
 	char *pipeline;
 	char *dataset;
 	char *root_table;
@@ -67,6 +68,20 @@ typedef struct ll_package_manifest {
 } ll_package_manifest;
 
 void ll_package_manifest_free(ll_package_manifest *m);
+
+/*
+ * A package's nonce: 64 random bits drawn when the package is made, never
+ * 0, written as 16 hex digits. The load id is a timestamp, as dlt's are,
+ * and another pipeline may draw the same one in the same microsecond; the
+ * nonce tells their loads apart in the lake's exactly-once checks, and it
+ * seeds the package's file ids and row ids so that neither load can take
+ * the other's file names or _dlt_ids.
+ */
+#define LL_PACKAGE_NONCE_LEN 16
+uint64_t ll_package_new_nonce(void);
+void ll_package_nonce_text(uint64_t nonce, char out[LL_PACKAGE_NONCE_LEN + 1]);
+/** The nonce a manifest's text holds; 0 for a package without one. */
+uint64_t ll_package_nonce_value(const char *text);
 
 /** Appends <pipeline_dir>/load/<state>/<load_id> to out. */
 void ll_package_path(ll_buf *out, const char *pipeline_dir, ll_package_state state,

@@ -735,7 +735,7 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 		ll_normalizer_free(n);
 		return ll_error_oom(err);
 	}
-	n->load_seed = ll_hash64(n->load_id, strlen(n->load_id), 0x6c6f6164ULL);
+	n->load_seed = ll_hash64(n->load_id, strlen(n->load_id), 0x6c6f6164ULL ^ opt->nonce);
 	n->root_key = propagates_root_key(schema, root);
 	n->detections = opt->detections ? opt->detections : LL_DETECT_DEFAULT;
 	n->file_salt = opt->file_salt;

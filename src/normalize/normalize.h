@@ -120,6 +120,8 @@
 
 typedef struct ll_normalize_options {
 	const char *load_id; /* required: stamped into _dlt_load_id, seeds _dlt_id */
+	/* the package's nonce (load/package.h); with load_id, seeds _dlt_id and file ids */
+	uint64_t nonce;
 	const char *out_dir; /* required: job files are written here (it must exist) */
 	/* Codec, row group size, ...; timestamp_unit is chosen per table (see above). */
 	ll_parquet_writer_options parquet;

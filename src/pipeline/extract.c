@@ -40,6 +40,7 @@
 struct ll_load {
 	ll_pipeline *p;
 	char load_id[32];
+	uint64_t nonce; /* the package's (load/package.h) */
 	ll_buf dir; /* the package directory in extracting/ */
 	ll_schema *schema;
 	char *root;
@@ -250,6 +251,7 @@ static ll_status open_normalizer(void *user, ll_schema *schema, uint32_t salt, l
 	ll_buf jobs = LL_BUF_INIT;
 	ll_path_join(&jobs, ll_buf_cstr(&l->dir), "jobs");
 	nopt.load_id = l->load_id;
+	nopt.nonce = l->nonce;
 	nopt.out_dir = ll_buf_cstr(&jobs);
 	ll_parquet_writer_options_init(&nopt.parquet);
 	nopt.parquet.codec = l->p->codec;
@@ -299,6 +301,7 @@ ll_status ll_pipeline_begin_load_after(ll_pipeline *p, const ll_load *prev, cons
 	l->started = l->last_progress = ll_time_monotonic();
 	ll_arena_init(&l->arena, 0);
 	ll_pipeline_new_load_id(p, l->load_id);
+	l->nonce = ll_package_new_nonce();
 	l->built_on = prev ? prev->built_on + 1 : 0;
 	ll_status st = ll_schema_clone(prev ? prev->schema : p->schema, &l->schema, err);
 	if (st == LL_OK && prev && prev->sources_state)
@@ -514,7 +517,10 @@ static ll_status fill_manifest(ll_load *l, const ll_job_file *files, size_t n,
 {
 	ll_pipeline *p = l->p;
 	memset(m, 0, sizeof(*m));
+	char nonce[LL_PACKAGE_NONCE_LEN + 1];
+	ll_package_nonce_text(l->nonce, nonce);
 	m->load_id = strdup(l->load_id);
+	m->nonce = strdup(nonce);
 	m->pipeline = strdup(p->name);
 	m->dataset = strdup(p->dataset);
 	m->root_table = strdup(l->root);
@@ -523,7 +529,7 @@ static ll_status fill_manifest(ll_load *l, const ll_job_file *files, size_t n,
 	m->disposition = l->disposition;
 	m->layout = strdup(p->layout ? p->layout : LL_LAYOUT_DEFAULT);
 	m->root_rows = l->records;
-	if (!m->load_id || !m->pipeline || !m->dataset || !m->root_table || !m->source ||
+	if (!m->load_id || !m->nonce || !m->pipeline || !m->dataset || !m->root_table || !m->source ||
 	    !m->fingerprint || !m->layout)
 		return ll_error_oom(err);
 	ll_status st = manifest_add_jobs(m, files, n, err);

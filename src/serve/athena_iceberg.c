@@ -103,7 +103,8 @@ ll_status serve_create_iceberg_table(ll_serve *s, ll_catalog *catalog,
 		st = ll_schema_new(stmt->database, &schema, err);
 	if (st == LL_OK)
 		st = statement_table(stmt, schema, &t, err);
-	ll_iceberg_commit_target target = { catalog, s->storage, stmt->database, t, NULL, 0 };
+	ll_iceberg_commit_target target = { .catalog = catalog, .storage = s->storage,
+					    .dataset = stmt->database, .table = t };
 	ll_iceberg_commit_result res;
 	if (st == LL_OK)
 		st = ll_iceberg_commit(&target, empty_append, NULL, &res, err);

@@ -1,8 +1,9 @@
 /*
  * Load packages and layouts: manifests round-trip, packages move between
- * states, a package's files are synced before it is published, incomplete
- * packages are discarded, layouts are validated the way Athena needs and
- * rendered, pipeline state survives dlt's encoding.
+ * states, each package draws its own nonce, a package's files are synced
+ * before it is published, incomplete packages are discarded, layouts are
+ * validated the way Athena needs and rendered, pipeline state survives
+ * dlt's encoding.
  */
 #include <string.h>
 #include <unistd.h>
@@ -23,7 +24,8 @@ static void test_manifest_round_trip_and_moves(void)
 	CHECK_OK(ll_package_create(dir, "1700000000.000001", &pkg, &err), &err);
 	char *tables[] = { "events", "events__items" };
 	ll_package_job jobs[] = { { "events", "abc", 10, 1000, false }, { "events__items", "def", 30, 2000, false } };
-	ll_package_manifest m = { .load_id = "1700000000.000001", .pipeline = "p", .dataset = "shop",
+	ll_package_manifest m = { .load_id = "1700000000.000001", .nonce = "00c0ffee00c0ffee",
+				  .pipeline = "p", .dataset = "shop",
 				  .root_table = "events", .disposition = LL_WRITE_REPLACE,
 				  .source = "e.ndjson", .fingerprint = "fp", .root_rows = 10,
 				  .tables = tables, .ntables = 2, .jobs = jobs, .njobs = 2 };
@@ -44,10 +46,35 @@ static void test_manifest_round_trip_and_moves(void)
 	CHECK_INT(r.jobs[1].rows, 30);
 	CHECK_INT(r.ntables, 2);
 	CHECK_STR(r.fingerprint, "fp");
+	CHECK_STR(r.nonce, "00c0ffee00c0ffee");
+	CHECK(ll_package_nonce_value(r.nonce) == 0x00c0ffee00c0ffeeULL);
 	CHECK(!r.jobs[0].legacy_name);
 	ll_package_manifest_free(&r);
 	ll_fs_free_list(ids, n);
 	ll_buf_free(&pkg);
+}
+
+/* Nonces are drawn anew for each package; a manifest from before them has none. */
+static void test_package_nonces(void)
+{
+	uint64_t a = ll_package_new_nonce(), b = ll_package_new_nonce();
+	CHECK(a != 0 && b != 0 && a != b);
+	char text[LL_PACKAGE_NONCE_LEN + 1];
+	ll_package_nonce_text(a, text);
+	CHECK_INT(strlen(text), LL_PACKAGE_NONCE_LEN);
+	CHECK(ll_package_nonce_value(text) == a);
+	char dir[1024], path[1100];
+	ll_error err;
+	ll_test_tmpdir("load_nonce", dir, sizeof(dir));
+	snprintf(path, sizeof(path), "%s/manifest.json", dir);
+	const char *old = "{\"load_id\": \"1.0\", \"write_disposition\": \"append\", \"tables\": [],"
+			  " \"jobs\": []}";
+	CHECK_OK(ll_fs_write_atomic(path, old, strlen(old), &err), &err);
+	ll_package_manifest m;
+	CHECK_OK(ll_package_read_manifest(dir, &m, &err), &err);
+	CHECK_STR(m.nonce, "");
+	CHECK(ll_package_nonce_value(m.nonce) == 0);
+	ll_package_manifest_free(&m);
 }
 
 /*
@@ -160,7 +187,8 @@ static void test_state_encoding(void)
 	ll_buf_free(&dec);
 }
 
-LL_TEST_MAIN(LL_TEST(test_manifest_round_trip_and_moves), LL_TEST(test_package_sync_covers_every_job),
+LL_TEST_MAIN(LL_TEST(test_manifest_round_trip_and_moves), LL_TEST(test_package_nonces),
+	     LL_TEST(test_package_sync_covers_every_job),
 	     LL_TEST(test_job_file_names_are_short),
 	     LL_TEST(test_incomplete_packages_are_discarded),
 	     LL_TEST(test_damaged_manifest_is_an_error), LL_TEST(test_layouts), LL_TEST(test_state_encoding))
