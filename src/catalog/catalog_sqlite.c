@@ -2,9 +2,10 @@
  * The SQLite catalog, one implementation of catalog.h. A load commits in one
  * transaction: its files, new columns, the removal of the files a replace
  * supersedes and its row in ll_loads appear together or not at all; a load
- * found in ll_loads (its load id and package nonce) is already committed. Every write runs inside BEGIN
- * IMMEDIATE so concurrent writers serialize on SQLite's lock instead of
- * failing halfway; readers see only committed loads.
+ * found in ll_loads (its load id and package nonce) is already committed.
+ * Every write runs inside BEGIN IMMEDIATE so concurrent writers serialize on
+ * SQLite's lock instead of failing halfway; readers see only committed
+ * loads.
  *
  * Files a replace supersedes are not deleted in the transaction: they move
  * to a garbage list and are deleted from disk afterwards (collect_garbage),

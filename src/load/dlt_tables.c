@@ -181,8 +181,8 @@ ll_status ll_dlt_write_rows(const char *package_dir, const ll_dlt_rows *rows,
 		char hash[24], id[15];
 		snprintf(hash, sizeof(hash), "%016llx",
 			 (unsigned long long)ll_hash64(rows->state_json, strlen(rows->state_json), 0));
-		ll_dlt_id(ll_hash64(rows->load_id, strlen(rows->load_id), 1 ^ ll_package_nonce_value(m->nonce)),
-			  0, id);
+		uint64_t seed = 1 ^ ll_package_nonce_value(m->nonce);
+		ll_dlt_id(ll_hash64(rows->load_id, strlen(rows->load_id), seed), 0, id);
 		st = ll_dlt_encode_state(rows->state_json, &state, err);
 		const dlt_cell cells[] = {
 			{ "version", NULL, rows->state_version },
