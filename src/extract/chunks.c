@@ -45,7 +45,7 @@ struct ll_chunker {
 	size_t len, cap;
 	size_t scanned; /* the cut search resumes here */
 	bool eof;
-	uint64_t index, offset, line;
+	uint64_t index, offset;
 	pthread_mutex_t spare_mu; /* spares come back from the threads that used them */
 	char *spares[MAX_SPARES]; /* buffers of piece_cap() bytes and the pad */
 	size_t nspares;
@@ -126,7 +126,6 @@ ll_status ll_chunker_open(ll_chunker **out, ll_input *in, size_t target, ll_erro
 		return ll_error_oom(err);
 	c->in = in;
 	c->target = target ? target : 1;
-	c->line = 1;
 	pthread_mutex_init(&c->spare_mu, NULL);
 	ll_status st = fill(c, LOOK_BYTES, err);
 	while (st == LL_OK && first_byte(c) < 0 && !c->eof)
@@ -169,14 +168,6 @@ static cut_result find_cut(ll_chunker *c, size_t target, size_t *cut)
 	return c->eof ? CUT_NONE : CUT_MORE;
 }
 
-static uint64_t count_lines(const char *p, size_t len)
-{
-	uint64_t n = 0;
-	for (const char *end = p + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
-		n++;
-	return n;
-}
-
 /* Hands out buf[0, cut) and keeps the rest in a new buffer. */
 static ll_status emit(ll_chunker *c, size_t cut, ll_chunk *out, ll_error *err)
 {
@@ -187,9 +178,8 @@ static ll_status emit(ll_chunker *c, size_t cut, ll_chunk *out, ll_error *err)
 		return ll_error_oom(err);
 	memcpy(next, c->buf + cut, rest);
 	memset(c->buf + cut, 0, LL_CHUNK_PAD);
-	*out = (ll_chunk){ c->buf, cut, c->cap + LL_CHUNK_PAD, c->index++, c->offset, c->line };
+	*out = (ll_chunk){ c->buf, cut, c->cap + LL_CHUNK_PAD, c->index++, c->offset };
 	c->offset += cut;
-	c->line += count_lines(c->buf, cut);
 	c->buf = next;
 	c->cap = cap;
 	c->len = rest;

@@ -10,8 +10,10 @@
  * its first byte reads exactly the records a reader of the whole stream
  * reads there. Pieces are about `target` bytes; one grows past it only while
  * no such place comes (a record longer than the target). Each piece knows
- * its byte offset in the (decompressed) stream and the line it starts on, so
- * messages and ids derived from offsets are those of the whole input.
+ * its byte offset in the (decompressed) stream, so ids derived from offsets
+ * are those of the whole input. Pieces start at a line's start but do not
+ * know which line: counting them would cost the reading thread a pass over
+ * every byte, and whoever parses a piece counts its lines anyway.
  *
  * Only a stream whose first value is an object can be cut (a top-level
  * array is one value): ll_chunker_open looks at the start of the input and,
@@ -33,8 +35,7 @@ typedef struct ll_chunk {
 	size_t len;
 	size_t cap;      /* bytes allocated */
 	uint64_t index;  /* 0, 1, ... in stream order */
-	uint64_t offset; /* of data[0] in the stream */
-	uint64_t line;   /* 1-based line data[0] is on (always at a line's start) */
+	uint64_t offset; /* of data[0] in the stream, always at a line's start */
 } ll_chunk;
 
 typedef struct ll_chunker ll_chunker;

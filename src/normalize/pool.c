@@ -20,6 +20,12 @@
  * The first failure in input order wins: pieces after a failed one are
  * dropped, pieces before it still finish, so the error reported is the one
  * a single normalizer would have met first, with its file, line and column.
+ *
+ * A piece does not know the line it starts on (the reading thread does not
+ * count lines, extract/chunks.h): its thread numbers its lines from 1, and
+ * counts them as it reads. Lines stay relative to their piece (in errors,
+ * in the nulls below) until an error leaves the pool: by then every piece
+ * before the failed one is done, and their counts make its lines absolute.
  */
 #include "normalize/pool.h"
 
@@ -40,7 +46,7 @@
 typedef struct null_use {
 	char *path;
 	char *source;
-	uint64_t piece, line, column;
+	uint64_t piece, line, column; /* line: within the piece */
 } null_use;
 
 /*
@@ -70,6 +76,12 @@ struct ll_normalize_pool {
 
 typedef struct run run;
 
+/* What the pool keeps of a piece once its thread is through with it. */
+typedef struct piece_end {
+	bool done;         /* normalized, its schema published */
+	uint64_t newlines; /* in the piece, once done */
+} piece_end;
+
 typedef struct worker {
 	run *r;
 	ll_normalizer *n;
@@ -97,8 +109,8 @@ struct run {
 	bool input_done;
 	bool last;           /* the load's last input: no record follows it */
 	uint64_t committed;  /* pieces before this are done and published */
-	unsigned char *done; /* per piece */
-	size_t done_cap;
+	piece_end *ends;     /* per piece */
+	size_t ends_cap;
 	uint64_t failed;     /* the first failed piece (failure's); UINT64_MAX: none */
 	ll_error failure;
 	uint64_t records;
@@ -310,23 +322,37 @@ static void record_failure(run *r, uint64_t piece, const ll_error *err)
 	pthread_cond_broadcast(&r->cv);
 }
 
-static ll_status mark_done(run *r, uint64_t piece, ll_error *err)
+static ll_status mark_done(run *r, uint64_t piece, uint64_t newlines, ll_error *err)
 {
-	if (piece >= r->done_cap) {
-		size_t cap = r->done_cap ? r->done_cap * 2 : 64;
+	if (piece >= r->ends_cap) {
+		size_t cap = r->ends_cap ? r->ends_cap * 2 : 64;
 		while (cap <= piece)
 			cap *= 2;
-		unsigned char *d = realloc(r->done, cap);
-		if (!d)
+		piece_end *e = realloc(r->ends, cap * sizeof(*e));
+		if (!e)
 			return ll_error_oom(err);
-		memset(d + r->done_cap, 0, cap - r->done_cap);
-		r->done = d;
-		r->done_cap = cap;
+		memset(e + r->ends_cap, 0, (cap - r->ends_cap) * sizeof(*e));
+		r->ends = e;
+		r->ends_cap = cap;
 	}
-	r->done[piece] = 1;
-	while (r->committed < r->done_cap && r->done[r->committed])
+	r->ends[piece] = (piece_end){ true, newlines };
+	while (r->committed < r->ends_cap && r->ends[r->committed].done)
 		r->committed++;
 	return LL_OK;
+}
+
+/*
+ * Makes the line of a failure in a piece a line of the input, once the run
+ * is over: every piece before a failed one is done (later pieces are the
+ * only ones dropped or cancelled), so their newlines are all counted. A
+ * failure with no line (I/O, memory) or of no piece (UINT64_MAX - 1) stays.
+ */
+static void locate_failure(run *r)
+{
+	if (r->failed >= r->pieces || r->failure.line == 0)
+		return;
+	for (uint64_t i = 0; i < r->failed; i++)
+		r->failure.line += r->ends[i].newlines;
 }
 
 /* ---- the threads ---- */
@@ -356,14 +382,26 @@ static ll_status read_batch(worker *w, const ll_chunk *c, ll_norm_record *batch,
 	return LL_OK;
 }
 
+static uint64_t count_newlines(const char *p, size_t len)
+{
+	uint64_t n = 0;
+	for (const char *end = p + len; (p = memchr(p, '\n', (size_t)(end - p))) != NULL; p++)
+		n++;
+	return n;
+}
+
 /*
  * A piece's records, pushed LL_NORM_BATCH at a time (the normalizer hashes
  * a batch's child ids together). The records before a malformed one are
  * pushed, and a failure among them is the one reported, as one by one.
+ * Lines are numbered from the piece's first; once the piece is read to its
+ * end, *newlines is how many it holds: the reader counted those before the
+ * last record's start, and only the bytes from there on are searched.
  */
-static ll_status normalize_piece(worker *w, const ll_chunk *c, ll_error *err)
+static ll_status normalize_piece(worker *w, const ll_chunk *c, uint64_t *newlines, ll_error *err)
 {
-	ll_json_reader_restart(w->reader, c->data, c->len, w->r->source, c->line);
+	ll_json_reader_restart(w->reader, c->data, c->len, w->r->source, 1);
+	uint64_t last_line = 1, last_start = 0; /* of the last record read, within the piece */
 	for (;;) {
 		ll_norm_record batch[LL_NORM_BATCH];
 		size_t count;
@@ -382,12 +420,18 @@ static ll_status normalize_piece(worker *w, const ll_chunk *c, ll_error *err)
 			*err = read_err;
 			return read;
 		}
-		if (count < LL_NORM_BATCH)
+		if (count) {
+			last_line = batch[count - 1].line;
+			last_start = batch[count - 1].ordinal - w->r->base - c->offset;
+		}
+		if (count < LL_NORM_BATCH) {
+			*newlines = last_line - 1 + count_newlines(c->data + last_start, c->len - last_start);
 			return LL_OK;
+		}
 	}
 }
 
-static void finish_piece(worker *w, uint64_t piece, ll_status st, ll_error *err)
+static void finish_piece(worker *w, uint64_t piece, uint64_t newlines, ll_status st, ll_error *err)
 {
 	run *r = w->r;
 	pthread_mutex_lock(&r->mu);
@@ -395,7 +439,7 @@ static void finish_piece(worker *w, uint64_t piece, ll_status st, ll_error *err)
 	if (st == LL_OK && w->synced)
 		st = ll_schema_adopt(r->global, w->schema, err);
 	if (st == LL_OK)
-		st = mark_done(r, piece, err);
+		st = mark_done(r, piece, newlines, err);
 	if (st != LL_OK && !w->cancelled)
 		record_failure(r, piece, err);
 	r->records += w->records;
@@ -445,9 +489,10 @@ static void *worker_main(void *arg)
 		w->piece = c.index;
 		w->synced = w->cancelled = false;
 		ll_normalizer_begin_piece(w->n);
-		ll_status st = normalize_piece(w, &c, &err);
+		uint64_t newlines = 0;
+		ll_status st = normalize_piece(w, &c, &newlines, &err);
 		ll_chunker_recycle(r->chunker, &c);
-		finish_piece(w, c.index, st, &err);
+		finish_piece(w, c.index, newlines, st, &err);
 	}
 	flush_early(w);
 	return NULL;
@@ -498,7 +543,7 @@ static void run_free(run *r, worker *w, size_t nw)
 	for (size_t i = 0; i < r->qlen; i++)
 		ll_chunk_free(&r->queue[(r->qhead + i) % r->qcap]);
 	free(r->queue);
-	free(r->done);
+	free(r->ends);
 	ll_schema_free(r->global);
 	pthread_mutex_destroy(&r->mu);
 	pthread_cond_destroy(&r->cv);
@@ -613,6 +658,7 @@ ll_status ll_normalize_pool_push(ll_normalize_pool *t, ll_input *in, bool last, 
 	t->stream_bytes += ll_chunker_offset(ck);
 	t->pieces += r.pieces;
 	*records = r.records;
+	locate_failure(&r);
 	st = r.failed != UINT64_MAX ? (*err = r.failure, err->code) : LL_OK;
 	/* the first normalizer's schema, the load's, becomes what the whole input made of it */
 	if (st == LL_OK)

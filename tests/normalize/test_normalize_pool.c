@@ -426,22 +426,29 @@ static void test_nulls_and_owners_in_input_order(void)
 	existing_column = NULL;
 }
 
-static void test_gzip_input(void)
+/* text as a gzip stream, which the pool's input inflates; the caller frees it. */
+static unsigned char *gzip_text(const char *text, size_t len, size_t *gzlen)
 {
-	size_t len;
-	char *input = make_input(1000, &len);
 	z_stream zs;
 	memset(&zs, 0, sizeof(zs));
 	CHECK_INT(deflateInit2(&zs, 6, Z_DEFLATED, 31, 8, Z_DEFAULT_STRATEGY), Z_OK);
 	size_t cap = deflateBound(&zs, len) + 64;
 	unsigned char *gz = malloc(cap);
-	zs.next_in = (unsigned char *)input;
+	zs.next_in = (unsigned char *)text;
 	zs.avail_in = (uInt)len;
 	zs.next_out = gz;
 	zs.avail_out = (uInt)cap;
 	CHECK_INT(deflate(&zs, Z_FINISH), Z_STREAM_END);
-	size_t gzlen = cap - zs.avail_out;
+	*gzlen = cap - zs.avail_out;
 	deflateEnd(&zs);
+	return gz;
+}
+
+static void test_gzip_input(void)
+{
+	size_t len, gzlen;
+	char *input = make_input(1000, &len);
+	unsigned char *gz = gzip_text(input, len, &gzlen);
 	run_result plain, zipped;
 	run_pool(&plain, "pool_plain", input, len, 1, (size_t)1 << 30, false);
 	run_pool(&zipped, "pool_gzip", gz, gzlen, 3, 999, false);
@@ -450,6 +457,97 @@ static void test_gzip_input(void)
 	run_free(&zipped);
 	free(gz);
 	free(input);
+}
+
+typedef enum deep_fault { DEEP_BAD_JSON, DEEP_COLLISION, DEEP_NULL } deep_fault;
+
+/*
+ * Many records, some spanning lines, some indented, some after blank lines,
+ * so a record's line is not its number; the one at record `at` is faulty.
+ * *where is the byte the error names: the missing value of a bad record,
+ * else the start of the faulty record.
+ */
+static char *deep_input(deep_fault fault, int records, int at, size_t *len, size_t *where)
+{
+	ll_buf b = LL_BUF_INIT;
+	for (int i = 0; i < records; i++) {
+		if (i % 7 == 0)
+			ll_buf_puts(&b, i % 2 ? "\n  \n" : "\n");
+		if (i % 3 == 0)
+			ll_buf_puts(&b, "   ");
+		if (i == at)
+			*where = b.len;
+		ll_buf_printf(&b, "{\"id\": %d,%s\"name\": \"n%d\"", i, i % 5 ? " " : "\n  ", i);
+		if (i == at && fault == DEEP_BAD_JSON) {
+			ll_buf_puts(&b, ",\n \"bad\": ");
+			*where = b.len;
+		} else if (i == at) {
+			ll_buf_puts(&b, fault == DEEP_COLLISION ? ", \"userName\": 2" : ", \"userName\": null");
+		} else if (i == 10) {
+			ll_buf_puts(&b, ", \"user_name\": 1"); /* takes the column early */
+		}
+		ll_buf_puts(&b, i % 11 ? "}\n" : "\n}\n");
+	}
+	*len = b.len;
+	return ll_buf_detach(&b);
+}
+
+/* The 1-based line and column of byte at in text, counted here from its newlines. */
+static void text_position(const char *text, size_t at, uint64_t *line, uint64_t *column)
+{
+	*line = 1;
+	size_t line_start = 0;
+	for (size_t i = 0; i < at; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			line_start = i + 1;
+		}
+	}
+	*column = at - line_start + 1;
+}
+
+/*
+ * A fault far into an input of hundreds of pieces is reported at its line
+ * and column in the whole input, by one thread or several, plain or gzip:
+ * the pieces' lines are counted by the threads that read them.
+ */
+static void test_deep_errors_name_their_line(void)
+{
+	static const struct { deep_fault fault; ll_status want; } faults[] = {
+		{ DEEP_BAD_JSON, LL_EFORMAT }, { DEEP_COLLISION, LL_ESCHEMA }, { DEEP_NULL, LL_ESCHEMA },
+	};
+	static const struct { unsigned threads; size_t piece; bool gzip; } runs[] = {
+		{ 1, (size_t)1 << 30, false }, { 1, 4096, false }, { 4, 4096, false },
+		{ 3, 1000, false }, { 1, 4096, true }, { 4, 3000, true },
+	};
+	for (size_t f = 0; f < sizeof(faults) / sizeof(faults[0]); f++) {
+		size_t len, where = 0, gzlen;
+		char *input = deep_input(faults[f].fault, 20000, 17346, &len, &where);
+		CHECK(len > 500 * 1000);
+		unsigned char *gz = gzip_text(input, len, &gzlen);
+		uint64_t line, column;
+		text_position(input, where, &line, &column);
+		CHECK(line > 20000);
+		for (size_t i = 0; i < sizeof(runs) / sizeof(runs[0]); i++) {
+			existing_column = faults[f].fault == DEEP_NULL ? "user_name" : NULL;
+			run_result r;
+			run_pool(&r, "pool_deep_error", runs[i].gzip ? (const void *)gz : input,
+				 runs[i].gzip ? gzlen : len, runs[i].threads, runs[i].piece, false);
+			if (r.st != faults[f].want || r.err.line != line || r.err.column != column)
+				fprintf(stderr, "fault %zu, run %zu: status %d at %llu:%llu (%s), expected %llu:%llu\n",
+					f, i, r.st, (unsigned long long)r.err.line,
+					(unsigned long long)r.err.column, r.err.message,
+					(unsigned long long)line, (unsigned long long)column);
+			CHECK_INT(r.st, faults[f].want);
+			CHECK_INT((long long)r.err.line, (long long)line);
+			CHECK_INT((long long)r.err.column, (long long)column);
+			CHECK_STR(r.err.file, "events.ndjson");
+			run_free(&r);
+		}
+		existing_column = NULL;
+		free(gz);
+		free(input);
+	}
 }
 
 /* A top-level array cannot be cut: the pool leaves it to the caller, unread. */
@@ -493,4 +591,5 @@ static void test_array_input_is_left_unread(void)
 LL_TEST_MAIN(LL_TEST(test_same_result_for_every_thread_count), LL_TEST(test_iceberg_field_ids_match),
 	     LL_TEST(test_rows_match_one_normalizer), LL_TEST(test_errors_are_the_first_in_input_order),
 	     LL_TEST(test_batch_errors_in_input_order),
-	     LL_TEST(test_nulls_and_owners_in_input_order), LL_TEST(test_gzip_input), LL_TEST(test_array_input_is_left_unread))
+	     LL_TEST(test_nulls_and_owners_in_input_order), LL_TEST(test_gzip_input), LL_TEST(test_array_input_is_left_unread),
+	     LL_TEST(test_deep_errors_name_their_line))
