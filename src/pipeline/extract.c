@@ -57,6 +57,9 @@ struct ll_load {
 	size_t nprimary_key;
 	char **merge_key;
 	size_t nmerge_key;
+	/* both keys' columns, normalized (in arena): dlt makes them not nullable */
+	const char **key_columns;
+	size_t nkey_columns;
 	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
 	int64_t built_on;      /* how many sealed, unloaded loads this one builds on */
 	ll_load_info info;     /* what the load holds, once sealed */
@@ -91,8 +94,10 @@ static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_erro
 }
 
 /*
- * Marks key columns by name. Runs after normalization, when every column the
- * data brought exists, so a key may name a column first seen in this load.
+ * Marks key columns by name, not nullable as dlt makes them (the normalizer
+ * made every record give them a value). Runs after normalization, when every
+ * column the data brought exists, so a key may name a column first seen in
+ * this load.
  */
 static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge, ll_error *err)
 {
@@ -110,15 +115,40 @@ static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge
 			st = ll_error_set(err, LL_ESCHEMA,
 					  "%s key column %s does not occur in the data of table %s",
 					  merge ? "merge" : "primary", keys[i], t->name);
-		} else if (merge) {
-			t->columns[idx].merge_key = true;
 		} else {
-			t->columns[idx].primary_key = true;
+			if (merge)
+				t->columns[idx].merge_key = true;
+			else
+				t->columns[idx].primary_key = true;
 			t->columns[idx].nullable = false;
 		}
 	}
 	ll_buf_free(&name);
 	return st;
+}
+
+/* The columns of the primary and merge keys, normalized, for the normalizer. */
+static ll_status collect_key_columns(ll_load *l, ll_error *err)
+{
+	size_t n = l->nprimary_key + l->nmerge_key;
+	if (n == 0)
+		return LL_OK;
+	l->key_columns = ll_arena_alloc(&l->arena, n * sizeof(*l->key_columns));
+	if (!l->key_columns)
+		return ll_error_oom(err);
+	ll_buf name = LL_BUF_INIT;
+	for (size_t i = 0; i < n; i++) {
+		const char *key = i < l->nprimary_key ? l->primary_key[i] : l->merge_key[i - l->nprimary_key];
+		ll_naming_normalize_path(key, strlen(key), &name);
+		const char *copy = ll_buf_oom(&name) ? NULL : ll_arena_strndup(&l->arena, ll_buf_cstr(&name), name.len);
+		if (!copy) {
+			ll_buf_free(&name);
+			return ll_error_oom(err);
+		}
+		l->key_columns[l->nkey_columns++] = copy;
+	}
+	ll_buf_free(&name);
+	return LL_OK;
 }
 
 static ll_status copy_keys(const char *const *keys, size_t n, char ***out, ll_error *err)
@@ -202,6 +232,8 @@ static ll_status apply_resource(ll_load *l, const ll_resource *given, ll_error *
 		st = copy_keys(res->primary_key, res->nprimary_key, &l->primary_key, err);
 	if (st == LL_OK)
 		st = copy_keys(res->merge_key, res->nmerge_key, &l->merge_key, err);
+	if (st == LL_OK)
+		st = collect_key_columns(l, err);
 	return st;
 }
 
@@ -263,6 +295,8 @@ static ll_status open_normalizer(void *user, ll_schema *schema, uint32_t salt, l
 	nopt.max_nesting = l->max_nesting;
 	nopt.memory_budget = normalizer_budget(l->p);
 	nopt.file_salt = salt;
+	nopt.key_columns = l->key_columns;
+	nopt.nkey_columns = l->nkey_columns;
 	ll_row_sink sink = *ll_normalizer_parquet_sink();
 	sink.open = open_job_file;
 	ll_status st = ll_buf_oom(&jobs)
