@@ -674,6 +674,40 @@ static void test_json_hint(void)
 	fx_free(&f);
 }
 
+/*
+ * dlt writes json values with orjson (dlt/common/json/_orjson.py), whose
+ * floats differ from Python's repr below 1e-4: no zero-padded exponent
+ * ("1e-7"), and 1e-5 still positional ("0.00001"); exponents from 16 up are
+ * written "1e+16" (orjson 3.11.7 on). A float coerced to text stays
+ * str(float), as dlt's _text_fallback gives it.
+ */
+static void test_json_floats_as_orjson(void)
+{
+	fixture f;
+	setup(&f, "norm_json_floats");
+	CHECK_OK(fx_hint(&f, "payload", LL_TYPE_JSON, 0, 0), &f.err);
+	CHECK_OK(fx_hint(&f, "s", LL_TYPE_TEXT, 0, 0), &f.err);
+	open_ok(&f);
+	push_ok(&f, "{\"payload\": {\"a\": 1e-7, \"b\": 1.5e-5, \"c\": 1e16, \"d\": 0.0001, \"e\": "
+		    "[2.5e-300, 1e22, 123456789012345.6, -0.0, 1.0, 1e-5]}, \"s\": 1e-7}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "payload"),
+		  "{\"a\":1e-7,\"b\":0.000015,\"c\":1e+16,\"d\":0.0001,\"e\":"
+		  "[2.5e-300,1e+22,123456789012345.6,-0.0,1.0,0.00001]}");
+	CHECK_STR(CELL(&f, "events", 0, "s"), "1e-07");
+	fx_free(&f);
+
+	/* an object kept whole and coerced to text is json.dumps of it: orjson again */
+	setup(&f, "norm_json_floats_text");
+	CHECK_OK(fx_hint(&f, "s", LL_TYPE_TEXT, 0, 0), &f.err);
+	f.opt.max_nesting = -1;
+	open_ok(&f);
+	push_ok(&f, "{\"s\": {\"x\": 1e-6}}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "s"), "{\"x\":1e-6}");
+	fx_free(&f);
+}
+
 static void test_max_nesting(void)
 {
 	fixture f;
@@ -1443,6 +1477,7 @@ LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and
 	     LL_TEST(test_big_integers_and_decimals),
 	     LL_TEST(test_timestamp_units_and_field_ids), LL_TEST(test_detections),
 	     LL_TEST(test_iso_like_parsing), LL_TEST(test_json_hint),
+	     LL_TEST(test_json_floats_as_orjson),
 	     LL_TEST(test_max_nesting), LL_TEST(test_time_column_fails), LL_TEST(test_column_collisions),
 	     LL_TEST(test_child_table_collisions), LL_TEST(test_evolution_across_records),
 	     LL_TEST(test_keys_differing_in_one_byte), LL_TEST(test_optional_keys),
