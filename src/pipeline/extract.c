@@ -222,6 +222,9 @@ static ll_status apply_resource(ll_load *l, const ll_resource *given, ll_error *
 		return st;
 	t->write_disposition = res->write_disposition;
 	t->table_format = res->table_format;
+	/* dlt keeps the hint in the table's schema: a load without one nests as the last did */
+	if (res->max_table_nesting != 0)
+		t->max_nesting = res->max_table_nesting;
 	if (st == LL_OK && t->npartition == 0)
 		st = apply_partition(t, res, err);
 	for (size_t i = 0; i < res->ncolumns && st == LL_OK; i++)
@@ -347,7 +350,7 @@ ll_status ll_pipeline_begin_load_after(ll_pipeline *p, const ll_load *prev, cons
 	if (st == LL_OK) {
 		warn_merge_fallback(l);
 		l->detections = res->detections;
-		l->max_nesting = res->max_table_nesting;
+		l->max_nesting = ll_schema_find_table(l->schema, l->root)->max_nesting;
 		st = open_normalizer(l, l->schema, 0, &l->norm, err);
 	}
 	if (st != LL_OK) {
