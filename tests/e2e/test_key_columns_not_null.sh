@@ -36,4 +36,12 @@ check_eq "both loads' rows" "$(q "SELECT count(*), count(id) FROM keyed.t")" "4,
 expect_failure "a later load: a record without its primary key" \
 	ll load no_id.ndjson --dataset keyed --table t --primary-key id --merge-key region --lake "$LAKE" -q
 check_contains "the later load names the same column" "$ERR" "column id"
+
+# a key on a column an earlier load made nullable: required from this load on
+ll load good.ndjson --dataset later --table t --lake "$LAKE" -q
+ll load good.ndjson --dataset later --table t --primary-key id --lake "$LAKE" -q
+# (a file per load, named after its load id, so in load order)
+check_eq "the keyed load's file has the key column REQUIRED" \
+	"$(duck "SELECT repetition_type FROM parquet_schema('$LAKE/later/t/*.parquet')
+	         WHERE name = 'id' ORDER BY file_name" | tr '\n' ' ')" "OPTIONAL REQUIRED "
 finish
