@@ -127,8 +127,12 @@ static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge
 	return st;
 }
 
-/* The columns of the primary and merge keys, normalized, for the normalizer. */
-static ll_status collect_key_columns(ll_load *l, ll_error *err)
+/*
+ * The columns of the primary and merge keys, normalized, for the normalizer;
+ * those the root table has already are made not nullable before the load's
+ * files are written, as dlt merges the keys' nullable=False into them.
+ */
+static ll_status collect_key_columns(ll_load *l, ll_table *root, ll_error *err)
 {
 	size_t n = l->nprimary_key + l->nmerge_key;
 	if (n == 0)
@@ -146,6 +150,9 @@ static ll_status collect_key_columns(ll_load *l, ll_error *err)
 			return ll_error_oom(err);
 		}
 		l->key_columns[l->nkey_columns++] = copy;
+		long idx = ll_table_find_column(root, copy, name.len);
+		if (idx >= 0)
+			root->columns[idx].nullable = false;
 	}
 	ll_buf_free(&name);
 	return LL_OK;
@@ -236,7 +243,7 @@ static ll_status apply_resource(ll_load *l, const ll_resource *given, ll_error *
 	if (st == LL_OK)
 		st = copy_keys(res->merge_key, res->nmerge_key, &l->merge_key, err);
 	if (st == LL_OK)
-		st = collect_key_columns(l, err);
+		st = collect_key_columns(l, t, err);
 	return st;
 }
 
