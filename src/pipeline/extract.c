@@ -57,8 +57,8 @@ struct ll_load {
 	size_t nprimary_key;
 	char **merge_key;
 	size_t nmerge_key;
-	/* both keys' columns, normalized (in arena): dlt makes them not nullable */
-	const char **key_columns;
+	/* both keys' columns, normalized: dlt makes them not nullable */
+	char **key_columns;
 	size_t nkey_columns;
 	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
 	int64_t built_on;      /* how many sealed, unloaded loads this one builds on */
@@ -93,38 +93,35 @@ static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_erro
 	return st;
 }
 
+/* Key i of the load as given: its primary keys, then its merge keys. */
+static const char *given_key(const ll_load *l, size_t i)
+{
+	return i < l->nprimary_key ? l->primary_key[i] : l->merge_key[i - l->nprimary_key];
+}
+
 /*
- * Marks key columns by name, not nullable as dlt makes them (the normalizer
- * made every record give them a value). Runs after normalization, when every
+ * Marks the key columns, not nullable as dlt makes them (the normalizer made
+ * every record give them a value). Runs after normalization, when every
  * column the data brought exists, so a key may name a column first seen in
  * this load.
  */
-static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge, ll_error *err)
+static ll_status apply_keys(const ll_load *l, ll_table *t, ll_error *err)
 {
-	ll_buf name = LL_BUF_INIT;
-	ll_status st = LL_OK;
-	for (size_t i = 0; i < n && st == LL_OK; i++) {
-		ll_naming_normalize_path(keys[i], strlen(keys[i]), &name);
-		if (ll_buf_oom(&name)) {
-			st = ll_error_oom(err);
-			break;
-		}
-		long idx = ll_table_find_column(t, name.data, name.len);
+	for (size_t i = 0; i < l->nkey_columns; i++) {
+		bool merge = i >= l->nprimary_key;
+		long idx = ll_table_find_column(t, l->key_columns[i], strlen(l->key_columns[i]));
 		if (idx < 0) {
-			ll_error_set_table(err, t->name, name.data);
-			st = ll_error_set(err, LL_ESCHEMA,
-					  "%s key column %s does not occur in the data of table %s",
-					  merge ? "merge" : "primary", keys[i], t->name);
-		} else {
-			if (merge)
-				t->columns[idx].merge_key = true;
-			else
-				t->columns[idx].primary_key = true;
-			t->columns[idx].nullable = false;
+			ll_error_set_table(err, t->name, l->key_columns[i]);
+			return ll_error_set(err, LL_ESCHEMA, "%s key column %s does not occur in the data of table %s",
+					    merge ? "merge" : "primary", given_key(l, i), t->name);
 		}
+		if (merge)
+			t->columns[idx].merge_key = true;
+		else
+			t->columns[idx].primary_key = true;
+		t->columns[idx].nullable = false;
 	}
-	ll_buf_free(&name);
-	return st;
+	return LL_OK;
 }
 
 /*
@@ -135,19 +132,18 @@ static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge
 static ll_status collect_key_columns(ll_load *l, ll_table *root, ll_error *err)
 {
 	size_t n = l->nprimary_key + l->nmerge_key;
-	if (n == 0)
-		return LL_OK;
-	l->key_columns = ll_arena_alloc(&l->arena, n * sizeof(*l->key_columns));
+	/* not in l->arena: extraction resets it for every record */
+	l->key_columns = calloc(n + 1, sizeof(*l->key_columns));
 	if (!l->key_columns)
 		return ll_error_oom(err);
 	ll_buf name = LL_BUF_INIT;
-	for (size_t i = 0; i < n; i++) {
-		const char *key = i < l->nprimary_key ? l->primary_key[i] : l->merge_key[i - l->nprimary_key];
-		ll_naming_normalize_path(key, strlen(key), &name);
-		const char *copy = ll_buf_oom(&name) ? NULL : ll_arena_strndup(&l->arena, ll_buf_cstr(&name), name.len);
+	ll_status st = LL_OK;
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		ll_naming_normalize_path(given_key(l, i), strlen(given_key(l, i)), &name);
+		char *copy = ll_buf_oom(&name) ? NULL : strdup(ll_buf_cstr(&name));
 		if (!copy) {
-			ll_buf_free(&name);
-			return ll_error_oom(err);
+			st = ll_error_oom(err);
+			break;
 		}
 		l->key_columns[l->nkey_columns++] = copy;
 		long idx = ll_table_find_column(root, copy, name.len);
@@ -155,7 +151,7 @@ static ll_status collect_key_columns(ll_load *l, ll_table *root, ll_error *err)
 			root->columns[idx].nullable = false;
 	}
 	ll_buf_free(&name);
-	return LL_OK;
+	return st;
 }
 
 static ll_status copy_keys(const char *const *keys, size_t n, char ***out, ll_error *err)
@@ -305,7 +301,7 @@ static ll_status open_normalizer(void *user, ll_schema *schema, uint32_t salt, l
 	nopt.max_nesting = l->max_nesting;
 	nopt.memory_budget = normalizer_budget(l->p);
 	nopt.file_salt = salt;
-	nopt.key_columns = l->key_columns;
+	nopt.key_columns = (const char *const *)l->key_columns;
 	nopt.nkey_columns = l->nkey_columns;
 	ll_row_sink sink = *ll_normalizer_parquet_sink();
 	sink.open = open_job_file;
@@ -518,6 +514,7 @@ void ll_load_abort(ll_load *l)
 	free(l->fingerprint);
 	free_keys(l->primary_key, l->nprimary_key);
 	free_keys(l->merge_key, l->nmerge_key);
+	free_keys(l->key_columns, l->nkey_columns);
 	json_decref(l->sources_state);
 	free(l);
 }
@@ -659,9 +656,7 @@ static ll_status seal_package(ll_load *l, ll_package_manifest *m, ll_error *err)
 			       : ll_normalizer_finish(l->norm, &files, &nfiles, err);
 	ll_table *root = ll_schema_find_table(l->schema, l->root);
 	if (st == LL_OK)
-		st = apply_keys(root, l->primary_key, l->nprimary_key, false, err);
-	if (st == LL_OK)
-		st = apply_keys(root, l->merge_key, l->nmerge_key, true, err);
+		st = apply_keys(l, root, err);
 	/* the last check against the data's columns: a failure discards the package */
 	if (st == LL_OK && root->table_format == LL_FORMAT_ICEBERG)
 		st = ll_loader_check_partitions(root, err);
