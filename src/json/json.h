@@ -136,7 +136,7 @@ ll_status ll_json_parse(const char *text, size_t len, const char *name, ll_arena
 /** Looks up a key in an object (first match); NULL if absent or not an object. */
 const ll_json_value *ll_json_get(const ll_json_value *obj, const char *key);
 
-/** Appends v as compact JSON text (for json columns). */
+/** Appends v as compact JSON text (for json columns), numbers as dlt's orjson writes them. */
 void ll_json_write(const ll_json_value *v, ll_buf *out);
 
 #endif

@@ -29,7 +29,7 @@ void ll_json_write(const ll_json_value *v, ll_buf *out)
 	case LL_JSON_BIGINT: ll_buf_append(out, v->u.s.ptr, v->u.s.len); return;
 	case LL_JSON_DOUBLE: {
 		char tmp[LL_DOUBLE_TEXT_MAX];
-		ll_buf_append(out, tmp, ll_double_repr(v->u.d, tmp, sizeof(tmp)));
+		ll_buf_append(out, tmp, ll_double_json(v->u.d, tmp, sizeof(tmp)));
 		return;
 	}
 	case LL_JSON_STRING: ll_buf_put_json_string(out, v->u.s.ptr, v->u.s.len); return;

@@ -85,6 +85,34 @@ static const char *names_dup(ll_normalizer *n, const char *s, size_t len)
 	return ll_arena_strndup(&n->names, s, len);
 }
 
+ll_status ll_norm_set_key_columns(ll_normalizer *n, const char *const *names, size_t count,
+				  ll_error *err)
+{
+	if (count == 0)
+		return LL_OK;
+	n->key_columns = ll_arena_alloc(&n->names, count * sizeof(*n->key_columns));
+	n->key_lens = ll_arena_alloc(&n->names, count * sizeof(*n->key_lens));
+	if (!n->key_columns || !n->key_lens)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < count; i++) {
+		n->key_lens[i] = strlen(names[i]);
+		if (!(n->key_columns[i] = names_dup(n, names[i], n->key_lens[i])))
+			return ll_error_oom(err);
+	}
+	n->nkey_columns = count;
+	return LL_OK;
+}
+
+/* A primary or merge key column of the root table (table 0), which dlt makes not nullable. */
+static bool is_key_column(const ll_normalizer *n, uint32_t table, const char *name)
+{
+	for (size_t i = 0; table == 0 && i < n->nkey_columns; i++) {
+		if (strcmp(n->key_columns[i], name) == 0)
+			return true;
+	}
+	return false;
+}
+
 static ll_status node_new(ll_normalizer *n, uint32_t table, uint32_t via_key, const char *path,
 			  uint32_t *index, ll_error *err)
 {
@@ -556,7 +584,8 @@ ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_valu
 	uint32_t table = n->nodes[n->keys[key].node].table;
 	uint32_t c = ll_norm_key_column(n, key);
 	if (c == LL_NORM_NONE) {
-		ll_column col = { .name = (char *)n->keys[key].name, .nullable = true, .field_id = -1 };
+		ll_column col = { .name = (char *)n->keys[key].name,
+				  .nullable = !is_key_column(n, table, n->keys[key].name), .field_id = -1 };
 		ll_norm_infer_column(v, n->detections, &col);
 		st = column_add(n, table, &col, &c, err);
 		if (st != LL_OK)

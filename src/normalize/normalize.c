@@ -373,6 +373,27 @@ static ll_status check_required(ll_normalizer *n, uint32_t table, ll_error *err)
 	return LL_OK;
 }
 
+/*
+ * dlt's primary and merge key columns are not nullable: the root row needs a
+ * value in each (a value that went to a variant column is none).
+ */
+static ll_status check_key_columns(ll_normalizer *n, ll_error *err)
+{
+	const ll_norm_table *nt = &n->tables[0];
+	for (size_t i = 0; i < n->nkey_columns; i++) {
+		long c = ll_table_find_column(nt->t, n->key_columns[i], n->key_lens[i]);
+		/* a column another thread added and this one never used is empty here */
+		if (c >= 0 && (size_t)c < nt->slots_cap && row_get(nt, (uint32_t)c))
+			continue;
+		return ll_norm_fail(n, err, LL_ESCHEMA, nt->t->name, n->key_columns[i],
+				    "column %s of table %s is a primary or merge key, which dlt makes not "
+				    "nullable, but the record has no value for it; give every record a "
+				    "value for it or drop the key",
+				    n->key_columns[i], nt->t->name);
+	}
+	return LL_OK;
+}
+
 /* Link columns, the id, the write; then the rows of the lists this row holds. */
 static ll_status finish_child_row(ll_normalizer *n, uint32_t table, size_t base, norm_str parent_id,
 				  norm_str root_id, int64_t idx, size_t id_slot, int row_level,
@@ -537,6 +558,8 @@ static ll_status walk_root(ll_normalizer *n, const ll_json_value *record, batch_
 		st = put_text(n, root, &n->tables[root].c_load_id, "_dlt_load_id", load_id, err);
 	if (st == LL_OK)
 		st = row_id(n, root, NULL, r->buf, &r->id, err);
+	if (st == LL_OK)
+		st = check_key_columns(n, err);
 	if (st == LL_OK)
 		st = check_required(n, root, err);
 	if (st == LL_OK)
@@ -740,7 +763,9 @@ ll_status ll_normalizer_open_sink(ll_normalizer **out, ll_schema *schema, const 
 	n->detections = opt->detections ? opt->detections : LL_DETECT_DEFAULT;
 	n->file_salt = opt->file_salt;
 	uint32_t index = 0;
-	st = ll_norm_table_new(n, root, LL_NORM_NONE, LL_NORM_NONE, root->name, &index, err);
+	st = ll_norm_set_key_columns(n, opt->key_columns, opt->nkey_columns, err);
+	if (st == LL_OK)
+		st = ll_norm_table_new(n, root, LL_NORM_NONE, LL_NORM_NONE, root->name, &index, err);
 	if (st != LL_OK) {
 		ll_normalizer_free(n);
 		return st;

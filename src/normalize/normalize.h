@@ -133,6 +133,11 @@ typedef struct ll_normalize_options {
 	const ll_logger *logger; /* NULL: no log */
 	/* Normalizers writing into one out_dir need different salts: it seeds the file ids. */
 	uint32_t file_salt;
+	/* The root table's primary and merge key columns, normalized names. dlt
+	 * makes key columns not nullable: a root row without a value for one
+	 * fails (LL_ESCHEMA), and a key column the data creates is not nullable. */
+	const char *const *key_columns;
+	size_t nkey_columns;
 } ll_normalize_options;
 
 /**

@@ -170,6 +170,9 @@ struct ll_normalizer {
 	uint64_t load_seed;
 	bool root_key;  /* child rows get _dlt_root_id (dlt's root key propagation) */
 	unsigned detections; /* LL_DETECT_* flags for new text columns */
+	const char **key_columns; /* the root table's key columns (in names), not nullable */
+	size_t *key_lens;
+	size_t nkey_columns;
 	/* SHAKE-128 of child row ids too long for one block, fetched and created on first use */
 	struct evp_md_st *shake_md;
 	struct evp_md_ctx_st *shake;
@@ -284,6 +287,10 @@ static inline uint32_t ll_norm_key_column(ll_normalizer *n, uint32_t key)
 		return k->column;
 	return ll_norm_key_column_lookup(n, key);
 }
+
+/** Keeps the root table's key columns (ll_normalize_options.key_columns) in n's names. */
+ll_status ll_norm_set_key_columns(ll_normalizer *n, const char *const *names, size_t count,
+				  ll_error *err);
 
 /** The key's column for value v: found or created with v's type, and owned by key. */
 ll_status ll_norm_bind_column(ll_normalizer *n, uint32_t key, const ll_json_value *v,

@@ -57,6 +57,9 @@ struct ll_load {
 	size_t nprimary_key;
 	char **merge_key;
 	size_t nmerge_key;
+	/* both keys' columns, normalized: dlt makes them not nullable */
+	char **key_columns;
+	size_t nkey_columns;
 	json_t *sources_state; /* the sources' state this load makes current; NULL: unchanged */
 	int64_t built_on;      /* how many sealed, unloaded loads this one builds on */
 	ll_load_info info;     /* what the load holds, once sealed */
@@ -90,32 +93,62 @@ static ll_status apply_column_hint(ll_table *t, const ll_column_hint *h, ll_erro
 	return st;
 }
 
-/*
- * Marks key columns by name. Runs after normalization, when every column the
- * data brought exists, so a key may name a column first seen in this load.
- */
-static ll_status apply_keys(ll_table *t, char *const *keys, size_t n, bool merge, ll_error *err)
+/* Key i of the load as given: its primary keys, then its merge keys. */
+static const char *given_key(const ll_load *l, size_t i)
 {
+	return i < l->nprimary_key ? l->primary_key[i] : l->merge_key[i - l->nprimary_key];
+}
+
+/*
+ * Marks the key columns, not nullable as dlt makes them (the normalizer made
+ * every record give them a value). Runs after normalization, when every
+ * column the data brought exists, so a key may name a column first seen in
+ * this load.
+ */
+static ll_status apply_keys(const ll_load *l, ll_table *t, ll_error *err)
+{
+	for (size_t i = 0; i < l->nkey_columns; i++) {
+		bool merge = i >= l->nprimary_key;
+		long idx = ll_table_find_column(t, l->key_columns[i], strlen(l->key_columns[i]));
+		if (idx < 0) {
+			ll_error_set_table(err, t->name, l->key_columns[i]);
+			return ll_error_set(err, LL_ESCHEMA, "%s key column %s does not occur in the data of table %s",
+					    merge ? "merge" : "primary", given_key(l, i), t->name);
+		}
+		if (merge)
+			t->columns[idx].merge_key = true;
+		else
+			t->columns[idx].primary_key = true;
+		t->columns[idx].nullable = false;
+	}
+	return LL_OK;
+}
+
+/*
+ * The columns of the primary and merge keys, normalized, for the normalizer;
+ * those the root table has already are made not nullable before the load's
+ * files are written, as dlt merges the keys' nullable=False into them.
+ */
+static ll_status collect_key_columns(ll_load *l, ll_table *root, ll_error *err)
+{
+	size_t n = l->nprimary_key + l->nmerge_key;
+	/* not in l->arena: extraction resets it for every record */
+	l->key_columns = calloc(n + 1, sizeof(*l->key_columns));
+	if (!l->key_columns)
+		return ll_error_oom(err);
 	ll_buf name = LL_BUF_INIT;
 	ll_status st = LL_OK;
 	for (size_t i = 0; i < n && st == LL_OK; i++) {
-		ll_naming_normalize_path(keys[i], strlen(keys[i]), &name);
-		if (ll_buf_oom(&name)) {
+		ll_naming_normalize_path(given_key(l, i), strlen(given_key(l, i)), &name);
+		char *copy = ll_buf_oom(&name) ? NULL : strdup(ll_buf_cstr(&name));
+		if (!copy) {
 			st = ll_error_oom(err);
 			break;
 		}
-		long idx = ll_table_find_column(t, name.data, name.len);
-		if (idx < 0) {
-			ll_error_set_table(err, t->name, name.data);
-			st = ll_error_set(err, LL_ESCHEMA,
-					  "%s key column %s does not occur in the data of table %s",
-					  merge ? "merge" : "primary", keys[i], t->name);
-		} else if (merge) {
-			t->columns[idx].merge_key = true;
-		} else {
-			t->columns[idx].primary_key = true;
-			t->columns[idx].nullable = false;
-		}
+		l->key_columns[l->nkey_columns++] = copy;
+		long idx = ll_table_find_column(root, copy, name.len);
+		if (idx >= 0)
+			root->columns[idx].nullable = false;
 	}
 	ll_buf_free(&name);
 	return st;
@@ -192,6 +225,9 @@ static ll_status apply_resource(ll_load *l, const ll_resource *given, ll_error *
 		return st;
 	t->write_disposition = res->write_disposition;
 	t->table_format = res->table_format;
+	/* dlt keeps the hint in the table's schema: a load without one nests as the last did */
+	if (res->max_table_nesting != 0)
+		t->max_nesting = res->max_table_nesting;
 	if (st == LL_OK && t->npartition == 0)
 		st = apply_partition(t, res, err);
 	for (size_t i = 0; i < res->ncolumns && st == LL_OK; i++)
@@ -202,6 +238,8 @@ static ll_status apply_resource(ll_load *l, const ll_resource *given, ll_error *
 		st = copy_keys(res->primary_key, res->nprimary_key, &l->primary_key, err);
 	if (st == LL_OK)
 		st = copy_keys(res->merge_key, res->nmerge_key, &l->merge_key, err);
+	if (st == LL_OK)
+		st = collect_key_columns(l, t, err);
 	return st;
 }
 
@@ -263,6 +301,8 @@ static ll_status open_normalizer(void *user, ll_schema *schema, uint32_t salt, l
 	nopt.max_nesting = l->max_nesting;
 	nopt.memory_budget = normalizer_budget(l->p);
 	nopt.file_salt = salt;
+	nopt.key_columns = (const char *const *)l->key_columns;
+	nopt.nkey_columns = l->nkey_columns;
 	ll_row_sink sink = *ll_normalizer_parquet_sink();
 	sink.open = open_job_file;
 	ll_status st = ll_buf_oom(&jobs)
@@ -313,7 +353,7 @@ ll_status ll_pipeline_begin_load_after(ll_pipeline *p, const ll_load *prev, cons
 	if (st == LL_OK) {
 		warn_merge_fallback(l);
 		l->detections = res->detections;
-		l->max_nesting = res->max_table_nesting;
+		l->max_nesting = ll_schema_find_table(l->schema, l->root)->max_nesting;
 		st = open_normalizer(l, l->schema, 0, &l->norm, err);
 	}
 	if (st != LL_OK) {
@@ -474,6 +514,7 @@ void ll_load_abort(ll_load *l)
 	free(l->fingerprint);
 	free_keys(l->primary_key, l->nprimary_key);
 	free_keys(l->merge_key, l->nmerge_key);
+	free_keys(l->key_columns, l->nkey_columns);
 	json_decref(l->sources_state);
 	free(l);
 }
@@ -615,9 +656,7 @@ static ll_status seal_package(ll_load *l, ll_package_manifest *m, ll_error *err)
 			       : ll_normalizer_finish(l->norm, &files, &nfiles, err);
 	ll_table *root = ll_schema_find_table(l->schema, l->root);
 	if (st == LL_OK)
-		st = apply_keys(root, l->primary_key, l->nprimary_key, false, err);
-	if (st == LL_OK)
-		st = apply_keys(root, l->merge_key, l->nmerge_key, true, err);
+		st = apply_keys(l, root, err);
 	/* the last check against the data's columns: a failure discards the package */
 	if (st == LL_OK && root->table_format == LL_FORMAT_ICEBERG)
 		st = ll_loader_check_partitions(root, err);

@@ -240,6 +240,7 @@ static ll_status table_clone(const ll_table *src, ll_table **out, ll_error *err)
 		return ll_error_oom(err);
 	t->write_disposition = src->write_disposition;
 	t->table_format = src->table_format;
+	t->max_nesting = src->max_nesting;
 	if (src->npartition) {
 		if (!(t->partition = calloc(src->npartition, sizeof(char *))))
 			return ll_error_oom(err);

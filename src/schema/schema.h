@@ -22,7 +22,8 @@
  * Serialization is JSON close to dlt's schema files:
  *   {"name":..,"version":..,"version_hash":..,"engine_version":..,
  *    "tables":{"events":{"name":"events","parent":..,"write_disposition":..,
- *      "table_format":..,"partition":[..],"columns":{"id":{"name":"id",
+ *      "table_format":..,"partition":[..],"x-normalizer":{"max_nesting":..},
+ *      "columns":{"id":{"name":"id",
  *      "data_type":"bigint","nullable":true,"primary_key":false,
  *      "merge_key":false,"precision":..,"scale":..,"variant":true,
  *      "variant_of":..,"field_id":..}}}}}
@@ -68,6 +69,9 @@ typedef struct ll_table {
 	/* Partition hints, e.g. "category", "month(created_at)"; Iceberg only. */
 	char **partition;
 	size_t npartition;
+	/* dlt's max_table_nesting, kept for later loads as dlt keeps its x-normalizer
+	 * hint; ll_resource.max_table_nesting's values (0: unset) */
+	int max_nesting;
 	/* private: open-addressing index name -> column position + 1 (0: empty) */
 	size_t columns_cap;
 	uint32_t *index;

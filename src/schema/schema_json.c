@@ -11,6 +11,7 @@
 #include "schema/schema.h"
 
 #include <jansson.h>
+#include <limits.h>
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -54,6 +55,10 @@ static json_t *table_to_json(const ll_table *t)
 			json_array_append_new(parts, json_string(t->partition[i]));
 		json_object_set_new(o, "partition", parts);
 	}
+	if (t->max_nesting != 0)
+		json_object_set_new(o, "x-normalizer",
+				    json_pack("{s:i}", "max_nesting",
+					      t->max_nesting == LL_TABLE_NESTING_NONE ? 0 : t->max_nesting));
 	json_t *cols = json_object();
 	for (size_t i = 0; i < t->ncolumns; i++)
 		json_object_set_new(cols, t->columns[i].name, column_to_json(&t->columns[i]));
@@ -220,6 +225,18 @@ static ll_status column_from_json(ll_table *t, const char *key, const json_t *o,
 	return st;
 }
 
+/* dlt's {"max_nesting": N} table hint; N = 0 is LL_TABLE_NESTING_NONE. */
+static ll_status max_nesting_from_json(ll_table *t, const json_t *normalizer, json_ctx *x)
+{
+	const json_t *n = json_is_object(normalizer) ? json_object_get(normalizer, "max_nesting") : NULL;
+	if (!json_is_object(normalizer) ||
+	    (n && (!json_is_integer(n) || json_integer_value(n) < 0 || json_integer_value(n) > INT_MAX)))
+		return bad(x, "\"x-normalizer\" must be an object whose \"max_nesting\" is an integer >= 0");
+	if (n)
+		t->max_nesting = json_integer_value(n) == 0 ? LL_TABLE_NESTING_NONE : (int)json_integer_value(n);
+	return LL_OK;
+}
+
 static ll_status table_options_from_json(ll_table *t, const json_t *o, json_ctx *x)
 {
 	const json_t *wd = json_object_get(o, "write_disposition");
@@ -229,8 +246,10 @@ static ll_status table_options_from_json(ll_table *t, const json_t *o, json_ctx 
 		return bad(x, "\"write_disposition\" must be append, replace or merge");
 	if (fmt && (!json_is_string(fmt) || !ll_table_format_parse(json_string_value(fmt), &t->table_format)))
 		return bad(x, "\"table_format\" must be hive or iceberg");
-	if (!parts)
-		return LL_OK;
+	const json_t *normalizer = json_object_get(o, "x-normalizer");
+	ll_status st = normalizer ? max_nesting_from_json(t, normalizer, x) : LL_OK;
+	if (st != LL_OK || !parts)
+		return st;
 	if (!json_is_array(parts))
 		return bad(x, "\"partition\" must be a list of strings");
 	t->partition = calloc(json_array_size(parts) + 1, sizeof(char *));

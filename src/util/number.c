@@ -7,12 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Where the two layouts of shortest digits differ. */
+typedef struct float_layout {
+	int min_decpt;   /* positional from this decimal point position up to 16 */
+	int exp_digits;  /* the exponent's least digits */
+} float_layout;
+
+static const float_layout python_repr = { -3, 2 };
+/* zmij's (orjson's): positional for exponents -5..15, exponent unpadded */
+static const float_layout orjson_float = { -4, 1 };
+
 /*
- * Shortest digits that read back as v, laid out as Python's repr does:
- * positional when the decimal point falls within -4 < decpt <= 16, with
- * ".0" on integral values; otherwise d.ddde+XX. Returns the length.
+ * Shortest digits that read back as v, laid out positionally when the
+ * decimal point falls within min_decpt <= decpt <= 16, with ".0" on
+ * integral values; otherwise d.ddde+XX. Returns the length.
  */
-size_t ll_double_repr(double v, char *buf, size_t size)
+static size_t format_shortest(double v, const float_layout *layout, char *buf, size_t size)
 {
 	if (isnan(v))
 		return (size_t)snprintf(buf, size, "nan");
@@ -39,7 +49,7 @@ size_t ll_double_repr(double v, char *buf, size_t size)
 	size_t o = 0;
 	if (neg)
 		out[o++] = '-';
-	if (v == 0 || (decpt > -4 && decpt <= 16)) {
+	if (v == 0 || (decpt >= layout->min_decpt && decpt <= 16)) {
 		if (decpt <= 0) {
 			out[o++] = '0';
 			out[o++] = '.';
@@ -66,9 +76,20 @@ size_t ll_double_repr(double v, char *buf, size_t size)
 			for (size_t i = 1; i < nd; i++)
 				out[o++] = digits[i];
 		}
-		snprintf(out + o, sizeof(out) - o, "e%c%02d", decpt - 1 < 0 ? '-' : '+', abs(decpt - 1));
+		snprintf(out + o, sizeof(out) - o, "e%c%0*d", decpt - 1 < 0 ? '-' : '+',
+			 layout->exp_digits, abs(decpt - 1));
 	}
 	return (size_t)snprintf(buf, size, "%s", out);
+}
+
+size_t ll_double_repr(double v, char *buf, size_t size)
+{
+	return format_shortest(v, &python_repr, buf, size);
+}
+
+size_t ll_double_json(double v, char *buf, size_t size)
+{
+	return format_shortest(v, &orjson_float, buf, size);
 }
 
 const double ll_exact_pow10[23] = {

@@ -1,7 +1,8 @@
 /*
  * Doubles as text, written the way Python's repr() writes them, because
- * that is the text a dlt user sees for the same value in JSON columns,
- * decimals loaded from floats and query results: the shortest digits that
+ * that is the text a dlt user sees for the same value in text columns,
+ * decimals loaded from floats and query results (JSON values are written as
+ * orjson writes them, which dlt uses for those): the shortest digits that
  * read back exactly, "0.1" not "0.10000000000000001", "100.0" for integral
  * values and exponents beyond 1e16. The other way, an exact fast path for
  * the decimal text most data holds ("21.64", "-0.5", "3e-7"), for parsers
@@ -22,6 +23,13 @@
 
 /** Writes v as Python's repr would ("nan", "inf" included); returns the length. */
 size_t ll_double_repr(double v, char *buf, size_t size);
+
+/**
+ * Writes finite v as orjson, dlt's JSON serializer, does: the same shortest
+ * digits, positional from 1e-5 (not 1e-4) up, the exponent not zero-padded
+ * ("1e-7", "1e+16"); returns the length.
+ */
+size_t ll_double_json(double v, char *buf, size_t size);
 
 /**
  * Reads s[0..len), a number in JSON's syntax (already checked: an optional

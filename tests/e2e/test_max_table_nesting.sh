@@ -25,6 +25,21 @@ check_eq "nesting 1: list and object of the child kept as json" \
 check_eq "nesting 1: a json column for other tools" \
 	"$(duck "SELECT json_extract(a__b, '\$.c.d') FROM $(files_of one rec)")" "1"
 
+# dlt keeps max_table_nesting in the table's schema (x-normalizer), so a
+# later load of the table without the hint nests no deeper; a new hint
+# replaces it
+echo '{"id":2,"x":{"y":{"z":1}},"items":[{"x":2,"deep":{"k":1}}]}' >later.json
+ll load later.json --dataset one --table rec --lake "$LAKE" -q
+check_eq "a later load keeps nesting 1: tables" "$(tables one)" "rec rec__items "
+check_eq "a later load keeps nesting 1: a new deep object is json" \
+	"$(q "SELECT x__y FROM one.rec WHERE id = 2")" '"{""z"":1}"'
+check_eq "a later load keeps nesting 1: in child tables too" \
+	"$(q "SELECT deep FROM one.rec__items WHERE x = 2")" '"{""k"":1}"'
+echo '{"id":3,"w":{"y":{"z":1}}}' >deeper.json
+ll load deeper.json --dataset one --table rec --lake "$LAKE" --max-table-nesting 3 -q
+ll load deeper.json --dataset one --table rec --lake "$LAKE" -q
+check_eq "a new hint replaces the kept one" "$(q "SELECT count(w__y__z) FROM one.rec")" "2"
+
 ll load rec.json --dataset none --lake "$LAKE" --max-table-nesting 0 -q
 check_eq "nesting 0: only the root table" "$(tables none)" "rec "
 check_eq "nesting 0: root columns" "$(header none.rec)" "id,a,items,_dlt_load_id,_dlt_id"

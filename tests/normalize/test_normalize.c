@@ -674,6 +674,40 @@ static void test_json_hint(void)
 	fx_free(&f);
 }
 
+/*
+ * dlt writes json values with orjson (dlt/common/json/_orjson.py), whose
+ * floats differ from Python's repr below 1e-4: no zero-padded exponent
+ * ("1e-7"), and 1e-5 still positional ("0.00001"); exponents from 16 up are
+ * written "1e+16" (orjson 3.11.7 on). A float coerced to text stays
+ * str(float), as dlt's _text_fallback gives it.
+ */
+static void test_json_floats_as_orjson(void)
+{
+	fixture f;
+	setup(&f, "norm_json_floats");
+	CHECK_OK(fx_hint(&f, "payload", LL_TYPE_JSON, 0, 0), &f.err);
+	CHECK_OK(fx_hint(&f, "s", LL_TYPE_TEXT, 0, 0), &f.err);
+	open_ok(&f);
+	push_ok(&f, "{\"payload\": {\"a\": 1e-7, \"b\": 1.5e-5, \"c\": 1e16, \"d\": 0.0001, \"e\": "
+		    "[2.5e-300, 1e22, 123456789012345.6, -0.0, 1.0, 1e-5]}, \"s\": 1e-7}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "payload"),
+		  "{\"a\":1e-7,\"b\":0.000015,\"c\":1e+16,\"d\":0.0001,\"e\":"
+		  "[2.5e-300,1e+22,123456789012345.6,-0.0,1.0,0.00001]}");
+	CHECK_STR(CELL(&f, "events", 0, "s"), "1e-07");
+	fx_free(&f);
+
+	/* an object kept whole and coerced to text is json.dumps of it: orjson again */
+	setup(&f, "norm_json_floats_text");
+	CHECK_OK(fx_hint(&f, "s", LL_TYPE_TEXT, 0, 0), &f.err);
+	f.opt.max_nesting = -1;
+	open_ok(&f);
+	push_ok(&f, "{\"s\": {\"x\": 1e-6}}");
+	finish_ok(&f);
+	CHECK_STR(CELL(&f, "events", 0, "s"), "{\"x\":1e-6}");
+	fx_free(&f);
+}
+
 static void test_max_nesting(void)
 {
 	fixture f;
@@ -1067,6 +1101,72 @@ static void test_not_nullable_columns(void)
 	fx_free(&f);
 }
 
+/*
+ * dlt's primary_key and merge_key hints make their columns not nullable
+ * (dlt/extract/hints.py, _merge_key: new_column(key, nullable=False)), so a
+ * record without a value for one fails, from the first load on, and the
+ * column the data creates is REQUIRED in the Parquet file.
+ */
+static void open_with_keys(fixture *f, const char *name, size_t nkeys)
+{
+	static const char *const keys[] = { "id", "region" };
+	setup(f, name);
+	f->opt.key_columns = keys;
+	f->opt.nkey_columns = nkeys;
+	open_ok(f);
+}
+
+/* A record that fails for lack of a value of key column id. */
+static void push_without_id(fixture *f, const char *json)
+{
+	CHECK_INT(fx_push(f, json), LL_ESCHEMA);
+	CHECK_STR(f->err.table, "events");
+	CHECK_STR(f->err.column_name, "id");
+	CHECK_INT(f->err.line, f->line);
+	CHECK(strstr(f->err.message, "key") != NULL);
+}
+
+static void test_key_columns_not_nullable(void)
+{
+	fixture f;
+	open_with_keys(&f, "norm_keys", 2);
+	push_ok(&f, "{\"id\": 1, \"region\": \"eu\", \"v\": \"a\", \"l\": [1]}");
+	CHECK(!column_of(f.schema, "events", "id")->nullable);
+	CHECK(!column_of(f.schema, "events", "region")->nullable);
+	CHECK(column_of(f.schema, "events", "v")->nullable);
+	/* child rows have no keys of their own */
+	push_ok(&f, "{\"id\": 2, \"region\": \"us\", \"l\": [{\"x\": 1}]}");
+	push_without_id(&f, "{\"region\": \"eu\", \"v\": \"b\"}");
+	fx_free(&f);
+
+	/* a null, or a value that went to a variant column, is no value either */
+	open_with_keys(&f, "norm_keys_null", 1);
+	push_ok(&f, "{\"id\": 1}");
+	push_without_id(&f, "{\"id\": null}");
+	fx_free(&f);
+	open_with_keys(&f, "norm_keys_variant", 1);
+	push_ok(&f, "{\"id\": 1}");
+	push_without_id(&f, "{\"id\": \"x1\"}");
+	fx_free(&f);
+
+	/* the first record decides nothing: a key it lacks fails it */
+	open_with_keys(&f, "norm_keys_first", 1);
+	push_without_id(&f, "{\"v\": 1}");
+	fx_free(&f);
+
+	/* rows that all have their keys: the key columns are REQUIRED in the file */
+	open_with_keys(&f, "norm_keys_file", 2);
+	push_ok(&f, "{\"id\": 1, \"region\": \"eu\"}");
+	push_ok(&f, "{\"v\": 2.5, \"region\": \"us\", \"id\": 2}");
+	finish_ok(&f);
+	const ll_parquet_column_spec *spec = rec_column(&f.sink, "events", "id");
+	CHECK(spec && !spec->nullable);
+	spec = rec_column(&f.sink, "events", "v");
+	CHECK(spec && spec->nullable);
+	CHECK_STR(CELL(&f, "events", 1, "id"), "2");
+	fx_free(&f);
+}
+
 static void test_unicode_and_odd_keys(void)
 {
 	fixture f;
@@ -1377,11 +1477,13 @@ LL_TEST_MAIN(LL_TEST(test_flatten_nested_objects), LL_TEST(test_child_tables_and
 	     LL_TEST(test_big_integers_and_decimals),
 	     LL_TEST(test_timestamp_units_and_field_ids), LL_TEST(test_detections),
 	     LL_TEST(test_iso_like_parsing), LL_TEST(test_json_hint),
+	     LL_TEST(test_json_floats_as_orjson),
 	     LL_TEST(test_max_nesting), LL_TEST(test_time_column_fails), LL_TEST(test_column_collisions),
 	     LL_TEST(test_child_table_collisions), LL_TEST(test_evolution_across_records),
 	     LL_TEST(test_keys_differing_in_one_byte), LL_TEST(test_optional_keys),
 	     LL_TEST(test_evolution_after_flush), LL_TEST(test_memory_budget), LL_TEST(test_open_file_limit), LL_TEST(test_row_ids),
 	     LL_TEST(test_own_dlt_id_kept), LL_TEST(test_not_nullable_columns),
+	     LL_TEST(test_key_columns_not_nullable),
 	     LL_TEST(test_unicode_and_odd_keys), LL_TEST(test_deep_nesting), LL_TEST(test_long_names_as_dlt),
 	     LL_TEST(test_ten_thousand_keys), LL_TEST(test_duplicate_keys),
 	     LL_TEST(test_free_removes_files), LL_TEST(test_open_errors), LL_TEST(test_double_repr),

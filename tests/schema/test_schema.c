@@ -299,6 +299,7 @@ static void check_same_schema(const ll_schema *a, const ll_schema *b)
 		CHECK_INT(x->write_disposition, y->write_disposition);
 		CHECK_INT(x->table_format, y->table_format);
 		CHECK_INT(x->npartition, y->npartition);
+		CHECK_INT(x->max_nesting, y->max_nesting);
 		CHECK_INT(x->ncolumns, y->ncolumns);
 		for (size_t c = 0; c < x->ncolumns && c < y->ncolumns; c++) {
 			const ll_column *p = &x->columns[c], *q = &y->columns[c];
@@ -325,9 +326,13 @@ static void test_json_round_trip_and_clone(void)
 	t->partition = calloc(2, sizeof(char *));
 	t->partition[0] = strdup("month(created_at)");
 	t->npartition = 1;
+	t->max_nesting = LL_TABLE_NESTING_NONE;
 	CHECK(ll_schema_update_version(s));
 	ll_buf text = LL_BUF_INIT;
 	ll_schema_to_json(s, &text);
+	/* dlt's table hint: max_table_nesting = 0 */
+	CHECK(strstr(ll_buf_cstr(&text), "\"x-normalizer\": {") != NULL);
+	CHECK(strstr(ll_buf_cstr(&text), "\"max_nesting\": 0") != NULL);
 	ll_schema *back = NULL;
 	CHECK_OK(ll_schema_from_json(text.data, text.len, "schema.json", &back, &err), &err);
 	if (back)
@@ -433,6 +438,9 @@ static void test_json_errors(void)
 			  "\"precision\":40}}}}}",
 			  "precision");
 	expect_bad_schema("{\"name\":\"x\",\"tables\":{\"t\":{},\"t\":{}}}", "not valid JSON");
+	expect_bad_schema("{\"name\":\"x\",\"tables\":{\"t\":{\"x-normalizer\":{\"max_nesting\":-1}}}}",
+			  "max_nesting");
+	expect_bad_schema("{\"name\":\"x\",\"tables\":{\"t\":{\"x-normalizer\":[]}}}", "x-normalizer");
 
 	/* a parent listed after its child is fine */
 	const char *late = "{\"name\":\"x\",\"tables\":{\"t__c\":{\"parent\":\"t\"},\"t\":{}}}";
