@@ -7,9 +7,15 @@
  * before its data, and never for a load that failed.
  *
  * Order matters for a merge: the child tables of a merged root commit first
- * (removing the children of the root rows the merge will remove), then the
+ * (removing the children of the root rows the merge will remove, in every
+ * child table of the tree, also those the package has no rows for), then the
  * root. Each commit is tagged with the load id, so running an interrupted
  * package again skips the tables already committed and completes the rest.
+ * Rows with the merge's keys committed by another writer in between (or
+ * before an interrupted merge's rerun) would make the root remove root rows
+ * whose children are still there: the root's commit refuses that, the roots
+ * are planned again and the child tables, committed or not, lose the rows
+ * of the new ones first.
  */
 #ifndef LL_LOAD_LOADER_ICEBERG_H
 #define LL_LOAD_LOADER_ICEBERG_H
