@@ -19,6 +19,7 @@
 
 #include "storage/storage.h"
 #include "util/buf.h"
+#include "util/failpoint.h"
 #include "util/fs.h"
 #include "util/time.h"
 
@@ -694,6 +695,8 @@ static ll_status sqlite_collect_garbage(void *ctx, ll_error *err)
 	ll_status st = read_garbage(c, &keys, &n, err);
 	if (st == LL_OK && n)
 		st = ll_storage_delete(c->storage, (const char *const *)keys, n, err);
+	if (st == LL_OK && n)
+		ll_failpoint("garbage_deleted");
 	if (st != LL_OK && n)
 		ll_error_prefix(err, "cannot delete superseded files of lake %s", c->lake);
 	if (st == LL_OK && n)
