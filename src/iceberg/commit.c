@@ -59,10 +59,15 @@ typedef struct attempt {
 		removed_bytes;
 } attempt;
 
+const char *ll_iceberg_snapshot_load_id(const ll_iceberg_snapshot *s)
+{
+	return ll_iceberg_snapshot_summary(s, LOAD_ID_KEY);
+}
+
 bool ll_iceberg_snapshot_is_load(const ll_iceberg_snapshot *s, const char *load_id,
 				 const char *load_nonce)
 {
-	const char *id = ll_iceberg_snapshot_summary(s, LOAD_ID_KEY);
+	const char *id = ll_iceberg_snapshot_load_id(s);
 	if (!id || strcmp(id, load_id) != 0)
 		return false;
 	const char *nonce = ll_iceberg_snapshot_summary(s, LOAD_NONCE_KEY);

@@ -122,6 +122,9 @@ ll_status ll_iceberg_plan(const ll_iceberg_commit_target *target, ll_iceberg_pre
 bool ll_iceberg_snapshot_is_load(const ll_iceberg_snapshot *s, const char *load_id,
 				 const char *load_nonce);
 
+/** The id of the load that wrote snapshot s, or NULL. */
+const char *ll_iceberg_snapshot_load_id(const ll_iceberg_snapshot *s);
+
 /** The table location lakeload gives a table: <root>/<dataset>/<table>. */
 void ll_iceberg_table_location(ll_storage *storage, const char *dataset, const char *table,
 			       ll_buf *out);
