@@ -372,6 +372,9 @@ static ll_status plan_child_merge(merge_state *m, const ll_iceberg_base *base, l
 				  ll_error *err)
 {
 	load_ctx *c = m->c;
+	/* no root goes (the merge only adds, or a new plan found no new one): nothing to scan */
+	if (c->req->removed_roots->count == 0)
+		return LL_OK;
 	ll_status st = for_each_live_file(base, arena, note_live_file, m, err);
 	for (size_t i = 0; i < c->nfiles && st == LL_OK; i++)
 		st = note_live_file(m, &c->files[i], err);
