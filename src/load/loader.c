@@ -274,7 +274,11 @@ ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 	st = ll_layout_validate(layout, err);
 	if (st == LL_OK)
 		st = read_package_schema(dir.data, &schema, err);
+	/* recorded before a crash: its files may be gone since (superseded by a replace) */
 	if (st == LL_OK)
+		st = ll_loader_loads_row_committed(catalog, ll_catalog_storage(catalog), &m, schema,
+						   &result->already_committed, err);
+	if (st == LL_OK && !result->already_committed)
 		st = load_parts(catalog, dir.data, &m, schema, layout, opt, result, err);
 	if (st == LL_OK && opt)
 		ll_loader_compact_iceberg(catalog, ll_catalog_storage(catalog), dir.data, &m, schema,

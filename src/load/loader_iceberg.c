@@ -113,10 +113,14 @@ static void explain_missing_metadata(ll_catalog *catalog, ll_storage *storage, c
 	free(location);
 }
 
-/* Adds the data files of the load's snapshots of one table, read from its metadata. */
-static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage,
-				   const ll_package_manifest *m, const char *table, uint64_t *files,
-				   ll_error *err)
+/*
+ * Reads the load's snapshots of one table from its metadata: *found (may
+ * be NULL) tells whether it has one, and files (may be NULL) gains the data
+ * files they added.
+ */
+static ll_status table_load_snapshots(ll_catalog *catalog, ll_storage *storage,
+				      const ll_package_manifest *m, const char *table, bool *found,
+				      uint64_t *files, ll_error *err)
 {
 	char *location = NULL;
 	ll_status st = ll_catalog_iceberg_location(catalog, m->dataset, table, &location, err);
@@ -125,8 +129,12 @@ static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage,
 		st = ll_iceberg_table_load(&it, storage, location, err);
 	for (size_t i = 0; st == LL_OK && location && i < it.md->nsnapshots; i++) {
 		const ll_iceberg_snapshot *s = &it.md->snapshots[i];
+		if (!ll_iceberg_snapshot_is_load(s, m->load_id, m->nonce))
+			continue;
 		const char *added = ll_iceberg_snapshot_summary(s, "added-data-files");
-		if (added && ll_iceberg_snapshot_is_load(s, m->load_id, m->nonce))
+		if (found)
+			*found = true;
+		if (added && files)
 			*files += strtoull(added, NULL, 10);
 	}
 	ll_iceberg_table_release(&it);
@@ -173,7 +181,7 @@ static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const ch
 		st = ll_iceberg_load_table(&req, &res, err);
 	if (st == LL_OK && !roots->plan && files && !ll_schema_is_dlt_name(t->name)) {
 		if (res.already)
-			st = count_table_files(catalog, storage, m, t->name, files, err);
+			st = table_load_snapshots(catalog, storage, m, t->name, NULL, files, err);
 		else
 			*files += res.added_data_files;
 	}
@@ -359,6 +367,20 @@ void ll_loader_compact_iceberg(ll_catalog *catalog, ll_storage *storage, const c
 			       err.message);
 	}
 	ll_buf_free(&scratch);
+}
+
+ll_status ll_loader_loads_row_committed(ll_catalog *catalog, ll_storage *storage,
+					const ll_package_manifest *m, const ll_schema *schema,
+					bool *committed, ll_error *err)
+{
+	*committed = false;
+	const ll_table *t = ll_schema_find_table(schema, LL_DLT_LOADS_TABLE);
+	if (!t || !is_target(m, schema, t))
+		return LL_OK;
+	ll_status st = table_load_snapshots(catalog, storage, m, t->name, committed, NULL, err);
+	if (st == LL_ENOTFOUND)
+		explain_missing_metadata(catalog, storage, m->dataset, t->name, err);
+	return st;
 }
 
 ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,

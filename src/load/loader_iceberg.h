@@ -52,6 +52,16 @@ void ll_loader_compact_iceberg(ll_catalog *catalog, ll_storage *storage, const c
 			       const ll_package_manifest *m, const ll_schema *schema,
 			       int64_t threshold, const ll_logger *logger);
 
+/**
+ * Whether the package's _dlt_loads row is committed (a snapshot of the
+ * _dlt_loads table carries its load): then so is every other table of the
+ * load, since that row commits last. False for a package whose _dlt_loads
+ * is not an Iceberg table.
+ */
+ll_status ll_loader_loads_row_committed(ll_catalog *catalog, ll_storage *storage,
+					const ll_package_manifest *m, const ll_schema *schema,
+					bool *committed, ll_error *err);
+
 /** Commits the package's _dlt_loads row: the last step of a load. */
 ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,
 				     const char *package_dir, const ll_package_manifest *m,
