@@ -20,6 +20,7 @@
 
 #include "storage/storage.h"
 #include "util/buf.h"
+#include "util/failpoint.h"
 #include "util/fs.h"
 #include "util/time.h"
 
@@ -684,6 +685,32 @@ static ll_status read_garbage(sqlite_catalog *c, char ***keys, size_t *n, ll_err
 	return st;
 }
 
+/*
+ * Forgets the garbage keys that were deleted, and only those: another
+ * writer's replace may have listed more since they were read.
+ */
+static ll_status forget_garbage(sqlite_catalog *c, char *const *keys, size_t n, ll_error *err)
+{
+	sqlite3_stmt *stmt = NULL;
+	ll_status st = exec_sql(c, "BEGIN IMMEDIATE", err);
+	if (st != LL_OK)
+		return st;
+	if (sqlite3_prepare_v2(c->db, "DELETE FROM ll_garbage WHERE path=?", -1, &stmt, NULL) !=
+	    SQLITE_OK)
+		st = db_error(c, err, "prepare");
+	for (size_t i = 0; i < n && st == LL_OK; i++) {
+		sqlite3_reset(stmt);
+		sqlite3_bind_text(stmt, 1, keys[i], -1, SQLITE_STATIC);
+		if (sqlite3_step(stmt) != SQLITE_DONE)
+			st = db_error(c, err, "forget deleted files");
+	}
+	sqlite3_finalize(stmt);
+	if (st == LL_OK)
+		return exec_sql(c, "COMMIT", err);
+	sqlite3_exec(c->db, "ROLLBACK", NULL, NULL, NULL);
+	return st;
+}
+
 static ll_status sqlite_collect_garbage(void *ctx, ll_error *err)
 {
 	sqlite_catalog *c = ctx;
@@ -695,10 +722,12 @@ static ll_status sqlite_collect_garbage(void *ctx, ll_error *err)
 	ll_status st = read_garbage(c, &keys, &n, err);
 	if (st == LL_OK && n)
 		st = ll_storage_delete(c->storage, (const char *const *)keys, n, err);
+	if (st == LL_OK && n)
+		ll_failpoint("garbage_deleted");
 	if (st != LL_OK && n)
 		ll_error_prefix(err, "cannot delete superseded files of lake %s", c->lake);
 	if (st == LL_OK && n)
-		st = exec_sql(c, "DELETE FROM ll_garbage", err);
+		st = forget_garbage(c, keys, n, err);
 	ll_storage_free_list(keys, n);
 	return st;
 }

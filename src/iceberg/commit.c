@@ -59,10 +59,15 @@ typedef struct attempt {
 		removed_bytes;
 } attempt;
 
+const char *ll_iceberg_snapshot_load_id(const ll_iceberg_snapshot *s)
+{
+	return ll_iceberg_snapshot_summary(s, LOAD_ID_KEY);
+}
+
 bool ll_iceberg_snapshot_is_load(const ll_iceberg_snapshot *s, const char *load_id,
 				 const char *load_nonce)
 {
-	const char *id = ll_iceberg_snapshot_summary(s, LOAD_ID_KEY);
+	const char *id = ll_iceberg_snapshot_load_id(s);
 	if (!id || strcmp(id, load_id) != 0)
 		return false;
 	const char *nonce = ll_iceberg_snapshot_summary(s, LOAD_NONCE_KEY);
@@ -696,7 +701,7 @@ ll_status ll_iceberg_plan(const ll_iceberg_commit_target *target, ll_iceberg_pre
 	ll_arena_init(&a.arena, 0);
 	ll_status st = begin_attempt(&a, err);
 	ll_iceberg_change change = { 0 };
-	ll_iceberg_base base = { &a.table, &a.schema, &a.spec, a.location };
+	ll_iceberg_base base = { &a.table, &a.schema, &a.spec, a.location, false };
 	if (st == LL_OK && !has_load(a.table.md, target))
 		st = prepare(ctx, &base, &a.arena, &change, err);
 	end_attempt(&a);
@@ -720,8 +725,8 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 		result->attempts = i + 1;
 		ll_status st = begin_attempt(&a, err);
 		const ll_iceberg_metadata *md = a.table.md;
-		if (st == LL_OK && has_load(md, target)) {
-			result->already = true;
+		result->already = st == LL_OK && has_load(md, target);
+		if (result->already && !target->again) {
 			end_attempt(&a);
 			return LL_OK;
 		}
@@ -730,26 +735,31 @@ ll_status ll_iceberg_commit(const ll_iceberg_commit_target *target, ll_iceberg_p
 		if (st == LL_OK && i == 0 && md)
 			first_base = md->current_snapshot_id;
 		ll_iceberg_change change = { 0 };
-		ll_iceberg_base base = { &a.table, &a.schema, &a.spec, a.location };
+		ll_iceberg_base base = { &a.table, &a.schema, &a.spec, a.location, result->already };
 		/* the snapshot's files are synced together, all before the pointer moves */
 		ll_fs_batch_begin();
 		if (st == LL_OK)
 			st = prepare(ctx, &base, &a.arena, &change, err);
 		removes = removes || change.remove_all || change.ndeletes > 0;
-		if (st == LL_OK)
+		bool commits = st == LL_OK && !change.nothing;
+		if (commits)
 			st = change.operation ? write_snapshot(&a, &change, err)
 					      : write_expiry(&a, &change, err);
 		st = ll_fs_batch_end_after(st, err);
-		ll_failpoint("iceberg_before_swap");
-		if (st == LL_OK)
+		if (commits)
+			ll_failpoint("iceberg_before_swap");
+		bool lost = false;
+		if (commits && st == LL_OK) {
 			st = ll_catalog_iceberg_commit(target->catalog, target->dataset, target->table,
 						       target->table->name,
 						       md ? a.table.metadata_location : NULL,
 						       a.metadata_location, err);
-		result->snapshot_id = a.snapshot_id;
-		result->added_data_files = st == LL_OK && change.operation ? change.ndata : 0;
+			lost = st == LL_ECONFLICT;
+		}
+		result->snapshot_id = commits ? a.snapshot_id : 0;
+		result->added_data_files = commits && st == LL_OK && change.operation ? change.ndata : 0;
 		end_attempt(&a);
-		if (st != LL_ECONFLICT || i + 1 == max)
+		if (!lost || i + 1 == max)
 			return st;
 	}
 	return LL_ECONFLICT;

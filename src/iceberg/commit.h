@@ -8,7 +8,8 @@
  * file under names nobody else uses, and publishes the metadata with the
  * catalog's compare-and-swap. When another writer committed first, it loads
  * the table again and repeats; prepare is called again then, so a merge
- * recomputes its deletes against the rows that are there now. A change that
+ * recomputes its deletes against the rows that are there now. Only a lost
+ * swap is retried: a prepare that fails ends the commit. A change that
  * removes rows (a merge, a delete, a replace) does not retry over a
  * concurrent change that removed rows too: that is a real conflict, reported
  * as LL_ECONFLICT naming the other snapshot, and nothing is committed. A
@@ -19,7 +20,7 @@
  * id and the load package's nonce in its summary ("lakeload.load-id",
  * "lakeload.load-nonce"); a commit whose load is already among the table's
  * snapshots does nothing and says so, which makes finishing an interrupted
- * load safe. A load id alone does not name a load: it is a timestamp, as
+ * load safe (unless the target asks to commit again; prepare is then told). A load id alone does not name a load: it is a timestamp, as
  * dlt's are, and two pipelines starting a load in the same microsecond get
  * the same one. The nonce, drawn at random for each package, tells their
  * loads apart. A snapshot or a package without a nonce (from versions
@@ -65,6 +66,7 @@ typedef struct ll_iceberg_change {
 	const int64_t *expire;
 	size_t nexpire;
 	int64_t log_after_ms;
+	bool nothing;                      /**< nothing to change: no snapshot is committed */
 } ll_iceberg_change;
 
 /** The state a change is computed against. */
@@ -73,6 +75,7 @@ typedef struct ll_iceberg_base {
 	const ll_iceberg_schema *schema;   /**< the schema the new snapshot is written with */
 	const ll_iceberg_partition_spec *spec; /**< the spec new files are partitioned by */
 	const char *location;              /**< the table location */
+	bool load_done;                    /**< the target's load is in the table already (again) */
 } ll_iceberg_base;
 
 typedef ll_status (*ll_iceberg_prepare_fn)(void *ctx, const ll_iceberg_base *base,
@@ -86,6 +89,12 @@ typedef struct ll_iceberg_commit_target {
 	const ll_table *table;             /**< the lakeload table: name, columns, partition hints */
 	const char *load_id;               /**< NULL: no exactly-once check */
 	const char *load_nonce;            /**< the package's nonce; NULL or "": none */
+	/**
+	 * Commits even when the load is in the table already: prepare, told so
+	 * by ll_iceberg_base.load_done, computes what the load still has to
+	 * change (a merge's removal of child rows planned anew), usually nothing.
+	 */
+	bool again;
 	int max_attempts;                  /**< 0: 20 */
 } ll_iceberg_commit_target;
 
@@ -112,6 +121,9 @@ ll_status ll_iceberg_plan(const ll_iceberg_commit_target *target, ll_iceberg_pre
  */
 bool ll_iceberg_snapshot_is_load(const ll_iceberg_snapshot *s, const char *load_id,
 				 const char *load_nonce);
+
+/** The id of the load that wrote snapshot s, or NULL. */
+const char *ll_iceberg_snapshot_load_id(const ll_iceberg_snapshot *s);
 
 /** The table location lakeload gives a table: <root>/<dataset>/<table>. */
 void ll_iceberg_table_location(ll_storage *storage, const char *dataset, const char *table,

@@ -372,6 +372,9 @@ static ll_status plan_child_merge(merge_state *m, const ll_iceberg_base *base, l
 				  ll_error *err)
 {
 	load_ctx *c = m->c;
+	/* no root goes (the merge only adds, or a new plan found no new one): nothing to scan */
+	if (c->req->removed_roots->count == 0)
+		return LL_OK;
 	ll_status st = for_each_live_file(base, arena, note_live_file, m, err);
 	for (size_t i = 0; i < c->nfiles && st == LL_OK; i++)
 		st = note_live_file(m, &c->files[i], err);
@@ -652,6 +655,23 @@ static ll_status write_deletes(load_ctx *c, const ll_iceberg_base *base, ll_aren
 	return st;
 }
 
+/* Whether every root row the merge removes had its children removed before. */
+static ll_status check_planned_roots(load_ctx *c, ll_error *err)
+{
+	const ll_keyset *removed = c->roots_out;
+	for (size_t i = 0; i < removed->cap; i++) {
+		const ll_keyset_slot *s = &removed->slots[i];
+		if (s->key && !ll_keyset_find(c->req->planned_roots, s->key, s->len)) {
+			*c->req->replan = true;
+			return ll_error_set(err, LL_ECONFLICT,
+					    "Iceberg table %s.%s: rows with keys of this merge were "
+					    "committed after its child tables were merged",
+					    c->req->dataset, c->req->table->name);
+		}
+	}
+	return LL_OK;
+}
+
 static ll_status prepare(void *user, const ll_iceberg_base *base, ll_arena *arena,
 			 ll_iceberg_change *out, ll_error *err)
 {
@@ -661,7 +681,8 @@ static ll_status prepare(void *user, const ll_iceberg_base *base, ll_arena *aren
 		ll_keyset_free(c->roots_out);
 		ll_keyset_init(c->roots_out);
 	}
-	ll_status st = place_jobs(c, base, err);
+	/* committed before: its files are in, only what it removes is asked again */
+	ll_status st = base->load_done ? LL_OK : place_jobs(c, base, err);
 	if (st != LL_OK)
 		return st;
 	out->data = c->files;
@@ -677,6 +698,9 @@ static ll_status prepare(void *user, const ll_iceberg_base *base, ll_arena *aren
 			qsort(c->deletes, c->ndeletes, sizeof(*c->deletes), compare_deletes);
 			st = collect_duplicate_roots(c, err);
 		}
+		if (st == LL_OK && c->req->planned_roots && !c->plan_only)
+			st = check_planned_roots(c, err);
+		out->nothing = c->nfiles == 0 && c->ndeletes == 0;
 		break;
 	default:
 		break;
@@ -693,13 +717,19 @@ static ll_status prepare(void *user, const ll_iceberg_base *base, ll_arena *aren
 static ll_status run(const ll_iceberg_load_request *req, ll_keyset *roots,
 		     ll_iceberg_commit_result *res, ll_error *err)
 {
-	load_ctx c = { .req = req, .roots_out = roots, .plan_only = res == NULL };
+	/* a checked root collects the roots it removes as a plan does */
+	ll_keyset removed;
+	ll_keyset_init(&removed);
+	load_ctx c = { .req = req, .roots_out = roots ? roots : req->planned_roots ? &removed : NULL,
+		       .plan_only = res == NULL };
 	ll_arena_init(&c.arena, 0);
 	ll_iceberg_commit_target target = { .catalog = req->catalog, .storage = req->storage,
 					    .dataset = req->dataset, .table = req->table,
-					    .load_id = req->load_id, .load_nonce = req->load_nonce };
+					    .load_id = req->load_id, .load_nonce = req->load_nonce,
+					    .again = req->removed_roots != NULL };
 	ll_status st = res ? ll_iceberg_commit(&target, prepare, &c, res, err)
 			   : ll_iceberg_plan(&target, prepare, &c, err);
+	ll_keyset_free(&removed);
 	free(c.deletes);
 	ll_arena_free(&c.arena);
 	if (st != LL_OK) {

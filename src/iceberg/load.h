@@ -13,7 +13,10 @@
  *            merged root loses the rows whose _dlt_root_id belongs to a
  *            removed root row and gains the incoming child rows; children
  *            are committed before their root, so an interrupted merge that
- *            is run again recomputes the same removals.
+ *            is run again recomputes the removals, and the root checks
+ *            that it removes no root row whose children are still there.
+ *            A merge that adds nothing and removes nothing (a child table
+ *            none of whose rows go) commits no snapshot.
  *
  * The package's job files already are Iceberg data files (microsecond
  * timestamps, field ids; see the normalizer), so they are placed in the
@@ -45,6 +48,16 @@ typedef struct ll_iceberg_load_request {
 	 */
 	const ll_keyset *removed_roots;
 	const char *match_column;
+	/**
+	 * A merged root whose children were merged first: the _dlt_id
+	 * encodings of the root rows their child rows were removed for. When
+	 * the merge would remove another root row (rows with its keys were
+	 * committed since), nothing is committed, *replan is set and the
+	 * status is LL_ECONFLICT: the caller plans the roots again and removes
+	 * their children first. NULL: no such check.
+	 */
+	const ll_keyset *planned_roots;
+	bool *replan;
 } ll_iceberg_load_request;
 
 /**

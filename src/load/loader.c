@@ -148,6 +148,26 @@ static ll_status place_jobs(ll_catalog *catalog, const char *package_dir,
 }
 
 /*
+ * After a hive commit the catalog refused for the load's schema (checked
+ * before it changes anything, so nothing of the load was published, and the
+ * package fails for good), deletes the job files it had moved into the
+ * lake: readers of a table's folder (Athena over its location, DuckDB)
+ * would see its rows. Any other failure keeps them for the next run, which
+ * finds them placed.
+ */
+static void discard_refused(ll_catalog *catalog, const ll_package_manifest *hive, char *const *paths,
+			    ll_status st, const ll_loader_options *opt)
+{
+	if (st != LL_ESCHEMA || hive->njobs == 0)
+		return;
+	ll_error err;
+	if (ll_storage_delete(ll_catalog_storage(catalog), (const char *const *)paths, hive->njobs,
+			      &err) != LL_OK)
+		ll_log(opt ? opt->logger : NULL, LL_LOG_WARN, "the files of failed load %s stay in "
+		       "the lake: %s", hive->load_id, err.message);
+}
+
+/*
  * The hive part of a package: m without the jobs and tables of Iceberg
  * tables (arrays new, elements borrowed from m).
  */
@@ -197,7 +217,8 @@ static void count_result(const ll_package_manifest *m, const ll_schema *schema,
  */
 static ll_status load_parts(ll_catalog *catalog, const char *package_dir,
 			    const ll_package_manifest *m, const ll_schema *schema,
-			    const char *layout, ll_load_result *result, ll_error *err)
+			    const char *layout, const ll_loader_options *opt,
+			    ll_load_result *result, ll_error *err)
 {
 	ll_package_manifest hive;
 	ll_status st = hive_part(m, schema, &hive, err);
@@ -216,9 +237,11 @@ static ll_status load_parts(ll_catalog *catalog, const char *package_dir,
 	if (st == LL_OK)
 		st = place_jobs(catalog, package_dir, &hive, paths, err);
 	ll_failpoint("before_commit");
-	if (st == LL_OK)
+	if (st == LL_OK) {
 		st = commit_package(catalog, &hive, schema, (const char *const *)paths,
 				    &result->already_committed, err);
+		discard_refused(catalog, &hive, paths, st, opt);
+	}
 	if (st == LL_OK)
 		st = ll_loader_commit_loads_row(catalog, storage, package_dir, m, schema, err);
 	if (st == LL_OK)
@@ -251,8 +274,12 @@ ll_status ll_loader_load_package(ll_catalog *catalog, const char *pipeline_dir,
 	st = ll_layout_validate(layout, err);
 	if (st == LL_OK)
 		st = read_package_schema(dir.data, &schema, err);
+	/* recorded before a crash: its files may be gone since (superseded by a replace) */
 	if (st == LL_OK)
-		st = load_parts(catalog, dir.data, &m, schema, layout, result, err);
+		st = ll_loader_loads_row_committed(catalog, ll_catalog_storage(catalog), &m, schema,
+						   &result->already_committed, err);
+	if (st == LL_OK && !result->already_committed)
+		st = load_parts(catalog, dir.data, &m, schema, layout, opt, result, err);
 	if (st == LL_OK && opt)
 		ll_loader_compact_iceberg(catalog, ll_catalog_storage(catalog), dir.data, &m, schema,
 					  opt->compact_after_delete_files, opt->logger);

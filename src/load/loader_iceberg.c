@@ -68,7 +68,11 @@ static ll_status collect_jobs(const char *package_dir, const ll_package_manifest
 	return LL_OK;
 }
 
-/* The tables to commit: those with jobs, and replaced ones even without. */
+/*
+ * The tables to commit: those with jobs, and the root's tree even without
+ * for a replace (emptied) or a merge (its child tables lose the rows of
+ * removed roots, as dlt's merge deletes from every child table).
+ */
 static bool is_target(const ll_package_manifest *m, const ll_schema *schema, const ll_table *t)
 {
 	if (!ll_loader_is_iceberg(schema, t->name))
@@ -76,7 +80,8 @@ static bool is_target(const ll_package_manifest *m, const ll_schema *schema, con
 	for (size_t i = 0; i < m->njobs; i++)
 		if (strcmp(m->jobs[i].table, t->name) == 0)
 			return true;
-	return m->disposition == LL_WRITE_REPLACE && in_root_tree(m, t->name);
+	return (m->disposition == LL_WRITE_REPLACE || m->disposition == LL_WRITE_MERGE) &&
+	       in_root_tree(m, t->name);
 }
 
 /*
@@ -108,10 +113,14 @@ static void explain_missing_metadata(ll_catalog *catalog, ll_storage *storage, c
 	free(location);
 }
 
-/* Adds the data files of the load's snapshots of one table, read from its metadata. */
-static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage,
-				   const ll_package_manifest *m, const char *table, uint64_t *files,
-				   ll_error *err)
+/*
+ * Reads the load's snapshots of one table from its metadata: *found (may
+ * be NULL) tells whether it has one, and files (may be NULL) gains the data
+ * files they added.
+ */
+static ll_status table_load_snapshots(ll_catalog *catalog, ll_storage *storage,
+				      const ll_package_manifest *m, const char *table, bool *found,
+				      uint64_t *files, ll_error *err)
 {
 	char *location = NULL;
 	ll_status st = ll_catalog_iceberg_location(catalog, m->dataset, table, &location, err);
@@ -120,14 +129,26 @@ static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage,
 		st = ll_iceberg_table_load(&it, storage, location, err);
 	for (size_t i = 0; st == LL_OK && location && i < it.md->nsnapshots; i++) {
 		const ll_iceberg_snapshot *s = &it.md->snapshots[i];
+		if (!ll_iceberg_snapshot_is_load(s, m->load_id, m->nonce))
+			continue;
 		const char *added = ll_iceberg_snapshot_summary(s, "added-data-files");
-		if (added && ll_iceberg_snapshot_is_load(s, m->load_id, m->nonce))
+		if (found)
+			*found = true;
+		if (added && files)
 			*files += strtoull(added, NULL, 10);
 	}
 	ll_iceberg_table_release(&it);
 	free(location);
 	return st;
 }
+
+/* What a table of a merged tree does with the _dlt_id of root rows (all NULL: nothing). */
+typedef struct tree_roots {
+	const ll_keyset *removed; /* a child table: its rows of these roots go */
+	ll_keyset *plan;          /* the root, planning: gets the roots its merge would remove */
+	const ll_keyset *planned; /* the root, committing: the only roots it may remove */
+	bool *replan;             /* set when it would remove another one */
+} tree_roots;
 
 /*
  * Commits one table; files (NULL: not counted) gains the data files the
@@ -136,9 +157,11 @@ static ll_status count_table_files(ll_catalog *catalog, ll_storage *storage,
  */
 static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
 			      const ll_package_manifest *m, const ll_schema *schema,
-			      const ll_table *t, const ll_keyset *removed_roots, ll_keyset *plan_roots,
-			      uint64_t *files, ll_error *err)
+			      const ll_table *t, const tree_roots *roots, uint64_t *files,
+			      ll_error *err)
 {
+	static const tree_roots none = { 0 };
+	roots = roots ? roots : &none;
 	table_jobs tj = { 0 };
 	ll_buf scratch = LL_BUF_INIT;
 	ll_path_join(&scratch, package_dir, "iceberg");
@@ -148,16 +171,17 @@ static ll_status commit_table(ll_catalog *catalog, ll_storage *storage, const ch
 		.load_nonce = m->nonce, .schema = schema, .table = t,
 		.disposition = in_root_tree(m, t->name) ? m->disposition : LL_WRITE_APPEND,
 		.jobs = (const char *const *)tj.paths, .file_ids = tj.file_ids, .njobs = tj.n,
-		.scratch_dir = ll_buf_cstr(&scratch), .removed_roots = removed_roots,
+		.scratch_dir = ll_buf_cstr(&scratch), .removed_roots = roots->removed,
+		.planned_roots = roots->planned, .replan = roots->replan,
 	};
 	ll_iceberg_commit_result res;
-	if (st == LL_OK && plan_roots)
-		st = ll_iceberg_merge_plan_roots(&req, plan_roots, err);
+	if (st == LL_OK && roots->plan)
+		st = ll_iceberg_merge_plan_roots(&req, roots->plan, err);
 	else if (st == LL_OK)
 		st = ll_iceberg_load_table(&req, &res, err);
-	if (st == LL_OK && !plan_roots && files && !ll_schema_is_dlt_name(t->name)) {
+	if (st == LL_OK && !roots->plan && files && !ll_schema_is_dlt_name(t->name)) {
 		if (res.already)
-			st = count_table_files(catalog, storage, m, t->name, files, err);
+			st = table_load_snapshots(catalog, storage, m, t->name, NULL, files, err);
 		else
 			*files += res.added_data_files;
 	}
@@ -186,6 +210,82 @@ static bool commits_children(const ll_package_manifest *m, const ll_schema *sche
 	return false;
 }
 
+/* Adds the keys of from that applied lacks to both fresh and applied. */
+static ll_status add_fresh(const ll_keyset *from, ll_keyset *applied, ll_keyset *fresh,
+			   ll_error *err)
+{
+	for (size_t i = 0; i < from->cap; i++) {
+		const ll_keyset_slot *k = &from->slots[i];
+		ll_keyset_slot *slot;
+		bool added;
+		if (!k->key || ll_keyset_find(applied, k->key, k->len))
+			continue;
+		if (!ll_keyset_put(applied, k->key, k->len, 0, &slot, &added) ||
+		    !ll_keyset_put(fresh, k->key, k->len, 0, &slot, &added))
+			return ll_error_oom(err);
+	}
+	return LL_OK;
+}
+
+/*
+ * The child tables of a merged root: plans which root rows the merge
+ * removes from the root as it is now, and removes the child rows of those
+ * not in applied yet (applied gains them). A child table committed by an
+ * earlier plan or run only loses rows then.
+ */
+static ll_status merge_children(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
+				const ll_package_manifest *m, const ll_schema *schema,
+				const ll_table *root, ll_keyset *applied, uint64_t *files,
+				ll_error *err)
+{
+	ll_keyset planned, fresh;
+	ll_keyset_init(&planned);
+	ll_keyset_init(&fresh);
+	tree_roots plan = { .plan = &planned }, child = { .removed = &fresh };
+	ll_status st = commit_table(catalog, storage, package_dir, m, schema, root, &plan, NULL, err);
+	if (st == LL_OK)
+		st = add_fresh(&planned, applied, &fresh, err);
+	for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
+		const ll_table *t = schema->tables[i];
+		if (t == root || !in_root_tree(m, t->name) || !is_target(m, schema, t))
+			continue;
+		st = commit_table(catalog, storage, package_dir, m, schema, t, &child, files, err);
+		ll_failpoint("iceberg_between_tables");
+	}
+	ll_keyset_free(&planned);
+	ll_keyset_free(&fresh);
+	return st;
+}
+
+/*
+ * Rows with a merge's keys committed between its plan and its root's commit
+ * make the root remove roots whose children are still there: the children
+ * are merged again with a new plan, at most this many times in all.
+ */
+#define MERGE_PLANS 5
+
+/* Commits the root; a merged root with children removes only roots whose children went. */
+static ll_status commit_root(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
+			     const ll_package_manifest *m, const ll_schema *schema,
+			     const ll_table *root, bool tree, ll_keyset *applied, uint64_t *files,
+			     ll_error *err)
+{
+	bool replan = false;
+	tree_roots checked = { .planned = applied, .replan = &replan };
+	ll_status st = commit_table(catalog, storage, package_dir, m, schema, root,
+				    tree ? &checked : NULL, files, err);
+	for (int plan = 1; st == LL_ECONFLICT && replan && plan < MERGE_PLANS; plan++) {
+		replan = false;
+		/* the child tables' files were counted by the first plan */
+		st = merge_children(catalog, storage, package_dir, m, schema, root, applied, NULL,
+				    err);
+		if (st == LL_OK)
+			st = commit_table(catalog, storage, package_dir, m, schema, root, &checked,
+					  files, err);
+	}
+	return st;
+}
+
 ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 				 const char *package_dir, const ll_package_manifest *m,
 				 const ll_schema *schema, uint64_t *files, ll_error *err)
@@ -193,29 +293,27 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 	const ll_table *root = ll_schema_find_table(schema, m->root_table);
 	bool merge = m->disposition == LL_WRITE_MERGE && root &&
 		     ll_loader_is_iceberg(schema, root->name);
-	ll_keyset roots;
-	ll_keyset_init(&roots);
-	ll_status st = LL_OK;
 	/* the removed root ids are for the children; without any, the root's
 	 * own commit finds its removals, and one scan of the table is enough */
-	if (merge && commits_children(m, schema, root))
-		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, &roots, NULL, err);
-	/* children of a merged root first, then everything else, the root last */
-	for (int pass = 0; pass < 2 && st == LL_OK; pass++) {
-		for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
-			const ll_table *t = schema->tables[i];
-			bool child = merge && t != root && in_root_tree(m, t->name);
-			if (t == root || is_loads_table(t) || !is_target(m, schema, t) ||
-			    child != (pass == 0))
-				continue;
-			st = commit_table(catalog, storage, package_dir, m, schema, t,
-					  child ? &roots : NULL, NULL, files, err);
-			ll_failpoint("iceberg_between_tables");
-		}
+	bool tree = merge && commits_children(m, schema, root);
+	ll_keyset applied;
+	ll_keyset_init(&applied);
+	ll_status st = tree ? merge_children(catalog, storage, package_dir, m, schema, root,
+					     &applied, files, err)
+			    : LL_OK;
+	/* then everything else, the root last */
+	for (size_t i = 0; i < schema->ntables && st == LL_OK; i++) {
+		const ll_table *t = schema->tables[i];
+		if (t == root || is_loads_table(t) || !is_target(m, schema, t) ||
+		    (tree && in_root_tree(m, t->name)))
+			continue;
+		st = commit_table(catalog, storage, package_dir, m, schema, t, NULL, files, err);
+		ll_failpoint("iceberg_between_tables");
 	}
 	if (st == LL_OK && root && is_target(m, schema, root))
-		st = commit_table(catalog, storage, package_dir, m, schema, root, NULL, NULL, files, err);
-	ll_keyset_free(&roots);
+		st = commit_root(catalog, storage, package_dir, m, schema, root, tree, &applied,
+				 files, err);
+	ll_keyset_free(&applied);
 	return st;
 }
 
@@ -271,6 +369,20 @@ void ll_loader_compact_iceberg(ll_catalog *catalog, ll_storage *storage, const c
 	ll_buf_free(&scratch);
 }
 
+ll_status ll_loader_loads_row_committed(ll_catalog *catalog, ll_storage *storage,
+					const ll_package_manifest *m, const ll_schema *schema,
+					bool *committed, ll_error *err)
+{
+	*committed = false;
+	const ll_table *t = ll_schema_find_table(schema, LL_DLT_LOADS_TABLE);
+	if (!t || !is_target(m, schema, t))
+		return LL_OK;
+	ll_status st = table_load_snapshots(catalog, storage, m, t->name, committed, NULL, err);
+	if (st == LL_ENOTFOUND)
+		explain_missing_metadata(catalog, storage, m->dataset, t->name, err);
+	return st;
+}
+
 ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,
 				     const char *package_dir, const ll_package_manifest *m,
 				     const ll_schema *schema, ll_error *err)
@@ -278,7 +390,7 @@ ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,
 	const ll_table *t = ll_schema_find_table(schema, LL_DLT_LOADS_TABLE);
 	if (!t || !is_target(m, schema, t))
 		return LL_OK;
-	return commit_table(catalog, storage, package_dir, m, schema, t, NULL, NULL, NULL, err);
+	return commit_table(catalog, storage, package_dir, m, schema, t, NULL, NULL, err);
 }
 
 /* Checks one partition expression against the Iceberg schema of its table. */

@@ -7,9 +7,15 @@
  * before its data, and never for a load that failed.
  *
  * Order matters for a merge: the child tables of a merged root commit first
- * (removing the children of the root rows the merge will remove), then the
+ * (removing the children of the root rows the merge will remove, in every
+ * child table of the tree, also those the package has no rows for), then the
  * root. Each commit is tagged with the load id, so running an interrupted
  * package again skips the tables already committed and completes the rest.
+ * Rows with the merge's keys committed by another writer in between (or
+ * before an interrupted merge's rerun) would make the root remove root rows
+ * whose children are still there: the root's commit refuses that, the roots
+ * are planned again and the child tables, committed or not, lose the rows
+ * of the new ones first.
  */
 #ifndef LL_LOAD_LOADER_ICEBERG_H
 #define LL_LOAD_LOADER_ICEBERG_H
@@ -45,6 +51,16 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 void ll_loader_compact_iceberg(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
 			       const ll_package_manifest *m, const ll_schema *schema,
 			       int64_t threshold, const ll_logger *logger);
+
+/**
+ * Whether the package's _dlt_loads row is committed (a snapshot of the
+ * _dlt_loads table carries its load): then so is every other table of the
+ * load, since that row commits last. False for a package whose _dlt_loads
+ * is not an Iceberg table.
+ */
+ll_status ll_loader_loads_row_committed(ll_catalog *catalog, ll_storage *storage,
+					const ll_package_manifest *m, const ll_schema *schema,
+					bool *committed, ll_error *err);
 
 /** Commits the package's _dlt_loads row: the last step of a load. */
 ll_status ll_loader_commit_loads_row(ll_catalog *catalog, ll_storage *storage,

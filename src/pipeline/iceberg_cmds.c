@@ -13,7 +13,9 @@
  * `lakeload vacuum` expires old snapshots in one commit (no new snapshot),
  * then, only once that is published, deletes the files under the table's
  * metadata/ and data/ that the new metadata no longer reaches and that are
- * older than the cutoff.
+ * older than the cutoff. A snapshot of a load missing from the dataset's
+ * _dlt_loads is kept: it is how a rerun of that interrupted load knows the
+ * table has it, and without it the rerun would commit the load again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -24,6 +26,7 @@
 #include "iceberg/load.h"
 #include "iceberg/rewrite.h"
 #include "lakeload.h"
+#include "load/dlt_tables.h"
 #include "pipeline/pipeline_internal.h"
 #include "util/fs.h"
 #include "util/time.h"
@@ -346,11 +349,32 @@ ll_status ll_lake_delete(const ll_lake_options *opt, const char *table, const ch
 typedef struct expiry {
 	int64_t cutoff_ms;
 	size_t retain_last;
+	const ll_keyset *finished; /* load ids of _dlt_loads (ll_keyset_encode_value of the text) */
+	ll_buf key;
 	size_t expired;
 	size_t old_log;  /* metadata-log entries older than the cutoff */
 } expiry;
 
-/* Expires the snapshots older than the cutoff but the last retain_last and the current one. */
+/*
+ * Whether a snapshot may go: one a load wrote is what tells a rerun of
+ * that load that the table has it, so it stays until the load is in
+ * _dlt_loads (an interrupted load's package may be run again any time).
+ */
+static bool load_finished(expiry *e, const ll_iceberg_snapshot *s)
+{
+	const char *id = ll_iceberg_snapshot_load_id(s);
+	if (!id)
+		return true;
+	ll_value v = { .s = id, .len = strlen(id) };
+	ll_buf_clear(&e->key);
+	ll_keyset_encode_value(&v, &e->key);
+	return !ll_buf_oom(&e->key) && ll_keyset_find(e->finished, e->key.data, e->key.len);
+}
+
+/*
+ * Expires the snapshots older than the cutoff but the last retain_last, the
+ * current one and those of loads that did not finish.
+ */
 static ll_status prepare_expiry(void *ctx, const ll_iceberg_base *base, ll_arena *arena,
 				ll_iceberg_change *out, ll_error *err)
 {
@@ -363,7 +387,8 @@ static ll_status prepare_expiry(void *ctx, const ll_iceberg_base *base, ll_arena
 	out->nexpire = 0;
 	for (size_t i = 0; i + e->retain_last < n; i++) {
 		const ll_iceberg_snapshot *s = &md->snapshots[i];
-		if (s->timestamp_ms < e->cutoff_ms && s->snapshot_id != md->current_snapshot_id)
+		if (s->timestamp_ms < e->cutoff_ms && s->snapshot_id != md->current_snapshot_id &&
+		    load_finished(e, s))
 			ids[out->nexpire++] = s->snapshot_id;
 	}
 	out->expire = ids;
@@ -489,6 +514,32 @@ static ll_status remove_unreached(lake_table *lt, const reachable *r, int64_t cu
 	return st;
 }
 
+/* The load ids of the dataset's _dlt_loads, by the embedded engine; none without the table. */
+static ll_status finished_loads(const ll_lake_options *opt, lake_table *lt, id_collector *ids,
+				ll_error *err)
+{
+	ll_catalog_table *tables = NULL;
+	size_t n = 0;
+	bool has = false;
+	ll_status st = ll_catalog_list_tables(lt->catalog, lt->dataset, &tables, &n, err);
+	for (size_t i = 0; st == LL_OK && i < n; i++)
+		has = has || strcmp(tables[i].name, LL_DLT_LOADS_TABLE) == 0;
+	if (st == LL_OK)
+		ll_catalog_tables_free(tables, n);
+	if (st != LL_OK || !has)
+		return st;
+	ll_buf sql = LL_BUF_INIT;
+	ll_buf_printf(&sql, "SELECT load_id FROM \"%s\".\"%s\"", lt->dataset, LL_DLT_LOADS_TABLE);
+	ll_lake_options local_engine = *opt;
+	local_engine.embedded_engine = true;
+	st = ll_buf_oom(&sql) ? ll_error_oom(err)
+			       : ll_lake_query_opts(&local_engine, ll_buf_cstr(&sql), collect_id, ids, err);
+	if (st == LL_OK && ids->oom)
+		st = ll_error_oom(err);
+	ll_buf_free(&sql);
+	return st;
+}
+
 ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t older_than_ms,
 			 size_t retain_last, ll_vacuum_info *info, ll_error *err)
 {
@@ -497,9 +548,14 @@ ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t 
 	ll_status st = lake_table_open(&lt, opt, table, err);
 	if (st != LL_OK)
 		return st;
-	expiry e = { ll_time_now_micros() / 1000 - older_than_ms, retain_last ? retain_last : 1, 0, 0 };
+	id_collector finished = { 0 };
+	ll_keyset_init(&finished.ids);
+	expiry e = { ll_time_now_micros() / 1000 - older_than_ms, retain_last ? retain_last : 1,
+		     &finished.ids, LL_BUF_INIT, 0, 0 };
 	ll_table shape = { 0 };
-	st = ll_iceberg_table_shape(lt.table.md, lt.name, &shape, err);
+	st = finished_loads(opt, &lt, &finished, err);
+	if (st == LL_OK)
+		st = ll_iceberg_table_shape(lt.table.md, lt.name, &shape, err);
 	ll_iceberg_commit_target target = { .catalog = lt.catalog, .storage = lt.storage,
 					    .dataset = lt.dataset, .table = &shape };
 	ll_iceberg_commit_result res;
@@ -527,6 +583,9 @@ ll_status ll_lake_vacuum(const ll_lake_options *opt, const char *table, int64_t 
 	ll_arena_free(&r.arena);
 	ll_iceberg_table_release(&after);
 	free(now);
+	ll_keyset_free(&finished.ids);
+	ll_buf_free(&finished.key);
+	ll_buf_free(&e.key);
 	lake_table_close(&lt);
 	return st;
 }

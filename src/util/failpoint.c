@@ -14,19 +14,28 @@
 #define PAUSE_POLLS 12000
 #define PAUSE_POLL_US 10000
 
-/* LAKELOAD_PAUSEPOINT=name:DIR: creates DIR/reached, then waits for DIR/go. */
+/*
+ * LAKELOAD_PAUSEPOINT=name:DIR or name#K:DIR (the K-th time the process
+ * reaches the step, counting from 1): creates DIR/reached, then waits for
+ * DIR/go.
+ */
 static void pause_at(const char *name)
 {
+	static unsigned long reached;
 	const char *want = getenv("LAKELOAD_PAUSEPOINT");
 	size_t n = strlen(name);
-	if (!want || strncmp(want, name, n) != 0 || want[n] != ':')
+	if (!want || strncmp(want, name, n) != 0 || (want[n] != ':' && want[n] != '#'))
+		return;
+	const char *dir = strchr(want + n, ':');
+	unsigned long k = want[n] == '#' ? strtoul(want + n + 1, NULL, 10) : 0;
+	if (!dir || (k && ++reached != k))
 		return;
 	char path[4096];
-	snprintf(path, sizeof(path), "%s/reached", want + n + 1);
+	snprintf(path, sizeof(path), "%s/reached", dir + 1);
 	FILE *f = fopen(path, "w");
 	if (f)
 		fclose(f);
-	snprintf(path, sizeof(path), "%s/go", want + n + 1);
+	snprintf(path, sizeof(path), "%s/go", dir + 1);
 	for (int i = 0; i < PAUSE_POLLS && access(path, F_OK) != 0; i++)
 		usleep(PAUSE_POLL_US);
 }

@@ -9,6 +9,8 @@
  * With LAKELOAD_PAUSEPOINT set to "name:DIR", the process instead pauses
  * there: it creates DIR/reached and waits (at most two minutes) for DIR/go
  * to exist, so a test can make another process commit at exactly that step.
+ * "name#K:DIR" pauses only the K-th time the process reaches the step (a
+ * step a load passes once per table, say).
  */
 #ifndef LL_UTIL_FAILPOINT_H
 #define LL_UTIL_FAILPOINT_H
