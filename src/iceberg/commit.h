@@ -20,9 +20,10 @@
  * id and the load package's nonce in its summary ("lakeload.load-id",
  * "lakeload.load-nonce"); a commit whose load is already among the table's
  * snapshots does nothing and says so, which makes finishing an interrupted
- * load safe (unless the target asks to commit again; prepare is then told). A load id alone does not name a load: it is a timestamp, as
- * dlt's are, and two pipelines starting a load in the same microsecond get
- * the same one. The nonce, drawn at random for each package, tells their
+ * load safe (unless the target asks to commit again; prepare is then told).
+ * A load id alone does not name a load: it is a timestamp, as dlt's are,
+ * and two pipelines starting a load in the same microsecond get the same
+ * one. The nonce, drawn at random for each package, tells their
  * loads apart. A snapshot or a package without a nonce (from versions
  * before it) matches on the load id alone.
  *
