@@ -279,16 +279,48 @@ static ll_status read_columns(const ll_glue_table *gt, ll_catalog_table *t, ll_e
 	return LL_OK;
 }
 
-/* A hive table's files: the Parquet files under its folder in the lake. */
+/*
+ * The key prefix of a hive table's folder: its Glue Location's (Athena reads
+ * the files there, whatever the table's name), else the table's folder in
+ * the lake. False when the Location is outside the lake.
+ */
+static bool hive_folder(glue_catalog *c, const ll_catalog_table *t, ll_buf *prefix)
+{
+	if (!*t->location) {
+		table_key(t->dataset, t->name, prefix);
+		ll_buf_putc(prefix, '/');
+		return true;
+	}
+	return ll_storage_location_key(c->storage, t->location, prefix);
+}
+
+/* Records why a hive table's files cannot be listed, for a query of it to fail with. */
+static ll_status mark_unreadable(glue_catalog *c, ll_catalog_table *t, ll_error *err)
+{
+	ll_buf why = LL_BUF_INIT;
+	ll_buf_printf(&why, "table %s.%s has its Glue Location at %s, outside the lake %s; "
+			    "lakeload reads hive tables inside the lake only (query it on Athena, "
+			    "or name its bucket with --lake)",
+		      t->dataset, t->name, t->location, ll_storage_root(c->storage));
+	ll_status st = ll_buf_oom(&why) ? ll_error_oom(err) : LL_OK;
+	if (st == LL_OK && !(t->unreadable = strdup(why.data)))
+		st = ll_error_oom(err);
+	ll_buf_free(&why);
+	return st;
+}
+
+/* A hive table's files: the Parquet files under its folder. */
 static ll_status read_files(glue_catalog *c, ll_catalog_table *t, ll_error *err)
 {
 	ll_buf prefix = LL_BUF_INIT, where = LL_BUF_INIT;
-	table_key(t->dataset, t->name, &prefix);
-	ll_buf_putc(&prefix, '/');
 	char **keys = NULL;
 	size_t n = 0;
-	ll_status st = ll_buf_oom(&prefix) ? ll_error_oom(err)
-					   : ll_storage_list(c->storage, prefix.data, &keys, &n, err);
+	ll_status st;
+	if (!hive_folder(c, t, &prefix))
+		st = mark_unreadable(c, t, err);
+	else
+		st = ll_buf_oom(&prefix) ? ll_error_oom(err)
+					 : ll_storage_list(c->storage, prefix.data, &keys, &n, err);
 	t->files = st == LL_OK ? calloc(n + 1, sizeof(*t->files)) : NULL;
 	if (st == LL_OK && !t->files)
 		st = ll_error_oom(err);
