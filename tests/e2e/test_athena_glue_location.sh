@@ -6,7 +6,8 @@
 # through Athena (here serve's), not an empty folder named after the table;
 # a Location outside the lake is an error naming it, never zero rows. The
 # tables lakeload registers carry the Location dlt gives them, the table's
-# folder with a trailing slash, as Athena asks of a LOCATION.
+# folder with a trailing slash, as Athena asks of a LOCATION; a load into a
+# table Glue has at another folder is refused, leaving it as it was.
 NO_MOTO=1
 source "$(dirname "$0")/athena_lib.sh"
 start_serve
@@ -35,6 +36,7 @@ def define(name, location):
 define("orders_view", "s3://lakeload-e2e/lake/shop/orders/")
 define("orders_no_slash", "s3://lakeload-e2e/lake/shop/orders")
 define("elsewhere", "s3://another-bucket/data/orders/")
+define("legacy", "s3://lakeload-e2e/lake/shop/legacy")  # as lakeload registered tables before
 PY
 
 check_eq "Athena reads a table defined at another table's folder" "$(qs 'SELECT count(*) FROM orders_view')" "7"
@@ -45,4 +47,17 @@ check_eq "a Location without the trailing slash is the same folder" \
 expect_failure "a Location outside the lake" A query --engine embedded "SELECT count(*) FROM shop.elsewhere"
 check_contains "the error names the Location" "$ERR" "s3://another-bucket/data/orders/"
 check_contains "the error names the table" "$ERR" "shop.elsewhere"
+
+# a load into a table Glue has at another folder is refused: its files would
+# land where Athena does not read them, and Glue's Location would move away
+# from the rows it holds
+echo '{"id": 100, "name": "late", "note": "a new column"}' > "$T/b.ndjson"
+expect_failure "a load into a table registered at another folder" A load "$T/b.ndjson" --dataset shop --table orders_view -q
+check_contains "the error names the table's Glue Location" "$ERR" "s3://lakeload-e2e/lake/shop/orders/"
+check_eq "Glue keeps the table's Location" "$(glue_tables shop | grep '^orders_view ')" \
+	"orders_view hive s3://lakeload-e2e/lake/shop/orders/"
+check_eq "the table keeps its rows" "$(qs 'SELECT count(*) FROM orders_view')" "7"
+A load "$T/b.ndjson" --dataset shop --table legacy -q
+check_eq "a table at its own folder without the trailing slash takes the load" \
+	"$(qs 'SELECT count(*), max(note) FROM legacy')" "1,a new column"
 finish
