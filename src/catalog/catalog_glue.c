@@ -136,6 +136,36 @@ static ll_status merge_columns(ll_glue_table *want, const ll_glue_table *have, b
 	return LL_OK;
 }
 
+/* Whether two folder locations are the same folder (trailing slashes aside). */
+static bool same_folder(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (la > 0 && a[la - 1] == '/')
+		la--;
+	while (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/*
+ * A load writes a hive table's files to its folder in the lake; a table Glue
+ * has at another folder would not see them (and moving its Location would
+ * hide the rows it has), so such a load is refused.
+ */
+static ll_status check_hive_folder(const ll_glue_table *want, const ll_glue_table *have,
+				   ll_error *err)
+{
+	const char *at = have->storage.location;
+	if (!at || !*at || same_folder(at, want->storage.location))
+		return LL_OK;
+	ll_error_set_table(err, want->name, NULL);
+	return ll_error_set(err, LL_ESCHEMA,
+			    "table %s.%s is registered in Glue at %s, but lakeload writes its files "
+			    "to %s, where Athena would not read them; load into another table, or "
+			    "drop this one from Glue first",
+			    want->database, want->name, at, want->storage.location);
+}
+
 /* One attempt at registering a hive table: create it, or update its columns. */
 static ll_status register_hive_once(glue_catalog *c, const char *dataset, const ll_table *t,
 				    ll_error *err)
@@ -156,7 +186,7 @@ static ll_status register_hive_once(glue_catalog *c, const char *dataset, const 
 		st = ll_glue_create_table(c->glue, &want, err);
 	} else if (st == LL_OK && ll_glue_table_is_iceberg(&have)) {
 		st = format_switch(dataset, t->name, "iceberg", "hive", err);
-	} else if (st == LL_OK) {
+	} else if (st == LL_OK && (st = check_hive_folder(&want, &have, err)) == LL_OK) {
 		bool same;
 		st = merge_columns(&want, &have, &same, err);
 		if (st == LL_OK && !same)
