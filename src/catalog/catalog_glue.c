@@ -95,44 +95,44 @@ static const ll_glue_column *find_column(const ll_glue_columns *cols, const char
 	return NULL;
 }
 
-/*
- * want (built from the load's schema) gains the columns have has and the
- * schema lacks (another writer's), and no column may change its type.
- * *same says whether want has nothing have lacks.
- */
-static ll_status merge_columns(ll_glue_table *want, const ll_glue_table *have, bool *same,
-			       ll_error *err)
+/* Appends a copy of column c (its comment and parameters too) to t's columns. */
+static ll_status copy_column(ll_glue_table *t, const ll_glue_column *c, ll_error *err)
 {
-	*same = want->storage.columns.count == have->storage.columns.count;
+	ll_glue_column *added;
+	ll_status st = ll_glue_columns_add(t, &t->storage.columns, c->name, c->type, c->comment,
+					   &added, err);
+	for (size_t k = 0; st == LL_OK && k < c->parameters.count; k++)
+		st = ll_glue_params_set(t, &added->parameters, c->parameters.items[k].key,
+					c->parameters.items[k].value, err);
+	return st;
+}
+
+/*
+ * have (the table Glue holds) gains, at the end, the columns of want (built
+ * from the load's schema) it lacks, as ALTER TABLE ... ADD COLUMNS would add
+ * them: everything else Glue has on the table stays. No column may change
+ * its type. *added says whether have gained any.
+ */
+static ll_status add_columns(ll_glue_table *have, const ll_glue_table *want, bool *added,
+			     ll_error *err)
+{
+	*added = false;
+	size_t had = have->storage.columns.count;
 	for (size_t i = 0; i < want->storage.columns.count; i++) {
 		const ll_glue_column *w = &want->storage.columns.items[i];
 		const ll_glue_column *h = find_column(&have->storage.columns, w->name);
-		if (!h) {
-			*same = false;
-			continue;
-		}
-		if (strcmp(h->type, w->type) != 0) {
+		if (h && strcmp(h->type, w->type) != 0) {
 			ll_error_set_table(err, want->name, w->name);
 			return ll_error_set(err, LL_ESCHEMA,
 					    "column %s of %s.%s is registered in Glue as %s but the "
 					    "load writes %s; columns are never retyped",
 					    w->name, want->database, want->name, h->type, w->type);
 		}
-	}
-	for (size_t i = 0; i < have->storage.columns.count; i++) {
-		const ll_glue_column *h = &have->storage.columns.items[i];
-		if (find_column(&want->storage.columns, h->name))
-			continue;
-		ll_glue_column *added;
-		ll_status st = ll_glue_columns_add(want, &want->storage.columns, h->name, h->type,
-						   h->comment, &added, err);
-		const char *mark = ll_glue_params_get(&h->parameters, LAKELOAD_TYPE_PARAM);
-		if (st == LL_OK && mark)
-			st = ll_glue_params_set(want, &added->parameters, LAKELOAD_TYPE_PARAM, mark,
-						err);
+		ll_status st = h ? LL_OK : copy_column(have, w, err);
 		if (st != LL_OK)
 			return st;
 	}
+	*added = have->storage.columns.count > had;
 	return LL_OK;
 }
 
@@ -187,10 +187,12 @@ static ll_status register_hive_once(glue_catalog *c, const char *dataset, const 
 	} else if (st == LL_OK && ll_glue_table_is_iceberg(&have)) {
 		st = format_switch(dataset, t->name, "iceberg", "hive", err);
 	} else if (st == LL_OK && (st = check_hive_folder(&want, &have, err)) == LL_OK) {
-		bool same;
-		st = merge_columns(&want, &have, &same, err);
-		if (st == LL_OK && !same)
-			st = ll_glue_update_table(c->glue, &want, have.version_id, err);
+		bool added;
+		st = add_columns(&have, &want, &added, err);
+		/* the same folder, in the form dlt registers it */
+		have.storage.location = want.storage.location;
+		if (st == LL_OK && added)
+			st = ll_glue_update_table(c->glue, &have, have.version_id, err);
 	}
 	ll_glue_table_free(&want);
 	ll_glue_table_free(&have);
