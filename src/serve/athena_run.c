@@ -190,26 +190,11 @@ static int sink_row(void *user, size_t n, const char *const *names, const ll_cel
 	return k->oom;
 }
 
-/* The Athena result type of a table column's type (json is kept as a string). */
-static const char *athena_result_type(ll_data_type type)
-{
-	switch (type) {
-	case LL_TYPE_BIGINT: return "bigint";
-	case LL_TYPE_DOUBLE: return "double";
-	case LL_TYPE_BOOL: return "boolean";
-	case LL_TYPE_TIMESTAMP: return "timestamp";
-	case LL_TYPE_DATE: return "date";
-	case LL_TYPE_DECIMAL: return "decimal";
-	case LL_TYPE_BINARY: return "varbinary";
-	default: return "varchar";
-	}
-}
-
 static void settle_types(query_sink *k)
 {
 	for (size_t i = 0; i < k->q->ncols; i++) {
 		if (k->declared && k->declared[i] != LL_TYPE_COUNT_) {
-			k->q->types[i] = athena_result_type(k->declared[i]);
+			k->q->types[i] = serve_athena_type(k->declared[i]);
 			continue;
 		}
 		switch ((int)k->kinds[i]) {
