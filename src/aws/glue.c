@@ -159,10 +159,26 @@ static ll_status table_names(ll_glue_table *t, const char *database, const ll_ta
 	return t->database && t->name && t->storage.location ? LL_OK : ll_error_oom(err);
 }
 
+/* A folder's location with one trailing '/', as Athena asks of a hive table's LOCATION. */
+static const char *folder_location(ll_glue_table *t, const char *location)
+{
+	size_t len = strlen(location);
+	while (len > 0 && location[len - 1] == '/')
+		len--;
+	char *folder = ll_arena_alloc(&t->arena, len + 2);
+	if (folder) {
+		memcpy(folder, location, len);
+		memcpy(folder + len, "/", 2);
+	}
+	return folder;
+}
+
 ll_status ll_glue_table_hive(ll_glue_table *t, const char *database, const ll_table *schema_table,
 			     const char *location, ll_error *err)
 {
-	ll_status s = table_names(t, database, schema_table, location, err);
+	const char *folder = folder_location(t, location);
+	ll_status s = folder ? table_names(t, database, schema_table, folder, err)
+			     : ll_error_oom(err);
 	t->storage.input_format = LL_GLUE_PARQUET_INPUT;
 	t->storage.output_format = LL_GLUE_PARQUET_OUTPUT;
 	t->storage.serde_library = LL_GLUE_PARQUET_SERDE;

@@ -129,7 +129,8 @@ ll_status ll_glue_athena_type(const ll_column *col, char *buf, size_t size, ll_e
 
 /**
  * Fills t (fresh from ll_glue_table_init) as a hive table of Parquet files
- * under location, with the columns of schema_table.
+ * under location (a folder: its Location gets the trailing '/' that dlt
+ * and Athena give a table's LOCATION), with the columns of schema_table.
  */
 ll_status ll_glue_table_hive(ll_glue_table *t, const char *database, const ll_table *schema_table,
 			     const char *location, ll_error *err);

@@ -139,6 +139,7 @@ void ll_catalog_tables_free(ll_catalog_table *tables, size_t n)
 		free(t->files);
 		free(t->metadata_location);
 		free(t->location);
+		free(t->unreadable);
 		free(t->dataset);
 		free(t->name);
 	}

@@ -181,6 +181,8 @@ struct ll_catalog_table {
 	bool counts_unknown;     /* rows and bytes are not recorded (a Glue hive table) */
 	char *metadata_location; /* Iceberg tables: the current metadata file; else NULL */
 	char *location;          /* the table's folder (a path or a location) */
+	char *unreadable;        /* why its files could not be listed (its Glue Location is
+				    outside the lake): a query of it fails with this; else NULL */
 };
 
 /** Lists tables (of one dataset, or all when dataset is NULL). */

@@ -95,45 +95,75 @@ static const ll_glue_column *find_column(const ll_glue_columns *cols, const char
 	return NULL;
 }
 
-/*
- * want (built from the load's schema) gains the columns have has and the
- * schema lacks (another writer's), and no column may change its type.
- * *same says whether want has nothing have lacks.
- */
-static ll_status merge_columns(ll_glue_table *want, const ll_glue_table *have, bool *same,
-			       ll_error *err)
+/* Appends a copy of column c (its comment and parameters too) to t's columns. */
+static ll_status copy_column(ll_glue_table *t, const ll_glue_column *c, ll_error *err)
 {
-	*same = want->storage.columns.count == have->storage.columns.count;
+	ll_glue_column *added;
+	ll_status st = ll_glue_columns_add(t, &t->storage.columns, c->name, c->type, c->comment,
+					   &added, err);
+	for (size_t k = 0; st == LL_OK && k < c->parameters.count; k++)
+		st = ll_glue_params_set(t, &added->parameters, c->parameters.items[k].key,
+					c->parameters.items[k].value, err);
+	return st;
+}
+
+/*
+ * have (the table Glue holds) gains, at the end, the columns of want (built
+ * from the load's schema) it lacks, as ALTER TABLE ... ADD COLUMNS would add
+ * them: everything else Glue has on the table stays. No column may change
+ * its type. *added says whether have gained any.
+ */
+static ll_status add_columns(ll_glue_table *have, const ll_glue_table *want, bool *added,
+			     ll_error *err)
+{
+	*added = false;
+	size_t had = have->storage.columns.count;
 	for (size_t i = 0; i < want->storage.columns.count; i++) {
 		const ll_glue_column *w = &want->storage.columns.items[i];
 		const ll_glue_column *h = find_column(&have->storage.columns, w->name);
-		if (!h) {
-			*same = false;
-			continue;
-		}
-		if (strcmp(h->type, w->type) != 0) {
+		if (h && strcmp(h->type, w->type) != 0) {
 			ll_error_set_table(err, want->name, w->name);
 			return ll_error_set(err, LL_ESCHEMA,
 					    "column %s of %s.%s is registered in Glue as %s but the "
 					    "load writes %s; columns are never retyped",
 					    w->name, want->database, want->name, h->type, w->type);
 		}
-	}
-	for (size_t i = 0; i < have->storage.columns.count; i++) {
-		const ll_glue_column *h = &have->storage.columns.items[i];
-		if (find_column(&want->storage.columns, h->name))
-			continue;
-		ll_glue_column *added;
-		ll_status st = ll_glue_columns_add(want, &want->storage.columns, h->name, h->type,
-						   h->comment, &added, err);
-		const char *mark = ll_glue_params_get(&h->parameters, LAKELOAD_TYPE_PARAM);
-		if (st == LL_OK && mark)
-			st = ll_glue_params_set(want, &added->parameters, LAKELOAD_TYPE_PARAM, mark,
-						err);
+		ll_status st = h ? LL_OK : copy_column(have, w, err);
 		if (st != LL_OK)
 			return st;
 	}
+	*added = have->storage.columns.count > had;
 	return LL_OK;
+}
+
+/* Whether two folder locations are the same folder (trailing slashes aside). */
+static bool same_folder(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	while (la > 0 && a[la - 1] == '/')
+		la--;
+	while (lb > 0 && b[lb - 1] == '/')
+		lb--;
+	return la == lb && strncmp(a, b, la) == 0;
+}
+
+/*
+ * A load writes a hive table's files to its folder in the lake; a table Glue
+ * has at another folder would not see them (and moving its Location would
+ * hide the rows it has), so such a load is refused.
+ */
+static ll_status check_hive_folder(const ll_glue_table *want, const ll_glue_table *have,
+				   ll_error *err)
+{
+	const char *at = have->storage.location;
+	if (!at || !*at || same_folder(at, want->storage.location))
+		return LL_OK;
+	ll_error_set_table(err, want->name, NULL);
+	return ll_error_set(err, LL_ESCHEMA,
+			    "table %s.%s is registered in Glue at %s, but lakeload writes its files "
+			    "to %s, where Athena would not read them; load into another table, or "
+			    "drop this one from Glue first",
+			    want->database, want->name, at, want->storage.location);
 }
 
 /* One attempt at registering a hive table: create it, or update its columns. */
@@ -156,11 +186,13 @@ static ll_status register_hive_once(glue_catalog *c, const char *dataset, const 
 		st = ll_glue_create_table(c->glue, &want, err);
 	} else if (st == LL_OK && ll_glue_table_is_iceberg(&have)) {
 		st = format_switch(dataset, t->name, "iceberg", "hive", err);
-	} else if (st == LL_OK) {
-		bool same;
-		st = merge_columns(&want, &have, &same, err);
-		if (st == LL_OK && !same)
-			st = ll_glue_update_table(c->glue, &want, have.version_id, err);
+	} else if (st == LL_OK && (st = check_hive_folder(&want, &have, err)) == LL_OK) {
+		bool added;
+		st = add_columns(&have, &want, &added, err);
+		/* the same folder, in the form dlt registers it */
+		have.storage.location = want.storage.location;
+		if (st == LL_OK && added)
+			st = ll_glue_update_table(c->glue, &have, have.version_id, err);
 	}
 	ll_glue_table_free(&want);
 	ll_glue_table_free(&have);
@@ -279,16 +311,48 @@ static ll_status read_columns(const ll_glue_table *gt, ll_catalog_table *t, ll_e
 	return LL_OK;
 }
 
-/* A hive table's files: the Parquet files under its folder in the lake. */
+/*
+ * The key prefix of a hive table's folder: its Glue Location's (Athena reads
+ * the files there, whatever the table's name), else the table's folder in
+ * the lake. False when the Location is outside the lake.
+ */
+static bool hive_folder(glue_catalog *c, const ll_catalog_table *t, ll_buf *prefix)
+{
+	if (!*t->location) {
+		table_key(t->dataset, t->name, prefix);
+		ll_buf_putc(prefix, '/');
+		return true;
+	}
+	return ll_storage_location_key(c->storage, t->location, prefix);
+}
+
+/* Records why a hive table's files cannot be listed, for a query of it to fail with. */
+static ll_status mark_unreadable(glue_catalog *c, ll_catalog_table *t, ll_error *err)
+{
+	ll_buf why = LL_BUF_INIT;
+	ll_buf_printf(&why, "table %s.%s has its Glue Location at %s, outside the lake %s; "
+			    "lakeload reads hive tables inside the lake only (query it on Athena, "
+			    "or name its bucket with --lake)",
+		      t->dataset, t->name, t->location, ll_storage_root(c->storage));
+	ll_status st = ll_buf_oom(&why) ? ll_error_oom(err) : LL_OK;
+	if (st == LL_OK && !(t->unreadable = strdup(why.data)))
+		st = ll_error_oom(err);
+	ll_buf_free(&why);
+	return st;
+}
+
+/* A hive table's files: the Parquet files under its folder. */
 static ll_status read_files(glue_catalog *c, ll_catalog_table *t, ll_error *err)
 {
 	ll_buf prefix = LL_BUF_INIT, where = LL_BUF_INIT;
-	table_key(t->dataset, t->name, &prefix);
-	ll_buf_putc(&prefix, '/');
 	char **keys = NULL;
 	size_t n = 0;
-	ll_status st = ll_buf_oom(&prefix) ? ll_error_oom(err)
-					   : ll_storage_list(c->storage, prefix.data, &keys, &n, err);
+	ll_status st;
+	if (!hive_folder(c, t, &prefix))
+		st = mark_unreadable(c, t, err);
+	else
+		st = ll_buf_oom(&prefix) ? ll_error_oom(err)
+					 : ll_storage_list(c->storage, prefix.data, &keys, &n, err);
 	t->files = st == LL_OK ? calloc(n + 1, sizeof(*t->files)) : NULL;
 	if (st == LL_OK && !t->files)
 		st = ll_error_oom(err);

@@ -17,6 +17,7 @@
  * Errors from a scan (a corrupt file) are kept by the virtual table in the
  * run with their own status and reported instead of SQLite's generic one.
  */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -461,6 +462,43 @@ void ll_engine_cell_from_sqlite(sqlite3_stmt *stmt, int i, ll_cell *c)
 		c->s = "";
 }
 
+/* A result column's lake type, from the "<affinity> <type>[(p,s)]" its table declares. */
+static void result_column_type(sqlite3_stmt *stmt, int i, ll_engine_column *c)
+{
+	c->type = LL_TYPE_COUNT_;
+	const char *decl = sqlite3_column_decltype(stmt, i);
+	const char *name = decl ? strchr(decl, ' ') : NULL;
+	if (!name)
+		return; /* an expression, or a table that is not the lake's */
+	name++;
+	char word[32];
+	size_t len = strcspn(name, "(");
+	ll_data_type type;
+	if (len >= sizeof(word))
+		return;
+	memcpy(word, name, len);
+	word[len] = '\0';
+	if (!ll_data_type_parse(word, &type))
+		return;
+	c->type = type;
+	if (name[len] == '(' && sscanf(name + len, "(%d,%d)", &c->precision, &c->scale) != 2)
+		c->precision = c->scale = 0;
+}
+
+static ll_status send_column_types(ll_query *q, const ll_engine_sink *sink, ll_error *err)
+{
+	ll_engine_column *types = calloc(q->ncols ? q->ncols : 1, sizeof(*types));
+	if (!types)
+		return ll_error_oom(err);
+	for (size_t i = 0; i < q->ncols; i++) {
+		types[i].name = q->colnames[i];
+		result_column_type(q->stmt, (int)i, &types[i]);
+	}
+	sink->column_types(sink->user, q->ncols, types);
+	free(types);
+	return LL_OK;
+}
+
 static ll_status query_step(ll_query *q, const ll_engine_sink *sink, ll_error *err)
 {
 	ll_status st = query_column_names(q, err);
@@ -469,6 +507,8 @@ static ll_status query_step(ll_query *q, const ll_engine_sink *sink, ll_error *e
 	const char *const *names = (const char *const *)q->colnames;
 	if (sink->columns)
 		sink->columns(sink->user, q->ncols, names);
+	if (sink->column_types && (st = send_column_types(q, sink, err)) != LL_OK)
+		return st;
 	ll_cell *cells = calloc(q->ncols ? q->ncols : 1, sizeof(*cells));
 	if (!cells)
 		return ll_error_oom(err);
@@ -540,7 +580,7 @@ ll_status ll_engine_run(ll_engine *e, const char *sql, const ll_engine_sink *sin
 
 ll_status ll_engine_query(ll_engine *e, const char *sql, ll_row_fn fn, void *user, ll_error *err)
 {
-	ll_engine_sink sink = { NULL, fn, user };
+	ll_engine_sink sink = { NULL, fn, user, NULL };
 	return ll_engine_run(e, sql, &sink, err);
 }
 
@@ -551,7 +591,7 @@ ll_status ll_engine_query_print(ll_engine *e, const char *sql, ll_result_format 
 	ll_status st = ll_result_printer_new(&p, format, out, err);
 	if (st != LL_OK)
 		return st;
-	ll_engine_sink sink = { ll_result_printer_columns, ll_result_printer_row, p };
+	ll_engine_sink sink = { ll_result_printer_columns, ll_result_printer_row, p, NULL };
 	st = ll_engine_run(e, sql, &sink, err);
 	if (st == LL_OK)
 		st = ll_result_printer_finish(p, err);

@@ -210,11 +210,15 @@ void ll_engine_set_join_memory(ll_engine *e, size_t bytes);
  * Receives a query's result. columns, when not NULL, is called once with the
  * result's column names before the first row (also when there are no rows);
  * names are borrowed for the call. row is called per row (see ll_row_fn).
+ * column_types, when not NULL, is called after columns with each result
+ * column's lake type (type, precision, scale) when it is a table's column
+ * selected as it is, else type LL_TYPE_COUNT_ (a computed value).
  */
 typedef struct ll_engine_sink {
 	void (*columns)(void *user, size_t ncols, const char *const *names);
 	ll_row_fn row;
 	void *user;
+	void (*column_types)(void *user, size_t ncols, const ll_engine_column *types);
 } ll_engine_sink;
 
 /**

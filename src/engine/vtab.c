@@ -143,7 +143,12 @@ static int vt_connect(sqlite3 *db, void *aux, int argc, const char *const *argv,
 		if (i)
 			ll_buf_puts(&sql, ", ");
 		put_quoted(&sql, c->name);
-		ll_buf_printf(&sql, " %s", sql_type(c->type));
+		/* "<affinity> <lake type>[(p,s)]": the affinity word sets how SQLite
+		   compares; the rest tells a result column's lake type
+		   (ll_engine_sink.column_types) */
+		ll_buf_printf(&sql, " %s %s", sql_type(c->type), ll_data_type_name(c->type));
+		if (c->type == LL_TYPE_DECIMAL && c->precision)
+			ll_buf_printf(&sql, "(%d,%d)", c->precision, c->scale);
 	}
 	ll_buf_putc(&sql, ')');
 	if (ll_buf_oom(&sql)) {

@@ -77,6 +77,8 @@ static ll_status list_engine_tables(void *ctx, ll_engine_table **out, size_t *n,
 static ll_status open_table_from_catalog(const ll_catalog_table *ct, ll_engine_table *et,
 					  ll_error *err)
 {
+	if (ct->unreadable)
+		return ll_error_set(err, LL_EUNSUPPORTED, "%s", ct->unreadable);
 	ll_engine_column *cols = calloc(ct->ncolumns + 1, sizeof(*cols));
 	if (!cols)
 		return ll_error_oom(err);

@@ -209,8 +209,8 @@ static json_t *column_info(const serve_query *q)
 		json_array_append_new(
 			info, json_pack("{s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:i,s:s,s:b}", "CatalogName", "hive",
 					"SchemaName", "", "TableName", "", "Name", q->names[i], "Label",
-					q->names[i], "Type", type, "Precision", decimal ? 38 : 0,
-					"Scale", decimal ? 9 : 0, "Nullable", "UNKNOWN",
+					q->names[i], "Type", type, "Precision", decimal ? q->precision[i] : 0,
+					"Scale", decimal ? q->scale[i] : 0, "Nullable", "UNKNOWN",
 					"CaseSensitive", strcmp(type, "varchar") == 0));
 	}
 	return info;
@@ -365,6 +365,8 @@ void serve_queries_free(ll_serve *s)
 			free(q->cells[i]);
 		free(q->names);
 		free(q->types);
+		free(q->precision);
+		free(q->scale);
 		free(q->cells);
 		free(q->sql);
 		free(q->database);

@@ -17,10 +17,12 @@
  * and written as Athena's CSV (every value quoted, NULL an empty field,
  * header first) to <output>/<id>.csv through the lake's storage.
  *
- * Result types (ColumnInfo) come from the values: integers bigint, reals
- * double, text varchar unless every value is a timestamp or a date, BLOBs
- * varbinary. The engine has no boolean storage class, so booleans show as
- * bigint 0/1, as `lakeload query` prints them.
+ * Result types (ColumnInfo): a table's column selected as it is has its
+ * table type (a decimal its precision and scale; json is varchar), and its
+ * booleans read true and false as Athena's do. A computed column's type
+ * comes from its values: integers bigint, reals double, text varchar
+ * unless every value is a timestamp or a date, BLOBs varbinary (the engine
+ * has no boolean storage class, so a computed boolean is bigint 0/1).
  *
  * The thread opens its own catalog and Glue store connections; it touches
  * the shared execution only under the server's mutex, except for filling
@@ -52,7 +54,9 @@ static ll_status set_columns(serve_query *q, size_t n, const char *const *names,
 	q->ncols = n;
 	q->names = calloc(n + 1, sizeof(*q->names));
 	q->types = calloc(n + 1, sizeof(*q->types));
-	if (!q->names || !q->types)
+	q->precision = calloc(n + 1, sizeof(*q->precision));
+	q->scale = calloc(n + 1, sizeof(*q->scale));
+	if (!q->names || !q->types || !q->precision || !q->scale)
 		return ll_error_oom(err);
 	for (size_t i = 0; i < n; i++) {
 		if (!(q->names[i] = strdup(names[i])))
@@ -105,6 +109,7 @@ static char *cell_text(const ll_cell *c)
 
 typedef struct query_sink {
 	serve_query *q;
+	ll_data_type *declared; /* per column: its table's type, LL_TYPE_COUNT_ when computed */
 	ll_cell_kind *kinds;  /* per column: the kind of its non-null values, NULL when mixed */
 	bool *all_timestamp, *all_date;
 	bool oom;
@@ -121,6 +126,30 @@ static void sink_columns(void *user, size_t n, const char *const *names)
 		k->oom = true;
 	for (size_t i = 0; !k->oom && i < n; i++)
 		k->all_timestamp[i] = k->all_date[i] = true;
+}
+
+/* A table column selected as it is keeps its type (a decimal its precision and scale). */
+static void sink_column_types(void *user, size_t n, const ll_engine_column *types)
+{
+	query_sink *k = user;
+	if (k->oom || n != k->q->ncols || !(k->declared = calloc(n + 1, sizeof(*k->declared)))) {
+		k->oom = true;
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		k->declared[i] = types[i].type;
+		/* an unsized decimal is registered in Glue as decimal(38,9) */
+		k->q->precision[i] = types[i].precision ? types[i].precision : 38;
+		k->q->scale[i] = types[i].precision ? types[i].scale : 9;
+	}
+}
+
+/* A cell as Athena's text gives it: booleans as true and false. */
+static char *result_text(const query_sink *k, size_t i, const ll_cell *c)
+{
+	if (k->declared && k->declared[i] == LL_TYPE_BOOL && c->kind == LL_CELL_INT)
+		return strdup(c->i ? "true" : "false");
+	return cell_text(c);
 }
 
 /* Tracks what a column's values look like, for its Athena type. */
@@ -152,7 +181,7 @@ static int sink_row(void *user, size_t n, const char *const *names, const ll_cel
 		return 1;
 	}
 	for (size_t i = 0; i < n; i++) {
-		row[i] = cell_text(&cells[i]);
+		row[i] = result_text(k, i, &cells[i]);
 		note_kind(k, i, &cells[i]);
 	}
 	if (!add_row(k->q, row))
@@ -164,6 +193,10 @@ static int sink_row(void *user, size_t n, const char *const *names, const ll_cel
 static void settle_types(query_sink *k)
 {
 	for (size_t i = 0; i < k->q->ncols; i++) {
+		if (k->declared && k->declared[i] != LL_TYPE_COUNT_) {
+			k->q->types[i] = serve_athena_type(k->declared[i]);
+			continue;
+		}
 		switch ((int)k->kinds[i]) {
 		case LL_CELL_INT: k->q->types[i] = "bigint"; break;
 		case LL_CELL_REAL: k->q->types[i] = "double"; break;
@@ -184,7 +217,7 @@ static ll_status run_select(run_ctx *c, const char *sql)
 	ll_engine *engine = NULL;
 	query_sink k = { .q = c->q };
 	serve_provider *p = NULL;
-	ll_engine_sink sink = { sink_columns, sink_row, &k };
+	ll_engine_sink sink = { sink_columns, sink_row, &k, sink_column_types };
 	ll_status st;
 	if (serve_names_info_schema(sql)) {
 		st = serve_info_schema_query(c->s, c->db, c->catalog, sql, &sink, c->err);
@@ -201,6 +234,7 @@ static ll_status run_select(run_ctx *c, const char *sql)
 		st = ll_error_oom(c->err);
 	if (st == LL_OK)
 		settle_types(&k);
+	free(k.declared);
 	free(k.kinds);
 	free(k.all_timestamp);
 	free(k.all_date);

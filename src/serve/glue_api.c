@@ -10,6 +10,9 @@
  * catalog table through Glue stores its new document (version 1), which
  * then shadows it; deleting one drops it from the catalog (its files stay).
  *
+ * GetTables' Expression is a regular expression in which a bare * is a
+ * wildcard, as in Glue.
+ *
  * Errors carry Glue's exception names: EntityNotFoundException,
  * AlreadyExistsException, InvalidInputException,
  * ConcurrentModificationException (a stale VersionId), all HTTP 400.
@@ -351,6 +354,20 @@ static void collect_tables(ll_serve *s, table_list *l)
 	free(items);
 }
 
+/*
+ * GetTables' Expression as a regular expression: Glue reads a * that does
+ * not follow a '.' as a wildcard, as Hive's table patterns do ("orders*"
+ * is every table whose name starts with orders), and the rest as a regex.
+ */
+static void table_pattern(const char *expression, ll_buf *out)
+{
+	for (const char *p = expression; *p; p++) {
+		if (*p == '*' && (p == expression || p[-1] != '.'))
+			ll_buf_putc(out, '.');
+		ll_buf_putc(out, *p);
+	}
+}
+
 static void get_tables(ll_serve *s, const json_t *req, serve_reply *r)
 {
 	char *database = serve_lower(serve_str(req, "DatabaseName"));
@@ -366,7 +383,9 @@ static void get_tables(ll_serve *s, const json_t *req, serve_reply *r)
 	}
 	if (expression && *expression) {
 		ll_buf anchored = LL_BUF_INIT;
-		ll_buf_printf(&anchored, "^(%s)$", expression);
+		ll_buf_puts(&anchored, "^(");
+		table_pattern(expression, &anchored);
+		ll_buf_puts(&anchored, ")$");
 		if (regcomp(&re, ll_buf_cstr(&anchored), REG_EXTENDED | REG_NOSUB | REG_ICASE) == 0)
 			l.pattern = &re;
 		ll_buf_free(&anchored);

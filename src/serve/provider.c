@@ -191,26 +191,6 @@ static ll_status open_catalog_table(served_table *t, ll_engine_table *et, ll_err
 	return LL_OK;
 }
 
-/* The key under the lake's root of a location in it; false when it is outside. */
-static bool location_key(ll_storage *storage, const char *location, ll_buf *key)
-{
-	const char *root = ll_storage_root(storage);
-	const char *rest = NULL;
-	size_t rlen = strlen(root);
-	if (strncmp(location, root, rlen) == 0)
-		rest = location + rlen;
-	else if (strncmp(root, "file://", 7) == 0 && strncmp(location, root + 7, rlen - 7) == 0)
-		rest = location + rlen - 7;
-	if (!rest || (*rest && *rest != '/'))
-		return false;
-	while (*rest == '/')
-		rest++;
-	ll_buf_puts(key, rest);
-	if (key->len && key->data[key->len - 1] != '/')
-		ll_buf_putc(key, '/');
-	return true;
-}
-
 /* Keeps the data files of a listing: Athena skips names starting with '_' or '.'. */
 static void keep_data_files(served_table *t)
 {
@@ -251,7 +231,7 @@ static ll_status open_glue_hive(serve_provider *p, served_table *t, ll_engine_ta
 	}
 	ll_buf key = LL_BUF_INIT;
 	ll_status st = LL_OK;
-	if (location && *location && !location_key(p->server->storage, location, &key))
+	if (location && *location && !ll_storage_location_key(p->server->storage, location, &key))
 		st = ll_error_set(err, LL_EUNSUPPORTED,
 				  "table %s.%s: LOCATION %s is outside the served lake %s",
 				  t->dataset, t->name, location, ll_storage_root(p->server->storage));

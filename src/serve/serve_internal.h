@@ -185,6 +185,7 @@ struct serve_query {
 	size_t ncols;
 	char **names;
 	const char **types;
+	int *precision, *scale; /* of the decimal columns */
 	char **cells;
 	size_t nrows, cap;
 	ll_serve *server;

@@ -649,6 +649,14 @@ static ll_status tr_limit(tr *t, size_t i, size_t end, size_t *next, ll_buf *out
 
 /* ------------------------------------------------------------- table names */
 
+static bool is_any(const ll_sql_token *k, const char *const *words)
+{
+	for (; *words; words++)
+		if (ll_sql_tok_is(k, *words))
+			return true;
+	return false;
+}
+
 static bool is_name(const ll_sql_token *k)
 {
 	return k->kind == LL_TOK_WORD || k->kind == LL_TOK_QIDENT;
@@ -686,9 +694,19 @@ static bool is_with_name(const tr *t, const char *name)
 	return false;
 }
 
+/*
+ * Words SQLite reserves (they fail as a bare column, alias or table name)
+ * that Trino's queries never use as keywords, so Athena reads them as names.
+ */
+static const char *const sqlite_only_keywords[] = {
+	"add", "autoincrement", "check", "collate", "commit", "default", "deferrable", "foreign",
+	"index", "isnull", "nothing", "notnull", "primary", "raise", "references", "returning",
+	"to", "transaction", "unique", NULL
+};
+
 static void put_name(const ll_sql_token *k, ll_buf *out)
 {
-	if (k->kind == LL_TOK_QIDENT)
+	if (k->kind == LL_TOK_QIDENT || is_any(k, sqlite_only_keywords))
 		ll_sql_presto_ident(out, k->value);
 	else
 		ll_buf_puts(out, k->value);
@@ -730,14 +748,6 @@ static ll_status tr_name_chain(tr *t, size_t i, size_t end, size_t *next, ll_buf
 }
 
 /* ------------------------------------------------------------- the walk */
-
-static bool is_any(const ll_sql_token *k, const char *const *words)
-{
-	for (; *words; words++)
-		if (ll_sql_tok_is(k, *words))
-			return true;
-	return false;
-}
 
 static const char *const from_enders[] = { "where", "group", "having", "order", "union",
 					   "intersect", "except", "window", NULL };

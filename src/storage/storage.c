@@ -232,6 +232,24 @@ void ll_storage_location(const ll_storage *s, const char *key, ll_buf *out)
 		ll_buf_printf(out, "%s/%s", s->root, key);
 }
 
+bool ll_storage_location_key(const ll_storage *s, const char *location, ll_buf *key)
+{
+	const char *root = s->root, *rest = NULL;
+	size_t rlen = strlen(root);
+	if (strncmp(location, root, rlen) == 0)
+		rest = location + rlen;
+	else if (strncmp(root, "file://", 7) == 0 && strncmp(location, root + 7, rlen - 7) == 0)
+		rest = location + rlen - 7;
+	if (!rest || (*rest && *rest != '/'))
+		return false;
+	while (*rest == '/')
+		rest++;
+	ll_buf_puts(key, rest);
+	if (key->len && key->data[key->len - 1] != '/')
+		ll_buf_putc(key, '/');
+	return true;
+}
+
 /* ---------------------------------------------------------- operations */
 
 /* Runs an S3 call on a pooled client: CALL uses `client`. */

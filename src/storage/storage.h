@@ -67,6 +67,14 @@ const char *ll_storage_root(const ll_storage *s);
 void ll_storage_location(const ll_storage *s, const char *key, ll_buf *out);
 
 /**
+ * The key prefix of a folder location under the root, with a trailing '/'
+ * ("" for the root itself), appended to key: the folder a catalog's table
+ * Location names, to list. False (key unchanged) when the location is
+ * outside the root.
+ */
+bool ll_storage_location_key(const ll_storage *s, const char *location, ll_buf *key);
+
+/**
  * Stores the local file at local_path under key. With move, the local file
  * is consumed (renamed when the root is on the same local file system,
  * otherwise copied or uploaded, then removed). Large files go to S3 as a

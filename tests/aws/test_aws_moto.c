@@ -119,7 +119,7 @@ static void test_glue_hive_table(void)
 	CHECK_INT(ll_glue_create_table(g, &t, &err), LL_ECONFLICT);
 	CHECK(ll_glue_already_exists(g));
 	CHECK_OK(ll_glue_get_table(g, "shop", "events", &got, &err), &err);
-	CHECK_STR(got.storage.location, "s3://lake/shop/events");
+	CHECK_STR(got.storage.location, "s3://lake/shop/events/");
 	CHECK_STR(got.storage.serde_library, LL_GLUE_PARQUET_SERDE);
 	CHECK_INT(got.storage.columns.count, 5);
 	CHECK_STR(got.storage.columns.items[2].type, "decimal(12,2)");
@@ -127,7 +127,7 @@ static void test_glue_hive_table(void)
 
 	json_t *b = boto3("get-table shop events");
 	CHECK_STR(str_at(b, "TableType", NULL, NULL), "EXTERNAL_TABLE");
-	CHECK_STR(str_at(b, "StorageDescriptor", "Location", NULL), "s3://lake/shop/events");
+	CHECK_STR(str_at(b, "StorageDescriptor", "Location", NULL), "s3://lake/shop/events/");
 	CHECK_STR(str_at(b, "StorageDescriptor", "InputFormat", NULL), LL_GLUE_PARQUET_INPUT);
 	CHECK_STR(str_at(b, "StorageDescriptor", "OutputFormat", NULL), LL_GLUE_PARQUET_OUTPUT);
 	CHECK_STR(str_at(b, "StorageDescriptor", "SerdeInfo", "SerializationLibrary"),

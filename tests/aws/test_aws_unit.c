@@ -126,7 +126,7 @@ static void test_hive_table_input(void)
 	CHECK_STR(member(in, "TableType"), "EXTERNAL_TABLE");
 	CHECK_STR(member(in, "Parameters.EXTERNAL"), "TRUE");
 	CHECK_STR(member(in, "Parameters.classification"), "parquet");
-	CHECK_STR(member(in, "StorageDescriptor.Location"), "s3://b/lake/shop/events");
+	CHECK_STR(member(in, "StorageDescriptor.Location"), "s3://b/lake/shop/events/");
 	CHECK_STR(member(in, "StorageDescriptor.SerdeInfo.SerializationLibrary"),
 		  "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe");
 	CHECK_STR(member(in, "StorageDescriptor.InputFormat"),

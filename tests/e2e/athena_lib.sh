@@ -41,11 +41,12 @@ L() { ll "$@" --lake "$LAKE" --destination local; }
 # the embedded engine over the tables Glue lists (moto's Athena runs no SQL)
 qa() { A query --engine embedded --format csv "$1" | tail -n +2 | tr -d '\r'; }
 
-# What Glue holds, through boto3: "name format location" per table of a database.
+# What Glue (moto's, or serve's after start_serve) holds, through boto3:
+# "name format location" per table of a database.
 glue_tables() {
-	/usr/bin/python3 - "$moto_port" "$1" <<'PY'
+	/usr/bin/python3 - "$AWS_ENDPOINT_URL_GLUE" "$1" <<'PY'
 import boto3, sys
-g = boto3.client("glue", endpoint_url=f"http://127.0.0.1:{sys.argv[1]}", aws_access_key_id="S3RVER",
+g = boto3.client("glue", endpoint_url=sys.argv[1], aws_access_key_id="S3RVER",
                  aws_secret_access_key="S3RVER", region_name="us-east-1")
 for t in g.get_tables(DatabaseName=sys.argv[2])["TableList"]:
     kind = t.get("Parameters", {}).get("table_type", "hive").lower()

@@ -107,6 +107,13 @@ check("tables over pages", [x["Name"] for p in pages for x in p["TableList"]],
 check("table pages", len(pages), 3)
 check("tables by expression", [x["Name"] for x in glue.get_tables(DatabaseName="analytics",
       Expression="t[0-2]")["TableList"]], ["t0", "t1", "t2"])
+# Glue reads a bare * as a wildcard, as Hive's table patterns do (moto too)
+check("tables by wildcard", [x["Name"] for x in glue.get_tables(DatabaseName="analytics",
+      Expression="t*")["TableList"]], ["t0", "t1", "t2", "t3", "t4"])
+check("tables by wildcard prefix", [x["Name"] for x in glue.get_tables(DatabaseName="analytics",
+      Expression="orders*")["TableList"]], ["orders_ext"])
+check("tables by regex wildcard", [x["Name"] for x in glue.get_tables(DatabaseName="analytics",
+      Expression="orders.*")["TableList"]], ["orders_ext"])
 check("missing table", error_of(glue.get_table, DatabaseName="analytics", Name="nope")[:2],
       ("EntityNotFoundException", 400))
 

@@ -113,7 +113,7 @@ static void glue_tables(ll_glue *g)
 	ll_column id = { .name = "id", .type = LL_TYPE_BIGINT, .nullable = true, .field_id = -1 };
 	CHECK_OK(ll_table_add_column(st, &id, NULL, &err), &err);
 	char location[600];
-	snprintf(location, sizeof(location), "%s/lake/shop/orders", dir);
+	snprintf(location, sizeof(location), "%s/lake/shop/orders/", dir);
 	ll_glue_table t;
 	ll_glue_table_init(&t);
 	CHECK_OK(ll_glue_table_hive(&t, "team", st, location, &err), &err);

@@ -29,6 +29,15 @@ static const tcase cases[] = {
 	  "\"dflt\".gone)" },
 	{ "SELECT * FROM t WHERE a IS NOT DISTINCT FROM b",
 	  "SELECT * FROM \"dflt\".t WHERE a IS NOT DISTINCT FROM b" },
+	/* names Trino reads as names but SQLite as keywords (dlt keeps "index", "default", ...) */
+	{ "SELECT index, t.primary AS unique, \"default\" FROM shop.t WHERE check = 1 ORDER BY to",
+	  "SELECT \"index\", t.\"primary\" AS \"unique\", \"default\" FROM shop.t WHERE \"check\" = 1 "
+	  "ORDER BY \"to\"" },
+	{ "SELECT references, foreign, transaction, commit, collate, isnull, notnull FROM index",
+	  "SELECT \"references\", \"foreign\", \"transaction\", \"commit\", \"collate\", \"isnull\", "
+	  "\"notnull\" FROM \"dflt\".\"index\"" },
+	{ "SELECT a FROM shop.t WHERE a IS NOT NULL AND b LIKE 'x!%' ESCAPE '!' ORDER BY a DESC NULLS LAST",
+	  "SELECT a FROM shop.t WHERE a IS NOT NULL AND b LIKE 'x!%' ESCAPE '!' ORDER BY a DESC NULLS LAST" },
 	/* literals */
 	{ "SELECT 1 FROM shop.t WHERE d = date '2024-03-01' AND ts >= timestamp '2024-03-01 10:20'",
 	  "SELECT 1 FROM shop.t WHERE d = '2024-03-01' AND ts >= '2024-03-01 10:20:00.000'" },
