@@ -5,8 +5,15 @@
  */
 #include "catalog/catalog.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include "util/fs.h"
+#include "util/hash.h"
 
 struct ll_catalog {
 	const ll_catalog_ops *ops;
@@ -90,6 +97,48 @@ ll_status ll_catalog_commit_load(ll_catalog *c, const ll_catalog_load *load, boo
 ll_status ll_catalog_collect_garbage(ll_catalog *c, ll_error *err)
 {
 	return c->ops->collect_garbage(c->ctx, err);
+}
+
+ll_status ll_catalog_lock_tree(ll_catalog *c, const char *dataset, const char *root, int *lock,
+			       ll_error *err)
+{
+	*lock = -1;
+	if (!c->is_file)
+		return LL_OK;
+	ll_buf key = LL_BUF_INIT, path = LL_BUF_INIT;
+	/* a hash names the file: table names may be longer than a file name can be */
+	ll_buf_puts(&key, dataset);
+	ll_buf_append(&key, "", 1);
+	ll_buf_puts(&key, root);
+	ll_buf_printf(&path, "%s.locks", c->path);
+	ll_status st = ll_buf_oom(&key) || ll_buf_oom(&path) ? ll_error_oom(err)
+							      : ll_fs_mkdirs(path.data, err);
+	if (st == LL_OK) {
+		ll_buf_printf(&path, "/%016llx.lock",
+			      (unsigned long long)ll_hash64(key.data, key.len, 0));
+		*lock = ll_buf_oom(&path) ? -1 : open(path.data, O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+		if (*lock < 0)
+			st = ll_error_set(err, LL_EIO, "cannot open the lock of table %s.%s (%s): %s",
+					  dataset, root, ll_buf_cstr(&path), strerror(errno));
+	}
+	while (st == LL_OK && flock(*lock, LOCK_EX) != 0) {
+		if (errno != EINTR)
+			st = ll_error_set(err, LL_EIO, "cannot lock table %s.%s (%s): %s", dataset,
+					  root, path.data, strerror(errno));
+	}
+	if (st != LL_OK && *lock >= 0) {
+		close(*lock);
+		*lock = -1;
+	}
+	ll_buf_free(&key);
+	ll_buf_free(&path);
+	return st;
+}
+
+void ll_catalog_unlock_tree(int lock)
+{
+	if (lock >= 0)
+		close(lock);
 }
 
 ll_status ll_catalog_list_tables(ll_catalog *c, const char *dataset, ll_catalog_table **tables,

@@ -167,6 +167,19 @@ ll_status ll_catalog_commit_load(ll_catalog *c, const ll_catalog_load *load, boo
 /** Deletes superseded files through the lake's storage and forgets them. */
 ll_status ll_catalog_collect_garbage(ll_catalog *c, ll_error *err);
 
+/**
+ * Holds the table tree of dataset.root (the root table and its children,
+ * which a load commits one snapshot each, children first) until
+ * ll_catalog_unlock_tree, waiting while another process holds it, so that
+ * no other load's commits of the tree come between this one's and leave it
+ * torn. A catalog file locks a file beside it (`<catalog>.locks/`, flock:
+ * released when the process ends, however it ends); Glue has nothing to
+ * lock (*lock is -1), and its trees commit as before.
+ */
+ll_status ll_catalog_lock_tree(ll_catalog *c, const char *dataset, const char *root, int *lock,
+			       ll_error *err);
+void ll_catalog_unlock_tree(int lock);
+
 /** A registered table with its columns and current files. */
 struct ll_catalog_table {
 	char *dataset;

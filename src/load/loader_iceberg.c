@@ -286,9 +286,9 @@ static ll_status commit_root(ll_catalog *catalog, ll_storage *storage, const cha
 	return st;
 }
 
-ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
-				 const char *package_dir, const ll_package_manifest *m,
-				 const ll_schema *schema, uint64_t *files, ll_error *err)
+static ll_status load_tree(ll_catalog *catalog, ll_storage *storage, const char *package_dir,
+			   const ll_package_manifest *m, const ll_schema *schema, uint64_t *files,
+			   ll_error *err)
 {
 	const ll_table *root = ll_schema_find_table(schema, m->root_table);
 	bool merge = m->disposition == LL_WRITE_MERGE && root &&
@@ -314,6 +314,18 @@ ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
 		st = commit_root(catalog, storage, package_dir, m, schema, root, tree, &applied,
 				 files, err);
 	ll_keyset_free(&applied);
+	return st;
+}
+
+ll_status ll_loader_load_iceberg(ll_catalog *catalog, ll_storage *storage,
+				 const char *package_dir, const ll_package_manifest *m,
+				 const ll_schema *schema, uint64_t *files, ll_error *err)
+{
+	int lock;
+	ll_status st = ll_catalog_lock_tree(catalog, m->dataset, m->root_table, &lock, err);
+	if (st == LL_OK)
+		st = load_tree(catalog, storage, package_dir, m, schema, files, err);
+	ll_catalog_unlock_tree(lock);
 	return st;
 }
 

@@ -30,9 +30,11 @@
 bool ll_loader_is_iceberg(const ll_schema *schema, const char *table);
 
 /**
- * Commits the package's Iceberg tables but _dlt_loads, and adds to *files
- * the data files the load's snapshots added to its data tables (dlt's own
- * tables left out), those an interrupted run committed included. A table
+ * Commits the package's Iceberg tables but _dlt_loads, holding the root's
+ * table tree (ll_catalog_lock_tree) so that no other load's commits come
+ * between its tables', and adds to *files the data files the load's
+ * snapshots added to its data tables (dlt's own tables left out), those an
+ * interrupted run committed included. A table
  * whose metadata is gone is LL_ENOTFOUND naming the table, the object and
  * the commands that get past it.
  */

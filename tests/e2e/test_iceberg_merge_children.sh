@@ -6,8 +6,8 @@
 #     children of the row it replaces, as dlt's merge deletes from every
 #     child table of the root;
 #  2. a merge paused after committing its child tables while another
-#     pipeline merges the same keys: the paused merge then replaces the other
-#     pipeline's root rows, and their children must go too;
+#     pipeline merges the same keys: the other merge waits for the tree
+#     (ll_catalog_lock_tree) and lands whole after it;
 #  3. the same with the first merge killed after its child commits and
 #     finished by its next run after the other pipeline's merge.
 # Counted with the embedded engine and, independently, with icebird.
@@ -61,11 +61,20 @@ mkdir "$T/pause"
 LAKELOAD_PAUSEPOINT="iceberg_between_tables:$T/pause" M a paused p &
 pid=$!
 while [[ ! -e $T/pause/reached ]]; do sleep 0.1; done
-M b paused q
+M b paused q &
+other=$!
+while kill -0 "$other" 2>/dev/null &&
+	[[ -z $(find "$LAKELOAD_HOME/pipelines/q/load/normalized" -mindepth 1 -print -quit 2>/dev/null) ]]; do
+	sleep 0.1
+done
+sleep 0.5
+check_eq "the other merge waits for the tree" "$(tree paused | tr '\n' ' ' | cut -d' ' -f1-2)" "seed:3 a:6"
 touch "$T/pause/go"
 wait "$pid"
-check_eq "paused merge: its rows and children only" "$(tree paused | tr '\n' ' ')" "a:3 a:6 0 "
-check_eq "icebird agrees" "$(tree_icebird paused | tr '\n' ' ')" "a:3 a:6 0 "
+wait "$other"
+check_eq "merged one after the other: the later one's rows and children only" \
+	"$(tree paused | tr '\n' ' ')" "b:3 b:6 0 "
+check_eq "icebird agrees" "$(tree_icebird paused | tr '\n' ' ')" "b:3 b:6 0 "
 
 # 3. c's merge is killed after its child commits; d merges; c's next run finishes it
 M seed killed p

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # A replace of an Iceberg table with child tables commits one snapshot per
-# table, the children first, the root last. Another writer committing the
-# whole tree between a replace's child commits and its root commit must
-# not leave the tree torn: every child row belongs to a live root row, and
-# the root and child tables hold the same loads' rows, as if the two loads
-# had run one after the other (either order).
+# table, the children first, the root last. Another writer loading the same
+# tree while a replace is between its child commits and its root commit must
+# not tear the tree: every child row belongs to a live root row, and the
+# root and child tables hold the same loads' rows, as if the two loads had
+# run one after the other (either order). Without the tree's lock:
 #  1. another replace, in between: children of one load, roots of the other;
 #  2. an append, in between: the appended children outlive their roots.
 # The replace is paused after its child table's commit (the second table it
-# commits: _dlt_pipeline_state comes first).
+# commits: _dlt_pipeline_state comes first); the other writer starts while it
+# is paused and waits for the tree.
 source "$(dirname "$0")/iceberg_lib.sh"
 gen() {
 	/usr/bin/python3 -c "
@@ -34,9 +35,19 @@ replace_paused() {
 	local pid=$!
 	while [[ ! -e $dir/reached ]]; do sleep 0.1; done
 	check_eq "$1: paused between the child and the root" "$(tree "$1" | head -2 | tr '\n' ' ')" "seed $2 "
-	L "$3" "$1" q "$4"
+	L "$3" "$1" q "$4" &
+	local other=$!
+	# the other writer normalizes, then waits for the tree: nothing of it lands yet
+	local pending="$LAKELOAD_HOME/pipelines/q/load/normalized"
+	while kill -0 "$other" 2>/dev/null &&
+		[[ -z $(find "$pending" -mindepth 1 -print -quit 2>/dev/null) ]]; do
+		sleep 0.1
+	done
+	sleep 0.5
+	check_eq "$1: the other writer waits for the tree" "$(tree "$1" | head -2 | tr '\n' ' ')" "seed $2 "
 	touch "$dir/go"
 	wait "$pid"
+	wait "$other"
 }
 for t in replaced appended; do
 	L seed "$t" p replace
