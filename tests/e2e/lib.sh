@@ -64,6 +64,15 @@ expect_failure() {
 	fi
 }
 
+# killed_at NAME STEP COMMAND...: runs COMMAND (a function too) with
+# LAKELOAD_FAILPOINT=STEP and checks it was killed there (status 137).
+killed_at() {
+	local name=$1 step=$2 rc=0
+	shift 2
+	LAKELOAD_FAILPOINT=$step "$@" 2>/dev/null || rc=$?
+	check_eq "$name" "$rc" "137"
+}
+
 finish() {
 	FINISHED=1
 	echo "$PASS passed, $FAIL failed"

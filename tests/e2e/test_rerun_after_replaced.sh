@@ -15,11 +15,7 @@ for fmt in hive iceberg; do
 	L() { "$LAKELOAD" load "$T/$1.ndjson" --dataset ds --table "$fmt" --lake "$LAKE" \
 		--pipeline "$2$fmt" --table-format "$fmt" --write-disposition replace -q; }
 	L s pa
-	set +e
-	LAKELOAD_FAILPOINT=after_commit L a pa 2>/dev/null
-	rc=$?
-	set -e
-	check_eq "$fmt: a killed after its commit" "$rc" "137"
+	killed_at "$fmt: a killed after its commit" after_commit L a pa
 	L b pb
 	out=$(L a pa 2>&1) && rc=0 || rc=$?
 	check_eq "$fmt: a's rerun finishes its load" "$rc" "0"

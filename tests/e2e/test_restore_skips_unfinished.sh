@@ -29,12 +29,8 @@ check_eq "one _dlt_loads row per finished load" "$(q 'SELECT count(*) FROM ds._d
 
 # pc is killed before its data commits, after its dlt rows did; its package
 # is dropped: the next run starts afresh too
-set +e
-LAKELOAD_FAILPOINT=before_commit "$LAKELOAD" load "$T/d.ndjson" --dataset ds --table ev \
-	--lake "$LAKE" --pipeline pc -q 2>/dev/null
-rc=$?
-set -e
-check_eq "pc killed before its commit" "$rc" "137"
+killed_at "pc killed before its commit" before_commit \
+	"$LAKELOAD" load "$T/d.ndjson" --dataset ds --table ev --lake "$LAKE" --pipeline pc -q
 check_eq "pc's dlt rows are in before its data" \
 	"$(q "SELECT count(*) FROM ds._dlt_pipeline_state WHERE pipeline_name = 'pc'")" "1"
 ll drop-pending --pipeline pc >/dev/null

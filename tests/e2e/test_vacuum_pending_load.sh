@@ -12,11 +12,7 @@ for w in a b c; do echo "{\"id\": 1, \"w\": \"$w\"}" >"$T/$w.ndjson"; done
 L() { "$LAKELOAD" load "$T/$1.ndjson" --dataset ds --table ev --lake "$LAKE" --pipeline "$2" \
 	--table-format iceberg -q; }
 L a p
-set +e
-LAKELOAD_FAILPOINT=before_commit L b p 2>/dev/null
-rc=$?
-set -e
-check_eq "b killed before its _dlt_loads row" "$rc" "137"
+killed_at "b killed before its _dlt_loads row" before_commit L b p
 L c q
 ll vacuum ds.ev --lake "$LAKE" --older-than 0s -q
 L b p
