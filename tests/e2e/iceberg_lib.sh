@@ -33,3 +33,14 @@ for r in sorted(json.dumps({k: v for k, v in r.items() if k not in drop}, sort_k
     print(r)" "$@"
 }
 rows() { local t=$1; shift; rows_at "$(metadata_of "$t")" "$@"; }
+# waiting_for_tree PIPELINE PID: returns once the load PID runs for has
+# published its package (then it waits for the table tree a paused load
+# holds) or has ended, half a second later, so a check after it sees
+# whether anything of that load landed meanwhile
+waiting_for_tree() {
+	while kill -0 "$2" 2>/dev/null &&
+		[[ -z $(find "$LAKELOAD_HOME/pipelines/$1/load/normalized" -mindepth 1 -print -quit 2>/dev/null) ]]; do
+		sleep 0.1
+	done
+	sleep 0.5
+}

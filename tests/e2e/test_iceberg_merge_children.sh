@@ -63,11 +63,7 @@ pid=$!
 while [[ ! -e $T/pause/reached ]]; do sleep 0.1; done
 M b paused q &
 other=$!
-while kill -0 "$other" 2>/dev/null &&
-	[[ -z $(find "$LAKELOAD_HOME/pipelines/q/load/normalized" -mindepth 1 -print -quit 2>/dev/null) ]]; do
-	sleep 0.1
-done
-sleep 0.5
+waiting_for_tree q "$other"
 check_eq "the other merge waits for the tree" "$(tree paused | tr '\n' ' ' | cut -d' ' -f1-2)" "seed:3 a:6"
 touch "$T/pause/go"
 wait "$pid"

@@ -38,12 +38,7 @@ replace_paused() {
 	L "$3" "$1" q "$4" &
 	local other=$!
 	# the other writer normalizes, then waits for the tree: nothing of it lands yet
-	local pending="$LAKELOAD_HOME/pipelines/q/load/normalized"
-	while kill -0 "$other" 2>/dev/null &&
-		[[ -z $(find "$pending" -mindepth 1 -print -quit 2>/dev/null) ]]; do
-		sleep 0.1
-	done
-	sleep 0.5
+	waiting_for_tree q "$other"
 	check_eq "$1: the other writer waits for the tree" "$(tree "$1" | head -2 | tr '\n' ' ')" "seed $2 "
 	touch "$dir/go"
 	wait "$pid"
